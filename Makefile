@@ -1,0 +1,45 @@
+# Motcua — the front door. `make help` lists the targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+
+.PHONY: help demo test bench lint format messages clean
+
+help: ## List the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | expand -t 10
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+demo: $(STAMP) ## Migrate the SQLite database under var/, load the demo once, serve on 127.0.0.1:$(PORT)
+	$(BIN)/motcua migrate --noinput -v0
+	$(BIN)/motcua collectstatic --noinput -v0
+	$(BIN)/motcua seed demo
+	@echo "Motcua: http://127.0.0.1:$(PORT)/  (quản trị: http://127.0.0.1:$(PORT)/admin/)"
+	$(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 8 --log-level warning motcua.wsgi:application
+
+test: $(STAMP) ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL says so)
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: $(STAMP) ## Run the benchmarks; print a table and write bench/results/latest.json
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+lint: $(STAMP) ## ruff format --check, ruff check, mypy
+	$(BIN)/ruff format --check src bench
+	$(BIN)/ruff check src bench
+	$(BIN)/mypy src
+
+format: $(STAMP) ## Format and autofix
+	$(BIN)/ruff format src bench
+	$(BIN)/ruff check --fix src bench
+
+messages: $(STAMP) ## Update and compile the Vietnamese translations of every app
+	for app in src/motcua/*/locale; do (cd $$app/.. && ../../../$(BIN)/motcua makemessages -l vi --no-obsolete --no-location --no-wrap -v0 && ../../../$(BIN)/motcua compilemessages -l vi -v0); done
+
+clean: ## Remove the virtual environment and the local data
+	rm -rf $(VENV) var

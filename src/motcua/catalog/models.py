@@ -1,0 +1,224 @@
+"""The procedure catalogue (danh mục thủ tục hành chính).
+
+A :class:`Procedure` is identified by its national code (``2.000635``).
+What the law says about it lives in a :class:`ProcedureVersion` valid from
+an effective date: name, field, competent level, legal time limit, fees,
+required documents, online level, result type, supplement-clock policy and
+the workflow template. A change is a new version; a dossier keeps the
+version it was received under.
+"""
+
+from __future__ import annotations
+
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.models import TimeStampedModel
+
+procedure_code_validator = RegexValidator(
+    r"^\d\.\d{6}$", _("A national procedure code looks like 2.000635: one digit, a dot, six digits.")
+)
+
+
+class CompetentLevel(models.TextChoices):
+    MINISTRY = "ministry", _("Ministry level")
+    PROVINCE = "province", _("Province level")
+    COMMUNE = "commune", _("Commune level")
+    VERTICAL = "vertical", _("Vertical-line agency")
+
+
+class TimeLimitUnit(models.TextChoices):
+    """Same values as :class:`motcua.workdays.core.LimitUnit`."""
+
+    WORKING_DAYS = "working_days", _("working days")
+    WORKING_HOURS = "working_hours", _("working hours")
+    CALENDAR_DAYS = "calendar_days", _("calendar days")
+    SAME_DAY = "same_day", _("same day")
+
+
+class StepBudgetUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("working days")
+    WORKING_HOURS = "working_hours", _("working hours")
+
+
+class OnlineLevel(models.TextChoices):
+    """NĐ 42/2022 levels; the NĐ 43/2011 levels 1–4 are shown beside them."""
+
+    FULL = "full", _("Fully online")
+    PARTIAL = "partial", _("Partly online")
+    INFORMATION = "information", _("Information only")
+
+
+class ResultType(models.TextChoices):
+    PAPER = "paper", _("Paper")
+    ELECTRONIC = "electronic", _("Electronic")
+    BOTH = "both", _("Paper and electronic")
+
+
+class SupplementPolicy(models.TextChoices):
+    PAUSE = "pause", _("Pause the clock while waiting for a supplement")
+    RESTART = "restart", _("Restart the full time limit when the dossier is complete")
+
+
+class DocumentForm(models.TextChoices):
+    ORIGINAL = "original", _("Original")
+    CERTIFIED_COPY = "certified_copy", _("Certified copy")
+    COPY = "copy", _("Copy")
+    SHOWN = "shown", _("Shown only")
+
+
+class FeeKind(models.TextChoices):
+    FEE = "fee", _("Fee")  # phí
+    CHARGE = "charge", _("Charge")  # lệ phí
+
+
+class Field(models.Model):
+    """A field of administrative procedures (lĩnh vực), e.g. civil status."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+
+    class Meta:
+        verbose_name = _("field")
+        verbose_name_plural = _("fields")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Procedure(TimeStampedModel):
+    """An administrative procedure (thủ tục hành chính), by national code."""
+
+    code = models.CharField(_("national code"), max_length=20, unique=True, validators=[procedure_code_validator])
+    is_active = models.BooleanField(_("active"), default=True)
+    is_illustrative = models.BooleanField(
+        _("illustrative"),
+        default=False,
+        help_text=_("Demo content, not the official catalogue; a real deployment imports that."),
+    )
+
+    class Meta:
+        verbose_name = _("procedure")
+        verbose_name_plural = _("procedures")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class ProcedureVersion(TimeStampedModel):
+    """What a procedure requires from ``effective_from`` until the next version."""
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    effective_from = models.DateField(_("effective from"))
+    effective_to = models.DateField(
+        _("effective until"), null=True, blank=True, editable=False,
+        help_text=_("Set from the next version's effective date (exclusive)."),
+    )
+    name = models.CharField(_("name"), max_length=500)
+    field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="versions")
+    competent_level = models.CharField(_("competent level"), max_length=20, choices=CompetentLevel.choices)
+    competent_agency = models.CharField(_("competent agency"), max_length=255)
+    time_limit_amount = models.PositiveIntegerField(_("time limit"))
+    time_limit_unit = models.CharField(_("time limit unit"), max_length=20, choices=TimeLimitUnit.choices)
+    online_level = models.CharField(_("online level"), max_length=20, choices=OnlineLevel.choices)
+    result_type = models.CharField(_("result type"), max_length=20, choices=ResultType.choices)
+    legal_basis = models.TextField(_("legal basis"), blank=True)
+    supplement_policy = models.CharField(
+        _("supplement clock"), max_length=20, choices=SupplementPolicy.choices, default=SupplementPolicy.PAUSE
+    )
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
+
+    class Meta:
+        verbose_name = _("procedure version")
+        verbose_name_plural = _("procedure versions")
+        ordering = ["procedure__code", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "number"], name="catalog_version_number_unique"),
+            models.UniqueConstraint(fields=["procedure", "effective_from"], name="catalog_version_date_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure.code} v{self.number} — {self.name}"
+
+
+class RequiredDocument(models.Model):
+    """A document the applicant hands in (thành phần hồ sơ)."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="documents"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=500)
+    form = models.CharField(_("form"), max_length=20, choices=DocumentForm.choices)
+    count = models.PositiveSmallIntegerField(_("count"), default=1)
+    is_mandatory = models.BooleanField(_("mandatory"), default=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("required document")
+        verbose_name_plural = _("required documents")
+        ordering = ["version", "order"]
+        constraints = [models.UniqueConstraint(fields=["version", "order"], name="catalog_document_order_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class FeeLine(models.Model):
+    """A fee or charge line, in whole đồng (VND has no minor unit)."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="fees"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=300)
+    kind = models.CharField(_("kind"), max_length=20, choices=FeeKind.choices, default=FeeKind.CHARGE)
+    amount = models.PositiveBigIntegerField(_("amount (VND)"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("fee line")
+        verbose_name_plural = _("fee lines")
+        ordering = ["version", "order"]
+        constraints = [models.UniqueConstraint(fields=["version", "order"], name="catalog_fee_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.amount} đ"
+
+
+class WorkflowStep(models.Model):
+    """One step of the procedure's internal process, with its time budget."""
+
+    version = models.ForeignKey(
+        ProcedureVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="steps"
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=300)
+    role = models.ForeignKey("org.Role", verbose_name=_("role"), on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text=_("A specific agency, for an inter-agency step; empty means the competent agency."),
+    )
+    is_inter_agency = models.BooleanField(_("inter-agency step"), default=False)
+    budget_amount = models.DecimalField(_("time budget"), max_digits=6, decimal_places=2)
+    budget_unit = models.CharField(_("budget unit"), max_length=20, choices=StepBudgetUnit.choices)
+
+    class Meta:
+        verbose_name = _("workflow step")
+        verbose_name_plural = _("workflow steps")
+        ordering = ["version", "order"]
+        constraints = [models.UniqueConstraint(fields=["version", "order"], name="catalog_step_order_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.name}"

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from motcua.catalog import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("", views.procedure_list, name="procedure_list"),
+]

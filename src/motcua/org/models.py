@@ -1,0 +1,219 @@
+"""Administrative and agency units, their history, staff roles.
+
+Units form one tree (province → commune → centre → intake point, or
+province → specialised agency, …). Unit kinds are rows, not constants,
+because the 2025 reorganisation removed the district tier and may change
+again. Each unit has a validity interval ``[valid_from, valid_to)`` and
+predecessor/successor links, so a record keeps the unit valid on its date
+and statistics can be re-aggregated onto today's units (DOMAIN.md §12).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from motcua.core.models import TimeStampedModel
+
+# QĐ 20/2020/QĐ-TTg: at most 35 characters, digits, upper-case A–Z and dots;
+# the level-1 group is a letter A–Y followed by two digits (e.g. H30).
+agency_code_validator = RegexValidator(
+    r"^[A-Y]\d{2}(\.[0-9A-Z]+)*$",
+    _("An electronic identifier code looks like H30 or H30.12.3: a letter A–Y, two digits, "
+      "then groups of digits or capital letters separated by dots."),
+)
+admin_code_validator = RegexValidator(r"^\d{2,5}$", _("An administrative unit code has 2 to 5 digits."))
+
+
+class UnitTier(models.TextChoices):
+    NATIONAL = "national", _("National")
+    PROVINCE = "province", _("Province level")
+    DISTRICT = "district", _("District level (historical)")
+    COMMUNE = "commune", _("Commune level")
+    AGENCY = "agency", _("Agency or service point")
+
+
+class UnitKind(models.Model):
+    """A kind of unit (loại đơn vị): province, ward, service centre, …"""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    tier = models.CharField(_("tier"), max_length=20, choices=UnitTier.choices)
+    is_administrative = models.BooleanField(
+        _("administrative unit"),
+        default=False,
+        help_text=_("Province, commune and similar units of the statistics office's list."),
+    )
+    is_historical = models.BooleanField(
+        _("historical only"), default=False, help_text=_("No new unit of this kind is created.")
+    )
+    gso_levels = models.CharField(
+        _("statistics-office levels"),
+        max_length=200,
+        blank=True,
+        help_text=_('Values of the "Cấp" column that mean this kind, separated by commas.'),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("unit kind")
+        verbose_name_plural = _("unit kinds")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Unit(TimeStampedModel):
+    """An organisation unit (đơn vị): administrative unit, agency, centre or desk."""
+
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    kind = models.ForeignKey(UnitKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="units")
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField(_("tree path"), max_length=255, db_index=True, editable=False, default="")
+    depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
+    admin_code = models.CharField(
+        _("administrative unit code"),
+        max_length=5,
+        blank=True,
+        db_index=True,
+        validators=[admin_code_validator],
+        help_text=_("Code in the statistics office's list, e.g. 31340."),
+    )
+    agency_code = models.CharField(
+        _("electronic identifier code"),
+        max_length=35,
+        blank=True,
+        db_index=True,
+        validators=[agency_code_validator],
+        help_text=_("Mã định danh điện tử (QĐ 20/2020/QĐ-TTg), e.g. H30.12."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(
+        _("valid until"),
+        null=True,
+        blank=True,
+        help_text=_("First day on which the unit no longer exists; empty while it exists."),
+    )
+    predecessors = models.ManyToManyField(
+        "self",
+        through="UnitSuccession",
+        through_fields=("successor", "predecessor"),
+        symmetrical=False,
+        related_name="successors",
+        verbose_name=_("predecessors"),
+        blank=True,
+    )
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                name="org_unit_valid_interval",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_valid_on(self, day: date) -> bool:
+        """Return whether the unit exists on ``day``."""
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.valid_to is None or day < self.valid_to
+
+    def ancestor_ids(self) -> list[int]:
+        """Return the ids from the root down to this unit (itself included)."""
+        return [int(part) for part in self.path.strip("/").split("/") if part]
+
+
+class UnitSuccession(models.Model):
+    """A predecessor → successor link (merger, split, renaming)."""
+
+    predecessor = models.ForeignKey(
+        Unit, verbose_name=_("predecessor"), on_delete=models.CASCADE, related_name="successor_links"
+    )
+    successor = models.ForeignKey(
+        Unit, verbose_name=_("successor"), on_delete=models.CASCADE, related_name="predecessor_links"
+    )
+    effective_on = models.DateField(_("effective on"))
+    legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
+    carries_statistics = models.BooleanField(
+        _("carries statistics"),
+        default=True,
+        help_text=_("Figures of the predecessor are re-aggregated onto this successor. "
+                    "At most one successor per predecessor."),
+    )
+
+    class Meta:
+        verbose_name = _("unit succession")
+        verbose_name_plural = _("unit successions")
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="org_succession_unique"),
+            models.UniqueConstraint(
+                fields=["predecessor"],
+                condition=Q(carries_statistics=True),
+                name="org_succession_one_statistics_heir",
+            ),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="org_succession_not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor}"
+
+
+class Role(models.Model):
+    """A staff role (vai trò), e.g. intake officer or case handler."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    description = models.TextField(_("description"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoleAssignment(TimeStampedModel):
+    """A user holds a role over a unit and everything below it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="assignments")
+    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_assignments")
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role", "unit"], name="org_assignment_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.role} — {self.unit}"

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from motcua.api.main import api
+from motcua.core import views as core_views
+
+urlpatterns = [
+    path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", core_views.home, name="home"),
+    path("thu-tuc/", include("motcua.catalog.urls")),
+]
+
+admin.site.site_header = "Motcua"
+admin.site.site_title = "Motcua"

@@ -1,0 +1,67 @@
+"""Fill empty msgstr lines of a .po file from a Python dict of translations.
+
+Usage: python tools/po_fill.py path/to/django.po translations.py
+where translations.py defines ``T = {"English msgid": "Bản dịch", ...}``.
+The .po must be written with ``makemessages --no-wrap`` (one line per msgid).
+Prints the msgids still untranslated.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import runpy
+import sys
+from pathlib import Path
+
+
+def _unquote(line: str, prefix: str) -> str:
+    return ast.literal_eval(line[len(prefix):].strip())
+
+
+HEADER = {
+    '"Project-Id-Version: PACKAGE VERSION\\n"': '"Project-Id-Version: motcua\\n"',
+    '"Language: \\n"': '"Language: vi\\n"',
+    '"Language-Team: LANGUAGE <LL@li.org>\\n"': '"Language-Team: Vietnamese\\n"',
+    '"Last-Translator: FULL NAME <EMAIL@ADDRESS>\\n"': '"Last-Translator: Motcua\\n"',
+}
+
+
+def _header(line: str) -> str:
+    if line.startswith("# SOME DESCRIPTIVE TITLE."):
+        return "# Vietnamese translation of Motcua."
+    if line.startswith(("# Copyright (C) YEAR", "# This file is distributed", "# FIRST AUTHOR")):
+        return "# This file is distributed under the same licence as Motcua (AGPL-3.0-or-later)."
+    return HEADER.get(line, line)
+
+
+def main() -> int:
+    po_path, table_path = Path(sys.argv[1]), Path(sys.argv[2])
+    table: dict[str, str] = runpy.run_path(str(table_path))["T"]
+    lines = po_path.read_text(encoding="utf-8").splitlines()
+    mapped = [_header(line) for line in lines]
+    lines = [ln for k, ln in enumerate(mapped) if not (k and ln.startswith("# ") and ln == mapped[k - 1])]
+    if lines[:6] and lines[5] == "#, fuzzy" and lines[6] == 'msgid ""':
+        del lines[5]
+    missing: list[str] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith('msgid "') and i + 1 < len(lines) and lines[i + 1] == 'msgstr ""':
+            msgid = _unquote(line, "msgid")
+            if msgid:
+                if msgid in table:
+                    lines[i + 1] = "msgstr " + json.dumps(table[msgid], ensure_ascii=False)
+                    if i > 0 and lines[i - 1].startswith("#,") and "fuzzy" in lines[i - 1]:
+                        lines[i - 1] = ""
+                else:
+                    missing.append(msgid)
+        i += 1
+    po_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    for msgid in missing:
+        print("untranslated:", msgid)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
