@@ -16,7 +16,7 @@ from pathlib import Path
 
 
 def _unquote(line: str, prefix: str) -> str:
-    return ast.literal_eval(line[len(prefix):].strip())
+    return ast.literal_eval(line[len(prefix) :].strip())
 
 
 HEADER = {
@@ -40,9 +40,13 @@ def main() -> int:
     table: dict[str, str] = runpy.run_path(str(table_path))["T"]
     lines = po_path.read_text(encoding="utf-8").splitlines()
     mapped = [_header(line) for line in lines]
-    lines = [ln for k, ln in enumerate(mapped) if not (k and ln.startswith("# ") and ln == mapped[k - 1])]
-    if lines[:6] and lines[5] == "#, fuzzy" and lines[6] == 'msgid ""':
-        del lines[5]
+    lines = [
+        ln for k, ln in enumerate(mapped) if not (k and ln.startswith("# ") and ln == mapped[k - 1])
+    ]
+    for k in range(min(len(lines) - 1, 12)):
+        if lines[k] == "#, fuzzy" and lines[k + 1] == 'msgid ""':
+            del lines[k]
+            break
     missing: list[str] = []
     i = 0
     while i < len(lines):

@@ -17,7 +17,7 @@ api = NinjaAPI(
 
 @api.exception_handler(ApplicationError)
 def _application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
-    body = {"detail": exc.message, "code": exc.code}
+    body: dict[str, object] = {"detail": exc.message, "code": exc.code}
     if exc.extra:
         body["extra"] = exc.extra
     return api.create_response(request, body, status=exc.status)

@@ -10,14 +10,19 @@ version it was received under.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import TimeStampedModel
 
 procedure_code_validator = RegexValidator(
-    r"^\d\.\d{6}$", _("A national procedure code looks like 2.000635: one digit, a dot, six digits.")
+    r"^\d\.\d{6}$",
+    _("A national procedure code looks like 2.000635: one digit, a dot, six digits."),
 )
 
 
@@ -73,6 +78,15 @@ class FeeKind(models.TextChoices):
     CHARGE = "charge", _("Charge")  # lệ phí
 
 
+# NĐ 43/2011 levels that a NĐ 42/2022 level corresponds to, shown as
+# "Toàn trình (trước đây mức độ 4)".
+FORMER_ONLINE_LEVELS = {
+    OnlineLevel.FULL: "4",
+    OnlineLevel.PARTIAL: "3",
+    OnlineLevel.INFORMATION: "1–2",
+}
+
+
 class Field(models.Model):
     """A field of administrative procedures (lĩnh vực), e.g. civil status."""
 
@@ -91,7 +105,9 @@ class Field(models.Model):
 class Procedure(TimeStampedModel):
     """An administrative procedure (thủ tục hành chính), by national code."""
 
-    code = models.CharField(_("national code"), max_length=20, unique=True, validators=[procedure_code_validator])
+    code = models.CharField(
+        _("national code"), max_length=20, unique=True, validators=[procedure_code_validator]
+    )
     is_active = models.BooleanField(_("active"), default=True)
     is_illustrative = models.BooleanField(
         _("illustrative"),
@@ -107,6 +123,9 @@ class Procedure(TimeStampedModel):
     def __str__(self) -> str:
         return self.code
 
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:procedure_detail", args=[self.code])
+
 
 class ProcedureVersion(TimeStampedModel):
     """What a procedure requires from ``effective_from`` until the next version."""
@@ -117,20 +136,32 @@ class ProcedureVersion(TimeStampedModel):
     number = models.PositiveIntegerField(_("version"))
     effective_from = models.DateField(_("effective from"))
     effective_to = models.DateField(
-        _("effective until"), null=True, blank=True, editable=False,
+        _("effective until"),
+        null=True,
+        blank=True,
+        editable=False,
         help_text=_("Set from the next version's effective date (exclusive)."),
     )
     name = models.CharField(_("name"), max_length=500)
-    field = models.ForeignKey(Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="versions")
-    competent_level = models.CharField(_("competent level"), max_length=20, choices=CompetentLevel.choices)
+    field = models.ForeignKey(
+        Field, verbose_name=_("field"), on_delete=models.PROTECT, related_name="versions"
+    )
+    competent_level = models.CharField(
+        _("competent level"), max_length=20, choices=CompetentLevel.choices
+    )
     competent_agency = models.CharField(_("competent agency"), max_length=255)
     time_limit_amount = models.PositiveIntegerField(_("time limit"))
-    time_limit_unit = models.CharField(_("time limit unit"), max_length=20, choices=TimeLimitUnit.choices)
+    time_limit_unit = models.CharField(
+        _("time limit unit"), max_length=20, choices=TimeLimitUnit.choices
+    )
     online_level = models.CharField(_("online level"), max_length=20, choices=OnlineLevel.choices)
     result_type = models.CharField(_("result type"), max_length=20, choices=ResultType.choices)
     legal_basis = models.TextField(_("legal basis"), blank=True)
     supplement_policy = models.CharField(
-        _("supplement clock"), max_length=20, choices=SupplementPolicy.choices, default=SupplementPolicy.PAUSE
+        _("supplement clock"),
+        max_length=20,
+        choices=SupplementPolicy.choices,
+        default=SupplementPolicy.PAUSE,
     )
     search_text = models.TextField(_("search text"), blank=True, editable=False)
 
@@ -139,19 +170,48 @@ class ProcedureVersion(TimeStampedModel):
         verbose_name_plural = _("procedure versions")
         ordering = ["procedure__code", "-effective_from"]
         constraints = [
-            models.UniqueConstraint(fields=["procedure", "number"], name="catalog_version_number_unique"),
-            models.UniqueConstraint(fields=["procedure", "effective_from"], name="catalog_version_date_unique"),
+            models.UniqueConstraint(
+                fields=["procedure", "number"], name="catalog_version_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["procedure", "effective_from"], name="catalog_version_date_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(effective_to__isnull=True)
+                | Q(effective_to__gt=models.F("effective_from")),
+                name="catalog_version_interval",
+                violation_error_message=_("A version must end after it takes effect."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(time_limit_unit="same_day") & Q(time_limit_amount=0))
+                | (~Q(time_limit_unit="same_day") & Q(time_limit_amount__gt=0)),
+                name="catalog_version_time_limit",
+                violation_error_message=_(
+                    "The time limit must be at least 1, or 0 with the unit “same day”."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.procedure.code} v{self.number} — {self.name}"
+
+    def is_in_force_on(self, day: date) -> bool:
+        """Return whether this version applies on ``day``."""
+        return self.effective_from <= day and (self.effective_to is None or day < self.effective_to)
+
+    def is_editable_on(self, day: date) -> bool:
+        """Return whether the version may still change: it takes effect after ``day``."""
+        return self.effective_from > day
 
 
 class RequiredDocument(models.Model):
     """A document the applicant hands in (thành phần hồ sơ)."""
 
     version = models.ForeignKey(
-        ProcedureVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="documents"
+        ProcedureVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="documents",
     )
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=500)
@@ -164,7 +224,11 @@ class RequiredDocument(models.Model):
         verbose_name = _("required document")
         verbose_name_plural = _("required documents")
         ordering = ["version", "order"]
-        constraints = [models.UniqueConstraint(fields=["version", "order"], name="catalog_document_order_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "order"], name="catalog_document_order_unique"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -178,7 +242,9 @@ class FeeLine(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=300)
-    kind = models.CharField(_("kind"), max_length=20, choices=FeeKind.choices, default=FeeKind.CHARGE)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=FeeKind.choices, default=FeeKind.CHARGE
+    )
     amount = models.PositiveBigIntegerField(_("amount (VND)"))
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -186,7 +252,9 @@ class FeeLine(models.Model):
         verbose_name = _("fee line")
         verbose_name_plural = _("fee lines")
         ordering = ["version", "order"]
-        constraints = [models.UniqueConstraint(fields=["version", "order"], name="catalog_fee_order_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="catalog_fee_order_unique")
+        ]
 
     def __str__(self) -> str:
         return f"{self.name}: {self.amount} đ"
@@ -200,7 +268,9 @@ class WorkflowStep(models.Model):
     )
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=300)
-    role = models.ForeignKey("org.Role", verbose_name=_("role"), on_delete=models.PROTECT, related_name="+")
+    role = models.ForeignKey(
+        "org.Role", verbose_name=_("role"), on_delete=models.PROTECT, related_name="+"
+    )
     unit = models.ForeignKey(
         "org.Unit",
         verbose_name=_("agency"),
@@ -208,7 +278,9 @@ class WorkflowStep(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
-        help_text=_("A specific agency, for an inter-agency step; empty means the competent agency."),
+        help_text=_(
+            "A specific agency, for an inter-agency step; empty means the competent agency."
+        ),
     )
     is_inter_agency = models.BooleanField(_("inter-agency step"), default=False)
     budget_amount = models.DecimalField(_("time budget"), max_digits=6, decimal_places=2)
@@ -218,7 +290,14 @@ class WorkflowStep(models.Model):
         verbose_name = _("workflow step")
         verbose_name_plural = _("workflow steps")
         ordering = ["version", "order"]
-        constraints = [models.UniqueConstraint(fields=["version", "order"], name="catalog_step_order_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["version", "order"], name="catalog_step_order_unique"),
+            models.CheckConstraint(
+                condition=Q(budget_amount__gt=0),
+                name="catalog_step_budget_positive",
+                violation_error_message=_("A step's time budget must be more than 0."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"

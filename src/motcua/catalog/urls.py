@@ -6,4 +6,5 @@ app_name = "catalog"
 
 urlpatterns = [
     path("", views.procedure_list, name="procedure_list"),
+    path("<str:code>/", views.procedure_detail, name="procedure_detail"),
 ]

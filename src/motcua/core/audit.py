@@ -18,7 +18,9 @@ MAX_APPEND_ATTEMPTS = 5
 
 
 def _canonical(value: Any) -> str:
-    return json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return json.dumps(
+        value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+    )
 
 
 def _digest(event: AuditEvent) -> str:
@@ -63,7 +65,10 @@ def audit_record(
     user = actor if getattr(actor, "is_authenticated", False) else None
     for attempt in range(MAX_APPEND_ATTEMPTS):
         last = (
-            AuditEvent.objects.filter(stream=stream_name).order_by("-seq").values("seq", "hash").first()
+            AuditEvent.objects.filter(stream=stream_name)
+            .order_by("-seq")
+            .values("seq", "hash")
+            .first()
         )
         event = AuditEvent(
             at=clock.now(),
@@ -109,11 +114,15 @@ def audit_verify(*, stream: str | None = None) -> list[AuditProblem]:
         if event.stream != current:
             current, expected_seq, prev_hash = event.stream, 1, ""
         if event.seq != expected_seq:
-            problems.append(AuditProblem(event.stream, event.seq, f"expected sequence {expected_seq}"))
+            problems.append(
+                AuditProblem(event.stream, event.seq, f"expected sequence {expected_seq}")
+            )
         if event.prev_hash != prev_hash:
             problems.append(AuditProblem(event.stream, event.seq, "previous hash does not match"))
         if _digest(event) != event.hash:
-            problems.append(AuditProblem(event.stream, event.seq, "content does not match its hash"))
+            problems.append(
+                AuditProblem(event.stream, event.seq, "content does not match its hash")
+            )
         expected_seq = event.seq + 1
         prev_hash = event.hash
     return problems

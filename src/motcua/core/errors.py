@@ -26,7 +26,9 @@ class NotFoundError(ApplicationError):
 
     status = 404
 
-    def __init__(self, message: str, *, code: str = "not_found", extra: dict[str, Any] | None = None):
+    def __init__(
+        self, message: str, *, code: str = "not_found", extra: dict[str, Any] | None = None
+    ):
         super().__init__(message, code=code, extra=extra)
 
 
@@ -35,7 +37,9 @@ class ConflictError(ApplicationError):
 
     status = 409
 
-    def __init__(self, message: str, *, code: str = "conflict", extra: dict[str, Any] | None = None):
+    def __init__(
+        self, message: str, *, code: str = "conflict", extra: dict[str, Any] | None = None
+    ):
         super().__init__(message, code=code, extra=extra)
 
 
@@ -44,5 +48,7 @@ class PermissionDeniedError(ApplicationError):
 
     status = 403
 
-    def __init__(self, message: str, *, code: str = "forbidden", extra: dict[str, Any] | None = None):
+    def __init__(
+        self, message: str, *, code: str = "forbidden", extra: dict[str, Any] | None = None
+    ):
         super().__init__(message, code=code, extra=extra)

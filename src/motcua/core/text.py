@@ -28,6 +28,14 @@ def fold(value: str) -> str:
     return _SPACES.sub(" ", stripped.casefold()).strip()
 
 
+def strip_accents(value: str) -> str:
+    """Return ``value`` without diacritics, keeping case (đ → d, Đ → D)."""
+    decomposed = unicodedata.normalize("NFD", value.translate(_D))
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
+
+
 def search_terms(query: str) -> list[str]:
     """Split a search query into folded words (punctuation dropped)."""
     folded = fold(query)

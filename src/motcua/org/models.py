@@ -11,6 +11,7 @@ and statistics can be re-aggregated onto today's units (DOMAIN.md §12).
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -24,10 +25,34 @@ from motcua.core.models import TimeStampedModel
 # the level-1 group is a letter A–Y followed by two digits (e.g. H30).
 agency_code_validator = RegexValidator(
     r"^[A-Y]\d{2}(\.[0-9A-Z]+)*$",
-    _("An electronic identifier code looks like H30 or H30.12.3: a letter A–Y, two digits, "
-      "then groups of digits or capital letters separated by dots."),
+    _(
+        "An electronic identifier code looks like H30 or H30.12.3: a letter A–Y, two digits, "
+        "then groups of digits or capital letters separated by dots."
+    ),
 )
-admin_code_validator = RegexValidator(r"^\d{2,5}$", _("An administrative unit code has 2 to 5 digits."))
+admin_code_validator = RegexValidator(
+    r"^\d{2,5}$", _("An administrative unit code has 2 to 5 digits.")
+)
+
+
+class TreePath(models.Func):
+    """A tree path compared byte by byte, so a parent sorts just before its subtree.
+
+    PostgreSQL's locale collations ignore the slashes (``/18/`` would sort
+    between ``/1/`` and ``/1/5/``), hence ``COLLATE "C"`` there; SQLite
+    compares bytes already.
+    """
+
+    template = "%(expressions)s"
+    output_field = models.CharField()
+
+    def __init__(self, expression: str = "path") -> None:
+        super().__init__(models.F(expression))
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template='%(expressions)s COLLATE "C"', **extra_context
+        )
 
 
 class UnitTier(models.TextChoices):
@@ -68,13 +93,37 @@ class UnitKind(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def gso_level_values(self) -> list[str]:
+        """Return the "Cấp" values of :attr:`gso_levels`, blanks dropped."""
+        return [part.strip() for part in self.gso_levels.split(",") if part.strip()]
+
 
 class Unit(TimeStampedModel):
-    """An organisation unit (đơn vị): administrative unit, agency, centre or desk."""
+    """An organisation unit (đơn vị): administrative unit, agency, centre or desk.
+
+    ``path`` lists the ids from the root down to the unit itself, each
+    followed by a slash (``/1/5/23/``), and ``depth`` counts the ancestors
+    (a root has depth 0). Both are derived data: only
+    :mod:`motcua.org.services` writes them, on creation and when a unit
+    moves (the whole subtree is rewritten). A unit is valid on the days of
+    ``[valid_from, valid_to)``; an empty bound is open. A unit's interval
+    lies inside its parent's, so a unit valid on a day has a parent valid on
+    that day.
+    """
 
     name = models.CharField(_("name"), max_length=200)
     short_name = models.CharField(_("short name"), max_length=80, blank=True)
-    kind = models.ForeignKey(UnitKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="units")
+    search_name = models.CharField(
+        _("search name"),
+        max_length=300,
+        blank=True,
+        editable=False,
+        default="",
+        help_text=_("Name and short name without diacritics, kept by the services for search."),
+    )
+    kind = models.ForeignKey(
+        UnitKind, verbose_name=_("kind"), on_delete=models.PROTECT, related_name="units"
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("parent unit"),
@@ -83,7 +132,9 @@ class Unit(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField(_("tree path"), max_length=255, db_index=True, editable=False, default="")
+    path = models.CharField(
+        _("tree path"), max_length=255, db_index=True, editable=False, default=""
+    )
     depth = models.PositiveSmallIntegerField(_("depth"), default=0, editable=False)
     admin_code = models.CharField(
         _("administrative unit code"),
@@ -123,10 +174,12 @@ class Unit(TimeStampedModel):
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
-        ordering = ["path"]
+        ordering = [TreePath("path").asc()]
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_from__isnull=True) | Q(valid_to__gt=models.F("valid_from")),
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
                 name="org_unit_valid_interval",
             ),
         ]
@@ -149,31 +202,43 @@ class UnitSuccession(models.Model):
     """A predecessor → successor link (merger, split, renaming)."""
 
     predecessor = models.ForeignKey(
-        Unit, verbose_name=_("predecessor"), on_delete=models.CASCADE, related_name="successor_links"
+        Unit,
+        verbose_name=_("predecessor"),
+        on_delete=models.CASCADE,
+        related_name="successor_links",
     )
     successor = models.ForeignKey(
-        Unit, verbose_name=_("successor"), on_delete=models.CASCADE, related_name="predecessor_links"
+        Unit,
+        verbose_name=_("successor"),
+        on_delete=models.CASCADE,
+        related_name="predecessor_links",
     )
     effective_on = models.DateField(_("effective on"))
     legal_basis = models.CharField(_("legal basis"), max_length=255, blank=True)
     carries_statistics = models.BooleanField(
         _("carries statistics"),
         default=True,
-        help_text=_("Figures of the predecessor are re-aggregated onto this successor. "
-                    "At most one successor per predecessor."),
+        help_text=_(
+            "Figures of the predecessor are re-aggregated onto this successor. "
+            "At most one successor per predecessor."
+        ),
     )
 
     class Meta:
         verbose_name = _("unit succession")
         verbose_name_plural = _("unit successions")
         constraints = [
-            models.UniqueConstraint(fields=["predecessor", "successor"], name="org_succession_unique"),
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="org_succession_unique"
+            ),
             models.UniqueConstraint(
                 fields=["predecessor"],
                 condition=Q(carries_statistics=True),
                 name="org_succession_one_statistics_heir",
             ),
-            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="org_succession_not_self"),
+            models.CheckConstraint(
+                condition=~Q(predecessor=models.F("successor")), name="org_succession_not_self"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -201,10 +266,17 @@ class RoleAssignment(TimeStampedModel):
     """A user holds a role over a unit and everything below it."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="role_assignments",
     )
-    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="assignments")
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_assignments")
+    role = models.ForeignKey(
+        Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="role_assignments"
+    )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
 
@@ -213,7 +285,19 @@ class RoleAssignment(TimeStampedModel):
         verbose_name_plural = _("role assignments")
         constraints = [
             models.UniqueConstraint(fields=["user", "role", "unit"], name="org_assignment_unique"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gt=models.F("valid_from")),
+                name="org_assignment_valid_interval",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.user} — {self.role} — {self.unit}"
+
+    def is_valid_on(self, day: date) -> bool:
+        """Return whether the assignment is in force on ``day``."""
+        if self.valid_from is not None and day < self.valid_from:
+            return False
+        return self.valid_to is None or day < self.valid_to

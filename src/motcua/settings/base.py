@@ -115,6 +115,7 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
+FORMAT_MODULE_PATH = ["motcua.formats"]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
@@ -163,3 +164,33 @@ MOTCUA_WORK_SESSIONS = env_str("MOTCUA_WORK_SESSIONS", "07:00-11:30,13:30-17:00"
 MOTCUA_CUTOFF = env_str("MOTCUA_CUTOFF", "15:00")
 # Seconds a process keeps its loaded calendars before it reads them again.
 MOTCUA_CALENDAR_TTL = env_int("MOTCUA_CALENDAR_TTL", 60)
+# Dossier code (DOMAIN.md §3): "{agency}-{date:%y%m%d}-{seq:04d}" is the common
+# provincial form; the TT 04/2025 variant for centrally hosted systems is
+# "{agency}-{date:%y%m%d}-{system}{seq:04d}" with MOTCUA_DOSSIER_CODE_SYSTEM.
+MOTCUA_DOSSIER_CODE_PATTERN = env_str(
+    "MOTCUA_DOSSIER_CODE_PATTERN", "{agency}-{date:%y%m%d}-{seq:04d}"
+)
+MOTCUA_DOSSIER_CODE_SYSTEM = env_str("MOTCUA_DOSSIER_CODE_SYSTEM", "")
+# Working days the applicant has to provide a requested supplement before the
+# dossier is closed (the late-2025 interconnection decree uses 15).
+MOTCUA_SUPPLEMENT_RESPONSE_DAYS = env_int("MOTCUA_SUPPLEMENT_RESPONSE_DAYS", 15)
+# Form numbering: "tt03_2025" (Forms 01–07, default) or "tt01_2018" (Forms 01–06).
+MOTCUA_FORM_NUMBERING = env_str("MOTCUA_FORM_NUMBERING", "tt03_2025")
+# Alerts: a dossier or step due within this many working hours is "due soon".
+MOTCUA_DUE_SOON_WORKING_HOURS = env_int("MOTCUA_DUE_SOON_WORKING_HOURS", 8)
+# SMS through an HTTP gateway: POST JSON {"to", "message"}; empty URL = no SMS.
+MOTCUA_SMS_GATEWAY_URL = env_str("MOTCUA_SMS_GATEWAY_URL", "")
+MOTCUA_SMS_GATEWAY_TOKEN = env_str("MOTCUA_SMS_GATEWAY_TOKEN", "")
+MOTCUA_SMS_TIMEOUT = env_int("MOTCUA_SMS_TIMEOUT", 10)
+# Public site address used in QR codes and messages.
+MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "motcua@localhost")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# SMS templates are written with full diacritics; most brand-name SMS gateways
+# bill a Unicode message per 70 characters, so the text is sent without marks
+# unless this is turned off.
+MOTCUA_SMS_ASCII = env_bool("MOTCUA_SMS_ASCII", True)

@@ -8,8 +8,8 @@ from pathlib import Path
 
 os.environ.setdefault("MOTCUA_DATA_DIR", str(Path(tempfile.gettempdir()) / "motcua-test"))
 
-from motcua.settings.base import *  # noqa: E402, F403
-from motcua.settings.base import DATABASES  # noqa: E402
+from motcua.settings.base import *  # noqa: F403
+from motcua.settings.base import DATABASES
 
 DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,2 +1,136 @@
+"""Load confirmed calendars from the database into the pure core.
+
+Each process keeps what it built for ``MOTCUA_CALENDAR_TTL`` seconds; a
+change saved in this process drops the cache at once (see ``signals``), so
+other processes see an administrator's change within the TTL.
+"""
+
+from __future__ import annotations
+
+import threading
+import time as _time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import DatabaseError
+
+from motcua.workdays.core import CalendarMissingError, DayEntry, DayKind, Schedule, WorkCalendar
+from motcua.workdays.data import CONFIRMED_YEARS, VN_PUBLIC_SECTOR_ENTRIES
+
+_lock = threading.Lock()
+_national: tuple[float, NationalCalendar] | None = None
+_per_unit: dict[int | None, tuple[float, WorkCalendar]] = {}
+
+
+@dataclass(frozen=True)
+class NationalCalendar:
+    years: tuple[int, ...]
+    entries: tuple[DayEntry, ...]
+    source: str  # "database" or "built-in"
+
+
 def calendar_cache_clear() -> None:
-    pass
+    """Forget every calendar built by this process."""
+    global _national
+    with _lock:
+        _national = None
+        _per_unit.clear()
+
+
+def default_schedule() -> Schedule:
+    """Return the deployment's sessions and cut-off (settings)."""
+    return Schedule.parse(settings.MOTCUA_WORK_SESSIONS, settings.MOTCUA_CUTOFF)
+
+
+def _load_national() -> NationalCalendar:
+    from motcua.workdays.models import CalendarEntry, CalendarStatus, CalendarYear
+
+    try:
+        years = tuple(
+            sorted(
+                CalendarYear.objects.filter(status=CalendarStatus.CONFIRMED).values_list(
+                    "year", flat=True
+                )
+            )
+        )
+        rows = CalendarEntry.objects.filter(
+            unit__isnull=True, calendar__status=CalendarStatus.CONFIRMED
+        ).values_list("day", "kind", "name", "legal_basis")
+        entries = tuple(
+            DayEntry(day, DayKind(kind), name, basis) for day, kind, name, basis in rows
+        )
+    except DatabaseError:
+        # The database is not migrated yet (e.g. `motcua deadline` on a fresh
+        # clone): use the calendars the project ships, which the first
+        # migration loads anyway.
+        return NationalCalendar(CONFIRMED_YEARS, VN_PUBLIC_SECTOR_ENTRIES, "built-in")
+    return NationalCalendar(years, entries, "database")
+
+
+def national_calendar() -> NationalCalendar:
+    """Return the confirmed national years and entries (cached)."""
+    global _national
+    now = _time.monotonic()
+    cached = _national
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    loaded = _load_national()
+    with _lock:
+        _national = (now + settings.MOTCUA_CALENDAR_TTL, loaded)
+    return loaded
+
+
+def _unit_overrides(unit_path: str) -> tuple[Schedule | None, list[DayEntry]]:
+    from motcua.workdays.models import CalendarEntry, CalendarStatus, WorkSchedule
+
+    ancestor_ids = [int(part) for part in unit_path.strip("/").split("/") if part]
+    if not ancestor_ids:
+        return None, []
+    depth = {unit_id: index for index, unit_id in enumerate(ancestor_ids)}
+    schedules = list(
+        WorkSchedule.objects.filter(unit_id__in=ancestor_ids).values_list(
+            "unit_id", "sessions", "cutoff"
+        )
+    )
+    schedule = None
+    if schedules:
+        _unit_id, sessions, cutoff = max(schedules, key=lambda row: depth[row[0]])
+        schedule = Schedule.parse(sessions, cutoff.strftime("%H:%M"))
+    rows = CalendarEntry.objects.filter(
+        unit_id__in=ancestor_ids, calendar__status=CalendarStatus.CONFIRMED
+    ).values_list("unit_id", "day", "kind", "name", "legal_basis")
+    # The nearest unit's entry wins over an ancestor's on the same day.
+    ordered = sorted(rows, key=lambda row: depth[row[0]])
+    by_day = {
+        day: DayEntry(day, DayKind(kind), name, basis) for _u, day, kind, name, basis in ordered
+    }
+    return schedule, list(by_day.values())
+
+
+def calendar_for_unit(unit: object | None = None) -> WorkCalendar:
+    """Return the working calendar of ``unit`` (an ``org.Unit``), or the national one.
+
+    A unit uses the nearest work schedule on its path and the entries scoped
+    to it or its ancestors on top of the national entries.
+    """
+    unit_id = getattr(unit, "pk", None)
+    now = _time.monotonic()
+    cached = _per_unit.get(unit_id)
+    if cached is not None and cached[0] > now:
+        return cached[1]
+    national = national_calendar()
+    schedule: Schedule | None = None
+    entries = {entry.day: entry for entry in national.entries}
+    if unit is not None:
+        schedule, overrides = _unit_overrides(getattr(unit, "path", ""))
+        entries.update(
+            {entry.day: entry for entry in overrides if entry.day.year in national.years}
+        )
+    if not national.years:
+        from motcua.core import clock
+
+        raise CalendarMissingError(clock.localdate().year)
+    calendar = WorkCalendar(national.years, entries.values(), schedule or default_schedule())
+    with _lock:
+        _per_unit[unit_id] = (now + settings.MOTCUA_CALENDAR_TTL, calendar)
+    return calendar

@@ -36,7 +36,9 @@ class CalendarYear(TimeStampedModel):
     """The working calendar of one year (lịch làm việc năm)."""
 
     year = models.PositiveSmallIntegerField(_("year"), unique=True)
-    status = models.CharField(_("status"), max_length=20, choices=CalendarStatus.choices, default=CalendarStatus.DRAFT)
+    status = models.CharField(
+        _("status"), max_length=20, choices=CalendarStatus.choices, default=CalendarStatus.DRAFT
+    )
     legal_basis = models.TextField(_("legal basis"), blank=True)
     confirmed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -62,7 +64,10 @@ class CalendarEntry(models.Model):
     """A day that differs from the Monday–Friday week, with its legal basis."""
 
     calendar = models.ForeignKey(
-        CalendarYear, verbose_name=_("calendar year"), on_delete=models.CASCADE, related_name="entries"
+        CalendarYear,
+        verbose_name=_("calendar year"),
+        on_delete=models.CASCADE,
+        related_name="entries",
     )
     day = models.DateField(_("day"))
     kind = models.CharField(_("kind"), max_length=30, choices=DayKind.choices)
@@ -83,7 +88,9 @@ class CalendarEntry(models.Model):
         verbose_name_plural = _("calendar entries")
         ordering = ["day"]
         constraints = [
-            models.UniqueConstraint(fields=["day"], condition=Q(unit__isnull=True), name="workdays_entry_national_day"),
+            models.UniqueConstraint(
+                fields=["day"], condition=Q(unit__isnull=True), name="workdays_entry_national_day"
+            ),
             models.UniqueConstraint(fields=["day", "unit"], name="workdays_entry_unit_day"),
         ]
 
@@ -104,7 +111,9 @@ class WorkSchedule(TimeStampedModel):
     )
     cutoff = models.TimeField(
         _("cut-off"),
-        help_text=_("A dossier received on a working day at or after this time counts from the next working day."),
+        help_text=_(
+            "A dossier received on a working day at or after this time counts from the next working day."
+        ),
     )
 
     class Meta:

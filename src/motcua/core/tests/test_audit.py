@@ -12,7 +12,9 @@ class AuditTests(TestCase):
         cls.user = get_user_model().objects.create_user("canbo", password="x")
 
     def test_records_chain_per_stream(self):
-        first = audit_record(actor=self.user, action="test.one", stream="s:1", data={"tên": "Ngã Bảy"})
+        first = audit_record(
+            actor=self.user, action="test.one", stream="s:1", data={"tên": "Ngã Bảy"}
+        )
         second = audit_record(actor=self.user, action="test.two", stream="s:1")
         other = audit_record(actor=None, action="test.one", stream="s:2")
         self.assertEqual((first.seq, second.seq, other.seq), (1, 2, 1))
@@ -25,9 +27,14 @@ class AuditTests(TestCase):
         audit_record(actor=self.user, action="test.two", stream="s:1")
         table = AuditEvent._meta.db_table
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {table} SET action = %s WHERE id = %s", ["test.forged", event.pk])
+            cursor.execute(
+                f"UPDATE {table} SET action = %s WHERE id = %s", ["test.forged", event.pk]
+            )
         problems = audit_verify()
-        self.assertEqual([(p.stream, p.seq, p.problem) for p in problems], [("s:1", 1, "content does not match its hash")])
+        self.assertEqual(
+            [(p.stream, p.seq, p.problem) for p in problems],
+            [("s:1", 1, "content does not match its hash")],
+        )
 
     def test_verify_detects_a_deleted_record(self):
         audit_record(actor=self.user, action="a", stream="s:1")
@@ -46,3 +53,24 @@ class AuditTests(TestCase):
             event.save()
         with self.assertRaises(RuntimeError):
             event.delete()
+
+
+class AuditCommandTests(TestCase):
+    def test_verify_command_reports_tampering(self):
+        from io import StringIO
+
+        from django.core.management import call_command
+        from django.core.management.base import CommandError
+
+        event = audit_record(actor=None, action="a", stream="s:1")
+        out = StringIO()
+        call_command("audit", "verify", stdout=out)
+        self.assertIn("every chain verifies", out.getvalue())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE {AuditEvent._meta.db_table} SET data = %s WHERE id = %s",
+                ['{"x": 1}', event.pk],
+            )
+        with self.assertRaises(CommandError) as caught:
+            call_command("audit", "verify", stdout=StringIO())
+        self.assertEqual(caught.exception.returncode, 3)

@@ -11,7 +11,9 @@ class HealthTests(TestCase):
         self.assertEqual(response.json(), {"status": "ok"})
 
     def test_healthz_answers_503_when_the_database_fails(self):
-        with mock.patch("motcua.core.views.connection.cursor", side_effect=OperationalError("down")):
+        with mock.patch(
+            "motcua.core.views.connection.cursor", side_effect=OperationalError("down")
+        ):
             response = self.client.get("/healthz")
         self.assertEqual(response.status_code, 503)
         self.assertEqual(response.json(), {"status": "unavailable"})

@@ -1,0 +1,80 @@
+"""Load the illustrative demo procedures (motcua.demo.procedures) idempotently."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from motcua.catalog import services
+from motcua.catalog.content import DocumentSpec, FeeSpec, StepSpec, VersionContent
+from motcua.catalog.models import Field, Procedure
+
+
+def demo_content(item: dict[str, Any]) -> VersionContent:
+    """Turn one row of ``motcua.demo.procedures.PROCEDURES`` into version content."""
+    amount, unit = item["limit"]
+    return VersionContent(
+        name=item["name"],
+        field_code=item["field"],
+        competent_level=item["level"],
+        competent_agency=item["agency"],
+        time_limit_amount=amount,
+        time_limit_unit=unit,
+        online_level=item["online"],
+        result_type=item["result"],
+        supplement_policy=item["supplement"],
+        legal_basis=item["legal_basis"],
+        documents=tuple(
+            DocumentSpec(order=i, name=name, form=form, count=count, is_mandatory=mandatory)
+            for i, (name, form, count, mandatory) in enumerate(item["documents"], start=1)
+        ),
+        fees=tuple(
+            FeeSpec(order=i, name=name, kind=kind, amount=fee, note=note)
+            for i, (name, kind, fee, note) in enumerate(item["fees"], start=1)
+        ),
+        steps=tuple(
+            StepSpec(
+                order=i,
+                name=name,
+                role_code=role,
+                budget_amount=Decimal(budget),
+                budget_unit=budget_unit,
+                is_inter_agency=inter_agency,
+            )
+            for i, (name, role, budget, budget_unit, inter_agency) in enumerate(
+                item["steps"], start=1
+            )
+        ),
+    )
+
+
+def load_demo_procedures(actor: Any) -> int:
+    """Create the demo fields and procedures that do not exist yet; return how many.
+
+    Needs the org roles (intake_officer, case_handler, …). Procedures whose
+    code already exists are left alone, so a second run creates nothing.
+    """
+    from motcua.demo.procedures import EFFECTIVE_FROM, FIELDS, PROCEDURES
+
+    created = 0
+    with transaction.atomic():
+        existing_fields = set(Field.objects.values_list("code", flat=True))
+        for code, name in FIELDS.items():
+            if code not in existing_fields:
+                services.field_create(actor=actor, code=code, name=name)
+        existing = set(Procedure.objects.values_list("code", flat=True))
+        for item in PROCEDURES:
+            if item["code"] in existing:
+                continue
+            services.procedure_create(
+                actor=actor,
+                code=item["code"],
+                effective_from=date.fromisoformat(item.get("effective_from", EFFECTIVE_FROM)),
+                content=demo_content(item),
+                is_illustrative=True,
+            )
+            created += 1
+    return created

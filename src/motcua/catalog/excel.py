@@ -1,0 +1,882 @@
+"""Import and export the procedure catalogue as one Excel workbook.
+
+The workbook has four sheets, with Vietnamese headers in row 1 and
+Vietnamese values for choices ("ngày làm việc", "Toàn trình"):
+
+* "Thủ tục": one row per version (code + effective date).
+* "Thành phần hồ sơ", "Phí, lệ phí", "Quy trình": lines of a version, keyed
+  by procedure code; their optional last column "Ngày hiệu lực" picks the
+  version when the workbook holds several versions of one procedure.
+
+Headers and choice values are matched without accents or case. The import
+reads and checks everything first and reports every error with its sheet,
+row and column; with any error nothing is written. Then, per row of "Thủ
+tục": a new code creates the procedure, a new date a new version, the date
+of a version that has not taken effect yet replaces it, and the same content
+as a stored version changes nothing. The export writes the versions in force
+today and every later one, so export → import is a no-op.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import IO, Any
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from openpyxl import Workbook, load_workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
+
+from motcua.catalog import services
+from motcua.catalog.content import (
+    DocumentSpec,
+    FeeSpec,
+    Problem,
+    StepSpec,
+    VersionContent,
+    code_problem,
+    content_of,
+    content_problems,
+)
+from motcua.catalog.models import Field, Procedure, ProcedureVersion
+from motcua.catalog.selectors import (
+    procedure_versions_for_export,
+    units_by_agency_code,
+    version_children_prefetch,
+    working_day_seconds,
+)
+from motcua.core import clock
+from motcua.core.errors import ApplicationError
+from motcua.core.text import fold, nfc
+from motcua.org.models import Role
+
+SHEET_PROCEDURES = "Thủ tục"
+SHEET_DOCUMENTS = "Thành phần hồ sơ"
+SHEET_FEES = "Phí, lệ phí"
+SHEET_STEPS = "Quy trình"
+
+# Choice values as written in the workbook (first) and other spellings accepted.
+Choices = dict[Any, tuple[str, ...]]
+LEVELS: Choices = {
+    "ministry": ("Cấp bộ", "Cấp trung ương", "Bộ"),
+    "province": ("Cấp tỉnh", "Tỉnh"),
+    "commune": ("Cấp xã", "Xã", "Cấp xã, phường, đặc khu"),
+    "vertical": ("Cơ quan ngành dọc", "Ngành dọc"),
+}
+TIME_UNITS: Choices = {
+    "working_days": ("ngày làm việc",),
+    "working_hours": ("giờ làm việc", "giờ"),
+    "calendar_days": ("ngày", "ngày lịch"),
+    "same_day": ("trong ngày", "ngay trong ngày"),
+}
+ONLINE_LEVELS: Choices = {
+    "full": ("Toàn trình", "Dịch vụ công trực tuyến toàn trình", "Mức độ 4", "Mức 4"),
+    "partial": ("Một phần", "Dịch vụ công trực tuyến một phần", "Mức độ 3", "Mức 3"),
+    "information": ("Cung cấp thông tin", "Mức độ 2", "Mức 2", "Mức độ 1", "Mức 1"),
+}
+RESULT_TYPES: Choices = {
+    "paper": ("Bản giấy", "Giấy"),
+    "electronic": ("Bản điện tử", "Điện tử"),
+    "both": ("Bản giấy và bản điện tử", "Giấy và điện tử"),
+}
+SUPPLEMENT_POLICIES: Choices = {
+    "pause": ("Tạm dừng tính thời gian", "Tạm dừng"),
+    "restart": ("Tính lại từ đầu", "Tính lại"),
+}
+DOCUMENT_FORMS: Choices = {
+    "original": ("Bản chính",),
+    "certified_copy": ("Bản sao có chứng thực", "Bản sao chứng thực"),
+    "copy": ("Bản sao", "Bản chụp"),
+    "shown": ("Xuất trình", "Bản chính để đối chiếu"),
+}
+FEE_KINDS: Choices = {"fee": ("Phí",), "charge": ("Lệ phí",)}
+BUDGET_UNITS: Choices = {
+    "working_days": ("ngày làm việc", "ngày"),
+    "working_hours": ("giờ làm việc", "giờ"),
+}
+YES_NO: Choices = {True: ("Có", "x", "yes", "true", "1"), False: ("Không", "no", "false", "0")}
+
+
+def _lookup(table: Choices) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for value, spellings in table.items():
+        if isinstance(value, str):
+            found[value] = value
+        for spelling in spellings:
+            found[fold(spelling)] = value
+    return found
+
+
+def shown(table: Choices, value: Any) -> str:
+    """Return the workbook spelling of a choice value."""
+    return table[value][0]
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    kind: str = "text"  # text, code, int, money, decimal, date, bool, choice
+    required: bool = True
+    choices: Choices | None = None
+    width: int = 14
+
+
+CODE = Column("code", "Mã thủ tục", "code", width=12)
+ORDER = Column("order", "Thứ tự", "int", width=8)
+LINE_DATE = Column("effective_from", "Ngày hiệu lực", "date", required=False, width=13)
+
+PROCEDURE_COLUMNS = (
+    CODE,
+    Column("name", "Tên thủ tục", width=50),
+    Column("field_code", "Mã lĩnh vực", width=16),
+    Column("field_name", "Tên lĩnh vực", required=False, width=24),
+    Column("competent_level", "Cấp thực hiện", "choice", choices=LEVELS),
+    Column("competent_agency", "Cơ quan thực hiện", width=30),
+    Column("time_limit_amount", "Thời hạn giải quyết", "int", width=10),
+    Column("time_limit_unit", "Đơn vị thời hạn", "choice", choices=TIME_UNITS),
+    Column(
+        "online_level", "Mức độ dịch vụ công trực tuyến", "choice", choices=ONLINE_LEVELS, width=18
+    ),
+    Column("result_type", "Loại kết quả", "choice", choices=RESULT_TYPES, width=22),
+    Column(
+        "supplement_policy",
+        "Khi yêu cầu bổ sung hồ sơ",
+        "choice",
+        choices=SUPPLEMENT_POLICIES,
+        width=22,
+    ),
+    Column("legal_basis", "Căn cứ pháp lý", required=False, width=50),
+    Column("effective_from", "Ngày hiệu lực", "date", width=13),
+)
+DOCUMENT_COLUMNS = (
+    CODE,
+    ORDER,
+    Column("name", "Tên giấy tờ", width=50),
+    Column("form", "Hình thức", "choice", choices=DOCUMENT_FORMS, width=20),
+    Column("count", "Số lượng", "int", width=9),
+    Column("is_mandatory", "Bắt buộc", "bool", width=9),
+    LINE_DATE,
+    Column("note", "Ghi chú", required=False, width=30),
+)
+FEE_COLUMNS = (
+    CODE,
+    ORDER,
+    Column("name", "Tên phí, lệ phí", width=40),
+    Column("kind", "Loại", "choice", choices=FEE_KINDS, width=9),
+    Column("amount", "Số tiền (đồng)", "money", width=14),
+    LINE_DATE,
+    Column("note", "Ghi chú", required=False, width=30),
+)
+STEP_COLUMNS = (
+    CODE,
+    ORDER,
+    Column("name", "Tên bước", width=36),
+    Column("role_code", "Mã vai trò", width=16),
+    Column("agency_code", "Mã định danh cơ quan", required=False, width=18),
+    Column("is_inter_agency", "Liên thông", "bool", width=10),
+    Column("budget_amount", "Thời gian", "decimal", width=10),
+    Column("budget_unit", "Đơn vị thời gian", "choice", choices=BUDGET_UNITS),
+    LINE_DATE,
+)
+SHEETS = (
+    (SHEET_PROCEDURES, PROCEDURE_COLUMNS),
+    (SHEET_DOCUMENTS, DOCUMENT_COLUMNS),
+    (SHEET_FEES, FEE_COLUMNS),
+    (SHEET_STEPS, STEP_COLUMNS),
+)
+PART_SHEET = {"documents": SHEET_DOCUMENTS, "fees": SHEET_FEES, "steps": SHEET_STEPS}
+PROBLEM_COLUMN = {"code": "code", "field_code": "field_code"}
+
+
+# --- Export ---------------------------------------------------------------------
+
+
+def _header_row(ws: Any, columns: Iterable[Column]) -> list[WriteOnlyCell]:
+    cells = []
+    for column in columns:
+        cell = WriteOnlyCell(ws, value=column.header)
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    return cells
+
+
+def _text_cell(ws: Any, value: str) -> WriteOnlyCell | str:
+    """Return ``value`` so that Excel shows it as text, never as a formula."""
+    if not value.startswith(("=", "+", "-", "@")):
+        return value
+    cell = WriteOnlyCell(ws, value=value)
+    cell.data_type = "s"
+    return cell
+
+
+def _date_cell(ws: Any, day: date) -> WriteOnlyCell:
+    cell = WriteOnlyCell(ws, value=day)
+    cell.number_format = "DD/MM/YYYY"
+    return cell
+
+
+def procedure_export(
+    *, stream: IO[bytes], on: date | None = None, codes: Iterable[str] | None = None
+) -> int:
+    """Write the versions in force on ``on`` (today) and later ones; return their number."""
+    wb = Workbook(write_only=True)
+    sheets = {}
+    for title, columns in SHEETS:
+        ws = wb.create_sheet(title)
+        for i, column in enumerate(columns, start=1):
+            ws.column_dimensions[get_column_letter(i)].width = column.width
+        ws.freeze_panes = "A2"
+        ws.append(_header_row(ws, columns))
+        sheets[title] = ws
+    ws_p, ws_d, ws_f, ws_s = (sheets[title] for title, _columns in SHEETS)
+    count = 0
+    for version in procedure_versions_for_export(on=on, codes=codes).iterator(chunk_size=200):
+        count += 1
+        code = version.procedure.code
+        day = version.effective_from
+        ws_p.append(
+            [
+                code,
+                _text_cell(ws_p, version.name),
+                _text_cell(ws_p, version.field.code),
+                _text_cell(ws_p, version.field.name),
+                shown(LEVELS, version.competent_level),
+                _text_cell(ws_p, version.competent_agency),
+                version.time_limit_amount,
+                shown(TIME_UNITS, version.time_limit_unit),
+                shown(ONLINE_LEVELS, version.online_level),
+                shown(RESULT_TYPES, version.result_type),
+                shown(SUPPLEMENT_POLICIES, version.supplement_policy),
+                _text_cell(ws_p, version.legal_basis),
+                _date_cell(ws_p, day),
+            ]
+        )
+        for d in version.documents.all():
+            ws_d.append(
+                [
+                    code,
+                    d.order,
+                    _text_cell(ws_d, d.name),
+                    shown(DOCUMENT_FORMS, d.form),
+                    d.count,
+                    shown(YES_NO, d.is_mandatory),
+                    _date_cell(ws_d, day),
+                    _text_cell(ws_d, d.note),
+                ]
+            )
+        for f in version.fees.all():
+            ws_f.append(
+                [
+                    code,
+                    f.order,
+                    _text_cell(ws_f, f.name),
+                    shown(FEE_KINDS, f.kind),
+                    f.amount,
+                    _date_cell(ws_f, day),
+                    _text_cell(ws_f, f.note),
+                ]
+            )
+        for s in version.steps.all():
+            ws_s.append(
+                [
+                    code,
+                    s.order,
+                    _text_cell(ws_s, s.name),
+                    s.role.code,
+                    s.unit.agency_code if s.unit else "",
+                    shown(YES_NO, s.is_inter_agency),
+                    s.budget_amount,
+                    shown(BUDGET_UNITS, s.budget_unit),
+                    _date_cell(ws_s, day),
+                ]
+            )
+    wb.save(stream)
+    return count
+
+
+# --- Import: reading --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CellError:
+    sheet: str
+    row: int
+    column: str
+    header: str
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "header": self.header,
+            "message": self.message,
+        }
+
+    def __str__(self) -> str:
+        where = _("Sheet “%(sheet)s”, row %(row)s") % {"sheet": self.sheet, "row": self.row}
+        if self.column:
+            where += _(", column %(column)s (%(header)s)") % {
+                "column": self.column,
+                "header": self.header,
+            }
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class Row:
+    sheet: str
+    number: int
+    values: dict[str, Any]
+    letters: dict[str, str]
+    headers: dict[str, str]
+    ok: bool = True
+
+
+class _Reader:
+    """Read the sheets into typed rows, collecting cell errors."""
+
+    def __init__(self) -> None:
+        self.errors: list[CellError] = []
+        self.flagged: set[tuple[str, int, str]] = set()
+
+    def error(self, sheet: str, row: int, column: str, header: str, message: str) -> None:
+        self.errors.append(CellError(sheet, row, column, header, message))
+
+    def cell_error(self, row: Row, key: str, message: str) -> None:
+        """Record an error on a cell; a cell keeps its first error only."""
+        if (row.sheet, row.number, key) in self.flagged:
+            return
+        self.flagged.add((row.sheet, row.number, key))
+        row.ok = False
+        self.error(
+            row.sheet, row.number, row.letters.get(key, ""), row.headers.get(key, ""), message
+        )
+
+    def read(self, wb: Any) -> dict[str, list[Row]]:
+        by_folded = {fold(name): name for name in wb.sheetnames}
+        rows: dict[str, list[Row]] = {}
+        for title, columns in SHEETS:
+            name = by_folded.get(fold(title))
+            if name is None:
+                self.error(
+                    title, 1, "", "", _("The sheet “%(sheet)s” is missing.") % {"sheet": title}
+                )
+                rows[title] = []
+                continue
+            rows[title] = list(self.read_sheet(title, wb[name], columns))
+        return rows
+
+    def read_sheet(self, title: str, ws: Any, columns: tuple[Column, ...]) -> Iterator[Row]:
+        lines = ws.iter_rows(values_only=True)
+        header = next(lines, None) or ()
+        positions: dict[str, int] = {}
+        wanted = {fold(c.header): c for c in columns}
+        for index, value in enumerate(header):
+            column = wanted.get(fold(str(value))) if value is not None else None
+            if column is not None and column.key not in positions:
+                positions[column.key] = index
+        missing = [c for c in columns if c.key not in positions and c.required]
+        for column in missing:
+            self.error(
+                title,
+                1,
+                "",
+                column.header,
+                _("The column “%(header)s” is missing.") % {"header": column.header},
+            )
+        if missing:
+            return
+        letters = {key: get_column_letter(index + 1) for key, index in positions.items()}
+        headers = {c.key: c.header for c in columns}
+        for number, line in enumerate(lines, start=2):
+            cells = {
+                key: (line[index] if index < len(line) else None)
+                for key, index in positions.items()
+            }
+            if all(_blank(v) for v in cells.values()):
+                continue
+            row = Row(title, number, {}, letters, headers)
+            for column in columns:
+                row.values[column.key] = self.convert(row, column, cells.get(column.key))
+            yield row
+
+    def convert(self, row: Row, column: Column, raw: Any) -> Any:
+        if _blank(raw):
+            if column.required:
+                self.cell_error(row, column.key, _("This cell is empty."))
+            return "" if column.kind in ("text", "code") else None
+        converter: Callable[[Any, Column], Any] = getattr(self, f"to_{column.kind}")
+        try:
+            return converter(raw, column)
+        except ValueError as exc:
+            self.cell_error(row, column.key, str(exc))
+            return None
+
+    def to_text(self, raw: Any, column: Column) -> str:
+        if isinstance(raw, float) and raw.is_integer():
+            raw = int(raw)
+        return nfc(str(raw))
+
+    def to_code(self, raw: Any, column: Column) -> str:
+        # Excel turns 2.000635 typed in a general cell into a number; keep six decimals.
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            return f"{raw:.6f}"
+        return nfc(str(raw))
+
+    def to_int(self, raw: Any, column: Column) -> int:
+        if isinstance(raw, bool):
+            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": raw})
+        if isinstance(raw, int):
+            return raw
+        if isinstance(raw, float) and raw.is_integer():
+            return int(raw)
+        text = str(raw).strip()
+        if re.fullmatch(r"-?\d+", text):
+            return int(text)
+        raise ValueError(_("“%(value)s” is not a whole number.") % {"value": raw})
+
+    def to_money(self, raw: Any, column: Column) -> int:
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            if isinstance(raw, float) and not raw.is_integer():
+                raise ValueError(
+                    _("An amount is a whole number of đồng; “%(value)s” is not.") % {"value": raw}
+                )
+            return int(raw)
+        text = fold(str(raw))
+        if text in ("mien phi", "khong"):
+            return 0
+        text = re.sub(r"\s*(dong|d|vnd)$", "", text).replace(" ", "")
+        if re.fullmatch(r"-?\d+", text):
+            return int(text)
+        if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+            return int(text.replace(".", ""))
+        if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
+            return int(text.replace(",", ""))
+        raise ValueError(
+            _("An amount is a whole number of đồng; “%(value)s” is not.") % {"value": raw}
+        )
+
+    def to_decimal(self, raw: Any, column: Column) -> Decimal:
+        if isinstance(raw, bool):
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": raw})
+        try:
+            if isinstance(raw, float):
+                return Decimal(repr(raw))
+            if isinstance(raw, int):
+                return Decimal(raw)
+            value = Decimal(str(raw).strip().replace(",", "."))
+        except InvalidOperation:
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": raw}) from None
+        if not value.is_finite():
+            raise ValueError(_("“%(value)s” is not a number.") % {"value": raw})
+        return value
+
+    def to_date(self, raw: Any, column: Column) -> date:
+        if isinstance(raw, datetime):
+            return raw.date()
+        if isinstance(raw, date):
+            return raw
+        text = str(raw).strip()
+        for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
+            try:
+                return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date
+            except ValueError:
+                continue
+        raise ValueError(_("“%(value)s” is not a date; write it as 31/12/2026.") % {"value": raw})
+
+    def to_bool(self, raw: Any, column: Column) -> bool:
+        if isinstance(raw, bool):
+            return raw
+        value = _lookup(YES_NO).get(fold(str(raw)))
+        if value is None:
+            raise ValueError(_("Write “Có” or “Không”, not “%(value)s”.") % {"value": raw})
+        return bool(value)
+
+    def to_choice(self, raw: Any, column: Column) -> str:
+        assert column.choices is not None
+        value = _lookup(column.choices).get(fold(str(raw)))
+        if value is None:
+            allowed = ", ".join(f"“{spellings[0]}”" for spellings in column.choices.values())
+            raise ValueError(
+                _("“%(value)s” is not a value of this column; use one of %(allowed)s.")
+                % {"value": raw, "allowed": allowed}
+            )
+        return str(value)
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+# --- Import: checking and planning -------------------------------------------------
+
+
+@dataclass
+class _Entry:
+    """One version described by the workbook."""
+
+    code: str
+    effective_from: date
+    row: Row
+    documents: list[Row] = field(default_factory=list)
+    fees: list[Row] = field(default_factory=list)
+    steps: list[Row] = field(default_factory=list)
+    content: VersionContent | None = None
+    action: str = ""  # create_procedure, create_version, replace, unchanged
+    version: ProcedureVersion | None = None
+
+
+@dataclass
+class ImportResult:
+    procedures_created: int = 0
+    versions_created: int = 0
+    versions_replaced: int = 0
+    versions_unchanged: int = 0
+    fields_created: int = 0
+    fields_renamed: int = 0
+    dry_run: bool = False
+
+    def summary(self) -> str:
+        return _(
+            "%(procedures)s new procedures, %(created)s new versions, "
+            "%(replaced)s versions replaced, %(unchanged)s unchanged; "
+            "%(fields)s new fields, %(renamed)s fields renamed."
+        ) % {
+            "procedures": self.procedures_created,
+            "created": self.versions_created,
+            "replaced": self.versions_replaced,
+            "unchanged": self.versions_unchanged,
+            "fields": self.fields_created,
+            "renamed": self.fields_renamed,
+        }
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _build_content(entry: _Entry) -> VersionContent:
+    v = entry.row.values
+    return VersionContent(
+        name=v["name"] or "",
+        field_code=v["field_code"] or "",
+        competent_level=v["competent_level"] or "",
+        competent_agency=v["competent_agency"] or "",
+        time_limit_amount=v["time_limit_amount"] if v["time_limit_amount"] is not None else 0,
+        time_limit_unit=v["time_limit_unit"] or "",
+        online_level=v["online_level"] or "",
+        result_type=v["result_type"] or "",
+        supplement_policy=v["supplement_policy"] or "",
+        legal_basis=v["legal_basis"] or "",
+        documents=tuple(
+            DocumentSpec(
+                order=r.values["order"],
+                name=r.values["name"],
+                form=r.values["form"],
+                count=r.values["count"],
+                is_mandatory=r.values["is_mandatory"],
+                note=r.values.get("note") or "",
+            )
+            for r in entry.documents
+        ),
+        fees=tuple(
+            FeeSpec(
+                order=r.values["order"],
+                name=r.values["name"],
+                amount=r.values["amount"],
+                kind=r.values["kind"],
+                note=r.values.get("note") or "",
+            )
+            for r in entry.fees
+        ),
+        steps=tuple(
+            StepSpec(
+                order=r.values["order"],
+                name=r.values["name"],
+                role_code=r.values["role_code"],
+                agency_code=r.values["agency_code"] or "",
+                is_inter_agency=r.values["is_inter_agency"],
+                budget_amount=r.values["budget_amount"],
+                budget_unit=r.values["budget_unit"],
+            )
+            for r in entry.steps
+        ),
+    )
+
+
+class _Importer:
+    def __init__(self, reader: _Reader, rows: dict[str, list[Row]]) -> None:
+        self.reader = reader
+        self.rows = rows
+        self.today = clock.localdate()
+        self.entries: dict[tuple[str, date], _Entry] = {}
+        self.fields_in_file: dict[str, tuple[str, Row]] = {}
+
+    def error(self, row: Row, key: str, message: str) -> None:
+        self.reader.cell_error(row, key, message)
+
+    def collect_entries(self) -> None:
+        for row in self.rows[SHEET_PROCEDURES]:
+            code, day = row.values["code"], row.values["effective_from"]
+            if code and (message := code_problem(code)):
+                self.error(row, "code", message)
+                continue
+            if not code or day is None:
+                continue
+            key = (code, day)
+            if key in self.entries:
+                self.error(
+                    row,
+                    "effective_from",
+                    _("Procedure %(code)s with effective date %(date)s is already on row %(row)s.")
+                    % {
+                        "code": code,
+                        "date": day.strftime("%d/%m/%Y"),
+                        "row": self.entries[key].row.number,
+                    },
+                )
+                continue
+            self.entries[key] = _Entry(code=code, effective_from=day, row=row)
+            field_code, field_name = row.values["field_code"], row.values["field_name"]
+            if field_code and field_name:
+                seen = self.fields_in_file.get(field_code)
+                if seen is None:
+                    self.fields_in_file[field_code] = (field_name, row)
+                elif seen[0] != field_name:
+                    self.error(
+                        row,
+                        "field_name",
+                        _(
+                            "Field %(code)s is named “%(name)s” on row %(row)s; "
+                            "use one name per field."
+                        )
+                        % {"code": field_code, "name": seen[0], "row": seen[1].number},
+                    )
+
+    def attach_lines(self) -> None:
+        by_code: dict[str, list[_Entry]] = defaultdict(list)
+        for entry in self.entries.values():
+            by_code[entry.code].append(entry)
+        for title, part in (
+            (SHEET_DOCUMENTS, "documents"),
+            (SHEET_FEES, "fees"),
+            (SHEET_STEPS, "steps"),
+        ):
+            for row in self.rows[title]:
+                code, day = row.values["code"], row.values.get("effective_from")
+                if not code:
+                    continue
+                candidates = by_code.get(code, [])
+                if day is not None:
+                    candidates = [e for e in candidates if e.effective_from == day]
+                if not candidates:
+                    message = (
+                        _(
+                            "Procedure %(code)s with effective date %(date)s is not on "
+                            "the sheet “%(sheet)s”."
+                        )
+                        % {
+                            "code": code,
+                            "date": day.strftime("%d/%m/%Y"),
+                            "sheet": SHEET_PROCEDURES,
+                        }
+                        if day is not None
+                        else _("Procedure %(code)s is not on the sheet “%(sheet)s”.")
+                        % {"code": code, "sheet": SHEET_PROCEDURES}
+                    )
+                    self.error(row, "code", message)
+                elif len(candidates) > 1:
+                    self.error(
+                        row,
+                        "effective_from",
+                        _(
+                            "Procedure %(code)s has several versions on the sheet "
+                            "“%(sheet)s”; give the effective date."
+                        )
+                        % {"code": code, "sheet": SHEET_PROCEDURES},
+                    )
+                elif row.ok:
+                    getattr(candidates[0], part).append(row)
+
+    def check_contents(self) -> None:
+        known_fields = set(Field.objects.values_list("code", flat=True)) | set(self.fields_in_file)
+        known_roles = set(Role.objects.values_list("code", flat=True))
+        agency_codes = {
+            r.values["agency_code"] for r in self.rows[SHEET_STEPS] if r.values.get("agency_code")
+        }
+        known_agencies = set(units_by_agency_code(agency_codes, today=self.today))
+        day_seconds = working_day_seconds()
+        for entry in self.entries.values():
+            for part in ("documents", "fees", "steps"):
+                lines: list[Row] = getattr(entry, part)
+                lines.sort(key=lambda r: (r.values["order"], r.number))
+            entry.content = _build_content(entry)
+            problems = content_problems(
+                entry.content,
+                day_seconds=day_seconds,
+                known_fields=known_fields,
+                known_roles=known_roles,
+                known_agencies=known_agencies,
+            )
+            for problem in problems:
+                self.place(entry, problem)
+
+    def place(self, entry: _Entry, problem: Problem) -> None:
+        if problem.part == "version":
+            key = problem.attr if problem.attr in entry.row.letters else "code"
+            self.error(entry.row, key, problem.message)
+            return
+        lines: list[Row] = getattr(entry, problem.part)
+        row = lines[problem.index] if problem.index is not None else lines[0]
+        self.error(row, problem.attr if problem.attr in row.letters else "code", problem.message)
+
+    def plan(self) -> None:
+        codes = {entry.code for entry in self.entries.values()}
+        existing = {p.code: p for p in Procedure.objects.filter(code__in=codes)}
+        versions: dict[str, list[ProcedureVersion]] = defaultdict(list)
+        for version in (
+            ProcedureVersion.objects.filter(procedure__code__in=codes)
+            .select_related("procedure", "field")
+            .prefetch_related(*version_children_prefetch())
+            .order_by("effective_from")
+        ):
+            versions[version.procedure.code].append(version)
+        by_code: dict[str, list[_Entry]] = defaultdict(list)
+        for entry in self.entries.values():
+            by_code[entry.code].append(entry)
+        for code in sorted(codes):
+            entries = sorted(by_code[code], key=lambda e: e.effective_from)
+            stored = {v.effective_from: v for v in versions.get(code, [])}
+            latest = versions[code][-1] if versions.get(code) else None
+            latest_from = latest.effective_from if latest else None
+            latest_number = latest.number if latest else None
+            for entry in entries:
+                assert entry.content is not None
+                same_day = stored.get(entry.effective_from)
+                if same_day is not None:
+                    entry.version = same_day
+                    if content_of(same_day) == entry.content.normalized():
+                        entry.action = "unchanged"
+                    elif message := services.immutable_problem(same_day, today=self.today):
+                        self.error(entry.row, "effective_from", message)
+                    else:
+                        entry.action = "replace"
+                    continue
+                if code not in existing and latest_from is None:
+                    entry.action = "create_procedure"
+                elif message := services.new_version_date_problem(
+                    latest_from=latest_from,
+                    latest_number=latest_number,
+                    effective_from=entry.effective_from,
+                    today=self.today,
+                ):
+                    self.error(entry.row, "effective_from", message)
+                    continue
+                else:
+                    entry.action = "create_version"
+                latest_from = entry.effective_from
+                latest_number = (latest_number or 0) + 1
+
+    def apply(self, actor: Any, result: ImportResult) -> None:
+        for code, (name, _row) in sorted(self.fields_in_file.items()):
+            current = Field.objects.filter(code=code).first()
+            if current is None:
+                services.field_create(actor=actor, code=code, name=name)
+                result.fields_created += 1
+            elif current.name != name:
+                services.field_update(actor=actor, field=current, name=name)
+                result.fields_renamed += 1
+        procedures: dict[str, Procedure] = {}
+        for entry in sorted(self.entries.values(), key=lambda e: (e.code, e.effective_from)):
+            assert entry.content is not None
+            try:
+                if entry.action == "create_procedure":
+                    procedures[entry.code] = services.procedure_create(
+                        actor=actor,
+                        code=entry.code,
+                        effective_from=entry.effective_from,
+                        content=entry.content,
+                    )
+                    result.procedures_created += 1
+                elif entry.action == "create_version":
+                    procedure = procedures.get(entry.code) or Procedure.objects.get(code=entry.code)
+                    services.procedure_version_create(
+                        actor=actor,
+                        procedure=procedure,
+                        effective_from=entry.effective_from,
+                        content=entry.content,
+                    )
+                    result.versions_created += 1
+                elif entry.action == "replace":
+                    assert entry.version is not None
+                    services.procedure_version_update(
+                        actor=actor, version=entry.version, content=entry.content
+                    )
+                    result.versions_replaced += 1
+                else:
+                    result.versions_unchanged += 1
+            except ApplicationError as exc:
+                error = CellError(SHEET_PROCEDURES, entry.row.number, "", "", exc.message)
+                raise _failure([error]) from exc
+
+
+def _failure(errors: list[CellError]) -> ApplicationError:
+    order = {title: i for i, (title, _columns) in enumerate(SHEETS)}
+    errors = sorted(errors, key=lambda e: (order.get(e.sheet, 9), e.row, e.column))
+    return ApplicationError(
+        _("The workbook has %(count)s errors; nothing was imported.") % {"count": len(errors)},
+        code="invalid_workbook",
+        extra={"errors": [e.as_dict() for e in errors], "lines": [str(e) for e in errors]},
+    )
+
+
+def procedure_import(*, actor: Any, file: IO[bytes] | str, dry_run: bool = False) -> ImportResult:
+    """Import a procedure workbook: all of it, or nothing and every error.
+
+    Raise ApplicationError with ``extra["errors"]`` (sheet, row, column,
+    header, message) when anything is wrong. With ``dry_run`` every write is
+    made and rolled back, so the counts are exactly what an import would do.
+    """
+    with translation.override("vi"):
+        try:
+            wb = load_workbook(file, read_only=True, data_only=True)
+        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+            raise ApplicationError(
+                _("The file is not an Excel workbook (.xlsx) that can be read."),
+                code="invalid_workbook",
+            ) from exc
+        try:
+            reader = _Reader()
+            rows = reader.read(wb)
+        finally:
+            wb.close()
+        importer = _Importer(reader, rows)
+        importer.collect_entries()
+        importer.attach_lines()
+        importer.check_contents()
+        if not reader.errors:
+            importer.plan()
+        if reader.errors:
+            raise _failure(reader.errors)
+        result = ImportResult(dry_run=dry_run)
+        try:
+            with transaction.atomic():
+                importer.apply(actor, result)
+                if dry_run:
+                    raise _DryRun
+        except _DryRun:
+            pass
+        return result

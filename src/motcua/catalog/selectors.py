@@ -1,0 +1,170 @@
+"""Reads of the procedure catalogue.
+
+"Current" always means "in force on a day": ``effective_from <= day`` and
+``effective_to`` empty or after it. A dossier stores the version FK it was
+received under, which :func:`procedure_version_on` finds from the intake
+date.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import (
+    FeeLine,
+    Field,
+    Procedure,
+    ProcedureVersion,
+    RequiredDocument,
+    WorkflowStep,
+)
+from motcua.core import clock
+from motcua.core.errors import NotFoundError
+from motcua.core.text import nfc, search_terms
+from motcua.org.models import Unit
+
+
+def working_day_seconds() -> int:
+    """Return the working seconds of one day under the deployment schedule."""
+    from motcua.workdays.core import Schedule
+
+    return Schedule.parse(settings.MOTCUA_WORK_SESSIONS, settings.MOTCUA_CUTOFF).day_seconds
+
+
+def in_force_filter(day: date, prefix: str = "") -> Q:
+    """Return the condition "the version is in force on ``day``"."""
+    return Q(**{f"{prefix}effective_from__lte": day}) & (
+        Q(**{f"{prefix}effective_to__isnull": True}) | Q(**{f"{prefix}effective_to__gt": day})
+    )
+
+
+def field_list() -> QuerySet[Field]:
+    """Return every field, by name."""
+    return Field.objects.order_by("name", "code")
+
+
+def procedure_version_on(procedure: Procedure | str, day: date) -> ProcedureVersion | None:
+    """Return the version of ``procedure`` (object or code) in force on ``day``.
+
+    None when the procedure is unknown or has no version in force that day
+    (before its first version, or after it was withdrawn).
+    """
+    versions = ProcedureVersion.objects.select_related("procedure", "field")
+    if isinstance(procedure, Procedure):
+        versions = versions.filter(procedure=procedure)
+    else:
+        versions = versions.filter(procedure__code=nfc(procedure))
+    return versions.filter(in_force_filter(day)).first()
+
+
+def version_children_prefetch() -> list[Prefetch[str, Any, Any]]:
+    """Return the prefetches that load a version's documents, fees and steps."""
+    return [
+        Prefetch("documents", queryset=RequiredDocument.objects.order_by("order")),
+        Prefetch("fees", queryset=FeeLine.objects.order_by("order")),
+        Prefetch(
+            "steps", queryset=WorkflowStep.objects.select_related("role", "unit").order_by("order")
+        ),
+    ]
+
+
+def procedure_version_get(code: str, *, on: date | None = None) -> ProcedureVersion:
+    """Return the version of procedure ``code`` in force on ``on`` (today), with its lines.
+
+    Raise NotFoundError for an unknown or inactive code and for a day when no
+    version is in force.
+    """
+    day = on or clock.localdate()
+    version = (
+        ProcedureVersion.objects.select_related("procedure", "field")
+        .prefetch_related(*version_children_prefetch())
+        .filter(procedure__code=nfc(code), procedure__is_active=True)
+        .filter(in_force_filter(day))
+        .first()
+    )
+    if version is None:
+        raise NotFoundError(
+            _("No procedure with code “%(code)s” is in force on %(day)s.")
+            % {"code": code, "day": day.strftime("%d/%m/%Y")}
+        )
+    return version
+
+
+def procedure_version_next(version: ProcedureVersion) -> ProcedureVersion | None:
+    """Return the version that follows ``version``, if one is planned."""
+    if version.effective_to is None:
+        return None
+    return (
+        ProcedureVersion.objects.filter(
+            procedure_id=version.procedure_id, effective_from=version.effective_to
+        )
+        .only("id", "number", "effective_from")
+        .first()
+    )
+
+
+def procedure_search(
+    query: str = "",
+    *,
+    on: date | None = None,
+    field: Field | str | None = None,
+    level: str | None = None,
+) -> QuerySet[ProcedureVersion]:
+    """Return the versions in force on ``on`` (today) that match ``query``.
+
+    Every folded word of the query must occur in the version's folded
+    ``search_text`` (name, code and field name), in any order, so accents,
+    "đ"/"d" and case do not matter. Results are ordered by folded name.
+    """
+    day = on or clock.localdate()
+    versions = ProcedureVersion.objects.filter(in_force_filter(day), procedure__is_active=True)
+    for term in search_terms(query):
+        versions = versions.filter(search_text__contains=term)
+    if isinstance(field, Field):
+        versions = versions.filter(field=field)
+    elif field:
+        versions = versions.filter(field__code=field)
+    if level:
+        versions = versions.filter(competent_level=level)
+    return versions.select_related("procedure", "field").order_by("search_text", "procedure__code")
+
+
+def procedure_versions_for_export(
+    *, on: date | None = None, codes: Iterable[str] | None = None
+) -> QuerySet[ProcedureVersion]:
+    """Return the versions in force on ``on`` (today) and every later one, with their lines."""
+    day = on or clock.localdate()
+    versions = ProcedureVersion.objects.filter(
+        Q(effective_to__isnull=True) | Q(effective_to__gt=day)
+    )
+    if codes is not None:
+        versions = versions.filter(procedure__code__in=list(codes))
+    return (
+        versions.select_related("procedure", "field")
+        .prefetch_related(*version_children_prefetch())
+        .order_by("procedure__code", "effective_from")
+    )
+
+
+def procedure_versions_of(procedure: Procedure) -> QuerySet[ProcedureVersion]:
+    """Return every version of ``procedure``, the latest first."""
+    return ProcedureVersion.objects.filter(procedure=procedure).order_by("-effective_from")
+
+
+def units_by_agency_code(codes: set[str], *, today: date) -> dict[str, Unit]:
+    """Return the unit for each electronic identifier code, preferring units valid today."""
+    found: dict[str, Unit] = {}
+    if not codes:
+        return found
+    units = Unit.objects.filter(agency_code__in=codes).order_by("-valid_from", "id")
+    for unit in units:
+        current = found.get(unit.agency_code)
+        if current is None or (not current.is_valid_on(today) and unit.is_valid_on(today)):
+            found[unit.agency_code] = unit
+    return found

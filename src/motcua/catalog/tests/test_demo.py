@@ -1,0 +1,57 @@
+import subprocess
+import sys
+
+from django.test import TestCase
+
+from motcua.catalog.demo import load_demo_procedures
+from motcua.catalog.models import Procedure, ProcedureVersion, WorkflowStep
+from motcua.catalog.tests.factories import make_roles
+from motcua.core.models import AuditEvent
+
+
+class DemoProcedureTests(TestCase):
+    def setUp(self):
+        make_roles()
+
+    def test_loads_about_thirty_illustrative_procedures_once(self):
+        created = load_demo_procedures("demo")
+        self.assertEqual(created, 31)
+        self.assertEqual(Procedure.objects.filter(is_illustrative=True).count(), 31)
+        events = AuditEvent.objects.count()
+        self.assertEqual(load_demo_procedures("demo"), 0)
+        self.assertEqual(AuditEvent.objects.count(), events)
+
+    def test_the_demo_covers_the_common_cases(self):
+        load_demo_procedures("demo")
+        versions = ProcedureVersion.objects.all()
+        for code in ("1.001193", "2.000635", "2.000815"):
+            self.assertTrue(versions.filter(procedure__code=code).exists(), code)
+        self.assertGreaterEqual(versions.filter(time_limit_unit="same_day").count(), 5)
+        self.assertTrue(
+            versions.filter(time_limit_unit="calendar_days", time_limit_amount=15).exists()
+        )
+        self.assertTrue(versions.filter(time_limit_unit="working_hours").exists())
+        self.assertGreaterEqual(versions.filter(fees__isnull=True).count(), 5)
+        self.assertGreaterEqual(versions.filter(supplement_policy="restart").count(), 2)
+        self.assertGreaterEqual(
+            WorkflowStep.objects.filter(is_inter_agency=True).values("version").distinct().count(),
+            2,
+        )
+        for version in versions.prefetch_related("steps"):
+            with self.subTest(code=version.procedure.code):
+                self.assertTrue(2 <= len(version.steps.all()) <= 5)
+                self.assertTrue(version.documents.exists())
+
+    def test_the_data_module_does_not_import_django(self):
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys, motcua.demo.procedures as p; print('django' in sys.modules, "
+                "len(p.PROCEDURES))",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        self.assertEqual(done.stdout.split(), ["False", "31"], done.stderr)

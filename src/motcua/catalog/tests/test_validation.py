@@ -1,0 +1,252 @@
+import dataclasses
+from datetime import date
+from decimal import Decimal
+
+from django.test import SimpleTestCase, TestCase, override_settings
+from django.utils import translation
+
+from motcua.catalog.content import StepSpec, content_problems
+from motcua.catalog.models import Procedure, ProcedureVersion
+from motcua.catalog.selectors import working_day_seconds
+from motcua.catalog.tests.factories import content, make_field, make_procedure, make_roles
+from motcua.core.errors import ApplicationError
+
+DAY = 8 * 3600
+
+
+def step(order, amount, unit="working_days", role="case_handler"):
+    return StepSpec(
+        order=order,
+        name=f"Bước {order}",
+        role_code=role,
+        budget_amount=Decimal(amount),
+        budget_unit=unit,
+    )
+
+
+def messages(value, **kwargs):
+    return [p.message for p in content_problems(value, day_seconds=DAY, **kwargs)]
+
+
+class ContentRuleTests(SimpleTestCase):
+    """Every rule of content_problems, with its message (English msgids)."""
+
+    def setUp(self):
+        self.enterContext(translation.override("en"))
+
+    def test_valid_content_has_no_problem(self):
+        self.assertEqual(messages(content()), [])
+
+    def test_budgets_over_a_working_day_limit(self):
+        value = content(steps=(step(1, "2"), step(2, "1"), step(3, "1", "working_hours")))
+        self.assertEqual(
+            messages(value),
+            [
+                "The workflow steps take 25 working hours in all, more than the time limit of 3 "
+                "working days "
+                "allows (24 working hours at 8 working hours a day)."
+            ],
+        )
+
+    def test_budgets_may_fill_the_limit_exactly(self):
+        self.assertEqual(
+            messages(content(steps=(step(1, "2.5"), step(2, "4", "working_hours")))), []
+        )
+
+    def test_calendar_days_allow_as_many_working_days(self):
+        ok = content(time_limit_amount=15, time_limit_unit="calendar_days", steps=(step(1, "15"),))
+        over = content(
+            time_limit_amount=15, time_limit_unit="calendar_days", steps=(step(1, "15.25"),)
+        )
+        self.assertEqual(messages(ok), [])
+        self.assertEqual(len(messages(over)), 1)
+        self.assertIn(
+            "more than the time limit of 15 days allows (120 working hours", messages(over)[0]
+        )
+
+    def test_same_day_allows_one_working_day(self):
+        ok = content(
+            time_limit_amount=0, time_limit_unit="same_day", steps=(step(1, "8", "working_hours"),)
+        )
+        over = content(
+            time_limit_amount=0,
+            time_limit_unit="same_day",
+            steps=(step(1, "8.5", "working_hours"),),
+        )
+        self.assertEqual(messages(ok), [])
+        self.assertEqual(
+            messages(over),
+            [
+                "The workflow steps take 8.5 working hours in all, more than the time limit of "
+                "the same day "
+                "allows (8 working hours at 8 working hours a day)."
+            ],
+        )
+
+    def test_working_hour_limits(self):
+        over = content(
+            time_limit_amount=4,
+            time_limit_unit="working_hours",
+            steps=(step(1, "0.5"), step(2, "1", "working_hours")),
+        )
+        self.assertIn(
+            "take 5 working hours in all, more than the time limit of 4 working hours",
+            messages(over)[0],
+        )
+
+    def test_the_deployment_schedule_sets_the_hours_per_day(self):
+        value = content(steps=(step(1, "3"),))
+        with override_settings(MOTCUA_WORK_SESSIONS="07:30-11:30,13:30-17:00"):
+            self.assertEqual(working_day_seconds(), int(7.5 * 3600))
+        self.assertEqual(working_day_seconds(), DAY)
+        self.assertEqual(messages(value), [])
+
+    def test_same_day_has_no_amount(self):
+        self.assertEqual(
+            messages(content(time_limit_amount=1, time_limit_unit="same_day", steps=())),
+            ["A same-day time limit has no amount: enter 0."],
+        )
+
+    def test_time_limit_must_be_positive(self):
+        self.assertEqual(
+            messages(content(time_limit_amount=0, steps=())),
+            [
+                "The time limit must be at least 1; use the unit “same day” for procedures "
+                "settled the same day."
+            ],
+        )
+
+    def test_step_orders_are_unique(self):
+        value = content(steps=(step(1, "1"), step(1, "1")))
+        self.assertEqual(
+            messages(value), ["Order 1 is used twice; each line needs its own number."]
+        )
+
+    def test_document_and_fee_orders_are_unique(self):
+        doc = content().documents[0]
+        fee = content().fees[0]
+        value = content(documents=(doc, doc), fees=(fee, dataclasses.replace(fee, order=0)))
+        self.assertEqual(
+            messages(value),
+            [
+                "Order 1 is used twice; each line needs its own number.",
+                "The order must be a whole number from 1.",
+            ],
+        )
+
+    def test_fees_are_whole_non_negative_dong(self):
+        fee = content().fees[0]
+        for amount in (-1, Decimal("1000.5"), 1000.0, "1000"):
+            with self.subTest(amount=amount):
+                self.assertEqual(
+                    messages(content(fees=(dataclasses.replace(fee, amount=amount),))),
+                    [f"A fee is a whole number of đồng, zero or more; “{amount}” is not."],
+                )
+        self.assertEqual(messages(content(fees=(dataclasses.replace(fee, amount=0),))), [])
+
+    def test_budgets_are_positive_with_two_decimals(self):
+        for amount in ("0", "-1", "0.125"):
+            with self.subTest(amount=amount):
+                self.assertEqual(
+                    messages(content(steps=(step(1, amount),))),
+                    [
+                        f"A step's time budget must be more than 0, with at most two decimals; "
+                        f"“{amount}” is not."
+                    ],
+                )
+
+    def test_unknown_choices_and_empty_texts(self):
+        value = content(
+            name=" ",
+            competent_agency="",
+            online_level="level4",
+            competent_level="district",
+            result_type="pdf",
+        )
+        self.assertEqual(
+            messages(value),
+            [
+                "The procedure name is empty.",
+                "Unknown competent level “district”.",
+                "The competent agency is empty.",
+                "Unknown online service level “level4”.",
+                "Unknown result type “pdf”.",
+            ],
+        )
+
+    def test_unknown_field_role_and_agency(self):
+        value = content(
+            steps=(dataclasses.replace(step(1, "1", role="mayor"), agency_code="H99.1"),)
+        )
+        self.assertEqual(
+            messages(
+                value, known_fields={"land"}, known_roles={"case_handler"}, known_agencies=set()
+            ),
+            [
+                "There is no field with code “civil-status”.",
+                "There is no role with code “mayor”.",
+                "No unit has the electronic identifier code “H99.1”.",
+            ],
+        )
+
+
+class ServiceValidationTests(TestCase):
+    """Services refuse bad input with every message and write nothing."""
+
+    def setUp(self):
+        self.enterContext(translation.override("en"))
+        make_roles()
+        make_field()
+
+    def test_national_code_format(self):
+        for code in ("2.00063", "A.000635", "2000635", "2.0006351", "2.000635.000.00.00.H38"):
+            with (
+                self.subTest(code=code),
+                self.assertRaisesMessage(
+                    ApplicationError,
+                    f"“{code}” is not a national procedure code: it looks like 2.000635",
+                ),
+            ):
+                make_procedure(code)
+        self.assertFalse(Procedure.objects.exists())
+
+    def test_every_problem_is_reported_and_nothing_is_written(self):
+        with self.assertRaises(ApplicationError) as caught:
+            make_procedure("2.000635", time_limit_amount=1, steps=(step(1, "2"), step(1, "1")))
+        errors = caught.exception.extra["errors"]
+        self.assertEqual(
+            [e["message"] for e in errors],
+            [
+                "Order 1 is used twice; each line needs its own number.",
+                "The workflow steps take 24 working hours in all, more than the time limit of 1 "
+                "working days "
+                "allows (8 working hours at 8 working hours a day).",
+            ],
+        )
+        self.assertEqual(errors[1]["part"], "steps")
+        self.assertFalse(Procedure.objects.exists())
+        self.assertFalse(ProcedureVersion.objects.exists())
+
+    def test_unknown_role_is_refused(self):
+        with self.assertRaisesMessage(ApplicationError, "There is no role with code “mayor”."):
+            make_procedure(steps=(step(1, "1", role="mayor"),))
+        self.assertFalse(Procedure.objects.exists())
+
+    def test_text_is_stored_in_nfc(self):
+        decomposed = "Đăng ky\u0301 khai sinh"  # "ký" with a combining acute accent
+        procedure = make_procedure(name=decomposed, effective_from=date(2025, 7, 1))
+        self.assertEqual(procedure.versions.get().name, "Đăng ký khai sinh")
+
+
+class VietnameseMessageTests(TestCase):
+    """Messages reach users in Vietnamese, the default language."""
+
+    def test_budget_message_in_vietnamese(self):
+        make_roles()
+        make_field()
+        with self.assertRaisesMessage(
+            ApplicationError,
+            "Các bước của quy trình cần tổng cộng 32 giờ làm việc, vượt thời hạn 3 ngày làm việc "
+            "(24 giờ làm việc, mỗi ngày 8 giờ làm việc).",
+        ):
+            make_procedure(steps=(step(1, "4"),))

@@ -1,0 +1,191 @@
+"""The notification outbox: written in the transaction, delivered after commit.
+
+:func:`notify` renders the event's Vietnamese templates
+(``notifications/<event>.txt``: first line the subject, then the body;
+``notifications/<event>.sms.txt`` for the short SMS text) and stores one
+:class:`Notification` per channel. After the commit the background worker
+delivers them (:func:`deliver_notifications`); a failing channel is retried
+with growing delays and, after the last attempt, marked failed. Nothing
+here can roll back or block the change that caused the message.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import urllib.error
+import urllib.request
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import models, transaction
+from django.template import TemplateDoesNotExist
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from motcua.core import clock
+from motcua.core.models import Notification, NotificationChannel, NotificationStatus
+from motcua.core.tasks import task
+from motcua.core.text import strip_accents
+
+logger = logging.getLogger(__name__)
+
+RETRY_DELAYS = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+)
+"""Delay before each further attempt; after the last one the message is marked failed."""
+
+
+def _render(event: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    full_context = {"public_url": settings.MOTCUA_PUBLIC_URL, **context}
+    with translation.override("vi"):
+        text = render_to_string(f"notifications/{event}.txt", full_context).strip()
+        try:
+            sms = render_to_string(f"notifications/{event}.sms.txt", full_context).strip()
+        except TemplateDoesNotExist:
+            sms = ""
+    subject, _sep, body = text.partition("\n")
+    body = body.strip()
+    short = " ".join((sms or body).split())
+    if settings.MOTCUA_SMS_ASCII:
+        short = strip_accents(short)
+    return subject.strip(), body, short
+
+
+def notify(
+    *,
+    event: str,
+    context: dict[str, Any],
+    email: str = "",
+    phone: str = "",
+    user: Any = None,
+    obj: models.Model | None = None,
+) -> list[Notification]:
+    """Queue the messages of ``event`` for each given recipient.
+
+    Call it inside the transaction that makes the change: the rows commit or
+    roll back with it, and delivery starts only after the commit. A user
+    without an e-mail address gets nothing (staff see their queue anyway).
+    """
+    subject, body, sms = _render(event, context)
+    recipients: list[tuple[str, str]] = []
+    address = email or (getattr(user, "email", "") if user is not None else "")
+    if address:
+        recipients.append((NotificationChannel.EMAIL, address))
+    if phone:
+        recipients.append((NotificationChannel.SMS, phone))
+    rows = [
+        Notification.objects.create(
+            event=event,
+            channel=channel,
+            recipient=recipient,
+            user=user if getattr(user, "pk", None) else None,
+            subject=subject[:200],
+            body=body if channel == NotificationChannel.EMAIL else sms,
+            object_type=obj._meta.label_lower if obj is not None else "",
+            object_id=str(obj.pk) if obj is not None else "",
+            next_attempt_at=clock.now(),
+        )
+        for channel, recipient in recipients
+    ]
+    if rows:
+        ids = [row.pk for row in rows]
+        transaction.on_commit(lambda: _enqueue(ids))
+    return rows
+
+
+def _enqueue(ids: list[int]) -> None:
+    try:
+        deliver_notifications.enqueue(ids)
+    except Exception:
+        logger.exception("could not enqueue notifications %s", ids)
+
+
+@task()
+def deliver_notifications(ids: list[int]) -> int:
+    """Deliver the given notifications; return how many were sent."""
+    return sum(1 for pk in ids if notification_deliver(pk))
+
+
+def notifications_retry_due(*, now: datetime | None = None, limit: int = 500) -> int:
+    """Try again every pending notification whose next attempt is due; return how many were sent."""
+    moment = now or clock.now()
+    due = list(
+        Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=moment)
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+    return sum(1 for pk in due if notification_deliver(pk))
+
+
+def notification_deliver(pk: int) -> bool:
+    """Send one pending notification; on failure schedule the next attempt."""
+    with transaction.atomic():
+        row = (
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(pk=pk, status=NotificationStatus.PENDING)
+            .first()
+        )
+        if row is None:
+            return False
+        try:
+            _send(row)
+        except Exception as exc:
+            row.attempts += 1
+            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+            if row.attempts > len(RETRY_DELAYS):
+                row.status = NotificationStatus.FAILED
+                row.next_attempt_at = None
+            else:
+                row.next_attempt_at = clock.now() + RETRY_DELAYS[row.attempts - 1]
+            row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            logger.warning(
+                "notification %s failed (attempt %s): %s", row.pk, row.attempts, row.last_error
+            )
+            return False
+        row.attempts += 1
+        row.status = NotificationStatus.SENT
+        row.sent_at = clock.now()
+        row.next_attempt_at = None
+        row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+        return True
+
+
+def _send(row: Notification) -> None:
+    if row.channel == NotificationChannel.EMAIL:
+        send_mail(
+            row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.recipient], fail_silently=False
+        )
+    elif row.channel == NotificationChannel.SMS:
+        send_sms(row.recipient, row.body)
+    else:  # pragma: no cover - the choices allow nothing else
+        raise ValueError(f"unknown channel {row.channel}")
+
+
+def send_sms(phone: str, message: str) -> None:
+    """POST the message to the configured HTTP SMS gateway; raise on any failure."""
+    url = settings.MOTCUA_SMS_GATEWAY_URL
+    if not url:
+        raise RuntimeError("MOTCUA_SMS_GATEWAY_URL is not set")
+    payload = json.dumps({"to": phone, "message": message}, ensure_ascii=False).encode("utf-8")
+    headers = {"Content-Type": "application/json; charset=utf-8"}
+    if settings.MOTCUA_SMS_GATEWAY_TOKEN:
+        headers["Authorization"] = f"Bearer {settings.MOTCUA_SMS_GATEWAY_TOKEN}"
+    request = urllib.request.Request(url, data=payload, headers=headers, method="POST")  # noqa: S310
+    with urllib.request.urlopen(request, timeout=settings.MOTCUA_SMS_TIMEOUT) as response:  # noqa: S310
+        if not 200 <= response.status < 300:
+            raise RuntimeError(f"SMS gateway answered {response.status}")
+
+
+def pending_count(kinds: Sequence[str] = ()) -> int:
+    """Return how many notifications wait to be sent (for the health of the outbox)."""
+    rows = Notification.objects.filter(status=NotificationStatus.PENDING)
+    if kinds:
+        rows = rows.filter(channel__in=list(kinds))
+    return rows.count()

@@ -1,0 +1,102 @@
+"""Demo staff: one account per role on the demo units, with random passwords.
+
+Passwords are generated on the first run and kept in ``<data dir>/demo-logins.txt``
+(owner-only), so a demo is never reachable with a password printed in the
+source code; ``make demo`` prints the file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from motcua.org.models import Role, RoleAssignment, Unit
+from motcua.org.services import role_assignment_create
+
+# username, full name, role code, unit slug, staff (admin site)
+STAFF: tuple[tuple[str, str, str, str, bool], ...] = (
+    ("tiepnhan.ngabay", "Nguyễn Thị Thu Hà", "intake_officer", "nga-bay-centre", False),
+    ("thuly.ngabay", "Trần Văn Phúc", "case_handler", "nga-bay", False),
+    ("lanhdao.ngabay", "Lê Minh Tuấn", "commune_leader", "nga-bay", False),
+    ("tiepnhan.daithanh", "Phạm Ngọc Ánh", "intake_officer", "dai-thanh-centre", False),
+    ("thuly.daithanh", "Huỳnh Văn Lộc", "case_handler", "dai-thanh", False),
+    ("lanhdao.daithanh", "Đỗ Thị Mai", "commune_leader", "dai-thanh", False),
+    ("giamdoc.trungtam", "Võ Thanh Sơn", "centre_director", "can-tho-centre", False),
+    ("truongphong.tuphap", "Ngô Thị Lan", "division_head", "so-tu-phap", False),
+    ("lanhdao.tuphap", "Bùi Quang Vinh", "agency_leader", "so-tu-phap", False),
+    ("thuly.thue", "Đặng Hoàng Nam", "case_handler", "thue-co-so", False),
+    ("vanthu.ngabay", "Châu Thị Kim", "registry_clerk", "nga-bay", False),
+    ("cchc.cantho", "Lâm Thị Hồng", "reform_officer", "can-tho", False),
+    ("giamkhao.cantho", "Trương Văn Hải", "judge", "can-tho", False),
+    ("quantri", "Quản trị hệ thống", "administrator", "can-tho", True),
+)
+
+
+_ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _new_password() -> str:
+    return "".join(secrets.choice(_ALPHABET) for _ in range(12))
+
+
+def logins_file() -> Path:
+    return Path(settings.DATA_DIR) / "demo-logins.txt"
+
+
+def _write_logins(lines: list[str]) -> None:
+    path = logins_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+
+
+def _read_logins() -> dict[str, str]:
+    try:
+        text = logins_file().read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    pairs = [line.split("\t") for line in text.splitlines() if "\t" in line]
+    return {parts[0]: parts[1] for parts in pairs if len(parts) >= 2}
+
+
+def load_demo_staff(*, actor: Any, units: dict[str, Unit]) -> list[str]:
+    """Create the demo accounts once; return the lines "username<TAB>password<TAB>role — unit"."""
+    user_model = get_user_model()
+    known = _read_logins()
+    roles = {role.code: role for role in Role.objects.all()}
+    lines: list[str] = []
+    with transaction.atomic():
+        for username, full_name, role_code, unit_slug, is_staff in STAFF:
+            unit = units[unit_slug]
+            user = user_model.objects.filter(username=username).first()
+            password = known.get(username)
+            if user is None:
+                password = password or _new_password()
+                first, _space, last = full_name.rpartition(" ")
+                user = user_model.objects.create_user(
+                    username=username,
+                    password=password,
+                    first_name=last,
+                    last_name=first,
+                    email=f"{username}@example.invalid",
+                    is_staff=is_staff,
+                    is_superuser=is_staff,
+                )
+            elif password is None:
+                password = _new_password()
+                user.set_password(password)
+                user.save(update_fields=["password"])
+            if not RoleAssignment.objects.filter(
+                user=user, role=roles[role_code], unit=unit
+            ).exists():
+                role_assignment_create(actor=actor, user=user, role=roles[role_code], unit=unit)
+            lines.append(f"{username}\t{password}\t{roles[role_code].name} — {unit.name}")
+    _write_logins(lines)
+    return lines

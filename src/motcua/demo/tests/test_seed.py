@@ -1,0 +1,62 @@
+import os
+import stat
+from io import StringIO
+
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.test import TestCase, override_settings
+
+from motcua.catalog.models import Procedure
+from motcua.demo.staff import STAFF, logins_file
+from motcua.org.models import RoleAssignment, Unit
+from motcua.org.selectors import user_has_role
+
+
+class SeedDemoTests(TestCase):
+    def setUp(self):
+        tmp = self.enterContext(__import__("tempfile").TemporaryDirectory())
+        self.enterContext(override_settings(DATA_DIR=tmp))
+
+    def test_seed_is_idempotent_and_prints_working_logins(self):
+        out = StringIO()
+        call_command("seed", "demo", stdout=out)
+        counts = (Unit.objects.count(), Procedure.objects.count(), RoleAssignment.objects.count())
+        self.assertGreaterEqual(counts[1], 30)
+        self.assertTrue(Procedure.objects.filter(is_illustrative=True).count() == counts[1])
+        call_command("seed", "demo", stdout=StringIO())
+        self.assertEqual(
+            (Unit.objects.count(), Procedure.objects.count(), RoleAssignment.objects.count()),
+            counts,
+        )
+
+        mode = stat.S_IMODE(os.stat(logins_file()).st_mode)
+        self.assertEqual(mode, 0o600)
+        printed = out.getvalue()
+        self.assertIn("tiepnhan.ngabay", printed)
+        for line in logins_file().read_text(encoding="utf-8").splitlines():
+            username, password, _ = line.split("\t")
+            self.assertIsNotNone(authenticate(username=username, password=password), username)
+            self.assertIn(password, printed)
+
+    def test_every_role_has_a_demo_account_in_scope(self):
+        call_command("seed", "demo", stdout=StringIO())
+        users = get_user_model().objects
+        covered = {role for _u, _n, role, _s, _st in STAFF}
+        self.assertEqual(
+            covered,
+            {
+                "intake_officer",
+                "case_handler",
+                "division_head",
+                "agency_leader",
+                "centre_director",
+                "commune_leader",
+                "registry_clerk",
+                "reform_officer",
+                "judge",
+                "administrator",
+            },
+        )
+        ward = Unit.objects.get(name="Phường Ngã Bảy", valid_to__isnull=True)
+        self.assertTrue(user_has_role(users.get(username="thuly.ngabay"), "case_handler", ward))
+        self.assertFalse(user_has_role(users.get(username="thuly.daithanh"), "case_handler", ward))

@@ -1,0 +1,43 @@
+"""Forms of the org admin pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitImportForm(forms.Form):
+    """Upload of a statistics-office list of administrative units."""
+
+    file = forms.FileField(
+        label=_("List file"),
+        help_text=_(
+            "CSV (UTF-8, comma or semicolon) or Excel .xlsx, as published by the statistics office."
+        ),
+    )
+    valid_from = forms.DateField(
+        label=_("Valid from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("The day the list takes effect, e.g. 01/07/2025 for the two-tier list."),
+    )
+    valid_to = forms.DateField(
+        label=_("Valid until"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Only for a list no longer in force: the first day it stopped applying."),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Check only"),
+        required=False,
+        help_text=_("Check the file and count, without writing."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("valid_from"), data.get("valid_to")
+        if start and end and end <= start:
+            self.add_error("valid_to", gettext("The end of validity must be after its start."))
+        return data

@@ -1,0 +1,270 @@
+"""Read units, their history and who holds which role where.
+
+Tree reads use ``Unit.path`` (ids root → self): a subtree is a path prefix
+and a unit's ancestors are the ids in its own path, so neither needs more
+than one query. Validity is ``[valid_from, valid_to)`` with open bounds
+when empty; every function taking ``on`` defaults to today
+(:func:`motcua.core.clock.localdate`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from motcua.core import clock
+from motcua.core.text import search_terms
+from motcua.org.models import RoleAssignment, TreePath, Unit, UnitSuccession
+
+N = TypeVar("N", int, Decimal)
+
+
+def valid_on_q(day: date, prefix: str = "") -> Q:
+    """Return a filter for rows valid on ``day`` (``prefix`` such as ``"unit__"``)."""
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gt": day})
+    )
+
+
+def unit_get(unit_id: int) -> Unit | None:
+    """Return the unit with its kind, or None."""
+    return Unit.objects.select_related("kind", "parent").filter(pk=unit_id).first()
+
+
+def unit_subtree(unit: Unit, *, include_self: bool = True) -> QuerySet[Unit]:
+    """Return ``unit`` and every unit below it, in tree order (one query)."""
+    units = Unit.objects.filter(path__startswith=unit.path)
+    if not include_self:
+        units = units.exclude(pk=unit.pk)
+    return units.order_by(TreePath("path"))
+
+
+def unit_ancestors(unit: Unit, *, include_self: bool = False) -> QuerySet[Unit]:
+    """Return the units above ``unit``, root first (one query, from its path)."""
+    ids = unit.ancestor_ids()
+    if not include_self:
+        ids = ids[:-1]
+    return Unit.objects.filter(pk__in=ids).select_related("kind").order_by("depth")
+
+
+def units_valid_on(day: date) -> QuerySet[Unit]:
+    """Return the units that exist on ``day``."""
+    return Unit.objects.filter(valid_on_q(day))
+
+
+def unit_list(
+    *,
+    valid_on: date | None = None,
+    kind: str | None = None,
+    parent: int | None = None,
+    within: int | None = None,
+    q: str | None = None,
+) -> QuerySet[Unit]:
+    """Return units filtered for lists, with kind and parent joined.
+
+    ``kind`` is a kind code, ``parent`` keeps the direct children of that
+    unit, ``within`` the whole subtree below it, and ``q`` matches every
+    word of the name or short name without regard to case or diacritics.
+    """
+    units = Unit.objects.select_related("kind", "parent")
+    if valid_on is not None:
+        units = units.filter(valid_on_q(valid_on))
+    if kind:
+        units = units.filter(kind__code=kind)
+    if parent is not None:
+        units = units.filter(parent_id=parent)
+    if within is not None:
+        root = Unit.objects.filter(pk=within).values_list("path", flat=True).first()
+        units = units.filter(path__startswith=root) if root else units.none()
+    for term in search_terms(q or ""):
+        units = units.filter(search_name__contains=term)
+    return units.order_by(TreePath("path"))
+
+
+def unit_by_admin_code(code: str, *, on: date | None = None) -> Unit | None:
+    """Return the unit holding the statistics-office ``code`` on ``on``.
+
+    Codes are reused after mergers (phường Ngã Bảy took 31340 from one of
+    its predecessors), so the code alone does not name one unit over time.
+    The services keep one holder per day.
+    """
+    day = on or clock.localdate()
+    return (
+        Unit.objects.select_related("kind")
+        .filter(admin_code=code.strip())
+        .filter(valid_on_q(day))
+        .order_by("-valid_from")
+        .first()
+    )
+
+
+def unit_heir(unit: Unit, *, on: date | None = None) -> Unit | None:
+    """Return the unit that holds ``unit``'s statistics on ``on``.
+
+    That is ``unit`` itself when it is valid on ``on``; otherwise its
+    successors linked with ``carries_statistics`` are followed until one is
+    valid on that day. Return None when the chain ends, or loops, first.
+    """
+    day = on or clock.localdate()
+    return unit_heirs([unit.pk], on=day).get(unit.pk)
+
+
+def unit_heirs(unit_ids: Iterable[int], *, on: date | None = None) -> dict[int, Unit | None]:
+    """Return, for each id, its heir on ``on`` (see :func:`unit_heir`).
+
+    Ids of units that do not exist map to None. Queries grow with the
+    length of the longest succession chain, not with the number of ids.
+    """
+    day = on or clock.localdate()
+    ids = set(unit_ids)
+    units: dict[int, Unit] = {
+        u.pk: u for u in Unit.objects.select_related("kind").filter(pk__in=ids)
+    }
+    # next_of[x] is the statistics successor of x, once loaded.
+    next_of: dict[int, int] = {}
+    frontier = {pk for pk, unit in units.items() if not unit.is_valid_on(day)}
+    seen = set(frontier)
+    while frontier:
+        links = list(
+            UnitSuccession.objects.filter(predecessor_id__in=frontier, carries_statistics=True)
+            .select_related("successor__kind")
+            .order_by("pk")
+        )
+        frontier = set()
+        for link in links:
+            next_of.setdefault(link.predecessor_id, link.successor_id)
+            successor = link.successor
+            units.setdefault(successor.pk, successor)
+            if not successor.is_valid_on(day) and successor.pk not in seen:
+                frontier.add(successor.pk)
+                seen.add(successor.pk)
+    result: dict[int, Unit | None] = {}
+    for pk in ids:
+        current = units.get(pk)
+        visited: set[int] = set()
+        while current is not None and not current.is_valid_on(day):
+            visited.add(current.pk)
+            following = next_of.get(current.pk)
+            current = (
+                units.get(following) if following is not None and following not in visited else None
+            )
+        result[pk] = current
+    return result
+
+
+def reaggregate(counts: Mapping[int, N], on: date) -> dict[int, N]:
+    """Move figures recorded against historical unit ids onto the units valid on ``on``.
+
+    Each figure is added to its unit's heir (:func:`unit_heir`). A unit
+    with no heir on ``on`` (dissolved with nobody taking its statistics, or
+    not yet created on that day) and an id that names no unit keep their
+    figure under their own id, so the total is always preserved; use
+    :func:`unit_heirs` to tell such ids apart.
+    """
+    heirs = unit_heirs(counts.keys(), on=on)
+    result: dict[int, N] = {}
+    for pk, value in counts.items():
+        heir = heirs.get(pk)
+        target = heir.pk if heir is not None else pk
+        result[target] = result[target] + value if target in result else value
+    return result
+
+
+def unit_detail(unit_id: int) -> dict[str, Any] | None:
+    """Return a unit with its ancestors, predecessors and successors (four queries)."""
+    unit = (
+        Unit.objects.select_related("kind", "parent")
+        .prefetch_related(
+            Prefetch(
+                "predecessor_links",
+                queryset=UnitSuccession.objects.select_related("predecessor__kind").order_by(
+                    "effective_on", "predecessor__name"
+                ),
+            ),
+            Prefetch(
+                "successor_links",
+                queryset=UnitSuccession.objects.select_related("successor__kind").order_by(
+                    "effective_on", "successor__name"
+                ),
+            ),
+        )
+        .filter(pk=unit_id)
+        .first()
+    )
+    if unit is None:
+        return None
+    return {
+        "unit": unit,
+        "ancestors": list(unit_ancestors(unit)),
+        "predecessors": list(unit.predecessor_links.all()),
+        "successors": list(unit.successor_links.all()),
+    }
+
+
+# --- roles ---------------------------------------------------------------------------------------
+
+
+def _is_active_user(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and getattr(user, "is_active", False))
+
+
+def user_has_role(user: Any, role_code: str, unit: Unit, on: date | None = None) -> bool:
+    """Return whether ``user`` holds ``role_code`` over ``unit`` on ``on``.
+
+    An assignment covers its unit and everything below it, so one on the
+    unit or any ancestor counts; the assignment and the unit it names must
+    both be valid on the day. One query.
+    """
+    if not _is_active_user(user):
+        return False
+    day = on or clock.localdate()
+    return (
+        RoleAssignment.objects.filter(
+            user=user, role__code=role_code, unit_id__in=unit.ancestor_ids()
+        )
+        .filter(valid_on_q(day))
+        .filter(valid_on_q(day, prefix="unit__"))
+        .exists()
+    )
+
+
+def user_units_for_role(user: Any, role_code: str, *, on: date | None = None) -> QuerySet[Unit]:
+    """Return the units on which ``user`` holds ``role_code`` on ``on``.
+
+    These are the units named by the assignments; the role also covers
+    everything below them (see :func:`user_scope_q`).
+    """
+    if not _is_active_user(user):
+        return Unit.objects.none()
+    day = on or clock.localdate()
+    assignments = RoleAssignment.objects.filter(user=user, role__code=role_code).filter(
+        valid_on_q(day)
+    )
+    return (
+        Unit.objects.filter(pk__in=assignments.values("unit_id"))
+        .filter(valid_on_q(day))
+        .select_related("kind")
+        .order_by(TreePath("path"))
+    )
+
+
+def user_scope_q(user: Any, role_code: str, *, field: str = "unit", on: date | None = None) -> Q:
+    """Return a filter keeping rows whose ``field`` lies in the user's scope for the role.
+
+    For example ``Dossier.objects.filter(user_scope_q(user, "case_handler"))``
+    keeps the dossiers of the units the user covers; ``field=""`` filters
+    units themselves. A user without the role matches nothing. One query,
+    for the paths.
+    """
+    paths = list(user_units_for_role(user, role_code, on=on).values_list("path", flat=True))
+    if not paths:
+        return Q(pk__in=[])
+    lookup = f"{field}__path__startswith" if field else "path__startswith"
+    condition = Q()
+    for path in paths:
+        condition |= Q(**{lookup: path})
+    return condition

@@ -1,0 +1,1 @@
+"""Working calendars and time-limit arithmetic for administrative procedures."""

@@ -1,0 +1,300 @@
+"""Working-calendar administration and deadline computation for the app.
+
+The arithmetic lives in :mod:`motcua.workdays.core`; this module loads the
+confirmed calendars (:mod:`motcua.workdays.loader`), turns the core's
+errors into messages for users, and is the only writer of calendar rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import holidays
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+
+from motcua.core import clock
+from motcua.core.audit import audit_record
+from motcua.core.errors import ApplicationError, NotFoundError
+from motcua.workdays.core import CalendarMissingError, DayEntry, DayKind, LimitUnit, WorkCalendar
+from motcua.workdays.loader import calendar_for_unit, national_calendar
+from motcua.workdays.models import CalendarEntry, CalendarStatus, CalendarYear
+
+STATUTORY_BASIS = "Bộ luật Lao động 2019, Điều 111 và 112"
+
+
+def missing_calendar_message(year: int) -> str:
+    """Return the user-facing message for a year without a confirmed calendar."""
+    return _(
+        "There is no confirmed working calendar for %(year)s. An administrator must enter and "
+        "confirm that year's holidays, days off and make-up working days first."
+    ) % {"year": year}
+
+
+def unit_for_code(code: str) -> Any:
+    """Return the unit valid today whose administrative or identifier code is ``code``."""
+    from motcua.org.models import Unit
+
+    today = clock.localdate()
+    unit = (
+        Unit.objects.filter(Q(agency_code=code) | Q(admin_code=code))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=today))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gt=today))
+        .order_by("depth")
+        .first()
+    )
+    if unit is None:
+        raise NotFoundError(_("No unit valid today has the code %(code)s.") % {"code": code})
+    return unit
+
+
+@dataclass(frozen=True)
+class Deadline:
+    received: datetime
+    amount: int
+    unit: LimitUnit
+    d0: date
+    due: datetime
+    unit_code: str | None
+    calendar_source: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "received": self.received.isoformat(),
+            "amount": self.amount,
+            "unit": self.unit.value,
+            "d0": self.d0.isoformat(),
+            "due": self.due.isoformat(),
+            "unit_code": self.unit_code,
+            "calendar_source": self.calendar_source,
+        }
+
+
+def parse_instant(text: str, calendar: WorkCalendar | None = None) -> datetime:
+    """Parse an ISO 8601 instant; a naive one is read in the project's time zone."""
+    try:
+        value = parse_datetime(text.strip())
+    except ValueError:
+        value = None
+    if value is None:
+        raise ApplicationError(
+            _("%(value)s is not a date and time; write it like 2026-02-13T09:00.")
+            % {"value": text},
+            code="invalid_datetime",
+        )
+    if timezone.is_naive(value):
+        value = value.replace(tzinfo=calendar.tz if calendar else timezone.get_current_timezone())
+    return value
+
+
+def deadline_compute(
+    *, received: datetime | str, amount: int, unit: LimitUnit | str, unit_code: str | None = None
+) -> Deadline:
+    """Return D0 and the due instant of a time limit, by the deadline convention."""
+    try:
+        limit_unit = LimitUnit(unit)
+    except ValueError:
+        raise ApplicationError(
+            _(
+                "Unknown time-limit unit %(unit)s; use working_days, working_hours, calendar_days or same_day."
+            )
+            % {"unit": unit},
+            code="invalid_unit",
+        ) from None
+    if amount < 0:
+        raise ApplicationError(_("The time limit cannot be negative."), code="invalid_amount")
+    if limit_unit is LimitUnit.SAME_DAY and amount:
+        raise ApplicationError(_("A same-day limit has no amount; use 0."), code="invalid_amount")
+    org_unit = unit_for_code(unit_code) if unit_code else None
+    try:
+        calendar = calendar_for_unit(org_unit)
+        instant = parse_instant(received, calendar) if isinstance(received, str) else received
+        due = calendar.due(instant, amount, limit_unit)
+        d0 = calendar.d0(instant)
+    except CalendarMissingError as exc:
+        raise ApplicationError(missing_calendar_message(exc.year), code="calendar_missing") from exc
+    return Deadline(
+        received=instant.astimezone(calendar.tz),
+        amount=amount,
+        unit=limit_unit,
+        d0=d0,
+        due=due,
+        unit_code=unit_code,
+        calendar_source=national_calendar().source,
+    )
+
+
+# --- Calendar administration -------------------------------------------------------------
+
+
+def _statutory_proposal(year: int) -> list[DayEntry]:
+    """Return the days the ``holidays`` package derives for ``year`` (lunar dates included)."""
+    package = holidays.country_holidays("VN", years=year, language="vi")
+    proposal: dict[date, DayEntry] = {}
+    for day, name in sorted(package.items()):
+        lowered = name.lower()
+        if "thay cho" in lowered:
+            kind = DayKind.SWAPPED_DAY_OFF
+        elif "nghỉ bù" in lowered:
+            kind = DayKind.COMPENSATORY_DAY_OFF
+        else:
+            kind = DayKind.HOLIDAY
+        proposal[day] = DayEntry(
+            day, kind, name, f"{STATUTORY_BASIS} (đề xuất tự động, cần đối chiếu)"
+        )
+    for day in sorted(getattr(package, "weekend_workdays", ())):
+        if day.year == year:
+            proposal[day] = DayEntry(
+                day,
+                DayKind.MAKEUP_WORKING_DAY,
+                "Làm bù",
+                f"{STATUTORY_BASIS} (đề xuất tự động, cần đối chiếu)",
+            )
+    return [proposal[d] for d in sorted(proposal)]
+
+
+@transaction.atomic
+def calendar_year_seed(*, year: int, actor: Any) -> CalendarYear:
+    """Create a draft calendar for ``year`` from the statutory rules.
+
+    The draft is not used for deadlines until an administrator checks it
+    against the year's notice (Tết days, swaps, make-up Saturdays are
+    decided each year) and confirms it.
+    """
+    if not 2000 <= year <= 2100:
+        raise ApplicationError(_("The year must be between 2000 and 2100."), code="invalid_year")
+    if CalendarYear.objects.filter(year=year).exists():
+        raise ApplicationError(
+            _("A calendar for %(year)s already exists; edit it instead.") % {"year": year},
+            code="exists",
+        )
+    calendar = CalendarYear.objects.create(
+        year=year,
+        status=CalendarStatus.DRAFT,
+        legal_basis=STATUTORY_BASIS,
+        note=_("Proposed from the statutory rules; check the year's notice before confirming."),
+    )
+    proposal = _statutory_proposal(year)
+    CalendarEntry.objects.bulk_create(
+        CalendarEntry(
+            calendar=calendar, day=e.day, kind=e.kind.value, name=e.name, legal_basis=e.legal_basis
+        )
+        for e in proposal
+    )
+    audit_record(
+        actor=actor, action="workdays.calendar.seed", obj=calendar, data={"entries": len(proposal)}
+    )
+    return calendar
+
+
+@transaction.atomic
+def calendar_year_confirm(*, calendar_year: CalendarYear, actor: Any) -> CalendarYear:
+    """Confirm a draft year so deadlines may use it."""
+    locked = CalendarYear.objects.select_for_update().get(pk=calendar_year.pk)
+    if locked.status == CalendarStatus.CONFIRMED:
+        raise ApplicationError(
+            _("The calendar for %(year)s is already confirmed.") % {"year": locked.year}
+        )
+    entries = list(locked.entries.filter(unit__isnull=True).values_list("day", "kind", "name"))
+    try:
+        WorkCalendar([locked.year], [DayEntry(d, DayKind(k), n) for d, k, n in entries])
+    except ValueError as exc:
+        raise ApplicationError(
+            _("The calendar for %(year)s cannot be confirmed: %(problem)s")
+            % {"year": locked.year, "problem": exc}
+        ) from exc
+    locked.status = CalendarStatus.CONFIRMED
+    locked.confirmed_by = actor if getattr(actor, "is_authenticated", False) else None
+    locked.confirmed_at = clock.now()
+    locked.save(update_fields=["status", "confirmed_by", "confirmed_at", "updated_at"])
+    audit_record(
+        actor=actor, action="workdays.calendar.confirm", obj=locked, data={"entries": len(entries)}
+    )
+    return locked
+
+
+@transaction.atomic
+def calendar_entry_save(
+    *, calendar_year: CalendarYear, actor: Any, entry: CalendarEntry | None = None, **fields: Any
+) -> CalendarEntry:
+    """Create or change one calendar entry; the day must be in the entry's year."""
+    locked = CalendarYear.objects.select_for_update().get(pk=calendar_year.pk)
+    target = entry or CalendarEntry(calendar=locked)
+    before = (
+        {f: getattr(target, f, None) for f in ("day", "kind", "name", "legal_basis")}
+        if entry
+        else {}
+    )
+    for name, value in fields.items():
+        setattr(target, name, value)
+    if target.day.year != locked.year:
+        raise ApplicationError(
+            _("%(day)s is not in %(year)s.")
+            % {"day": target.day.strftime("%d/%m/%Y"), "year": locked.year},
+            code="wrong_year",
+        )
+    duplicate = CalendarEntry.objects.filter(day=target.day, unit=target.unit).exclude(pk=target.pk)
+    if duplicate.exists():
+        raise ApplicationError(
+            _("%(day)s already has an entry.") % {"day": target.day.strftime("%d/%m/%Y")},
+            code="duplicate",
+        )
+    target.save()
+    audit_record(
+        actor=actor,
+        action="workdays.entry.change" if entry else "workdays.entry.create",
+        obj=locked,
+        data={
+            "entry": target.pk,
+            "before": before,
+            "after": {f: getattr(target, f) for f in fields},
+        },
+    )
+    return target
+
+
+@dataclass(frozen=True)
+class CalendarDifference:
+    day: date
+    in_calendar: str
+    in_package: str
+
+
+def calendar_year_check(*, year: int) -> list[CalendarDifference]:
+    """Compare a stored year with the statutory proposal; return the days that differ."""
+    try:
+        calendar = CalendarYear.objects.get(year=year)
+    except CalendarYear.DoesNotExist:
+        raise NotFoundError(_("There is no calendar for %(year)s.") % {"year": year}) from None
+    stored = {
+        d: (k, n)
+        for d, k, n in calendar.entries.filter(unit__isnull=True).values_list("day", "kind", "name")
+    }
+    proposed = {e.day: (e.kind.value, e.name) for e in _statutory_proposal(year)}
+    differences: list[CalendarDifference] = []
+    for day in sorted(set(stored) | set(proposed)):
+        mine, theirs = stored.get(day), proposed.get(day)
+        if _effect(day, mine) != _effect(day, theirs):
+            differences.append(
+                CalendarDifference(
+                    day,
+                    f"{mine[1]} ({mine[0]})" if mine else "",
+                    f"{theirs[1]} ({theirs[0]})" if theirs else "",
+                )
+            )
+    return differences
+
+
+def _effect(day: date, entry: tuple[str, str] | None) -> str:
+    """Return what an entry does to the Monday–Friday week: "off", "work" or ""."""
+    if entry is None:
+        return ""
+    weekend = day.weekday() >= 5
+    if entry[0] == DayKind.MAKEUP_WORKING_DAY:
+        return "work" if weekend else ""
+    return "" if weekend else "off"

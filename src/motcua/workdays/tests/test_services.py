@@ -1,0 +1,295 @@
+"""The Django side of the working calendar: loading, administration, deadlines."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from io import StringIO
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import TestCase, override_settings
+
+from motcua.core.audit import audit_verify
+from motcua.core.errors import ApplicationError
+from motcua.core.models import AuditEvent
+from motcua.workdays.loader import calendar_cache_clear, calendar_for_unit, national_calendar
+from motcua.workdays.models import CalendarEntry, CalendarStatus, CalendarYear, DayKind
+from motcua.workdays.services import (
+    calendar_entry_save,
+    calendar_year_check,
+    calendar_year_confirm,
+    calendar_year_seed,
+    deadline_compute,
+)
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+class CalendarTestCase(TestCase):
+    def setUp(self):
+        calendar_cache_clear()
+        self.addCleanup(calendar_cache_clear)
+
+
+class ShippedCalendarTests(CalendarTestCase):
+    def test_2024_to_2026_ship_confirmed_with_legal_basis(self):
+        years = dict(CalendarYear.objects.values_list("year", "status"))
+        self.assertEqual(years, {2024: "confirmed", 2025: "confirmed", 2026: "confirmed"})
+        self.assertFalse(CalendarEntry.objects.filter(legal_basis="").exists())
+        loaded = national_calendar()
+        self.assertEqual(loaded.source, "database")
+        self.assertEqual(loaded.years, (2024, 2025, 2026))
+
+    def test_contract_example(self):
+        result = deadline_compute(received="2026-02-13T09:00", amount=3, unit="working_days")
+        self.assertEqual(result.due.isoformat(), "2026-02-25T17:00:00+07:00")
+        self.assertEqual(result.d0, date(2026, 2, 13))
+
+
+class DeadlineComputeTests(CalendarTestCase):
+    def test_missing_year_is_a_clear_error(self):
+        with self.assertRaises(ApplicationError) as caught:
+            deadline_compute(received="2026-12-28T09:00", amount=5, unit="working_days")
+        self.assertEqual(caught.exception.code, "calendar_missing")
+        self.assertIn("2027", caught.exception.message)
+
+    def test_draft_year_is_not_used(self):
+        calendar_year_seed(year=2027, actor=None)
+        with self.assertRaises(ApplicationError) as caught:
+            deadline_compute(received="2026-12-28T09:00", amount=5, unit="working_days")
+        self.assertEqual(caught.exception.code, "calendar_missing")
+
+    def test_confirmed_seed_year_extends_the_range(self):
+        calendar = calendar_year_seed(year=2027, actor=None)
+        calendar_year_confirm(calendar_year=calendar, actor=None)
+        result = deadline_compute(received="2026-12-28T09:00", amount=5, unit="working_days")
+        # Mon 28/12/2026 D0; 29, 30, 31/12, (1/1/2027 holiday), Mon 4/1, Tue 5/1.
+        self.assertEqual(result.due, datetime(2027, 1, 5, 17, tzinfo=VN))
+
+    def test_bad_inputs_have_specific_messages(self):
+        cases = [
+            ({"received": "13/02/2026", "amount": 1, "unit": "working_days"}, "invalid_datetime"),
+            ({"received": "2026-02-13T09:00", "amount": 1, "unit": "weeks"}, "invalid_unit"),
+            (
+                {"received": "2026-02-13T09:00", "amount": -1, "unit": "working_days"},
+                "invalid_amount",
+            ),
+            ({"received": "2026-02-13T09:00", "amount": 2, "unit": "same_day"}, "invalid_amount"),
+        ]
+        for kwargs, code in cases:
+            with self.subTest(kwargs=kwargs), self.assertRaises(ApplicationError) as caught:
+                deadline_compute(**kwargs)
+            self.assertEqual(caught.exception.code, code)
+
+    def test_offset_instants_are_converted(self):
+        result = deadline_compute(received="2026-02-13T02:00:00+00:00", amount=0, unit="same_day")
+        self.assertEqual(result.received, datetime(2026, 2, 13, 9, tzinfo=VN))
+        self.assertEqual(result.due, datetime(2026, 2, 13, 17, tzinfo=VN))
+
+    @override_settings(MOTCUA_WORK_SESSIONS="07:30-11:30,13:00-16:30", MOTCUA_CUTOFF="14:00")
+    def test_deployment_defaults_come_from_settings(self):
+        late = deadline_compute(received="2026-03-02T14:30", amount=0, unit="same_day")
+        self.assertEqual(late.due, datetime(2026, 3, 3, 16, 30, tzinfo=VN))
+
+
+class UnitScheduleTests(CalendarTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        from motcua.org.models import Unit, UnitKind
+
+        kind, _ = UnitKind.objects.get_or_create(
+            code="test-kind", defaults={"name": "Thử", "tier": "commune"}
+        )
+        cls.parent = Unit.objects.create(name="Thành phố Cần Thơ", kind=kind, admin_code="92")
+        cls.parent.path = f"/{cls.parent.pk}/"
+        cls.parent.save()
+        cls.child = Unit.objects.create(
+            name="Phường Ngã Bảy", kind=kind, parent=cls.parent, admin_code="31340"
+        )
+        cls.child.path = f"/{cls.parent.pk}/{cls.child.pk}/"
+        cls.child.save()
+
+    def test_unit_inherits_the_nearest_schedule_and_local_entries(self):
+        from motcua.workdays.models import WorkSchedule
+
+        WorkSchedule.objects.create(
+            unit=self.parent, sessions="07:30-11:30,13:30-17:30", cutoff="16:00"
+        )
+        calendar_2026 = CalendarYear.objects.get(year=2026)
+        CalendarEntry.objects.create(
+            calendar=calendar_2026,
+            day=date(2026, 3, 3),
+            kind=DayKind.HOLIDAY,
+            name="Ngày nghỉ địa phương",
+            legal_basis="Quyết định thử",
+            unit=self.parent,
+        )
+        result = deadline_compute(
+            received="2026-03-02T15:30", amount=1, unit="working_days", unit_code="31340"
+        )
+        # Cut-off 16:00 so D0 = Mon 2/3; Tue 3/3 is a local day off; due Wed 4/3 at 17:30.
+        self.assertEqual(result.due, datetime(2026, 3, 4, 17, 30, tzinfo=VN))
+        national = deadline_compute(received="2026-03-02T15:30", amount=1, unit="working_days")
+        self.assertEqual(national.due, datetime(2026, 3, 4, 17, 0, tzinfo=VN))
+
+    def test_unknown_unit_code(self):
+        with self.assertRaises(ApplicationError) as caught:
+            deadline_compute(
+                received="2026-03-02T09:00", amount=1, unit="working_days", unit_code="99999"
+            )
+        self.assertEqual(caught.exception.code, "not_found")
+
+    def test_calendar_is_cached_until_data_changes(self):
+        first = calendar_for_unit(self.child)
+        self.assertIs(calendar_for_unit(self.child), first)
+        CalendarYear.objects.filter(year=2026).update(note="x")  # no signal: still cached
+        self.assertIs(calendar_for_unit(self.child), first)
+        calendar_year_seed(year=2027, actor=None)  # a save: the cache is dropped
+        self.assertIsNot(calendar_for_unit(self.child), first)
+
+
+class CalendarAdministrationTests(CalendarTestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = get_user_model().objects.create_user("quantri", password="x", is_staff=True)
+
+    def test_seed_proposes_statutory_days_as_a_draft(self):
+        calendar = calendar_year_seed(year=2027, actor=self.admin)
+        self.assertEqual(calendar.status, CalendarStatus.DRAFT)
+        days = set(calendar.entries.values_list("day", flat=True))
+        self.assertIn(date(2027, 1, 1), days)
+        self.assertIn(date(2027, 2, 6), days)  # mùng 1 Tết Đinh Mùi
+        self.assertIn(date(2027, 9, 2), days)
+        self.assertTrue(AuditEvent.objects.filter(action="workdays.calendar.seed").exists())
+
+    def test_seed_refuses_an_existing_year(self):
+        with self.assertRaises(ApplicationError):
+            calendar_year_seed(year=2026, actor=self.admin)
+
+    def test_confirm_is_audited_and_only_once(self):
+        calendar = calendar_year_seed(year=2027, actor=self.admin)
+        confirmed = calendar_year_confirm(calendar_year=calendar, actor=self.admin)
+        self.assertEqual(confirmed.status, CalendarStatus.CONFIRMED)
+        self.assertEqual(confirmed.confirmed_by, self.admin)
+        with self.assertRaises(ApplicationError):
+            calendar_year_confirm(calendar_year=calendar, actor=self.admin)
+        self.assertEqual(audit_verify(), [])
+
+    def test_entry_outside_its_year_or_duplicated_is_refused(self):
+        calendar = CalendarYear.objects.get(year=2026)
+        with self.assertRaises(ApplicationError) as caught:
+            calendar_entry_save(
+                calendar_year=calendar,
+                actor=self.admin,
+                day=date(2027, 1, 2),
+                kind=DayKind.HOLIDAY,
+                name="x",
+                legal_basis="",
+                unit=None,
+            )
+        self.assertEqual(caught.exception.code, "wrong_year")
+        with self.assertRaises(ApplicationError) as caught:
+            calendar_entry_save(
+                calendar_year=calendar,
+                actor=self.admin,
+                day=date(2026, 9, 2),
+                kind=DayKind.HOLIDAY,
+                name="x",
+                legal_basis="",
+                unit=None,
+            )
+        self.assertEqual(caught.exception.code, "duplicate")
+
+    def test_adding_a_day_off_moves_deadlines(self):
+        before = deadline_compute(received="2026-11-23T09:00", amount=1, unit="working_days")
+        self.assertEqual(before.due.date(), date(2026, 11, 24))
+        calendar_entry_save(
+            calendar_year=CalendarYear.objects.get(year=2026),
+            actor=self.admin,
+            day=date(2026, 11, 24),
+            kind=DayKind.HOLIDAY,
+            name="Ngày Văn hóa Việt Nam",
+            legal_basis="(thử)",
+            unit=None,
+        )
+        after = deadline_compute(received="2026-11-23T09:00", amount=1, unit="working_days")
+        self.assertEqual(after.due.date(), date(2026, 11, 25))
+
+    def test_check_lists_only_days_that_change_the_week(self):
+        differences = calendar_year_check(year=2026)
+        self.assertEqual([d.day for d in differences], [date(2026, 11, 24)])
+        self.assertEqual(calendar_year_check(year=2025), [])
+
+
+class CommandTests(CalendarTestCase):
+    def test_deadline_command_prints_the_contract_json(self):
+        out = StringIO()
+        call_command(
+            "deadline",
+            "--received",
+            "2026-02-13T09:00",
+            "--amount",
+            "3",
+            "--unit",
+            "working_days",
+            stdout=out,
+        )
+        payload = json.loads(out.getvalue())
+        self.assertEqual(payload["due"], "2026-02-25T17:00:00+07:00")
+        self.assertEqual(payload["d0"], "2026-02-13")
+
+    def test_deadline_command_fails_clearly_without_a_calendar(self):
+        with self.assertRaises(CommandError) as caught:
+            call_command(
+                "deadline",
+                "--received",
+                "2027-03-01T09:00",
+                "--amount",
+                "1",
+                "--unit",
+                "working_days",
+            )
+        self.assertIn("2027", str(caught.exception))
+        self.assertEqual(caught.exception.returncode, 2)
+
+    def test_calendar_command_seed_confirm_check(self):
+        out = StringIO()
+        call_command("calendar", "seed", "2027", stdout=out)
+        call_command("calendar", "confirm", "2027", stdout=out)
+        call_command("calendar", "check", "2026", stdout=out)
+        text = out.getvalue()
+        self.assertIn("2027: confirmed", text)
+        self.assertIn("24/11/2026", text)
+
+
+@override_settings(ALLOWED_HOSTS=["testserver"])
+class ApiTests(CalendarTestCase):
+    def test_deadline_endpoint(self):
+        response = self.client.get(
+            "/api/v1/workdays/deadline",
+            {"received": "2026-02-13T09:00", "amount": 3, "unit": "working_days"},
+        )
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.json()["due"], "2026-02-25T17:00:00+07:00")
+
+    def test_deadline_endpoint_errors(self):
+        response = self.client.get(
+            "/api/v1/workdays/deadline",
+            {"received": "2027-02-13T09:00", "amount": 3, "unit": "working_days"},
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertEqual(response.json()["code"], "calendar_missing")
+        response = self.client.get(
+            "/api/v1/workdays/deadline", {"received": "x", "amount": 3, "unit": "days"}
+        )
+        self.assertEqual(response.status_code, 422)
+
+    def test_calendar_endpoint(self):
+        response = self.client.get("/api/v1/workdays/calendars/2026")
+        self.assertEqual(response.status_code, 200)
+        entries = {e["day"]: e["kind"] for e in response.json()["entries"]}
+        self.assertEqual(entries["2026-08-22"], "makeup_working_day")
+        self.assertEqual(self.client.get("/api/v1/workdays/calendars/1999").status_code, 404)
