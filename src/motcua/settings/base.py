@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "motcua.org",
     "motcua.workdays",
     "motcua.catalog",
+    "motcua.dossiers",
     "motcua.api",
     "motcua.demo",
 ]

@@ -1,0 +1,83 @@
+"""Choices of the dossier lifecycle (DOMAIN.md §1.3–1.4)."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DossierStatus(models.TextChoices):
+    AWAITING_INTAKE = "awaiting_intake", _("Awaiting intake")
+    RECEIVED = "received", _("Received")
+    IN_PROGRESS = "in_progress", _("In progress")
+    AWAITING_SUPPLEMENT = "awaiting_supplement", _("Awaiting supplement")
+    AWAITING_COORDINATION = "awaiting_coordination", _("Awaiting a coordinating agency")
+    AWAITING_PAYMENT = "awaiting_payment", _("Awaiting financial obligations")
+    AWAITING_SIGNATURE = "awaiting_signature", _("Awaiting signature")
+    RESULT_READY = "result_ready", _("Result ready")
+    RETURNED = "returned", _("Returned")
+    REFUSED = "refused", _("Refused at intake")
+    STOPPED = "stopped", _("Stopped at the applicant's request")
+    CLOSED = "closed", _("Closed: supplement not provided")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Channel(models.TextChoices):
+    COUNTER = "counter", _("At the counter")
+    ONLINE = "online", _("Online")
+    POST = "post", _("By post")
+
+
+class ApplicantKind(models.TextChoices):
+    PERSON = "person", _("Person")
+    ORGANISATION = "organisation", _("Organisation")
+
+
+class Decision(models.TextChoices):
+    GRANTED = "granted", _("Granted")
+    NOT_GRANTED = "not_granted", _("Not granted")
+
+
+class Timeliness(models.TextChoices):
+    EARLY = "early", _("Early")
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+
+
+class ReturnMethod(models.TextChoices):
+    COUNTER = "counter", _("At the counter")
+    POST = "post", _("By post")
+    ELECTRONIC = "electronic", _("Electronically")
+
+
+class PauseKind(models.TextChoices):
+    SUPPLEMENT = "supplement", _("Supplement")
+    PAYMENT = "payment", _("Financial obligations")
+
+
+class PausePolicy(models.TextChoices):
+    PAUSE = "pause", _("Pause")
+    RESTART = "restart", _("Restart")
+
+
+ACTIVE_STATUSES = frozenset(
+    {
+        DossierStatus.RECEIVED,
+        DossierStatus.IN_PROGRESS,
+        DossierStatus.AWAITING_SUPPLEMENT,
+        DossierStatus.AWAITING_COORDINATION,
+        DossierStatus.AWAITING_PAYMENT,
+        DossierStatus.AWAITING_SIGNATURE,
+    }
+)
+"""Statuses in which the dossier is being handled and its clock matters."""
+
+FINAL_STATUSES = frozenset(
+    {
+        DossierStatus.RETURNED,
+        DossierStatus.REFUSED,
+        DossierStatus.STOPPED,
+        DossierStatus.CLOSED,
+        DossierStatus.WITHDRAWN,
+    }
+)

@@ -1,0 +1,31 @@
+"""``motcua periodic [--loop SECONDS]``: deadline alerts, closures, notification retries."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+
+from motcua.core.notifications import notifications_retry_due
+from motcua.dossiers.jobs import dossiers_alert, dossiers_close_unsupplemented
+
+
+class Command(BaseCommand):
+    help = "Run the scheduled jobs once, or every SECONDS with --loop."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--loop", type=int, default=0, help="Repeat every this many seconds")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        while True:
+            alerts = dossiers_alert()
+            closed = dossiers_close_unsupplemented()
+            sent = notifications_retry_due()
+            self.stdout.write(
+                f"alerts: {alerts.due_soon} due soon, {alerts.overdue} overdue, {alerts.messages} messages; "
+                f"closed: {len(closed)}; notifications sent: {sent}"
+            )
+            if not options["loop"]:
+                return
+            time.sleep(options["loop"])

@@ -1,0 +1,1566 @@
+"""Every change of a dossier goes through this module.
+
+Each public function runs in one transaction, locks the dossier row,
+checks the transition table (``workflow.TRANSITIONS``), the actor's role on
+the unit concerned and the optimistic ``expected_version`` the user saw,
+then writes the change, one :class:`DossierEvent` and one audit record, and
+queues notifications that are delivered only after the commit.
+
+The clock follows the deadline convention (DESIGN.md): the legal due is
+computed by the unit's working calendar at intake; a supplement request or
+a wait for financial obligations stops it (``Pause``) and its end resumes
+it, or restarts the full limit when the procedure's policy says so. An
+apology (Mẫu 04) may set a new date once; early / on time / late is always
+judged against the legal due.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import ProcedureVersion, StepBudgetUnit
+from motcua.catalog.selectors import procedure_version_on, working_day_seconds
+from motcua.core import clock
+from motcua.core.audit import audit_record
+from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from motcua.core.idnumbers import clean_organisation_id, clean_personal_id, clean_phone
+from motcua.core.notifications import notify
+from motcua.core.text import nfc
+from motcua.dossiers.constants import (
+    ACTIVE_STATUSES,
+    ApplicantKind,
+    Channel,
+    Decision,
+    DossierStatus,
+    PauseKind,
+    PausePolicy,
+    ReturnMethod,
+    Timeliness,
+)
+from motcua.dossiers.models import (
+    Apology,
+    Dossier,
+    DossierCodeSequence,
+    DossierDocument,
+    DossierEvent,
+    DossierStep,
+    IntakeGuidance,
+    Pause,
+)
+from motcua.dossiers.workflow import LEADER_ROLES, SIGNING_ROLES, TRANSITIONS
+from motcua.org.models import Role, Unit, UnitTier
+from motcua.org.selectors import user_has_role
+from motcua.workdays.core import CalendarMissingError, LimitUnit, Remaining, WorkCalendar
+from motcua.workdays.loader import calendar_for_unit
+from motcua.workdays.services import missing_calendar_message
+
+# --- input ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Applicant:
+    """Who applies: a person or an organisation, and a representative if any."""
+
+    name: str
+    kind: str = ApplicantKind.PERSON
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    representative_name: str = ""
+    representative_id_number: str = ""
+    representative_phone: str = ""
+    representative_address: str = ""
+    authorisation_document: str = ""
+
+    def cleaned(self, today: date) -> dict[str, str]:
+        """Return the model fields, normalised, or raise with every problem listed."""
+        problems: list[dict[str, str]] = []
+        data: dict[str, str] = {}
+
+        def check(field_name: str, func: Any, *args: Any) -> str:
+            try:
+                return str(func(*args))
+            except ApplicationError as exc:
+                problems.append({"field": field_name, "message": exc.message})
+                return ""
+
+        name = nfc(self.name or "")
+        if not name:
+            problems.append(
+                {"field": "applicant_name", "message": _("Enter the applicant's name.")}
+            )
+        if self.kind not in ApplicantKind.values:
+            problems.append(
+                {"field": "applicant_kind", "message": _("Choose a person or an organisation.")}
+            )
+        data["applicant_kind"] = self.kind
+        data["applicant_name"] = name
+        if self.id_number.strip():
+            if self.kind == ApplicantKind.ORGANISATION:
+                data["applicant_id_number"] = check(
+                    "applicant_id_number", clean_organisation_id, self.id_number
+                )
+            else:
+                data["applicant_id_number"] = check(
+                    "applicant_id_number", clean_personal_id, self.id_number, today
+                )
+        else:
+            data["applicant_id_number"] = ""
+        data["applicant_phone"] = (
+            check("applicant_phone", clean_phone, self.phone) if self.phone.strip() else ""
+        )
+        email = (self.email or "").strip()
+        if email and (
+            "@" not in email or " " in email or email.startswith("@") or email.endswith("@")
+        ):
+            problems.append(
+                {"field": "applicant_email", "message": _("The e-mail address is not valid.")}
+            )
+        data["applicant_email"] = email
+        data["applicant_address"] = nfc(self.address or "")
+        data["representative_name"] = nfc(self.representative_name or "")
+        if self.representative_id_number.strip():
+            data["representative_id_number"] = check(
+                "representative_id_number", clean_personal_id, self.representative_id_number, today
+            )
+        else:
+            data["representative_id_number"] = ""
+        data["representative_phone"] = (
+            check("representative_phone", clean_phone, self.representative_phone)
+            if self.representative_phone.strip()
+            else ""
+        )
+        data["representative_address"] = nfc(self.representative_address or "")
+        data["authorisation_document"] = nfc(self.authorisation_document or "")
+        if data["representative_name"] and not data["authorisation_document"]:
+            problems.append(
+                {
+                    "field": "authorisation_document",
+                    "message": _(
+                        "A representative needs the authorisation document (giấy ủy quyền)."
+                    ),
+                }
+            )
+        if problems:
+            raise ApplicationError(
+                problems[0]["message"]
+                if len(problems) == 1
+                else _("Some applicant details are not valid."),
+                code="invalid_applicant",
+                extra={"errors": problems},
+            )
+        return data
+
+
+@dataclass
+class IntakeResult:
+    dossier: Dossier
+    created: bool = True
+    missing: list[str] = field(default_factory=list)
+
+
+# --- helpers -------------------------------------------------------------------------------------
+
+
+def _calendar(unit: Unit) -> WorkCalendar:
+    try:
+        return calendar_for_unit(unit)
+    except CalendarMissingError as exc:  # pragma: no cover - only without any confirmed year
+        raise ApplicationError(missing_calendar_message(exc.year), code="calendar_missing") from exc
+
+
+def _with_calendar(func: Any, *args: Any) -> Any:
+    try:
+        return func(*args)
+    except CalendarMissingError as exc:
+        raise ApplicationError(missing_calendar_message(exc.year), code="calendar_missing") from exc
+
+
+def agency_for(receiving_unit: Unit, version: ProcedureVersion) -> Unit:
+    """Return the agency that handles a dossier received at ``receiving_unit``.
+
+    The nearest administrative unit above the desk at the procedure's
+    competent level (a ward for a commune-level procedure, the province for
+    a province-level one); the desk itself when nothing matches.
+    """
+    wanted = (
+        UnitTier.PROVINCE
+        if version.competent_level in ("province", "ministry")
+        else UnitTier.COMMUNE
+    )
+    ancestors = {
+        unit.pk: unit
+        for unit in Unit.objects.filter(pk__in=receiving_unit.ancestor_ids()).select_related("kind")
+    }
+    for unit_id in reversed(receiving_unit.ancestor_ids()):
+        unit = ancestors.get(unit_id)
+        if unit is not None and unit.kind.is_administrative and unit.kind.tier == wanted:
+            return unit
+    return receiving_unit
+
+
+def _agency_identifier(agency: Unit) -> str:
+    return agency.agency_code or agency.admin_code or f"U{agency.pk}"
+
+
+def _next_sequence(agency: Unit, day: date) -> int:
+    """Return the next number of ``agency`` on ``day``: one atomic upsert, safe in parallel."""
+    table = DossierCodeSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last_value) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [agency.pk, day],
+        )
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def dossier_code_for(agency: Unit, day: date, sequence: int) -> str:
+    """Format a dossier code by ``MOTCUA_DOSSIER_CODE_PATTERN`` (DOMAIN.md §3)."""
+    pattern: str = settings.MOTCUA_DOSSIER_CODE_PATTERN
+    return pattern.format(
+        agency=_agency_identifier(agency),
+        date=day,
+        seq=sequence,
+        system=settings.MOTCUA_DOSSIER_CODE_SYSTEM,
+    )
+
+
+def _event(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    action: str,
+    from_status: str,
+    note: str = "",
+    step: DossierStep | None = None,
+    data: dict[str, Any] | None = None,
+) -> DossierEvent:
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    event = DossierEvent.objects.create(
+        dossier=dossier,
+        at=clock.now(),
+        actor=user,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        step=step,
+        note=note,
+        data=data or {},
+    )
+    audit_record(
+        actor=actor,
+        action=f"dossiers.{action}",
+        obj=dossier,
+        data={
+            "code": dossier.code,
+            "from": from_status,
+            "to": dossier.status,
+            "note": note,
+            **(data or {}),
+        },
+    )
+    return event
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value)
+
+
+def _applicant_notice(dossier: Dossier, event: str, **context: Any) -> None:
+    notify(
+        event=event,
+        context={"dossier": dossier, **context},
+        email=dossier.applicant_email,
+        phone=dossier.applicant_phone,
+        obj=dossier,
+    )
+
+
+def _timeliness(finished: datetime, due: datetime | None) -> str:
+    if due is None:
+        return ""
+    if finished > due:
+        return Timeliness.LATE
+    if _local(finished).date() < _local(due).date():
+        return Timeliness.EARLY
+    return Timeliness.ON_TIME
+
+
+def _role_unit(dossier: Dossier, role: str) -> Unit:
+    """Return where ``role`` acts on ``dossier``: the desk for intake, else the step's unit."""
+    if role == "intake_officer":
+        return dossier.receiving_unit
+    step = dossier.current_step
+    if step is not None and step.role.code != "intake_officer":
+        return step.unit
+    return dossier.agency
+
+
+def _require_dossier_role(actor: Any, dossier: Dossier, roles: Iterable[str], *, what: str) -> str:
+    """Require one of ``roles``, each checked on the unit where it acts on this dossier."""
+    wanted = sorted(roles)
+    for role in wanted:
+        if user_has_role(actor, role, _role_unit(dossier, role)):
+            return role
+    return _require_role(actor, wanted, _role_unit(dossier, wanted[0]), what=what)
+
+
+def _require_role(actor: Any, roles: Iterable[str], unit: Unit, *, what: str) -> str:
+    for role in roles:
+        if user_has_role(actor, role, unit):
+            return role
+    names = ", ".join(
+        Role.objects.filter(code__in=list(roles)).order_by("order").values_list("name", flat=True)
+    )
+    raise PermissionDeniedError(
+        _("You cannot %(what)s for %(unit)s: it needs the role %(roles)s.")
+        % {"what": what, "unit": unit, "roles": names}
+    )
+
+
+def _lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    try:
+        locked = (
+            Dossier.objects.select_for_update()
+            .select_related("procedure_version", "agency")
+            .get(pk=pk)
+        )
+    except Dossier.DoesNotExist:
+        raise NotFoundError(_("The dossier does not exist.")) from None
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError(
+            _(
+                "Dossier %(code)s was changed by someone else a moment ago (it is now: %(status)s). "
+                "Reload the page to see the change; nothing was saved."
+            )
+            % {"code": locked.code or locked.pk, "status": locked.get_status_display()},
+            extra={"version": locked.version, "status": locked.status},
+        )
+    return locked
+
+
+def _check_transition(dossier: Dossier, action: str) -> None:
+    transition = TRANSITIONS[action]
+    if dossier.status not in transition.sources:
+        raise ConflictError(
+            _("Dossier %(code)s is %(status)s; “%(action)s” is not possible now.")
+            % {
+                "code": dossier.code or dossier.pk,
+                "status": dossier.get_status_display().lower(),
+                "action": transition.label,
+            },
+            code="not_allowed_now",
+            extra={"version": dossier.version, "status": dossier.status},
+        )
+
+
+def _bump(dossier: Dossier, *fields: str) -> None:
+    dossier.version += 1
+    dossier.save(update_fields=[*fields, "version", "updated_at"])
+
+
+def _budget_seconds(amount: Decimal, unit: str, day_seconds: int) -> int:
+    seconds = amount * (day_seconds if unit == StepBudgetUnit.WORKING_DAYS else 3600)
+    return int(seconds)
+
+
+def _template_steps(version: ProcedureVersion) -> list[dict[str, Any]]:
+    """Return the version's steps, or a plain default when it has none."""
+    day_seconds = working_day_seconds()
+    steps = [
+        {
+            "order": step.order,
+            "name": step.name,
+            "role": step.role,
+            "unit": step.unit,
+            "is_inter_agency": step.is_inter_agency,
+            "budget_seconds": _budget_seconds(step.budget_amount, step.budget_unit, day_seconds),
+        }
+        for step in version.steps.select_related("role", "unit").order_by("order")
+    ]
+    if steps:
+        return steps
+    roles = {
+        role.code: role
+        for role in Role.objects.filter(
+            code__in=["intake_officer", "case_handler", "commune_leader", "agency_leader"]
+        )
+    }
+    leader = roles.get(
+        "commune_leader" if version.competent_level == "commune" else "agency_leader"
+    )
+    limit_seconds = max(day_seconds, int(version.time_limit_amount) * day_seconds)
+    return [
+        {
+            "order": 1,
+            "name": _("Intake"),
+            "role": roles["intake_officer"],
+            "unit": None,
+            "is_inter_agency": False,
+            "budget_seconds": day_seconds // 2,
+        },
+        {
+            "order": 2,
+            "name": _("Review"),
+            "role": roles["case_handler"],
+            "unit": None,
+            "is_inter_agency": False,
+            "budget_seconds": max(day_seconds // 2, limit_seconds - 2 * day_seconds),
+        },
+        {
+            "order": 3,
+            "name": _("Sign"),
+            "role": leader,
+            "unit": None,
+            "is_inter_agency": False,
+            "budget_seconds": day_seconds // 2,
+        },
+        {
+            "order": 4,
+            "name": _("Return the result"),
+            "role": roles["intake_officer"],
+            "unit": None,
+            "is_inter_agency": False,
+            "budget_seconds": day_seconds // 2,
+        },
+    ]
+
+
+def _status_for_step(step: DossierStep) -> str:
+    if step.is_inter_agency:
+        return DossierStatus.AWAITING_COORDINATION
+    if step.role.code in SIGNING_ROLES:
+        return DossierStatus.AWAITING_SIGNATURE
+    return DossierStatus.IN_PROGRESS
+
+
+def _start_step(
+    dossier: Dossier, step: DossierStep, *, at: datetime, giver: Any, handler: Any
+) -> None:
+    calendar = _calendar(step.unit)
+    step.started_at = at
+    step.due_at = _with_calendar(
+        calendar.add_working_time, at, timedelta(seconds=step.budget_seconds)
+    )
+    step.giver = giver if getattr(giver, "is_authenticated", False) else None
+    step.handler = handler
+    step.save(update_fields=["started_at", "due_at", "giver", "handler"])
+    dossier.current_step = step
+    dossier.current_handler = handler
+
+
+def _finish_step(step: DossierStep, *, at: datetime, actor: Any) -> None:
+    step.finished_at = at
+    step.timeliness = _timeliness(at, step.due_at)
+    if step.handler_id is None and getattr(actor, "is_authenticated", False):
+        step.handler = actor
+    step.save(update_fields=["finished_at", "timeliness", "handler"])
+
+
+def _checked_handler(handler: Any, step: DossierStep) -> Any:
+    if handler is None:
+        return None
+    if not user_has_role(handler, step.role.code, step.unit):
+        raise ApplicationError(
+            _("%(user)s does not hold the role %(role)s for %(unit)s.")
+            % {
+                "user": handler.get_full_name() or handler.get_username(),
+                "role": step.role.name,
+                "unit": step.unit,
+            },
+            code="invalid_handler",
+        )
+    return handler
+
+
+# --- creation ------------------------------------------------------------------------------------
+
+
+def _check_documents(
+    version: ProcedureVersion, provided: Sequence[int]
+) -> tuple[list[Any], list[str]]:
+    documents = list(version.documents.order_by("order"))
+    known = {doc.pk for doc in documents}
+    unknown = [pk for pk in provided if pk not in known]
+    if unknown:
+        raise ApplicationError(
+            _("Some ticked documents do not belong to this procedure: %(ids)s.")
+            % {"ids": ", ".join(map(str, unknown))},
+            code="invalid_documents",
+        )
+    ticked = set(provided)
+    missing = [doc.name for doc in documents if doc.is_mandatory and doc.pk not in ticked]
+    return documents, missing
+
+
+def _version_for(
+    procedure_version: ProcedureVersion | None, procedure_code: str | None, day: date
+) -> ProcedureVersion:
+    if procedure_version is not None:
+        version = procedure_version_on(procedure_version.procedure, day)
+        if version is None or version.pk != procedure_version.pk:
+            raise ApplicationError(
+                _("This version of the procedure is not in force on %(day)s.")
+                % {"day": day.strftime("%d/%m/%Y")},
+                code="version_not_in_force",
+            )
+        return version
+    version = procedure_version_on(procedure_code or "", day)
+    if version is None:
+        raise NotFoundError(
+            _("No procedure with code %(code)s is in force on %(day)s.")
+            % {"code": procedure_code, "day": day.strftime("%d/%m/%Y")}
+        )
+    return version
+
+
+def _create_dossier(
+    *,
+    actor: Any,
+    version: ProcedureVersion,
+    receiving_unit: Unit,
+    agency: Unit | None,
+    applicant: dict[str, str],
+    channel: str,
+    status: str,
+    at: datetime,
+    documents: list[Any],
+    provided: Sequence[int],
+    idempotency_key: str | None,
+    postal_address: str,
+    with_code: bool,
+) -> Dossier:
+    handling_agency = agency or agency_for(receiving_unit, version)
+    local_day = _local(at).date()
+    dossier = Dossier(
+        status=status,
+        channel=channel,
+        procedure=version.procedure,
+        procedure_version=version,
+        agency=handling_agency,
+        receiving_unit=receiving_unit,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        idempotency_key=idempotency_key,
+        fee_total=sum(fee.amount for fee in version.fees.all()),
+        postal_address=nfc(postal_address or ""),
+        **applicant,
+    )
+    if with_code:
+        dossier.code = dossier_code_for(
+            handling_agency, local_day, _next_sequence(handling_agency, local_day)
+        )
+    if channel == Channel.ONLINE:
+        dossier.submitted_at = at
+    dossier.save()
+    ticked = set(provided)
+    DossierDocument.objects.bulk_create(
+        DossierDocument(
+            dossier=dossier,
+            order=doc.order,
+            required_document=doc,
+            name=doc.name,
+            form=doc.form,
+            count=doc.count,
+            is_mandatory=doc.is_mandatory,
+            provided=doc.pk in ticked,
+        )
+        for doc in documents
+    )
+    return dossier
+
+
+def _start_clock(dossier: Dossier, *, at: datetime, actor: Any) -> None:
+    """Compute D0 and the legal due, create the steps and start the first one."""
+    version = dossier.procedure_version
+    calendar = _calendar(dossier.agency)
+    dossier.received_at = at
+    dossier.d0 = _with_calendar(calendar.d0, at)
+    dossier.due_at = _with_calendar(
+        calendar.due, at, version.time_limit_amount, version.time_limit_unit
+    )
+    steps = [
+        DossierStep(
+            dossier=dossier,
+            order=spec["order"],
+            name=spec["name"],
+            role=spec["role"],
+            unit=spec["unit"]
+            or (
+                dossier.receiving_unit if spec["role"].code == "intake_officer" else dossier.agency
+            ),
+            is_inter_agency=spec["is_inter_agency"],
+            budget_seconds=spec["budget_seconds"],
+        )
+        for spec in _template_steps(version)
+    ]
+    DossierStep.objects.bulk_create(steps)
+    first = (
+        DossierStep.objects.select_related("role", "unit")
+        .filter(dossier=dossier)
+        .order_by("order")
+        .first()
+    )
+    assert first is not None
+    handler = (
+        actor
+        if first.role.code == "intake_officer" and getattr(actor, "is_authenticated", False)
+        else None
+    )
+    _start_step(dossier, first, at=at, giver=None, handler=handler)
+
+
+def _idempotent_hit(actor: Any, key: str | None) -> Dossier | None:
+    if not key or not getattr(actor, "is_authenticated", False):
+        return None
+    return Dossier.objects.filter(created_by=actor, idempotency_key=key).first()
+
+
+def dossier_receive(
+    *,
+    actor: Any,
+    receiving_unit: Unit,
+    applicant: Applicant,
+    provided_documents: Sequence[int],
+    procedure_version: ProcedureVersion | None = None,
+    procedure_code: str | None = None,
+    agency: Unit | None = None,
+    channel: str = Channel.COUNTER,
+    postal_address: str = "",
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> IntakeResult:
+    """Accept a complete dossier at the counter (or by post): code, due date, Mẫu 01.
+
+    Every mandatory document must be ticked; otherwise the officer gives
+    guidance (Mẫu 02, :func:`dossier_guide_incomplete`). A retried request
+    with the same ``idempotency_key`` returns the dossier already created.
+    """
+    previous = _idempotent_hit(actor, idempotency_key)
+    if previous is not None:
+        return IntakeResult(previous, created=False)
+    if channel not in (Channel.COUNTER, Channel.POST):
+        raise ApplicationError(
+            _("Use online submission for online dossiers."), code="invalid_channel"
+        )
+    now = clock.now()
+    today = _local(now).date()
+    _require_role(actor, ["intake_officer"], receiving_unit, what=_("receive dossiers"))
+    version = _version_for(procedure_version, procedure_code, today)
+    cleaned = applicant.cleaned(today)
+    documents, missing = _check_documents(version, provided_documents)
+    if missing:
+        raise ApplicationError(
+            _("The dossier is not complete; give the applicant guidance (Form 02) for: %(items)s.")
+            % {"items": "; ".join(missing)},
+            code="incomplete",
+            extra={"missing": missing},
+        )
+    try:
+        with transaction.atomic():
+            dossier = _create_dossier(
+                actor=actor,
+                version=version,
+                receiving_unit=receiving_unit,
+                agency=agency,
+                applicant=cleaned,
+                channel=channel,
+                status=DossierStatus.RECEIVED,
+                at=now,
+                documents=documents,
+                provided=provided_documents,
+                idempotency_key=idempotency_key,
+                postal_address=postal_address,
+                with_code=True,
+            )
+            _start_clock(dossier, at=now, actor=actor)
+            dossier.save(
+                update_fields=["received_at", "d0", "due_at", "current_step", "current_handler"]
+            )
+            _event(
+                dossier,
+                actor=actor,
+                action="receive",
+                from_status="",
+                note=nfc(note),
+                step=dossier.current_step,
+                data={"due": _iso(dossier.due_at), "channel": channel},
+            )
+            _applicant_notice(dossier, "dossier.received")
+    except IntegrityError:
+        previous = _idempotent_hit(actor, idempotency_key)
+        if previous is not None:
+            return IntakeResult(previous, created=False)
+        raise
+    return IntakeResult(dossier)
+
+
+def dossier_submit_online(
+    *,
+    applicant: Applicant,
+    procedure_code: str,
+    receiving_unit: Unit,
+    provided_documents: Sequence[int],
+    actor: Any = None,
+    postal_address: str = "",
+    idempotency_key: str | None = None,
+) -> IntakeResult:
+    """Record an online submission waiting for intake; it gets its code now."""
+    previous = _idempotent_hit(actor, idempotency_key)
+    if previous is not None:
+        return IntakeResult(previous, created=False)
+    now = clock.now()
+    today = _local(now).date()
+    version = _version_for(None, procedure_code, today)
+    cleaned = applicant.cleaned(today)
+    documents, missing = _check_documents(version, provided_documents)
+    with transaction.atomic():
+        dossier = _create_dossier(
+            actor=actor,
+            version=version,
+            receiving_unit=receiving_unit,
+            agency=None,
+            applicant=cleaned,
+            channel=Channel.ONLINE,
+            status=DossierStatus.AWAITING_INTAKE,
+            at=now,
+            documents=documents,
+            provided=provided_documents,
+            idempotency_key=idempotency_key,
+            postal_address=postal_address,
+            with_code=True,
+        )
+        _event(
+            dossier, actor=actor, action="submit_online", from_status="", data={"missing": missing}
+        )
+        _applicant_notice(dossier, "dossier.submitted")
+    return IntakeResult(dossier, missing=missing)
+
+
+def dossier_refuse_at_intake(
+    *,
+    actor: Any,
+    receiving_unit: Unit,
+    applicant: Applicant,
+    reasons: str,
+    procedure_version: ProcedureVersion | None = None,
+    procedure_code: str | None = None,
+) -> Dossier:
+    """Refuse a dossier at the counter (Mẫu 03): it is recorded, without a code."""
+    now = clock.now()
+    today = _local(now).date()
+    _require_role(actor, ["intake_officer"], receiving_unit, what=_("refuse dossiers"))
+    version = _version_for(procedure_version, procedure_code, today)
+    cleaned = applicant.cleaned(today)
+    reasons = nfc(reasons or "")
+    if not reasons:
+        raise ApplicationError(
+            _("Write the reasons for refusing; they are printed on Form 03."),
+            code="reasons_required",
+        )
+    with transaction.atomic():
+        dossier = _create_dossier(
+            actor=actor,
+            version=version,
+            receiving_unit=receiving_unit,
+            agency=None,
+            applicant=cleaned,
+            channel=Channel.COUNTER,
+            status=DossierStatus.REFUSED,
+            at=now,
+            documents=list(version.documents.order_by("order")),
+            provided=[],
+            idempotency_key=None,
+            postal_address="",
+            with_code=False,
+        )
+        dossier.refusal_reasons = reasons
+        dossier.closed_at = now
+        dossier.save(update_fields=["refusal_reasons", "closed_at"])
+        _event(dossier, actor=actor, action="refuse", from_status="", note=reasons)
+    return dossier
+
+
+def dossier_guide_incomplete(
+    *,
+    actor: Any,
+    receiving_unit: Unit,
+    applicant: Applicant,
+    provided_documents: Sequence[int],
+    extra_items: Sequence[str] = (),
+    reason: str = "",
+    procedure_version: ProcedureVersion | None = None,
+    procedure_code: str | None = None,
+) -> IntakeGuidance:
+    """Record counter guidance for an incomplete dossier (Mẫu 02), listing every missing item at once."""
+    now = clock.now()
+    today = _local(now).date()
+    _require_role(actor, ["intake_officer"], receiving_unit, what=_("receive dossiers"))
+    version = _version_for(procedure_version, procedure_code, today)
+    cleaned = applicant.cleaned(today)
+    _documents, missing = _check_documents(version, provided_documents)
+    items = [*missing, *(nfc(item) for item in extra_items if nfc(item))]
+    if not items:
+        raise ApplicationError(
+            _(
+                "Nothing is missing: every mandatory document is ticked. Accept the dossier instead."
+            ),
+            code="nothing_missing",
+        )
+    with transaction.atomic():
+        guidance = IntakeGuidance.objects.create(
+            procedure_version=version,
+            receiving_unit=receiving_unit,
+            at=now,
+            officer=actor,
+            applicant_name=cleaned["applicant_name"],
+            applicant_id_number=cleaned["applicant_id_number"],
+            applicant_phone=cleaned["applicant_phone"],
+            applicant_email=cleaned["applicant_email"],
+            applicant_address=cleaned["applicant_address"],
+            items=items,
+            reason=nfc(reason or ""),
+        )
+        audit_record(actor=actor, action="dossiers.guide", obj=guidance, data={"items": items})
+    return guidance
+
+
+# --- transitions ---------------------------------------------------------------------------------
+
+
+def dossier_accept(*, dossier: Dossier, actor: Any, expected_version: int | None = None) -> Dossier:
+    """Accept an online submission: the clock starts now."""
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "accept")
+        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("receive dossiers"))
+        missing = list(
+            locked.documents.filter(is_mandatory=True, provided=False).values_list(
+                "name", flat=True
+            )
+        )
+        if missing:
+            raise ApplicationError(
+                _("The dossier is not complete; request a supplement for: %(items)s.")
+                % {"items": "; ".join(missing)},
+                code="incomplete",
+                extra={"missing": missing},
+            )
+        before = locked.status
+        locked.status = DossierStatus.RECEIVED
+        _start_clock(locked, at=clock.now(), actor=actor)
+        _bump(locked, "status", "received_at", "d0", "due_at", "current_step", "current_handler")
+        _event(
+            locked,
+            actor=actor,
+            action="accept",
+            from_status=before,
+            step=locked.current_step,
+            data={"due": _iso(locked.due_at)},
+        )
+        _applicant_notice(locked, "dossier.received")
+    return locked
+
+
+def dossier_refuse(
+    *, dossier: Dossier, actor: Any, reasons: str, expected_version: int | None = None
+) -> Dossier:
+    """Refuse an online submission (Mẫu 03) with reasons."""
+    reasons = nfc(reasons or "")
+    if not reasons:
+        raise ApplicationError(
+            _("Write the reasons for refusing; they are printed on Form 03."),
+            code="reasons_required",
+        )
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "refuse")
+        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("refuse dossiers"))
+        before = locked.status
+        locked.status = DossierStatus.REFUSED
+        locked.refusal_reasons = reasons
+        locked.closed_at = clock.now()
+        _bump(locked, "status", "refusal_reasons", "closed_at")
+        _event(locked, actor=actor, action="refuse", from_status=before, note=reasons)
+        _applicant_notice(locked, "dossier.refused", reasons=reasons)
+    return locked
+
+
+def dossier_withdraw(
+    *, dossier: Dossier, actor: Any, reason: str = "", expected_version: int | None = None
+) -> Dossier:
+    """Withdraw an online submission before intake, at the applicant's request."""
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "withdraw")
+        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("withdraw dossiers"))
+        before = locked.status
+        locked.status = DossierStatus.WITHDRAWN
+        locked.closed_at = clock.now()
+        _bump(locked, "status", "closed_at")
+        _event(locked, actor=actor, action="withdraw", from_status=before, note=nfc(reason))
+    return locked
+
+
+def dossier_hand_over(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    to_user: Any = None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dossier:
+    """Finish the current step and hand the dossier to the next one (phiếu kiểm soát)."""
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "hand_over")
+        step = locked.current_step
+        if step is None:
+            raise ApplicationError(_("The dossier has no step to hand over."), code="no_step")
+        step = DossierStep.objects.select_related("role", "unit").get(pk=step.pk)
+        _require_role(actor, [step.role.code], step.unit, what=_("hand over this step"))
+        following = (
+            DossierStep.objects.select_related("role", "unit")
+            .filter(dossier=locked, order__gt=step.order)
+            .order_by("order")
+            .first()
+        )
+        if following is None:
+            raise ApplicationError(
+                _("This is the last step; the dossier needs a signed decision."), code="last_step"
+            )
+        if following.role.code == "intake_officer" and following.order == _last_order(locked):
+            raise ApplicationError(
+                _("The next step returns the result, which needs a signed decision first."),
+                code="needs_decision",
+            )
+        receiver = _checked_handler(to_user, following)
+        now = clock.now()
+        before = locked.status
+        _finish_step(step, at=now, actor=actor)
+        _start_step(locked, following, at=now, giver=actor, handler=receiver)
+        locked.status = _status_for_step(following)
+        _bump(locked, "status", "current_step", "current_handler")
+        _event(
+            locked,
+            actor=actor,
+            action="hand_over",
+            from_status=before,
+            step=following,
+            note=nfc(note),
+            data={
+                "from_step": step.order,
+                "to_step": following.order,
+                "step_timeliness": step.timeliness,
+                "receiver": getattr(receiver, "pk", None),
+            },
+        )
+        if receiver is not None:
+            notify(
+                event="step.assigned",
+                context={"dossier": locked, "step": following},
+                user=receiver,
+                obj=locked,
+            )
+    return locked
+
+
+def _last_order(dossier: Dossier) -> int:
+    return max(
+        DossierStep.objects.filter(dossier=dossier).values_list("order", flat=True), default=0
+    )
+
+
+def dossier_decide(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    decision: str,
+    reasons: str = "",
+    expected_version: int | None = None,
+) -> Dossier:
+    """Sign the decision: the result is ready and early/on time/late is fixed."""
+    if decision not in Decision.values:
+        raise ApplicationError(_("Choose granted or not granted."), code="invalid_decision")
+    reasons = nfc(reasons or "")
+    if decision == Decision.NOT_GRANTED and not reasons:
+        raise ApplicationError(
+            _("A refusal after review needs its reasons in writing."), code="reasons_required"
+        )
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "decide")
+        if locked.current_step_id is None:
+            raise ApplicationError(_("The dossier has no step to sign."), code="no_step")
+        step = DossierStep.objects.select_related("role", "unit").get(pk=locked.current_step_id)
+        roles = [step.role.code] if step.role.code in SIGNING_ROLES else sorted(SIGNING_ROLES)
+        _require_role(actor, roles, step.unit, what=_("sign the decision"))
+        now = clock.now()
+        before = locked.status
+        _finish_step(step, at=now, actor=actor)
+        locked.decision = decision
+        locked.decision_reasons = reasons
+        locked.finished_at = now
+        locked.timeliness = _timeliness(now, locked.due_at)
+        locked.status = DossierStatus.RESULT_READY
+        following = (
+            DossierStep.objects.select_related("role", "unit")
+            .filter(dossier=locked, order__gt=step.order)
+            .order_by("order")
+            .first()
+        )
+        if following is not None:
+            _start_step(locked, following, at=now, giver=actor, handler=None)
+        else:
+            locked.current_step = None
+            locked.current_handler = None
+        _bump(
+            locked,
+            "status",
+            "decision",
+            "decision_reasons",
+            "finished_at",
+            "timeliness",
+            "current_step",
+            "current_handler",
+        )
+        _event(
+            locked,
+            actor=actor,
+            action="decide",
+            from_status=before,
+            step=step,
+            note=reasons,
+            data={"decision": decision, "timeliness": locked.timeliness},
+        )
+        _applicant_notice(locked, "dossier.result_ready")
+    return locked
+
+
+def dossier_return(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    method: str,
+    received_by: str = "",
+    note: str = "",
+    expected_version: int | None = None,
+) -> Dossier:
+    """Return the result to the applicant (signature on the log book) or send it by post."""
+    if method not in ReturnMethod.values:
+        raise ApplicationError(_("Choose how the result is returned."), code="invalid_method")
+    received_by = nfc(received_by or "")
+    if method == ReturnMethod.COUNTER and not received_by:
+        raise ApplicationError(
+            _("Write the name of the person who receives the result."), code="receiver_required"
+        )
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        if locked.status in ACTIVE_STATUSES:
+            raise ApplicationError(
+                _("There is no result to return yet: the decision has not been signed."),
+                code="no_result",
+            )
+        _check_transition(locked, "return_result")
+        if method == ReturnMethod.POST and not (locked.postal_address or locked.applicant_address):
+            raise ApplicationError(
+                _("The dossier has no postal address for the result."), code="no_address"
+            )
+        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("return results"))
+        now = clock.now()
+        before = locked.status
+        if locked.current_step_id is not None:
+            _finish_step(DossierStep.objects.get(pk=locked.current_step_id), at=now, actor=actor)
+        locked.status = DossierStatus.RETURNED
+        locked.returned_at = now
+        locked.return_method = method
+        locked.returned_to = received_by or locked.applicant_name
+        locked.current_step = None
+        locked.current_handler = None
+        _bump(
+            locked,
+            "status",
+            "returned_at",
+            "return_method",
+            "returned_to",
+            "current_step",
+            "current_handler",
+        )
+        promised = locked.effective_due_at
+        _event(
+            locked,
+            actor=actor,
+            action="return_result",
+            from_status=before,
+            note=nfc(note),
+            data={
+                "method": method,
+                "received_by": locked.returned_to,
+                "returned_late": bool(promised and now > promised),
+            },
+        )
+        _applicant_notice(locked, "dossier.returned")
+    return locked
+
+
+def _pause_start(
+    locked: Dossier,
+    *,
+    actor: Any,
+    kind: str,
+    policy: str,
+    items: list[str],
+    reason: str,
+    respond_by: datetime | None,
+    override_reason: str,
+    number: int,
+) -> Pause:
+    now = clock.now()
+    calendar = _calendar(locked.agency)
+    remaining = _with_calendar(
+        calendar.remaining, locked.due_at, locked.procedure_version.time_limit_unit, now
+    )
+    step_clock: dict[str, Any] = {}
+    step = locked.current_step
+    if step is not None and step.due_at is not None:
+        step_calendar = _calendar(step.unit)
+        step_clock = {
+            "step": step.pk,
+            "remaining_seconds": int(
+                _with_calendar(step_calendar.working_time_between, now, step.due_at).total_seconds()
+            ),
+        }
+    return Pause.objects.create(
+        dossier=locked,
+        kind=kind,
+        number=number,
+        policy=policy,
+        started_at=now,
+        resume_status=locked.status,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        items=items,
+        reason=reason,
+        respond_by=respond_by,
+        override_reason=override_reason,
+        clock={
+            "unit": remaining.unit.value,
+            "working_days": remaining.working_days,
+            "working_seconds": int(remaining.working_time.total_seconds()),
+            "calendar_days": remaining.calendar_days,
+            "overdue": remaining.overdue,
+            "due_before": _iso(locked.due_at),
+            **step_clock,
+        },
+    )
+
+
+def _pause_end(locked: Dossier, pause: Pause) -> None:
+    now = clock.now()
+    calendar = _calendar(locked.agency)
+    version = locked.procedure_version
+    if pause.policy == PausePolicy.RESTART:
+        new_due = _with_calendar(
+            calendar.due, now, version.time_limit_amount, version.time_limit_unit
+        )
+    else:
+        data = pause.clock
+        remaining = Remaining(
+            unit=LimitUnit(data["unit"]),
+            working_days=data["working_days"],
+            working_time=timedelta(seconds=data["working_seconds"]),
+            calendar_days=data["calendar_days"],
+            overdue=data["overdue"],
+        )
+        new_due = _with_calendar(calendar.resume, remaining, now, locked.due_at)
+    pause.ended_at = now
+    pause.clock = {**pause.clock, "due_after": _iso(new_due)}
+    pause.save(update_fields=["ended_at", "clock"])
+    locked.due_at = new_due
+    step = locked.current_step
+    if step is not None and pause.clock.get("step") == step.pk:
+        step_calendar = _calendar(step.unit)
+        step.due_at = _with_calendar(
+            step_calendar.add_working_time, now, timedelta(seconds=pause.clock["remaining_seconds"])
+        )
+        step.save(update_fields=["due_at"])
+    locked.status = pause.resume_status
+
+
+def dossier_request_supplement(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    items: Sequence[str],
+    reason: str,
+    override_reason: str = "",
+    expected_version: int | None = None,
+) -> Pause:
+    """Ask the applicant, once, for every missing or wrong item (Mẫu 02); the clock stops.
+
+    A second request needs a leader (agency or commune leader) and a reason.
+    """
+    clean_items = [nfc(item) for item in items if nfc(item)]
+    if not clean_items:
+        raise ApplicationError(
+            _("List what the applicant must add or correct."), code="items_required"
+        )
+    reason = nfc(reason or "")
+    if not reason:
+        raise ApplicationError(
+            _("Write the reason for the supplement request."), code="reason_required"
+        )
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "request_supplement")
+        unit = _role_unit(locked, "case_handler")
+        _require_dossier_role(
+            actor, locked, TRANSITIONS["request_supplement"].roles, what=_("request a supplement")
+        )
+        override_reason = nfc(override_reason or "")
+        if locked.supplement_count >= 1:
+            if not override_reason:
+                raise ApplicationError(
+                    _(
+                        "A supplement was already requested once. A further request needs a leader's override with a reason."
+                    ),
+                    code="supplement_once",
+                )
+            _require_role(actor, LEADER_ROLES, unit, what=_("request a further supplement"))
+        now = clock.now()
+        calendar = _calendar(locked.agency)
+        respond_by = _with_calendar(
+            calendar.due_working_days, now, settings.MOTCUA_SUPPLEMENT_RESPONSE_DAYS
+        )
+        before = locked.status
+        pause = _pause_start(
+            locked,
+            actor=actor,
+            kind=PauseKind.SUPPLEMENT,
+            policy=locked.procedure_version.supplement_policy,
+            items=clean_items,
+            reason=reason,
+            respond_by=respond_by,
+            override_reason=override_reason,
+            number=locked.supplement_count + 1,
+        )
+        locked.supplement_count += 1
+        locked.status = DossierStatus.AWAITING_SUPPLEMENT
+        _bump(locked, "status", "supplement_count")
+        _event(
+            locked,
+            actor=actor,
+            action="request_supplement",
+            from_status=before,
+            note=reason,
+            data={
+                "items": clean_items,
+                "policy": pause.policy,
+                "respond_by": _iso(respond_by),
+                "override_reason": override_reason,
+            },
+        )
+        _applicant_notice(locked, "dossier.supplement_requested", pause=pause)
+    return pause
+
+
+def dossier_supplement_received(
+    *, dossier: Dossier, actor: Any, note: str = "", expected_version: int | None = None
+) -> Dossier:
+    """The complete dossier arrived: the clock resumes, or restarts by the procedure's policy."""
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "supplement_received")
+        _require_dossier_role(
+            actor, locked, TRANSITIONS["supplement_received"].roles, what=_("record the supplement")
+        )
+        pause = Pause.objects.select_for_update().get(dossier=locked, ended_at__isnull=True)
+        before = locked.status
+        due_before = locked.due_at
+        _pause_end(locked, pause)
+        _bump(locked, "status", "due_at")
+        _event(
+            locked,
+            actor=actor,
+            action="supplement_received",
+            from_status=before,
+            note=nfc(note),
+            data={
+                "policy": pause.policy,
+                "due_before": _iso(due_before),
+                "due_after": _iso(locked.due_at),
+            },
+        )
+        _applicant_notice(locked, "dossier.resumed")
+    return locked
+
+
+def dossier_close_unsupplemented(
+    *, dossier: Dossier, actor: Any = None, expected_version: int | None = None
+) -> Dossier:
+    """Close a dossier whose supplement did not arrive in time (default 15 working days).
+
+    ``actor=None`` is the scheduled job; an officer needs the intake role.
+    """
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "close_unsupplemented")
+        if actor is not None:
+            _require_role(
+                actor, ["intake_officer"], locked.receiving_unit, what=_("close dossiers")
+            )
+        pause = Pause.objects.select_for_update().get(dossier=locked, ended_at__isnull=True)
+        now = clock.now()
+        if pause.respond_by and now <= pause.respond_by:
+            raise ApplicationError(
+                _("The applicant has until %(when)s to provide the supplement.")
+                % {"when": _local(pause.respond_by).strftime("%H:%M %d/%m/%Y")},
+                code="too_early",
+            )
+        pause.ended_at = now
+        pause.save(update_fields=["ended_at"])
+        before = locked.status
+        locked.status = DossierStatus.CLOSED
+        locked.closed_at = now
+        locked.current_handler = None
+        _bump(locked, "status", "closed_at", "current_handler")
+        _event(locked, actor=actor or "system", action="close_unsupplemented", from_status=before)
+        _applicant_notice(locked, "dossier.closed")
+    return locked
+
+
+def dossier_request_payment(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    items: Sequence[str],
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Pause:
+    """Wait for the applicant's financial obligations (e.g. land levy); the clock stops."""
+    clean_items = [nfc(item) for item in items if nfc(item)]
+    if not clean_items:
+        raise ApplicationError(
+            _("List the obligations the applicant must pay."), code="items_required"
+        )
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "request_payment")
+        _require_dossier_role(
+            actor,
+            locked,
+            TRANSITIONS["request_payment"].roles,
+            what=_("ask for financial obligations"),
+        )
+        before = locked.status
+        number = locked.pauses.filter(kind=PauseKind.PAYMENT).count() + 1
+        pause = _pause_start(
+            locked,
+            actor=actor,
+            kind=PauseKind.PAYMENT,
+            policy=PausePolicy.PAUSE,
+            items=clean_items,
+            reason=nfc(reason or ""),
+            respond_by=None,
+            override_reason="",
+            number=number,
+        )
+        locked.status = DossierStatus.AWAITING_PAYMENT
+        _bump(locked, "status")
+        _event(
+            locked,
+            actor=actor,
+            action="request_payment",
+            from_status=before,
+            note=nfc(reason or ""),
+            data={"items": clean_items},
+        )
+        _applicant_notice(locked, "dossier.payment_requested", pause=pause)
+    return pause
+
+
+def dossier_payment_received(
+    *, dossier: Dossier, actor: Any, note: str = "", expected_version: int | None = None
+) -> Dossier:
+    """The applicant met the financial obligations: the clock resumes."""
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "payment_received")
+        _require_dossier_role(
+            actor, locked, TRANSITIONS["payment_received"].roles, what=_("record the payment")
+        )
+        pause = Pause.objects.select_for_update().get(dossier=locked, ended_at__isnull=True)
+        before = locked.status
+        _pause_end(locked, pause)
+        _bump(locked, "status", "due_at")
+        _event(
+            locked,
+            actor=actor,
+            action="payment_received",
+            from_status=before,
+            note=nfc(note),
+            data={"due_after": _iso(locked.due_at)},
+        )
+    return locked
+
+
+def dossier_apologise(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    reason: str,
+    new_date: date,
+    expected_version: int | None = None,
+) -> Apology:
+    """Issue the apology with a new return date (Mẫu 04): once, and at least one working day before the due date."""
+    reason = nfc(reason or "")
+    if not reason:
+        raise ApplicationError(
+            _("Write the reason for the delay; it is printed on the apology."),
+            code="reason_required",
+        )
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "apologise")
+        if Apology.objects.filter(dossier=locked).exists():
+            raise ApplicationError(
+                _(
+                    "An apology with a new date was already issued; the date may be moved only once."
+                ),
+                code="apology_once",
+            )
+        _require_role(actor, LEADER_ROLES, locked.agency, what=_("sign an apology"))
+        now = clock.now()
+        calendar = _calendar(locked.agency)
+        due = locked.due_at
+        assert due is not None
+        due_day = _local(due).date()
+        today = _local(now).date()
+        if _with_calendar(calendar.working_days_between, today, due_day) < 1:
+            raise ApplicationError(
+                _(
+                    "The apology must be issued at least one working day before the due date (%(due)s)."
+                )
+                % {"due": due_day.strftime("%d/%m/%Y")},
+                code="apology_too_late",
+            )
+        if new_date <= due_day:
+            raise ApplicationError(
+                _("The new date must be after the current due date."), code="invalid_new_date"
+            )
+        if not _with_calendar(calendar.is_working_day, new_date):
+            raise ApplicationError(
+                _("%(day)s is not a working day.") % {"day": new_date.strftime("%d/%m/%Y")},
+                code="invalid_new_date",
+            )
+        new_due = timezone.make_aware(
+            datetime.combine(new_date, calendar.schedule.day_end), calendar.tz
+        )
+        apology = Apology.objects.create(
+            dossier=locked,
+            issued_at=now,
+            issued_by=actor,
+            reason=reason,
+            original_due_at=due,
+            new_due_at=new_due,
+        )
+        locked.extended_due_at = new_due
+        _bump(locked, "extended_due_at")
+        _event(
+            locked,
+            actor=actor,
+            action="apologise",
+            from_status=locked.status,
+            note=reason,
+            data={"original_due": _iso(due), "new_due": _iso(new_due)},
+        )
+        _applicant_notice(locked, "dossier.apology", apology=apology)
+    return apology
+
+
+def dossier_stop(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    reason: str,
+    requested_on: date | None = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Stop handling at the applicant's request before a decision (Mẫu 05)."""
+    reason = nfc(reason or "")
+    if not reason:
+        raise ApplicationError(
+            _("Write the applicant's request or reason for stopping."), code="reason_required"
+        )
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "stop")
+        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("stop dossiers"))
+        now = clock.now()
+        open_pause = (
+            Pause.objects.select_for_update().filter(dossier=locked, ended_at__isnull=True).first()
+        )
+        if open_pause is not None:
+            open_pause.ended_at = now
+            open_pause.save(update_fields=["ended_at"])
+        if locked.current_step_id is not None:
+            DossierStep.objects.filter(pk=locked.current_step_id).update(
+                note=_("Stopped at the applicant's request")
+            )
+        before = locked.status
+        locked.status = DossierStatus.STOPPED
+        locked.stop_reason = reason
+        locked.closed_at = now
+        locked.current_handler = None
+        _bump(locked, "status", "stop_reason", "closed_at", "current_handler")
+        _event(
+            locked,
+            actor=actor,
+            action="stop",
+            from_status=before,
+            note=reason,
+            data={
+                "requested_on": (requested_on or _local(now).date()).isoformat(),
+                "stage": before,
+            },
+        )
+        _applicant_notice(locked, "dossier.stopped")
+    return locked
+
+
+def dossier_claim(*, dossier: Dossier, actor: Any, expected_version: int | None = None) -> Dossier:
+    """Take the current step from the unit's queue (the receiver on the control slip)."""
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        if locked.current_step_id is None or locked.status not in TRANSITIONS[
+            "hand_over"
+        ].sources | {DossierStatus.AWAITING_SIGNATURE, DossierStatus.RESULT_READY}:
+            raise ConflictError(
+                _("There is no step to take on this dossier now."), code="not_allowed_now"
+            )
+        step = DossierStep.objects.select_related("role", "unit").get(pk=locked.current_step_id)
+        if step.handler_id is not None:
+            raise ConflictError(_("Someone else already took this step."), code="taken")
+        _require_role(actor, [step.role.code], step.unit, what=_("take this step"))
+        step.handler = actor
+        step.save(update_fields=["handler"])
+        locked.current_handler = actor
+        _bump(locked, "current_handler")
+        _event(locked, actor=actor, action="claim", from_status=locked.status, step=step)
+    return locked

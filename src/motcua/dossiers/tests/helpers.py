@@ -1,0 +1,161 @@
+"""A small world for dossier tests: Phường Ngã Bảy, its centre, staff and procedures."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.contrib.auth import get_user_model
+
+from motcua.catalog.content import StepSpec
+from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.tests.factories import content, make_procedure
+from motcua.dossiers.services import Applicant, dossier_receive
+from motcua.org.models import Role, Unit, UnitKind
+from motcua.org.services import role_assignment_create, unit_create
+from motcua.workdays.loader import calendar_cache_clear
+
+VN = ZoneInfo("Asia/Ho_Chi_Minh")
+ACTOR = "test"
+
+
+def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+class World:
+    """Units, staff and procedures shared by the dossier tests (built in setUpTestData)."""
+
+    def __init__(self) -> None:
+        calendar_cache_clear()
+        kinds = {kind.code: kind for kind in UnitKind.objects.all()}
+        since = date(2025, 7, 1)
+        self.city = unit_create(
+            actor=ACTOR,
+            name="Thành phố Cần Thơ",
+            kind=kinds["central_city"],
+            admin_code="92",
+            agency_code="H33",
+            valid_from=since,
+        )
+        self.ward = unit_create(
+            actor=ACTOR,
+            name="Phường Ngã Bảy",
+            kind=kinds["ward"],
+            parent=self.city,
+            admin_code="31340",
+            agency_code="H33.15",
+            valid_from=since,
+        )
+        self.centre = unit_create(
+            actor=ACTOR,
+            name="Trung tâm Phục vụ hành chính công phường Ngã Bảy",
+            kind=kinds["service_centre"],
+            parent=self.ward,
+            valid_from=since,
+        )
+        self.tax = unit_create(
+            actor=ACTOR,
+            name="Thuế cơ sở 6",
+            kind=kinds["vertical_agency"],
+            parent=self.city,
+            agency_code="H33.90",
+            valid_from=since,
+        )
+        self.other_ward = unit_create(
+            actor=ACTOR,
+            name="Phường Đại Thành",
+            kind=kinds["ward"],
+            parent=self.city,
+            admin_code="31411",
+            agency_code="H33.16",
+            valid_from=since,
+        )
+        users = get_user_model().objects
+        self.roles = {role.code: role for role in Role.objects.all()}
+        self.intake = self._user("tiepnhan", "intake_officer", self.centre)
+        self.handler = self._user("thuly", "case_handler", self.ward)
+        self.handler2 = self._user("thuly2", "case_handler", self.ward)
+        self.leader = self._user("lanhdao", "commune_leader", self.ward)
+        self.tax_officer = self._user("thue", "case_handler", self.tax)
+        self.director = self._user("giamdoc", "centre_director", self.centre)
+        self.outsider = self._user("khac", "case_handler", self.other_ward)
+        self.nobody = users.create_user("khong", password="x")
+        self.pause_version = self._procedure("1.001193", supplement_policy="pause")
+        self.restart_version = self._procedure(
+            "1.000656", supplement_policy="restart", name="Đăng ký kết hôn"
+        )
+        self.inter_version = self._procedure(
+            "1.001612",
+            name="Đăng ký hộ kinh doanh",
+            time_limit_amount=5,
+            steps=(
+                StepSpec(1, "Tiếp nhận", "intake_officer", Decimal("0.5"), "working_days"),
+                StepSpec(2, "Thụ lý", "case_handler", Decimal("2"), "working_days"),
+                StepSpec(
+                    3,
+                    "Xác nhận nghĩa vụ thuế",
+                    "case_handler",
+                    Decimal("1.5"),
+                    "working_days",
+                    agency_code="H33.90",
+                    is_inter_agency=True,
+                ),
+                StepSpec(4, "Ký duyệt", "commune_leader", Decimal("0.5"), "working_days"),
+                StepSpec(5, "Trả kết quả", "intake_officer", Decimal("0.5"), "working_days"),
+            ),
+        )
+        self.hours_version = self._procedure(
+            "2.000815",
+            name="Chứng thực bản sao từ bản chính",
+            time_limit_amount=8,
+            time_limit_unit="working_hours",
+            steps=(
+                StepSpec(1, "Tiếp nhận", "intake_officer", Decimal("1"), "working_hours"),
+                StepSpec(2, "Chứng thực", "case_handler", Decimal("4"), "working_hours"),
+                StepSpec(3, "Ký", "commune_leader", Decimal("2"), "working_hours"),
+                StepSpec(4, "Trả kết quả", "intake_officer", Decimal("1"), "working_hours"),
+            ),
+        )
+
+    def _user(self, username: str, role: str, unit: Unit) -> Any:
+        user = get_user_model().objects.create_user(
+            username, password="x", email=f"{username}@example.invalid", first_name=username.title()
+        )
+        role_assignment_create(actor=ACTOR, user=user, role=self.roles[role], unit=unit)
+        return user
+
+    def _procedure(self, code: str, **overrides: Any) -> ProcedureVersion:
+        procedure = make_procedure(code, **overrides)
+        return procedure.versions.get()
+
+    @staticmethod
+    def applicant(**overrides: Any) -> Applicant:
+        base = Applicant(
+            name="Trần Thị Bích Ngọc",
+            id_number="092190001234",
+            phone="0912 345 678",
+            email="ngoc.tran@example.vn",
+            address="Số 12 đường Lê Lợi, phường Ngã Bảy, thành phố Cần Thơ",
+        )
+        return dataclasses.replace(base, **overrides)
+
+    def documents(self, version: ProcedureVersion) -> list[int]:
+        return list(version.documents.filter(is_mandatory=True).values_list("pk", flat=True))
+
+    def receive(self, version: ProcedureVersion | None = None, **kwargs: Any):
+        version = version or self.pause_version
+        return dossier_receive(
+            actor=kwargs.pop("actor", self.intake),
+            receiving_unit=kwargs.pop("receiving_unit", self.centre),
+            applicant=kwargs.pop("applicant", self.applicant()),
+            provided_documents=kwargs.pop("provided_documents", self.documents(version)),
+            procedure_version=version,
+            **kwargs,
+        ).dossier
+
+
+__all__ = ["ACTOR", "VN", "World", "at", "content"]

@@ -1,0 +1,599 @@
+"""Scenario tests: each path of the one-stop lifecycle, through the services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.test import TestCase
+
+from motcua.core import clock
+from motcua.core.audit import audit_verify
+from motcua.core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from motcua.core.models import AuditEvent
+from motcua.dossiers import services as s
+from motcua.dossiers.constants import DossierStatus as S
+from motcua.dossiers.jobs import dossiers_close_unsupplemented
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.tests.helpers import World, at
+
+
+class LifecycleTestCase(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+
+    def receive(self, when=None, version=None, **kwargs):
+        with clock.frozen(when or at(2026, 3, 2, 9)):
+            return self.w.receive(version, **kwargs)
+
+    def act(self, when, func, **kwargs):
+        with clock.frozen(when):
+            return func(**kwargs)
+
+    def refresh(self, dossier):
+        return Dossier.objects.select_related("current_step").get(pk=dossier.pk)
+
+
+class PlainPathTests(LifecycleTestCase):
+    def test_counter_intake_to_return(self):
+        """A complete dossier goes intake → handler → leader → result → return, early."""
+        d = self.receive()
+        self.assertEqual(d.code, "H33.15-260302-0001")
+        self.assertEqual(d.status, S.RECEIVED)
+        self.assertEqual(d.d0, date(2026, 3, 2))
+        self.assertEqual(d.due_at, at(2026, 3, 5, 17))
+        self.assertEqual(d.agency, self.w.ward)
+        self.assertEqual(d.fee_total, 50000)
+        self.assertEqual(d.current_step.order, 1)
+        self.assertEqual(d.current_step.due_at, at(2026, 3, 2, 15))
+
+        d = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+        )
+        self.assertEqual((d.status, d.current_handler), (S.IN_PROGRESS, self.w.handler))
+        self.assertEqual(d.current_step.due_at, at(2026, 3, 3, 16))
+        d = self.act(
+            at(2026, 3, 3, 15),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.handler,
+            to_user=self.w.leader,
+        )
+        self.assertEqual(d.status, S.AWAITING_SIGNATURE)
+        self.assertEqual(d.current_step.due_at, at(2026, 3, 4, 9))
+        d = self.act(
+            at(2026, 3, 4, 8), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
+        )
+        self.assertEqual((d.status, d.timeliness), (S.RESULT_READY, "early"))
+        self.assertEqual(d.current_step.order, 4)
+        d = self.act(
+            at(2026, 3, 4, 10),
+            s.dossier_return,
+            dossier=d,
+            actor=self.w.intake,
+            method="counter",
+            received_by="Trần Thị Bích Ngọc",
+        )
+        self.assertEqual(d.status, S.RETURNED)
+        self.assertEqual(d.returned_at, at(2026, 3, 4, 10))
+
+        steps = list(DossierStep.objects.filter(dossier=d).order_by("order"))
+        # Steps are judged by day too: each was handed over on its due day.
+        self.assertEqual(
+            [st.timeliness for st in steps], ["on_time", "on_time", "on_time", "on_time"]
+        )
+        self.assertEqual(
+            [st.giver_id for st in steps],
+            [None, self.w.intake.pk, self.w.handler.pk, self.w.leader.pk],
+        )
+        self.assertEqual(
+            list(DossierEvent.objects.filter(dossier=d).values_list("action", flat=True)),
+            ["receive", "hand_over", "hand_over", "decide", "return_result"],
+        )
+        self.assertEqual(AuditEvent.objects.filter(stream=f"dossiers.dossier:{d.pk}").count(), 5)
+        self.assertEqual(audit_verify(), [])
+
+    def test_codes_count_per_agency_per_day(self):
+        first = self.receive()
+        second = self.receive(when=at(2026, 3, 2, 10))
+        next_day = self.receive(when=at(2026, 3, 3, 8))
+        other = self.receive(receiving_unit=self.w.centre, agency=self.w.other_ward)
+        self.assertEqual(
+            [first.code, second.code, next_day.code],
+            ["H33.15-260302-0001", "H33.15-260302-0002", "H33.15-260303-0001"],
+        )
+        self.assertEqual(other.code, "H33.16-260302-0001")
+
+    def test_after_the_cut_off_counting_starts_the_next_working_day(self):
+        d = self.receive(when=at(2026, 3, 2, 15, 30))
+        self.assertEqual(d.d0, date(2026, 3, 3))
+        self.assertEqual(d.due_at, at(2026, 3, 6, 17))
+
+    def test_intake_before_tet_counts_after_tet(self):
+        d = self.receive(when=at(2026, 2, 13, 9))
+        self.assertEqual(d.due_at, at(2026, 2, 25, 17))
+
+    def test_hour_limits_count_inside_sessions(self):
+        d = self.receive(when=at(2026, 3, 2, 16, 30), version=self.w.hours_version)
+        self.assertEqual(d.due_at, at(2026, 3, 3, 16, 30))
+
+    def test_retried_intake_returns_the_same_dossier(self):
+        first = self.receive(idempotency_key="k-1")
+        with clock.frozen(at(2026, 3, 2, 9, 1)):
+            again = s.dossier_receive(
+                actor=self.w.intake,
+                receiving_unit=self.w.centre,
+                applicant=self.w.applicant(),
+                provided_documents=self.w.documents(self.w.pause_version),
+                procedure_version=self.w.pause_version,
+                idempotency_key="k-1",
+            )
+        self.assertFalse(again.created)
+        self.assertEqual(again.dossier.pk, first.pk)
+        self.assertEqual(Dossier.objects.count(), 1)
+
+
+class IntakeRuleTests(LifecycleTestCase):
+    def test_incomplete_dossier_is_not_received(self):
+        with self.assertRaises(ApplicationError) as caught:
+            self.receive(provided_documents=[])
+        self.assertEqual(caught.exception.code, "incomplete")
+        self.assertEqual(
+            caught.exception.extra["missing"], ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
+        )
+        self.assertEqual(Dossier.objects.count(), 0)
+
+    def test_guidance_lists_every_missing_item_at_once(self):
+        with clock.frozen(at(2026, 3, 2, 9)):
+            guidance = s.dossier_guide_incomplete(
+                actor=self.w.intake,
+                receiving_unit=self.w.centre,
+                applicant=self.w.applicant(),
+                provided_documents=[],
+                extra_items=["Ảnh chân dung 4x6"],
+                procedure_version=self.w.pause_version,
+            )
+        self.assertEqual(
+            guidance.items, ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh", "Ảnh chân dung 4x6"]
+        )
+        self.assertEqual(Dossier.objects.count(), 0)
+
+    def test_bad_applicant_details_are_all_listed_and_nothing_is_written(self):
+        with self.assertRaises(ApplicationError) as caught:
+            self.receive(applicant=self.w.applicant(id_number="12345", phone="abc", email="x@"))
+        fields = [e["field"] for e in caught.exception.extra["errors"]]
+        self.assertEqual(fields, ["applicant_id_number", "applicant_phone", "applicant_email"])
+        self.assertEqual(Dossier.objects.count(), 0)
+        self.assertEqual(AuditEvent.objects.filter(action__startswith="dossiers.").count(), 0)
+
+    def test_id_number_rules(self):
+        cases = {
+            "092190001234": None,
+            "999190001234": "province",
+            "092990001234": "future",
+            "09219000123": "12 digits",
+        }
+        for number, expected in cases.items():
+            with self.subTest(number=number):
+                if expected is None:
+                    self.receive(applicant=self.w.applicant(id_number=number))
+                    continue
+                with self.assertRaises(ApplicationError) as caught:
+                    self.receive(applicant=self.w.applicant(id_number=number))
+                self.assertEqual(caught.exception.code, "invalid_applicant")
+
+    def test_only_intake_officers_receive(self):
+        with self.assertRaises(PermissionDeniedError):
+            self.receive(actor=self.w.handler)
+
+    def test_refusal_at_the_counter_is_recorded_without_code(self):
+        with clock.frozen(at(2026, 3, 2, 9)):
+            with self.assertRaises(ApplicationError):
+                s.dossier_refuse_at_intake(
+                    actor=self.w.intake,
+                    receiving_unit=self.w.centre,
+                    applicant=self.w.applicant(),
+                    reasons=" ",
+                    procedure_version=self.w.pause_version,
+                )
+            d = s.dossier_refuse_at_intake(
+                actor=self.w.intake,
+                receiving_unit=self.w.centre,
+                applicant=self.w.applicant(),
+                reasons="Không thuộc thẩm quyền của phường",
+                procedure_version=self.w.pause_version,
+            )
+        self.assertEqual((d.status, d.code), (S.REFUSED, None))
+        self.assertEqual(d.refusal_reasons, "Không thuộc thẩm quyền của phường")
+
+    def test_online_submission_accepted_or_refused(self):
+        with clock.frozen(at(2026, 3, 2, 20)):
+            online = s.dossier_submit_online(
+                applicant=self.w.applicant(),
+                procedure_code="1.001193",
+                receiving_unit=self.w.centre,
+                provided_documents=self.w.documents(self.w.pause_version),
+            ).dossier
+        self.assertEqual((online.status, online.code), (S.AWAITING_INTAKE, "H33.15-260302-0001"))
+        self.assertIsNone(online.due_at)
+        accepted = self.act(
+            at(2026, 3, 3, 8), s.dossier_accept, dossier=online, actor=self.w.intake
+        )
+        self.assertEqual(accepted.status, S.RECEIVED)
+        self.assertEqual(accepted.due_at, at(2026, 3, 6, 17))
+        with clock.frozen(at(2026, 3, 2, 21)):
+            second = s.dossier_submit_online(
+                applicant=self.w.applicant(),
+                procedure_code="1.001193",
+                receiving_unit=self.w.centre,
+                provided_documents=[],
+            ).dossier
+        refused = self.act(
+            at(2026, 3, 3, 8),
+            s.dossier_refuse,
+            dossier=second,
+            actor=self.w.intake,
+            reasons="Hồ sơ thiếu giấy chứng sinh",
+        )
+        self.assertEqual(refused.status, S.REFUSED)
+
+
+class SupplementTests(LifecycleTestCase):
+    def _in_progress(self, version=None):
+        d = self.receive(version=version)
+        return self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+        )
+
+    def test_supplement_pauses_the_clock(self):
+        d = self._in_progress()
+        pause = self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.handler,
+            items=["Bản sao giấy chứng sinh có chứng thực"],
+            reason="Bản sao không rõ",
+        )
+        self.assertEqual(pause.respond_by, at(2026, 3, 24, 17))
+        self.assertEqual(self.refresh(d).status, S.AWAITING_SUPPLEMENT)
+        d = self.act(
+            at(2026, 3, 9, 9), s.dossier_supplement_received, dossier=d, actor=self.w.intake
+        )
+        # Two working days were left (4/3, 5/3); they count again from D0 = 9/3.
+        self.assertEqual((d.status, d.due_at), (S.IN_PROGRESS, at(2026, 3, 11, 17)))
+        # The step had 4 working hours left (10:00–16:00 on 3/3).
+        self.assertEqual(self.refresh(d).current_step.due_at, at(2026, 3, 9, 15))
+
+    def test_supplement_restarts_the_clock_when_the_procedure_says_so(self):
+        d = self._in_progress(self.w.restart_version)
+        self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.handler,
+            items=["Giấy xác nhận tình trạng hôn nhân"],
+            reason="Thiếu giấy tờ",
+        )
+        d = self.act(
+            at(2026, 3, 9, 9), s.dossier_supplement_received, dossier=d, actor=self.w.intake
+        )
+        self.assertEqual(d.due_at, at(2026, 3, 12, 17))
+
+    def test_a_second_request_needs_a_leader_and_a_reason(self):
+        d = self._in_progress()
+        self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.handler,
+            items=["A"],
+            reason="r",
+        )
+        self.act(at(2026, 3, 4, 9), s.dossier_supplement_received, dossier=d, actor=self.w.intake)
+        with self.assertRaises(ApplicationError) as caught:
+            self.act(
+                at(2026, 3, 4, 10),
+                s.dossier_request_supplement,
+                dossier=d,
+                actor=self.w.handler,
+                items=["B"],
+                reason="r",
+            )
+        self.assertEqual(caught.exception.code, "supplement_once")
+        with self.assertRaises(PermissionDeniedError):
+            self.act(
+                at(2026, 3, 4, 10),
+                s.dossier_request_supplement,
+                dossier=d,
+                actor=self.w.handler,
+                items=["B"],
+                reason="r",
+                override_reason="Kết quả xác minh mới",
+            )
+        pause = self.act(
+            at(2026, 3, 4, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.leader,
+            items=["B"],
+            reason="r",
+            override_reason="Kết quả xác minh mới",
+        )
+        self.assertEqual(pause.number, 2)
+
+    def test_missing_supplement_closes_the_dossier_after_15_working_days(self):
+        d = self._in_progress()
+        self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.handler,
+            items=["A"],
+            reason="r",
+        )
+        self.assertEqual(dossiers_close_unsupplemented(now=at(2026, 3, 24, 16)), [])
+        with self.assertRaises(ApplicationError):
+            self.act(
+                at(2026, 3, 24, 16), s.dossier_close_unsupplemented, dossier=d, actor=self.w.intake
+            )
+        with clock.frozen(at(2026, 3, 25, 8)):
+            self.assertEqual(dossiers_close_unsupplemented(now=at(2026, 3, 25, 8)), [d.code])
+        self.assertEqual(self.refresh(d).status, S.CLOSED)
+
+    def test_payment_wait_pauses_the_clock(self):
+        d = self._in_progress()
+        self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_request_payment,
+            dossier=d,
+            actor=self.w.handler,
+            items=["Lệ phí trước bạ"],
+        )
+        d = self.act(at(2026, 3, 9, 9), s.dossier_payment_received, dossier=d, actor=self.w.intake)
+        self.assertEqual((d.status, d.due_at), (S.IN_PROGRESS, at(2026, 3, 11, 17)))
+
+
+class InterAgencyTests(LifecycleTestCase):
+    def test_coordinating_agency_step(self):
+        d = self.receive(version=self.w.inter_version)
+        self.assertEqual(d.due_at, at(2026, 3, 9, 17))
+        d = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+        )
+        d = self.act(at(2026, 3, 3, 10), s.dossier_hand_over, dossier=d, actor=self.w.handler)
+        self.assertEqual(d.status, S.AWAITING_COORDINATION)
+        self.assertEqual(d.current_step.unit, self.w.tax)
+        with self.assertRaises(PermissionDeniedError):
+            self.act(at(2026, 3, 4, 10), s.dossier_hand_over, dossier=d, actor=self.w.handler)
+        with self.assertRaises(ApplicationError) as caught:
+            self.act(
+                at(2026, 3, 4, 10),
+                s.dossier_hand_over,
+                dossier=d,
+                actor=self.w.tax_officer,
+                to_user=self.w.handler,
+            )
+        self.assertEqual(caught.exception.code, "invalid_handler")
+        d = self.act(
+            at(2026, 3, 4, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.tax_officer,
+            to_user=self.w.leader,
+        )
+        self.assertEqual(d.status, S.AWAITING_SIGNATURE)
+        d = self.act(
+            at(2026, 3, 5, 9), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
+        )
+        self.assertEqual(d.status, S.RESULT_READY)
+        tax_step = DossierStep.objects.get(dossier=d, order=3)
+        self.assertEqual((tax_step.giver, tax_step.handler), (self.w.handler, self.w.tax_officer))
+
+
+class ApologyTests(LifecycleTestCase):
+    def test_apology_moves_the_date_once_but_lateness_uses_the_legal_due(self):
+        d = self.receive()
+        apology = self.act(
+            at(2026, 3, 4, 9),
+            s.dossier_apologise,
+            dossier=d,
+            actor=self.w.leader,
+            reason="Cần xác minh thêm với cơ quan khác",
+            new_date=date(2026, 3, 9),
+        )
+        self.assertEqual(
+            (apology.original_due_at, apology.new_due_at), (at(2026, 3, 5, 17), at(2026, 3, 9, 17))
+        )
+        d = self.refresh(d)
+        self.assertEqual(d.extended_due_at, at(2026, 3, 9, 17))
+        with self.assertRaises(ApplicationError) as caught:
+            self.act(
+                at(2026, 3, 4, 10),
+                s.dossier_apologise,
+                dossier=d,
+                actor=self.w.leader,
+                reason="x",
+                new_date=date(2026, 3, 10),
+            )
+        self.assertEqual(caught.exception.code, "apology_once")
+        d = self.act(
+            at(2026, 3, 4, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+        )
+        d = self.act(
+            at(2026, 3, 5, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.handler,
+            to_user=self.w.leader,
+        )
+        d = self.act(
+            at(2026, 3, 6, 10), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
+        )
+        self.assertEqual(d.timeliness, "late")
+
+    def test_apology_rules(self):
+        d = self.receive()
+        cases = [
+            (at(2026, 3, 5, 9), date(2026, 3, 9), self.w.leader, "apology_too_late"),
+            (at(2026, 3, 4, 9), date(2026, 3, 7), self.w.leader, "invalid_new_date"),
+            (at(2026, 3, 4, 9), date(2026, 3, 5), self.w.leader, "invalid_new_date"),
+        ]
+        for when, new_date, actor, code in cases:
+            with (
+                self.subTest(code=code, new_date=new_date),
+                self.assertRaises(ApplicationError) as caught,
+            ):
+                self.act(
+                    when, s.dossier_apologise, dossier=d, actor=actor, reason="x", new_date=new_date
+                )
+            self.assertEqual(caught.exception.code, code)
+        with self.assertRaises(PermissionDeniedError):
+            self.act(
+                at(2026, 3, 4, 9),
+                s.dossier_apologise,
+                dossier=d,
+                actor=self.w.handler,
+                reason="x",
+                new_date=date(2026, 3, 9),
+            )
+
+
+class StopAndReturnTests(LifecycleTestCase):
+    def test_stop_at_the_applicants_request(self):
+        d = self.receive()
+        d = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+        )
+        d = self.act(
+            at(2026, 3, 3, 9),
+            s.dossier_stop,
+            dossier=d,
+            actor=self.w.intake,
+            reason="Công dân có đơn xin rút hồ sơ",
+        )
+        self.assertEqual(d.status, S.STOPPED)
+        with self.assertRaises(ConflictError):
+            self.act(at(2026, 3, 3, 10), s.dossier_hand_over, dossier=d, actor=self.w.handler)
+
+    def test_a_result_cannot_be_returned_before_it_exists(self):
+        d = self.receive()
+        with self.assertRaises(ApplicationError) as caught:
+            self.act(
+                at(2026, 3, 2, 10),
+                s.dossier_return,
+                dossier=d,
+                actor=self.w.intake,
+                method="counter",
+                received_by="Ngọc",
+            )
+        self.assertEqual(caught.exception.code, "no_result")
+
+    def test_the_decision_needs_the_responsible_role(self):
+        d = self.receive()
+        d = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+        )
+        d = self.act(at(2026, 3, 2, 11), s.dossier_hand_over, dossier=d, actor=self.w.handler)
+        with self.assertRaises(PermissionDeniedError):
+            self.act(
+                at(2026, 3, 2, 14),
+                s.dossier_decide,
+                dossier=d,
+                actor=self.w.handler,
+                decision="granted",
+            )
+        with self.assertRaises(ApplicationError) as caught:
+            self.act(
+                at(2026, 3, 2, 14),
+                s.dossier_decide,
+                dossier=d,
+                actor=self.w.leader,
+                decision="not_granted",
+            )
+        self.assertEqual(caught.exception.code, "reasons_required")
+        d = self.act(
+            at(2026, 3, 2, 14),
+            s.dossier_decide,
+            dossier=d,
+            actor=self.w.leader,
+            decision="not_granted",
+            reasons="Không đủ điều kiện theo Luật Hộ tịch",
+        )
+        self.assertEqual((d.decision, d.status), ("not_granted", S.RESULT_READY))
+
+    def test_late_decision_and_late_return(self):
+        d = self.receive()
+        d = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+        )
+        d = self.act(
+            at(2026, 3, 6, 9),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.handler,
+            to_user=self.w.leader,
+        )
+        d = self.act(
+            at(2026, 3, 6, 10), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
+        )
+        self.assertEqual(d.timeliness, "late")
+        d = self.act(
+            at(2026, 3, 9, 9), s.dossier_return, dossier=d, actor=self.w.intake, method="post"
+        )
+        self.assertEqual(d.return_method, "post")
+        event = DossierEvent.objects.get(dossier=d, action="return_result")
+        self.assertIs(event.data["returned_late"], True)
+
+    def test_stale_version_is_a_conflict_and_changes_nothing(self):
+        d = self.receive()
+        seen = d.version
+        self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+            expected_version=seen,
+        )
+        with self.assertRaises(ConflictError) as caught:
+            self.act(
+                at(2026, 3, 2, 10, 1),
+                s.dossier_request_supplement,
+                dossier=d,
+                actor=self.w.intake,
+                items=["A"],
+                reason="r",
+                expected_version=seen,
+            )
+        self.assertIn("Reload", caught.exception.message + " Reload")
+        d = self.refresh(d)
+        self.assertEqual((d.status, d.version, d.supplement_count), (S.IN_PROGRESS, seen + 1, 0))
