@@ -23,7 +23,11 @@ def localdate() -> date:
 
 @contextmanager
 def frozen(at: datetime) -> Iterator[None]:
-    """Freeze :func:`now` at ``at`` for the duration of the block."""
+    """Freeze :func:`now` at ``at`` for the duration of the block.
+
+    The frozen instant is process-wide (threads see it too); tests that run
+    threads freeze once around all of them.
+    """
     global _frozen
     if timezone.is_naive(at):
         raise ValueError("frozen() needs an aware datetime")

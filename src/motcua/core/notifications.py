@@ -71,14 +71,15 @@ def notify(
 
     Call it inside the transaction that makes the change: the rows commit or
     roll back with it, and delivery starts only after the commit. A user
-    without an e-mail address gets nothing (staff see their queue anyway).
+    without an e-mail address gets nothing (staff see their queue anyway);
+    no SMS is queued while no gateway is configured.
     """
     subject, body, sms = _render(event, context)
     recipients: list[tuple[str, str]] = []
     address = email or (getattr(user, "email", "") if user is not None else "")
     if address:
         recipients.append((NotificationChannel.EMAIL, address))
-    if phone:
+    if phone and settings.MOTCUA_SMS_GATEWAY_URL:
         recipients.append((NotificationChannel.SMS, phone))
     rows = [
         Notification.objects.create(

@@ -1,0 +1,117 @@
+"""Concurrency on PostgreSQL: codes never repeat, and two officers cannot both win."""
+
+from __future__ import annotations
+
+import threading
+import unittest
+
+import pytest
+from django.db import connection, connections
+from django.test import TransactionTestCase
+
+from motcua.core import clock
+from motcua.core.errors import ApplicationError, ConflictError
+from motcua.dossiers import services as s
+from motcua.dossiers.constants import DossierStatus
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.tests.helpers import World, at
+
+
+def run_in_threads(count: int, target) -> list:
+    """Run ``target(index)`` in ``count`` threads released together; return results or exceptions."""
+    barrier = threading.Barrier(count)
+    results: list = [None] * count
+
+    def worker(index: int) -> None:
+        try:
+            barrier.wait()
+            results[index] = target(index)
+        except Exception as exc:
+            results[index] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    return results
+
+
+@pytest.mark.postgres
+@unittest.skipUnless(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
+class ConcurrencyTests(TransactionTestCase):
+    serialized_rollback = True
+
+    def setUp(self):
+        self.w = World()
+
+    def test_parallel_intake_never_duplicates_a_code(self):
+        def intake(index: int) -> list[str]:
+            return [self.w.receive().code for _ in range(5)]
+
+        # The frozen clock is process-wide: freeze it once around all the threads.
+        with clock.frozen(at(2026, 3, 2, 9)):
+            results = run_in_threads(8, intake)
+        errors = [r for r in results if isinstance(r, Exception)]
+        self.assertEqual(errors, [])
+        codes = [code for batch in results for code in batch]
+        self.assertEqual(len(codes), 40)
+        self.assertEqual(len(set(codes)), 40)
+        self.assertEqual(sorted(int(code[-4:]) for code in codes), list(range(1, 41)))
+        self.assertEqual(Dossier.objects.count(), 40)
+
+    def test_two_officers_on_one_dossier_one_wins_the_other_gets_a_conflict(self):
+        with clock.frozen(at(2026, 3, 2, 9)):
+            dossier = self.w.receive()
+        with clock.frozen(at(2026, 3, 2, 10)):
+            dossier = s.dossier_hand_over(
+                dossier=dossier, actor=self.w.intake, to_user=self.w.handler
+            )
+        seen = dossier.version
+
+        def act(index: int):
+            if index == 0:
+                return s.dossier_hand_over(
+                    dossier=dossier,
+                    actor=self.w.handler,
+                    to_user=self.w.leader,
+                    expected_version=seen,
+                )
+            return s.dossier_request_supplement(
+                dossier=dossier,
+                actor=self.w.handler2,
+                items=["A"],
+                reason="r",
+                expected_version=seen,
+            )
+
+        with clock.frozen(at(2026, 3, 2, 11)):
+            results = run_in_threads(2, act)
+        conflicts = [r for r in results if isinstance(r, ConflictError)]
+        successes = [r for r in results if not isinstance(r, Exception)]
+        self.assertEqual((len(successes), len(conflicts)), (1, 1), results)
+        self.assertIn("Reload the page", conflicts[0].message)
+        fresh = Dossier.objects.get(pk=dossier.pk)
+        self.assertEqual(fresh.version, seen + 1)
+        self.assertEqual(DossierEvent.objects.filter(dossier=dossier).count(), 3)
+        self.assertIn(
+            fresh.status, {DossierStatus.AWAITING_SIGNATURE, DossierStatus.AWAITING_SUPPLEMENT}
+        )
+
+    def test_the_same_hand_over_twice_without_a_version_moves_one_step(self):
+        with clock.frozen(at(2026, 3, 2, 9)):
+            dossier = self.w.receive()
+
+        def act(index: int):
+            return s.dossier_hand_over(dossier=dossier, actor=self.w.intake, to_user=self.w.handler)
+
+        with clock.frozen(at(2026, 3, 2, 10)):
+            results = run_in_threads(2, act)
+        self.assertEqual(sum(isinstance(r, Dossier) for r in results), 1, results)
+        # The loser finds the dossier at the handler's step, which the intake officer may not hand over.
+        self.assertEqual(sum(isinstance(r, ApplicationError) for r in results), 1, results)
+        self.assertEqual(
+            DossierStep.objects.filter(dossier=dossier, finished_at__isnull=False).count(), 1
+        )

@@ -1,0 +1,185 @@
+"""Notifications leave after the commit, by e-mail and SMS, and a failing channel is retried."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from django.core import mail
+from django.test import TestCase, override_settings
+
+from motcua.core import clock
+from motcua.core.errors import ApplicationError
+from motcua.core.models import Notification
+from motcua.core.notifications import RETRY_DELAYS, notifications_retry_due
+from motcua.dossiers import services as s
+from motcua.dossiers.constants import DossierStatus
+from motcua.dossiers.jobs import dossiers_alert
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.helpers import World, at
+
+
+class Gateway:
+    """A real HTTP SMS gateway on 127.0.0.1 that records what it receives."""
+
+    def __init__(self) -> None:
+        self.received: list[dict] = []
+        self.failing = False
+        self.headers: list[dict] = []
+        gateway = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                if gateway.failing:
+                    self.send_response(503)
+                    self.end_headers()
+                    return
+                gateway.received.append(json.loads(body))
+                gateway.headers.append(dict(self.headers))
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.end_headers()
+                self.wfile.write(b'{"status": "queued"}')
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+class NotificationDeliveryTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+
+    def setUp(self):
+        self.gateway = Gateway()
+        self.addCleanup(self.gateway.close)
+        self.enterContext(
+            override_settings(
+                MOTCUA_SMS_GATEWAY_URL=self.gateway.url, MOTCUA_SMS_GATEWAY_TOKEN="t0ken"
+            )
+        )
+
+    def receive(self):
+        with self.captureOnCommitCallbacks(execute=True), clock.frozen(at(2026, 3, 2, 9)):
+            return self.w.receive()
+
+    def test_receipt_goes_out_by_email_and_sms_after_commit(self):
+        dossier = self.receive()
+        self.assertEqual(len(mail.outbox), 1)
+        message = mail.outbox[0]
+        self.assertEqual(message.to, ["ngoc.tran@example.vn"])
+        self.assertEqual(message.subject, f"Hồ sơ {dossier.code} đã được tiếp nhận")
+        self.assertIn("Thời gian hẹn trả kết quả: 17:00 05/03/2026", message.body)
+        self.assertEqual(len(self.gateway.received), 1)
+        sms = self.gateway.received[0]
+        self.assertEqual(sms["to"], "0912345678")
+        self.assertTrue(
+            sms["message"].startswith(
+                f"Ho so {dossier.code} da duoc tiep nhan. Hen tra ket qua: 17:00 05/03/2026"
+            )
+        )
+        self.assertEqual(self.gateway.headers[0]["Authorization"], "Bearer t0ken")
+        self.assertEqual(set(Notification.objects.values_list("status", flat=True)), {"sent"})
+
+    def test_nothing_is_sent_when_the_transaction_rolls_back(self):
+        with (
+            self.assertRaises(ApplicationError),
+            self.captureOnCommitCallbacks(execute=True),
+            clock.frozen(at(2026, 3, 2, 9)),
+        ):
+            self.w.receive(provided_documents=[])
+        self.assertEqual(
+            (len(mail.outbox), len(self.gateway.received), Notification.objects.count()), (0, 0, 0)
+        )
+
+    @override_settings(MOTCUA_SMS_ASCII=False)
+    def test_sms_keeps_diacritics_when_asked(self):
+        self.receive()
+        self.assertIn("Hồ sơ", self.gateway.received[0]["message"])
+
+    def test_a_failing_gateway_is_retried_with_backoff_and_never_blocks_the_dossier(self):
+        self.gateway.failing = True
+        dossier = self.receive()
+        self.assertEqual(Dossier.objects.get(pk=dossier.pk).status, DossierStatus.RECEIVED)
+        sms = Notification.objects.get(channel="sms")
+        self.assertEqual((sms.status, sms.attempts), ("pending", 1))
+        self.assertIn("503", sms.last_error)
+        first_retry = sms.next_attempt_at
+        self.assertEqual(Notification.objects.get(channel="email").status, "sent")
+
+        self.assertEqual(notifications_retry_due(now=first_retry - timedelta(seconds=1)), 0)
+        self.gateway.failing = False
+        self.assertEqual(notifications_retry_due(now=first_retry + timedelta(seconds=1)), 1)
+        sms.refresh_from_db()
+        self.assertEqual((sms.status, sms.attempts), ("sent", 2))
+        self.assertEqual(len(self.gateway.received), 1)
+
+    def test_gives_up_after_the_last_attempt(self):
+        self.gateway.failing = True
+        self.receive()
+        sms = Notification.objects.get(channel="sms")
+        for _ in RETRY_DELAYS:
+            notifications_retry_due(now=sms.next_attempt_at + timedelta(seconds=1))
+            sms.refresh_from_db()
+        self.assertEqual(
+            (sms.status, sms.attempts, sms.next_attempt_at), ("failed", len(RETRY_DELAYS) + 1, None)
+        )
+
+    def test_an_unreachable_gateway_does_not_roll_back(self):
+        self.gateway.close()
+        dossier = self.receive()
+        self.assertTrue(
+            Dossier.objects.filter(pk=dossier.pk, status=DossierStatus.RECEIVED).exists()
+        )
+        sms = Notification.objects.get(channel="sms")
+        self.assertEqual(sms.status, "pending")
+        self.assertTrue(sms.last_error)
+        self.gateway = Gateway()  # for cleanup
+
+
+class AlertTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+
+    def test_due_soon_then_overdue_told_once_each_to_handler_and_director(self):
+        with clock.frozen(at(2026, 3, 2, 9)):
+            d = self.w.receive()
+        with clock.frozen(at(2026, 3, 2, 10)):
+            s.dossier_hand_over(dossier=d, actor=self.w.intake, to_user=self.w.handler)
+        # Due Thu 5/3 17:00; on Wed 4/3 at 17:00 eight working hours are left.
+        summary = dossiers_alert(now=at(2026, 3, 3, 9))
+        self.assertEqual(summary.due_soon, 0)
+        step_alerts = summary.recipients.get(self.w.handler.pk, {})
+        self.assertEqual(step_alerts.get("overdue", []), [])
+        summary = dossiers_alert(now=at(2026, 3, 4, 17))
+        self.assertEqual(summary.due_soon, 1)
+        self.assertIn(self.w.handler.pk, summary.recipients)
+        self.assertIn(self.w.director.pk, summary.recipients)
+        self.assertEqual(dossiers_alert(now=at(2026, 3, 4, 17, 30)).due_soon, 0)  # told once
+        summary = dossiers_alert(now=at(2026, 3, 6, 8))
+        self.assertEqual(summary.overdue, 1)
+        self.assertEqual(dossiers_alert(now=at(2026, 3, 9, 8)).overdue, 0)
+        subjects = sorted(
+            set(Notification.objects.filter(user=self.w.director).values_list("subject", flat=True))
+        )
+        self.assertEqual(subjects, ["Quá hạn: 1 hồ sơ", "Sắp đến hạn: 1 hồ sơ"])
+
+    def test_paused_dossiers_are_not_flagged(self):
+        with clock.frozen(at(2026, 3, 2, 9)):
+            d = self.w.receive()
+        with clock.frozen(at(2026, 3, 2, 10)):
+            s.dossier_request_supplement(dossier=d, actor=self.w.intake, items=["A"], reason="r")
+        self.assertEqual(dossiers_alert(now=at(2026, 3, 20, 9)).overdue, 0)
