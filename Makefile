@@ -43,8 +43,13 @@ format: $(STAMP) ## Format and autofix
 	$(BIN)/ruff format src bench
 	$(BIN)/ruff check --fix src bench
 
-messages: $(STAMP) ## Update and compile the Vietnamese translations of every app
-	for app in src/motcua/*/locale; do (cd $$app/.. && ../../../$(BIN)/motcua makemessages -l vi --no-obsolete --no-location --no-wrap -v0 && ../../../$(BIN)/motcua compilemessages -l vi -v0); done
+messages: $(STAMP) ## Update the Vietnamese catalogues from tools/translations/<app>.py and compile them
+	for locale in src/motcua/*/locale; do \
+	  app=$$(basename $$(dirname $$locale)); \
+	  (cd $$locale/.. && MOTCUA_DATA_DIR=$(CURDIR)/var ../../../$(BIN)/motcua makemessages -l vi --no-obsolete --no-location --no-wrap -v0) && \
+	  if [ -f tools/translations/$$app.py ]; then $(BIN)/python tools/po_fill.py $$locale/vi/LC_MESSAGES/django.po tools/translations/$$app.py; fi && \
+	  (cd $$locale/.. && MOTCUA_DATA_DIR=$(CURDIR)/var ../../../$(BIN)/motcua compilemessages -l vi -v0) || exit 1; \
+	done
 
 clean: ## Remove the virtual environment and the local data
 	rm -rf $(VENV) var

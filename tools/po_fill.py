@@ -1,4 +1,4 @@
-"""Fill empty msgstr lines of a .po file from a Python dict of translations.
+"""Set the msgstr lines of a .po file from a Python dict of translations.
 
 Usage: python tools/po_fill.py path/to/django.po translations.py
 where translations.py defines ``T = {"English msgid": "Bản dịch", ...}``.
@@ -35,6 +35,29 @@ def _header(line: str) -> str:
     return HEADER.get(line, line)
 
 
+def _is_fuzzy(lines: list[str], i: int) -> bool:
+    k = i - 1
+    while k >= 0 and lines[k].startswith("#"):
+        if lines[k].startswith("#,") and "fuzzy" in lines[k]:
+            return True
+        k -= 1
+    return False
+
+
+def _drop_fuzzy(lines: list[str], i: int) -> None:
+    """Remove the fuzzy flag and the previous-msgid comments above line ``i`` (in place)."""
+    k = i - 1
+    while k >= 0 and lines[k].startswith("#"):
+        if lines[k].startswith("#|"):
+            lines[k] = "\0"
+        elif lines[k].startswith("#,") and "fuzzy" in lines[k]:
+            flags = [
+                f.strip() for f in lines[k][2:].split(",") if f.strip() and f.strip() != "fuzzy"
+            ]
+            lines[k] = ("#, " + ", ".join(flags)) if flags else "\0"
+        k -= 1
+
+
 def main() -> int:
     po_path, table_path = Path(sys.argv[1]), Path(sys.argv[2])
     table: dict[str, str] = runpy.run_path(str(table_path))["T"]
@@ -51,6 +74,25 @@ def main() -> int:
     i = 0
     while i < len(lines):
         line = lines[i]
+        fuzzy_guess = (
+            line.startswith('msgid "')
+            and i + 1 < len(lines)
+            and lines[i + 1].startswith("msgstr ")
+            and _is_fuzzy(lines, i)
+        )
+        if fuzzy_guess and _unquote(line, "msgid") in table:
+            # makemessages guessed from a similar msgid: replace the guess.
+            lines[i + 1] = 'msgstr ""'
+            _drop_fuzzy(lines, i)
+            continue
+        if (
+            line.startswith('msgid "')
+            and i + 1 < len(lines)
+            and lines[i + 1].startswith('msgstr "')
+            and _unquote(line, "msgid") in table
+        ):
+            # The table is the source of truth: an older translation is replaced.
+            lines[i + 1] = 'msgstr ""'
         if line.startswith('msgid "') and i + 1 < len(lines) and lines[i + 1] == 'msgstr ""':
             msgid = _unquote(line, "msgid")
             if msgid:
@@ -61,7 +103,7 @@ def main() -> int:
                 else:
                     missing.append(msgid)
         i += 1
-    po_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    po_path.write_text("\n".join(ln for ln in lines if ln != "\0") + "\n", encoding="utf-8")
     for msgid in missing:
         print("untranslated:", msgid)
     return 0

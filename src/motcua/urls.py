@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from motcua.api.main import api
@@ -9,8 +10,12 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("dang-nhap/", core_views.StaffLoginView.as_view(), name="login"),
+    path("dang-xuat/", LogoutView.as_view(), name="logout"),
     path("", core_views.home, name="home"),
     path("thu-tuc/", include("motcua.catalog.urls")),
+    path("mot-cua/", include("motcua.dossiers.urls")),
+    path("", include("motcua.portal.urls")),
 ]
 
 admin.site.site_header = "Motcua"

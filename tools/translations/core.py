@@ -35,3 +35,37 @@ T = {
     "Administrative reform": "Cải cách hành chính",
     "Measure satisfaction and service quality, and run the reform work around it.": "Đo lường sự hài lòng, chất lượng phục vụ và triển khai công tác cải cách hành chính.",
 }
+T["Look up a dossier"] = "Tra cứu hồ sơ"
+T.update(
+    {
+        "A personal ID number has exactly 12 digits.": "Số định danh cá nhân gồm đúng 12 chữ số.",
+        "The first three digits (%(code)s) are not a province code.": "Ba chữ số đầu (%(code)s) không phải là mã tỉnh.",
+        "The birth year in the number (%(year)s) is in the future.": "Năm sinh trong số định danh (%(year)s) lớn hơn năm hiện tại.",
+        "An organisation number has 10 digits, or 10 digits, a hyphen and 3 digits for a branch.": "Mã số tổ chức gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số đối với chi nhánh.",
+        "A phone number has 10 digits starting with 0 (or +84).": "Số điện thoại gồm 10 chữ số, bắt đầu bằng 0 (hoặc +84).",
+        "E-mail": "Thư điện tử",
+        "SMS": "Tin nhắn SMS",
+        "Waiting to be sent": "Chờ gửi",
+        "Sent": "Đã gửi",
+        "Failed (gave up)": "Gửi không thành công (đã dừng thử lại)",
+        "channel": "kênh",
+        "recipient": "người nhận",
+        "message": "nội dung",
+        "status": "trạng thái",
+        "attempts": "số lần gửi",
+        "next attempt": "lần gửi tiếp theo",
+        "last error": "lỗi gần nhất",
+        "sent at": "thời điểm gửi",
+        "notification": "thông báo",
+        "notifications": "thông báo",
+    }
+)
+T.update({"event": "sự kiện", "subject": "tiêu đề"})
+T.update(
+    {
+        "Log out": "Đăng xuất",
+        "Username": "Tên đăng nhập",
+        "Password": "Mật khẩu",
+        "Log in": "Đăng nhập",
+    }
+)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -23,3 +24,10 @@ def healthz(request: HttpRequest) -> JsonResponse:
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
+
+
+class StaffLoginView(LoginView):
+    """Sign-in for officers (no admin rights needed); axes limits failed attempts."""
+
+    template_name = "core/login.html"
+    redirect_authenticated_user = True

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class DossiersConfig(AppConfig):
     name = "motcua.dossiers"
     verbose_name = _("Dossiers")
+
+    def ready(self) -> None:
+        from motcua.core.menu import register_staff_link
+
+        register_staff_link("dossiers:queue", _("Work queues"), order=10)
+        register_staff_link("dossiers:intake", _("Counter intake"), order=20)
+        register_staff_link("dossiers:logbook", _("Log book"), order=30)

@@ -34,6 +34,7 @@ from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.idnumbers import clean_organisation_id, clean_personal_id, clean_phone
 from motcua.core.notifications import notify
+from motcua.core.people import full_name
 from motcua.core.text import nfc
 from motcua.dossiers.constants import (
     ACTIVE_STATUSES,
@@ -482,7 +483,7 @@ def _checked_handler(handler: Any, step: DossierStep) -> Any:
         raise ApplicationError(
             _("%(user)s does not hold the role %(role)s for %(unit)s.")
             % {
-                "user": handler.get_full_name() or handler.get_username(),
+                "user": full_name(handler),
                 "role": step.role.name,
                 "unit": step.unit,
             },
@@ -664,15 +665,29 @@ def dossier_receive(
     today = _local(now).date()
     _require_role(actor, ["intake_officer"], receiving_unit, what=_("receive dossiers"))
     version = _version_for(procedure_version, procedure_code, today)
-    cleaned = applicant.cleaned(today)
     documents, missing = _check_documents(version, provided_documents)
-    if missing:
+    incomplete = _(
+        "The dossier is not complete; give the applicant guidance (Form 02) for: %(items)s."
+    ) % {"items": "; ".join(missing)}
+    try:
+        cleaned = applicant.cleaned(today)
+    except ApplicationError as exc:
+        if not missing:
+            raise
+        # Tell the officer everything at once: the applicant's details and the documents.
         raise ApplicationError(
-            _("The dossier is not complete; give the applicant guidance (Form 02) for: %(items)s.")
-            % {"items": "; ".join(missing)},
-            code="incomplete",
-            extra={"missing": missing},
-        )
+            _("Some details are not valid and the dossier is not complete."),
+            code=exc.code,
+            extra={
+                "errors": [
+                    *exc.extra.get("errors", []),
+                    {"field": "documents", "message": incomplete},
+                ],
+                "missing": missing,
+            },
+        ) from exc
+    if missing:
+        raise ApplicationError(incomplete, code="incomplete", extra={"missing": missing})
     try:
         with transaction.atomic():
             dossier = _create_dossier(
@@ -1280,16 +1295,14 @@ def dossier_request_supplement(
     return pause
 
 
-def dossier_supplement_received(
-    *, dossier: Dossier, actor: Any, note: str = "", expected_version: int | None = None
+def _resume(
+    dossier: Dossier, *, actor: Any, action: str, what: str, note: str, expected_version: int | None
 ) -> Dossier:
-    """The complete dossier arrived: the clock resumes, or restarts by the procedure's policy."""
+    """End the open pause of ``dossier`` by ``action``: move the dues and go back to work."""
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "supplement_received")
-        _require_dossier_role(
-            actor, locked, TRANSITIONS["supplement_received"].roles, what=_("record the supplement")
-        )
+        _check_transition(locked, action)
+        _require_dossier_role(actor, locked, TRANSITIONS[action].roles, what=what)
         pause = Pause.objects.select_for_update().get(dossier=locked, ended_at__isnull=True)
         before = locked.status
         due_before = locked.due_at
@@ -1298,7 +1311,7 @@ def dossier_supplement_received(
         _event(
             locked,
             actor=actor,
-            action="supplement_received",
+            action=action,
             from_status=before,
             note=nfc(note),
             data={
@@ -1309,6 +1322,20 @@ def dossier_supplement_received(
         )
         _applicant_notice(locked, "dossier.resumed")
     return locked
+
+
+def dossier_supplement_received(
+    *, dossier: Dossier, actor: Any, note: str = "", expected_version: int | None = None
+) -> Dossier:
+    """The complete dossier arrived: the clock resumes, or restarts by the procedure's policy."""
+    return _resume(
+        dossier,
+        actor=actor,
+        action="supplement_received",
+        what=_("record the supplement"),
+        note=note,
+        expected_version=expected_version,
+    )
 
 
 def dossier_close_unsupplemented(
@@ -1399,25 +1426,14 @@ def dossier_payment_received(
     *, dossier: Dossier, actor: Any, note: str = "", expected_version: int | None = None
 ) -> Dossier:
     """The applicant met the financial obligations: the clock resumes."""
-    with transaction.atomic():
-        locked = _lock(dossier, expected_version)
-        _check_transition(locked, "payment_received")
-        _require_dossier_role(
-            actor, locked, TRANSITIONS["payment_received"].roles, what=_("record the payment")
-        )
-        pause = Pause.objects.select_for_update().get(dossier=locked, ended_at__isnull=True)
-        before = locked.status
-        _pause_end(locked, pause)
-        _bump(locked, "status", "due_at")
-        _event(
-            locked,
-            actor=actor,
-            action="payment_received",
-            from_status=before,
-            note=nfc(note),
-            data={"due_after": _iso(locked.due_at)},
-        )
-    return locked
+    return _resume(
+        dossier,
+        actor=actor,
+        action="payment_received",
+        what=_("record the payment"),
+        note=note,
+        expected_version=expected_version,
+    )
 
 
 def dossier_apologise(

@@ -92,7 +92,7 @@ class ConcurrencyTests(TransactionTestCase):
         conflicts = [r for r in results if isinstance(r, ConflictError)]
         successes = [r for r in results if not isinstance(r, Exception)]
         self.assertEqual((len(successes), len(conflicts)), (1, 1), results)
-        self.assertIn("Reload the page", conflicts[0].message)
+        self.assertIn("Vui lòng tải lại trang", conflicts[0].message)
         fresh = Dossier.objects.get(pk=dossier.pk)
         self.assertEqual(fresh.version, seen + 1)
         self.assertEqual(DossierEvent.objects.filter(dossier=dossier).count(), 3)

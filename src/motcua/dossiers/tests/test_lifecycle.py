@@ -594,6 +594,18 @@ class StopAndReturnTests(LifecycleTestCase):
                 reason="r",
                 expected_version=seen,
             )
-        self.assertIn("Reload", caught.exception.message + " Reload")
+        self.assertIn("Vui lòng tải lại trang", caught.exception.message)
         d = self.refresh(d)
         self.assertEqual((d.status, d.version, d.supplement_count), (S.IN_PROGRESS, seen + 1, 0))
+
+
+class IntakeAllProblemsAtOnceTests(LifecycleTestCase):
+    def test_applicant_errors_and_missing_documents_come_together(self):
+        with self.assertRaises(ApplicationError) as caught:
+            self.receive(provided_documents=[], applicant=self.w.applicant(phone="12"))
+        errors = caught.exception.extra["errors"]
+        self.assertEqual([e["field"] for e in errors], ["applicant_phone", "documents"])
+        self.assertEqual(
+            caught.exception.extra["missing"], ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
+        )
+        self.assertEqual(Dossier.objects.count(), 0)

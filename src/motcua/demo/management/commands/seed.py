@@ -1,10 +1,11 @@
-"""``motcua seed demo``: the demo province, catalogue and staff (idempotent)."""
+"""``motcua seed demo`` (idempotent) and ``motcua seed synthetic --dossiers N`` (benchmarks)."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.catalog.demo import load_demo_procedures
 from motcua.demo.staff import load_demo_staff, logins_file
@@ -12,12 +13,26 @@ from motcua.org.demo import load_demo_units
 
 
 class Command(BaseCommand):
-    help = "Load demo data (idempotent)."
+    help = "Load demo data (idempotent), or a synthetic province for benchmarks."
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("what", choices=["demo"])
+        parser.add_argument("what", choices=["demo", "synthetic"])
+        parser.add_argument(
+            "--dossiers",
+            type=int,
+            default=None,
+            help="synthetic: number of dossiers the province should hold (topped up)",
+        )
+        parser.add_argument("--units", type=int, default=10, help="synthetic: wards (1–999)")
+        parser.add_argument(
+            "--procedures", type=int, default=10, help="synthetic: procedures (1–99999)"
+        )
+        parser.add_argument("--seed", type=int, default=1, help="synthetic: random seed")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["what"] == "synthetic":
+            self._synthetic(options)
+            return
         actor = "motcua seed demo"
         units = load_demo_units(actor)
         procedures = load_demo_procedures(actor)
@@ -28,3 +43,25 @@ class Command(BaseCommand):
         for line in lines:
             username, password, description = line.split("\t")
             self.stdout.write(f"  {username:<20} {password:<14} {description}")
+
+    def _synthetic(self, options: dict[str, Any]) -> None:
+        from motcua.demo.synthetic import synthetic_dossiers, synthetic_world
+
+        count = options["dossiers"]
+        if count is None or count < 0:
+            raise CommandError("synthetic needs --dossiers N (N ≥ 0)")
+        if not 1 <= options["units"] <= 999 or not 1 <= options["procedures"] <= 99_999:
+            raise CommandError("--units must be 1–999 and --procedures 1–99999")
+        began = time.perf_counter()
+        world = synthetic_world(units=options["units"], procedures=options["procedures"])
+        built = time.perf_counter()
+        summary = synthetic_dossiers(world, count=count, seed=options["seed"])
+        done = time.perf_counter()
+        rate = summary.created / (done - built) if summary.created else 0.0
+        self.stdout.write(
+            f"synthetic province: {len(world.communes)} wards, {len(world.versions)} procedures "
+            f"({built - began:.1f} s); dossiers: {summary.existing} existing, "
+            f"{summary.created} created in {done - built:.1f} s ({rate:,.0f}/s)"
+        )
+        for status, number in sorted(summary.by_status.items()):
+            self.stdout.write(f"  {status:<24} {number}")

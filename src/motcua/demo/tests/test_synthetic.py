@@ -1,0 +1,327 @@
+"""The synthetic province: idempotent, and its bulk rows equal what the services write."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+from io import StringIO
+
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db.models import Max
+from django.test import TestCase
+
+from motcua.core import clock
+from motcua.core.audit import audit_verify
+from motcua.core.models import AuditEvent
+from motcua.demo.synthetic import Mix, synthetic_dossiers, synthetic_world
+from motcua.dossiers import services as s
+from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierEvent
+from motcua.dossiers.tests.helpers import at
+from motcua.org.models import Unit
+from motcua.workdays.loader import calendar_cache_clear
+
+NOW = at(2026, 3, 20, 10)
+
+# Every path often, so a few dozen dossiers cover them all.
+BUSY = Mix(
+    refuse_at_counter=0.08,
+    online=0.3,
+    online_incomplete=0.25,
+    withdraw=0.3,
+    supplement=0.45,
+    supplement_never=0.35,
+    stop=0.1,
+    claim=1.0,
+    not_granted=0.2,
+    recent=0.8,
+)
+
+SKIP = {"id", "code", "created_at", "updated_at", "current_step", "created_by_id"}
+
+
+def _dossier_fields(d):
+    values = {f.attname: getattr(d, f.attname) for f in Dossier._meta.concrete_fields}
+    values = {k: v for k, v in values.items() if k not in SKIP and k != "current_step_id"}
+    values["code_prefix"] = d.code.rsplit("-", 1)[0] if d.code else None
+    values["current_step_order"] = d.current_step.order if d.current_step_id else None
+    return values
+
+
+def _rows(d):
+    steps = [
+        (
+            st.order,
+            st.name,
+            st.role_id,
+            st.unit_id,
+            st.is_inter_agency,
+            st.budget_seconds,
+            st.handler_id,
+            st.giver_id,
+            st.started_at,
+            st.due_at,
+            st.finished_at,
+            st.timeliness,
+            st.note,
+        )
+        for st in d.steps.order_by("order")
+    ]
+    documents = list(
+        d.documents.order_by("order").values_list(
+            "order", "required_document_id", "name", "form", "count", "is_mandatory", "provided"
+        )
+    )
+    pauses = [
+        (
+            p.kind,
+            p.number,
+            p.policy,
+            p.started_at,
+            p.ended_at,
+            p.resume_status,
+            p.requested_by_id,
+            p.items,
+            p.reason,
+            p.respond_by,
+            p.override_reason,
+            {k: v for k, v in p.clock.items() if k != "step"},
+            "step" in p.clock,
+        )
+        for p in d.pauses.order_by("started_at")
+    ]
+    events = [
+        (
+            e.at,
+            e.actor_id,
+            e.action,
+            e.from_status,
+            e.to_status,
+            e.step.order if e.step_id else None,
+            e.note,
+            e.data,
+        )
+        for e in d.events.select_related("step").order_by("at", "id")
+    ]
+    audit = [
+        (a.at, a.actor_id, a.actor_repr, a.action, {k: v for k, v in a.data.items() if k != "code"})
+        for a in AuditEvent.objects.filter(stream=f"dossiers.dossier:{d.pk}").order_by("seq")
+    ]
+    return {
+        "steps": steps,
+        "documents": documents,
+        "pauses": pauses,
+        "events": events,
+        "audit": audit,
+    }
+
+
+def _applicant(d):
+    return s.Applicant(
+        name=d.applicant_name,
+        kind=d.applicant_kind,
+        id_number=d.applicant_id_number,
+        phone=d.applicant_phone,
+        email=d.applicant_email,
+        address=d.applicant_address,
+    )
+
+
+def _replay(d):
+    """Take the synthetic dossier's recorded actions again, through the services."""
+    users = get_user_model().objects
+    provided = list(
+        d.documents.filter(provided=True).values_list("required_document_id", flat=True)
+    )
+    replayed = None
+    for e in d.events.order_by("at", "id"):
+        actor = e.actor
+        with clock.frozen(e.at):
+            if e.action == "receive":
+                replayed = s.dossier_receive(
+                    actor=actor,
+                    receiving_unit=d.receiving_unit,
+                    applicant=_applicant(d),
+                    provided_documents=provided,
+                    procedure_version=d.procedure_version,
+                    channel=d.channel,
+                    postal_address=d.postal_address,
+                    note=e.note,
+                ).dossier
+            elif e.action == "submit_online":
+                replayed = s.dossier_submit_online(
+                    applicant=_applicant(d),
+                    procedure_code=d.procedure.code,
+                    receiving_unit=d.receiving_unit,
+                    provided_documents=provided,
+                ).dossier
+            elif e.action == "refuse" and not e.from_status:
+                replayed = s.dossier_refuse_at_intake(
+                    actor=actor,
+                    receiving_unit=d.receiving_unit,
+                    applicant=_applicant(d),
+                    reasons=e.note,
+                    procedure_version=d.procedure_version,
+                )
+            elif e.action == "refuse":
+                s.dossier_refuse(dossier=replayed, actor=actor, reasons=e.note)
+            elif e.action == "withdraw":
+                s.dossier_withdraw(dossier=replayed, actor=actor, reason=e.note)
+            elif e.action == "accept":
+                s.dossier_accept(dossier=replayed, actor=actor)
+            elif e.action == "hand_over":
+                receiver = e.data["receiver"]
+                s.dossier_hand_over(
+                    dossier=replayed,
+                    actor=actor,
+                    note=e.note,
+                    to_user=users.get(pk=receiver) if receiver else None,
+                )
+            elif e.action == "claim":
+                s.dossier_claim(dossier=replayed, actor=actor)
+            elif e.action == "request_supplement":
+                s.dossier_request_supplement(
+                    dossier=replayed,
+                    actor=actor,
+                    items=e.data["items"],
+                    reason=e.note,
+                    override_reason=e.data["override_reason"],
+                )
+            elif e.action == "supplement_received":
+                s.dossier_supplement_received(dossier=replayed, actor=actor, note=e.note)
+            elif e.action == "close_unsupplemented":
+                s.dossier_close_unsupplemented(dossier=replayed, actor=None)
+            elif e.action == "decide":
+                s.dossier_decide(
+                    dossier=replayed, actor=actor, decision=e.data["decision"], reasons=e.note
+                )
+            elif e.action == "return_result":
+                s.dossier_return(
+                    dossier=replayed,
+                    actor=actor,
+                    method=e.data["method"],
+                    received_by=e.data["received_by"],
+                    note=e.note,
+                )
+            elif e.action == "stop":
+                s.dossier_stop(
+                    dossier=replayed,
+                    actor=actor,
+                    reason=e.note,
+                    requested_on=date.fromisoformat(e.data["requested_on"]),
+                )
+            else:  # pragma: no cover
+                raise AssertionError(f"unknown action {e.action}")
+    return Dossier.objects.select_related("current_step").get(pk=replayed.pk)
+
+
+class SyntheticRowsTests(TestCase):
+    def test_rows_equal_what_the_services_write(self):
+        """Replaying each synthetic dossier's events through the services gives the same rows."""
+        calendar_cache_clear()
+        world = synthetic_world(units=2, procedures=8)
+        summary = synthetic_dossiers(world, count=80, seed=2, now=NOW, mix=BUSY, batch_size=25)
+        self.assertEqual(summary.created, 80)
+        self.assertEqual(audit_verify(), [])
+        synthetic = list(Dossier.objects.select_related("current_step", "procedure").order_by("pk"))
+        actions = Counter(DossierEvent.objects.values_list("action", flat=True))
+        self.assertEqual(
+            set(actions),
+            {
+                "receive",
+                "submit_online",
+                "refuse",
+                "withdraw",
+                "accept",
+                "hand_over",
+                "claim",
+                "request_supplement",
+                "supplement_received",
+                "close_unsupplemented",
+                "decide",
+                "return_result",
+                "stop",
+            },
+        )
+        statuses = {d.status for d in synthetic}
+        self.assertTrue(
+            {
+                "received",
+                "in_progress",
+                "awaiting_supplement",
+                "returned",
+                "refused",
+                "closed",
+                "stopped",
+            }
+            <= statuses,
+            statuses,
+        )
+        for d in synthetic:
+            with self.subTest(dossier=d.code or d.pk, status=d.status):
+                replayed = _replay(d)
+                self.assertEqual(_dossier_fields(replayed), _dossier_fields(d))
+                self.assertEqual(_rows(replayed), _rows(d))
+
+    def test_sequences_continue_after_the_synthetic_codes(self):
+        calendar_cache_clear()
+        world = synthetic_world(units=2, procedures=3)
+        synthetic_dossiers(world, count=40, seed=3, now=NOW, mix=BUSY)
+        for agency_id, day, last in DossierCodeSequence.objects.values_list(
+            "agency_id", "day", "last_value"
+        ):
+            codes = Dossier.objects.filter(agency_id=agency_id, code__contains=f"-{day:%y%m%d}-")
+            numbers = sorted(int(c.rsplit("-", 1)[1]) for c in codes.values_list("code", flat=True))
+            self.assertEqual(numbers, list(range(1, last + 1)))
+        self.assertEqual(
+            Dossier.objects.exclude(code=None).values("code").distinct().count(),
+            Dossier.objects.exclude(code=None).count(),
+        )
+
+
+class SeedSyntheticCommandTests(TestCase):
+    def test_seed_is_idempotent_and_tops_up(self):
+        out = StringIO()
+        call_command(
+            "seed", "synthetic", "--dossiers", "30", "--units", "2", "--procedures", "4", stdout=out
+        )
+        self.assertIn("30 created", out.getvalue())
+        counts = (Unit.objects.count(), get_user_model().objects.count(), Dossier.objects.count())
+        audit = AuditEvent.objects.count()
+        call_command(
+            "seed",
+            "synthetic",
+            "--dossiers",
+            "30",
+            "--units",
+            "2",
+            "--procedures",
+            "4",
+            stdout=StringIO(),
+        )
+        self.assertEqual(
+            (Unit.objects.count(), get_user_model().objects.count(), Dossier.objects.count()),
+            counts,
+        )
+        self.assertEqual(AuditEvent.objects.count(), audit)
+        call_command(
+            "seed",
+            "synthetic",
+            "--dossiers",
+            "45",
+            "--units",
+            "2",
+            "--procedures",
+            "4",
+            stdout=StringIO(),
+        )
+        self.assertEqual(Dossier.objects.count(), 45)
+        self.assertEqual(audit_verify(), [])
+        latest = Dossier.objects.aggregate(Max("received_at"))["received_at__max"]
+        self.assertLessEqual(latest, clock.now())
+
+    def test_bad_arguments(self):
+        with self.assertRaises(CommandError):
+            call_command("seed", "synthetic", stdout=StringIO())
+        with self.assertRaises(CommandError):
+            call_command("seed", "synthetic", "--dossiers", "1", "--units", "0", stdout=StringIO())

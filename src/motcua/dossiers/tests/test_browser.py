@@ -1,0 +1,212 @@
+"""What officers click: counter intake from the keyboard, and a dossier taken to its return.
+
+Playwright drives Debian's Chromium (never ``playwright install``); where it
+is missing the tests are skipped with the install command. The clock is
+frozen on a working Monday morning, for the live server thread too.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from io import BytesIO
+from typing import Any
+
+import pytest
+from django.db import connections
+from django.utils import translation
+
+from motcua.core import clock
+from motcua.dossiers.constants import DossierStatus
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.helpers import World, at
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NOW = at(2026, 3, 2, 9)
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.skipif(
+        shutil.which(CHROMIUM) is None, reason="Cài Chromium: apt-get install chromium"
+    ),
+]
+
+
+@pytest.fixture
+def world(transactional_db: Any) -> Iterator[World]:
+    """Build the test world and freeze the clock (shared with the live server thread)."""
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    world = World()
+    with clock.frozen(NOW):
+        yield world
+
+
+@pytest.fixture
+def browser() -> Iterator[Any]:
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+        # Playwright's loop makes Django keep the test's connections apart from the
+        # thread's; close them, or PostgreSQL cannot drop the test database.
+        connections.close_all()
+
+
+def login(browser: Any, live_server: Any, user: Any) -> Any:
+    """Open a fresh browser session signed in as ``user`` through the login page."""
+    context = browser.new_context(accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/dang-nhap/?next=/mot-cua/")
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", "x")
+    page.press("#id_password", "Enter")
+    page.wait_for_url(re.compile(r".*/mot-cua/$"))
+    return page
+
+
+def capture_pdf(page: Any, pattern: str) -> list[bytes]:
+    """Serve requests matching ``pattern`` through the test, keeping each response's body."""
+    bodies: list[bytes] = []
+
+    def handle(route: Any) -> None:
+        response = route.fetch()
+        bodies.append(response.body())
+        route.fulfill(response=response)
+
+    page.context.route(pattern, handle)
+    return bodies
+
+
+def pdf_text(body: bytes) -> str:
+    from pypdf import PdfReader
+
+    return "".join(page.extract_text() for page in PdfReader(BytesIO(body)).pages)
+
+
+def test_counter_intake_to_printed_receipt_from_the_keyboard(
+    world: World, live_server: Any, browser: Any
+) -> None:
+    page = login(browser, live_server, world.intake)
+    page.goto(f"{live_server.url}/mot-cua/tiep-nhan/")
+
+    # The search box has the focus: type, Enter lists and selects, Enter opens.
+    assert page.evaluate("document.activeElement.id") == "id_q"
+    page.keyboard.type("dang ky khai sinh")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.activeElement.classList.contains('pick')")
+    assert "Đăng ký khai sinh" in page.evaluate("document.activeElement.textContent")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*/tiep-nhan/1\.001193/$"))
+
+    # The first document has the focus; Space ticks, Tab moves on.
+    assert page.evaluate("document.activeElement.name") == "documents"
+    assert page.locator("input[name=documents]:checked").count() == 0
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")
+    assert page.locator("input[name=documents]:checked").count() == 2
+    page.keyboard.press("Tab")  # person / organisation: "person" is chosen already
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.name") == "applicant_name"
+    page.keyboard.type("Nguyễn Văn Bình")
+    page.keyboard.press("Tab")
+    page.keyboard.type("092085001234")
+    page.keyboard.press("Tab")
+    page.keyboard.type("0912345678")
+    page.keyboard.press("Enter")  # Accept is the default button
+
+    page.wait_for_url(re.compile(r".*/tiep-nhan/xong/.+/$"))
+    dossier = Dossier.objects.get()
+    assert dossier.status == DossierStatus.RECEIVED
+    assert dossier.applicant_name == "Nguyễn Văn Bình"
+    assert dossier.documents.filter(provided=True).count() == 2
+    assert page.locator("#dossier-code").inner_text() == dossier.code
+    assert "05/03/2026" in page.inner_text("main")
+
+    # Enter prints: the receipt opens in a new tab as a PDF carrying the code.
+    bodies = capture_pdf(page, "**/in/receipt/**")
+    assert page.evaluate("document.activeElement.type") == "submit"
+    with page.context.expect_page() as opened:
+        page.keyboard.press("Enter")
+    receipt = opened.value
+    for _attempt in range(100):
+        if bodies:
+            break
+        page.wait_for_timeout(100)
+    assert bodies, "the receipt PDF was not requested"
+    receipt.close()
+    assert bodies[0].startswith(b"%PDF")
+    assert dossier.code in pdf_text(bodies[0])
+
+    # "Next citizen" goes back to an empty search with the focus in it.
+    page.keyboard.press("Alt+k")
+    page.wait_for_url(re.compile(r".*/tiep-nhan/$"))
+    assert page.evaluate("document.activeElement.id") == "id_q"
+
+
+def hand_over(page: Any, live_server: Any, code: str, to: Any) -> None:
+    page.goto(f"{live_server.url}/mot-cua/ho-so/{code}/")
+    section = page.locator("#action-hand_over")
+    section.locator("select").select_option(str(to.pk))
+    section.locator("button[type=submit]").click()
+    page.wait_for_selector(".messages li")
+
+
+def test_a_dossier_goes_from_the_counter_to_its_return(
+    world: World, live_server: Any, browser: Any
+) -> None:
+    dossier = world.receive()
+    code = dossier.code
+
+    page = login(browser, live_server, world.intake)
+    hand_over(page, live_server, code, world.handler)
+    page.context.close()
+
+    page = login(browser, live_server, world.handler)
+    assert code in page.inner_text("table.queue")  # "assigned to me" is the first tab
+    hand_over(page, live_server, code, world.leader)
+    page.context.close()
+
+    page = login(browser, live_server, world.leader)
+    page.goto(f"{live_server.url}/mot-cua/ho-so/{code}/")
+    decide = page.locator("#action-decide")
+    decide.locator("input[value=granted]").check()
+    decide.locator("button[type=submit]").click()
+    page.wait_for_selector(".messages li")
+    page.context.close()
+
+    page = login(browser, live_server, world.intake)
+    page.goto(f"{live_server.url}/mot-cua/ho-so/{code}/")
+    give_back = page.locator("#action-return_result")
+    give_back.locator("input[value=counter]").check()
+    give_back.locator("input[name='return_result-received_by']").fill("Trần Thị Bích Ngọc")
+    give_back.locator("button[type=submit]").click()
+    page.wait_for_selector(".messages li")
+
+    status = page.locator("#dossier-status")
+    assert status.get_attribute("data-status") == DossierStatus.RETURNED
+    with translation.override("vi"):
+        returned = str(DossierStatus.RETURNED.label)
+    assert status.inner_text() == returned
+    if returned != "Returned":  # once the Vietnamese catalogue is compiled
+        assert returned == "Đã trả kết quả"
+    assert "Trần Thị Bích Ngọc" in page.inner_text("main")
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RETURNED
+    assert dossier.returned_to == "Trần Thị Bích Ngọc"
+    page.context.close()

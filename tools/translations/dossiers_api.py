@@ -1,0 +1,15 @@
+T = {
+    "The text contains a NUL character.": "Văn bản có chứa ký tự NUL.",
+    "Give either procedure_code or procedure_version_id, not both.": "Hãy gửi procedure_code hoặc procedure_version_id, chỉ một trong hai.",
+    "There is no unit with id %(id)s.": "Không có đơn vị nào có mã số %(id)s.",
+    "There is no procedure version with id %(id)s.": "Không có phiên bản thủ tục nào có mã số %(id)s.",
+    "This Idempotency-Key was already used for another dossier (%(code)s); use a new key for a new dossier.": "Khóa Idempotency-Key này đã được dùng cho một hồ sơ khác (%(code)s); hãy dùng khóa mới cho hồ sơ mới.",
+    "Only an intake officer of %(unit)s can enter its online submissions.": "Chỉ cán bộ tiếp nhận của %(unit)s mới được nhập hồ sơ trực tuyến của đơn vị này.",
+    "There is no active user with id %(id)s.": "Không có người dùng đang hoạt động nào có mã số %(id)s.",
+    "Assigned to me": "Tôi đang xử lý",
+    "Waiting at my units": "Chờ nhận xử lý tại đơn vị",
+    "Due soon": "Sắp đến hạn",
+    "Overdue": "Quá hạn",
+    "Waiting for the applicant or for intake": "Chờ người nộp hoặc chờ tiếp nhận",
+    "There is no dossier %(code)s among the dossiers you handle.": "Không có hồ sơ %(code)s trong số hồ sơ bạn được giao xử lý.",
+}
