@@ -9,6 +9,7 @@ date.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -22,9 +23,11 @@ from motcua.catalog.models import (
     Procedure,
     ProcedureVersion,
     RequiredDocument,
+    StepBudgetUnit,
     WorkflowStep,
 )
 from motcua.core import clock
+from motcua.core.cache import ProcessCache
 from motcua.core.errors import NotFoundError
 from motcua.core.text import nfc, search_terms
 from motcua.org.models import Unit
@@ -168,3 +171,73 @@ def units_by_agency_code(codes: set[str], *, today: date) -> dict[str, Unit]:
         if current is None or (not current.is_valid_on(today) and unit.is_valid_on(today)):
             found[unit.agency_code] = unit
     return found
+
+
+# --- intake plans (read on every intake; cached per process) -------------------------------------
+
+
+@dataclass(frozen=True)
+class StepPlan:
+    """A workflow step as a dossier copies it at intake."""
+
+    order: int
+    name: str
+    role: Any
+    unit: Unit | None
+    is_inter_agency: bool
+    budget_seconds: int
+
+
+@dataclass(frozen=True)
+class IntakePlan:
+    """What intake needs from a version: its documents, fee total and steps."""
+
+    version: ProcedureVersion
+    documents: tuple[RequiredDocument, ...]
+    fee_total: int
+    steps: tuple[StepPlan, ...]
+
+
+_versions_in_force: ProcessCache[ProcedureVersion | None] = ProcessCache(
+    "catalog.versions_in_force"
+)
+_plans: ProcessCache[IntakePlan] = ProcessCache("catalog.intake_plans")
+
+
+def procedure_version_in_force(code: str, day: date) -> ProcedureVersion | None:
+    """Return :func:`procedure_version_on` for a code, cached per process (see core.cache)."""
+    key = (nfc(code), day)
+    return _versions_in_force.get_or_set(key, lambda: procedure_version_on(key[0], day))
+
+
+def procedure_intake_plan(version: ProcedureVersion) -> IntakePlan:
+    """Return the documents, fee total and step plan of ``version`` (cached per process).
+
+    A version in force is immutable (services refuse to edit it), so the
+    plan of one version id never changes once it can be used for intake.
+    """
+
+    def build() -> IntakePlan:
+        day_seconds = working_day_seconds()
+        steps = tuple(
+            StepPlan(
+                order=step.order,
+                name=step.name,
+                role=step.role,
+                unit=step.unit,
+                is_inter_agency=step.is_inter_agency,
+                budget_seconds=int(
+                    step.budget_amount
+                    * (day_seconds if step.budget_unit == StepBudgetUnit.WORKING_DAYS else 3600)
+                ),
+            )
+            for step in version.steps.select_related("role", "unit").order_by("order")
+        )
+        return IntakePlan(
+            version=version,
+            documents=tuple(version.documents.order_by("order")),
+            fee_total=sum(fee.amount for fee in version.fees.all()),
+            steps=steps,
+        )
+
+    return _plans.get_or_set(version.pk, build)

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "motcua.core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from django.db.models.signals import m2m_changed, post_delete, post_save
+
+        from motcua.core.cache import on_reference_change
+
+        for signal in (post_save, post_delete, m2m_changed):
+            signal.connect(on_reference_change, dispatch_uid=f"motcua.core.cache.{signal!r}")

@@ -11,7 +11,7 @@ from typing import Any
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 
-from motcua.core import clock
+from motcua.core import clock, fastsql
 from motcua.core.models import AuditEvent
 
 MAX_APPEND_ATTEMPTS = 5
@@ -51,12 +51,15 @@ def audit_record(
     obj: models.Model | None = None,
     stream: str | None = None,
     data: dict[str, Any] | None = None,
+    new_stream: bool = False,
 ) -> AuditEvent:
     """Append one record to the chain of ``obj`` (or of ``stream``).
 
     Call it inside the transaction that makes the change, ideally while the
     object's row is locked; a concurrent append to the same stream is
-    retried on the unique (stream, seq) constraint.
+    retried on the unique (stream, seq) constraint. ``new_stream`` says the
+    object was created in this transaction, so its chain starts here: the
+    record is written at once as number 1, without reading the chain.
     """
     if obj is None and stream is None:
         raise ValueError("audit_record needs obj or stream")
@@ -65,7 +68,9 @@ def audit_record(
     user = actor if getattr(actor, "is_authenticated", False) else None
     for attempt in range(MAX_APPEND_ATTEMPTS):
         last = (
-            AuditEvent.objects.filter(stream=stream_name)
+            None
+            if new_stream and attempt == 0
+            else AuditEvent.objects.filter(stream=stream_name)
             .order_by("-seq")
             .values("seq", "hash")
             .first()
@@ -83,6 +88,9 @@ def audit_record(
             prev_hash=last["hash"] if last else "",
         )
         event.hash = _digest(event)
+        if new_stream and attempt == 0:
+            fastsql.insert([event])
+            return event
         try:
             with transaction.atomic():
                 event.save()

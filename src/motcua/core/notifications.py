@@ -26,7 +26,7 @@ from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from motcua.core import clock
+from motcua.core import clock, fastsql
 from motcua.core.models import Notification, NotificationChannel, NotificationStatus
 from motcua.core.tasks import task
 from motcua.core.text import strip_accents
@@ -82,7 +82,7 @@ def notify(
     if phone and settings.MOTCUA_SMS_GATEWAY_URL:
         recipients.append((NotificationChannel.SMS, phone))
     rows = [
-        Notification.objects.create(
+        Notification(
             event=event,
             channel=channel,
             recipient=recipient,
@@ -95,9 +95,15 @@ def notify(
         )
         for channel, recipient in recipients
     ]
+    fastsql.insert(rows)
     if rows:
         ids = [row.pk for row in rows]
-        transaction.on_commit(lambda: _enqueue(ids))
+        if settings.MOTCUA_TASKS_ENQUEUE_IN_TRANSACTION:
+            # The database backend's task row commits with the notifications: the
+            # worker cannot see it before the commit, and no second commit is needed.
+            _enqueue(ids)
+        else:
+            transaction.on_commit(lambda: _enqueue(ids))
     return rows
 
 

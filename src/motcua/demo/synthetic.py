@@ -60,6 +60,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog import services as catalog_services
 from motcua.catalog.content import DocumentSpec, FeeSpec, StepSpec, VersionContent
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
+from motcua.catalog.selectors import StepPlan, procedure_intake_plan
 from motcua.core.audit import _canonical, _digest
 from motcua.core.models import AuditEvent
 from motcua.dossiers import services as dossier_services
@@ -409,7 +410,7 @@ class _Simulator:
             agency_id__in=agencies
         ).values_list("agency_id", "day", "last_value"):
             self.sequences[(agency_id, day)] = last
-        self.template: dict[int, list[dict[str, Any]]] = {}
+        self.template: dict[int, tuple[StepPlan, ...]] = {}
         self.agency: dict[tuple[int, str], Unit] = {}
         self.stop_note = _("Stopped at the applicant's request")
 
@@ -475,25 +476,25 @@ class _Simulator:
 
     def finish_step(self, step: DossierStep, *, at: datetime, actor: Any) -> None:
         step.finished_at = at
-        step.timeliness = dossier_services._timeliness(at, step.due_at)
+        step.timeliness = dossier_services.timeliness_of(at, step.due_at)
         if step.handler is None and getattr(actor, "is_authenticated", False):
             step.handler = actor
 
     def steps_for(self, sim: _Sim) -> list[DossierStep]:
         version = sim.version
         if version.pk not in self.template:
-            self.template[version.pk] = dossier_services._template_steps(version)
+            self.template[version.pk] = dossier_services.step_plan(procedure_intake_plan(version))
         d = sim.dossier
         return [
             DossierStep(
                 dossier=d,
-                order=spec["order"],
-                name=spec["name"],
-                role=spec["role"],
-                unit=spec["unit"]
-                or (d.receiving_unit if spec["role"].code == "intake_officer" else d.agency),
-                is_inter_agency=spec["is_inter_agency"],
-                budget_seconds=spec["budget_seconds"],
+                order=spec.order,
+                name=spec.name,
+                role=spec.role,
+                unit=spec.unit
+                or (d.receiving_unit if spec.role.code == "intake_officer" else d.agency),
+                is_inter_agency=spec.is_inter_agency,
+                budget_seconds=spec.budget_seconds,
             )
             for spec in self.template[version.pk]
         ]
@@ -839,7 +840,7 @@ class _Simulator:
         before = d.status
         self.finish_step(step, at=when, actor=actor)
         self.start_step(d, following, at=when, giver=actor, handler=receiver)
-        d.status = dossier_services._status_for_step(following)
+        d.status = dossier_services.status_for_step(following)
         self.bump(sim, when)
         self.event(
             sim,
@@ -872,7 +873,7 @@ class _Simulator:
         d.decision = Decision.GRANTED if granted else Decision.NOT_GRANTED
         d.decision_reasons = reasons
         d.finished_at = when
-        d.timeliness = dossier_services._timeliness(when, d.due_at)
+        d.timeliness = dossier_services.timeliness_of(when, d.due_at)
         d.status = DossierStatus.RESULT_READY
         if following is not None:
             self.start_step(d, following, at=when, giver=actor, handler=None)

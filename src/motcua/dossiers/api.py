@@ -50,7 +50,7 @@ from motcua.dossiers.selectors import (
 )
 from motcua.dossiers.workflow import TRANSITIONS
 from motcua.org.models import Unit
-from motcua.org.selectors import user_has_role
+from motcua.org.selectors import unit_get_cached, user_has_role
 
 router = Router(tags=["dossiers"], auth=STAFF_AUTH)
 
@@ -671,7 +671,7 @@ def _field_error(field: str, message: str, code: str) -> ApplicationError:
 
 
 def _receiving_unit(unit_id: int) -> Unit:
-    unit = Unit.objects.filter(pk=unit_id).first()
+    unit = unit_get_cached(unit_id)
     if unit is None:
         raise _field_error(
             "receiving_unit_id",

@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -27,10 +26,17 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.catalog.models import ProcedureVersion, StepBudgetUnit
-from motcua.catalog.selectors import procedure_version_on, working_day_seconds
-from motcua.core import clock
+from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.selectors import (
+    IntakePlan,
+    StepPlan,
+    procedure_intake_plan,
+    procedure_version_in_force,
+    working_day_seconds,
+)
+from motcua.core import clock, fastsql
 from motcua.core.audit import audit_record
+from motcua.core.cache import ProcessCache
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.idnumbers import clean_organisation_id, clean_personal_id, clean_phone
 from motcua.core.notifications import notify
@@ -187,27 +193,37 @@ def _with_calendar(func: Any, *args: Any) -> Any:
         raise ApplicationError(missing_calendar_message(exc.year), code="calendar_missing") from exc
 
 
+_agencies: ProcessCache[Unit] = ProcessCache("dossiers.agencies")
+
+
 def agency_for(receiving_unit: Unit, version: ProcedureVersion) -> Unit:
     """Return the agency that handles a dossier received at ``receiving_unit``.
 
     The nearest administrative unit above the desk at the procedure's
     competent level (a ward for a commune-level procedure, the province for
-    a province-level one); the desk itself when nothing matches.
+    a province-level one); the desk itself when nothing matches. Cached per
+    process (core.cache).
     """
     wanted = (
         UnitTier.PROVINCE
         if version.competent_level in ("province", "ministry")
         else UnitTier.COMMUNE
     )
-    ancestors = {
-        unit.pk: unit
-        for unit in Unit.objects.filter(pk__in=receiving_unit.ancestor_ids()).select_related("kind")
-    }
-    for unit_id in reversed(receiving_unit.ancestor_ids()):
-        unit = ancestors.get(unit_id)
-        if unit is not None and unit.kind.is_administrative and unit.kind.tier == wanted:
-            return unit
-    return receiving_unit
+
+    def find() -> Unit:
+        ancestors = {
+            unit.pk: unit
+            for unit in Unit.objects.filter(pk__in=receiving_unit.ancestor_ids()).select_related(
+                "kind"
+            )
+        }
+        for unit_id in reversed(receiving_unit.ancestor_ids()):
+            unit = ancestors.get(unit_id)
+            if unit is not None and unit.kind.is_administrative and unit.kind.tier == wanted:
+                return unit
+        return receiving_unit
+
+    return _agencies.get_or_set((receiving_unit.pk, wanted), find)
 
 
 def _agency_identifier(agency: Unit) -> str:
@@ -248,9 +264,11 @@ def _event(
     note: str = "",
     step: DossierStep | None = None,
     data: dict[str, Any] | None = None,
+    first: bool = False,
 ) -> DossierEvent:
+    """Write the history row and the audit record of one change; ``first`` for a new dossier."""
     user = actor if getattr(actor, "is_authenticated", False) else None
-    event = DossierEvent.objects.create(
+    event = DossierEvent(
         dossier=dossier,
         at=clock.now(),
         actor=user,
@@ -261,6 +279,7 @@ def _event(
         note=note,
         data=data or {},
     )
+    fastsql.insert([event])
     audit_record(
         actor=actor,
         action=f"dossiers.{action}",
@@ -272,6 +291,7 @@ def _event(
             "note": note,
             **(data or {}),
         },
+        new_stream=first,
     )
     return event
 
@@ -294,7 +314,8 @@ def _applicant_notice(dossier: Dossier, event: str, **context: Any) -> None:
     )
 
 
-def _timeliness(finished: datetime, due: datetime | None) -> str:
+def timeliness_of(finished: datetime, due: datetime | None) -> str:
+    """Return early / on time / late: late after ``due``; early on a day before its day."""
     if due is None:
         return ""
     if finished > due:
@@ -378,74 +399,38 @@ def _bump(dossier: Dossier, *fields: str) -> None:
     dossier.save(update_fields=[*fields, "version", "updated_at"])
 
 
-def _budget_seconds(amount: Decimal, unit: str, day_seconds: int) -> int:
-    seconds = amount * (day_seconds if unit == StepBudgetUnit.WORKING_DAYS else 3600)
-    return int(seconds)
-
-
-def _template_steps(version: ProcedureVersion) -> list[dict[str, Any]]:
+def step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
     """Return the version's steps, or a plain default when it has none."""
+    if plan.steps:
+        return plan.steps
+    version = plan.version
     day_seconds = working_day_seconds()
-    steps = [
-        {
-            "order": step.order,
-            "name": step.name,
-            "role": step.role,
-            "unit": step.unit,
-            "is_inter_agency": step.is_inter_agency,
-            "budget_seconds": _budget_seconds(step.budget_amount, step.budget_unit, day_seconds),
-        }
-        for step in version.steps.select_related("role", "unit").order_by("order")
-    ]
-    if steps:
-        return steps
     roles = {
         role.code: role
         for role in Role.objects.filter(
             code__in=["intake_officer", "case_handler", "commune_leader", "agency_leader"]
         )
     }
-    leader = roles.get(
-        "commune_leader" if version.competent_level == "commune" else "agency_leader"
-    )
+    leader = roles["commune_leader" if version.competent_level == "commune" else "agency_leader"]
     limit_seconds = max(day_seconds, int(version.time_limit_amount) * day_seconds)
-    return [
-        {
-            "order": 1,
-            "name": _("Intake"),
-            "role": roles["intake_officer"],
-            "unit": None,
-            "is_inter_agency": False,
-            "budget_seconds": day_seconds // 2,
-        },
-        {
-            "order": 2,
-            "name": _("Review"),
-            "role": roles["case_handler"],
-            "unit": None,
-            "is_inter_agency": False,
-            "budget_seconds": max(day_seconds // 2, limit_seconds - 2 * day_seconds),
-        },
-        {
-            "order": 3,
-            "name": _("Sign"),
-            "role": leader,
-            "unit": None,
-            "is_inter_agency": False,
-            "budget_seconds": day_seconds // 2,
-        },
-        {
-            "order": 4,
-            "name": _("Return the result"),
-            "role": roles["intake_officer"],
-            "unit": None,
-            "is_inter_agency": False,
-            "budget_seconds": day_seconds // 2,
-        },
-    ]
+    half = day_seconds // 2
+    return (
+        StepPlan(1, _("Intake"), roles["intake_officer"], None, False, half),
+        StepPlan(
+            2,
+            _("Review"),
+            roles["case_handler"],
+            None,
+            False,
+            max(half, limit_seconds - 2 * day_seconds),
+        ),
+        StepPlan(3, _("Sign"), leader, None, False, half),
+        StepPlan(4, _("Return the result"), roles["intake_officer"], None, False, half),
+    )
 
 
-def _status_for_step(step: DossierStep) -> str:
+def status_for_step(step: DossierStep) -> str:
+    """Return the dossier status while ``step`` is the current one."""
     if step.is_inter_agency:
         return DossierStatus.AWAITING_COORDINATION
     if step.role.code in SIGNING_ROLES:
@@ -470,7 +455,7 @@ def _start_step(
 
 def _finish_step(step: DossierStep, *, at: datetime, actor: Any) -> None:
     step.finished_at = at
-    step.timeliness = _timeliness(at, step.due_at)
+    step.timeliness = timeliness_of(at, step.due_at)
     if step.handler_id is None and getattr(actor, "is_authenticated", False):
         step.handler = actor
     step.save(update_fields=["finished_at", "timeliness", "handler"])
@@ -495,11 +480,9 @@ def _checked_handler(handler: Any, step: DossierStep) -> Any:
 # --- creation ------------------------------------------------------------------------------------
 
 
-def _check_documents(
-    version: ProcedureVersion, provided: Sequence[int]
-) -> tuple[list[Any], list[str]]:
-    documents = list(version.documents.order_by("order"))
-    known = {doc.pk for doc in documents}
+def _check_documents(plan: IntakePlan, provided: Sequence[int]) -> list[str]:
+    """Return the names of the mandatory documents not ticked; refuse unknown ids."""
+    known = {doc.pk for doc in plan.documents}
     unknown = [pk for pk in provided if pk not in known]
     if unknown:
         raise ApplicationError(
@@ -508,15 +491,14 @@ def _check_documents(
             code="invalid_documents",
         )
     ticked = set(provided)
-    missing = [doc.name for doc in documents if doc.is_mandatory and doc.pk not in ticked]
-    return documents, missing
+    return [doc.name for doc in plan.documents if doc.is_mandatory and doc.pk not in ticked]
 
 
 def _version_for(
     procedure_version: ProcedureVersion | None, procedure_code: str | None, day: date
 ) -> ProcedureVersion:
     if procedure_version is not None:
-        version = procedure_version_on(procedure_version.procedure, day)
+        version = procedure_version_in_force(procedure_version.procedure.code, day)
         if version is None or version.pk != procedure_version.pk:
             raise ApplicationError(
                 _("This version of the procedure is not in force on %(day)s.")
@@ -524,7 +506,7 @@ def _version_for(
                 code="version_not_in_force",
             )
         return version
-    version = procedure_version_on(procedure_code or "", day)
+    version = procedure_version_in_force(procedure_code or "", day)
     if version is None:
         raise NotFoundError(
             _("No procedure with code %(code)s is in force on %(day)s.")
@@ -536,96 +518,105 @@ def _version_for(
 def _create_dossier(
     *,
     actor: Any,
-    version: ProcedureVersion,
+    plan: IntakePlan,
     receiving_unit: Unit,
-    agency: Unit | None,
+    agency: Unit,
     applicant: dict[str, str],
     channel: str,
     status: str,
     at: datetime,
-    documents: list[Any],
     provided: Sequence[int],
     idempotency_key: str | None,
     postal_address: str,
     with_code: bool,
+    clock_start: tuple[date, datetime] | None = None,
 ) -> Dossier:
-    handling_agency = agency or agency_for(receiving_unit, version)
+    """Insert the dossier and its checklist; ``clock_start`` is (D0, due) when received now."""
+    version = plan.version
     local_day = _local(at).date()
     dossier = Dossier(
         status=status,
         channel=channel,
         procedure=version.procedure,
         procedure_version=version,
-        agency=handling_agency,
+        agency=agency,
         receiving_unit=receiving_unit,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         idempotency_key=idempotency_key,
-        fee_total=sum(fee.amount for fee in version.fees.all()),
+        fee_total=plan.fee_total,
         postal_address=nfc(postal_address or ""),
         **applicant,
     )
+    if clock_start is not None:
+        dossier.received_at = at
+        dossier.d0, dossier.due_at = clock_start
     if with_code:
-        dossier.code = dossier_code_for(
-            handling_agency, local_day, _next_sequence(handling_agency, local_day)
-        )
+        dossier.code = dossier_code_for(agency, local_day, _next_sequence(agency, local_day))
     if channel == Channel.ONLINE:
         dossier.submitted_at = at
-    dossier.save()
+    # The intake path writes with core.fastsql (no compiler; no signal listens here).
+    fastsql.insert([dossier])
     ticked = set(provided)
-    DossierDocument.objects.bulk_create(
-        DossierDocument(
-            dossier=dossier,
-            order=doc.order,
-            required_document=doc,
-            name=doc.name,
-            form=doc.form,
-            count=doc.count,
-            is_mandatory=doc.is_mandatory,
-            provided=doc.pk in ticked,
-        )
-        for doc in documents
+    fastsql.insert(
+        [
+            DossierDocument(
+                dossier=dossier,
+                order=doc.order,
+                required_document=doc,
+                name=doc.name,
+                form=doc.form,
+                count=doc.count,
+                is_mandatory=doc.is_mandatory,
+                provided=doc.pk in ticked,
+            )
+            for doc in plan.documents
+        ]
     )
     return dossier
 
 
-def _start_clock(dossier: Dossier, *, at: datetime, actor: Any) -> None:
-    """Compute D0 and the legal due, create the steps and start the first one."""
-    version = dossier.procedure_version
-    calendar = _calendar(dossier.agency)
-    dossier.received_at = at
-    dossier.d0 = _with_calendar(calendar.d0, at)
-    dossier.due_at = _with_calendar(
-        calendar.due, at, version.time_limit_amount, version.time_limit_unit
-    )
+def _clock_start(agency: Unit, version: ProcedureVersion, at: datetime) -> tuple[date, datetime]:
+    """Return D0 and the legal due of a dossier received at ``at`` (deadline convention)."""
+    calendar = _calendar(agency)
+    d0 = _with_calendar(calendar.d0, at)
+    due = _with_calendar(calendar.due, at, version.time_limit_amount, version.time_limit_unit)
+    return d0, due
+
+
+def _create_steps(dossier: Dossier, plan: IntakePlan, *, at: datetime, actor: Any) -> DossierStep:
+    """Copy the workflow into the dossier's steps; the first starts at ``at``.
+
+    Sets ``current_step`` and ``current_handler`` on the instance; the
+    caller saves them.
+    """
     steps = [
         DossierStep(
             dossier=dossier,
-            order=spec["order"],
-            name=spec["name"],
-            role=spec["role"],
-            unit=spec["unit"]
-            or (
-                dossier.receiving_unit if spec["role"].code == "intake_officer" else dossier.agency
-            ),
-            is_inter_agency=spec["is_inter_agency"],
-            budget_seconds=spec["budget_seconds"],
+            order=spec.order,
+            name=spec.name,
+            role=spec.role,
+            unit=spec.unit
+            or (dossier.receiving_unit if spec.role.code == "intake_officer" else dossier.agency),
+            is_inter_agency=spec.is_inter_agency,
+            budget_seconds=spec.budget_seconds,
         )
-        for spec in _template_steps(version)
+        for spec in step_plan(plan)
     ]
-    DossierStep.objects.bulk_create(steps)
-    first = (
-        DossierStep.objects.select_related("role", "unit")
-        .filter(dossier=dossier)
-        .order_by("order")
-        .first()
-    )
-    assert first is not None
+    first = steps[0]
     handler = (
         actor
         if first.role.code == "intake_officer" and getattr(actor, "is_authenticated", False)
         else None
     )
-    _start_step(dossier, first, at=at, giver=None, handler=handler)
+    first.started_at = at
+    first.due_at = _with_calendar(
+        _calendar(first.unit).add_working_time, at, timedelta(seconds=first.budget_seconds)
+    )
+    first.handler = handler
+    fastsql.insert(steps)
+    dossier.current_step = first
+    dossier.current_handler = handler
+    return first
 
 
 def _idempotent_hit(actor: Any, key: str | None) -> Dossier | None:
@@ -654,9 +645,6 @@ def dossier_receive(
     guidance (Mẫu 02, :func:`dossier_guide_incomplete`). A retried request
     with the same ``idempotency_key`` returns the dossier already created.
     """
-    previous = _idempotent_hit(actor, idempotency_key)
-    if previous is not None:
-        return IntakeResult(previous, created=False)
     if channel not in (Channel.COUNTER, Channel.POST):
         raise ApplicationError(
             _("Use online submission for online dossiers."), code="invalid_channel"
@@ -665,7 +653,8 @@ def dossier_receive(
     today = _local(now).date()
     _require_role(actor, ["intake_officer"], receiving_unit, what=_("receive dossiers"))
     version = _version_for(procedure_version, procedure_code, today)
-    documents, missing = _check_documents(version, provided_documents)
+    plan = procedure_intake_plan(version)
+    missing = _check_documents(plan, provided_documents)
     incomplete = _(
         "The dossier is not complete; give the applicant guidance (Form 02) for: %(items)s."
     ) % {"items": "; ".join(missing)}
@@ -688,35 +677,37 @@ def dossier_receive(
         ) from exc
     if missing:
         raise ApplicationError(incomplete, code="incomplete", extra={"missing": missing})
+    handling_agency = agency or agency_for(receiving_unit, version)
+    clock_start = _clock_start(handling_agency, version, now)
     try:
         with transaction.atomic():
             dossier = _create_dossier(
                 actor=actor,
-                version=version,
+                plan=plan,
                 receiving_unit=receiving_unit,
-                agency=agency,
+                agency=handling_agency,
                 applicant=cleaned,
                 channel=channel,
                 status=DossierStatus.RECEIVED,
                 at=now,
-                documents=documents,
                 provided=provided_documents,
                 idempotency_key=idempotency_key,
                 postal_address=postal_address,
                 with_code=True,
+                clock_start=clock_start,
             )
-            _start_clock(dossier, at=now, actor=actor)
-            dossier.save(
-                update_fields=["received_at", "d0", "due_at", "current_step", "current_handler"]
-            )
+            _create_steps(dossier, plan, at=now, actor=actor)
+            fastsql.update_fields(dossier, "current_step", "current_handler")
+            first = dossier.current_step
             _event(
                 dossier,
                 actor=actor,
                 action="receive",
                 from_status="",
                 note=nfc(note),
-                step=dossier.current_step,
+                step=first,
                 data={"due": _iso(dossier.due_at), "channel": channel},
+                first=True,
             )
             _applicant_notice(dossier, "dossier.received")
     except IntegrityError:
@@ -745,25 +736,30 @@ def dossier_submit_online(
     today = _local(now).date()
     version = _version_for(None, procedure_code, today)
     cleaned = applicant.cleaned(today)
-    documents, missing = _check_documents(version, provided_documents)
+    plan = procedure_intake_plan(version)
+    missing = _check_documents(plan, provided_documents)
     with transaction.atomic():
         dossier = _create_dossier(
             actor=actor,
-            version=version,
+            plan=plan,
             receiving_unit=receiving_unit,
-            agency=None,
+            agency=agency_for(receiving_unit, version),
             applicant=cleaned,
             channel=Channel.ONLINE,
             status=DossierStatus.AWAITING_INTAKE,
             at=now,
-            documents=documents,
             provided=provided_documents,
             idempotency_key=idempotency_key,
             postal_address=postal_address,
             with_code=True,
         )
         _event(
-            dossier, actor=actor, action="submit_online", from_status="", data={"missing": missing}
+            dossier,
+            actor=actor,
+            action="submit_online",
+            from_status="",
+            data={"missing": missing},
+            first=True,
         )
         _applicant_notice(dossier, "dossier.submitted")
     return IntakeResult(dossier, missing=missing)
@@ -793,14 +789,13 @@ def dossier_refuse_at_intake(
     with transaction.atomic():
         dossier = _create_dossier(
             actor=actor,
-            version=version,
+            plan=procedure_intake_plan(version),
             receiving_unit=receiving_unit,
-            agency=None,
+            agency=agency_for(receiving_unit, version),
             applicant=cleaned,
             channel=Channel.COUNTER,
             status=DossierStatus.REFUSED,
             at=now,
-            documents=list(version.documents.order_by("order")),
             provided=[],
             idempotency_key=None,
             postal_address="",
@@ -809,7 +804,7 @@ def dossier_refuse_at_intake(
         dossier.refusal_reasons = reasons
         dossier.closed_at = now
         dossier.save(update_fields=["refusal_reasons", "closed_at"])
-        _event(dossier, actor=actor, action="refuse", from_status="", note=reasons)
+        _event(dossier, actor=actor, action="refuse", from_status="", note=reasons, first=True)
     return dossier
 
 
@@ -830,7 +825,7 @@ def dossier_guide_incomplete(
     _require_role(actor, ["intake_officer"], receiving_unit, what=_("receive dossiers"))
     version = _version_for(procedure_version, procedure_code, today)
     cleaned = applicant.cleaned(today)
-    _documents, missing = _check_documents(version, provided_documents)
+    missing = _check_documents(procedure_intake_plan(version), provided_documents)
     items = [*missing, *(nfc(item) for item in extra_items if nfc(item))]
     if not items:
         raise ApplicationError(
@@ -880,7 +875,10 @@ def dossier_accept(*, dossier: Dossier, actor: Any, expected_version: int | None
             )
         before = locked.status
         locked.status = DossierStatus.RECEIVED
-        _start_clock(locked, at=clock.now(), actor=actor)
+        now = clock.now()
+        locked.received_at = now
+        locked.d0, locked.due_at = _clock_start(locked.agency, locked.procedure_version, now)
+        _create_steps(locked, procedure_intake_plan(locked.procedure_version), at=now, actor=actor)
         _bump(locked, "status", "received_at", "d0", "due_at", "current_step", "current_handler")
         _event(
             locked,
@@ -971,7 +969,7 @@ def dossier_hand_over(
         before = locked.status
         _finish_step(step, at=now, actor=actor)
         _start_step(locked, following, at=now, giver=actor, handler=receiver)
-        locked.status = _status_for_step(following)
+        locked.status = status_for_step(following)
         _bump(locked, "status", "current_step", "current_handler")
         _event(
             locked,
@@ -1033,7 +1031,7 @@ def dossier_decide(
         locked.decision = decision
         locked.decision_reasons = reasons
         locked.finished_at = now
-        locked.timeliness = _timeliness(now, locked.due_at)
+        locked.timeliness = timeliness_of(now, locked.due_at)
         locked.status = DossierStatus.RESULT_READY
         following = (
             DossierStep.objects.select_related("role", "unit")

@@ -81,9 +81,15 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{DATA_DIR / 'motcua.sqlite3'}"),
         conn_max_age=env_int("DB_CONN_MAX_AGE", 600),
-        conn_health_checks=True,
+        conn_health_checks=env_bool("DB_CONN_HEALTH_CHECKS", False),
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Send parameters separately instead of quoting them in Python (psycopg's
+    # client-side binding), and let psycopg prepare statements it sees often.
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = env_bool(
+        "DB_SERVER_SIDE_BINDING", True
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue instead of failing on lock upgrade.
@@ -132,6 +138,10 @@ STORAGES = {
 }
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The database task backend writes its row in the caller's transaction, so a
+# task enqueued there is seen by the worker only after the commit. Backends
+# that run at once (tests) must wait for the commit instead.
+MOTCUA_TASKS_ENQUEUE_IN_TRANSACTION = True
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -201,3 +211,6 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 # bill a Unicode message per 70 characters, so the text is sent without marks
 # unless this is turned off.
 MOTCUA_SMS_ASCII = env_bool("MOTCUA_SMS_ASCII", True)
+# Seconds a process keeps reference data (units, procedure versions) it read;
+# a change saved in the same process drops the caches at once.
+MOTCUA_REFERENCE_TTL = env_int("MOTCUA_REFERENCE_TTL", 60)
