@@ -81,3 +81,23 @@ FINAL_STATUSES = frozenset(
         DossierStatus.WITHDRAWN,
     }
 )
+
+CLOCK_RUNNING = frozenset(
+    {
+        DossierStatus.RECEIVED,
+        DossierStatus.IN_PROGRESS,
+        DossierStatus.AWAITING_COORDINATION,
+        DossierStatus.AWAITING_SIGNATURE,
+    }
+)
+"""Statuses in which the legal clock runs (a pause stops it; intake has not started it)."""
+
+WAITING = frozenset(
+    {
+        DossierStatus.AWAITING_INTAKE,
+        DossierStatus.AWAITING_SUPPLEMENT,
+        DossierStatus.AWAITING_PAYMENT,
+        DossierStatus.AWAITING_COORDINATION,
+    }
+)
+"""Statuses in which the desk waits on someone else: the applicant, intake or another agency."""

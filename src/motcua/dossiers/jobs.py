@@ -22,19 +22,13 @@ from django.utils.translation import gettext as _
 from motcua.core import clock
 from motcua.core.errors import ApplicationError
 from motcua.core.notifications import notify
-from motcua.dossiers.constants import DossierStatus, PauseKind
+from motcua.dossiers.constants import CLOCK_RUNNING, PauseKind
 from motcua.dossiers.models import Dossier, DossierStep, Pause
 from motcua.dossiers.services import dossier_close_unsupplemented
 from motcua.org.models import RoleAssignment, Unit
 from motcua.workdays.core import CalendarMissingError
 from motcua.workdays.loader import calendar_for_unit
 
-CLOCK_RUNNING = (
-    DossierStatus.RECEIVED,
-    DossierStatus.IN_PROGRESS,
-    DossierStatus.AWAITING_COORDINATION,
-    DossierStatus.AWAITING_SIGNATURE,
-)
 LEVELS = ("", "due_soon", "overdue")
 
 

@@ -26,10 +26,16 @@ from django.utils.translation import gettext_lazy
 
 from motcua.core import clock
 from motcua.core.people import full_name
-from motcua.dossiers.constants import Decision, DossierStatus, PauseKind, ReturnMethod
+from motcua.dossiers.constants import (
+    CLOCK_RUNNING,
+    Decision,
+    DossierStatus,
+    PauseKind,
+    ReturnMethod,
+)
 from motcua.dossiers.models import Dossier, DossierStep, IntakeGuidance, Pause
 from motcua.dossiers.printing import form_number
-from motcua.dossiers.selectors import CLOCK_RUNNING, DOSSIER_ROLES
+from motcua.dossiers.selectors import DOSSIER_ROLES
 from motcua.dossiers.workflow import LEADER_ROLES, SIGNING_ROLES, TRANSITIONS
 from motcua.org.models import RoleAssignment, Unit
 from motcua.org.selectors import valid_on_q

@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import NotFoundError
-from motcua.dossiers.constants import DossierStatus
+from motcua.dossiers.constants import CLOCK_RUNNING, WAITING, DossierStatus
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Pause
 from motcua.org.models import Role, RoleAssignment, Unit
 from motcua.workdays.core import CalendarMissingError
@@ -49,25 +49,6 @@ PROCESSING_ROLES = frozenset({"case_handler", "division_head", "agency_leader", 
 
 DOSSIER_ROLES = INTAKE_ROLES | PROCESSING_ROLES
 
-CLOCK_RUNNING = frozenset(
-    {
-        DossierStatus.RECEIVED,
-        DossierStatus.IN_PROGRESS,
-        DossierStatus.AWAITING_COORDINATION,
-        DossierStatus.AWAITING_SIGNATURE,
-    }
-)
-"""Statuses in which the legal clock runs (a pause stops it; intake has not started it)."""
-
-WAITING = frozenset(
-    {
-        DossierStatus.AWAITING_INTAKE,
-        DossierStatus.AWAITING_SUPPLEMENT,
-        DossierStatus.AWAITING_PAYMENT,
-    }
-)
-"""Statuses in which nothing moves until the applicant or the desk acts."""
-
 OPEN = CLOCK_RUNNING | WAITING | {DossierStatus.RESULT_READY}
 """Statuses with work left: everything but the final ones."""
 
@@ -79,7 +60,7 @@ class DossierQueue(models.TextChoices):
     UNIT = "unit", _("Waiting at my units")
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
-    WAITING = "waiting", _("Waiting for the applicant or for intake")
+    WAITING = "waiting", _("Waiting for the applicant, intake or another agency")
 
 
 @dataclass(frozen=True)

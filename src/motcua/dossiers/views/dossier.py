@@ -26,6 +26,7 @@ from motcua.core.errors import (
     PermissionDeniedError,
 )
 from motcua.dossiers import services
+from motcua.dossiers.constants import CLOCK_RUNNING
 from motcua.dossiers.forms import ACTION_FORMS, ActionForm, HandOverForm
 from motcua.dossiers.models import Apology, Dossier
 from motcua.dossiers.screens import (
@@ -40,7 +41,7 @@ from motcua.dossiers.screens import (
     print_forms,
     step_role_holders,
 )
-from motcua.dossiers.selectors import CLOCK_RUNNING, dossier_get_for_user, dossier_log_view
+from motcua.dossiers.selectors import dossier_get_for_user, dossier_log_view
 from motcua.dossiers.views.common import not_found, staff_view
 
 SERVICES: dict[str, Callable[..., Any]] = {

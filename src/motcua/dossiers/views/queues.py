@@ -10,10 +10,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from motcua.dossiers.constants import DossierStatus
+from motcua.dossiers.constants import CLOCK_RUNNING, DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.screens import Due, DueClock, UserRoles, user_label
-from motcua.dossiers.selectors import CLOCK_RUNNING, DossierQueue, dossier_list_for_user
+from motcua.dossiers.selectors import DossierQueue, dossier_list_for_user
 from motcua.dossiers.views.common import staff_view
 
 PAGE_SIZE = 50
