@@ -10,6 +10,6 @@ T = {
     "Waiting at my units": "Chờ nhận xử lý tại đơn vị",
     "Due soon": "Sắp đến hạn",
     "Overdue": "Quá hạn",
-    "Waiting for the applicant, intake or another agency": "Chờ người nộp, chờ tiếp nhận hoặc chờ cơ quan khác",
+    "Waiting for the applicant, intake or another agency": "Đang chờ bên khác",
     "There is no dossier %(code)s among the dossiers you handle.": "Không có hồ sơ %(code)s trong số hồ sơ bạn được giao xử lý.",
 }

@@ -36,7 +36,7 @@ T = {
     "receiving unit": "nơi tiếp nhận",
     "applicant type": "loại người nộp",
     "applicant name": "tên tổ chức, cá nhân",
-    "ID number": "số định danh",
+    "ID number": "Số định danh",
     "phone": "số điện thoại",
     "e-mail": "thư điện tử",
     "address": "địa chỉ",

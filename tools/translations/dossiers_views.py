@@ -197,3 +197,4 @@ T = {
     "How it was handed in": "Hình thức nộp",
     "Date received": "Nhận hồ sơ",
 }
+T["Personal or organisation ID number"] = "Số định danh cá nhân / mã số tổ chức"

@@ -38,15 +38,15 @@ def demo_content(item: dict[str, Any]) -> VersionContent:
         steps=tuple(
             StepSpec(
                 order=i,
-                name=name,
-                role_code=role,
-                budget_amount=Decimal(budget),
-                budget_unit=budget_unit,
-                is_inter_agency=inter_agency,
+                name=step[0],
+                role_code=step[1],
+                budget_amount=Decimal(step[2]),
+                budget_unit=step[3],
+                is_inter_agency=step[4],
+                # An optional sixth element names the coordinating agency's identifier code.
+                agency_code=step[5] if len(step) > 5 else "",
             )
-            for i, (name, role, budget, budget_unit, inter_agency) in enumerate(
-                item["steps"], start=1
-            )
+            for i, step in enumerate(item["steps"], start=1)
         ),
     )
 

@@ -446,6 +446,7 @@ PROCEDURES: list[dict[str, Any]] = [
                 "0.5",
                 "working_days",
                 True,
+                "H33.90",  # Thuế cơ sở 6 in the demo units
             ),
             (
                 "Ký giấy chứng nhận đăng ký hộ kinh doanh",

@@ -121,7 +121,10 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
     )
     applicant_name = _text(_("Full name / organisation name"), max_length=200, autocomplete="off")
     applicant_id_number = _text(
-        _("ID number"), max_length=40, inputmode="numeric", autocomplete="off"
+        _("Personal or organisation ID number"),
+        max_length=40,
+        inputmode="numeric",
+        autocomplete="off",
     )
     applicant_phone = _text(_("Phone"), max_length=40, inputmode="tel", autocomplete="off")
     applicant_email = _text(_("E-mail"), max_length=254, inputmode="email", autocomplete="off")

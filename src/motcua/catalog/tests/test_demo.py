@@ -7,11 +7,14 @@ from motcua.catalog.demo import load_demo_procedures
 from motcua.catalog.models import Procedure, ProcedureVersion, WorkflowStep
 from motcua.catalog.tests.factories import make_roles
 from motcua.core.models import AuditEvent
+from motcua.org.demo import load_demo_units
 
 
 class DemoProcedureTests(TestCase):
     def setUp(self):
         make_roles()
+        # The household-business procedure names the demo tax office as its coordinating agency.
+        load_demo_units("demo")
 
     def test_loads_about_thirty_illustrative_procedures_once(self):
         created = load_demo_procedures("demo")
@@ -19,6 +22,10 @@ class DemoProcedureTests(TestCase):
         self.assertEqual(Procedure.objects.filter(is_illustrative=True).count(), 31)
         events = AuditEvent.objects.count()
         self.assertEqual(load_demo_procedures("demo"), 0)
+        tax_step = WorkflowStep.objects.get(
+            version__procedure__code="1.001612", is_inter_agency=True
+        )
+        self.assertEqual(tax_step.unit.agency_code, "H33.90")
         self.assertEqual(AuditEvent.objects.count(), events)
 
     def test_the_demo_covers_the_common_cases(self):

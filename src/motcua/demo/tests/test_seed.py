@@ -60,3 +60,42 @@ class SeedDemoTests(TestCase):
         ward = Unit.objects.get(name="Phường Ngã Bảy", valid_to__isnull=True)
         self.assertTrue(user_has_role(users.get(username="thuly.ngabay"), "case_handler", ward))
         self.assertFalse(user_has_role(users.get(username="thuly.daithanh"), "case_handler", ward))
+
+
+class SeedDemoDossierTests(TestCase):
+    def setUp(self):
+        tmp = self.enterContext(__import__("tempfile").TemporaryDirectory())
+        self.enterContext(override_settings(DATA_DIR=tmp))
+
+    def test_demo_has_a_dossier_in_every_state_and_loads_once(self):
+        from datetime import datetime
+
+        from django.utils import timezone
+
+        from motcua.core import clock
+        from motcua.core.audit import audit_verify
+        from motcua.dossiers.models import Dossier
+
+        # A Wednesday afternoon well inside the confirmed years, so every scenario fits.
+        with clock.frozen(timezone.make_aware(datetime(2026, 10, 14, 16, 0))):
+            call_command("seed", "demo", stdout=StringIO())
+            call_command("seed", "demo", stdout=StringIO())
+        statuses = set(Dossier.objects.values_list("status", flat=True))
+        self.assertEqual(
+            statuses,
+            {
+                "received",
+                "in_progress",
+                "awaiting_supplement",
+                "awaiting_signature",
+                "awaiting_coordination",
+                "result_ready",
+                "returned",
+                "refused",
+                "stopped",
+                "awaiting_intake",
+            },
+        )
+        self.assertEqual(Dossier.objects.count(), 12)
+        self.assertTrue(Dossier.objects.filter(timeliness="late", apology__isnull=False).exists())
+        self.assertEqual(audit_verify(), [])

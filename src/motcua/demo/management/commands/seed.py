@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.catalog.demo import load_demo_procedures
+from motcua.demo.dossiers import load_demo_dossiers
 from motcua.demo.staff import load_demo_staff, logins_file
 from motcua.org.demo import load_demo_units
 
@@ -37,8 +38,12 @@ class Command(BaseCommand):
         units = load_demo_units(actor)
         procedures = load_demo_procedures(actor)
         lines = load_demo_staff(actor=actor, units=units)
+        dossiers, skipped = load_demo_dossiers(units=units)
+        for reason in skipped:
+            self.stdout.write(f"  (bỏ qua hồ sơ mẫu {reason})")
         self.stdout.write(
-            f"Đơn vị: {len(units)} · Thủ tục: {procedures} · Tài khoản mẫu ({logins_file()}):"
+            f"Đơn vị: {len(units)} · Thủ tục: {procedures} · Hồ sơ mẫu: {dossiers} · "
+            f"Tài khoản mẫu ({logins_file()}):"
         )
         for line in lines:
             username, password, description = line.split("\t")
