@@ -8,6 +8,7 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.core.menu import register_staff_link
+        from motcua.dossiers import checks  # noqa: F401 - registers the system checks
 
         register_staff_link("dossiers:queue", _("Work queues"), order=10)
         register_staff_link("dossiers:intake", _("Counter intake"), order=20)

@@ -609,3 +609,42 @@ class IntakeAllProblemsAtOnceTests(LifecycleTestCase):
             caught.exception.extra["missing"], ["Tờ khai đăng ký khai sinh", "Giấy chứng sinh"]
         )
         self.assertEqual(Dossier.objects.count(), 0)
+
+
+class SettingsTests(LifecycleTestCase):
+    def test_the_code_pattern_is_configurable(self):
+        from django.test import override_settings
+
+        with override_settings(
+            MOTCUA_DOSSIER_CODE_PATTERN="{agency}-{date:%y%m%d}-{system}{seq:04d}",
+            MOTCUA_DOSSIER_CODE_SYSTEM="01",
+        ):
+            d = self.receive()
+        self.assertEqual(d.code, "H33.15-260302-010001")
+
+    def test_a_broken_code_pattern_fails_the_system_check(self):
+        from django.test import override_settings
+
+        from motcua.dossiers.checks import dossier_code_pattern_check
+
+        self.assertEqual(dossier_code_pattern_check(), [])
+        with override_settings(MOTCUA_DOSSIER_CODE_PATTERN="{agency}-{day}-{seq:04d}"):
+            self.assertEqual([e.id for e in dossier_code_pattern_check()], ["motcua.E001"])
+        with override_settings(MOTCUA_DOSSIER_CODE_PATTERN="{agency}-{date:%y%m%d}"):
+            self.assertEqual([e.id for e in dossier_code_pattern_check()], ["motcua.E002"])
+
+    def test_the_supplement_response_time_is_configurable(self):
+        from django.test import override_settings
+
+        d = self.receive()
+        with override_settings(MOTCUA_SUPPLEMENT_RESPONSE_DAYS=5):
+            pause = self.act(
+                at(2026, 3, 2, 10),
+                s.dossier_request_supplement,
+                dossier=d,
+                actor=self.w.intake,
+                items=["A"],
+                reason="r",
+            )
+        # D0 = Mon 2/3; five working days later: Mon 9/3.
+        self.assertEqual(pause.respond_by, at(2026, 3, 9, 17))
