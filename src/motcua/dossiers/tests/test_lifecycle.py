@@ -648,3 +648,28 @@ class SettingsTests(LifecycleTestCase):
             )
         # D0 = Mon 2/3; five working days later: Mon 9/3.
         self.assertEqual(pause.respond_by, at(2026, 3, 9, 17))
+
+
+class VersionTests(LifecycleTestCase):
+    def test_a_dossier_keeps_the_version_it_was_received_under(self):
+        from datetime import date as day
+
+        from motcua.catalog.services import procedure_version_create
+        from motcua.catalog.tests.factories import content
+
+        old = self.receive()
+        with clock.frozen(at(2026, 3, 2, 11)):
+            new_version = procedure_version_create(
+                actor="test",
+                procedure=self.w.pause_version.procedure,
+                effective_from=day(2026, 3, 4),
+                content=content(name="Đăng ký khai sinh (sửa đổi)", time_limit_amount=4),
+            )
+        before = self.receive(when=at(2026, 3, 3, 9))
+        after = self.receive(when=at(2026, 3, 4, 9))
+        self.assertEqual(old.procedure_version, self.w.pause_version)
+        self.assertEqual(before.procedure_version, self.w.pause_version)
+        self.assertEqual(after.procedure_version, new_version)
+        # Four working days under the new version, three under the old one.
+        self.assertEqual(after.due_at, at(2026, 3, 10, 17))
+        self.assertEqual(self.refresh(old).due_at, at(2026, 3, 5, 17))
