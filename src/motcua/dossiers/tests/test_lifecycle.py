@@ -666,7 +666,19 @@ class VersionTests(LifecycleTestCase):
                 content=content(name="Đăng ký khai sinh (sửa đổi)", time_limit_amount=4),
             )
         before = self.receive(when=at(2026, 3, 3, 9))
-        after = self.receive(when=at(2026, 3, 4, 9))
+        with clock.frozen(at(2026, 3, 4, 9)):
+            after = s.dossier_receive(
+                actor=self.w.intake,
+                receiving_unit=self.w.centre,
+                applicant=self.w.applicant(),
+                provided_documents=list(
+                    new_version.documents.filter(is_mandatory=True).values_list("pk", flat=True)
+                ),
+                procedure_code="1.001193",
+            ).dossier
+        with self.assertRaises(ApplicationError) as caught:
+            self.receive(when=at(2026, 3, 4, 10))  # the old version, no longer in force
+        self.assertEqual(caught.exception.code, "version_not_in_force")
         self.assertEqual(old.procedure_version, self.w.pause_version)
         self.assertEqual(before.procedure_version, self.w.pause_version)
         self.assertEqual(after.procedure_version, new_version)
