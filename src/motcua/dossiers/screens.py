@@ -36,7 +36,7 @@ from motcua.dossiers.constants import (
 from motcua.dossiers.models import Dossier, DossierStep, IntakeGuidance, Pause
 from motcua.dossiers.printing import form_number
 from motcua.dossiers.selectors import DOSSIER_ROLES
-from motcua.dossiers.workflow import LEADER_ROLES, SIGNING_ROLES, TRANSITIONS
+from motcua.dossiers.workflow import LEADER_ROLES, SIGNING_ROLES, TRANSITIONS, role_unit
 from motcua.org.models import RoleAssignment, Unit
 from motcua.org.selectors import valid_on_q
 from motcua.workdays.core import CalendarMissingError, WorkCalendar
@@ -187,18 +187,8 @@ class DueClock:
 # --- the dossier page ----------------------------------------------------------------------------
 
 
-def _role_unit(dossier: Dossier, role: str) -> Unit:
-    """Return where ``role`` acts on ``dossier`` (the rule of ``services._role_unit``)."""
-    if role == "intake_officer":
-        return dossier.receiving_unit
-    step = dossier.current_step
-    if step is not None and step.role.code != "intake_officer":
-        return step.unit
-    return dossier.agency
-
-
 def _holds_dossier_role(roles: UserRoles, dossier: Dossier, wanted: Iterable[str]) -> bool:
-    return any(roles.has(role, _role_unit(dossier, role)) for role in wanted)
+    return any(roles.has(role, role_unit(dossier, role)) for role in wanted)
 
 
 def can_claim(dossier: Dossier, roles: UserRoles) -> bool:
@@ -255,7 +245,7 @@ def allowed_actions(dossier: Dossier, roles: UserRoles, *, has_apology: bool) ->
 
 def may_override_supplement(dossier: Dossier, roles: UserRoles) -> bool:
     """Return whether the user is a leader who may ask for a further supplement."""
-    return roles.has_any(LEADER_ROLES, _role_unit(dossier, "case_handler"))
+    return roles.has_any(LEADER_ROLES, role_unit(dossier, "case_handler"))
 
 
 def next_step(dossier: Dossier, steps: Sequence[DossierStep]) -> DossierStep | None:

@@ -63,7 +63,7 @@ from motcua.dossiers.models import (
     IntakeGuidance,
     Pause,
 )
-from motcua.dossiers.workflow import LEADER_ROLES, SIGNING_ROLES, TRANSITIONS
+from motcua.dossiers.workflow import LEADER_ROLES, SIGNING_ROLES, TRANSITIONS, role_unit
 from motcua.org.models import Role, Unit, UnitTier
 from motcua.org.selectors import user_has_role
 from motcua.workdays.core import CalendarMissingError, LimitUnit, Remaining, WorkCalendar
@@ -325,23 +325,13 @@ def timeliness_of(finished: datetime, due: datetime | None) -> str:
     return Timeliness.ON_TIME
 
 
-def _role_unit(dossier: Dossier, role: str) -> Unit:
-    """Return where ``role`` acts on ``dossier``: the desk for intake, else the step's unit."""
-    if role == "intake_officer":
-        return dossier.receiving_unit
-    step = dossier.current_step
-    if step is not None and step.role.code != "intake_officer":
-        return step.unit
-    return dossier.agency
-
-
 def _require_dossier_role(actor: Any, dossier: Dossier, roles: Iterable[str], *, what: str) -> str:
     """Require one of ``roles``, each checked on the unit where it acts on this dossier."""
     wanted = sorted(roles)
     for role in wanted:
-        if user_has_role(actor, role, _role_unit(dossier, role)):
+        if user_has_role(actor, role, role_unit(dossier, role)):
             return role
-    return _require_role(actor, wanted, _role_unit(dossier, wanted[0]), what=what)
+    return _require_role(actor, wanted, role_unit(dossier, wanted[0]), what=what)
 
 
 def _require_role(actor: Any, roles: Iterable[str], unit: Unit, *, what: str) -> str:
@@ -1242,7 +1232,7 @@ def dossier_request_supplement(
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
         _check_transition(locked, "request_supplement")
-        unit = _role_unit(locked, "case_handler")
+        unit = role_unit(locked, "case_handler")
         _require_dossier_role(
             actor, locked, TRANSITIONS["request_supplement"].roles, what=_("request a supplement")
         )

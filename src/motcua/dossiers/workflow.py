@@ -16,6 +16,7 @@ dossier had before it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -131,6 +132,21 @@ TRANSITIONS: dict[str, Transition] = {
         ),
     ]
 }
+
+
+def role_unit(dossier: Any, role: str) -> Any:
+    """Return the unit on which ``role`` acts on ``dossier``.
+
+    Intake roles act at the receiving desk; every other role at the current
+    step's unit, or at the handling agency while the dossier sits at an
+    intake step.
+    """
+    if role == "intake_officer":
+        return dossier.receiving_unit
+    step = dossier.current_step
+    if step is not None and step.role.code != "intake_officer":
+        return step.unit
+    return dossier.agency
 
 
 def can_start(action: str, status: str) -> bool:
