@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
+from django.db.models import Q
 from django.template import TemplateDoesNotExist
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -32,6 +33,9 @@ from motcua.core.tasks import task
 from motcua.core.text import strip_accents
 
 logger = logging.getLogger(__name__)
+
+SEND_LEASE = timedelta(minutes=5)
+"""How long a claimed notification may stay "sending" before another worker takes it over."""
 
 RETRY_DELAYS = (
     timedelta(minutes=1),
@@ -101,13 +105,15 @@ def notify(
         if settings.MOTCUA_TASKS_ENQUEUE_IN_TRANSACTION:
             # The database backend's task row commits with the notifications: the
             # worker cannot see it before the commit, and no second commit is needed.
-            _enqueue(ids)
+            # A failure here is a database failure: the caller's change fails with it.
+            deliver_notifications.enqueue(ids)
         else:
             transaction.on_commit(lambda: _enqueue(ids))
     return rows
 
 
 def _enqueue(ids: list[int]) -> None:
+    """Enqueue after the commit; if that fails, the periodic retry sends them."""
     try:
         deliver_notifications.enqueue(ids)
     except Exception:
@@ -121,47 +127,75 @@ def deliver_notifications(ids: list[int]) -> int:
 
 
 def notifications_retry_due(*, now: datetime | None = None, limit: int = 500) -> int:
-    """Try again every pending notification whose next attempt is due; return how many were sent."""
+    """Try again every notification whose next attempt is due; return how many were sent.
+
+    That includes rows left "sending" by a worker that died mid-send once
+    their lease (:data:`SEND_LEASE`) has run out.
+    """
     moment = now or clock.now()
     due = list(
-        Notification.objects.filter(status=NotificationStatus.PENDING, next_attempt_at__lte=moment)
+        Notification.objects.filter(
+            status__in=[NotificationStatus.PENDING, NotificationStatus.SENDING],
+            next_attempt_at__lte=moment,
+        )
         .order_by("next_attempt_at")
         .values_list("pk", flat=True)[:limit]
     )
-    return sum(1 for pk in due if notification_deliver(pk))
+    return sum(1 for pk in due if notification_deliver(pk, now=moment))
 
 
-def notification_deliver(pk: int) -> bool:
-    """Send one pending notification; on failure schedule the next attempt."""
+def _claim(pk: int, now: datetime) -> Notification | None:
+    """Mark one due notification as being sent, in its own short transaction."""
     with transaction.atomic():
         row = (
             Notification.objects.select_for_update(skip_locked=True)
-            .filter(pk=pk, status=NotificationStatus.PENDING)
+            .filter(pk=pk)
+            .filter(
+                Q(status=NotificationStatus.PENDING)
+                | Q(status=NotificationStatus.SENDING, next_attempt_at__lte=now)
+            )
             .first()
         )
         if row is None:
-            return False
-        try:
-            _send(row)
-        except Exception as exc:
-            row.attempts += 1
-            row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
-            if row.attempts > len(RETRY_DELAYS):
-                row.status = NotificationStatus.FAILED
-                row.next_attempt_at = None
-            else:
-                row.next_attempt_at = clock.now() + RETRY_DELAYS[row.attempts - 1]
-            row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
-            logger.warning(
-                "notification %s failed (attempt %s): %s", row.pk, row.attempts, row.last_error
-            )
-            return False
+            return None
+        row.status = NotificationStatus.SENDING
+        row.next_attempt_at = now + SEND_LEASE
+        row.save(update_fields=["status", "next_attempt_at"])
+        return row
+
+
+def notification_deliver(pk: int, *, now: datetime | None = None) -> bool:
+    """Send one notification; on failure schedule the next attempt.
+
+    The row is claimed in one short transaction, sent with no transaction
+    open (a slow gateway must not hold database locks: on SQLite that would
+    block every write), and the outcome recorded in a second one.
+    """
+    row = _claim(pk, now or clock.now())
+    if row is None:
+        return False
+    try:
+        _send(row)
+    except Exception as exc:
         row.attempts += 1
-        row.status = NotificationStatus.SENT
-        row.sent_at = clock.now()
-        row.next_attempt_at = None
-        row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
-        return True
+        row.last_error = f"{type(exc).__name__}: {exc}"[:2000]
+        if row.attempts > len(RETRY_DELAYS):
+            row.status = NotificationStatus.FAILED
+            row.next_attempt_at = None
+        else:
+            row.status = NotificationStatus.PENDING
+            row.next_attempt_at = clock.now() + RETRY_DELAYS[row.attempts - 1]
+        row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        logger.warning(
+            "notification %s failed (attempt %s): %s", row.pk, row.attempts, row.last_error
+        )
+        return False
+    row.attempts += 1
+    row.status = NotificationStatus.SENT
+    row.sent_at = clock.now()
+    row.next_attempt_at = None
+    row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+    return True
 
 
 def _send(row: Notification) -> None:

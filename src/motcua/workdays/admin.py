@@ -12,11 +12,45 @@ from django.utils.translation import gettext_lazy
 from motcua.core.errors import ApplicationError
 from motcua.workdays.core import Schedule
 from motcua.workdays.models import CalendarEntry, CalendarYear, WorkSchedule
-from motcua.workdays.services import calendar_entry_save, calendar_year_confirm
+from motcua.workdays.services import (
+    calendar_entry_delete,
+    calendar_entry_save,
+    calendar_year_confirm,
+)
+
+
+class CalendarEntryFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
+    """Check every entry against its year and the other entries before anything is saved."""
+
+    def clean(self) -> None:
+        super().clean()
+        year = getattr(self.instance, "year", None)
+        seen: set[tuple[Any, Any]] = set()
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data:
+                continue
+            if form.cleaned_data.get("DELETE"):
+                continue
+            day, unit = form.cleaned_data.get("day"), form.cleaned_data.get("unit")
+            if day is None:
+                continue
+            if year is not None and day.year != year:
+                form.add_error(
+                    "day",
+                    _("%(day)s is not in %(year)s.")
+                    % {"day": day.strftime("%d/%m/%Y"), "year": year},
+                )
+            key = (day, getattr(unit, "pk", None))
+            if key in seen:
+                form.add_error(
+                    "day", _("%(day)s already has an entry.") % {"day": day.strftime("%d/%m/%Y")}
+                )
+            seen.add(key)
 
 
 class CalendarEntryInline(admin.TabularInline[CalendarEntry, CalendarYear]):
     model = CalendarEntry
+    formset = CalendarEntryFormSet
     extra = 0
     fields = ["day", "kind", "name", "legal_basis", "unit"]
     autocomplete_fields = ["unit"]
@@ -43,10 +77,11 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
                 )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        """Save entries through the service so each change is checked and audited."""
+        """Save entries through the services so each change is checked and audited."""
         calendar = form.instance
-        for obj in formset.deleted_objects:
-            obj.delete()
+        formset.save(commit=False)
+        for entry in formset.deleted_objects:
+            calendar_entry_delete(entry=entry, actor=request.user)
         for entry_form in formset.forms:
             if not entry_form.has_changed() or entry_form in formset.deleted_forms:
                 continue
@@ -59,7 +94,7 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
                 calendar_entry_save(
                     calendar_year=calendar, actor=request.user, entry=existing, **data
                 )
-            except ApplicationError as exc:
+            except ApplicationError as exc:  # e.g. another administrator saved the same day
                 self.message_user(request, exc.message, messages.ERROR)
 
 

@@ -258,6 +258,20 @@ def calendar_entry_save(
     return target
 
 
+@transaction.atomic
+def calendar_entry_delete(*, entry: CalendarEntry, actor: Any) -> None:
+    """Remove one calendar entry (audited on its year's chain)."""
+    locked = CalendarYear.objects.select_for_update().get(pk=entry.calendar_id)
+    before = {"day": entry.day, "kind": entry.kind, "name": entry.name, "unit": entry.unit_id}
+    CalendarEntry.objects.filter(pk=entry.pk).delete()
+    audit_record(
+        actor=actor,
+        action="workdays.entry.delete",
+        obj=locked,
+        data={"entry": entry.pk, "before": before},
+    )
+
+
 @dataclass(frozen=True)
 class CalendarDifference:
     day: date

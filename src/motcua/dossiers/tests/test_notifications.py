@@ -6,9 +6,10 @@ import json
 import threading
 from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from unittest import mock
 
 from django.core import mail
-from django.test import TestCase, override_settings
+from django.test import TestCase, TransactionTestCase, override_settings
 
 from motcua.core import clock
 from motcua.core.errors import ApplicationError
@@ -94,12 +95,24 @@ class NotificationDeliveryTests(TestCase):
         self.assertEqual(set(Notification.objects.values_list("status", flat=True)), {"sent"})
 
     def test_nothing_is_sent_when_the_transaction_rolls_back(self):
+        """Messages queued by a change that then fails are rolled back with it, unsent."""
+        real_notice = s._applicant_notice
+        queued = []
+
+        def notice_then_fail(dossier, event, **context):
+            real_notice(dossier, event, **context)
+            queued.append(Notification.objects.count())
+            raise ApplicationError("later failure")
+
         with (
+            mock.patch.object(s, "_applicant_notice", side_effect=notice_then_fail),
             self.assertRaises(ApplicationError),
-            self.captureOnCommitCallbacks(execute=True),
+            self.captureOnCommitCallbacks(execute=True) as callbacks,
             clock.frozen(at(2026, 3, 2, 9)),
         ):
-            self.w.receive(provided_documents=[])
+            self.w.receive()
+        self.assertEqual(queued, [2])  # the e-mail and the SMS were written, inside the transaction
+        self.assertEqual(callbacks, [])
         self.assertEqual(
             (len(mail.outbox), len(self.gateway.received), Notification.objects.count()), (0, 0, 0)
         )
@@ -183,3 +196,78 @@ class AlertTests(TestCase):
         with clock.frozen(at(2026, 3, 2, 10)):
             s.dossier_request_supplement(dossier=d, actor=self.w.intake, items=["A"], reason="r")
         self.assertEqual(dossiers_alert(now=at(2026, 3, 20, 9)).overdue, 0)
+
+
+class DeliveryTransactionTests(TransactionTestCase):
+    """A slow gateway is called with no database transaction open."""
+
+    serialized_rollback = True
+
+    def test_the_gateway_is_called_outside_any_transaction(self):
+        from django.db import connection
+
+        from motcua.core import notifications
+
+        world = World()
+        with clock.frozen(at(2026, 3, 2, 9)):
+            world.receive()
+        seen = []
+
+        def spy(row):
+            seen.append((row.status, connection.in_atomic_block))
+
+        Notification.objects.update(status="pending", next_attempt_at=at(2026, 3, 2, 9, 1))
+        with mock.patch.object(notifications, "_send", side_effect=spy):
+            sent = notifications_retry_due(now=at(2026, 3, 2, 9, 5))
+        self.assertEqual(sent, len(seen))
+        self.assertTrue(seen)
+        self.assertEqual({entry for entry in seen}, {("sending", False)})
+        self.assertEqual(set(Notification.objects.values_list("status", flat=True)), {"sent"})
+
+    def test_a_row_left_sending_by_a_dead_worker_is_taken_over_after_its_lease(self):
+        from motcua.core.notifications import SEND_LEASE
+
+        world = World()
+        with clock.frozen(at(2026, 3, 2, 9)):
+            world.receive()
+        row = Notification.objects.first()
+        Notification.objects.filter(pk=row.pk).update(
+            status="sending", next_attempt_at=at(2026, 3, 2, 9, 1)
+        )
+        self.assertEqual(notifications_retry_due(now=at(2026, 3, 2, 9, 0)), 0)
+        lease_over = at(2026, 3, 2, 9, 1) + SEND_LEASE
+        self.assertGreaterEqual(notifications_retry_due(now=lease_over), 1)
+        row.refresh_from_db()
+        self.assertEqual(row.status, "sent")
+
+
+class ProductionEnqueueTests(TestCase):
+    """With the database task backend the delivery task commits with the notification."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+
+    def test_task_row_is_written_in_the_transaction_and_the_worker_delivers(self):
+        from django_tasks_db.models import DBTaskResult
+
+        from motcua.core.notifications import deliver_notifications
+
+        with override_settings(
+            TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+            MOTCUA_TASKS_ENQUEUE_IN_TRANSACTION=True,
+        ):
+            with clock.frozen(at(2026, 3, 2, 9)):
+                dossier = self.w.receive()
+            task = DBTaskResult.objects.get()
+            ids = list(Notification.objects.values_list("pk", flat=True))
+            self.assertEqual(task.args_kwargs["args"], [ids])
+            self.assertEqual(
+                set(Notification.objects.values_list("status", flat=True)), {"pending"}
+            )
+            # What the worker does with the row (db_worker itself closes the connection,
+            # which a TestCase transaction cannot survive on PostgreSQL).
+            self.assertEqual(task.task_path, "motcua.core.notifications.deliver_notifications")
+            deliver_notifications.call(*task.args_kwargs["args"])
+        self.assertEqual(set(Notification.objects.values_list("status", flat=True)), {"sent"})
+        self.assertEqual(mail.outbox[0].subject, f"Hồ sơ {dossier.code} đã được tiếp nhận")
