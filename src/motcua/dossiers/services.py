@@ -390,8 +390,14 @@ def _bump(dossier: Dossier, *fields: str) -> None:
 
 
 def step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
-    """Return the version's steps, or a plain default when it has none."""
-    if plan.steps:
+    """Return the steps a dossier of this version goes through.
+
+    The version's own steps; when none of them is a signing step, a leader's
+    "Sign" step is added before the final return step, so a dossier can
+    always reach its decision; when the version has no steps at all, a plain
+    intake → review → sign → return default.
+    """
+    if plan.steps and any(step.role.code in SIGNING_ROLES for step in plan.steps):
         return plan.steps
     version = plan.version
     day_seconds = working_day_seconds()
@@ -402,6 +408,19 @@ def step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
         )
     }
     leader = roles["commune_leader" if version.competent_level == "commune" else "agency_leader"]
+    if plan.steps:
+        steps = list(plan.steps)
+        at = (
+            len(steps) - 1
+            if steps[-1].role.code == "intake_officer" and len(steps) > 1
+            else len(steps)
+        )
+        sign = StepPlan(0, _("Sign"), leader, None, False, day_seconds // 2)
+        ordered = [*steps[:at], sign, *steps[at:]]
+        return tuple(
+            StepPlan(i, s.name, s.role, s.unit, s.is_inter_agency, s.budget_seconds)
+            for i, s in enumerate(ordered, start=1)
+        )
     limit_seconds = max(day_seconds, int(version.time_limit_amount) * day_seconds)
     half = day_seconds // 2
     return (
@@ -1023,13 +1042,15 @@ def dossier_decide(
         locked.finished_at = now
         locked.timeliness = timeliness_of(now, locked.due_at)
         locked.status = DossierStatus.RESULT_READY
+        # With the decision signed, the dossier goes to the desk's return step (the
+        # last one); a step the template put between them is not run.
         following = (
             DossierStep.objects.select_related("role", "unit")
             .filter(dossier=locked, order__gt=step.order)
-            .order_by("order")
+            .order_by("-order")
             .first()
         )
-        if following is not None:
+        if following is not None and following.role.code == "intake_officer":
             _start_step(locked, following, at=now, giver=actor, handler=None)
         else:
             locked.current_step = None

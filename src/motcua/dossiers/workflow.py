@@ -18,12 +18,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.constants import DossierStatus as S
 
-LEADER_ROLES = frozenset({"agency_leader", "commune_leader"})
+LEADER_ROLES = frozenset(settings.MOTCUA_DECISION_ROLES)
 """Roles that sign a decision, an apology (Mẫu 04) and a further supplement request."""
 
 PROCESSING_ROLES = frozenset(

@@ -189,6 +189,9 @@ MOTCUA_DOSSIER_CODE_SYSTEM = env_str("MOTCUA_DOSSIER_CODE_SYSTEM", "")
 # Working days the applicant has to provide a requested supplement before the
 # dossier is closed (the late-2025 interconnection decree uses 15).
 MOTCUA_SUPPLEMENT_RESPONSE_DAYS = env_int("MOTCUA_SUPPLEMENT_RESPONSE_DAYS", 15)
+# Roles that sign a decision, an apology (Mẫu 04) and a further supplement
+# request; a procedure's workflow must contain a step for one of them.
+MOTCUA_DECISION_ROLES = env_list("MOTCUA_DECISION_ROLES", ["agency_leader", "commune_leader"])
 # Form numbering: "tt03_2025" (Forms 01–07, default) or "tt01_2018" (Forms 01–06).
 MOTCUA_FORM_NUMBERING = env_str("MOTCUA_FORM_NUMBERING", "tt03_2025")
 # Alerts: a dossier or step due within this many working hours is "due soon".

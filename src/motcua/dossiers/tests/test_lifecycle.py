@@ -685,3 +685,45 @@ class VersionTests(LifecycleTestCase):
         # Four working days under the new version, three under the old one.
         self.assertEqual(after.due_at, at(2026, 3, 10, 17))
         self.assertEqual(self.refresh(old).due_at, at(2026, 3, 5, 17))
+
+
+class NoSigningStepTests(LifecycleTestCase):
+    def test_a_workflow_without_a_signing_step_still_reaches_a_decision(self):
+        from decimal import Decimal
+
+        from motcua.catalog.content import StepSpec
+        from motcua.catalog.tests.factories import make_procedure
+
+        procedure = make_procedure(
+            "9.123456",
+            name="Thủ tục không có bước ký",
+            steps=(
+                StepSpec(1, "Tiếp nhận", "intake_officer", Decimal("0.5"), "working_days"),
+                StepSpec(2, "Xử lý", "case_handler", Decimal("2"), "working_days"),
+                StepSpec(3, "Trả kết quả", "intake_officer", Decimal("0.5"), "working_days"),
+            ),
+        )
+        d = self.receive(version=procedure.versions.get())
+        steps = list(DossierStep.objects.filter(dossier=d).values_list("order", "role__code"))
+        self.assertEqual(
+            steps,
+            [
+                (1, "intake_officer"),
+                (2, "case_handler"),
+                (3, "commune_leader"),
+                (4, "intake_officer"),
+            ],
+        )
+        d = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+        )
+        d = self.act(at(2026, 3, 2, 11), s.dossier_hand_over, dossier=d, actor=self.w.handler)
+        self.assertEqual(d.status, S.AWAITING_SIGNATURE)
+        d = self.act(
+            at(2026, 3, 2, 14), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
+        )
+        self.assertEqual(d.status, S.RESULT_READY)
