@@ -26,3 +26,36 @@ T = {
     "The API token expired on %(when)s.": "Khóa truy cập API đã hết hạn lúc %(when)s.",
     "The account of this API token is disabled.": "Tài khoản gắn với khóa truy cập API này đã bị khóa.",
 }
+T.update(
+    {
+        # motcua.api.main: 422 answers
+        "Enter a valid date, as YYYY-MM-DD.": "Hãy nhập ngày hợp lệ, theo dạng YYYY-MM-DD (năm-tháng-ngày).",
+        "Enter a valid date and time, as YYYY-MM-DDTHH:MM:SS+07:00.": "Hãy nhập ngày giờ hợp lệ, theo dạng YYYY-MM-DDTHH:MM:SS+07:00.",
+        "Enter a whole number.": "Hãy nhập một số nguyên.",
+        "Enter a number.": "Hãy nhập một số.",
+        "Enter true or false.": "Hãy nhập true (đúng) hoặc false (sai).",
+        "Send an object ({…}).": "Hãy gửi một đối tượng JSON ({…}).",
+        "This field is required.": "Trường này là bắt buộc.",
+        "Use at most %(max_length)s characters.": "Nhập tối đa %(max_length)s ký tự.",
+        "Use at least %(min_length)s characters.": "Nhập tối thiểu %(min_length)s ký tự.",
+        "Enter text.": "Hãy nhập văn bản (chuỗi ký tự).",
+        "The text does not have the expected form.": "Văn bản không đúng định dạng yêu cầu.",
+        "Send at most %(max_length)s items.": "Gửi tối đa %(max_length)s phần tử.",
+        "Send at least %(min_length)s items.": "Gửi tối thiểu %(min_length)s phần tử.",
+        "The number is too large.": "Số quá lớn.",
+        "Enter a finite number.": "Hãy nhập một số hữu hạn.",
+        "The JSON is not valid.": "JSON không hợp lệ.",
+        "Use one of: %(expected)s.": "Chỉ dùng một trong các giá trị: %(expected)s.",
+        "Enter a value greater than %(gt)s.": "Hãy nhập giá trị lớn hơn %(gt)s.",
+        "Enter a value of at least %(ge)s.": "Hãy nhập giá trị từ %(ge)s trở lên.",
+        "Enter a value less than %(lt)s.": "Hãy nhập giá trị nhỏ hơn %(lt)s.",
+        "Enter a value of at most %(le)s.": "Hãy nhập giá trị không quá %(le)s.",
+        "Send a list ([…]).": "Hãy gửi một danh sách ([…]).",
+        "This field is not accepted.": "Không chấp nhận trường này.",
+        "This value is not valid.": "Giá trị không hợp lệ.",
+        "The request is not valid.": "Yêu cầu không hợp lệ.",
+        "The request is not valid: %(field)s — %(message)s": "Yêu cầu không hợp lệ: %(field)s — %(message)s",
+        "The request is not valid in %(count)s places; the first: %(field)s — %(message)s": "Yêu cầu có %(count)s chỗ không hợp lệ; chỗ đầu tiên: %(field)s — %(message)s",
+        "The request body is not valid JSON.": "Nội dung yêu cầu không phải JSON hợp lệ.",
+    }
+)

@@ -69,3 +69,4 @@ T.update(
         "Log in": "Đăng nhập",
     }
 )
+T["Being sent"] = "Đang gửi"

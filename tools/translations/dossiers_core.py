@@ -114,9 +114,9 @@ T = {
     "The e-mail address is not valid.": "Địa chỉ thư điện tử không hợp lệ.",
     "A representative needs the authorisation document (giấy ủy quyền).": "Người được ủy quyền phải có văn bản ủy quyền (giấy ủy quyền).",
     "Some applicant details are not valid.": "Một số thông tin người nộp chưa hợp lệ.",
-    "You cannot %(what)s for %(unit)s: it needs the role %(roles)s.": "Đồng chí không thể %(what)s tại %(unit)s: cần vai trò %(roles)s.",
+    "You cannot %(what)s for %(unit)s: it needs the role %(roles)s.": "Không thể %(what)s tại %(unit)s: cần vai trò %(roles)s.",
     "The dossier does not exist.": "Hồ sơ không tồn tại.",
-    "Dossier %(code)s was changed by someone else a moment ago (it is now: %(status)s). Reload the page to see the change; nothing was saved.": "Hồ sơ %(code)s vừa được người khác cập nhật (hiện ở trạng thái: %(status)s). Vui lòng tải lại trang để xem thay đổi; thao tác của đồng chí chưa được lưu.",
+    "Dossier %(code)s was changed by someone else a moment ago (it is now: %(status)s). Reload the page to see the change; nothing was saved.": "Hồ sơ %(code)s vừa được người khác cập nhật (hiện ở trạng thái: %(status)s). Vui lòng tải lại trang để xem thay đổi; thao tác vừa rồi chưa được lưu.",
     "Dossier %(code)s is %(status)s; “%(action)s” is not possible now.": "Hồ sơ %(code)s đang ở trạng thái “%(status)s”; hiện không thể “%(action)s”.",
     "Intake": "Tiếp nhận",
     "Review": "Thẩm định, xử lý",
@@ -189,3 +189,9 @@ T["Some details are not valid and the dossier is not complete."] = (
     "Một số thông tin chưa hợp lệ và hồ sơ chưa đầy đủ."
 )
 T["Stop at the applicant's request"] = "Dừng giải quyết theo đề nghị"
+T.update({
+    "A dossier sent by post needs an address for the result.": "Hồ sơ gửi qua bưu chính cần có địa chỉ nhận kết quả.",
+    "Enter the postal address for the result.": "Nhập địa chỉ nhận kết quả qua bưu chính.",
+    "The date of the applicant's request cannot be in the future.": "Ngày đề nghị của người nộp không được sau ngày hôm nay.",
+    "The applicant's request cannot be dated before the dossier was received.": "Ngày đề nghị của người nộp không được trước ngày tiếp nhận hồ sơ.",
+})

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from motcua.api.auth import NotAuthenticatedError
 from motcua.core.errors import ApplicationError
@@ -15,11 +20,13 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "One-stop-shop dossiers, procedure catalogue, working calendar and deadlines.\n\n"
-        "Staff endpoints (`/dossiers/`) take a staff API token, "
+        "Staff endpoints (`/dossiers/`, `/logbook`) take a staff API token, "
         "`Authorization: Bearer mc_…` (created with `motcua api_token create USERNAME "
         "--name …` or in the admin), or the session of a signed-in user with the CSRF "
         "token header. Errors answer `{detail, code, extra}`; `detail` is in the "
-        "request's language (Vietnamese by default)."
+        "request's language (Vietnamese by default). A request that does not match the "
+        "schema answers 422 with `code` `invalid_input` and every problem in "
+        "`extra.errors` (`field`, `message`, `type`)."
     ),
     urls_namespace="api",
 )
@@ -50,14 +57,139 @@ def _not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
     )
 
 
+# --- validation errors (422) ---------------------------------------------------------------------
+
+_DATE = gettext_lazy("Enter a valid date, as YYYY-MM-DD.")
+_DATETIME = gettext_lazy("Enter a valid date and time, as YYYY-MM-DDTHH:MM:SS+07:00.")
+_INTEGER = gettext_lazy("Enter a whole number.")
+_NUMBER = gettext_lazy("Enter a number.")
+_BOOLEAN = gettext_lazy("Enter true or false.")
+_OBJECT = gettext_lazy("Send an object ({…}).")
+
+VALIDATION_MESSAGES: dict[str, Promise] = {
+    "missing": gettext_lazy("This field is required."),
+    "string_too_long": gettext_lazy("Use at most %(max_length)s characters."),
+    "string_too_short": gettext_lazy("Use at least %(min_length)s characters."),
+    "string_type": gettext_lazy("Enter text."),
+    "string_pattern_mismatch": gettext_lazy("The text does not have the expected form."),
+    "too_long": gettext_lazy("Send at most %(max_length)s items."),
+    "too_short": gettext_lazy("Send at least %(min_length)s items."),
+    "int_parsing": _INTEGER,
+    "int_type": _INTEGER,
+    "int_from_float": _INTEGER,
+    "int_parsing_size": gettext_lazy("The number is too large."),
+    "float_parsing": _NUMBER,
+    "float_type": _NUMBER,
+    "decimal_parsing": _NUMBER,
+    "decimal_type": _NUMBER,
+    "finite_number": gettext_lazy("Enter a finite number."),
+    "bool_parsing": _BOOLEAN,
+    "bool_type": _BOOLEAN,
+    "date_parsing": _DATE,
+    "date_from_datetime_parsing": _DATE,
+    "date_from_datetime_inexact": _DATE,
+    "date_type": _DATE,
+    "datetime_parsing": _DATETIME,
+    "datetime_from_date_parsing": _DATETIME,
+    "datetime_type": _DATETIME,
+    "json_invalid": gettext_lazy("The JSON is not valid."),
+    "json_type": gettext_lazy("The JSON is not valid."),
+    "literal_error": gettext_lazy("Use one of: %(expected)s."),
+    "enum": gettext_lazy("Use one of: %(expected)s."),
+    "greater_than": gettext_lazy("Enter a value greater than %(gt)s."),
+    "greater_than_equal": gettext_lazy("Enter a value of at least %(ge)s."),
+    "less_than": gettext_lazy("Enter a value less than %(lt)s."),
+    "less_than_equal": gettext_lazy("Enter a value of at most %(le)s."),
+    "list_type": gettext_lazy("Send a list ([…])."),
+    "dict_type": _OBJECT,
+    "model_type": _OBJECT,
+    "model_attributes_type": _OBJECT,
+    "extra_forbidden": gettext_lazy("This field is not accepted."),
+}
+"""Vietnamese (through gettext) for pydantic's error types; ``%(…)s`` come from its ``ctx``."""
+
+GENERIC_MESSAGE = gettext_lazy("This value is not valid.")
+"""Any other error type: pydantic's English text goes along as ``original``."""
+
+
+def _field(loc: Sequence[Any]) -> str:
+    """Return "body.applicant.phone" for ninja's ("body", "body", "applicant", "phone").
+
+    Ninja names the source, then the view's parameter; every body here is one
+    parameter named ``body``, so the repeated name is dropped.
+    """
+    parts = list(loc)
+    if len(parts) >= 2 and parts[0] == "body" and parts[1] == "body":
+        del parts[1]
+    return ".".join(str(part) for part in parts)
+
+
+def _context(ctx: Mapping[str, Any]) -> dict[str, Any]:
+    values = dict(ctx)
+    expected = values.get("expected")
+    if isinstance(expected, str):
+        # pydantic words the choices in English: "'a', 'b' or 'c'"
+        values["expected"] = expected.replace(" or ", ", ")
+    return values
+
+
+def validation_problem(error: Mapping[str, Any]) -> dict[str, str]:
+    """Return ``{field, message, type}`` (and ``original`` when not translated) for one error."""
+    kind = str(error.get("type", ""))
+    ctx = error.get("ctx") or {}
+    problem = {"field": _field(error.get("loc", ())), "message": "", "type": kind}
+    if kind in ("value_error", "assertion_error") and ctx.get("error"):
+        # Our validators raise their message through gettext already.
+        problem["message"] = str(ctx["error"])
+        return problem
+    template = VALIDATION_MESSAGES.get(kind)
+    if template is not None:
+        try:
+            problem["message"] = str(template) % _context(ctx)
+            return problem
+        except (KeyError, TypeError, ValueError):
+            pass
+    problem["message"] = str(GENERIC_MESSAGE)
+    problem["original"] = str(error.get("msg", ""))
+    return problem
+
+
+@api.exception_handler(ValidationError)
+def _invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    problems = [validation_problem(error) for error in exc.errors]
+    if not problems:
+        detail = _("The request is not valid.")
+    elif len(problems) == 1:
+        detail = _("The request is not valid: %(field)s — %(message)s") % problems[0]
+    else:
+        detail = _(
+            "The request is not valid in %(count)s places; the first: %(field)s — %(message)s"
+        ) % {"count": len(problems), **problems[0]}
+    return api.create_response(
+        request,
+        {"detail": detail, "code": "invalid_input", "extra": {"errors": problems}},
+        status=422,
+    )
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if exc.status_code == 400 and exc.message.startswith("Cannot parse request body"):
+        body = {"detail": _("The request body is not valid JSON."), "code": "invalid_json"}
+        return api.create_response(request, body, status=400)
+    return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
 def _register_routers() -> None:
     from motcua.catalog.api import router as catalog_router
+    from motcua.dossiers.api import logbook_router
     from motcua.dossiers.api import router as dossiers_router
     from motcua.org.api import router as org_router
     from motcua.workdays.api import router as workdays_router
 
     api.add_router("/catalog/", catalog_router)
     api.add_router("/dossiers/", dossiers_router)
+    api.add_router("/logbook", logbook_router)
     api.add_router("/org/", org_router)
     api.add_router("/workdays/", workdays_router)
 

@@ -413,6 +413,7 @@ class _Simulator:
         self.template: dict[int, tuple[StepPlan, ...]] = {}
         self.agency: dict[tuple[int, str], Unit] = {}
         self.stop_note = _("Stopped at the applicant's request")
+        self.close_note = _("Closed: supplement not provided")
 
     # helpers mirroring dossiers.services ------------------------------------------------------
 
@@ -774,7 +775,15 @@ class _Simulator:
                 when = self.later(step.unit, moment, step.budget_seconds * self.pace(step))
                 if when > self.now:
                     return
-                self.decide(sim, step, following, actor, when)
+                # As the service does: from the signed decision straight to the return step.
+                last = steps[-1] if steps[-1].order > step.order else None
+                self.decide(
+                    sim,
+                    step,
+                    last if last and last.role.code == "intake_officer" else None,
+                    actor,
+                    when,
+                )
                 moment = when
                 break
             if index == 1 and (supplement or stop):
@@ -925,12 +934,10 @@ class _Simulator:
         d = sim.dossier
         before = d.status
         reason = "Người nộp có đơn xin dừng giải quyết"
-        if d.current_step is not None:
-            d.current_step.note = self.stop_note
+        stage = self.end_current_step(d, when, self.stop_note)
         d.status = DossierStatus.STOPPED
         d.stop_reason = reason
         d.closed_at = when
-        d.current_handler = None
         self.bump(sim, when)
         self.event(
             sim,
@@ -939,8 +946,19 @@ class _Simulator:
             action="stop",
             from_status=before,
             note=reason,
-            data={"requested_on": _local_day(when).isoformat(), "stage": before},
+            data={"requested_on": _local_day(when).isoformat(), "stage": before, "step": stage},
         )
+
+    def end_current_step(self, d: Dossier, when: datetime, note: str) -> str:
+        """Close the current step of a dossier that ends early (as the services do)."""
+        step = d.current_step
+        if step is None:
+            return ""
+        step.finished_at = when
+        step.note = note
+        d.current_step = None
+        d.current_handler = None
+        return step.name
 
     def supplement(self, sim: _Sim, step: DossierStep, actor: Any, when: datetime) -> bool:
         """Request a supplement at ``when``; return whether the dossier moves on afterwards."""
@@ -1010,10 +1028,10 @@ class _Simulator:
         if close_at > self.now:
             return False
         pause.ended_at = close_at
+        self.end_current_step(d, close_at, self.close_note)
         before = d.status
         d.status = DossierStatus.CLOSED
         d.closed_at = close_at
-        d.current_handler = None
         self.bump(sim, close_at)
         self.event(
             sim, at=close_at, actor="system", action="close_unsupplemented", from_status=before
@@ -1057,6 +1075,9 @@ class _Simulator:
                 "policy": pause.policy,
                 "due_before": _iso_read(due_before),
                 "due_after": _iso(new_due),
+                "promised_before": None,
+                "promised_after": None,
+                "documents_provided": [],
             },
         )
 

@@ -1,5 +1,8 @@
 """JSON API of the dossier lifecycle for staff, mounted at /api/v1/dossiers/.
 
+Also the printed forms of a dossier as PDF (``/{code}/forms/…``) and the
+log book (:data:`logbook_router`, mounted at /api/v1/logbook).
+
 Every operation parses its input, calls one service of
 :mod:`motcua.dossiers.services` (or a selector of
 :mod:`motcua.dossiers.selectors`) and answers; the rules live there. Callers
@@ -14,19 +17,28 @@ annotations at import time.
 """
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from io import BytesIO
 from typing import Annotated, Any, Literal, TypeVar
 
 from django.contrib.auth import get_user_model
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Header, Path, Query, Router, Schema, Status
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
 from motcua.api.auth import STAFF_AUTH
+from motcua.catalog.models import Field as ProcedureField
 from motcua.catalog.models import ProcedureVersion
-from motcua.core.errors import ApplicationError, ConflictError, PermissionDeniedError
+from motcua.core import clock
+from motcua.core.audit import audit_record
+from motcua.core.errors import (
+    ApplicationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from motcua.core.text import nfc
 from motcua.dossiers import services
 from motcua.dossiers.constants import (
@@ -39,20 +51,25 @@ from motcua.dossiers.constants import (
     ReturnMethod,
     Timeliness,
 )
+from motcua.dossiers.logbook import LogbookPage, LogbookRow, logbook_page, logbook_xlsx
 from motcua.dossiers.models import Apology, Dossier, DossierStep, IntakeGuidance, Pause
+from motcua.dossiers.printing import form_number, form_title, pdf_filename, render_pdf
 from motcua.dossiers.selectors import (
+    INTAKE_ROLES,
     LIST_RELATED,
     DossierQueue,
     dossier_get_for_user,
     dossier_list_for_user,
     dossier_log_view,
     dossier_page,
+    dossier_scope,
 )
 from motcua.dossiers.workflow import TRANSITIONS
 from motcua.org.models import Unit
 from motcua.org.selectors import unit_get_cached, user_has_role
 
 router = Router(tags=["dossiers"], auth=STAFF_AUTH)
+logbook_router = Router(tags=["logbook"], auth=STAFF_AUTH)
 
 MAX_PAGE_SIZE = 100
 MAX_INT = 2_147_483_647
@@ -90,10 +107,35 @@ class ErrorOut(Schema):
     )
 
 
-class ValidationErrorOut(Schema):
-    detail: list[dict[str, Any]] = Field(
-        description="Pydantic's list of problems, each with `loc`, `msg` and `type`."
+class ProblemOut(Schema):
+    field: str = Field(
+        description=(
+            "Where: the source, then the path, e.g. `body.applicant.phone`, "
+            "`body.provided_document_ids.0`, `query.page_size`, `header.Idempotency-Key`, "
+            "`path.number`; `body` alone for a rule on the whole body."
+        )
     )
+    message: str = Field(description="What is wrong, in the request's language.")
+    type: str = Field(description="Pydantic's error type, e.g. `string_too_long`, `missing`.")
+    original: str | None = Field(
+        None,
+        description=(
+            "Pydantic's own (English) text, given only when `message` is the generic "
+            "“invalid value” because the type has no translation."
+        ),
+    )
+
+
+class ProblemsOut(Schema):
+    errors: list[ProblemOut]
+
+
+class ValidationErrorOut(Schema):
+    detail: str = Field(
+        description="A summary naming the first problem, in the request's language."
+    )
+    code: Literal["invalid_input"]
+    extra: ProblemsOut
 
 
 ERRORS: dict[int, Any] = {
@@ -238,6 +280,20 @@ class ApplicantOut(Schema):
     authorisation_document: str
 
 
+class FormLinkOut(Schema):
+    form: str = Field(
+        description="`receipt`, `supplement`, `refusal`, `apology`, `stop`, `control`."
+    )
+    number: str | None = Field(
+        description="The form's number (Mẫu 01…07) in the deployment's set; null when it has none."
+    )
+    title: str = Field(description="The statutory title, in Vietnamese.")
+    pause_number: int | None = Field(
+        None, description="For a supplement request: the number of its pause (1, 2…)."
+    )
+    url: str = Field(description="GET it for the PDF.")
+
+
 class DossierDetailOut(DossierOut):
     applicant: ApplicantOut
     postal_address: str
@@ -257,6 +313,9 @@ class DossierDetailOut(DossierOut):
     pauses: list[PauseOut]
     apology: ApologyOut | None
     events: list[EventOut]
+    forms: list[FormLinkOut] = Field(
+        description="The printed forms that apply to the dossier now (each read is audited)."
+    )
 
 
 class DossierPageOut(Schema):
@@ -420,8 +479,48 @@ def _available_actions(d: Dossier) -> list[str]:
     return actions
 
 
+DOSSIER_FORMS = ("receipt", "refusal", "apology", "stop", "control")
+"""Forms printed from the dossier itself; the supplement request prints from its pause."""
+
+
+def _form_link(form: str, url: str, pause_number: int | None = None) -> dict[str, Any]:
+    return {
+        "form": form,
+        "number": form_number(form),
+        "title": form_title(form),
+        "pause_number": pause_number,
+        "url": url,
+    }
+
+
+def _forms(d: Dossier, pauses: list[Pause], *, has_apology: bool) -> list[dict[str, Any]]:
+    """Return the forms that apply now, as the dossier screen lists them (no query)."""
+    base = f"/api/v1/dossiers/{d.code or d.pk}/forms/"
+    received = d.received_at is not None and bool(d.code)
+    applies = {
+        "receipt": received,
+        "refusal": d.status == DossierStatus.REFUSED,
+        "apology": has_apology,
+        "stop": d.status == DossierStatus.STOPPED,
+        "control": received,
+    }
+    links = [_form_link("receipt", base + "receipt")] if received else []
+    links += [
+        _form_link("supplement", f"{base}supplement/{p.number}", p.number)
+        for p in pauses
+        if p.kind == PauseKind.SUPPLEMENT
+    ]
+    links += [
+        _form_link(form, base + form)
+        for form in DOSSIER_FORMS
+        if form != "receipt" and applies[form]
+    ]
+    return links
+
+
 def _detail(d: Dossier) -> dict[str, Any]:
     apology = getattr(d, "apology", None)  # the reverse one-to-one raises when absent
+    pauses = list(d.pauses.all())
     return {
         **_dossier(d),
         "applicant": {
@@ -459,7 +558,7 @@ def _detail(d: Dossier) -> dict[str, Any]:
             }
             for doc in d.documents.all()
         ],
-        "pauses": [_pause(p) for p in d.pauses.all()],
+        "pauses": [_pause(p) for p in pauses],
         "apology": _apology(apology) if apology is not None else None,
         "events": [
             {
@@ -474,6 +573,7 @@ def _detail(d: Dossier) -> dict[str, Any]:
             }
             for e in d.events.all()
         ],
+        "forms": _forms(d, pauses, has_apology=apology is not None),
     }
 
 
@@ -944,6 +1044,106 @@ def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     return _detail(dossier)
 
 
+# --- printed forms -------------------------------------------------------------------------------
+
+PDF_CONTENT = {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORM_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+PDF_OPENAPI = {
+    "responses": {
+        200: {
+            "description": (
+                'The PDF, with `Content-Disposition: attachment; filename="mau-01-….pdf"`.'
+            ),
+            "content": PDF_CONTENT,
+        }
+    }
+}
+
+
+def _file_response(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    """Return a download that no shared cache keeps (it carries personal data)."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _pdf(form: str, obj: Any) -> HttpResponse:
+    """Return the PDF of ``form`` for ``obj``; 404 with the reason when the form does not apply."""
+    try:
+        content = render_pdf(form, obj)
+    except ValueError as exc:
+        raise NotFoundError(str(exc), code="form_not_applicable") from None
+    return _file_response(content, "application/pdf", pdf_filename(form, obj))
+
+
+@router.get(
+    "/{code}/forms/{form}",
+    response=FORM_ERRORS,
+    openapi_extra=PDF_OPENAPI,
+    summary="Print a form of the dossier (PDF)",
+    description=(
+        "**In biểu mẫu** of TT 03/2025/TT-VPCP (or TT 01/2018 when the deployment says so): "
+        "`receipt` (Mẫu 01, giấy tiếp nhận hồ sơ và hẹn trả kết quả) and `control` (phiếu "
+        "kiểm soát quá trình giải quyết hồ sơ) for a received dossier, `refusal` (Mẫu 03) "
+        "for a refused one, `apology` (Mẫu 04) when there is an apology, `stop` (thông báo "
+        "dừng giải quyết hồ sơ) for a stopped one. A form that does not apply answers 404 "
+        "with the reason; the supplement request is `/forms/supplement/{number}`. The "
+        "detail's `forms` lists what applies. Prints personal data: each print is written "
+        "to the audit log (`dossiers.view`). A dossier outside the caller's units answers 404."
+    ),
+)
+def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
+    if form not in DOSSIER_FORMS:
+        raise NotFoundError(
+            _(
+                "There is no form “%(form)s” to print for a dossier; use receipt, refusal, "
+                "apology, stop, control or supplement/<number>."
+            )
+            % {"form": form[:40]},
+            code="unknown_form",
+        )
+    dossier = dossier_get_for_user(_caller(request), code)
+    response = _pdf(form, dossier)
+    dossier_log_view(actor=_caller(request), dossier=dossier, via=f"api:print:{form}")
+    return response
+
+
+@router.get(
+    "/{code}/forms/supplement/{number}",
+    response=FORM_ERRORS,
+    openapi_extra=PDF_OPENAPI,
+    summary="Print a supplement request (PDF)",
+    description=(
+        "**Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ** (Mẫu 02) of the dossier's supplement "
+        "request `number` (1 for the first, see `pauses[].number`). Written to the audit "
+        "log (`dossiers.view`). 404 when the dossier has no such request or is outside the "
+        "caller's units."
+    ),
+)
+def dossier_form_supplement(
+    request: HttpRequest, code: str, number: Annotated[int, Path(ge=1, le=32767)]
+) -> HttpResponse:
+    dossier = dossier_get_for_user(_caller(request), code)
+    pause = (
+        dossier.pauses.select_related("requested_by")
+        .filter(kind=PauseKind.SUPPLEMENT, number=number)
+        .order_by("started_at", "id")
+        .first()
+    )
+    if pause is None:
+        raise NotFoundError(
+            _("Dossier %(code)s has no supplement request number %(number)s.")
+            % {"code": dossier.code or dossier.pk, "number": number},
+            code="form_not_applicable",
+        )
+    pause.dossier = dossier
+    response = _pdf("supplement", pause)
+    dossier_log_view(actor=_caller(request), dossier=dossier, via="api:print:supplement")
+    return response
+
+
 # --- actions -------------------------------------------------------------------------------------
 
 ACTION_RESPONSES: dict[int, Any] = {200: DossierOut, **ERRORS}
@@ -1279,3 +1479,220 @@ def dossier_close_unsupplemented(request: HttpRequest, code: str, body: ActionIn
         ),
     )
     return _summary_of(done)
+
+
+# --- log book ------------------------------------------------------------------------------------
+
+
+class LogbookFilter(Schema):
+    unit_id: Id = Field(
+        description=(
+            "The one-stop desk (bộ phận một cửa), or a unit above it: the dossiers received "
+            "anywhere below it are listed."
+        )
+    )
+    start: date | None = Field(
+        None, description="First local intake day (inclusive); the 1st of `end`'s month if empty."
+    )
+    end: date | None = Field(None, description="Last local intake day (inclusive); today if empty.")
+    field: Str40 | None = Field(
+        None, description="A field of procedures (lĩnh vực) by code, see `/catalog/fields`."
+    )
+    format: Literal["json", "xlsx", "pdf"] = Field(
+        "json", description="`json` (rows), `xlsx` (Excel) or `pdf` (the printed form)."
+    )
+
+
+class FieldRef(Schema):
+    code: str
+    name: str
+
+
+class LogbookRowOut(Schema):
+    number: int = Field(description="STT: the order of intake in the extract.")
+    dossier_id: int
+    code: str
+    procedure_code: str
+    procedure_name: str
+    applicant_name: str
+    address: str
+    phone: str
+    agency_name: str = Field(description="The agency that decides (cơ quan chủ trì giải quyết).")
+    received_at: datetime
+    appointment_at: datetime | None = Field(
+        description="Hẹn trả kết quả: the new date after an apology, else the legal due."
+    )
+    returned_at: datetime | None
+    return_method: ReturnMethod | Literal[""]
+    return_method_label: str = Field(description="As printed, in Vietnamese.")
+    signed_by: str = Field(description="Who signed for the result (ký nhận).")
+
+
+class LogbookOut(Schema):
+    title: str = Field(description="The line printed under “SỔ THEO DÕI HỒ SƠ”.")
+    unit: UnitRef
+    field: FieldRef | None
+    start: date
+    end: date
+    count: int
+    rows: list[LogbookRowOut]
+
+
+LOGBOOK_OPENAPI = {
+    "responses": {
+        200: {
+            "description": (
+                "JSON rows by default; with `format=xlsx` or `format=pdf` the file, with "
+                '`Content-Disposition: attachment; filename="mau-07-so-theo-doi-….pdf"`.'
+            ),
+            "content": {
+                XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                **PDF_CONTENT,
+            },
+        }
+    }
+}
+
+
+def _one_year_after(day: date) -> date:
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:  # 29 February
+        return date(day.year + 1, 3, 1)
+
+
+def _period(start: date | None, end: date | None) -> tuple[date, date]:
+    """Return the period asked for, at most one year; raise a 400 naming the field."""
+    last = end or clock.localdate()
+    first = start or last.replace(day=1)
+    if last < first:
+        raise _field_error(
+            "end",
+            _("The end of the period (%(end)s) is before its start (%(start)s).")
+            % {"end": f"{last:%d/%m/%Y}", "start": f"{first:%d/%m/%Y}"},
+            "invalid_period",
+        )
+    limit = _one_year_after(first) - timedelta(days=1)
+    if last > limit:
+        raise _field_error(
+            "end",
+            _(
+                "The period is longer than one year: from %(start)s the log book runs "
+                "at most to %(limit)s."
+            )
+            % {"start": f"{first:%d/%m/%Y}", "limit": f"{limit:%d/%m/%Y}"},
+            "period_too_long",
+        )
+    return first, last
+
+
+def _logbook_unit(user: Any, unit_id: int) -> Unit:
+    unit = unit_get_cached(unit_id)
+    if unit is None:
+        raise _field_error(
+            "unit_id", _("There is no unit with id %(id)s.") % {"id": unit_id}, "unknown_unit"
+        )
+    if unit.pk not in dossier_scope(user).unit_ids(INTAKE_ROLES):
+        raise PermissionDeniedError(
+            _(
+                "The log book of %(unit)s is kept at its one-stop desk: it needs the intake "
+                "officer or centre director role there or above it."
+            )
+            % {"unit": unit.name}
+        )
+    return unit
+
+
+def _logbook_field(code: str | None) -> ProcedureField | None:
+    if not code:
+        return None
+    found = ProcedureField.objects.filter(code=nfc(code)).first()
+    if found is None:
+        raise _field_error(
+            "field",
+            _("There is no field of procedures with code %(code)s.") % {"code": code},
+            "unknown_field",
+        )
+    return found
+
+
+def _logbook_row(row: LogbookRow) -> dict[str, Any]:
+    return {
+        "number": row.number,
+        "dossier_id": row.dossier_id,
+        "code": row.code,
+        "procedure_code": row.procedure_code,
+        "procedure_name": row.procedure_name,
+        "applicant_name": row.applicant_name,
+        "address": row.address,
+        "phone": row.phone,
+        "agency_name": row.agency_name,
+        "received_at": _t(row.received_at),
+        "appointment_at": _t(row.appointment_at),
+        "returned_at": _t(row.returned_at),
+        "return_method": row.return_method,
+        "return_method_label": row.return_method_label,
+        "signed_by": row.signed_by,
+    }
+
+
+def _logbook_json(page: LogbookPage, field: ProcedureField | None) -> dict[str, Any]:
+    return {
+        "title": page.title,
+        "unit": _unit(page.unit),
+        "field": {"code": field.code, "name": field.name} if field is not None else None,
+        "start": page.start,
+        "end": page.end,
+        "count": len(page.rows),
+        "rows": [_logbook_row(row) for row in page.rows],
+    }
+
+
+@logbook_router.get(
+    "",
+    response={200: LogbookOut, **{code: ERRORS[code] for code in (400, 401, 403, 422)}},
+    openapi_extra=LOGBOOK_OPENAPI,
+    summary="The log book of a one-stop desk",
+    description=(
+        "**Sổ theo dõi hồ sơ** (Mẫu 07 of TT 03/2025/TT-VPCP, Mẫu 06 of TT 01/2018): one row "
+        "per dossier received at `unit_id` or below it on the local days `start`…`end` "
+        "(at most one year), optionally of one `field`, in the order of intake. JSON rows "
+        "by default, or the Excel sheet or the printed PDF with `format`. For staff with "
+        "the intake officer or centre director role over the unit. It lists applicants' "
+        "addresses and phones: each call is written to the audit log "
+        "(`dossiers.logbook.export`)."
+    ),
+)
+def logbook(request: HttpRequest, filters: Query[LogbookFilter]) -> Any:
+    user = _caller(request)
+    unit = _logbook_unit(user, filters.unit_id)
+    start, end = _period(filters.start, filters.end)
+    field = _logbook_field(filters.field)
+    page = logbook_page(unit=unit, start=start, end=end, field=field)
+    result: Any
+    if filters.format == "pdf":
+        result = _file_response(
+            render_pdf("logbook", page), "application/pdf", pdf_filename("logbook", page)
+        )
+    elif filters.format == "xlsx":
+        stream = BytesIO()
+        logbook_xlsx(page.rows, stream, title=page.title)
+        name = pdf_filename("logbook", page).removesuffix(".pdf") + ".xlsx"
+        result = _file_response(stream.getvalue(), XLSX_TYPE, name)
+    else:
+        result = _logbook_json(page, field)
+    audit_record(
+        actor=user,
+        action="dossiers.logbook.export",
+        stream=f"dossiers.logbook:{unit.pk}",
+        data={  # the keys of the screen's record, and where it came from
+            "unit": unit.pk,
+            "field": field.code if field is not None else "",
+            "start": start,
+            "end": end,
+            "rows": len(page.rows),
+            "format": filters.format,
+            "via": "api",
+        },
+    )
+    return result

@@ -186,6 +186,45 @@ class DueClock:
 
 # --- the dossier page ----------------------------------------------------------------------------
 
+PAUSED = frozenset({DossierStatus.AWAITING_SUPPLEMENT, DossierStatus.AWAITING_PAYMENT})
+"""Statuses in which an open :class:`Pause` has stopped the clock."""
+
+
+@dataclass(frozen=True)
+class DueFacts:
+    """The dates of the result as the dossier page shows them, each for what it is.
+
+    While a supplement or the financial obligations stop the clock,
+    ``paused`` is true and ``pause`` is the open pause (for a supplement,
+    its ``respond_by`` is the applicant's deadline): the dates then only say
+    what stood before the pause, since the services move them when the
+    clock restarts. ``legal`` is the due instant of the law (``due_at``) and
+    ``promised`` the new date given with an apology (``extended_due_at``);
+    each is phrased against now only while the clock runs.
+    """
+
+    paused: bool
+    pause: Pause | None
+    legal: Due
+    promised: Due | None
+
+
+def due_facts(dossier: Dossier, pauses: Sequence[Pause], clock: DueClock) -> DueFacts:
+    """Return the result's dates of ``dossier`` from its loaded pauses (no query)."""
+    running = dossier.status in CLOCK_RUNNING
+
+    def phrase(at: datetime | None) -> Due:
+        return clock.due(at, dossier.agency) if running else Due(at, "", "")
+
+    paused = dossier.status in PAUSED
+    open_pause = next((p for p in reversed(pauses) if p.ended_at is None), None)
+    return DueFacts(
+        paused=paused,
+        pause=open_pause if paused else None,
+        legal=phrase(dossier.due_at),
+        promised=phrase(dossier.extended_due_at) if dossier.extended_due_at else None,
+    )
+
 
 def _holds_dossier_role(roles: UserRoles, dossier: Dossier, wanted: Iterable[str]) -> bool:
     return any(roles.has(role, role_unit(dossier, role)) for role in wanted)

@@ -22,6 +22,8 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -127,9 +129,7 @@ class Applicant:
             check("applicant_phone", clean_phone, self.phone) if self.phone.strip() else ""
         )
         email = (self.email or "").strip()
-        if email and (
-            "@" not in email or " " in email or email.startswith("@") or email.endswith("@")
-        ):
+        if email and not _valid_email(email):
             problems.append(
                 {"field": "applicant_email", "message": _("The e-mail address is not valid.")}
             )
@@ -167,6 +167,14 @@ class Applicant:
                 extra={"errors": problems},
             )
         return data
+
+
+def _valid_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except DjangoValidationError:
+        return False
+    return True
 
 
 @dataclass
@@ -686,6 +694,19 @@ def dossier_receive(
         ) from exc
     if missing:
         raise ApplicationError(incomplete, code="incomplete", extra={"missing": missing})
+    if channel == Channel.POST and not (nfc(postal_address or "") or cleaned["applicant_address"]):
+        raise ApplicationError(
+            _("A dossier sent by post needs an address for the result."),
+            code="no_address",
+            extra={
+                "errors": [
+                    {
+                        "field": "postal_address",
+                        "message": _("Enter the postal address for the result."),
+                    }
+                ]
+            },
+        )
     handling_agency = agency or agency_for(receiving_unit, version)
     clock_start = _clock_start(handling_agency, version, now)
     try:
@@ -747,30 +768,37 @@ def dossier_submit_online(
     cleaned = applicant.cleaned(today)
     plan = procedure_intake_plan(version)
     missing = _check_documents(plan, provided_documents)
-    with transaction.atomic():
-        dossier = _create_dossier(
-            actor=actor,
-            plan=plan,
-            receiving_unit=receiving_unit,
-            agency=agency_for(receiving_unit, version),
-            applicant=cleaned,
-            channel=Channel.ONLINE,
-            status=DossierStatus.AWAITING_INTAKE,
-            at=now,
-            provided=provided_documents,
-            idempotency_key=idempotency_key,
-            postal_address=postal_address,
-            with_code=True,
-        )
-        _event(
-            dossier,
-            actor=actor,
-            action="submit_online",
-            from_status="",
-            data={"missing": missing},
-            first=True,
-        )
-        _applicant_notice(dossier, "dossier.submitted")
+    try:
+        with transaction.atomic():
+            dossier = _create_dossier(
+                actor=actor,
+                plan=plan,
+                receiving_unit=receiving_unit,
+                agency=agency_for(receiving_unit, version),
+                applicant=cleaned,
+                channel=Channel.ONLINE,
+                status=DossierStatus.AWAITING_INTAKE,
+                at=now,
+                provided=provided_documents,
+                idempotency_key=idempotency_key,
+                postal_address=postal_address,
+                with_code=True,
+            )
+            _event(
+                dossier,
+                actor=actor,
+                action="submit_online",
+                from_status="",
+                data={"missing": missing},
+                first=True,
+            )
+            _applicant_notice(dossier, "dossier.submitted")
+    except IntegrityError:
+        # The same submission sent twice at once: the other one won.
+        previous = _idempotent_hit(actor, idempotency_key)
+        if previous is not None:
+            return IntakeResult(previous, created=False)
+        raise
     return IntakeResult(dossier, missing=missing)
 
 
@@ -997,7 +1025,7 @@ def dossier_hand_over(
         if receiver is not None:
             notify(
                 event="step.assigned",
-                context={"dossier": locked, "step": following},
+                context={"dossier": locked, "step": following, "user_name": full_name(receiver)},
                 user=receiver,
                 obj=locked,
             )
@@ -1144,6 +1172,26 @@ def dossier_return(
     return locked
 
 
+def _remaining_dict(remaining: Remaining) -> dict[str, Any]:
+    return {
+        "unit": remaining.unit.value,
+        "working_days": remaining.working_days,
+        "working_seconds": int(remaining.working_time.total_seconds()),
+        "calendar_days": remaining.calendar_days,
+        "overdue": remaining.overdue,
+    }
+
+
+def _remaining_from(data: dict[str, Any]) -> Remaining:
+    return Remaining(
+        unit=LimitUnit(data["unit"]),
+        working_days=data["working_days"],
+        working_time=timedelta(seconds=data["working_seconds"]),
+        calendar_days=data["calendar_days"],
+        overdue=data["overdue"],
+    )
+
+
 def _pause_start(
     locked: Dossier,
     *,
@@ -1156,21 +1204,34 @@ def _pause_start(
     override_reason: str,
     number: int,
 ) -> Pause:
+    """Open a pause and keep what was left of every clock when it stopped.
+
+    A dossier not yet received (an online submission waiting for intake)
+    has no clock: the pause only records the request.
+    """
     now = clock.now()
-    calendar = _calendar(locked.agency)
-    remaining = _with_calendar(
-        calendar.remaining, locked.due_at, locked.procedure_version.time_limit_unit, now
-    )
-    step_clock: dict[str, Any] = {}
+    saved: dict[str, Any] = {}
+    if locked.due_at is not None:
+        calendar = _calendar(locked.agency)
+        unit = locked.procedure_version.time_limit_unit
+        saved = {
+            **_remaining_dict(_with_calendar(calendar.remaining, locked.due_at, unit, now)),
+            "due_before": _iso(locked.due_at),
+        }
+        if locked.extended_due_at is not None:
+            # The date promised in the apology moves with the pause too, by working days.
+            saved["extended"] = _remaining_dict(
+                _with_calendar(
+                    calendar.remaining, locked.extended_due_at, LimitUnit.WORKING_DAYS, now
+                )
+            )
     step = locked.current_step
     if step is not None and step.due_at is not None:
         step_calendar = _calendar(step.unit)
-        step_clock = {
-            "step": step.pk,
-            "remaining_seconds": int(
-                _with_calendar(step_calendar.working_time_between, now, step.due_at).total_seconds()
-            ),
-        }
+        saved["step"] = step.pk
+        saved["remaining_seconds"] = int(
+            _with_calendar(step_calendar.working_time_between, now, step.due_at).total_seconds()
+        )
     return Pause.objects.create(
         dossier=locked,
         kind=kind,
@@ -1183,45 +1244,37 @@ def _pause_start(
         reason=reason,
         respond_by=respond_by,
         override_reason=override_reason,
-        clock={
-            "unit": remaining.unit.value,
-            "working_days": remaining.working_days,
-            "working_seconds": int(remaining.working_time.total_seconds()),
-            "calendar_days": remaining.calendar_days,
-            "overdue": remaining.overdue,
-            "due_before": _iso(locked.due_at),
-            **step_clock,
-        },
+        clock=saved,
     )
 
 
 def _pause_end(locked: Dossier, pause: Pause) -> None:
+    """Close ``pause``: move the legal due, the promised date and the step's due."""
     now = clock.now()
-    calendar = _calendar(locked.agency)
-    version = locked.procedure_version
-    if pause.policy == PausePolicy.RESTART:
-        new_due = _with_calendar(
-            calendar.due, now, version.time_limit_amount, version.time_limit_unit
-        )
-    else:
-        data = pause.clock
-        remaining = Remaining(
-            unit=LimitUnit(data["unit"]),
-            working_days=data["working_days"],
-            working_time=timedelta(seconds=data["working_seconds"]),
-            calendar_days=data["calendar_days"],
-            overdue=data["overdue"],
-        )
-        new_due = _with_calendar(calendar.resume, remaining, now, locked.due_at)
+    data = pause.clock
     pause.ended_at = now
-    pause.clock = {**pause.clock, "due_after": _iso(new_due)}
+    if locked.due_at is not None and "unit" in data:
+        calendar = _calendar(locked.agency)
+        version = locked.procedure_version
+        if pause.policy == PausePolicy.RESTART:
+            new_due = _with_calendar(
+                calendar.due, now, version.time_limit_amount, version.time_limit_unit
+            )
+        else:
+            new_due = _with_calendar(calendar.resume, _remaining_from(data), now, locked.due_at)
+        if locked.extended_due_at is not None and "extended" in data:
+            moved = _with_calendar(
+                calendar.resume, _remaining_from(data["extended"]), now, locked.extended_due_at
+            )
+            locked.extended_due_at = max(moved, new_due)
+        pause.clock = {**data, "due_after": _iso(new_due)}
+        locked.due_at = new_due
     pause.save(update_fields=["ended_at", "clock"])
-    locked.due_at = new_due
     step = locked.current_step
-    if step is not None and pause.clock.get("step") == step.pk:
+    if step is not None and data.get("step") == step.pk:
         step_calendar = _calendar(step.unit)
         step.due_at = _with_calendar(
-            step_calendar.add_working_time, now, timedelta(seconds=pause.clock["remaining_seconds"])
+            step_calendar.add_working_time, now, timedelta(seconds=data["remaining_seconds"])
         )
         step.save(update_fields=["due_at"])
     locked.status = pause.resume_status
@@ -1305,7 +1358,14 @@ def dossier_request_supplement(
 
 
 def _resume(
-    dossier: Dossier, *, actor: Any, action: str, what: str, note: str, expected_version: int | None
+    dossier: Dossier,
+    *,
+    actor: Any,
+    action: str,
+    what: str,
+    note: str,
+    expected_version: int | None,
+    provided_documents: Sequence[int] = (),
 ) -> Dossier:
     """End the open pause of ``dossier`` by ``action``: move the dues and go back to work."""
     with transaction.atomic():
@@ -1313,10 +1373,11 @@ def _resume(
         _check_transition(locked, action)
         _require_dossier_role(actor, locked, TRANSITIONS[action].roles, what=what)
         pause = Pause.objects.select_for_update().get(dossier=locked, ended_at__isnull=True)
+        ticked = _mark_provided(locked, provided_documents)
         before = locked.status
-        due_before = locked.due_at
+        due_before, promised_before = locked.due_at, locked.extended_due_at
         _pause_end(locked, pause)
-        _bump(locked, "status", "due_at")
+        _bump(locked, "status", "due_at", "extended_due_at")
         _event(
             locked,
             actor=actor,
@@ -1327,16 +1388,47 @@ def _resume(
                 "policy": pause.policy,
                 "due_before": _iso(due_before),
                 "due_after": _iso(locked.due_at),
+                "promised_before": _iso(promised_before),
+                "promised_after": _iso(locked.extended_due_at),
+                "documents_provided": ticked,
             },
         )
-        _applicant_notice(locked, "dossier.resumed")
+        if locked.due_at is not None:
+            _applicant_notice(locked, "dossier.resumed")
     return locked
 
 
+def _mark_provided(dossier: Dossier, required_documents: Sequence[int]) -> list[str]:
+    """Tick the checklist items handed in with a supplement; return their names."""
+    if not required_documents:
+        return []
+    rows = DossierDocument.objects.filter(dossier=dossier)
+    known = {row.required_document_id: row for row in rows}
+    unknown = [pk for pk in required_documents if pk not in known]
+    if unknown:
+        raise ApplicationError(
+            _("Some ticked documents do not belong to this procedure: %(ids)s.")
+            % {"ids": ", ".join(map(str, unknown))},
+            code="invalid_documents",
+        )
+    ticked = [known[pk] for pk in required_documents if not known[pk].provided]
+    DossierDocument.objects.filter(pk__in=[row.pk for row in ticked]).update(provided=True)
+    return [row.name for row in ticked]
+
+
 def dossier_supplement_received(
-    *, dossier: Dossier, actor: Any, note: str = "", expected_version: int | None = None
+    *,
+    dossier: Dossier,
+    actor: Any,
+    note: str = "",
+    provided_documents: Sequence[int] = (),
+    expected_version: int | None = None,
 ) -> Dossier:
-    """The complete dossier arrived: the clock resumes, or restarts by the procedure's policy."""
+    """The complete dossier arrived: the clock resumes, or restarts by the procedure's policy.
+
+    ``provided_documents`` (required-document ids) ticks the checklist items
+    that came with the supplement.
+    """
     return _resume(
         dossier,
         actor=actor,
@@ -1344,6 +1436,7 @@ def dossier_supplement_received(
         what=_("record the supplement"),
         note=note,
         expected_version=expected_version,
+        provided_documents=provided_documents,
     )
 
 
@@ -1371,11 +1464,11 @@ def dossier_close_unsupplemented(
             )
         pause.ended_at = now
         pause.save(update_fields=["ended_at"])
+        _end_current_step(locked, now, note=_("Closed: supplement not provided"))
         before = locked.status
         locked.status = DossierStatus.CLOSED
         locked.closed_at = now
-        locked.current_handler = None
-        _bump(locked, "status", "closed_at", "current_handler")
+        _bump(locked, "status", "closed_at", "current_step", "current_handler")
         _event(locked, actor=actor or "system", action="close_unsupplemented", from_status=before)
         _applicant_notice(locked, "dossier.closed")
     return locked
@@ -1533,40 +1626,56 @@ def dossier_stop(
         raise ApplicationError(
             _("Write the applicant's request or reason for stopping."), code="reason_required"
         )
+    now = clock.now()
+    asked_on = requested_on or _local(now).date()
+    if asked_on > _local(now).date():
+        raise ApplicationError(
+            _("The date of the applicant's request cannot be in the future."), code="invalid_date"
+        )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
         _check_transition(locked, "stop")
         _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("stop dossiers"))
-        now = clock.now()
+        if locked.received_at is not None and asked_on < _local(locked.received_at).date():
+            raise ApplicationError(
+                _("The applicant's request cannot be dated before the dossier was received."),
+                code="invalid_date",
+            )
         open_pause = (
             Pause.objects.select_for_update().filter(dossier=locked, ended_at__isnull=True).first()
         )
         if open_pause is not None:
             open_pause.ended_at = now
             open_pause.save(update_fields=["ended_at"])
-        if locked.current_step_id is not None:
-            DossierStep.objects.filter(pk=locked.current_step_id).update(
-                note=_("Stopped at the applicant's request")
-            )
+        stage = _end_current_step(locked, now, note=_("Stopped at the applicant's request"))
         before = locked.status
         locked.status = DossierStatus.STOPPED
         locked.stop_reason = reason
         locked.closed_at = now
-        locked.current_handler = None
-        _bump(locked, "status", "stop_reason", "closed_at", "current_handler")
+        _bump(locked, "status", "stop_reason", "closed_at", "current_step", "current_handler")
         _event(
             locked,
             actor=actor,
             action="stop",
             from_status=before,
             note=reason,
-            data={
-                "requested_on": (requested_on or _local(now).date()).isoformat(),
-                "stage": before,
-            },
+            data={"requested_on": asked_on.isoformat(), "stage": before, "step": stage},
         )
         _applicant_notice(locked, "dossier.stopped")
     return locked
+
+
+def _end_current_step(locked: Dossier, at: datetime, *, note: str) -> str:
+    """Close the current step of a dossier that ends early; return its name."""
+    if locked.current_step_id is None:
+        return ""
+    step = DossierStep.objects.get(pk=locked.current_step_id)
+    step.finished_at = at
+    step.note = note
+    step.save(update_fields=["finished_at", "note"])
+    locked.current_step = None
+    locked.current_handler = None
+    return step.name
 
 
 def dossier_claim(*, dossier: Dossier, actor: Any, expected_version: int | None = None) -> Dossier:

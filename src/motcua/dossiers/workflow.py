@@ -83,7 +83,7 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         _t(
             "request_supplement",
-            HANDLING,
+            HANDLING | {S.AWAITING_INTAKE},
             S.AWAITING_SUPPLEMENT,
             PROCESSING_ROLES,
             _("Request a supplement"),
@@ -116,7 +116,8 @@ TRANSITIONS: dict[str, Transition] = {
             {"intake_officer", "case_handler"},
             _("Financial obligations met"),
         ),
-        _t("apologise", BEFORE_DECISION, None, LEADER_ROLES, _("Apologise and set a new date")),
+        # Not while paused: the due the apology is measured against is stopped then.
+        _t("apologise", HANDLING, None, LEADER_ROLES, _("Apologise and set a new date")),
         _t(
             "stop",
             BEFORE_DECISION,

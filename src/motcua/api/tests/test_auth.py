@@ -117,7 +117,9 @@ class SessionAuthTests(TestCase):
         response = client.post(
             URL, data="{}", content_type="application/json", HTTP_X_CSRFTOKEN=token
         )
-        self.assertEqual(response.status_code, 422)  # authenticated; the body is what is wrong
+        # authenticated; the body is what is wrong
+        self.assertEqual(response.status_code, 422)
+        self.assertEqual(response.json()["code"], "invalid_input")
 
     def test_a_disabled_account_is_refused(self):
         self.client.force_login(self.user)
@@ -236,13 +238,18 @@ class OpenApiTests(TestCase):
                 "close-unsupplemented",
             )
         }
+        files = {
+            ("get", "/api/v1/dossiers/{code}/forms/{form}"),
+            ("get", "/api/v1/dossiers/{code}/forms/supplement/{number}"),
+            ("get", "/api/v1/logbook"),
+        }
         found = {
             (method, path)
             for path, operations in doc["paths"].items()
-            if path.startswith("/api/v1/dossiers/")
+            if path.startswith(("/api/v1/dossiers/", "/api/v1/logbook"))
             for method in operations
         }
-        self.assertEqual(found, expected)
+        self.assertEqual(found, expected | files)
         for method, path in expected:
             with self.subTest(path=path, method=method):
                 operation = doc["paths"][path][method]
@@ -251,6 +258,29 @@ class OpenApiTests(TestCase):
                 self.assertTrue(operation["description"])
                 codes = set(operation["responses"])
                 self.assertTrue({"400", "401", "403", "404", "409", "422"} <= codes, codes)
+        binary = {"type": "string", "format": "binary"}
+        for method, path in files:
+            with self.subTest(path=path, method=method):
+                operation = doc["paths"][path][method]
+                self.assertIn({bearer[0]: []}, operation["security"])
+                self.assertTrue(operation["description"])
+                responses = operation["responses"]
+                self.assertTrue({"200", "401", "422"} <= set(responses), responses)
+                self.assertEqual(responses["200"]["content"]["application/pdf"]["schema"], binary)
+        logbook = doc["paths"]["/api/v1/logbook"]["get"]["responses"]["200"]["content"]
+        self.assertEqual(
+            set(logbook),
+            {
+                "application/json",
+                "application/pdf",
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            },
+        )
+        problem = doc["paths"]["/api/v1/dossiers/"]["post"]["responses"]["422"]
+        self.assertEqual(
+            problem["content"]["application/json"]["schema"],
+            {"$ref": "#/components/schemas/ValidationErrorOut"},
+        )
         intake = doc["paths"]["/api/v1/dossiers/"]["post"]
         self.assertIn("Idempotency-Key", [p["name"] for p in intake["parameters"]])
         self.assertTrue({"200", "201"} <= set(intake["responses"]))

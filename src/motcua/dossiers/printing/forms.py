@@ -423,7 +423,7 @@ def _stop_stage(d: Dossier, event: DossierEvent | None) -> str:
     stage = STAGES.get(str(event.data.get("stage", "")), "")
     step = (
         DossierStep.objects.filter(dossier=d, started_at__isnull=False, started_at__lte=event.at)
-        .filter(Q(finished_at__isnull=True) | Q(finished_at__gt=event.at))
+        .filter(Q(finished_at__isnull=True) | Q(finished_at__gte=event.at))
         .select_related("unit__kind")
         .order_by("-order")
         .first()

@@ -1,13 +1,18 @@
-"""The dossiers API: intake, every action, conflicts, scope, audit and the work queues."""
+"""The dossiers API: intake, every action, conflicts, scope, audit, queues, forms, log book."""
 
 from __future__ import annotations
 
 import json
 from datetime import date
+from io import BytesIO
 
+from django.contrib.auth import get_user_model
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
+from django.utils import translation
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from motcua.api.services import api_token_create
 from motcua.core import clock
@@ -15,8 +20,12 @@ from motcua.core.models import AuditEvent
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier, DossierEvent, IntakeGuidance
 from motcua.dossiers.tests.helpers import World, at
+from motcua.org.services import role_assignment_create
 
 BASE = "/api/v1/dossiers/"
+LOGBOOK_QUERIES = 7
+"""Token, scope, rows; the audit record: its chain's last entry, then the insert, which the
+test's transaction wraps in a savepoint (two more statements)."""
 
 
 class ApiTestCase(TestCase):
@@ -152,24 +161,52 @@ class IntakeTests(ApiTestCase):
         self.assertEqual(Dossier.objects.count(), 0)
         self.assertFalse(AuditEvent.objects.filter(action__startswith="dossiers.").exists())
 
+    def assertInvalid(self, response, *fields):
+        """A 422 in the service errors' shape, naming ``fields`` in Vietnamese."""
+        self.assertError(response, 422, "invalid_input")
+        errors = response.json()["extra"]["errors"]
+        self.assertEqual([e["field"] for e in errors], list(fields))
+        for error in errors:
+            self.assertNotIn("original", error)
+            self.assertNotIn("Input should", error["message"])
+        return errors
+
     def test_malformed_input_answers_422_and_writes_nothing(self):
         cases = {
-            "no applicant": self.intake_body(applicant=None),
-            "both procedure keys": self.intake_body(procedure_version_id=self.w.pause_version.pk),
-            "neither procedure key": self.intake_body(procedure_code=None),
-            "name too long": self.intake_body(applicant={"name": "A" * 201}),
-            "NUL in a name": self.intake_body(applicant={"name": "An\x00"}),
-            "channel": self.intake_body(channel="online"),
-            "document id": self.intake_body(provided_document_ids=["x"]),
-            "unit id": self.intake_body(receiving_unit_id=0),
-            "huge id": self.intake_body(receiving_unit_id=2**70),
+            "no applicant": (self.intake_body(applicant=None), "body.applicant.name"),
+            "both procedure keys": (
+                self.intake_body(procedure_version_id=self.w.pause_version.pk),
+                "body",
+            ),
+            "neither procedure key": (self.intake_body(procedure_code=None), "body"),
+            "name too long": (
+                self.intake_body(applicant={"name": "A" * 201}),
+                "body.applicant.name",
+            ),
+            "NUL in a name": (
+                self.intake_body(applicant={"name": "An\x00"}),
+                "body.applicant.name",
+            ),
+            "channel": (self.intake_body(channel="online"), "body.channel"),
+            "document id": (
+                self.intake_body(provided_document_ids=["x"]),
+                "body.provided_document_ids.0",
+            ),
+            "unit id": (self.intake_body(receiving_unit_id=0), "body.receiving_unit_id"),
+            "huge id": (self.intake_body(receiving_unit_id=2**70), "body.receiving_unit_id"),
         }
-        for label, body in cases.items():
+        for label, (body, field) in cases.items():
             with self.subTest(label):
-                response = self.call("post", BASE, body)
-                self.assertEqual(response.status_code, 422, response.content)
+                self.assertInvalid(self.call("post", BASE, body), field)
+        [error] = self.assertInvalid(
+            self.call("post", BASE, self.intake_body(applicant={"name": "A" * 201})),
+            "body.applicant.name",
+        )
+        self.assertEqual(
+            (error["type"], error["message"]), ("string_too_long", "Nhập tối đa 200 ký tự.")
+        )
         response = self.call("post", BASE, self.intake_body(), idempotency_key="x" * 101)
-        self.assertEqual(response.status_code, 422)
+        self.assertInvalid(response, "header.Idempotency-Key")
         self.assertEqual(Dossier.objects.count(), 0)
 
     def test_unreadable_bodies_and_odd_codes_never_answer_500(self):
@@ -178,6 +215,7 @@ class IntakeTests(ApiTestCase):
             with self.subTest(body=body):
                 r = self.client.post(BASE, data=body, content_type="application/json", **auth)
                 self.assertIn(r.status_code, (400, 422))
+                self.assertIn(r.json()["code"], ("invalid_json", "invalid_input"))
         for code in ("%00", "x" * 300, "9" * 40):
             with self.subTest(code=code[:10]):
                 self.assertEqual(self.client.get(BASE + code, **auth).status_code, 404)
@@ -362,7 +400,17 @@ class ActionTests(ApiTestCase):
         self.assertError(r, 409, "not_allowed_now")
         self.assertEqual(r.json()["extra"]["status"], "received")
         r = self.post(d, "hand-over", {})
-        self.assertEqual(r.status_code, 422)
+        self.assertError(r, 422, "invalid_input")
+        self.assertEqual(
+            r.json()["extra"]["errors"],
+            [
+                {
+                    "field": "body.expected_version",
+                    "message": "Trường này là bắt buộc.",
+                    "type": "missing",
+                }
+            ],
+        )
 
     def test_supplement_requested_then_received(self):
         d = self.in_progress()
@@ -442,7 +490,11 @@ class ActionTests(ApiTestCase):
         r = self.post(d, "decide", {"expected_version": 1, "decision": "granted"}, who="leader")
         self.assertError(r, 409, "not_allowed_now")
         r = self.post(d, "decide", {"expected_version": 1, "decision": "maybe"}, who="leader")
-        self.assertEqual(r.status_code, 422)
+        self.assertError(r, 422, "invalid_input")
+        self.assertEqual(
+            r.json()["extra"]["errors"][0]["message"],
+            "Chỉ dùng một trong các giá trị: 'granted', 'not_granted'.",
+        )
 
 
 class ScopeAndAuditTests(ApiTestCase):
@@ -551,7 +603,9 @@ class QueueTests(ApiTestCase):
             "get", BASE, {"status": ["awaiting_payment", "received"]}, who="leader", when=now
         )
         self.assertEqual(sorted(self.codes(r)), sorted([waiting.code, fresh.code]))
-        self.assertEqual(self.call("get", BASE, {"queue": "nope"}).status_code, 422)
+        r = self.call("get", BASE, {"queue": "nope"})
+        self.assertError(r, 422, "invalid_input")
+        self.assertEqual(r.json()["extra"]["errors"][0]["field"], "query.queue")
 
     def test_filters_and_pages(self):
         first = self.receive(when=at(2026, 3, 2, 9))
@@ -571,7 +625,18 @@ class QueueTests(ApiTestCase):
         self.assertEqual([i["code"] for i in r["items"]], [first.code])
         r = self.call("get", BASE, {"page": 9}, when=when).json()
         self.assertEqual(r["items"], [])
-        self.assertEqual(self.call("get", BASE, {"page_size": 101}).status_code, 422)
+        r = self.call("get", BASE, {"page_size": 101})
+        self.assertError(r, 422, "invalid_input")
+        self.assertEqual(
+            r.json()["extra"]["errors"],
+            [
+                {
+                    "field": "query.page_size",
+                    "message": "Hãy nhập giá trị không quá 100.",
+                    "type": "less_than_equal",
+                }
+            ],
+        )
 
     def test_list_query_count_does_not_grow(self):
         """Token, scope, count, page ids, page rows: five queries for any number of dossiers."""
@@ -591,3 +656,353 @@ class QueueTests(ApiTestCase):
             self.assertEqual(r2.json()["count"], 1 + extra)
             counts.append(len(queries))
         self.assertEqual(counts, [10, 10])
+
+
+def vietnamese(msgid, **values):
+    with translation.override("vi"):
+        text = translation.gettext(msgid)
+    return text % values if values else text
+
+
+class FormTests(ApiTestCase):
+    def form(self, d, form, *, who="intake", when=None):
+        key = d.code or d.pk
+        return self.call("get", f"{BASE}{key}/forms/{form}", who=who, when=when)
+
+    def assertPdf(self, response, filename):
+        self.assertEqual(response.status_code, 200, response.content[:300])
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        self.assertEqual(response["Content-Disposition"], f'attachment; filename="{filename}"')
+        self.assertEqual(response["Cache-Control"], "private, no-store")
+        self.assertTrue(response.content.startswith(b"%PDF"))
+
+    def views(self):
+        return list(
+            AuditEvent.objects.filter(action="dossiers.view")
+            .order_by("id")
+            .values_list("actor__username", "data")
+        )
+
+    def test_receipt_and_control_slip_of_a_received_dossier(self):
+        d = self.receive()
+        self.assertPdf(self.form(d, "receipt"), "mau-01-H33.15-260302-0001.pdf")
+        self.assertPdf(self.form(d, "control", who="handler"), "mau-06-H33.15-260302-0001.pdf")
+        self.assertEqual(
+            self.views(),
+            [
+                ("tiepnhan", {"code": d.code, "via": "api:print:receipt"}),
+                ("thuly", {"code": d.code, "via": "api:print:control"}),
+            ],
+        )
+        text = "".join(
+            p.extract_text() for p in PdfReader(BytesIO(self.form(d, "receipt").content)).pages
+        )
+        self.assertIn(d.code, text)
+
+    def test_a_form_that_does_not_apply_is_not_found_with_the_reason(self):
+        d = self.receive()
+        cases = {
+            "refusal": "The refusal slip is printed only for a refused dossier.",
+            "apology": "The apology is printed only for a dossier with an apology.",
+            "stop": "The notice of stopping is printed only for a stopped dossier.",
+        }
+        for form, msgid in cases.items():
+            with self.subTest(form):
+                response = self.form(d, form)
+                self.assertError(response, 404, "form_not_applicable")
+                self.assertEqual(response.json()["detail"], vietnamese(msgid))
+        response = self.form(d, "supplement/1")
+        self.assertError(response, 404, "form_not_applicable")
+        self.assertIn(d.code, response.json()["detail"])
+        for form in ("nope", "supplement", "logbook", "x" * 300):
+            with self.subTest(form=form[:10]):
+                self.assertError(self.form(d, form), 404, "unknown_form")
+        self.assertEqual(self.views(), [])
+
+    def test_apology_and_stop_once_they_exist(self):
+        d = self.in_progress()
+        self.act(
+            at(2026, 3, 3, 9),
+            s.dossier_apologise,
+            dossier=d,
+            actor=self.w.leader,
+            reason="Cần xác minh",
+            new_date=date(2026, 3, 9),
+        )
+        self.assertPdf(self.form(d, "apology"), "mau-04-H33.15-260302-0001.pdf")
+        self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_stop,
+            dossier=Dossier.objects.get(pk=d.pk),
+            actor=self.w.intake,
+            reason="Đơn xin dừng",
+        )
+        self.assertPdf(self.form(d, "stop"), "mau-05-H33.15-260302-0001.pdf")
+
+    def test_supplement_requests_by_number(self):
+        d = self.in_progress()
+        self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.handler,
+            items=["Bản sao giấy chứng sinh"],
+            reason="Không rõ",
+        )
+        self.assertPdf(self.form(d, "supplement/1"), "mau-02-H33.15-260302-0001.pdf")
+        self.assertEqual(self.views()[-1][1], {"code": d.code, "via": "api:print:supplement"})
+        self.assertError(self.form(d, "supplement/2"), 404, "form_not_applicable")
+        response = self.form(d, "supplement/0")
+        self.assertError(response, 422, "invalid_input")
+        self.assertEqual(response.json()["extra"]["errors"][0]["field"], "path.number")
+
+    def test_a_refusal_at_the_counter_prints_by_its_number(self):
+        body = self.intake_body(reasons="Không thuộc thẩm quyền của phường")
+        refused = Dossier.objects.get(pk=self.call("post", BASE + "refusals", body).json()["id"])
+        self.assertPdf(self.form(refused, "refusal"), f"mau-03-ho-so-{refused.pk}.pdf")
+        response = self.form(refused, "receipt")
+        self.assertError(response, 404, "form_not_applicable")
+        self.assertEqual(
+            response.json()["detail"],
+            vietnamese("This form is printed only for a received dossier."),
+        )
+
+    def test_only_callers_who_see_the_dossier(self):
+        d = self.receive()
+        for who in ("outsider", "nobody", "tax_officer"):
+            with self.subTest(who):
+                self.assertError(self.form(d, "receipt", who=who), 404, "not_found")
+                self.assertError(self.form(d, "supplement/1", who=who), 404, "not_found")
+        self.assertEqual(self.form(d, "receipt", who=None).status_code, 401)
+        self.assertEqual(self.views(), [])
+
+    def test_the_detail_lists_the_forms_that_apply(self):
+        d = self.in_progress()
+        detail = self.call("get", BASE + d.code).json()
+        self.assertEqual([f["form"] for f in detail["forms"]], ["receipt", "control"])
+        self.act(
+            at(2026, 3, 3, 9),
+            s.dossier_apologise,
+            dossier=d,
+            actor=self.w.leader,
+            reason="Cần xác minh",
+            new_date=date(2026, 3, 9),
+        )
+        self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_request_supplement,
+            dossier=Dossier.objects.get(pk=d.pk),
+            actor=self.w.handler,
+            items=["A"],
+            reason="r",
+        )
+        forms = self.call("get", BASE + d.code).json()["forms"]
+        self.assertEqual(
+            [(f["form"], f["number"], f["pause_number"]) for f in forms],
+            [
+                ("receipt", "01", None),
+                ("supplement", "02", 1),
+                ("apology", "04", None),
+                ("control", "06", None),
+            ],
+        )
+        self.assertEqual(forms[0]["title"], "Giấy tiếp nhận hồ sơ và hẹn trả kết quả")
+        for link in forms:
+            with self.subTest(link["url"]):
+                self.assertEqual(self.call("get", link["url"]).status_code, 200)
+
+
+class LogbookApiTests(ApiTestCase):
+    URL = "/api/v1/logbook"
+
+    @classmethod
+    def setUpTestData(cls):
+        super().setUpTestData()
+        w = cls.w
+        other_desk = get_user_model().objects.create_user("tiepnhan2", password="x")
+        role_assignment_create(
+            actor="test", user=other_desk, role=w.roles["intake_officer"], unit=w.other_ward
+        )
+        cls.tokens["other_desk"] = api_token_create(actor="test", user=other_desk, name="t")[1]
+        cls.tokens["director"] = api_token_create(actor="test", user=w.director, name="t")[1]
+        with clock.frozen(at(2026, 2, 27, 9)):
+            cls.february = w.receive()
+        with clock.frozen(at(2026, 3, 2, 9)):
+            cls.first = w.receive()
+        with clock.frozen(at(2026, 3, 3, 9)):
+            cls.second = w.receive(
+                version=w.restart_version, applicant=w.applicant(name="Lê Văn Bình", phone="")
+            )
+            cls.elsewhere = w.receive(
+                actor=other_desk,
+                receiving_unit=w.other_ward,
+                applicant=w.applicant(name="Lý Thị Đào"),
+            )
+
+    def logbook(self, params, *, who="intake", when=None):
+        return self.call("get", self.URL, params, who=who, when=when or at(2026, 3, 10, 9))
+
+    def march(self, **extra):
+        return {"unit_id": self.w.centre.pk, "start": "2026-03-01", "end": "2026-03-31", **extra}
+
+    def exports(self):
+        return list(
+            AuditEvent.objects.filter(action="dossiers.logbook.export")
+            .order_by("id")
+            .values_list("actor__username", "stream", "data")
+        )
+
+    def test_json_rows(self):
+        response = self.logbook(self.march())
+        self.assertEqual(response.status_code, 200, response.content)
+        body = response.json()
+        self.assertEqual(body["count"], 2)
+        self.assertEqual([r["code"] for r in body["rows"]], [self.first.code, self.second.code])
+        self.assertEqual(
+            (body["start"], body["end"], body["field"]), ("2026-03-01", "2026-03-31", None)
+        )
+        self.assertEqual(body["unit"]["id"], self.w.centre.pk)
+        self.assertIn("Từ ngày 01/3/2026 đến ngày 31/3/2026", body["title"])
+        row = body["rows"][0]
+        self.assertEqual(row["number"], 1)
+        self.assertEqual(row["phone"], "0912345678")
+        self.assertTrue(row["address"].startswith("Số 12 đường Lê Lợi"))
+        self.assertEqual(row["received_at"], "2026-03-02T09:00:00+07:00")
+        self.assertEqual(row["appointment_at"], "2026-03-05T17:00:00+07:00")
+        self.assertEqual((row["returned_at"], row["return_method"]), (None, ""))
+        self.assertEqual(body["rows"][1]["procedure_name"], "Đăng ký kết hôn")
+        self.assertEqual(
+            self.exports(),
+            [
+                (
+                    "tiepnhan",
+                    f"dossiers.logbook:{self.w.centre.pk}",
+                    {
+                        "unit": self.w.centre.pk,
+                        "start": "2026-03-01",
+                        "end": "2026-03-31",
+                        "field": "",
+                        "format": "json",
+                        "rows": 2,
+                        "via": "api",
+                    },
+                )
+            ],
+        )
+
+    def test_default_period_is_this_month_and_field_filters(self):
+        body = self.logbook({"unit_id": self.w.centre.pk}).json()
+        self.assertEqual((body["start"], body["end"]), ("2026-03-01", "2026-03-10"))
+        self.assertEqual(body["count"], 2)
+        body = self.logbook({"unit_id": self.w.centre.pk, "end": "2026-02-28"}).json()
+        self.assertEqual([r["code"] for r in body["rows"]], [self.february.code])
+        body = self.logbook(self.march(field="civil-status")).json()
+        self.assertEqual(body["field"], {"code": "civil-status", "name": "Hộ tịch"})
+        self.assertEqual(body["count"], 2)
+        response = self.logbook(self.march(field="no-such-field"))
+        self.assertError(response, 400, "unknown_field")
+        self.assertEqual(response.json()["extra"]["errors"][0]["field"], "field")
+
+    def test_excel_and_pdf(self):
+        xlsx = self.logbook(self.march(format="xlsx"))
+        self.assertEqual(xlsx.status_code, 200, xlsx.content[:300])
+        self.assertEqual(
+            xlsx["Content-Type"],
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+        self.assertEqual(
+            xlsx["Content-Disposition"],
+            'attachment; filename="mau-07-so-theo-doi-20260301-20260331.xlsx"',
+        )
+        sheet = load_workbook(BytesIO(xlsx.content)).active
+        codes = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True)]
+        self.assertEqual(codes, [self.first.code, self.second.code])
+        pdf = self.logbook(self.march(format="pdf"), who="director")
+        self.assertEqual(pdf["Content-Type"], "application/pdf")
+        self.assertEqual(
+            pdf["Content-Disposition"],
+            'attachment; filename="mau-07-so-theo-doi-20260301-20260331.pdf"',
+        )
+        self.assertTrue(pdf.content.startswith(b"%PDF"))
+        self.assertEqual(
+            [(who, data["format"]) for who, _stream, data in self.exports()],
+            [("tiepnhan", "xlsx"), ("giamdoc", "pdf")],
+        )
+
+    def test_only_the_desks_intake_roles(self):
+        for who in ("handler", "leader", "outsider", "nobody", "other_desk"):
+            with self.subTest(who):
+                self.assertError(self.logbook(self.march(), who=who), 403, "forbidden")
+        # The role covers the desk and below, not the ward above it.
+        self.assertError(self.logbook(self.march(unit_id=self.w.ward.pk)), 403, "forbidden")
+        body = self.logbook(self.march(unit_id=self.w.other_ward.pk), who="other_desk").json()
+        self.assertEqual([r["code"] for r in body["rows"]], [self.elsewhere.code])
+        response = self.logbook(self.march(unit_id=999999))
+        self.assertError(response, 400, "unknown_unit")
+        self.assertEqual(self.logbook(self.march(), who=None).status_code, 401)
+        self.assertEqual(len(self.exports()), 1)
+
+    def test_the_period_is_checked(self):
+        response = self.logbook(self.march(start="2026-03-31", end="2026-03-01"))
+        self.assertError(response, 400, "invalid_period")
+        self.assertEqual(
+            response.json()["detail"],
+            vietnamese(
+                "The end of the period (%(end)s) is before its start (%(start)s).",
+                end="01/03/2026",
+                start="31/03/2026",
+            ),
+        )
+        self.assertEqual(response.json()["extra"]["errors"][0]["field"], "end")
+        response = self.logbook(self.march(start="2025-03-02", end="2026-03-02"))
+        self.assertError(response, 400, "period_too_long")
+        self.assertIn("01/03/2026", response.json()["detail"])
+        response = self.logbook(self.march(start="2025-03-02", end="2026-03-01"))
+        self.assertEqual(response.status_code, 200, response.content)
+        response = self.logbook(self.march(start="2024-02-29", end="2025-03-01"))
+        self.assertError(response, 400, "period_too_long")
+        self.assertEqual(
+            self.logbook(self.march(start="2024-02-29", end="2025-02-28")).status_code, 200
+        )
+        self.assertEqual(len(self.exports()), 2)
+
+    def test_bad_parameters_answer_422_in_vietnamese(self):
+        cases = {
+            "format": ({"format": "csv"}, "query.format", "literal_error"),
+            "date": ({"start": "01/03/2026"}, "query.start", "date_from_datetime_parsing"),
+            "unit": ({"unit_id": "abc"}, "query.unit_id", "int_parsing"),
+        }
+        for label, (params, field, kind) in cases.items():
+            with self.subTest(label):
+                response = self.logbook(self.march(**params))
+                self.assertError(response, 422, "invalid_input")
+                problem = response.json()["extra"]["errors"][0]
+                self.assertEqual((problem["field"], problem["type"]), (field, kind))
+                self.assertNotIn("Input should", problem["message"])
+        response = self.logbook({})
+        self.assertError(response, 422, "invalid_input")
+        self.assertEqual(
+            response.json()["extra"]["errors"],
+            [
+                {
+                    "field": "query.unit_id",
+                    "message": vietnamese("This field is required."),
+                    "type": "missing",
+                }
+            ],
+        )
+        self.assertEqual(self.exports(), [])
+
+    def test_json_query_count_does_not_grow(self):
+        """The JSON log book costs :data:`LOGBOOK_QUERIES` whatever the number of rows."""
+        self.logbook(self.march())  # sets last_used_at, caches the unit
+        counts = []
+        for extra in (0, 5):
+            for minute in range(extra):
+                with clock.frozen(at(2026, 3, 4, 9, minute)):
+                    self.w.receive()
+            with CaptureQueriesContext(connection) as queries:
+                response = self.logbook(self.march())
+            self.assertEqual(response.json()["count"], 2 + extra)
+            counts.append(len(queries))
+        self.assertEqual(counts, [LOGBOOK_QUERIES, LOGBOOK_QUERIES])

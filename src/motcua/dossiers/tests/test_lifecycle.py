@@ -727,3 +727,129 @@ class NoSigningStepTests(LifecycleTestCase):
             at(2026, 3, 2, 14), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
         )
         self.assertEqual(d.status, S.RESULT_READY)
+
+
+class ApologyAndPauseTests(LifecycleTestCase):
+    def test_a_pause_moves_the_promised_date_too(self):
+        d = self.receive()  # due Thu 5/3 17:00
+        d = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+        )
+        self.act(
+            at(2026, 3, 3, 9),
+            s.dossier_apologise,
+            dossier=d,
+            actor=self.w.leader,
+            reason="Cần xác minh",
+            new_date=date(2026, 3, 9),
+        )
+        self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.handler,
+            items=["A"],
+            reason="r",
+        )
+        with self.assertRaises(ConflictError):  # no apology while the clock is stopped
+            self.act(
+                at(2026, 3, 4, 9),
+                s.dossier_apologise,
+                dossier=d,
+                actor=self.w.leader,
+                reason="x",
+                new_date=date(2026, 3, 20),
+            )
+        d = self.act(
+            at(2026, 3, 16, 9), s.dossier_supplement_received, dossier=d, actor=self.w.intake
+        )
+        # Legal due: 2 working days left (4/3, 5/3) from D0 = 16/3 → 18/3.
+        self.assertEqual(d.due_at, at(2026, 3, 18, 17))
+        # Promised 9/3: 4 working days left after 3/3 (4, 5, 6, 9/3) → 20/3.
+        self.assertEqual(d.extended_due_at, at(2026, 3, 20, 17))
+        self.assertGreaterEqual(d.extended_due_at, d.due_at)
+
+
+class OnlineSupplementTests(LifecycleTestCase):
+    def test_an_incomplete_online_submission_is_supplemented_then_accepted(self):
+        documents = self.w.documents(self.w.pause_version)
+        with clock.frozen(at(2026, 3, 2, 20)):
+            online = s.dossier_submit_online(
+                applicant=self.w.applicant(),
+                procedure_code="1.001193",
+                receiving_unit=self.w.centre,
+                provided_documents=documents[:1],
+            ).dossier
+        with self.assertRaises(ApplicationError) as caught:
+            self.act(at(2026, 3, 3, 8), s.dossier_accept, dossier=online, actor=self.w.intake)
+        self.assertEqual(caught.exception.code, "incomplete")
+        pause = self.act(
+            at(2026, 3, 3, 8),
+            s.dossier_request_supplement,
+            dossier=online,
+            actor=self.w.intake,
+            items=["Giấy chứng sinh"],
+            reason="Thiếu giấy chứng sinh",
+        )
+        self.assertEqual(pause.clock, {})
+        self.assertEqual(self.refresh(online).status, S.AWAITING_SUPPLEMENT)
+        back = self.act(
+            at(2026, 3, 4, 9),
+            s.dossier_supplement_received,
+            dossier=online,
+            actor=self.w.intake,
+            provided_documents=documents[1:],
+        )
+        self.assertEqual((back.status, back.due_at), (S.AWAITING_INTAKE, None))
+        accepted = self.act(
+            at(2026, 3, 4, 10), s.dossier_accept, dossier=online, actor=self.w.intake
+        )
+        self.assertEqual((accepted.status, accepted.due_at), (S.RECEIVED, at(2026, 3, 9, 17)))
+
+
+class MoreIntakeRuleTests(LifecycleTestCase):
+    def test_post_needs_an_address_and_email_must_be_valid(self):
+        with self.assertRaises(ApplicationError) as caught:
+            self.receive(channel="post", applicant=self.w.applicant(address=""))
+        self.assertEqual(caught.exception.code, "no_address")
+        self.assertEqual(
+            self.receive(channel="post", postal_address="Hộp thư 12, Ngã Bảy").channel, "post"
+        )
+        with self.assertRaises(ApplicationError) as caught:
+            self.receive(applicant=self.w.applicant(email="a@b"))
+        self.assertEqual(caught.exception.extra["errors"][0]["field"], "applicant_email")
+
+    def test_stop_request_dates_and_the_step_is_closed(self):
+        d = self.receive()
+        for when, code in (
+            (date(2026, 3, 20), "invalid_date"),
+            (date(2026, 2, 27), "invalid_date"),
+        ):
+            with self.subTest(when=when), self.assertRaises(ApplicationError) as caught:
+                self.act(
+                    at(2026, 3, 3, 9),
+                    s.dossier_stop,
+                    dossier=d,
+                    actor=self.w.intake,
+                    reason="r",
+                    requested_on=when,
+                )
+            self.assertEqual(caught.exception.code, code)
+        d = self.act(
+            at(2026, 3, 3, 9),
+            s.dossier_stop,
+            dossier=d,
+            actor=self.w.intake,
+            reason="Rút hồ sơ",
+            requested_on=date(2026, 3, 2),
+        )
+        self.assertIsNone(d.current_step)
+        self.assertFalse(
+            DossierStep.objects.filter(
+                dossier=d, started_at__isnull=False, finished_at__isnull=True
+            ).exists()
+        )

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
+from unittest import mock
 
 from django.conf import settings
 from django.db import connection
 from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from motcua.core import clock
@@ -33,7 +34,11 @@ def ticked(response):
 
 
 class ViewTestCase(TestCase):
-    """Logged-in pages at a frozen instant, in English unless a test says otherwise."""
+    """Logged-in pages at a frozen instant, in the default language: Vietnamese.
+
+    The assertions use the Vietnamese UI, so a msgid left untranslated fails
+    a test; :class:`EnglishTests` checks that the English UI still works.
+    """
 
     @classmethod
     def setUpTestData(cls):
@@ -41,7 +46,6 @@ class ViewTestCase(TestCase):
 
     def setUp(self):
         self.freeze(NOW)
-        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
     def freeze(self, when):
         frozen = clock.frozen(when)
@@ -101,13 +105,19 @@ class AccessTests(ViewTestCase):
                 response = self.client.get(reverse(name))
                 self.assertEqual(response.status_code, 403)
                 self.assertContains(
-                    response, "Your account has no role in the one-stop shop yet", status_code=403
+                    response,
+                    "Tài khoản này chưa được phân vai trò trong hệ thống một cửa",
+                    status_code=403,
                 )
 
     def test_counter_intake_needs_the_intake_role(self):
         self.login(self.w.handler)
         response = self.client.get(reverse("dossiers:intake"))
-        self.assertContains(response, "needs the intake officer role", status_code=403)
+        self.assertContains(
+            response,
+            "Chức năng tiếp nhận hồ sơ cần vai trò cán bộ tiếp nhận tại Bộ phận Một cửa.",
+            status_code=403,
+        )
         response = self.client.post(self.intake_url, self.intake_data())
         self.assertEqual(response.status_code, 403)
         self.assertEqual(Dossier.objects.count(), 0)
@@ -163,7 +173,7 @@ class IntakeTests(ViewTestCase):
         self.assertContains(partial, self.intake_url)
         self.assertNotContains(partial, "<html")
         nothing = self.client.get(reverse("dossiers:intake"), {"q": "xyzzy"})
-        self.assertContains(nothing, "No procedure in force matches")
+        self.assertContains(nothing, "Không có thủ tục đang có hiệu lực nào khớp với")
 
     def test_the_form_lists_the_checklist_unticked_with_mandatory_marks(self):
         response = self.client.get(self.intake_url)
@@ -172,7 +182,7 @@ class IntakeTests(ViewTestCase):
         self.assertIn("Giấy chứng sinh", content)
         self.assertEqual(content.count('name="documents"'), 2)
         self.assertEqual(ticked(response), [])
-        self.assertEqual(content.count("mandatory</span>"), 2)
+        self.assertEqual(content.count("bắt buộc</span>"), 2)
         self.assertIn('accesskey="n"', content)
         # Accept is the first submit button, so Enter in a text field accepts.
         form = content[content.index('id="intake-form"') :]
@@ -191,10 +201,10 @@ class IntakeTests(ViewTestCase):
         page = self.client.get(response["Location"])
         self.assertContains(page, dossier.code)
         self.assertContains(page, "17:00 05/03/2026")
-        self.assertContains(page, "3 working day(s) left")
+        self.assertContains(page, "còn 3 ngày làm việc")
         self.assertContains(page, reverse("dossiers:print", args=[dossier.code, "receipt"]))
         self.assertContains(page, "autofocus")
-        self.assertContains(page, "Next citizen")
+        self.assertContains(page, "Người tiếp theo")
 
     def test_a_resubmitted_form_creates_one_dossier(self):
         first = self.client.post(self.intake_url, self.intake_data())
@@ -206,7 +216,9 @@ class IntakeTests(ViewTestCase):
         data = self.intake_data(documents=[str(self.w.documents(self.w.pause_version)[0])])
         response = self.client.post(self.intake_url, data)
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "The dossier is not complete", status_code=400)
+        self.assertContains(
+            response, "Hồ sơ chưa đầy đủ; hãy hướng dẫn người nộp bổ sung (Mẫu 02)", status_code=400
+        )
         self.assertContains(response, "Giấy chứng sinh", status_code=400)
         self.assertContains(response, 'value="Trần Thị Bích Ngọc"', status_code=400)
         self.assertContains(response, 'value="092190001234"', status_code=400)
@@ -246,16 +258,32 @@ class IntakeTests(ViewTestCase):
         self.assertEqual(pdf["Content-Type"], "application/pdf")
         self.assertTrue(pdf.content.startswith(b"%PDF"))
 
+    def test_printing_the_guidance_is_audited(self):
+        data = self.intake_data(documents=[], action="incomplete")
+        self.client.post(self.intake_url, data)
+        guidance = IntakeGuidance.objects.get()
+        stream = f"dossiers.intakeguidance:{guidance.pk}"
+        self.client.get(reverse("dossiers:intake_guidance", args=[guidance.pk]))
+        self.assertFalse(AuditEvent.objects.filter(stream=stream, action="dossiers.view").exists())
+        pdf = self.client.get(reverse("dossiers:print_guidance", args=[guidance.pk]))
+        self.assertEqual(pdf.status_code, 200)
+        record = AuditEvent.objects.get(stream=stream, action="dossiers.view")
+        self.assertEqual(record.actor, self.w.intake)
+        self.assertEqual(record.data, {"via": "print:guidance"})
+        self.assertEqual(record.object_id, str(guidance.pk))
+
     def test_incomplete_with_nothing_missing_says_accept_instead(self):
         response = self.client.post(self.intake_url, self.intake_data(action="incomplete"))
-        self.assertContains(response, "Accept the dossier instead", status_code=400)
+        self.assertContains(response, "Hãy tiếp nhận hồ sơ.", status_code=400)
         self.assertEqual(IntakeGuidance.objects.count(), 0)
 
     def test_refusal_needs_reasons(self):
         response = self.client.post(self.intake_url, self.intake_data(action="refuse"))
         self.assertEqual(response.status_code, 400)
         self.assertIn("refusal_reasons", response.context["form"].errors)
-        self.assertContains(response, "Write the reasons for refusing", status_code=400)
+        self.assertContains(
+            response, "Nhập lý do từ chối; lý do sẽ được in trên Mẫu 03.", status_code=400
+        )
         self.assertEqual(Dossier.objects.count(), 0)
 
     def test_refusal_with_reasons_prints_form_03(self):
@@ -330,10 +358,10 @@ class DossierPageTests(ViewTestCase):
         choices = [value for value, _label in form.fields["to_user"].choices]
         self.assertEqual(choices, ["", self.w.handler.pk, self.w.handler2.pk])
         self.assertContains(response, "Thuly2")
-        self.assertContains(response, "Anyone in the unit&#x27;s queue")
+        self.assertContains(response, "Chuyển về đơn vị (ai nhận cũng được)")
         self.assertContains(response, "Trần Thị Bích Ngọc")
         self.assertContains(response, "092190001234")
-        self.assertContains(response, "Control slip")
+        self.assertContains(response, "Phiếu kiểm soát quá trình giải quyết hồ sơ")
 
     def test_viewing_a_dossier_is_audited(self):
         d = self.receive()
@@ -350,7 +378,9 @@ class DossierPageTests(ViewTestCase):
         self.assertNotIn("hand_over", self.actions(response))
         response = self.post(d, "hand_over", to_user=self.w.handler.pk)
         self.assertEqual(response.status_code, 403)
-        self.assertContains(response, "hand over this step", status_code=403)
+        # The service's refusal, in Vietnamese: what was refused and the role it needs.
+        self.assertContains(response, "chuyển bước này", status_code=403)
+        self.assertContains(response, "cần vai trò", status_code=403)
         self.assertEqual(Dossier.objects.get(pk=d.pk).status, S.RECEIVED)
 
     def test_hand_over_to_a_person(self):
@@ -361,8 +391,8 @@ class DossierPageTests(ViewTestCase):
         d.refresh_from_db()
         self.assertEqual((d.status, d.current_handler), (S.IN_PROGRESS, self.w.handler))
         page = self.client.get(self.url(d))
-        self.assertContains(page, "Done: Hand over to the next step.")
-        self.assertContains(page, "Handed over")
+        self.assertContains(page, "Đã thực hiện: Chuyển bước tiếp theo.")
+        self.assertContains(page, "Chuyển xử lý")
         self.assertContains(page, "Đủ hồ sơ")
 
     def test_a_stale_version_is_a_conflict_and_changes_nothing(self):
@@ -384,7 +414,7 @@ class DossierPageTests(ViewTestCase):
             {"stop-expected_version": stale, "stop-reason": "Công dân xin rút"},
         )
         self.assertEqual(response.status_code, 409)
-        self.assertContains(response, "was changed by someone else", status_code=409)
+        self.assertContains(response, "vừa được người khác cập nhật", status_code=409)
         self.assertEqual(response.context["dossier"].status, S.AWAITING_SUPPLEMENT)
         self.assertContains(response, 'data-status="awaiting_supplement"', status_code=409)
         # What the officer typed is kept, with the version now on screen.
@@ -414,7 +444,7 @@ class DossierPageTests(ViewTestCase):
         self.assertContains(queue, d.code)
         page = self.client.get(self.url(d))
         self.assertEqual(self.actions(page)[0], "claim")
-        self.assertContains(page, "Take this step")
+        self.assertContains(page, ">Nhận xử lý</button>")
         response = self.post(d, "claim")
         self.assertRedirects(response, self.url(d))
         d.refresh_from_db()
@@ -449,7 +479,7 @@ class DossierPageTests(ViewTestCase):
             self.actions(page), ["decide", "request_supplement", "request_payment", "apologise"]
         )
         response = self.post(d, "decide", decision="not_granted")
-        self.assertContains(response, "needs its reasons in writing", status_code=400)
+        self.assertContains(response, "phải nêu rõ lý do bằng văn bản", status_code=400)
         self.assertIn("reasons", response.context["actions"][0].form.errors)
         self.assertEqual(Dossier.objects.get(pk=d.pk).status, S.AWAITING_SIGNATURE)
         self.post(d, "decide", decision="granted")
@@ -460,7 +490,7 @@ class DossierPageTests(ViewTestCase):
         page = self.client.get(self.url(d))
         self.assertEqual(self.actions(page), ["claim", "return_result"])
         response = self.post(d, "return_result", method="counter")
-        self.assertContains(response, "Write the name of the person", status_code=400)
+        self.assertContains(response, "Nhập họ tên người nhận kết quả.", status_code=400)
         response = self.post(d, "return_result", method="counter", received_by="Trần Văn An")
         self.assertRedirects(response, self.url(d))
         d.refresh_from_db()
@@ -469,9 +499,9 @@ class DossierPageTests(ViewTestCase):
         )
         page = self.client.get(self.url(d))
         self.assertContains(page, 'data-status="returned"')
-        self.assertContains(page, ">Returned<")
+        self.assertContains(page, ">Đã trả kết quả<")
         self.assertEqual(self.actions(page), [])
-        self.assertContains(page, "Nothing for you to do on this dossier now.")
+        self.assertContains(page, "Hiện không có thao tác nào có thể thực hiện với hồ sơ này.")
 
     def test_supplement_request_pauses_and_prints_form_02(self):
         d = self.receive()
@@ -486,7 +516,9 @@ class DossierPageTests(ViewTestCase):
         page = self.client.get(self.url(d))
         self.assertNotIn("override_reason", page.context["actions"][1].form.fields)
         response = self.post(d, "request_supplement", items="", reason="")
-        self.assertContains(response, "List what the applicant must add", status_code=400)
+        self.assertContains(
+            response, "Liệt kê các nội dung người nộp cần bổ sung, hoàn thiện.", status_code=400
+        )
         response = self.post(
             d, "request_supplement", items="Giấy chứng sinh bản chính\nẢnh 4x6", reason="Thiếu"
         )
@@ -563,6 +595,105 @@ class DossierPageTests(ViewTestCase):
         d.refresh_from_db()
         self.assertEqual(d.status, S.IN_PROGRESS)
 
+    def due_facts(self, response):
+        """Return the text of the "appointment for the result" entry of the summary."""
+        found = re.search(r'<dd id="due-facts">(.*?)</dd>', response.content.decode(), re.S)
+        self.assertIsNotNone(found)
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1))).strip()
+
+    def test_a_supplement_pause_shows_the_stopped_clock_and_the_applicants_deadline(self):
+        d = self.receive()
+        d = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+        )
+        pause = self.act(
+            at(2026, 3, 3, 9),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.handler,
+            items=["Ảnh 4x6"],
+            reason="Thiếu ảnh",
+        )
+        self.freeze(at(2026, 3, 4, 9))
+        self.login(self.w.handler)
+        facts = self.due_facts(self.client.get(self.url(d)))
+        respond_by = f"{timezone.localtime(pause.respond_by):%H:%M %d/%m/%Y}"
+        self.assertIn("Tạm dừng tính thời gian", facts)
+        self.assertIn("Đang chờ người nộp bổ sung hồ sơ từ 09:00 03/03/2026.", facts)
+        self.assertIn(f"Hạn người nộp bổ sung hồ sơ: {respond_by}", facts)
+        self.assertIn("Ngày hẹn trả kết quả được tính lại khi tiếp tục tính thời gian.", facts)
+        self.assertIn("Hạn giải quyết theo quy định trước khi tạm dừng: 17:00 05/03/2026", facts)
+        self.assertNotIn("còn", facts)
+        self.assertNotIn("quá hạn", facts)
+
+    def test_a_payment_pause_shows_the_stopped_clock(self):
+        d = self.receive()
+        d = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.intake,
+            to_user=self.w.handler,
+        )
+        self.act(
+            at(2026, 3, 2, 11),
+            s.dossier_request_payment,
+            dossier=d,
+            actor=self.w.handler,
+            items=["Lệ phí trước bạ"],
+        )
+        self.freeze(at(2026, 3, 6, 9))
+        self.login(self.w.handler)
+        facts = self.due_facts(self.client.get(self.url(d)))
+        self.assertIn("Tạm dừng tính thời gian", facts)
+        self.assertIn("Đang chờ người nộp thực hiện nghĩa vụ tài chính từ 11:00 02/03/2026.", facts)
+        self.assertNotIn("Hạn người nộp bổ sung hồ sơ", facts)
+        self.assertNotIn("quá hạn", facts)
+
+    def test_after_an_apology_both_the_legal_due_and_the_new_date_are_shown(self):
+        d = self.receive()
+        self.login(self.w.leader)
+        self.post(d, "apologise", reason="Chờ xác minh", new_date="2026-03-10")
+        d.refresh_from_db()
+        self.freeze(at(2026, 3, 6, 9))
+        facts = self.due_facts(self.client.get(self.url(d)))
+        promised = f"{timezone.localtime(d.extended_due_at):%H:%M %d/%m/%Y}"
+        self.assertIn(promised[-10:], "10/03/2026")
+        self.assertRegex(
+            facts,
+            rf"^Ngày hẹn trả mới \(theo phiếu xin lỗi\): {promised} còn \d+ ngày làm việc "
+            r"Hạn giải quyết theo quy định: 17:00 05/03/2026 quá hạn 1 ngày$",
+        )
+
+    def test_each_printed_form_is_audited(self):
+        d = self.receive()
+        pause = self.act(
+            at(2026, 3, 2, 9, 30),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.intake,
+            items=["Giấy chứng sinh bản chính"],
+            reason="Bản sao không rõ",
+        )
+        self.login(self.w.intake)
+        urls = {
+            "print:receipt": reverse("dossiers:print", args=[d.code, "receipt"]),
+            "print:control": reverse("dossiers:print", args=[d.code, "control"]),
+            "print:supplement": reverse("dossiers:print_supplement", args=[d.code, pause.pk]),
+        }
+        for via, url in urls.items():
+            with self.subTest(via=via):
+                self.assertEqual(self.client.get(url).status_code, 200)
+                record = AuditEvent.objects.filter(
+                    action="dossiers.view", stream=f"dossiers.dossier:{d.pk}"
+                ).latest("seq")
+                self.assertEqual(record.data, {"code": d.code, "via": via})
+                self.assertEqual(record.actor, self.w.intake)
+
     def test_receipt_pdf_carries_the_code(self):
         from pypdf import PdfReader
 
@@ -618,9 +749,9 @@ class QueueTests(ViewTestCase):
         self.login(self.w.handler)
         mine = self.client.get(reverse("dossiers:queue"))
         self.assertEqual(self.codes(mine), [self.late.code, self.handled.code, self.paused.code])
-        self.assertContains(mine, "4 day(s) overdue")
-        self.assertContains(mine, "1 working day(s) left")
-        self.assertContains(mine, "clock stopped")
+        self.assertContains(mine, "quá hạn 4 ngày")
+        self.assertContains(mine, "còn 1 ngày làm việc")
+        self.assertContains(mine, "tạm dừng tính thời gian")
         self.assertContains(mine, "Thuly")
         unit = self.client.get(reverse("dossiers:queue"), {"tab": "unit"})
         self.assertEqual(self.codes(unit), [self.queued.code])
@@ -631,19 +762,53 @@ class QueueTests(ViewTestCase):
         self.login(self.w.intake)
         mine = self.client.get(reverse("dossiers:queue"), {"tab": "mine"})
         self.assertEqual(self.codes(mine), [self.mine.code])
-        self.assertContains(mine, "New dossier at the counter")
+        self.assertContains(mine, "Tiếp nhận hồ sơ mới")
 
     def test_due_soon_and_hours(self):
         self.freeze(at(2026, 3, 5, 9))
         self.login(self.w.handler)
         soon = self.client.get(reverse("dossiers:queue"), {"tab": "due_soon"})
         self.assertIn(self.handled.code, self.codes(soon))
-        self.assertContains(soon, "6 working hour(s) left")
+        self.assertContains(soon, "còn 6 giờ làm việc")
 
     def test_an_unknown_tab_falls_back_to_mine(self):
         self.login(self.w.handler)
         response = self.client.get(reverse("dossiers:queue"), {"tab": "nope", "page": "x"})
         self.assertEqual(response.context["tab"], "mine")
+
+    def test_any_page_number_gives_a_page(self):
+        self.login(self.w.handler)
+        codes = [self.late.code, self.handled.code, self.paused.code]
+        cases = {
+            "99999999999999999999": (2, codes[2:]),
+            "10001": (2, codes[2:]),
+            "3": (2, codes[2:]),
+            "2": (2, codes[2:]),
+            "1": (1, codes[:2]),
+            "0": (1, codes[:2]),
+            "-5": (1, codes[:2]),
+            "-99999999999999999999": (1, codes[:2]),
+            "abc": (1, codes[:2]),
+            "1e9": (1, codes[:2]),
+            "": (1, codes[:2]),
+        }
+        with mock.patch("motcua.dossiers.views.queues.PAGE_SIZE", 2):
+            for raw, (page, expected) in cases.items():
+                with self.subTest(page=raw):
+                    response = self.client.get(reverse("dossiers:queue"), {"page": raw})
+                    self.assertEqual(response.status_code, 200)
+                    self.assertEqual(response.context["page"], page)
+                    self.assertEqual(self.codes(response), expected)
+            last = self.client.get(reverse("dossiers:queue"), {"page": "99999999999999999999"})
+            self.assertContains(last, 'rel="prev"')
+            self.assertNotContains(last, 'rel="next"')
+            self.assertContains(last, "Trang trước")
+
+    def test_a_page_past_the_end_of_an_empty_queue_is_the_empty_first_page(self):
+        self.login(self.w.handler)
+        response = self.client.get(reverse("dossiers:queue"), {"tab": "due_soon", "page": "7"})
+        self.assertEqual(response.context["page"], 1)
+        self.assertContains(response, "Không có hồ sơ nào trong danh sách này.")
 
     def test_query_count_is_pinned_per_tab(self):
         self.login(self.w.handler)
@@ -712,7 +877,7 @@ class LogbookTests(ViewTestCase):
         response = self.client.get(reverse("dossiers:logbook"))
         self.assertContains(response, self.first.code)
         self.assertContains(response, self.second.code)
-        self.assertContains(response, "Log book")
+        self.assertContains(response, "<h1>Sổ theo dõi hồ sơ</h1>", html=False)
 
     def test_filters_by_period_and_field(self):
         url = reverse("dossiers:logbook")
@@ -722,7 +887,7 @@ class LogbookTests(ViewTestCase):
         self.assertContains(response, self.second.code)
         response = self.client.get(url, {**params, "end": "2026-03-01"})
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "before its start", status_code=400)
+        self.assertContains(response, "Ngày kết thúc trước ngày bắt đầu.", status_code=400)
 
     def test_excel_and_pdf_exports(self):
         params = {"unit": self.w.centre.pk, "start": "2026-03-01", "end": "2026-03-31"}
@@ -738,6 +903,46 @@ class LogbookTests(ViewTestCase):
         self.assertEqual(pdf["Content-Type"], "application/pdf")
         self.assertTrue(pdf.content.startswith(b"%PDF"))
 
+    def logbook_records(self):
+        return AuditEvent.objects.filter(stream=f"dossiers.logbook:{self.w.centre.pk}").order_by(
+            "seq"
+        )
+
+    def test_each_view_and_export_is_audited(self):
+        url = reverse("dossiers:logbook")
+        self.client.get(url)
+        params = {"unit": self.w.centre.pk, "start": "2026-03-03", "end": "2026-03-31"}
+        self.client.get(url, {**params, "format": "xlsx"})
+        self.client.get(url, {**params, "format": "pdf"})
+        records = list(self.logbook_records())
+        self.assertEqual(
+            [(r.action, r.data["format"], r.data["rows"]) for r in records],
+            [
+                ("dossiers.logbook.view", "html", 2),
+                ("dossiers.logbook.export", "xlsx", 1),
+                ("dossiers.logbook.export", "pdf", 1),
+            ],
+        )
+        self.assertEqual(
+            records[0].data,
+            {
+                "unit": self.w.centre.pk,
+                "field": "",
+                "start": "2026-03-01",
+                "end": "2026-03-10",
+                "rows": 2,
+                "format": "html",
+            },
+        )
+        self.assertEqual({r.actor for r in records}, {self.w.intake})
+
+    def test_a_refused_filter_shows_no_rows_and_writes_no_record(self):
+        url = reverse("dossiers:logbook")
+        params = {"unit": self.w.centre.pk, "start": "2026-03-03", "end": "2026-03-01"}
+        response = self.client.get(url, {**params, "format": "xlsx"})
+        self.assertEqual(response.status_code, 400)
+        self.assertFalse(self.logbook_records().exists())
+
     def test_a_unit_outside_the_users_desks_is_refused(self):
         response = self.client.get(
             reverse("dossiers:logbook"), {"unit": self.w.other_ward.pk, "format": "xlsx"}
@@ -747,25 +952,52 @@ class LogbookTests(ViewTestCase):
 
 
 class VietnameseTests(ViewTestCase):
-    """Data and form labels reach the page in Vietnamese; the UI msgids are translated later."""
+    """The UI itself (templates, forms, choices, phrases) reaches the page in Vietnamese."""
 
-    def setUp(self):
-        super().setUp()
-        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+    OFFICER_PRONOUN = re.compile(r"\b(bạn|đồng chí)\b", re.IGNORECASE)
 
-    def test_pages_are_in_vietnamese(self):
+    def test_the_dossier_page_speaks_vietnamese(self):
         d = self.receive()
         self.login(self.w.intake)
         response = self.client.get(reverse("dossiers:detail", args=[d.code]))
         self.assertEqual(response["Content-Language"], "vi")
         self.assertContains(response, '<html lang="vi">')
-        self.assertContains(response, "Đăng ký khai sinh")
-        self.assertContains(response, "Trần Thị Bích Ngọc")
-        self.assertContains(response, "Phường Ngã Bảy")
-        self.assertContains(response, "Tiếp nhận")
+        for text in [
+            "Tóm tắt",
+            "Người nộp",
+            "Hẹn trả kết quả",
+            "còn 3 ngày làm việc",
+            ">Đã tiếp nhận<",
+            "Thao tác có thể thực hiện",
+            "Chuyển bước tiếp theo",
+            "Biểu mẫu để in",
+            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả (Mẫu 01)",
+            "Phiếu kiểm soát quá trình giải quyết hồ sơ",
+            "Quá trình xử lý",
+            "Tiếp nhận tại quầy",
+        ]:
+            with self.subTest(text=text):
+                self.assertContains(response, text)
+
+    def test_the_intake_form_and_its_errors_speak_vietnamese(self):
+        self.login(self.w.intake)
         form = self.client.get(self.intake_url)
-        self.assertContains(form, "Tờ khai đăng ký khai sinh")
-        self.assertContains(form, "Giấy chứng sinh")
+        for text in [
+            "Kiểm tra hồ sơ",
+            "Thành phần hồ sơ đã nộp",
+            "Họ và tên / tên tổ chức",
+            "Số định danh cá nhân / mã số tổ chức",
+            "Tiếp nhận và in giấy hẹn",
+            "Từ chối (Mẫu 03)",
+        ]:
+            with self.subTest(text=text):
+                self.assertContains(form, text)
+        response = self.client.post(self.intake_url, self.intake_data(applicant_email="x@"))
+        self.assertContains(
+            response,
+            "Chưa lưu gì. Hãy sửa các mục được đánh dấu bên dưới rồi nhấn lại nút.",
+            status_code=400,
+        )
 
     def test_a_bad_id_number_is_explained_in_vietnamese(self):
         self.login(self.w.intake)
@@ -778,3 +1010,57 @@ class VietnameseTests(ViewTestCase):
         self.assertRegex(
             caught.exception.message, "[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ]"
         )
+
+    def test_the_queue_and_the_log_book_speak_vietnamese(self):
+        self.receive()
+        self.login(self.w.intake)
+        queue = self.client.get(reverse("dossiers:queue"))
+        for text in ["Hồ sơ cần xử lý", "Mã hồ sơ", "Hạn xử lý", "Tiếp nhận hồ sơ mới"]:
+            with self.subTest(text=text):
+                self.assertContains(queue, text)
+        logbook = self.client.get(reverse("dossiers:logbook"))
+        for text in [
+            "Sổ theo dõi hồ sơ",
+            "Tất cả lĩnh vực",
+            "Xuất ra Excel",
+            "Địa chỉ, số điện thoại",
+        ]:
+            with self.subTest(text=text):
+                self.assertContains(logbook, text)
+
+    def test_officers_are_addressed_neutrally(self):
+        d = self.receive()
+        pages = []
+        self.login(self.w.nobody)
+        pages.append(self.client.get(reverse("dossiers:queue")))
+        self.login(self.w.handler)
+        pages.append(self.client.get(reverse("dossiers:intake")))
+        pages.append(self.client.get(reverse("dossiers:detail", args=[d.code])))
+        self.login(self.w.intake)
+        pages.append(self.client.get(reverse("dossiers:detail", args=[d.code])))
+        pages.append(self.client.get(self.intake_url))
+        for response in pages:
+            with self.subTest(url=response.request["PATH_INFO"]):
+                self.assertIsNone(self.OFFICER_PRONOUN.search(response.content.decode()))
+
+
+class EnglishTests(ViewTestCase):
+    """With the English cookie the same pages are in English."""
+
+    def setUp(self):
+        super().setUp()
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.login(self.w.intake)
+
+    def test_pages_and_messages_are_in_english(self):
+        d = self.receive()
+        page = self.client.get(reverse("dossiers:detail", args=[d.code]))
+        self.assertEqual(page["Content-Language"], "en")
+        for text in ["Available actions", "3 working day(s) left", "Control slip", ">Received<"]:
+            with self.subTest(text=text):
+                self.assertContains(page, text)
+        queue = self.client.get(reverse("dossiers:queue"))
+        self.assertContains(queue, "New dossier at the counter")
+        data = self.intake_data(documents=[], idempotency_key="key-en")
+        response = self.client.post(self.intake_url, data)
+        self.assertContains(response, "The dossier is not complete", status_code=400)

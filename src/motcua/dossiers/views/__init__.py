@@ -3,5 +3,6 @@
 Every view has the same shape: check the login and the role, parse the
 input with a form, call one service (writes) or selector (reads), then
 render or redirect. A service's ``ApplicationError`` becomes a message next
-to the field it concerns; nothing here writes to the database itself.
+to the field it concerns; nothing here writes to the database itself,
+except the audit record of a read that shows personal data.
 """

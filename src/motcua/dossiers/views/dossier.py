@@ -26,7 +26,6 @@ from motcua.core.errors import (
     PermissionDeniedError,
 )
 from motcua.dossiers import services
-from motcua.dossiers.constants import CLOCK_RUNNING
 from motcua.dossiers.forms import ACTION_FORMS, ActionForm, HandOverForm
 from motcua.dossiers.models import Apology, Dossier
 from motcua.dossiers.screens import (
@@ -35,6 +34,7 @@ from motcua.dossiers.screens import (
     action_label,
     allowed_actions,
     control_slip,
+    due_facts,
     event_rows,
     may_override_supplement,
     next_step,
@@ -143,9 +143,7 @@ def _page(
         "actions": forms,
         "next_step": following,
         "prints": print_forms(dossier, pauses, has_apology=apology is not None),
-        "due": clock.due(dossier.due_at, dossier.agency),
-        "appointment": clock.due(dossier.effective_due_at, dossier.agency),
-        "clock_running": dossier.status in CLOCK_RUNNING,
+        "due": due_facts(dossier, pauses, clock),
         "alert": alert,
     }
     return render(request, "dossiers/detail.html", context, status=status)

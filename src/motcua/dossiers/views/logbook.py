@@ -1,4 +1,8 @@
-"""The log book (sổ theo dõi hồ sơ): filter by unit, field and period; Excel or PDF."""
+"""The log book (sổ theo dõi hồ sơ): filter by unit, field and period; Excel or PDF.
+
+Its rows carry every applicant's address and phone, so each screen and
+export writes one audit record (``dossiers.logbook.view`` or ``.export``).
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from motcua.catalog.models import Field
 from motcua.catalog.selectors import field_list
 from motcua.core import clock
+from motcua.core.audit import audit_record
 from motcua.dossiers.forms import LogbookFilterForm
-from motcua.dossiers.logbook import logbook_page, logbook_xlsx
+from motcua.dossiers.logbook import LogbookPage, logbook_page, logbook_xlsx
 from motcua.dossiers.printing import pdf_filename
 from motcua.dossiers.screens import UserRoles
 from motcua.dossiers.selectors import INTAKE_ROLES
@@ -35,6 +41,27 @@ def _units(roles: UserRoles) -> list[Unit]:
         for unit in roles.units(role):
             seen.setdefault(unit.pk, unit)
     return sorted(seen.values(), key=lambda unit: unit.path)
+
+
+def _log_read(request: HttpRequest, page: LogbookPage, *, field: Field | None, output: str) -> None:
+    """Record that the user was shown the log book's addresses and phones for a period.
+
+    One record per screen or export, in the unit's own chain: the rows carry
+    the personal data of every applicant of the period (see ``dossiers.view``).
+    """
+    audit_record(
+        actor=request.user,
+        action="dossiers.logbook.view" if output == "html" else "dossiers.logbook.export",
+        stream=f"dossiers.logbook:{page.unit.pk}",
+        data={
+            "unit": page.unit.pk,
+            "field": field.code if field is not None else "",
+            "start": page.start,
+            "end": page.end,
+            "rows": len(page.rows),
+            "format": output,
+        },
+    )
 
 
 @require_GET
@@ -59,7 +86,9 @@ def logbook(request: HttpRequest, roles: UserRoles) -> HttpResponse:
         page = logbook_page(unit=unit, start=start, end=end, field=field)
         output = request.GET.get("format", "")
         if output == "pdf":
-            return pdf_response("logbook", page)
+            response = pdf_response("logbook", page)
+            _log_read(request, page, field=field, output="pdf")
+            return response
         if output == "xlsx":
             stream = BytesIO()
             logbook_xlsx(page.rows, stream, title=page.title)
@@ -69,7 +98,10 @@ def logbook(request: HttpRequest, roles: UserRoles) -> HttpResponse:
             )
             name = pdf_filename("logbook", page).removesuffix(".pdf")
             response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+            response["Cache-Control"] = "private, no-store"
+            _log_read(request, page, field=field, output="xlsx")
             return response
+        _log_read(request, page, field=field, output="html")
     else:
         status = 400
     return render(

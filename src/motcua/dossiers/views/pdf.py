@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.core.audit import audit_record
 from motcua.core.errors import NotFoundError
 from motcua.dossiers.constants import PauseKind
 from motcua.dossiers.printing import pdf_filename, render_pdf
@@ -73,4 +74,12 @@ def print_guidance(request: HttpRequest, roles: UserRoles, pk: int) -> HttpRespo
     guidance = guidance_get(roles, pk)
     if guidance is None:
         return not_found(request, _("This guidance does not exist or was given at another desk."))
-    return pdf_response("supplement", guidance)
+    response = pdf_response("supplement", guidance)
+    # The form carries the applicant's ID number, phone and address: log the read.
+    audit_record(
+        actor=request.user,
+        action="dossiers.view",
+        obj=guidance,
+        data={"via": "print:guidance"},
+    )
+    return response

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,12 +13,13 @@ from django.views.decorators.http import require_GET
 
 from motcua.dossiers.constants import CLOCK_RUNNING, DossierStatus
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.screens import Due, DueClock, UserRoles, user_label
+from motcua.dossiers.screens import PAUSED, Due, DueClock, UserRoles, user_label
 from motcua.dossiers.selectors import DossierQueue, dossier_list_for_user
 from motcua.dossiers.views.common import staff_view
 
 PAGE_SIZE = 50
-PAUSED = frozenset({DossierStatus.AWAITING_SUPPLEMENT, DossierStatus.AWAITING_PAYMENT})
+MAX_PAGE = 10_000
+"""Page numbers are clamped to ``1..MAX_PAGE``: the offset must stay a sane integer."""
 TABS = [
     DossierQueue.MINE,
     DossierQueue.UNIT,
@@ -54,10 +56,15 @@ def _row(dossier: Dossier, clock: DueClock) -> QueueRow:
 
 
 def _page_number(request: HttpRequest) -> int:
+    """Return the requested page in ``1..MAX_PAGE``; anything unreadable is page 1."""
+    raw = request.GET.get("page", "").strip()
+    if len(raw) > 12:  # no need to parse a huge number to know it is out of range
+        return MAX_PAGE if raw.isdigit() else 1
     try:
-        return max(1, int(request.GET.get("page", "1")))
+        number = int(raw)
     except ValueError:
         return 1
+    return min(max(1, number), MAX_PAGE)
 
 
 @require_GET
@@ -69,10 +76,14 @@ def queue(request: HttpRequest, roles: UserRoles) -> HttpResponse:
         tab = DossierQueue.MINE
     page = _page_number(request)
     clock = DueClock()
+    listed = dossier_list_for_user(request.user, queue=tab, now=clock.now)
     start = (page - 1) * PAGE_SIZE
-    dossiers = list(
-        dossier_list_for_user(request.user, queue=tab, now=clock.now)[start : start + PAGE_SIZE + 1]
-    )
+    dossiers = list(listed[start : start + PAGE_SIZE + 1])
+    if not dossiers and page > 1:
+        # Past the end (a bookmarked page, rows handled meanwhile): show the last page.
+        page = max(1, math.ceil(listed.count() / PAGE_SIZE))
+        start = (page - 1) * PAGE_SIZE
+        dossiers = list(listed[start : start + PAGE_SIZE + 1])
     rows = [_row(dossier, clock) for dossier in dossiers[:PAGE_SIZE]]
     context: dict[str, Any] = {
         "tab": tab,
