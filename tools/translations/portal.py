@@ -13,3 +13,4 @@ T = {
     "Handled by": "Cơ quan giải quyết",
     "Where to collect the result": "Nơi nhận kết quả",
 }
+T["Too many look-ups from this connection. Please wait a minute and try again."] = "Có quá nhiều lượt tra cứu từ kết nối này. Vui lòng chờ một phút rồi thử lại."

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
@@ -26,6 +27,7 @@ from motcua.dossiers.constants import CLOCK_RUNNING, PauseKind
 from motcua.dossiers.models import Dossier, DossierStep, Pause
 from motcua.dossiers.services import dossier_close_unsupplemented
 from motcua.org.models import RoleAssignment, Unit
+from motcua.org.selectors import valid_on_q
 from motcua.workdays.core import CalendarMissingError
 from motcua.workdays.loader import calendar_for_unit
 
@@ -54,17 +56,31 @@ def _level(now: datetime, due: datetime | None, unit: Unit) -> str:
     return ""
 
 
-def _role_holders(role_code: str, unit: Unit) -> set[int]:
+def _role_holders(role_code: str, unit: Unit, day: date) -> set[int]:
+    """Active users holding ``role_code`` on ``unit`` or above on ``day``."""
     return set(
         RoleAssignment.objects.filter(
-            role__code=role_code, unit_id__in=unit.ancestor_ids()
-        ).values_list("user_id", flat=True)
+            role__code=role_code, unit_id__in=unit.ancestor_ids(), user__is_active=True
+        )
+        .filter(valid_on_q(day))
+        .filter(valid_on_q(day, prefix="unit__"))
+        .values_list("user_id", flat=True)
     )
 
 
 def dossiers_alert(*, now: datetime | None = None) -> AlertSummary:
-    """Tell handlers and the centre director about dossiers and steps due soon or overdue."""
-    moment = now or clock.now()
+    """Tell handlers and the centre director about dossiers and steps due soon or overdue.
+
+    One transaction: the rows are taken with SKIP LOCKED, their alert level is
+    raised and the messages are queued together, so a crash loses nothing and
+    a second scheduler running at the same moment skips what the first took.
+    """
+    with transaction.atomic():
+        return _alert(now or clock.now())
+
+
+def _alert(moment: datetime) -> AlertSummary:
+    day = timezone.localtime(moment).date()
     horizon = moment + timedelta(days=14)  # working hours ahead never span more than this
     summary = AlertSummary()
     inbox: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
@@ -73,6 +89,7 @@ def dossiers_alert(*, now: datetime | None = None) -> AlertSummary:
         Dossier.objects.filter(status__in=CLOCK_RUNNING, due_at__lte=horizon)
         .exclude(overdue_alerted="overdue")
         .select_related("agency", "receiving_unit", "current_step__role", "current_step__unit")
+        .select_for_update(skip_locked=True, of=("self",))
     )
     for dossier in dossiers:
         level = _level(moment, dossier.due_at, dossier.agency)
@@ -81,8 +98,10 @@ def dossiers_alert(*, now: datetime | None = None) -> AlertSummary:
         item = {"code": dossier.code, "what": _("the dossier"), "due": dossier.due_at}
         recipients = {dossier.current_handler_id} if dossier.current_handler_id else set()
         if dossier.current_step is not None and not recipients:
-            recipients = _role_holders(dossier.current_step.role.code, dossier.current_step.unit)
-        recipients |= _role_holders("centre_director", dossier.receiving_unit)
+            recipients = _role_holders(
+                dossier.current_step.role.code, dossier.current_step.unit, day
+            )
+        recipients |= _role_holders("centre_director", dossier.receiving_unit, day)
         for user_id in recipients:
             inbox[user_id][level].append(item)
         Dossier.objects.filter(pk=dossier.pk).update(overdue_alerted=level)
@@ -97,6 +116,7 @@ def dossiers_alert(*, now: datetime | None = None) -> AlertSummary:
         )
         .exclude(alerted="overdue")
         .select_related("dossier", "role", "unit")
+        .select_for_update(skip_locked=True, of=("self",))
     )
     for step in steps:
         level = _level(moment, step.due_at, step.unit)
@@ -108,24 +128,21 @@ def dossiers_alert(*, now: datetime | None = None) -> AlertSummary:
             "due": step.due_at,
         }
         recipients = (
-            {step.handler_id} if step.handler_id else _role_holders(step.role.code, step.unit)
+            {step.handler_id} if step.handler_id else _role_holders(step.role.code, step.unit, day)
         )
         for user_id in recipients:
             inbox[user_id][level].append(item)
         DossierStep.objects.filter(pk=step.pk).update(alerted=level)
 
-    users = get_user_model().objects.in_bulk([uid for uid in inbox if uid])
-    with transaction.atomic():
-        for user_id, levels in inbox.items():
-            user = users.get(user_id)
-            if user is None:
-                continue
-            for level, items in levels.items():
-                summary.messages += len(
-                    notify(
-                        event=f"alert.{level}", context={"items": items, "user": user}, user=user
-                    )
-                )
+    users = get_user_model().objects.filter(is_active=True).in_bulk([uid for uid in inbox if uid])
+    for user_id, levels in inbox.items():
+        user = users.get(user_id)
+        if user is None:
+            continue
+        for level, items in levels.items():
+            summary.messages += len(
+                notify(event=f"alert.{level}", context={"items": items, "user": user}, user=user)
+            )
     summary.recipients = {uid: dict(levels) for uid, levels in inbox.items()}
     return summary
 

@@ -1,7 +1,9 @@
 """What anyone may see about a dossier from its code: status, never personal data.
 
 Used by the public lookup the receipt's QR code points to (DESIGN.md,
-"Privacy": the public lookup shows status, never the full name or ID).
+"Privacy": the public lookup shows status, never the full name or ID). Codes
+run in sequence, so anyone could walk through them: nothing about the
+applicant is shown, not even initials.
 """
 
 from __future__ import annotations
@@ -24,20 +26,11 @@ class PublicStatus:
     receiving_unit_name: str
     status: str
     status_label: str
-    applicant_initials: str
     received_at: datetime | None
     appointment: datetime | None
     finished_at: datetime | None
     returned_at: datetime | None
     waiting_for_applicant: bool
-
-
-def initials(name: str) -> str:
-    """Return "Trần T. B. N." for "Trần Thị Bích Ngọc": the family name and initials only."""
-    words = name.split()
-    if not words:
-        return ""
-    return " ".join([words[0], *(f"{word[0]}." for word in words[1:])])
 
 
 def dossier_public_status(code: str) -> PublicStatus | None:
@@ -59,7 +52,6 @@ def dossier_public_status(code: str) -> PublicStatus | None:
         receiving_unit_name=dossier.receiving_unit.name,
         status=dossier.status,
         status_label=str(dossier.get_status_display()),
-        applicant_initials=initials(dossier.applicant_name),
         received_at=dossier.received_at,
         appointment=dossier.extended_due_at or dossier.due_at,
         finished_at=dossier.finished_at,

@@ -217,3 +217,5 @@ MOTCUA_SMS_ASCII = env_bool("MOTCUA_SMS_ASCII", True)
 # Seconds a process keeps reference data (units, procedure versions) it read;
 # a change saved in the same process drops the caches at once.
 MOTCUA_REFERENCE_TTL = env_int("MOTCUA_REFERENCE_TTL", 60)
+# Public dossier look-ups allowed per client address and minute (codes are sequential).
+MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 30)

@@ -271,3 +271,25 @@ class ProductionEnqueueTests(TestCase):
             deliver_notifications.call(*task.args_kwargs["args"])
         self.assertEqual(set(Notification.objects.values_list("status", flat=True)), {"sent"})
         self.assertEqual(mail.outbox[0].subject, f"Hồ sơ {dossier.code} đã được tiếp nhận")
+
+
+class AlertRecipientTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+
+    def test_former_and_inactive_staff_are_not_told(self):
+        from datetime import date
+
+        from motcua.org.models import RoleAssignment
+
+        with clock.frozen(at(2026, 3, 2, 9)):
+            self.w.receive()  # at the intake step, nobody has taken it: the desk's officers are told
+        RoleAssignment.objects.filter(user=self.w.director).update(valid_to=date(2026, 3, 1))
+        self.w.intake.is_active = False
+        self.w.intake.save(update_fields=["is_active"])
+        summary = dossiers_alert(now=at(2026, 3, 6, 8))
+        self.assertNotIn(self.w.director.pk, summary.recipients)
+        self.assertEqual(
+            Notification.objects.filter(user__in=[self.w.director, self.w.intake]).count(), 0
+        )
