@@ -221,3 +221,4 @@ T = {
     "No procedure with code “%(code)s” is in force today.": "Không có thủ tục mã “%(code)s” đang có hiệu lực.",
     "Search the list of procedures": "Tìm trong danh sách thủ tục",
 }
+T["Procedures"] = "Thủ tục hành chính"

@@ -70,3 +70,21 @@ T.update(
     }
 )
 T["Being sent"] = "Đang gửi"
+T.update(
+    {
+        "Page not found": "Không tìm thấy trang",
+        "The address may be mistyped, or the page no longer exists.": "Địa chỉ có thể bị gõ sai, hoặc trang không còn tồn tại.",
+        "Back to the home page": "Về trang chủ",
+        "Something went wrong": "Hệ thống gặp sự cố",
+        "The system could not complete the request. Nothing was saved by it. Please try again in a moment; if it happens again, tell the administrator the time it happened.": "Hệ thống không thực hiện được yêu cầu và chưa lưu gì từ yêu cầu này. Vui lòng thử lại sau giây lát; nếu vẫn gặp lỗi, hãy báo cho quản trị viên thời điểm xảy ra lỗi.",
+        "The form has expired": "Biểu mẫu đã hết hiệu lực",
+        "For security, a form can only be sent from the page that showed it, within the session. Go back, reload the page and send it again.": "Để bảo đảm an toàn, biểu mẫu chỉ được gửi từ chính trang đã hiển thị nó trong phiên làm việc. Hãy quay lại, tải lại trang rồi gửi lại.",
+        "Not allowed": "Không có quyền truy cập",
+        "This account may not open this page.": "Tài khoản này không được mở trang này.",
+        # Django's own Vietnamese wording, made natural.
+        "Enter a whole number.": "Nhập một số nguyên.",
+        "Select a valid choice. %(value)s is not one of the available choices.": "Lựa chọn không hợp lệ: %(value)s không có trong danh sách.",
+        "This field is required.": "Trường này là bắt buộc.",
+        "Enter a valid date.": "Nhập một ngày hợp lệ (ngày/tháng/năm).",
+    }
+)

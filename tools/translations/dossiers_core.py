@@ -189,9 +189,11 @@ T["Some details are not valid and the dossier is not complete."] = (
     "Một số thông tin chưa hợp lệ và hồ sơ chưa đầy đủ."
 )
 T["Stop at the applicant's request"] = "Dừng giải quyết theo đề nghị"
-T.update({
-    "A dossier sent by post needs an address for the result.": "Hồ sơ gửi qua bưu chính cần có địa chỉ nhận kết quả.",
-    "Enter the postal address for the result.": "Nhập địa chỉ nhận kết quả qua bưu chính.",
-    "The date of the applicant's request cannot be in the future.": "Ngày đề nghị của người nộp không được sau ngày hôm nay.",
-    "The applicant's request cannot be dated before the dossier was received.": "Ngày đề nghị của người nộp không được trước ngày tiếp nhận hồ sơ.",
-})
+T.update(
+    {
+        "A dossier sent by post needs an address for the result.": "Hồ sơ gửi qua bưu chính cần có địa chỉ nhận kết quả.",
+        "Enter the postal address for the result.": "Nhập địa chỉ nhận kết quả qua bưu chính.",
+        "The date of the applicant's request cannot be in the future.": "Ngày đề nghị của người nộp không được sau ngày hôm nay.",
+        "The applicant's request cannot be dated before the dossier was received.": "Ngày đề nghị của người nộp không được trước ngày tiếp nhận hồ sơ.",
+    }
+)

@@ -13,4 +13,12 @@ T = {
     "Handled by": "Cơ quan giải quyết",
     "Where to collect the result": "Nơi nhận kết quả",
 }
-T["Too many look-ups from this connection. Please wait a minute and try again."] = "Có quá nhiều lượt tra cứu từ kết nối này. Vui lòng chờ một phút rồi thử lại."
+T["Too many look-ups from this connection. Please wait a minute and try again."] = (
+    "Có quá nhiều lượt tra cứu từ kết nối này. Vui lòng chờ một phút rồi thử lại."
+)
+
+# The home page moved here from core: reuse core's wording.
+import runpy as _runpy
+from pathlib import Path as _Path
+
+T = {**_runpy.run_path(str(_Path(__file__).with_name("core.py")))["T"], **T}

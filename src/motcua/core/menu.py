@@ -22,6 +22,12 @@ class MenuLink:
 
 
 _STAFF_LINKS: dict[str, MenuLink] = {}
+_PUBLIC_LINKS: dict[str, MenuLink] = {}
+
+
+def register_public_link(url_name: str, label: str | Promise, *, order: int = 100) -> None:
+    """Show ``label`` linking to ``url_name`` to everyone (idempotent)."""
+    _PUBLIC_LINKS[url_name] = MenuLink(url_name, label, order)
 
 
 def register_staff_link(url_name: str, label: str | Promise, *, order: int = 100) -> None:
@@ -29,10 +35,16 @@ def register_staff_link(url_name: str, label: str | Promise, *, order: int = 100
     _STAFF_LINKS[url_name] = MenuLink(url_name, label, order)
 
 
+def _resolved(links: dict[str, MenuLink]) -> list[tuple[str, Any]]:
+    ordered = sorted(links.values(), key=lambda link: (link.order, link.url_name))
+    return [(reverse(link.url_name), link.label) for link in ordered]
+
+
 def staff_menu(request: HttpRequest) -> dict[str, Any]:
-    """Context processor: ``staff_menu`` = [(url, label), …] for a signed-in user."""
+    """Context processor: ``public_menu`` for everyone, ``staff_menu`` for a signed-in user."""
     user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
-        return {"staff_menu": []}
-    links = sorted(_STAFF_LINKS.values(), key=lambda link: (link.order, link.url_name))
-    return {"staff_menu": [(reverse(link.url_name), link.label) for link in links]}
+    signed_in = user is not None and user.is_authenticated
+    return {
+        "public_menu": _resolved(_PUBLIC_LINKS),
+        "staff_menu": _resolved(_STAFF_LINKS) if signed_in else [],
+    }

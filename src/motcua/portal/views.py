@@ -27,6 +27,12 @@ def _over_limit(request: HttpRequest) -> bool:
 
 
 @require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    """The public home page: what the office does and the procedure search."""
+    return render(request, "portal/home.html")
+
+
+@require_GET
 def lookup(request: HttpRequest) -> HttpResponse:
     """Show a dossier's status by its code (tra cứu hồ sơ); nothing personal."""
     code = request.GET.get("ma", "").strip()

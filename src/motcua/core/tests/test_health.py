@@ -34,3 +34,37 @@ class HealthTests(TestCase):
         response = self.client.get("/api/v1/openapi.json")
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["openapi"][:3], "3.1")
+
+
+class ErrorPageTests(TestCase):
+    def test_404_page_is_vietnamese(self):
+        response = self.client.get("/khong-co-trang-nay/")
+        self.assertEqual(response.status_code, 404)
+        self.assertContains(response, "Không tìm thấy trang", status_code=404)
+
+    def test_500_and_csrf_pages_are_vietnamese(self):
+        from django.template.loader import render_to_string
+        from django.utils import translation
+
+        with translation.override("vi"):
+            self.assertIn("Hệ thống gặp sự cố", render_to_string("500.html"))
+            self.assertIn("Biểu mẫu đã hết hiệu lực", render_to_string("403_csrf.html"))
+
+    def test_csrf_failure_uses_the_vietnamese_page(self):
+        from django.test import Client
+
+        client = Client(enforce_csrf_checks=True)
+        response = client.post("/dang-nhap/", {"username": "x", "password": "y"})
+        self.assertEqual(response.status_code, 403)
+        self.assertContains(response, "Biểu mẫu đã hết hiệu lực", status_code=403)
+
+    def test_django_form_messages_read_naturally(self):
+        from django import forms
+        from django.utils import translation
+
+        class F(forms.Form):
+            n = forms.IntegerField()
+
+        with translation.override("vi"):
+            self.assertEqual(F({"n": "1.5"}).errors["n"], ["Nhập một số nguyên."])
+            self.assertEqual(F({}).errors["n"], ["Trường này là bắt buộc."])
