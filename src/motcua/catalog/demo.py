@@ -1,4 +1,4 @@
-"""Load the illustrative demo procedures (motcua.demo.procedures) idempotently."""
+"""Load the illustrative demo procedures (motcua.catalog.demo_data) idempotently."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from motcua.catalog.models import Field, Procedure
 
 
 def demo_content(item: dict[str, Any]) -> VersionContent:
-    """Turn one row of ``motcua.demo.procedures.PROCEDURES`` into version content."""
+    """Turn one row of ``motcua.catalog.demo_data.PROCEDURES`` into version content."""
     amount, unit = item["limit"]
     return VersionContent(
         name=item["name"],
@@ -57,7 +57,7 @@ def load_demo_procedures(actor: Any) -> int:
     Needs the org roles (intake_officer, case_handler, …). Procedures whose
     code already exists are left alone, so a second run creates nothing.
     """
-    from motcua.demo.procedures import EFFECTIVE_FROM, FIELDS, PROCEDURES
+    from motcua.catalog.demo_data import EFFECTIVE_FROM, FIELDS, PROCEDURES
 
     created = 0
     with transaction.atomic():

@@ -17,13 +17,15 @@ from motcua.core.models import AuditEvent
 MAX_APPEND_ATTEMPTS = 5
 
 
-def _canonical(value: Any) -> str:
+def canonical_json(value: Any) -> str:
+    """Return ``value`` as the JSON text that audit hashes are computed over."""
     return json.dumps(
         value, cls=DjangoJSONEncoder, ensure_ascii=False, sort_keys=True, separators=(",", ":")
     )
 
 
-def _digest(event: AuditEvent) -> str:
+def audit_digest(event: AuditEvent) -> str:
+    """Return the SHA-256 chaining hash of ``event`` (its content and the previous hash)."""
     body = {
         "stream": event.stream,
         "seq": event.seq,
@@ -36,7 +38,7 @@ def _digest(event: AuditEvent) -> str:
         "data": event.data,
         "prev": event.prev_hash,
     }
-    return hashlib.sha256(_canonical(body).encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
 
 
 def stream_for(obj: models.Model) -> str:
@@ -64,7 +66,7 @@ def audit_record(
     if obj is None and stream is None:
         raise ValueError("audit_record needs obj or stream")
     stream_name = stream or stream_for(obj)  # type: ignore[arg-type]
-    payload = json.loads(_canonical(data or {}))
+    payload = json.loads(canonical_json(data or {}))
     user = actor if getattr(actor, "is_authenticated", False) else None
     for attempt in range(MAX_APPEND_ATTEMPTS):
         last = (
@@ -87,7 +89,7 @@ def audit_record(
             data=payload,
             prev_hash=last["hash"] if last else "",
         )
-        event.hash = _digest(event)
+        event.hash = audit_digest(event)
         if new_stream and attempt == 0:
             fastsql.insert([event])
             return event
@@ -127,7 +129,7 @@ def audit_verify(*, stream: str | None = None) -> list[AuditProblem]:
             )
         if event.prev_hash != prev_hash:
             problems.append(AuditProblem(event.stream, event.seq, "previous hash does not match"))
-        if _digest(event) != event.hash:
+        if audit_digest(event) != event.hash:
             problems.append(
                 AuditProblem(event.stream, event.seq, "content does not match its hash")
             )

@@ -61,7 +61,7 @@ from motcua.catalog import services as catalog_services
 from motcua.catalog.content import DocumentSpec, FeeSpec, StepSpec, VersionContent
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.catalog.selectors import StepPlan, procedure_intake_plan
-from motcua.core.audit import _canonical, _digest
+from motcua.core.audit import canonical_json, audit_digest
 from motcua.core.models import AuditEvent
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.constants import (
@@ -1119,10 +1119,10 @@ def _audit_records(sims: Sequence[_Sim]) -> list[AuditEvent]:
                 seq=seq,
                 object_type="dossiers.dossier",
                 object_id=str(d.pk),
-                data=json.loads(_canonical({"code": d.code, **payload})),
+                data=json.loads(canonical_json({"code": d.code, **payload})),
                 prev_hash=prev,
             )
-            record.hash = _digest(record)
+            record.hash = audit_digest(record)
             prev = record.hash
             records.append(record)
     return records

@@ -1,4 +1,4 @@
-"""Load the demo units of :mod:`motcua.demo.units` through the services."""
+"""Load the demo units of :mod:`motcua.org.demo_data` through the services."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django.db import transaction
 
 from motcua.core.text import fold
-from motcua.demo.units import SUCCESSIONS, UNITS
+from motcua.org.demo_data import SUCCESSIONS, UNITS
 from motcua.org.models import Unit, UnitKind, UnitSuccession
 from motcua.org.services import Actor, overlapping_q, unit_create, unit_succession_create
 

@@ -54,7 +54,7 @@ class DemoProcedureTests(TestCase):
             [
                 sys.executable,
                 "-c",
-                "import sys, motcua.demo.procedures as p; print('django' in sys.modules, "
+                "import sys, motcua.catalog.demo_data as p; print('django' in sys.modules, "
                 "len(p.PROCEDURES))",
             ],
             capture_output=True,
