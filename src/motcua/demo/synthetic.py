@@ -61,7 +61,7 @@ from motcua.catalog import services as catalog_services
 from motcua.catalog.content import DocumentSpec, FeeSpec, StepSpec, VersionContent
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.catalog.selectors import StepPlan, procedure_intake_plan
-from motcua.core.audit import canonical_json, audit_digest
+from motcua.core.audit import audit_digest, canonical_json
 from motcua.core.models import AuditEvent
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.constants import (
