@@ -233,6 +233,47 @@ def _scenarios(ctx: _Context) -> list[tuple[str, Callable[[], Any]]]:
             reason="Người nộp có đơn xin rút hồ sơ để bổ sung giấy tờ",
         )
 
+    def waiting_for_payment() -> Any:
+        dossier = _to_handler(
+            ctx, _receive(ctx, "9.000601", ctx.back(2, 9, 15)), ctx.back(2, 10, 15)
+        )
+        return _at(
+            ctx.back(1, 14),
+            s.dossier_request_payment,
+            dossier=dossier,
+            actor=u["thuly.ngabay"],
+            items=["Lệ phí cấp bản sao trích lục: 8.000 đồng"],
+            reason="Chờ nộp lệ phí trước khi ký",
+        )
+
+    def closed_without_supplement() -> Any:
+        dossier = _to_handler(ctx, _receive(ctx, "1.004873", ctx.back(19, 9)), ctx.back(19, 10))
+        _at(
+            ctx.back(18, 9),
+            s.dossier_request_supplement,
+            dossier=dossier,
+            actor=u["thuly.ngabay"],
+            items=["Bản sao trích lục ly hôn"],
+            reason="Thiếu giấy tờ chứng minh tình trạng hôn nhân",
+        )
+        return _at(ctx.back(2, 8), s.dossier_close_unsupplemented, dossier=dossier, actor=None)
+
+    def withdrawn_online() -> Any:
+        with clock.frozen(ctx.back(3, 20)):
+            dossier = s.dossier_submit_online(
+                applicant=ctx.applicant(),
+                procedure_code="9.000302",
+                receiving_unit=ctx.centre,
+                provided_documents=_documents("9.000302"),
+            ).dossier
+        return _at(
+            ctx.back(2, 8, 30),
+            s.dossier_withdraw,
+            dossier=dossier,
+            actor=u["tiepnhan.ngabay"],
+            reason="Người nộp đề nghị rút hồ sơ qua điện thoại",
+        )
+
     def submitted_online() -> Any:
         with clock.frozen(ctx.back(0, 7, 30)):
             return s.dossier_submit_online(
@@ -255,6 +296,9 @@ def _scenarios(ctx: _Context) -> list[tuple[str, Callable[[], Any]]]:
         ("refused at the counter", refused_at_counter),
         ("stopped at the applicant's request", stopped),
         ("submitted online", submitted_online),
+        ("waiting for financial obligations", waiting_for_payment),
+        ("closed without the supplement", closed_without_supplement),
+        ("withdrawn online", withdrawn_online),
     ]
 
 
@@ -269,7 +313,7 @@ def load_demo_dossiers(*, units: dict[str, Unit]) -> tuple[int, list[str]]:
             username__in=["tiepnhan.ngabay", "thuly.ngabay", "lanhdao.ngabay", "thuly.thue"]
         )
     }
-    ctx = _Context(centre=centre, users=users, mornings=_mornings(units["nga-bay"], 12))
+    ctx = _Context(centre=centre, users=users, mornings=_mornings(units["nga-bay"], 20))
     created, skipped = 0, []
     for name, scenario in _scenarios(ctx):
         try:

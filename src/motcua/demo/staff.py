@@ -79,7 +79,10 @@ def load_demo_staff(*, actor: Any, units: dict[str, Unit]) -> list[str]:
             password = known.get(username)
             if user is None:
                 password = password or _new_password()
-                first, _space, last = full_name.rpartition(" ")
+                # A person's given name is the last word; a service account has none.
+                first, _space, last = (
+                    full_name.rpartition(" ") if not is_staff else (full_name, "", "")
+                )
                 user = user_model.objects.create_user(
                     username=username,
                     password=password,

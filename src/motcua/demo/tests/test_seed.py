@@ -94,8 +94,12 @@ class SeedDemoDossierTests(TestCase):
                 "refused",
                 "stopped",
                 "awaiting_intake",
+                "awaiting_payment",
+                "closed",
+                "withdrawn",
             },
         )
-        self.assertEqual(Dossier.objects.count(), 12)
+        self.assertEqual(Dossier.objects.count(), 15)
+        self.assertEqual(len(statuses), 13)  # every status of the lifecycle
         self.assertTrue(Dossier.objects.filter(timeliness="late", apology__isnull=False).exists())
         self.assertEqual(audit_verify(), [])
