@@ -19,9 +19,9 @@ from django.db import connection, models
 
 
 @cache
-def _insert_plan(model: type[models.Model]) -> tuple[list[Any], str, str]:
+def _insert_plan(model: type[models.Model], with_pk: bool) -> tuple[list[Any], str, str]:
     meta = model._meta
-    fields = [field for field in meta.concrete_fields if not field.primary_key]
+    fields = [field for field in meta.concrete_fields if with_pk or not field.primary_key]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(str(field.column)) for field in fields)
     # Identifiers come from the model definitions, never from input.
@@ -31,11 +31,16 @@ def _insert_plan(model: type[models.Model]) -> tuple[list[Any], str, str]:
 
 
 def insert(objs: Sequence[models.Model]) -> None:
-    """INSERT unsaved instances of one model in one statement and set their primary keys."""
+    """INSERT unsaved instances of one model in one statement and set their primary keys.
+
+    Instances that already carry a primary key (one reserved with
+    :func:`next_id_sql`) are written with it; then all of them must.
+    """
     if not objs:
         return
     model = type(objs[0])
-    fields, head, returning = _insert_plan(model)
+    with_pk = objs[0].pk is not None
+    fields, head, returning = _insert_plan(model, with_pk)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     params: list[Any] = []
     for obj in objs:
@@ -51,19 +56,28 @@ def insert(objs: Sequence[models.Model]) -> None:
         obj._state.db = connection.alias
 
 
-def update_fields(obj: models.Model, *names: str) -> None:
-    """UPDATE the named fields of one saved instance (no signals, no ``auto_now``)."""
-    meta = obj._meta
+def next_id_sql(model: type[models.Model]) -> str:
+    """Return an SQL expression giving the primary key the next row of ``model`` would get.
+
+    It reserves the key, so a row can be referred to before it is written
+    (foreign keys are checked at commit). On PostgreSQL it takes the value
+    from the table's sequence; on SQLite, whose writers hold the database
+    lock from ``BEGIN IMMEDIATE`` to the commit, it is one more than the
+    largest key ever used (AUTOINCREMENT's own rule), valid until the commit.
+    Use it inside the write transaction only.
+    """
+    meta = model._meta
     quote = connection.ops.quote_name
-    by_name = {field.name: field for field in meta.concrete_fields}
-    fields = [by_name[name] for name in names]
-    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
-    params = [field.get_db_prep_save(getattr(obj, field.attname), connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(str(meta.pk.column))} = %s",  # noqa: S608
-            [*params, obj.pk],
+    table, pk = str(meta.db_table), str(meta.pk.column)
+    if connection.vendor == "postgresql":
+        return f"nextval(pg_get_serial_sequence('{quote(table)}', '{pk}'))"
+    if connection.vendor == "sqlite":
+        return (
+            "(SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence "  # noqa: S608 - identifiers only
+            f"WHERE name = '{table}'), 0), COALESCE((SELECT MAX({quote(pk)}) "
+            f"FROM {quote(table)}), 0)) + 1)"
         )
+    raise NotImplementedError(connection.vendor)  # pragma: no cover
 
 
 @cache

@@ -48,9 +48,7 @@ class Dossier(TimeStampedModel):
     """An applicant's dossier for one procedure (hồ sơ thủ tục hành chính)."""
 
     code = models.CharField(_("dossier code"), max_length=60, unique=True, null=True, blank=True)
-    status = models.CharField(
-        _("status"), max_length=30, choices=DossierStatus.choices, db_index=True
-    )
+    status = models.CharField(_("status"), max_length=30, choices=DossierStatus.choices)
     channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
     procedure = models.ForeignKey(
         "catalog.Procedure",
@@ -69,6 +67,7 @@ class Dossier(TimeStampedModel):
         verbose_name=_("handling agency"),
         on_delete=models.PROTECT,
         related_name="handled_dossiers",
+        db_index=False,  # dossiers_agency_status_idx leads with it
     )
     receiving_unit = models.ForeignKey(
         "org.Unit",
@@ -126,6 +125,7 @@ class Dossier(TimeStampedModel):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,  # dossiers_handler_status_idx leads with it
     )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices, blank=True)
     decision_reasons = models.TextField(_("reasons"), blank=True)
@@ -161,7 +161,10 @@ class Dossier(TimeStampedModel):
                 name="dossiers_idempotency_unique",
             ),
         ]
+        # Every index is paid on each intake (docs/performance.md): no index
+        # another one already leads with, and no LIKE index on the status.
         indexes = [
+            models.Index(fields=["status"], name="dossiers_status_idx"),
             models.Index(fields=["agency", "status"], name="dossiers_agency_status_idx"),
             models.Index(fields=["current_handler", "status"], name="dossiers_handler_status_idx"),
         ]
@@ -178,11 +181,20 @@ class Dossier(TimeStampedModel):
 class DossierStep(models.Model):
     """One step of a dossier's processing, copied from the workflow template."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="steps")
+    # Looked up through dossiers_step_order_unique, which leads with the dossier.
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="steps", db_index=False
+    )
     order = models.PositiveSmallIntegerField(_("order"))
     name = models.CharField(_("name"), max_length=300)
+    # No index on the role, the giver (steps) or the actor (events): nothing
+    # looks them up from that side but the rare deletion of a role or a user.
     role = models.ForeignKey(
-        "org.Role", verbose_name=_("role"), on_delete=models.PROTECT, related_name="+"
+        "org.Role",
+        verbose_name=_("role"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
     )
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
@@ -204,6 +216,7 @@ class DossierStep(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     started_at = models.DateTimeField(_("received at"), null=True, blank=True)
     due_at = models.DateTimeField(_("step due"), null=True, blank=True)
@@ -238,6 +251,7 @@ class DossierEvent(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
+        db_index=False,
     )
     action = models.CharField(_("action"), max_length=40)
     from_status = models.CharField(_("from"), max_length=30, blank=True)

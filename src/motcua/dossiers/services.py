@@ -238,18 +238,23 @@ def _agency_identifier(agency: Unit) -> str:
     return agency.agency_code or agency.admin_code or f"U{agency.pk}"
 
 
-def _next_sequence(agency: Unit, day: date) -> int:
-    """Return the next number of ``agency`` on ``day``: one atomic upsert, safe in parallel."""
+def _next_sequence(agency: Unit, day: date, *, reserve_id: bool = False) -> tuple[int, int | None]:
+    """Return the next number of ``agency`` on ``day``: one atomic upsert, safe in parallel.
+
+    With ``reserve_id`` the same statement also reserves the new dossier's
+    primary key (second item), so its steps can be written before it.
+    """
     table = DossierCodeSequence._meta.db_table
+    reserve = f", {fastsql.next_id_sql(Dossier)}" if reserve_id else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (agency_id, day, last_value) VALUES (%s, %s, 1) "  # noqa: S608
             f"ON CONFLICT (agency_id, day) DO UPDATE SET last_value = {table}.last_value + 1 "
-            "RETURNING last_value",
+            f"RETURNING last_value{reserve}",
             [agency.pk, day],
         )
         row = cursor.fetchone()
-    return int(row[0])
+    return int(row[0]), (int(row[1]) if reserve_id else None)
 
 
 def dossier_code_for(agency: Unit, day: date, sequence: int) -> str:
@@ -547,8 +552,14 @@ def _create_dossier(
     postal_address: str,
     with_code: bool,
     clock_start: tuple[date, datetime] | None = None,
+    start_steps: bool = False,
 ) -> Dossier:
-    """Insert the dossier and its checklist; ``clock_start`` is (D0, due) when received now."""
+    """Insert the dossier and its checklist; ``clock_start`` is (D0, due) when received now.
+
+    With ``start_steps`` (a coded dossier received now) the workflow's steps
+    are written first, under the dossier's reserved key, so the dossier row
+    is written once, already pointing at its first step.
+    """
     version = plan.version
     local_day = _local(at).date()
     dossier = Dossier(
@@ -568,10 +579,16 @@ def _create_dossier(
         dossier.received_at = at
         dossier.d0, dossier.due_at = clock_start
     if with_code:
-        dossier.code = dossier_code_for(agency, local_day, _next_sequence(agency, local_day))
+        sequence, reserved = _next_sequence(agency, local_day, reserve_id=start_steps)
+        dossier.code = dossier_code_for(agency, local_day, sequence)
+        dossier.pk = reserved
+    elif start_steps:
+        raise ValueError("start_steps needs with_code")  # pragma: no cover - a programming error
     if channel == Channel.ONLINE:
         dossier.submitted_at = at
     # The intake path writes with core.fastsql (no compiler; no signal listens here).
+    if start_steps:
+        _create_steps(dossier, plan, at=at, actor=actor)
     fastsql.insert([dossier])
     ticked = set(provided)
     fastsql.insert(
@@ -725,9 +742,8 @@ def dossier_receive(
                 postal_address=postal_address,
                 with_code=True,
                 clock_start=clock_start,
+                start_steps=True,
             )
-            _create_steps(dossier, plan, at=now, actor=actor)
-            fastsql.update_fields(dossier, "current_step", "current_handler")
             first = dossier.current_step
             _event(
                 dossier,

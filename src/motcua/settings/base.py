@@ -143,7 +143,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+TASKS = {"default": {"BACKEND": "motcua.core.tasks.DatabaseBackend"}}
 # The database task backend writes its row in the caller's transaction, so a
 # task enqueued there is seen by the worker only after the commit. Backends
 # that run at once (tests) must wait for the commit instead.

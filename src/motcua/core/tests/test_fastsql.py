@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.db import transaction
 from django.forms.models import model_to_dict
 from django.test import TestCase
 
@@ -60,15 +61,6 @@ class FastSqlTests(TestCase):
         self.assertEqual(stored.data, {"tên": "Ngã Bảy", "n": 2})
         self.assertEqual(stored.at, datetime(2026, 3, 2, 9, tzinfo=VN))
 
-    def test_update_fields_changes_only_the_named_columns(self):
-        row = self._notification()
-        row.save()
-        row.subject = "Đổi"
-        row.body = "không lưu"
-        fastsql.update_fields(row, "subject")
-        stored = Notification.objects.get(pk=row.pk)
-        self.assertEqual((stored.subject, stored.body), ("Đổi", "Nội dung có dấu: Ngã Bảy"))
-
     def test_from_row_converts_like_the_orm(self):
         row = self._notification()
         row.save()
@@ -84,3 +76,25 @@ class FastSqlTests(TestCase):
         built = fastsql.from_row(Notification, names, values)
         self.assertEqual(built.next_attempt_at, datetime(2026, 3, 2, 9, tzinfo=VN))
         self.assertEqual((built.pk, built.attempts), (row.pk, 0))
+
+    def _reserve(self):
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {fastsql.next_id_sql(Notification)}")
+            return cursor.fetchone()[0]
+
+    def test_reserved_keys_are_new_and_never_handed_out_again(self):
+        before = self._notification()
+        before.save()
+        with transaction.atomic():
+            reserved = self._reserve()
+            self.assertGreater(reserved, before.pk)
+            row = self._notification(pk=reserved)
+            fastsql.insert([row])
+            self.assertEqual(row.pk, reserved)
+            after = self._notification()
+            after.save()  # the ORM's own numbering goes on past the reserved key
+            self.assertGreater(after.pk, reserved)
+            self.assertGreater(self._reserve(), after.pk)
+        self.assertEqual(Notification.objects.get(pk=reserved).recipient, "0912345678")

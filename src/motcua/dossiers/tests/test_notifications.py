@@ -254,7 +254,7 @@ class ProductionEnqueueTests(TestCase):
         from motcua.core.notifications import deliver_notifications
 
         with override_settings(
-            TASKS={"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}},
+            TASKS={"default": {"BACKEND": "motcua.core.tasks.DatabaseBackend"}},
             MOTCUA_TASKS_ENQUEUE_IN_TRANSACTION=True,
         ):
             with clock.frozen(at(2026, 3, 2, 9)):
