@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connection, connections, models
 
 
 @cache
@@ -42,18 +42,21 @@ def insert(objs: Sequence[models.Model]) -> None:
     with_pk = objs[0].pk is not None
     fields, head, returning = _insert_plan(model, with_pk)
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    # The thread's connection itself, not the ``connection`` proxy: field
+    # preparation asks it for ``ops`` and ``features`` about ten times a row.
+    conn = connections[DEFAULT_DB_ALIAS]
     params: list[Any] = []
     for obj in objs:
         for field in fields:
-            params.append(field.get_db_prep_save(field.pre_save(obj, add=True), connection))
+            params.append(field.get_db_prep_save(field.pre_save(obj, add=True), conn))
     sql = head + ", ".join([row] * len(objs)) + returning
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         cursor.execute(sql, params)
         ids = cursor.fetchall()
     for obj, (pk,) in zip(objs, ids, strict=True):
         obj.pk = pk
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = conn.alias
 
 
 def next_id_sql(model: type[models.Model]) -> str:
@@ -96,15 +99,16 @@ def _converters(model: type[models.Model], names: tuple[str, ...]) -> list[list[
 def from_row(model: type[models.Model], names: Sequence[str], values: Sequence[Any]) -> Any:
     """Build an instance from a plain cursor row, converting values as the ORM does."""
     key = tuple(names)
+    conn = connections[DEFAULT_DB_ALIAS]
     converted = []
     for value, (name, converters) in zip(
         values, zip(key, _converters(model, key), strict=True), strict=True
     ):
         column = model._meta.get_field(name).get_col(model._meta.db_table)  # type: ignore[union-attr]
         for converter in converters:
-            value = converter(value, column, connection)
+            value = converter(value, column, conn)
         converted.append(value)
     # Model.from_db takes the values in the order of the model's concrete fields.
     by_name = dict(zip(key, converted, strict=True))
     ordered = [f.attname for f in model._meta.concrete_fields if f.attname in by_name]
-    return model.from_db(connection.alias, ordered, [by_name[name] for name in ordered])
+    return model.from_db(conn.alias, ordered, [by_name[name] for name in ordered])

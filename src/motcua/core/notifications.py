@@ -11,6 +11,7 @@ here can roll back or block the change that caused the message.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import urllib.error
@@ -46,17 +47,20 @@ RETRY_DELAYS = (
 """Delay before each further attempt; after the last one the message is marked failed."""
 
 
-def _render(event: str, context: dict[str, Any]) -> tuple[str, str, str]:
+def _render(event: str, context: dict[str, Any], *, sms: bool) -> tuple[str, str, str]:
+    """Return the subject, the e-mail body and, when ``sms``, the SMS text of ``event``."""
     full_context = {"public_url": settings.MOTCUA_PUBLIC_URL, **context}
     with translation.override("vi"):
         text = render_to_string(f"notifications/{event}.txt", full_context).strip()
-        try:
-            sms = render_to_string(f"notifications/{event}.sms.txt", full_context).strip()
-        except TemplateDoesNotExist:
-            sms = ""
+        short_text = ""
+        if sms:
+            with contextlib.suppress(TemplateDoesNotExist):  # no short text: the body is used
+                short_text = render_to_string(
+                    f"notifications/{event}.sms.txt", full_context
+                ).strip()
     subject, _sep, body = text.partition("\n")
     body = body.strip()
-    short = " ".join((sms or body).split())
+    short = " ".join((short_text or body).split()) if sms else ""
     if settings.MOTCUA_SMS_ASCII:
         short = strip_accents(short)
     return subject.strip(), body, short
@@ -78,13 +82,18 @@ def notify(
     without an e-mail address gets nothing (staff see their queue anyway);
     no SMS is queued while no gateway is configured.
     """
-    subject, body, sms = _render(event, context)
     recipients: list[tuple[str, str]] = []
     address = email or (getattr(user, "email", "") if user is not None else "")
     if address:
         recipients.append((NotificationChannel.EMAIL, address))
     if phone and settings.MOTCUA_SMS_GATEWAY_URL:
         recipients.append((NotificationChannel.SMS, phone))
+    if not recipients:
+        return []
+    # Only what is sent is rendered: the SMS text when an SMS is queued.
+    subject, body, sms = _render(
+        event, context, sms=any(channel == NotificationChannel.SMS for channel, _ in recipients)
+    )
     rows = [
         Notification(
             event=event,
