@@ -26,6 +26,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
@@ -402,16 +403,26 @@ def _bump(dossier: Dossier, *fields: str) -> None:
     dossier.save(update_fields=[*fields, "version", "updated_at"])
 
 
+_step_plans: ProcessCache[tuple[StepPlan, ...]] = ProcessCache("dossiers.step_plans")
+
+
 def step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
     """Return the steps a dossier of this version goes through.
 
     The version's own steps; when none of them is a signing step, a leader's
     "Sign" step is added before the final return step, so a dossier can
     always reach its decision; when the version has no steps at all, a plain
-    intake → review → sign → return default.
+    intake → review → sign → return default. Cached per version and
+    language (the added steps' names are translated).
     """
     if plan.steps and any(step.role.code in SIGNING_ROLES for step in plan.steps):
         return plan.steps
+    return _step_plans.get_or_set(
+        (plan.version.pk, get_language()), lambda: _completed_step_plan(plan)
+    )
+
+
+def _completed_step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
     version = plan.version
     day_seconds = working_day_seconds()
     roles = {

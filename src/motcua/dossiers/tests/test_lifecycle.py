@@ -729,6 +729,34 @@ class NoSigningStepTests(LifecycleTestCase):
         self.assertEqual(d.status, S.RESULT_READY)
 
 
+class CompletedStepPlanCacheTests(LifecycleTestCase):
+    def test_the_added_steps_are_worked_out_once_per_version_and_language(self):
+        from django.utils import translation
+
+        from motcua.catalog.selectors import procedure_intake_plan
+        from motcua.catalog.tests.factories import make_procedure
+        from motcua.core.cache import process_caches_clear
+        from motcua.org.models import Role
+
+        process_caches_clear()
+        version = make_procedure(
+            "9.123457", name="Thủ tục không khai báo bước", steps=()
+        ).versions.get()
+        plan = procedure_intake_plan(version)
+        with translation.override("vi"):
+            with self.assertNumQueries(1):  # the roles of the default steps
+                first = s.step_plan(plan)
+            with self.assertNumQueries(0):
+                self.assertEqual(s.step_plan(plan), first)
+            self.assertEqual([p.name for p in first][2], "Ký duyệt")
+        with translation.override("en"), self.assertNumQueries(1):
+            self.assertEqual([p.name for p in s.step_plan(plan)][2], "Sign")
+        leader = Role.objects.get(code="commune_leader")
+        leader.save()  # reference data changed: worked out again
+        with translation.override("vi"), self.assertNumQueries(1):
+            s.step_plan(plan)
+
+
 class ApologyAndPauseTests(LifecycleTestCase):
     def test_a_pause_moves_the_promised_date_too(self):
         d = self.receive()  # due Thu 5/3 17:00
