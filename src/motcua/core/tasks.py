@@ -23,6 +23,19 @@ class DatabaseBackend(_DatabaseBackend):
     signal's far-future default by hand, since fastsql sends no signals.
     """
 
+    def __init__(self, alias: str, params: dict[str, Any]) -> None:
+        super().__init__(alias, params)
+        self._valid: set[Any] = set()
+
+    def validate_task(self, task: Any) -> None:
+        """Validate each task once: upstream inspects the function's signature on every
+        enqueue and again for the result it returns. The outcome depends only on the
+        task (a frozen dataclass) and this backend's settings, which do not change."""
+        if task in self._valid:
+            return
+        super().validate_task(task)
+        self._valid.add(task)
+
     def _task_to_db_task(self, task: Any, args: Any, kwargs: Any) -> Any:
         from django_tasks_db.compat import normalize_json
         from django_tasks_db.models import DBTaskResult, get_date_max

@@ -36,3 +36,15 @@ class LeanBackendTests(TestCase):
         claimed = DBTaskResult.objects.ready().get_locked()
         self.assertEqual(str(claimed.pk), str(result.id))
         self.assertEqual(claimed.task.func, deliver_notifications.func)
+
+    def test_an_invalid_task_is_refused_every_time(self):
+        from django_tasks.exceptions import InvalidTaskError
+
+        with override_settings(TASKS=OURS):
+            for _attempt in range(2):
+                with self.assertRaises(InvalidTaskError):
+                    deliver_notifications.using(priority=1000).enqueue([1])
+            valid = deliver_notifications.using(priority=5)
+            self.assertEqual(valid.enqueue([1]).task.priority, 5)
+            self.assertEqual(valid.enqueue([2]).args, [[2]])
+        self.assertEqual(DBTaskResult.objects.count(), 2)
