@@ -3,8 +3,19 @@ from django.contrib.auth.views import LogoutView
 from django.urls import include, path
 
 from motcua.api.main import api
+from motcua.catalog.api import router as catalog_router
 from motcua.core import views as core_views
+from motcua.dossiers.api import logbook_router
+from motcua.dossiers.api import router as dossiers_router
+from motcua.org.api import router as org_router
 from motcua.portal import views as portal_views
+from motcua.workdays.api import router as workdays_router
+
+api.add_router("/catalog/", catalog_router)
+api.add_router("/dossiers/", dossiers_router)
+api.add_router("/logbook", logbook_router)
+api.add_router("/org/", org_router)
+api.add_router("/workdays/", workdays_router)
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),

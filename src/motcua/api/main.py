@@ -1,4 +1,8 @@
-"""The NinjaAPI instance under /api/v1/; each app contributes a router."""
+"""The NinjaAPI instance under /api/v1/ and its error handling.
+
+Each app contributes a router; the project's ``motcua.urls`` mounts them, so
+this package imports none of the apps above it.
+"""
 
 from __future__ import annotations
 
@@ -178,20 +182,3 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         body = {"detail": _("The request body is not valid JSON."), "code": "invalid_json"}
         return api.create_response(request, body, status=400)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
-
-
-def _register_routers() -> None:
-    from motcua.catalog.api import router as catalog_router
-    from motcua.dossiers.api import logbook_router
-    from motcua.dossiers.api import router as dossiers_router
-    from motcua.org.api import router as org_router
-    from motcua.workdays.api import router as workdays_router
-
-    api.add_router("/catalog/", catalog_router)
-    api.add_router("/dossiers/", dossiers_router)
-    api.add_router("/logbook", logbook_router)
-    api.add_router("/org/", org_router)
-    api.add_router("/workdays/", workdays_router)
-
-
-_register_routers()
