@@ -28,7 +28,7 @@ from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import CharField, F, Max, Q, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import dateformat
@@ -264,6 +264,20 @@ def _check_unit(unit: Unit, *, parent: Unit | None, interval_changed: bool) -> N
             )
 
 
+def _lock_admin_code(code: str) -> None:
+    """Serialise writers of one administrative code until the transaction ends.
+
+    The overlap check reads other units; two units with the same code created
+    at once under different parents lock different rows and would both pass
+    it. On PostgreSQL a transaction-scoped advisory lock on the code makes the
+    second writer wait and then see the first; SQLite writers already hold
+    the database lock from ``BEGIN IMMEDIATE``.
+    """
+    if code and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 7))", [code])
+
+
 def unit_create(
     *,
     actor: Actor,
@@ -292,6 +306,7 @@ def unit_create(
         }
         for field, value in values.items():
             setattr(unit, field, _normalise_unit_value(field, value))
+        _lock_admin_code(unit.admin_code)
         _check_unit(unit, parent=locked_parent, interval_changed=False)
         parent_path = locked_parent.path if locked_parent is not None else "/"
         if len(parent_path) + 21 > PATH_MAX_LENGTH:
@@ -386,6 +401,8 @@ def unit_update(*, actor: Actor, unit: Unit, data: Mapping[str, Any]) -> Unit:
                 setattr(current, field, value)
         if not changes:
             return current
+        if {"admin_code", "valid_from", "valid_to"} & set(changes):
+            _lock_admin_code(current.admin_code)
         _check_unit(
             current,
             parent=current.parent,
