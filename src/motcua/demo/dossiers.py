@@ -283,22 +283,23 @@ def _scenarios(ctx: _Context) -> list[tuple[str, Callable[[], Any]]]:
                 provided_documents=_documents("9.000301"),
             )
 
+    # Names in Vietnamese: the seed command prints them when a scenario is skipped.
     return [
-        ("received today", received_today),
-        ("in progress", in_progress),
-        ("overdue", overdue),
-        ("waiting for a supplement", waiting_for_supplement),
-        ("awaiting signature", awaiting_signature),
-        ("with the tax office", with_tax_office),
-        ("result ready", result_ready),
-        ("returned early", returned_early),
-        ("returned late after an apology", late_with_apology),
-        ("refused at the counter", refused_at_counter),
-        ("stopped at the applicant's request", stopped),
-        ("submitted online", submitted_online),
-        ("waiting for financial obligations", waiting_for_payment),
-        ("closed without the supplement", closed_without_supplement),
-        ("withdrawn online", withdrawn_online),
+        ("tiếp nhận hôm nay", received_today),
+        ("đang xử lý", in_progress),
+        ("quá hạn", overdue),
+        ("chờ bổ sung", waiting_for_supplement),
+        ("chờ ký", awaiting_signature),
+        ("đang ở cơ quan thuế", with_tax_office),
+        ("có kết quả", result_ready),
+        ("trả sớm", returned_early),
+        ("trả muộn sau thư xin lỗi", late_with_apology),
+        ("từ chối tại quầy", refused_at_counter),
+        ("dừng theo yêu cầu", stopped),
+        ("nộp trực tuyến", submitted_online),
+        ("chờ nghĩa vụ tài chính", waiting_for_payment),
+        ("kết thúc vì không bổ sung", closed_without_supplement),
+        ("rút hồ sơ trực tuyến", withdrawn_online),
     ]
 
 

@@ -63,6 +63,7 @@ from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.catalog.selectors import StepPlan, procedure_intake_plan
 from motcua.core.audit import audit_digest, canonical_json
 from motcua.core.models import AuditEvent
+from motcua.demo.calendars import load_demo_calendars
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.constants import (
     ApplicantKind,
@@ -251,6 +252,7 @@ def synthetic_world(*, units: int = 10, procedures: int = 10) -> SyntheticWorld:
         raise ValueError("units must be between 1 and 999")
     if not 1 <= procedures <= 99_999:
         raise ValueError("procedures must be between 1 and 99999")
+    load_demo_calendars("motcua seed synthetic")  # intake "now" needs this year confirmed
     kinds = _kinds()
     roles = {role.code: role for role in Role.objects.all()}
     with transaction.atomic():

@@ -103,3 +103,38 @@ class SeedDemoDossierTests(TestCase):
         self.assertEqual(len(statuses), 13)  # every status of the lifecycle
         self.assertTrue(Dossier.objects.filter(timeliness="late", apology__isnull=False).exists())
         self.assertEqual(audit_verify(), [])
+
+
+class DemoInANewYearTests(TestCase):
+    """Loaded after the shipped calendars end, the demo confirms its own years and says so."""
+
+    def setUp(self):
+        tmp = self.enterContext(__import__("tempfile").TemporaryDirectory())
+        self.enterContext(override_settings(DATA_DIR=tmp))
+
+    def test_seed_in_january_2027_has_every_dossier(self):
+        from datetime import datetime
+        from zoneinfo import ZoneInfo
+
+        from motcua.core import clock
+        from motcua.dossiers.models import Dossier
+        from motcua.workdays.models import CalendarStatus, CalendarYear
+
+        self.assertFalse(CalendarYear.objects.filter(year=2027).exists())
+        out = StringIO()
+        with clock.frozen(datetime(2027, 1, 5, 9, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh"))):
+            call_command("seed", "demo", stdout=out)
+        printed = out.getvalue()
+        self.assertIn("Lịch làm việc năm 2027: đề xuất tự động", printed)
+        self.assertIn("Lịch làm việc năm 2028", printed)
+        self.assertNotIn("Lịch làm việc năm 2026", printed)  # shipped confirmed: untouched
+        self.assertNotIn("bỏ qua", printed)
+        self.assertEqual(
+            set(CalendarYear.objects.filter(year__gte=2027).values_list("year", "status")),
+            {(2027, CalendarStatus.CONFIRMED), (2028, CalendarStatus.CONFIRMED)},
+        )
+        self.assertEqual(Dossier.objects.count(), 15)
+        # Tết 2027 (from 6/2) is a holiday in the confirmed year.
+        from motcua.workdays.loader import calendar_for_unit
+
+        self.assertFalse(calendar_for_unit().is_working_day(datetime(2027, 2, 8).date()))

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from motcua.catalog.demo import load_demo_procedures
+from motcua.demo.calendars import load_demo_calendars
 from motcua.demo.dossiers import load_demo_dossiers
 from motcua.demo.staff import load_demo_staff, logins_file
 from motcua.org.demo import load_demo_units
@@ -35,6 +36,11 @@ class Command(BaseCommand):
             self._synthetic(options)
             return
         actor = "motcua seed demo"
+        for year in load_demo_calendars(actor):
+            self.stdout.write(
+                f"  Lịch làm việc năm {year}: đề xuất tự động từ quy định và xác nhận cho bản "
+                "demo; một triển khai thật phải đối chiếu thông báo của năm trước khi xác nhận."
+            )
         units = load_demo_units(actor)
         procedures = load_demo_procedures(actor)
         lines = load_demo_staff(actor=actor, units=units)
