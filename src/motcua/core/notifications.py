@@ -24,8 +24,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import models, transaction
 from django.db.models import Q
-from django.template import TemplateDoesNotExist
-from django.template.loader import render_to_string
+from django.template import Context, TemplateDoesNotExist
+from django.template.loader import get_template
 from django.utils import translation
 
 from motcua.core import clock, fastsql
@@ -47,17 +47,22 @@ RETRY_DELAYS = (
 """Delay before each further attempt; after the last one the message is marked failed."""
 
 
+def _plain_text(name: str, context: dict[str, Any]) -> str:
+    """Render a text template without HTML escaping: an e-mail or SMS is not HTML,
+    and "Công ty TNHH Minh & Anh" must not arrive as "Minh &amp; Anh"."""
+    template = get_template(name).template  # type: ignore[attr-defined]  # the Django engine's
+    return str(template.render(Context(context, autoescape=False))).strip()
+
+
 def _render(event: str, context: dict[str, Any], *, sms: bool) -> tuple[str, str, str]:
     """Return the subject, the e-mail body and, when ``sms``, the SMS text of ``event``."""
     full_context = {"public_url": settings.MOTCUA_PUBLIC_URL, **context}
     with translation.override("vi"):
-        text = render_to_string(f"notifications/{event}.txt", full_context).strip()
+        text = _plain_text(f"notifications/{event}.txt", full_context)
         short_text = ""
         if sms:
             with contextlib.suppress(TemplateDoesNotExist):  # no short text: the body is used
-                short_text = render_to_string(
-                    f"notifications/{event}.sms.txt", full_context
-                ).strip()
+                short_text = _plain_text(f"notifications/{event}.sms.txt", full_context)
     subject, _sep, body = text.partition("\n")
     body = body.strip()
     short = " ".join((short_text or body).split()) if sms else ""

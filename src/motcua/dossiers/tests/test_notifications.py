@@ -293,3 +293,48 @@ class AlertRecipientTests(TestCase):
         self.assertEqual(
             Notification.objects.filter(user__in=[self.w.director, self.w.intake]).count(), 0
         )
+
+
+class PlainTextTests(TestCase):
+    """Messages are plain text: quotes, ampersands and angle brackets arrive as typed."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+
+    def test_every_template_renders_without_html_escaping(self):
+        from pathlib import Path
+        from types import SimpleNamespace
+
+        from motcua.core.notifications import _render
+
+        awkward = 'Công ty TNHH "Minh & Anh" <chi nhánh>'
+        with clock.frozen(at(2026, 3, 2, 9)):
+            dossier = self.w.receive(applicant=self.w.applicant(name=awkward))
+        reason = 'Thiếu "bản sao" & <chữ ký>'
+        pause = SimpleNamespace(items=[reason], reason=reason, respond_by=dossier.due_at)
+        context = {
+            "dossier": dossier,
+            "reasons": reason,
+            "pause": pause,
+            "apology": SimpleNamespace(
+                reason=reason, new_due_at=dossier.due_at, original_due_at=dossier.due_at
+            ),
+            "step": dossier.current_step,
+            "user_name": awkward,
+            "items": [SimpleNamespace(code=dossier.code, what=reason, due=dossier.due_at)],
+        }
+        folder = Path(s.__file__).parent / "templates" / "notifications"
+        events = sorted({p.name.split(".txt")[0].removesuffix(".sms") for p in folder.iterdir()})
+        self.assertGreaterEqual(len(events), 14)
+        for event in events:
+            with self.subTest(event=event):
+                subject, body, sms = _render(event, context, sms=True)
+                for text in (subject, body, sms):
+                    for entity in ("&amp;", "&quot;", "&lt;", "&gt;", "&#x27;", "{{", "{%"):
+                        self.assertNotIn(entity, text)
+                self.assertTrue(subject)
+                if "applicant_name" in (folder / f"{event}.txt").read_text(encoding="utf-8"):
+                    self.assertIn(awkward, body)
+                if "reasons" in (folder / f"{event}.txt").read_text(encoding="utf-8"):
+                    self.assertIn(reason, body)
