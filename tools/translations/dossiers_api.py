@@ -17,6 +17,7 @@ T = {
     "Dossier %(code)s has no supplement request number %(number)s.": "Hồ sơ %(code)s không có lần yêu cầu bổ sung thứ %(number)s.",
     # log book
     "The end of the period (%(end)s) is before its start (%(start)s).": "Ngày kết thúc (%(end)s) trước ngày bắt đầu (%(start)s).",
+    "Choose a date between 2000 and 2100 (%(day)s is outside).": "Hãy chọn ngày trong khoảng từ năm 2000 đến năm 2100 (ngày %(day)s nằm ngoài khoảng này).",
     "The period is longer than one year: from %(start)s the log book runs at most to %(limit)s.": "Khoảng thời gian dài hơn một năm: từ ngày %(start)s, sổ theo dõi chỉ xuất được đến hết ngày %(limit)s.",
     "The log book of %(unit)s is kept at its one-stop desk: it needs the intake officer or centre director role there or above it.": "Sổ theo dõi hồ sơ của %(unit)s do bộ phận một cửa quản lý: cần vai trò cán bộ tiếp nhận hoặc giám đốc trung tâm tại đơn vị này hoặc đơn vị cấp trên.",
     "There is no field of procedures with code %(code)s.": "Không có lĩnh vực thủ tục nào có mã %(code)s.",

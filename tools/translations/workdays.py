@@ -1,4 +1,5 @@
 T = {
+    "There is no working calendar for %(year)s yet.": "Chưa có lịch làm việc của năm %(year)s.",
     "Confirm the selected calendars": "Xác nhận các lịch đã chọn",
     "The calendar for %(year)s is confirmed.": "Đã xác nhận lịch làm việc năm %(year)s.",
     "Write the sessions as 07:00-11:30,13:30-17:00, in order and not overlapping, with the cut-off no later than the end of the last session.": "Nhập các buổi làm việc theo dạng 07:00-11:30,13:30-17:00, theo thứ tự và không chồng lên nhau; giờ chốt tiếp nhận không muộn hơn giờ kết thúc buổi cuối.",

@@ -1565,6 +1565,14 @@ def _period(start: date | None, end: date | None) -> tuple[date, date]:
     """Return the period asked for, at most one year; raise a 400 naming the field."""
     last = end or clock.localdate()
     first = start or last.replace(day=1)
+    for name, day in (("start", first), ("end", last)):
+        if not 2000 <= day.year <= 2100:
+            raise _field_error(
+                name,
+                _("Choose a date between 2000 and 2100 (%(day)s is outside).")
+                % {"day": f"{day:%d/%m/%Y}"},
+                "invalid_period",
+            )
     if last < first:
         raise _field_error(
             "end",

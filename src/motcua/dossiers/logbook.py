@@ -222,6 +222,8 @@ def logbook_xlsx(rows: Iterable[LogbookRow], stream: IO[bytes], *, title: str) -
 
     def cell(value: Any, *, font: Font | None = None, number_format: str = "") -> WriteOnlyCell:
         item = WriteOnlyCell(sheet, value=nfc(value) if isinstance(value, str) else value)
+        if isinstance(value, str):
+            item.data_type = "s"  # text as typed: "=HYPERLINK(…)" from an applicant is no formula
         if font is not None:
             item.font = font
         if number_format:

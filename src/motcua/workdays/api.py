@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
+from motcua.core.errors import NotFoundError
 from motcua.workdays.core import LimitUnit
 from motcua.workdays.models import CalendarYear
 from motcua.workdays.services import deadline_compute
@@ -61,7 +62,10 @@ def deadline(
 def calendar_year(request: HttpRequest, year: int) -> CalendarYearOut:
     calendar = CalendarYear.objects.filter(year=year).first()
     if calendar is None:
-        raise HttpError(404, "No calendar for this year")
+        raise NotFoundError(
+            _("There is no working calendar for %(year)s yet.") % {"year": year},
+            code="no_calendar",
+        )
     entries = [
         CalendarEntryOut(day=e.day, kind=e.kind, name=e.name, legal_basis=e.legal_basis)
         for e in calendar.entries.filter(unit__isnull=True).order_by("day")

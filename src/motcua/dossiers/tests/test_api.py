@@ -1005,6 +1005,14 @@ class LogbookApiTests(ApiTestCase):
         self.assertEqual(
             self.logbook(self.march(start="2024-02-29", end="2025-02-28")).status_code, 200
         )
+        for start, end, field in (
+            ("9999-12-31", "9999-12-31", "start"),
+            ("2026-03-01", "9999-12-31", "end"),
+            ("0001-01-01", "2026-03-01", "start"),
+        ):
+            response = self.logbook(self.march(start=start, end=end))
+            self.assertError(response, 400, "invalid_period")
+            self.assertEqual(response.json()["extra"]["errors"][0]["field"], field)
         self.assertEqual(len(self.exports()), 2)
 
     def test_bad_parameters_answer_422_in_vietnamese(self):

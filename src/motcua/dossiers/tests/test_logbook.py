@@ -184,6 +184,20 @@ class LogbookTests(TestCase):
         )
         self.assertEqual(late.contact, "Số 12 đường Lê Lợi, phường Ngã Bảy, thành phố Cần Thơ")
 
+    def test_excel_keeps_formula_like_text_as_text(self):
+        with clock.frozen(at(2026, 3, 2, 11)):
+            self.w.receive(
+                applicant=self.w.applicant(name='=HYPERLINK("http://x.invalid","Bấm")'),
+            )
+        page = logbook_page(unit=self.w.ward, start=date(2026, 3, 2), end=date(2026, 3, 2))
+        stream = io.BytesIO()
+        logbook_xlsx(page.rows, stream, title=page.title)
+        sheet = load_workbook(io.BytesIO(stream.getvalue())).active
+        names = [row[3] for row in sheet.iter_rows(min_row=5)]
+        odd = [cell for cell in names if str(cell.value).startswith("=")]
+        self.assertEqual([cell.value for cell in odd], ['=HYPERLINK("http://x.invalid","Bấm")'])
+        self.assertEqual(odd[0].data_type, "s")
+
     def test_excel(self):
         page = logbook_page(
             unit=self.w.ward, start=date(2026, 3, 2), end=date(2026, 3, 3), field=self.civil

@@ -292,4 +292,9 @@ class ApiTests(CalendarTestCase):
         self.assertEqual(response.status_code, 200)
         entries = {e["day"]: e["kind"] for e in response.json()["entries"]}
         self.assertEqual(entries["2026-08-22"], "makeup_working_day")
-        self.assertEqual(self.client.get("/api/v1/workdays/calendars/1999").status_code, 404)
+        missing = self.client.get("/api/v1/workdays/calendars/1999")
+        self.assertEqual(missing.status_code, 404)
+        self.assertEqual(
+            missing.json(),
+            {"detail": "Chưa có lịch làm việc của năm 1999.", "code": "no_calendar"},
+        )
