@@ -25,8 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
@@ -412,14 +411,18 @@ def step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
     The version's own steps; when none of them is a signing step, a leader's
     "Sign" step is added before the final return step, so a dossier can
     always reach its decision; when the version has no steps at all, a plain
-    intake → review → sign → return default. Cached per version and
-    language (the added steps' names are translated).
+    intake → review → sign → return default. Cached per version. The added
+    steps are named in the site's language (Vietnamese), whatever the
+    request's: their names are stored and printed on the control slip.
     """
     if plan.steps and any(step.role.code in SIGNING_ROLES for step in plan.steps):
         return plan.steps
-    return _step_plans.get_or_set(
-        (plan.version.pk, get_language()), lambda: _completed_step_plan(plan)
-    )
+
+    def completed() -> tuple[StepPlan, ...]:
+        with translation.override(settings.LANGUAGE_CODE):
+            return _completed_step_plan(plan)
+
+    return _step_plans.get_or_set(plan.version.pk, completed)
 
 
 def _completed_step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
