@@ -1,4 +1,6 @@
 T = {
+    "%(unit)s no longer exists since %(day)s: receive the dossier at the unit that took over its work.": "%(unit)s không còn hoạt động từ ngày %(day)s: hãy tiếp nhận hồ sơ tại đơn vị đã kế thừa nhiệm vụ của đơn vị này.",
+    "%(unit)s exists only from %(day)s.": "%(unit)s chỉ hoạt động từ ngày %(day)s.",
     "Awaiting intake": "Chờ tiếp nhận",
     "Received": "Đã tiếp nhận",
     "In progress": "Đang giải quyết",

@@ -347,6 +347,23 @@ def _require_dossier_role(actor: Any, dossier: Dossier, roles: Iterable[str], *,
     return _require_role(actor, wanted, role_unit(dossier, wanted[0]), what=what)
 
 
+def _require_open(unit: Unit, day: date) -> None:
+    """Refuse to record a dossier at a unit that does not exist on ``day`` (2025 mergers)."""
+    if unit.is_valid_on(day):
+        return
+    if unit.valid_to is not None and day >= unit.valid_to:
+        message = _(
+            "%(unit)s no longer exists since %(day)s: receive the dossier at the unit that "
+            "took over its work."
+        ) % {"unit": unit.name, "day": unit.valid_to.strftime("%d/%m/%Y")}
+    else:
+        message = _("%(unit)s exists only from %(day)s.") % {
+            "unit": unit.name,
+            "day": unit.valid_from.strftime("%d/%m/%Y") if unit.valid_from else "",
+        }
+    raise ApplicationError(message, code="unit_not_in_operation")
+
+
 def _require_role(actor: Any, roles: Iterable[str], unit: Unit, *, what: str) -> str:
     for role in roles:
         if user_has_role(actor, role, unit):
@@ -700,6 +717,7 @@ def dossier_receive(
     now = clock.now()
     today = _local(now).date()
     _require_role(actor, ["intake_officer"], receiving_unit, what=_("receive dossiers"))
+    _require_open(receiving_unit, today)
     version = _version_for(procedure_version, procedure_code, today)
     plan = procedure_intake_plan(version)
     missing = _check_documents(plan, provided_documents)
@@ -739,6 +757,7 @@ def dossier_receive(
             },
         )
     handling_agency = agency or agency_for(receiving_unit, version)
+    _require_open(handling_agency, today)
     clock_start = _clock_start(handling_agency, version, now)
     try:
         with transaction.atomic():
@@ -794,6 +813,7 @@ def dossier_submit_online(
         return IntakeResult(previous, created=False)
     now = clock.now()
     today = _local(now).date()
+    _require_open(receiving_unit, today)
     version = _version_for(None, procedure_code, today)
     cleaned = applicant.cleaned(today)
     plan = procedure_intake_plan(version)
@@ -845,6 +865,7 @@ def dossier_refuse_at_intake(
     now = clock.now()
     today = _local(now).date()
     _require_role(actor, ["intake_officer"], receiving_unit, what=_("refuse dossiers"))
+    _require_open(receiving_unit, today)
     version = _version_for(procedure_version, procedure_code, today)
     cleaned = applicant.cleaned(today)
     reasons = nfc(reasons or "")
@@ -890,6 +911,7 @@ def dossier_guide_incomplete(
     now = clock.now()
     today = _local(now).date()
     _require_role(actor, ["intake_officer"], receiving_unit, what=_("receive dossiers"))
+    _require_open(receiving_unit, today)
     version = _version_for(procedure_version, procedure_code, today)
     cleaned = applicant.cleaned(today)
     missing = _check_documents(procedure_intake_plan(version), provided_documents)

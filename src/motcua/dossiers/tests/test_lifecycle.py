@@ -729,6 +729,82 @@ class NoSigningStepTests(LifecycleTestCase):
         self.assertEqual(d.status, S.RESULT_READY)
 
 
+class UnitInOperationTests(LifecycleTestCase):
+    def test_no_dossier_is_recorded_at_a_unit_that_no_longer_exists(self):
+        from motcua.org.models import Role, Unit
+        from motcua.org.services import role_assignment_create, unit_create, unit_update
+
+        # An officer of the whole ward (so the role check passes) at a desk closed on 1/3.
+        role_assignment_create(
+            actor="tests",
+            user=self.w.intake,
+            role=Role.objects.get(code="intake_officer"),
+            unit=self.w.ward,
+        )
+        old_desk = unit_create(
+            actor="tests",
+            name="Điểm tiếp nhận cũ",
+            kind=self.w.centre.kind,
+            parent=self.w.ward,
+            valid_from=date(2025, 7, 1),
+            valid_to=date(2026, 3, 1),
+        )
+        applicant = self.w.applicant()
+        attempts = {
+            "receive": lambda: s.dossier_receive(
+                actor=self.w.intake,
+                receiving_unit=old_desk,
+                applicant=applicant,
+                provided_documents=self.w.documents(self.w.pause_version),
+                procedure_version=self.w.pause_version,
+            ),
+            "refuse": lambda: s.dossier_refuse_at_intake(
+                actor=self.w.intake,
+                receiving_unit=old_desk,
+                applicant=applicant,
+                reasons="Không thuộc thẩm quyền",
+                procedure_version=self.w.pause_version,
+            ),
+            "guide": lambda: s.dossier_guide_incomplete(
+                actor=self.w.intake,
+                receiving_unit=old_desk,
+                applicant=applicant,
+                provided_documents=[],
+                procedure_version=self.w.pause_version,
+            ),
+            "online": lambda: s.dossier_submit_online(
+                applicant=applicant,
+                procedure_code=self.w.pause_version.procedure.code,
+                receiving_unit=old_desk,
+                provided_documents=[],
+            ),
+        }
+        for name, attempt in attempts.items():
+            with self.subTest(name), clock.frozen(at(2026, 3, 2, 9)):
+                with self.assertRaises(ApplicationError) as caught:
+                    attempt()
+                self.assertEqual(caught.exception.code, "unit_not_in_operation")
+                self.assertEqual(
+                    caught.exception.message,
+                    "Điểm tiếp nhận cũ không còn hoạt động từ ngày 01/03/2026: hãy tiếp nhận "
+                    "hồ sơ tại đơn vị đã kế thừa nhiệm vụ của đơn vị này.",
+                )
+        self.assertFalse(Dossier.objects.filter(receiving_unit=old_desk).exists())
+        # The day before it closed, the same desk still received.
+        with clock.frozen(at(2026, 2, 27, 9)):
+            self.assertEqual(attempts["receive"]().dossier.receiving_unit, old_desk)
+        # A desk that opens later is refused too, and says from when.
+        old_desk = unit_update(
+            actor="tests", unit=old_desk, data={"valid_from": date(2026, 3, 9), "valid_to": None}
+        )
+        with clock.frozen(at(2026, 3, 2, 9)), self.assertRaises(ApplicationError) as caught:
+            attempts["receive"]()
+        self.assertEqual(
+            caught.exception.message, "Điểm tiếp nhận cũ chỉ hoạt động từ ngày 09/03/2026."
+        )
+        self.assertEqual(Unit.objects.get(pk=old_desk.pk).valid_from, date(2026, 3, 9))
+
+
 class CompletedStepPlanCacheTests(LifecycleTestCase):
     def test_the_added_steps_are_worked_out_once_per_version_in_vietnamese(self):
         from django.utils import translation
