@@ -42,6 +42,16 @@ class AlertSummary:
     recipients: dict[int, dict[str, list[dict[str, Any]]]] = field(default_factory=dict)
 
 
+def _horizon(working_hours: float) -> timedelta:
+    """Return a calendar span that surely holds ``working_hours`` of working time.
+
+    At least 6.5 working hours a day, five days a week, plus a fortnight for
+    the longest run of days off (Tết and its bridges).
+    """
+    working_days = int(working_hours / 6.5) + 1
+    return timedelta(days=14 + working_days * 7 // 5 + 1)
+
+
 def _level(now: datetime, due: datetime | None, unit: Unit) -> str:
     if due is None:
         return ""
@@ -81,7 +91,7 @@ def dossiers_alert(*, now: datetime | None = None) -> AlertSummary:
 
 def _alert(moment: datetime) -> AlertSummary:
     day = timezone.localtime(moment).date()
-    horizon = moment + timedelta(days=14)  # working hours ahead never span more than this
+    horizon = moment + _horizon(settings.MOTCUA_DUE_SOON_WORKING_HOURS)
     summary = AlertSummary()
     inbox: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
 
@@ -115,7 +125,7 @@ def _alert(moment: datetime) -> AlertSummary:
             due_at__lte=horizon,
         )
         .exclude(alerted="overdue")
-        .select_related("dossier", "role", "unit")
+        .select_related("dossier__receiving_unit", "role", "unit")
         .select_for_update(skip_locked=True, of=("self",))
     )
     for step in steps:
@@ -130,6 +140,7 @@ def _alert(moment: datetime) -> AlertSummary:
         recipients = (
             {step.handler_id} if step.handler_id else _role_holders(step.role.code, step.unit, day)
         )
+        recipients |= _role_holders("centre_director", step.dossier.receiving_unit, day)
         for user_id in recipients:
             inbox[user_id][level].append(item)
         DossierStep.objects.filter(pk=step.pk).update(alerted=level)

@@ -1320,6 +1320,10 @@ def _pause_end(locked: Dossier, pause: Pause) -> None:
             )
             locked.extended_due_at = max(moved, new_due)
         pause.clock = {**data, "due_after": _iso(new_due)}
+        if new_due != locked.due_at and locked.overdue_alerted:
+            # A new due, a new warning: the alert job tells again before it.
+            locked.overdue_alerted = ""
+            Dossier.objects.filter(pk=locked.pk).update(overdue_alerted="")
         locked.due_at = new_due
     pause.save(update_fields=["ended_at", "clock"])
     step = locked.current_step
@@ -1328,7 +1332,8 @@ def _pause_end(locked: Dossier, pause: Pause) -> None:
         step.due_at = _with_calendar(
             step_calendar.add_working_time, now, timedelta(seconds=data["remaining_seconds"])
         )
-        step.save(update_fields=["due_at"])
+        step.alerted = ""
+        step.save(update_fields=["due_at", "alerted"])
     locked.status = pause.resume_status
 
 

@@ -190,6 +190,54 @@ class AlertTests(TestCase):
         )
         self.assertEqual(subjects, ["Quá hạn: 1 hồ sơ", "Sắp đến hạn: 1 hồ sơ"])
 
+    def test_a_due_moved_by_a_supplement_is_warned_about_again(self):
+        with clock.frozen(at(2026, 3, 2, 9)):
+            d = self.w.receive(version=self.w.restart_version)
+        with clock.frozen(at(2026, 3, 2, 10)):
+            d = s.dossier_hand_over(dossier=d, actor=self.w.intake, to_user=self.w.handler)
+        first_due = d.due_at
+        summary = dossiers_alert(now=first_due - timedelta(hours=2))
+        self.assertEqual(summary.due_soon, 1)
+        with clock.frozen(first_due - timedelta(hours=1)):
+            s.dossier_request_supplement(dossier=d, actor=self.w.handler, items=["A"], reason="r")
+        with clock.frozen(at(2026, 3, 9, 9)):
+            d = s.dossier_supplement_received(dossier=d, actor=self.w.intake)
+        d.refresh_from_db()
+        self.assertGreater(d.due_at, first_due)  # the clock restarted
+        self.assertEqual(d.overdue_alerted, "")
+        self.assertEqual(d.current_step.alerted, "")
+        summary = dossiers_alert(now=d.due_at - timedelta(hours=2))
+        self.assertEqual(summary.due_soon, 1)  # warned again before the new due
+        self.assertIn(self.w.director.pk, summary.recipients)
+        self.assertEqual(dossiers_alert(now=d.due_at + timedelta(days=1)).overdue, 1)
+
+    def test_a_late_step_is_told_to_the_director_too(self):
+        with clock.frozen(at(2026, 3, 2, 9)):
+            d = self.w.receive()
+        with clock.frozen(at(2026, 3, 2, 10)):
+            d = s.dossier_hand_over(dossier=d, actor=self.w.intake, to_user=self.w.handler)
+        step_due = d.current_step.due_at
+        self.assertLess(step_due, d.due_at)
+        summary = dossiers_alert(now=step_due + timedelta(minutes=5))
+        self.assertEqual(summary.overdue, 0)  # the dossier itself is not late
+        for user in (self.w.handler, self.w.director):
+            items = summary.recipients[user.pk]["overdue"]
+            self.assertEqual([item["code"] for item in items], [d.code])
+
+    def test_a_long_warning_window_reaches_beyond_a_fortnight(self):
+        from motcua.dossiers.jobs import _horizon
+
+        version = self.w._procedure("9.000777", name="Thủ tục dài ngày", time_limit_amount=20)
+        with clock.frozen(at(2026, 3, 2, 9)):
+            d = self.w.receive(version=version)
+        now = at(2026, 3, 3, 9)
+        self.assertGreater(d.due_at - now, timedelta(days=21))
+        with override_settings(MOTCUA_DUE_SOON_WORKING_HOURS=8 * 25):
+            self.assertEqual(dossiers_alert(now=now).due_soon, 1)
+        for hours in (8, 40, 200, 1000):
+            # Never shorter than the working time asked for, even at 6.5 hours a day.
+            self.assertGreaterEqual(_horizon(hours), timedelta(days=hours / 6.5 * 7 / 5))
+
     def test_paused_dossiers_are_not_flagged(self):
         with clock.frozen(at(2026, 3, 2, 9)):
             d = self.w.receive()
