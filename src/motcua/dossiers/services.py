@@ -16,6 +16,7 @@ judged against the legal due.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -28,6 +29,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from motcua.catalog.content import HOUR, limit_seconds
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import (
     IntakePlan,
@@ -443,8 +445,22 @@ def step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
 
 
 def _completed_step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
+    """Add what ``plan`` lacks, keeping the step budgets within the legal limit.
+
+    The short steps (intake, signing, return) get an eighth of the limit, at
+    most half a working day each; the review gets the rest. A signing step
+    added to a template takes the slack the template leaves, then the rest
+    from its longest step.
+    """
     version = plan.version
     day_seconds = working_day_seconds()
+    limit = max(
+        HOUR,
+        limit_seconds(
+            int(version.time_limit_amount), version.time_limit_unit, day_seconds=day_seconds
+        ),
+    )
+    short = min(day_seconds // 2, limit // 8)
     roles = {
         role.code: role
         for role in Role.objects.filter(
@@ -454,31 +470,32 @@ def _completed_step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
     leader = roles["commune_leader" if version.competent_level == "commune" else "agency_leader"]
     if plan.steps:
         steps = list(plan.steps)
+        missing = short - max(0, limit - sum(step.budget_seconds for step in steps))
+        if missing > 0:
+            longest = max(range(len(steps)), key=lambda i: steps[i].budget_seconds)
+            taken = min(missing, steps[longest].budget_seconds // 2)
+            steps[longest] = dataclasses.replace(
+                steps[longest], budget_seconds=steps[longest].budget_seconds - taken
+            )
+            sign_budget = short - (missing - taken)
+        else:
+            sign_budget = short
         at = (
             len(steps) - 1
             if steps[-1].role.code == "intake_officer" and len(steps) > 1
             else len(steps)
         )
-        sign = StepPlan(0, _("Sign"), leader, None, False, day_seconds // 2)
+        sign = StepPlan(0, _("Sign"), leader, None, False, sign_budget)
         ordered = [*steps[:at], sign, *steps[at:]]
         return tuple(
             StepPlan(i, s.name, s.role, s.unit, s.is_inter_agency, s.budget_seconds)
             for i, s in enumerate(ordered, start=1)
         )
-    limit_seconds = max(day_seconds, int(version.time_limit_amount) * day_seconds)
-    half = day_seconds // 2
     return (
-        StepPlan(1, _("Intake"), roles["intake_officer"], None, False, half),
-        StepPlan(
-            2,
-            _("Review"),
-            roles["case_handler"],
-            None,
-            False,
-            max(half, limit_seconds - 2 * day_seconds),
-        ),
-        StepPlan(3, _("Sign"), leader, None, False, half),
-        StepPlan(4, _("Return the result"), roles["intake_officer"], None, False, half),
+        StepPlan(1, _("Intake"), roles["intake_officer"], None, False, short),
+        StepPlan(2, _("Review"), roles["case_handler"], None, False, limit - 3 * short),
+        StepPlan(3, _("Sign"), leader, None, False, short),
+        StepPlan(4, _("Return the result"), roles["intake_officer"], None, False, short),
     )
 
 

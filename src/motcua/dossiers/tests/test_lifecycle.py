@@ -805,6 +805,86 @@ class UnitInOperationTests(LifecycleTestCase):
         self.assertEqual(Unit.objects.get(pk=old_desk.pk).valid_from, date(2026, 3, 9))
 
 
+class CompletedStepBudgetTests(LifecycleTestCase):
+    """Steps added to a workflow keep the budgets within the legal limit."""
+
+    def plan(self, code, **content):
+        from motcua.catalog.selectors import procedure_intake_plan
+        from motcua.catalog.tests.factories import make_procedure
+
+        version = make_procedure(code, name=f"Thủ tục {code}", **content).versions.get()
+        return [
+            (p.role.code, p.budget_seconds) for p in s.step_plan(procedure_intake_plan(version))
+        ]
+
+    def test_default_steps_share_the_limit_whatever_its_unit(self):
+        hour, day = 3600, 8 * 3600
+        cases = {
+            "9.100001": ({"time_limit_amount": 8, "time_limit_unit": "working_hours"}, 8 * hour),
+            "9.100002": ({"time_limit_amount": 3, "time_limit_unit": "working_days"}, 3 * day),
+            "9.100003": ({"time_limit_amount": 30, "time_limit_unit": "calendar_days"}, 30 * day),
+            "9.100004": ({"time_limit_amount": 0, "time_limit_unit": "same_day"}, day),
+        }
+        for code, (limit, allowed) in cases.items():
+            with self.subTest(code):
+                steps = self.plan(code, steps=(), **limit)
+                roles = [role for role, _ in steps]
+                self.assertEqual(
+                    roles, ["intake_officer", "case_handler", "commune_leader", "intake_officer"]
+                )
+                self.assertEqual(sum(b for _, b in steps), allowed)
+                self.assertTrue(all(b > 0 for _, b in steps))
+                self.assertEqual(steps[0][1], min(day // 2, allowed // 8))
+        self.assertEqual(
+            self.plan("9.100005", steps=(), time_limit_amount=8, time_limit_unit="working_hours")[
+                1
+            ][1],
+            5 * hour,
+        )
+
+    def test_a_signing_step_added_to_a_full_template_takes_its_time_from_the_longest(self):
+        from decimal import Decimal
+
+        from motcua.catalog.content import StepSpec
+
+        steps = self.plan(
+            "9.100006",
+            time_limit_amount=3,
+            steps=(
+                StepSpec(1, "Tiếp nhận", "intake_officer", Decimal("0.5"), "working_days"),
+                StepSpec(2, "Xử lý", "case_handler", Decimal("2"), "working_days"),
+                StepSpec(3, "Trả kết quả", "intake_officer", Decimal("0.5"), "working_days"),
+            ),
+        )
+        hour = 3600
+        self.assertEqual(
+            steps,
+            [
+                ("intake_officer", 4 * hour),
+                ("case_handler", 13 * hour),
+                ("commune_leader", 3 * hour),
+                ("intake_officer", 4 * hour),
+            ],
+        )
+        # With room left in the template, the signing step uses it and nothing shrinks.
+        roomy = self.plan(
+            "9.100007",
+            time_limit_amount=5,
+            steps=(
+                StepSpec(1, "Tiếp nhận", "intake_officer", Decimal("0.5"), "working_days"),
+                StepSpec(2, "Xử lý", "case_handler", Decimal("2"), "working_days"),
+            ),
+        )
+        self.assertEqual(
+            roomy,
+            [
+                ("intake_officer", 4 * hour),
+                ("case_handler", 16 * hour),
+                ("commune_leader", 4 * hour),
+            ],
+        )
+
+
 class CompletedStepPlanCacheTests(LifecycleTestCase):
     def test_the_added_steps_are_worked_out_once_per_version_in_vietnamese(self):
         from django.utils import translation
