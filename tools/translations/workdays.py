@@ -1,4 +1,8 @@
 T = {
+    "Nothing was saved: %(problem)s": "Không có gì được lưu: %(problem)s",
+    "The year of a calendar cannot change; create a calendar for %(year)s instead.": "Không đổi được năm của một lịch; hãy tạo lịch cho năm %(year)s.",
+    "The calendar for %(year)s is confirmed and deadlines were counted with it: it cannot be deleted. Correct its entries instead.": "Lịch năm %(year)s đã được xác nhận và đã dùng để tính thời hạn nên không xóa được; hãy sửa các ngày trong lịch.",
+    "%(unit)s already has a work schedule; change that one.": "%(unit)s đã có lịch giờ làm việc; hãy sửa lịch đó.",
     "There is no working calendar for %(year)s yet.": "Chưa có lịch làm việc của năm %(year)s.",
     "Confirm the selected calendars": "Xác nhận các lịch đã chọn",
     "The calendar for %(year)s is confirmed.": "Đã xác nhận lịch làm việc năm %(year)s.",

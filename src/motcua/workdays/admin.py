@@ -5,17 +5,21 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import ApplicationError
 from motcua.workdays.core import Schedule
-from motcua.workdays.models import CalendarEntry, CalendarYear, WorkSchedule
+from motcua.workdays.models import CalendarEntry, CalendarStatus, CalendarYear, WorkSchedule
 from motcua.workdays.services import (
     calendar_entry_delete,
     calendar_entry_save,
     calendar_year_confirm,
+    calendar_year_delete,
+    calendar_year_save,
+    work_schedule_delete,
+    work_schedule_save,
 )
 
 
@@ -76,26 +80,88 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
                     request, _("The calendar for %(year)s is confirmed.") % {"year": calendar.year}
                 )
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        # The entries belong to the year: it is chosen once, when the calendar is created.
+        fixed = ["year"] if obj is not None else []
+        return [*fixed, *self.readonly_fields]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        if obj is not None and obj.status == CalendarStatus.CONFIRMED:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Create or change the year through the service (checked and audited)."""
+        try:
+            saved = calendar_year_save(
+                actor=request.user,
+                year=obj.year,
+                legal_basis=obj.legal_basis,
+                note=obj.note,
+                calendar_year=obj if change else None,
+            )
+        except ApplicationError as exc:
+            raise _Refused(exc) from exc
+        obj.pk, obj.status = saved.pk, saved.status
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        calendar_year_delete(calendar_year=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[CalendarYear]) -> None:
+        for calendar in queryset:
+            calendar_year_delete(calendar_year=calendar, actor=request.user)
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        """Save entries through the services so each change is checked and audited."""
+        """Save entries through the services so each change is checked and audited.
+
+        All or nothing: the admin runs the whole form in one transaction, and a
+        refused entry (another administrator saved the same day meanwhile)
+        ends it, rolling every change of this form back.
+        """
         calendar = form.instance
         formset.save(commit=False)
-        for entry in formset.deleted_objects:
-            calendar_entry_delete(entry=entry, actor=request.user)
-        for entry_form in formset.forms:
-            if not entry_form.has_changed() or entry_form in formset.deleted_forms:
-                continue
-            data = {
-                name: entry_form.cleaned_data[name]
-                for name in ("day", "kind", "name", "legal_basis", "unit")
-            }
-            existing = entry_form.instance if entry_form.instance.pk else None
-            try:
+        try:
+            for entry in formset.deleted_objects:
+                calendar_entry_delete(entry=entry, actor=request.user)
+            for entry_form in formset.forms:
+                if not entry_form.has_changed() or entry_form in formset.deleted_forms:
+                    continue
+                data = {
+                    name: entry_form.cleaned_data[name]
+                    for name in ("day", "kind", "name", "legal_basis", "unit")
+                }
+                existing = entry_form.instance if entry_form.instance.pk else None
                 calendar_entry_save(
                     calendar_year=calendar, actor=request.user, entry=existing, **data
                 )
-            except ApplicationError as exc:  # e.g. another administrator saved the same day
-                self.message_user(request, exc.message, messages.ERROR)
+        except ApplicationError as exc:
+            raise _Refused(exc) from exc
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> Any:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _Refused as refused:  # raised inside the admin's transaction: all rolled back
+            self.message_user(
+                request,
+                _("Nothing was saved: %(problem)s") % {"problem": refused.error.message},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+
+
+class _Refused(Exception):
+    """A service refused part of an admin form; the whole form is rolled back."""
+
+    def __init__(self, error: ApplicationError) -> None:
+        super().__init__(error.message)
+        self.error = error
 
 
 class WorkScheduleForm(forms.ModelForm[WorkSchedule]):
@@ -124,3 +190,22 @@ class WorkScheduleAdmin(admin.ModelAdmin[WorkSchedule]):
     form = WorkScheduleForm
     list_display = ["unit", "sessions", "cutoff"]
     autocomplete_fields = ["unit"]
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        """Save through the service (checked and audited); the form has validated it."""
+        saved = work_schedule_save(
+            actor=request.user,
+            unit=obj.unit,
+            sessions=obj.sessions,
+            cutoff=obj.cutoff,
+            schedule=obj if change else None,
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        work_schedule_delete(schedule=obj, actor=request.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[WorkSchedule]) -> None:
+        for schedule in queryset:
+            work_schedule_delete(schedule=schedule, actor=request.user)

@@ -8,7 +8,7 @@ errors into messages for users, and is the only writer of calendar rows.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
 import holidays
@@ -21,9 +21,17 @@ from django.utils.translation import gettext as _
 from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, NotFoundError
-from motcua.workdays.core import CalendarMissingError, DayEntry, DayKind, LimitUnit, WorkCalendar
+from motcua.core.text import nfc
+from motcua.workdays.core import (
+    CalendarMissingError,
+    DayEntry,
+    DayKind,
+    LimitUnit,
+    Schedule,
+    WorkCalendar,
+)
 from motcua.workdays.loader import calendar_for_unit, national_calendar
-from motcua.workdays.models import CalendarEntry, CalendarStatus, CalendarYear
+from motcua.workdays.models import CalendarEntry, CalendarStatus, CalendarYear, WorkSchedule
 
 STATUTORY_BASIS = "Bộ luật Lao động 2019, Điều 111 và 112"
 
@@ -270,6 +278,145 @@ def calendar_entry_delete(*, entry: CalendarEntry, actor: Any) -> None:
         obj=locked,
         data={"entry": entry.pk, "before": before},
     )
+
+
+@transaction.atomic
+def calendar_year_save(
+    *, actor: Any, year: int, legal_basis: str = "", note: str = "", calendar_year: Any = None
+) -> CalendarYear:
+    """Create an empty draft year, or change the legal basis and note of one (audited).
+
+    The year of an existing calendar never changes: its entries belong to it.
+    """
+    if calendar_year is None:
+        if not 2000 <= year <= 2100:
+            raise ApplicationError(
+                _("The year must be between 2000 and 2100."), code="invalid_year"
+            )
+        if CalendarYear.objects.filter(year=year).exists():
+            raise ApplicationError(
+                _("A calendar for %(year)s already exists; edit it instead.") % {"year": year},
+                code="exists",
+            )
+        created = CalendarYear.objects.create(
+            year=year, status=CalendarStatus.DRAFT, legal_basis=nfc(legal_basis), note=nfc(note)
+        )
+        audit_record(
+            actor=actor,
+            action="workdays.calendar.create",
+            obj=created,
+            data={"legal_basis": created.legal_basis, "note": created.note},
+        )
+        return created
+    locked = CalendarYear.objects.select_for_update().get(pk=calendar_year.pk)
+    if year != locked.year:
+        raise ApplicationError(
+            _("The year of a calendar cannot change; create a calendar for %(year)s instead.")
+            % {"year": year},
+            code="year_fixed",
+        )
+    before = {"legal_basis": locked.legal_basis, "note": locked.note}
+    locked.legal_basis, locked.note = nfc(legal_basis), nfc(note)
+    after = {"legal_basis": locked.legal_basis, "note": locked.note}
+    if after != before:
+        locked.save(update_fields=["legal_basis", "note", "updated_at"])
+        audit_record(
+            actor=actor,
+            action="workdays.calendar.change",
+            obj=locked,
+            data={"before": before, "after": after},
+        )
+    return locked
+
+
+@transaction.atomic
+def calendar_year_delete(*, calendar_year: CalendarYear, actor: Any) -> None:
+    """Delete a draft year with its entries; a confirmed year stays (deadlines used it)."""
+    locked = CalendarYear.objects.select_for_update().get(pk=calendar_year.pk)
+    if locked.status == CalendarStatus.CONFIRMED:
+        raise ApplicationError(
+            _(
+                "The calendar for %(year)s is confirmed and deadlines were counted with it: it "
+                "cannot be deleted. Correct its entries instead."
+            )
+            % {"year": locked.year},
+            code="confirmed",
+        )
+    entries = locked.entries.count()
+    audit_record(
+        actor=actor,
+        action="workdays.calendar.delete",
+        obj=locked,
+        data={"year": locked.year, "entries": entries},
+    )
+    locked.delete()
+
+
+@transaction.atomic
+def work_schedule_save(
+    *, actor: Any, unit: Any, sessions: str, cutoff: time, schedule: Any = None
+) -> WorkSchedule:
+    """Set the working sessions and intake cut-off of ``unit`` and the units below it (audited)."""
+    try:
+        Schedule.parse(sessions, cutoff.strftime("%H:%M"))
+    except ValueError:
+        raise ApplicationError(
+            _(
+                "Write the sessions as 07:00-11:30,13:30-17:00, in order and not overlapping, "
+                "with the cut-off no later than the end of the last session."
+            ),
+            code="invalid_schedule",
+        ) from None
+    target: WorkSchedule | None
+    if schedule is not None:
+        target = WorkSchedule.objects.select_for_update().get(pk=schedule.pk)
+    else:
+        target = WorkSchedule.objects.select_for_update().filter(unit=unit).first()
+    before = (
+        {"unit": target.unit_id, "sessions": target.sessions, "cutoff": f"{target.cutoff:%H:%M}"}
+        if target is not None
+        else {}
+    )
+    if target is None:
+        target = WorkSchedule(unit=unit)
+    elif schedule is None:
+        raise ApplicationError(
+            _("%(unit)s already has a work schedule; change that one.") % {"unit": unit},
+            code="exists",
+        )
+    target.unit, target.sessions, target.cutoff = unit, sessions.strip(), cutoff
+    target.save()
+    audit_record(
+        actor=actor,
+        action="workdays.schedule.change" if before else "workdays.schedule.create",
+        obj=target,
+        data={
+            "before": before,
+            "after": {
+                "unit": target.unit_id,
+                "sessions": target.sessions,
+                "cutoff": f"{cutoff:%H:%M}",
+            },
+        },
+    )
+    return target
+
+
+@transaction.atomic
+def work_schedule_delete(*, schedule: WorkSchedule, actor: Any) -> None:
+    """Remove a unit's own schedule: it follows the unit above, or the deployment default."""
+    locked = WorkSchedule.objects.select_for_update().get(pk=schedule.pk)
+    audit_record(
+        actor=actor,
+        action="workdays.schedule.delete",
+        obj=locked,
+        data={
+            "unit": locked.unit_id,
+            "sessions": locked.sessions,
+            "cutoff": f"{locked.cutoff:%H:%M}",
+        },
+    )
+    locked.delete()
 
 
 @dataclass(frozen=True)

@@ -109,3 +109,115 @@ class CalendarAdminTests(TestCase):
             ]
         )
         self.assertContains(duplicate, "đã có trong lịch")
+
+    def test_a_refused_entry_rolls_the_whole_form_back(self):
+        from unittest import mock
+
+        from motcua.core.errors import ApplicationError
+        from motcua.workdays import admin as workdays_admin
+
+        real = workdays_admin.calendar_entry_save
+        calls = []
+
+        def second_refused(**kwargs):
+            calls.append(kwargs)
+            if len(calls) == 2:
+                raise ApplicationError("02/09/2026 đã có trong lịch.", code="duplicate")
+            return real(**kwargs)
+
+        before = sorted(self.year.entries.values_list("day", "name"))
+        with mock.patch.object(workdays_admin, "calendar_entry_save", second_refused):
+            response = self._post(
+                extra_rows=[
+                    {"day": "24/11/2026", "kind": "holiday", "name": "Mới", "legal_basis": ""}
+                ],
+                change=(date(2026, 9, 2), {"name": "Đổi tên"}),
+                delete=[date(2026, 1, 1)],
+            )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(len(calls), 2)
+        self.assertEqual(sorted(self.year.entries.values_list("day", "name")), before)
+        shown = [str(m) for m in response.wsgi_request._messages]
+        self.assertEqual(len(shown), 1, shown)
+        self.assertIn("Không có gì được lưu", shown[0])
+        self.assertFalse(
+            AuditEvent.objects.filter(stream=f"workdays.calendaryear:{self.year.pk}").exists()
+        )
+
+
+class CalendarYearAndScheduleAdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = get_user_model().objects.create_superuser("quantri", password="x")
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def test_a_year_is_created_as_an_audited_draft_and_only_drafts_are_deleted(self):
+        response = self.client.post(
+            "/admin/workdays/calendaryear/add/",
+            {
+                "year": "2031",
+                "legal_basis": "Thông báo của Bộ Nội vụ",
+                "note": "",
+                "entries-TOTAL_FORMS": "0",
+                "entries-INITIAL_FORMS": "0",
+                "entries-MIN_NUM_FORMS": "0",
+                "entries-MAX_NUM_FORMS": "1000",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        year = CalendarYear.objects.get(year=2031)
+        self.assertEqual(year.status, "draft")
+        stream = f"workdays.calendaryear:{year.pk}"
+        self.assertEqual(
+            list(AuditEvent.objects.filter(stream=stream).values_list("action", flat=True)),
+            ["workdays.calendar.create"],
+        )
+        confirmed = CalendarYear.objects.get(year=2026)
+        delete = f"/admin/workdays/calendaryear/{confirmed.pk}/delete/"
+        self.assertEqual(self.client.post(delete, {"post": "yes"}).status_code, 403)
+        self.assertTrue(CalendarYear.objects.filter(year=2026).exists())
+        response = self.client.post(
+            f"/admin/workdays/calendaryear/{year.pk}/delete/", {"post": "yes"}
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertFalse(CalendarYear.objects.filter(year=2031).exists())
+        self.assertEqual(
+            AuditEvent.objects.filter(stream=stream).order_by("seq").last().action,
+            "workdays.calendar.delete",
+        )
+
+    def test_schedules_are_saved_and_deleted_with_an_audit_record(self):
+        from motcua.org.models import UnitKind
+        from motcua.org.services import unit_create
+        from motcua.workdays.models import WorkSchedule
+
+        unit = unit_create(actor="tests", name="Phường Thử", kind=UnitKind.objects.get(code="ward"))
+        response = self.client.post(
+            "/admin/workdays/workschedule/add/",
+            {"unit": unit.pk, "sessions": "07:30-11:30,13:00-17:00", "cutoff": "16:00"},
+        )
+        self.assertEqual(response.status_code, 302)
+        schedule = WorkSchedule.objects.get(unit=unit)
+        stream = f"workdays.workschedule:{schedule.pk}"
+        response = self.client.post(
+            f"/admin/workdays/workschedule/{schedule.pk}/change/",
+            {"unit": unit.pk, "sessions": "07:30-11:30,13:00-17:00", "cutoff": "15:30"},
+        )
+        self.assertEqual(response.status_code, 302)
+        bad = self.client.post(
+            f"/admin/workdays/workschedule/{schedule.pk}/change/",
+            {"unit": unit.pk, "sessions": "13:00-17:00,07:30-11:30", "cutoff": "15:30"},
+        )
+        self.assertEqual(bad.status_code, 200)  # shown on the form, nothing saved
+        self.client.post(f"/admin/workdays/workschedule/{schedule.pk}/delete/", {"post": "yes"})
+        self.assertFalse(WorkSchedule.objects.exists())
+        self.assertEqual(
+            list(
+                AuditEvent.objects.filter(stream=stream)
+                .order_by("seq")
+                .values_list("action", flat=True)
+            ),
+            ["workdays.schedule.create", "workdays.schedule.change", "workdays.schedule.delete"],
+        )
