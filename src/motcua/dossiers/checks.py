@@ -23,10 +23,13 @@ def dossier_code_pattern_check(app_configs: Any = None, **kwargs: Any) -> list[E
                 id="motcua.E001",
             )
         ]
-    if "{seq" not in pattern or len(sample) > 60:
+    # The sequence restarts for each agency each day: without both, codes would repeat.
+    if any(part not in pattern for part in ("{seq", "{agency", "{date")) or len(sample) > 60:
         return [
             Error(
-                f"MOTCUA_DOSSIER_CODE_PATTERN {pattern!r} must contain {{seq}} and give codes of at most 60 characters.",
+                f"MOTCUA_DOSSIER_CODE_PATTERN {pattern!r} must contain {{agency}}, {{date}} and "
+                "{seq} (the sequence restarts per agency and day) and give codes of at most 60 "
+                "characters.",
                 id="motcua.E002",
             )
         ]

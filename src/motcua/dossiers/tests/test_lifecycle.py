@@ -630,8 +630,17 @@ class SettingsTests(LifecycleTestCase):
         self.assertEqual(dossier_code_pattern_check(), [])
         with override_settings(MOTCUA_DOSSIER_CODE_PATTERN="{agency}-{day}-{seq:04d}"):
             self.assertEqual([e.id for e in dossier_code_pattern_check()], ["motcua.E001"])
-        with override_settings(MOTCUA_DOSSIER_CODE_PATTERN="{agency}-{date:%y%m%d}"):
-            self.assertEqual([e.id for e in dossier_code_pattern_check()], ["motcua.E002"])
+        for repeating in (
+            "{agency}-{date:%y%m%d}",
+            "{system}-{date:%y%m%d}-{seq:04d}",
+            "{agency}-{seq:06d}",
+        ):
+            with override_settings(MOTCUA_DOSSIER_CODE_PATTERN=repeating):
+                self.assertEqual([e.id for e in dossier_code_pattern_check()], ["motcua.E002"])
+        with override_settings(
+            MOTCUA_DOSSIER_CODE_PATTERN="{system}.{agency}-{date:%Y%m%d}-{seq:05d}"
+        ):
+            self.assertEqual(dossier_code_pattern_check(), [])
 
     def test_the_supplement_response_time_is_configurable(self):
         from django.test import override_settings
