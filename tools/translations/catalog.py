@@ -1,4 +1,5 @@
 T = {
+    "The decision is signed at one step only, the last one or the one just before the return of the result; a step of role “%(role)s” here would skip the steps after it. Give an earlier step (for example the leader's assignment) another role.": "Quyết định chỉ được ký ở một bước, là bước cuối hoặc bước ngay trước bước trả kết quả; một bước của vai trò “%(role)s” ở vị trí này sẽ bỏ qua các bước sau nó. Hãy giao bước trước đó (ví dụ lãnh đạo phân công) cho một vai trò khác.",
     # Admin
     "versions": "các phiên bản",
     "name in force today": "tên đang có hiệu lực",

@@ -22,6 +22,7 @@ from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
@@ -294,6 +295,11 @@ def _is_whole(value: object) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
+def _deciding_roles() -> frozenset[str]:
+    """Roles that sign the decision (``MOTCUA_DECISION_ROLES``, read by the dossiers too)."""
+    return frozenset(settings.MOTCUA_DECISION_ROLES)
+
+
 def content_problems(
     content: VersionContent,
     *,
@@ -494,6 +500,25 @@ def content_problems(
                 )
             )
 
+    # The decision is taken at a deciding role's step and the dossier then goes to the
+    # final step (the return): a deciding step anywhere else would skip the steps after it.
+    deciding = [i for i, step in enumerate(c.steps) if step.role_code in _deciding_roles()]
+    for i in deciding:
+        if i < len(c.steps) - 2 or len(deciding) > 1:
+            problems.append(
+                Problem(
+                    "steps",
+                    i,
+                    "role_code",
+                    _(
+                        "The decision is signed at one step only, the last one or the one "
+                        "just before the return of the result; a step of role “%(role)s” "
+                        "here would skip the steps after it. Give an earlier step (for "
+                        "example the leader's assignment) another role."
+                    )
+                    % {"role": c.steps[i].role_code},
+                )
+            )
     if limit_ok and budgets_ok and c.steps:
         allowed = limit_seconds(c.time_limit_amount, c.time_limit_unit, day_seconds=day_seconds)
         if total > allowed:

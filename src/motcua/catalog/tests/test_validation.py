@@ -48,6 +48,29 @@ class ContentRuleTests(SimpleTestCase):
             ],
         )
 
+    def test_the_decision_is_signed_at_the_end_only(self):
+        rule = (
+            "The decision is signed at one step only, the last one or the one just before the "
+            "return of the result; a step of role “commune_leader” here would skip the steps "
+            "after it. Give an earlier step (for example the leader's assignment) another role."
+        )
+
+        def steps(*roles):
+            return content(
+                steps=tuple(step(i, "0.5", role=r) for i, r in enumerate(roles, start=1))
+            )
+
+        self.assertEqual(
+            messages(steps("intake_officer", "case_handler", "commune_leader", "intake_officer")),
+            [],
+        )
+        self.assertEqual(messages(steps("intake_officer", "case_handler", "commune_leader")), [])
+        early = steps("intake_officer", "commune_leader", "case_handler", "intake_officer")
+        self.assertEqual(messages(early), [rule])
+        self.assertEqual([p.index for p in content_problems(early, day_seconds=DAY)], [1])
+        twice = steps("case_handler", "commune_leader", "commune_leader")
+        self.assertEqual(messages(twice), [rule, rule])
+
     def test_budgets_may_fill_the_limit_exactly(self):
         self.assertEqual(
             messages(content(steps=(step(1, "2.5"), step(2, "4", "working_hours")))), []
