@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import ApplicationError
-from motcua.workdays.core import Schedule
 from motcua.workdays.models import CalendarEntry, CalendarStatus, CalendarYear, WorkSchedule
 from motcua.workdays.services import (
     calendar_entry_delete,
@@ -18,6 +17,7 @@ from motcua.workdays.services import (
     calendar_year_confirm,
     calendar_year_delete,
     calendar_year_save,
+    work_schedule_check,
     work_schedule_delete,
     work_schedule_save,
 )
@@ -174,14 +174,9 @@ class WorkScheduleForm(forms.ModelForm[WorkSchedule]):
         sessions, cutoff = cleaned.get("sessions"), cleaned.get("cutoff")
         if sessions and cutoff:
             try:
-                Schedule.parse(sessions, cutoff.strftime("%H:%M"))
-            except ValueError:
-                raise forms.ValidationError(
-                    _(
-                        "Write the sessions as 07:00-11:30,13:30-17:00, in order and not overlapping, "
-                        "with the cut-off no later than the end of the last session."
-                    )
-                ) from None
+                work_schedule_check(sessions, cutoff)
+            except ApplicationError as exc:
+                raise forms.ValidationError(exc.message) from None
         return cleaned
 
 

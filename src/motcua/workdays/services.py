@@ -166,6 +166,16 @@ def _statutory_proposal(year: int) -> list[DayEntry]:
     return [proposal[d] for d in sorted(proposal)]
 
 
+def _check_new_year(year: int) -> None:
+    if not 2000 <= year <= 2100:
+        raise ApplicationError(_("The year must be between 2000 and 2100."), code="invalid_year")
+    if CalendarYear.objects.filter(year=year).exists():
+        raise ApplicationError(
+            _("A calendar for %(year)s already exists; edit it instead.") % {"year": year},
+            code="exists",
+        )
+
+
 @transaction.atomic
 def calendar_year_seed(*, year: int, actor: Any) -> CalendarYear:
     """Create a draft calendar for ``year`` from the statutory rules.
@@ -174,13 +184,7 @@ def calendar_year_seed(*, year: int, actor: Any) -> CalendarYear:
     against the year's notice (Tết days, swaps, make-up Saturdays are
     decided each year) and confirms it.
     """
-    if not 2000 <= year <= 2100:
-        raise ApplicationError(_("The year must be between 2000 and 2100."), code="invalid_year")
-    if CalendarYear.objects.filter(year=year).exists():
-        raise ApplicationError(
-            _("A calendar for %(year)s already exists; edit it instead.") % {"year": year},
-            code="exists",
-        )
+    _check_new_year(year)
     calendar = CalendarYear.objects.create(
         year=year,
         status=CalendarStatus.DRAFT,
@@ -289,15 +293,7 @@ def calendar_year_save(
     The year of an existing calendar never changes: its entries belong to it.
     """
     if calendar_year is None:
-        if not 2000 <= year <= 2100:
-            raise ApplicationError(
-                _("The year must be between 2000 and 2100."), code="invalid_year"
-            )
-        if CalendarYear.objects.filter(year=year).exists():
-            raise ApplicationError(
-                _("A calendar for %(year)s already exists; edit it instead.") % {"year": year},
-                code="exists",
-            )
+        _check_new_year(year)
         created = CalendarYear.objects.create(
             year=year, status=CalendarStatus.DRAFT, legal_basis=nfc(legal_basis), note=nfc(note)
         )
@@ -352,11 +348,8 @@ def calendar_year_delete(*, calendar_year: CalendarYear, actor: Any) -> None:
     locked.delete()
 
 
-@transaction.atomic
-def work_schedule_save(
-    *, actor: Any, unit: Any, sessions: str, cutoff: time, schedule: Any = None
-) -> WorkSchedule:
-    """Set the working sessions and intake cut-off of ``unit`` and the units below it (audited)."""
+def work_schedule_check(sessions: str, cutoff: time) -> None:
+    """Raise ApplicationError unless ``sessions`` and ``cutoff`` make a valid schedule."""
     try:
         Schedule.parse(sessions, cutoff.strftime("%H:%M"))
     except ValueError:
@@ -367,6 +360,14 @@ def work_schedule_save(
             ),
             code="invalid_schedule",
         ) from None
+
+
+@transaction.atomic
+def work_schedule_save(
+    *, actor: Any, unit: Any, sessions: str, cutoff: time, schedule: Any = None
+) -> WorkSchedule:
+    """Set the working sessions and intake cut-off of ``unit`` and the units below it (audited)."""
+    work_schedule_check(sessions, cutoff)
     target: WorkSchedule | None
     if schedule is not None:
         target = WorkSchedule.objects.select_for_update().get(pk=schedule.pk)
