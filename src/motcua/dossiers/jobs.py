@@ -94,6 +94,14 @@ def _alert(moment: datetime) -> AlertSummary:
     horizon = moment + _horizon(settings.MOTCUA_DUE_SOON_WORKING_HOURS)
     summary = AlertSummary()
     inbox: dict[int, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    known: dict[tuple[str, int], set[int]] = {}
+
+    def holders(role_code: str, unit: Unit) -> set[int]:
+        """Role holders over ``unit``, looked up once per run (many dossiers share a desk)."""
+        key = (role_code, unit.pk)
+        if key not in known:
+            known[key] = _role_holders(role_code, unit, day)
+        return known[key]
 
     dossiers = (
         Dossier.objects.filter(status__in=CLOCK_RUNNING, due_at__lte=horizon)
@@ -108,10 +116,8 @@ def _alert(moment: datetime) -> AlertSummary:
         item = {"code": dossier.code, "what": _("the dossier"), "due": dossier.due_at}
         recipients = {dossier.current_handler_id} if dossier.current_handler_id else set()
         if dossier.current_step is not None and not recipients:
-            recipients = _role_holders(
-                dossier.current_step.role.code, dossier.current_step.unit, day
-            )
-        recipients |= _role_holders("centre_director", dossier.receiving_unit, day)
+            recipients = set(holders(dossier.current_step.role.code, dossier.current_step.unit))
+        recipients |= holders("centre_director", dossier.receiving_unit)
         for user_id in recipients:
             inbox[user_id][level].append(item)
         Dossier.objects.filter(pk=dossier.pk).update(overdue_alerted=level)
@@ -138,9 +144,9 @@ def _alert(moment: datetime) -> AlertSummary:
             "due": step.due_at,
         }
         recipients = (
-            {step.handler_id} if step.handler_id else _role_holders(step.role.code, step.unit, day)
+            {step.handler_id} if step.handler_id else set(holders(step.role.code, step.unit))
         )
-        recipients |= _role_holders("centre_director", step.dossier.receiving_unit, day)
+        recipients |= holders("centre_director", step.dossier.receiving_unit)
         for user_id in recipients:
             inbox[user_id][level].append(item)
         DossierStep.objects.filter(pk=step.pk).update(alerted=level)

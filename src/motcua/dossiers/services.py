@@ -16,9 +16,8 @@ judged against the legal due.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -240,23 +239,22 @@ def _agency_identifier(agency: Unit) -> str:
     return agency.agency_code or agency.admin_code or f"U{agency.pk}"
 
 
-def _next_sequence(agency: Unit, day: date, *, reserve_id: bool = False) -> tuple[int, int | None]:
-    """Return the next number of ``agency`` on ``day``: one atomic upsert, safe in parallel.
+def _next_sequence(agency: Unit, day: date) -> tuple[int, int]:
+    """Return the next number of ``agency`` on ``day`` and a reserved dossier key.
 
-    With ``reserve_id`` the same statement also reserves the new dossier's
-    primary key (second item), so its steps can be written before it.
+    One atomic upsert, safe in parallel. The key (``fastsql.next_id_sql``)
+    lets the dossier's steps be written before the dossier row itself.
     """
     table = DossierCodeSequence._meta.db_table
-    reserve = f", {fastsql.next_id_sql(Dossier)}" if reserve_id else ""
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {table} (agency_id, day, last_value) VALUES (%s, %s, 1) "  # noqa: S608
             f"ON CONFLICT (agency_id, day) DO UPDATE SET last_value = {table}.last_value + 1 "
-            f"RETURNING last_value{reserve}",
+            f"RETURNING last_value, {fastsql.next_id_sql(Dossier)}",
             [agency.pk, day],
         )
         row = cursor.fetchone()
-    return int(row[0]), (int(row[1]) if reserve_id else None)
+    return int(row[0]), int(row[1])
 
 
 def dossier_code_for(agency: Unit, day: date, sequence: int) -> str:
@@ -474,7 +472,7 @@ def _completed_step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
         if missing > 0:
             longest = max(range(len(steps)), key=lambda i: steps[i].budget_seconds)
             taken = min(missing, steps[longest].budget_seconds // 2)
-            steps[longest] = dataclasses.replace(
+            steps[longest] = replace(
                 steps[longest], budget_seconds=steps[longest].budget_seconds - taken
             )
             sign_budget = short - (missing - taken)
@@ -605,8 +603,8 @@ def _create_dossier(
     """Insert the dossier and its checklist; ``clock_start`` is (D0, due) when received now.
 
     With ``start_steps`` (a coded dossier received now) the workflow's steps
-    are written first, under the dossier's reserved key, so the dossier row
-    is written once, already pointing at its first step.
+    are written first, under the key reserved with the code, so the dossier
+    row is written once, already pointing at its first step.
     """
     version = plan.version
     local_day = _local(at).date()
@@ -627,11 +625,8 @@ def _create_dossier(
         dossier.received_at = at
         dossier.d0, dossier.due_at = clock_start
     if with_code:
-        sequence, reserved = _next_sequence(agency, local_day, reserve_id=start_steps)
+        sequence, dossier.pk = _next_sequence(agency, local_day)
         dossier.code = dossier_code_for(agency, local_day, sequence)
-        dossier.pk = reserved
-    elif start_steps:
-        raise ValueError("start_steps needs with_code")  # pragma: no cover - a programming error
     if channel == Channel.ONLINE:
         dossier.submitted_at = at
     # The intake path writes with core.fastsql (no compiler; no signal listens here).
