@@ -91,14 +91,13 @@ def notify(
     address = email or (getattr(user, "email", "") if user is not None else "")
     if address:
         recipients.append((NotificationChannel.EMAIL, address))
-    if phone and settings.MOTCUA_SMS_GATEWAY_URL:
+    by_sms = bool(phone and settings.MOTCUA_SMS_GATEWAY_URL)
+    if by_sms:
         recipients.append((NotificationChannel.SMS, phone))
     if not recipients:
         return []
     # Only what is sent is rendered: the SMS text when an SMS is queued.
-    subject, body, sms = _render(
-        event, context, sms=any(channel == NotificationChannel.SMS for channel, _ in recipients)
-    )
+    subject, body, sms = _render(event, context, sms=by_sms)
     rows = [
         Notification(
             event=event,
@@ -114,15 +113,14 @@ def notify(
         for channel, recipient in recipients
     ]
     fastsql.insert(rows)
-    if rows:
-        ids = [row.pk for row in rows]
-        if settings.MOTCUA_TASKS_ENQUEUE_IN_TRANSACTION:
-            # The database backend's task row commits with the notifications: the
-            # worker cannot see it before the commit, and no second commit is needed.
-            # A failure here is a database failure: the caller's change fails with it.
-            deliver_notifications.enqueue(ids)
-        else:
-            transaction.on_commit(lambda: _enqueue(ids))
+    ids = [row.pk for row in rows]
+    if settings.MOTCUA_TASKS_ENQUEUE_IN_TRANSACTION:
+        # The database backend's task row commits with the notifications: the
+        # worker cannot see it before the commit, and no second commit is needed.
+        # A failure here is a database failure: the caller's change fails with it.
+        deliver_notifications.enqueue(ids)
+    else:
+        transaction.on_commit(lambda: _enqueue(ids))
     return rows
 
 
