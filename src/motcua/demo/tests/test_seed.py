@@ -1,5 +1,6 @@
 import os
 import stat
+import tempfile
 from io import StringIO
 
 from django.contrib.auth import authenticate, get_user_model
@@ -12,11 +13,15 @@ from motcua.org.models import RoleAssignment, Unit
 from motcua.org.selectors import user_has_role
 
 
-class SeedDemoTests(TestCase):
+class DataDirTestCase(TestCase):
+    """Each test writes the demo logins into its own temporary data directory."""
+
     def setUp(self):
-        tmp = self.enterContext(__import__("tempfile").TemporaryDirectory())
+        tmp = self.enterContext(tempfile.TemporaryDirectory())
         self.enterContext(override_settings(DATA_DIR=tmp))
 
+
+class SeedDemoTests(DataDirTestCase):
     def test_seed_is_idempotent_and_prints_working_logins(self):
         out = StringIO()
         call_command("seed", "demo", stdout=out)
@@ -62,11 +67,7 @@ class SeedDemoTests(TestCase):
         self.assertFalse(user_has_role(users.get(username="thuly.daithanh"), "case_handler", ward))
 
 
-class SeedDemoDossierTests(TestCase):
-    def setUp(self):
-        tmp = self.enterContext(__import__("tempfile").TemporaryDirectory())
-        self.enterContext(override_settings(DATA_DIR=tmp))
-
+class SeedDemoDossierTests(DataDirTestCase):
     def test_demo_has_a_dossier_in_every_state_and_loads_once(self):
         from datetime import datetime
 
@@ -105,12 +106,8 @@ class SeedDemoDossierTests(TestCase):
         self.assertEqual(audit_verify(), [])
 
 
-class DemoInANewYearTests(TestCase):
+class DemoInANewYearTests(DataDirTestCase):
     """Loaded after the shipped calendars end, the demo confirms its own years and says so."""
-
-    def setUp(self):
-        tmp = self.enterContext(__import__("tempfile").TemporaryDirectory())
-        self.enterContext(override_settings(DATA_DIR=tmp))
 
     def test_seed_in_january_2027_has_every_dossier(self):
         from datetime import datetime
