@@ -13,7 +13,8 @@ from django.contrib.auth import get_user_model
 from motcua.catalog.content import StepSpec
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.tests.factories import content, make_procedure
-from motcua.dossiers.services import Applicant, dossier_receive
+from motcua.core import clock
+from motcua.dossiers.services import Applicant, dossier_hand_over, dossier_receive
 from motcua.org.models import Role, Unit, UnitKind
 from motcua.org.services import role_assignment_create, unit_create
 from motcua.workdays.loader import calendar_cache_clear
@@ -145,6 +146,11 @@ class World:
 
     def documents(self, version: ProcedureVersion) -> list[int]:
         return list(version.documents.filter(is_mandatory=True).values_list("pk", flat=True))
+
+    def to_handler(self, dossier: Any, when: datetime | None = None) -> Any:
+        """Hand ``dossier`` from the intake officer to the case handler (10:00 on 2/3/2026)."""
+        with clock.frozen(when or at(2026, 3, 2, 10)):
+            return dossier_hand_over(dossier=dossier, actor=self.intake, to_user=self.handler)
 
     def receive(self, version: ProcedureVersion | None = None, **kwargs: Any):
         version = version or self.pause_version

@@ -47,13 +47,7 @@ class PlainPathTests(LifecycleTestCase):
         self.assertEqual(d.current_step.order, 1)
         self.assertEqual(d.current_step.due_at, at(2026, 3, 2, 15))
 
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         self.assertEqual((d.status, d.current_handler), (S.IN_PROGRESS, self.w.handler))
         self.assertEqual(d.current_step.due_at, at(2026, 3, 3, 16))
         d = self.act(
@@ -245,13 +239,7 @@ class IntakeRuleTests(LifecycleTestCase):
 class SupplementTests(LifecycleTestCase):
     def _in_progress(self, version=None):
         d = self.receive(version=version)
-        return self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        return self.w.to_handler(d)
 
     def test_supplement_pauses_the_clock(self):
         d = self._in_progress()
@@ -366,13 +354,7 @@ class InterAgencyTests(LifecycleTestCase):
     def test_coordinating_agency_step(self):
         d = self.receive(version=self.w.inter_version)
         self.assertEqual(d.due_at, at(2026, 3, 9, 17))
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         d = self.act(at(2026, 3, 3, 10), s.dossier_hand_over, dossier=d, actor=self.w.handler)
         self.assertEqual(d.status, S.AWAITING_COORDINATION)
         self.assertEqual(d.current_step.unit, self.w.tax)
@@ -478,13 +460,7 @@ class ApologyTests(LifecycleTestCase):
 class StopAndReturnTests(LifecycleTestCase):
     def test_stop_at_the_applicants_request(self):
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         d = self.act(
             at(2026, 3, 3, 9),
             s.dossier_stop,
@@ -511,13 +487,7 @@ class StopAndReturnTests(LifecycleTestCase):
 
     def test_the_decision_needs_the_responsible_role(self):
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         d = self.act(at(2026, 3, 2, 11), s.dossier_hand_over, dossier=d, actor=self.w.handler)
         with self.assertRaises(PermissionDeniedError):
             self.act(
@@ -548,13 +518,7 @@ class StopAndReturnTests(LifecycleTestCase):
 
     def test_late_decision_and_late_return(self):
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         d = self.act(
             at(2026, 3, 6, 9),
             s.dossier_hand_over,
@@ -723,13 +687,7 @@ class NoSigningStepTests(LifecycleTestCase):
                 (4, "intake_officer"),
             ],
         )
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         d = self.act(at(2026, 3, 2, 11), s.dossier_hand_over, dossier=d, actor=self.w.handler)
         self.assertEqual(d.status, S.AWAITING_SIGNATURE)
         d = self.act(
@@ -926,13 +884,7 @@ class CompletedStepPlanCacheTests(LifecycleTestCase):
 class ApologyAndPauseTests(LifecycleTestCase):
     def test_a_pause_moves_the_promised_date_too(self):
         d = self.receive()  # due Thu 5/3 17:00
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         self.act(
             at(2026, 3, 3, 9),
             s.dossier_apologise,

@@ -302,13 +302,7 @@ class SupplementTests(PrintingTestCase):
     def test_supplement_request_during_handling(self):
         """Mẫu 02 lists every item at once, the reason, the officer and the deadline."""
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         pause = self.act(
             at(2026, 3, 3, 10),
             s.dossier_request_supplement,
@@ -373,13 +367,7 @@ class SupplementTests(PrintingTestCase):
 
     def test_a_payment_wait_is_not_a_supplement_request(self):
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         pause = self.act(
             at(2026, 3, 3, 10),
             s.dossier_request_payment,
@@ -509,13 +497,7 @@ class ApologyTests(PrintingTestCase):
 class StopTests(PrintingTestCase):
     def stopped(self) -> Dossier:
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         return self.act(
             at(2026, 3, 3, 9),
             s.dossier_stop,
@@ -563,13 +545,7 @@ class ControlSlipTests(PrintingTestCase):
     def handled(self) -> Dossier:
         """Intake hands over on time, the handler early, the leader signs late."""
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         d = self.act(
             at(2026, 3, 2, 11),
             s.dossier_hand_over,
@@ -654,13 +630,7 @@ class ControlSlipTests(PrintingTestCase):
 
     def test_coordinating_agency_and_steps_not_reached(self):
         d = self.receive(version=self.w.inter_version)
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         d = self.act(at(2026, 3, 3, 10), s.dossier_hand_over, dossier=d, actor=self.w.handler)
         text = self.render("control", d)
         self.assertAllIn(

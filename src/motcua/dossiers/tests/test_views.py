@@ -455,13 +455,7 @@ class DossierPageTests(ViewTestCase):
 
     def _at_the_leader(self):
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         return self.act(
             at(2026, 3, 3, 10),
             s.dossier_hand_over,
@@ -505,13 +499,7 @@ class DossierPageTests(ViewTestCase):
 
     def test_supplement_request_pauses_and_prints_form_02(self):
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         self.login(self.w.handler)
         page = self.client.get(self.url(d))
         self.assertNotIn("override_reason", page.context["actions"][1].form.fields)
@@ -577,13 +565,7 @@ class DossierPageTests(ViewTestCase):
 
     def test_payment_wait_and_receipt(self):
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         self.login(self.w.handler)
         self.post(d, "request_payment", items="Lệ phí trước bạ")
         d.refresh_from_db()
@@ -603,13 +585,7 @@ class DossierPageTests(ViewTestCase):
 
     def test_a_supplement_pause_shows_the_stopped_clock_and_the_applicants_deadline(self):
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         pause = self.act(
             at(2026, 3, 3, 9),
             s.dossier_request_supplement,
@@ -632,13 +608,7 @@ class DossierPageTests(ViewTestCase):
 
     def test_a_payment_pause_shows_the_stopped_clock(self):
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         self.act(
             at(2026, 3, 2, 11),
             s.dossier_request_payment,
@@ -838,13 +808,7 @@ class QueueTests(ViewTestCase):
 class DossierPageQueryTests(ViewTestCase):
     def test_query_count_of_the_dossier_page_is_pinned(self):
         d = self.receive()
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d)
         self.login(self.w.handler)
         url = reverse("dossiers:detail", args=[d.code])
         self.client.get(url)  # loads the working calendars once
