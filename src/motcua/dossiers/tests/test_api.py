@@ -78,14 +78,7 @@ class ApiTestCase(TestCase):
             return func(**kwargs)
 
     def in_progress(self, version=None):
-        d = self.receive(version=version)
-        return self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        return self.w.to_handler(self.receive(version=version))
 
     def assertError(self, response, status, code):
         self.assertEqual(response.status_code, status, response.content)

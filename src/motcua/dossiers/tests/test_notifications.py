@@ -170,8 +170,7 @@ class AlertTests(TestCase):
     def test_due_soon_then_overdue_told_once_each_to_handler_and_director(self):
         with clock.frozen(at(2026, 3, 2, 9)):
             d = self.w.receive()
-        with clock.frozen(at(2026, 3, 2, 10)):
-            s.dossier_hand_over(dossier=d, actor=self.w.intake, to_user=self.w.handler)
+        self.w.to_handler(d)
         # Due Thu 5/3 17:00; on Wed 4/3 at 17:00 eight working hours are left.
         summary = dossiers_alert(now=at(2026, 3, 3, 9))
         self.assertEqual(summary.due_soon, 0)
@@ -193,8 +192,7 @@ class AlertTests(TestCase):
     def test_a_due_moved_by_a_supplement_is_warned_about_again(self):
         with clock.frozen(at(2026, 3, 2, 9)):
             d = self.w.receive(version=self.w.restart_version)
-        with clock.frozen(at(2026, 3, 2, 10)):
-            d = s.dossier_hand_over(dossier=d, actor=self.w.intake, to_user=self.w.handler)
+        d = self.w.to_handler(d)
         first_due = d.due_at
         summary = dossiers_alert(now=first_due - timedelta(hours=2))
         self.assertEqual(summary.due_soon, 1)
@@ -214,8 +212,7 @@ class AlertTests(TestCase):
     def test_a_late_step_is_told_to_the_director_too(self):
         with clock.frozen(at(2026, 3, 2, 9)):
             d = self.w.receive()
-        with clock.frozen(at(2026, 3, 2, 10)):
-            d = s.dossier_hand_over(dossier=d, actor=self.w.intake, to_user=self.w.handler)
+        d = self.w.to_handler(d)
         step_due = d.current_step.due_at
         self.assertLess(step_due, d.due_at)
         summary = dossiers_alert(now=step_due + timedelta(minutes=5))
