@@ -1,7 +1,9 @@
 """Set the msgstr lines of a .po file from a Python dict of translations.
 
 Usage: python tools/po_fill.py path/to/django.po translations.py
-where translations.py defines ``T = {"English msgid": "Bản dịch", ...}``.
+where translations.py defines ``T = {"English msgid": "Bản dịch", ...}``;
+tables beside it named ``<stem>_*.py`` (``dossiers_views.py`` for
+``dossiers.py``) are merged in, so parts of an app can keep their own table.
 The .po must be written with ``makemessages --no-wrap`` (one line per msgid).
 Prints the msgids still untranslated.
 """
@@ -60,7 +62,11 @@ def _drop_fuzzy(lines: list[str], i: int) -> None:
 
 def main() -> int:
     po_path, table_path = Path(sys.argv[1]), Path(sys.argv[2])
-    table: dict[str, str] = runpy.run_path(str(table_path))["T"]
+    table: dict[str, str] = {}
+    parts = [table_path, *sorted(table_path.parent.glob(f"{table_path.stem}_*.py"))]
+    for part in parts:
+        if part.exists():
+            table.update(runpy.run_path(str(part))["T"])
     lines = po_path.read_text(encoding="utf-8").splitlines()
     mapped = [_header(line) for line in lines]
     lines = [

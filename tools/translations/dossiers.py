@@ -1,9 +1,3 @@
-"""The dossiers app's catalogue is written by several parts; merge their tables."""
+"""The dossiers app's catalogue is written by several parts (dossiers_*.py), merged by po_fill."""
 
-import runpy
-from pathlib import Path
-
-HERE = Path(__file__).resolve().parent
 T: dict[str, str] = {}
-for part in sorted(HERE.glob("dossiers_*.py")):
-    T.update(runpy.run_path(str(part))["T"])
