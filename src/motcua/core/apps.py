@@ -9,6 +9,7 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
+        from motcua.core import checks  # noqa: F401 - registers the system checks
         from motcua.core.cache import on_reference_change
 
         for signal in (post_save, post_delete, m2m_changed):

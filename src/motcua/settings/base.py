@@ -206,6 +206,10 @@ MOTCUA_DUE_SOON_WORKING_HOURS = env_int("MOTCUA_DUE_SOON_WORKING_HOURS", 8)
 MOTCUA_SMS_GATEWAY_URL = env_str("MOTCUA_SMS_GATEWAY_URL", "")
 MOTCUA_SMS_GATEWAY_TOKEN = env_str("MOTCUA_SMS_GATEWAY_TOKEN", "")
 MOTCUA_SMS_TIMEOUT = env_int("MOTCUA_SMS_TIMEOUT", 10)
+# Seconds a worker holds a message it is sending; if it dies, the next worker
+# to run resumes the message then (docs/deploy.md, delivery guarantee). Keep
+# it above MOTCUA_SMS_TIMEOUT and EMAIL_TIMEOUT (check motcua.notifications.W001).
+MOTCUA_NOTIFICATION_LEASE = env_int("MOTCUA_NOTIFICATION_LEASE", 30)
 # Public site address used in QR codes and messages.
 MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -216,6 +220,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a silent mail server is given up (Django waits forever by default).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 # SMS templates are written with full diacritics; most brand-name SMS gateways
 # bill a Unicode message per 70 characters, so the text is sent without marks
 # unless this is turned off.
