@@ -50,6 +50,17 @@ class ReturnMethod(models.TextChoices):
     ELECTRONIC = "electronic", _("Electronically")
 
 
+class LogbookFormat(models.TextChoices):
+    XLSX = "xlsx", _("Excel")
+    PDF = "pdf", _("PDF")
+
+
+class LogbookExportStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 class PauseKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("Supplement")
     PAYMENT = "payment", _("Financial obligations")

@@ -20,6 +20,7 @@ from motcua.catalog.models import RequiredDocument
 from motcua.core.errors import ApplicationError
 from motcua.core.people import full_name
 from motcua.dossiers.constants import ApplicantKind, Channel, Decision, ReturnMethod
+from motcua.dossiers.logbook import logbook_period
 from motcua.dossiers.services import Applicant
 
 TEXT_MAX = 300
@@ -426,8 +427,13 @@ class LogbookFilterForm(forms.Form):
         field_field.choices = [("", _("All fields")), *((f.code, f.name) for f in fields)]
 
     def clean(self) -> dict[str, Any]:
+        """Apply the log book's limits on the period (the API's, see ``logbook_period``)."""
         data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("The end of the period is before its start."))
+        if "start" in self.errors or "end" in self.errors:
+            return data
+        try:
+            logbook_period(data.get("start"), data.get("end"))
+        except ApplicationError as exc:
+            for problem in exc.extra["errors"]:
+                self.add_error(problem["field"], problem["message"])
         return data

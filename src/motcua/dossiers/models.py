@@ -21,6 +21,8 @@ from motcua.dossiers.constants import (
     Channel,
     Decision,
     DossierStatus,
+    LogbookExportStatus,
+    LogbookFormat,
     PauseKind,
     PausePolicy,
     ReturnMethod,
@@ -149,6 +151,22 @@ class Dossier(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     overdue_alerted = models.CharField(max_length=20, blank=True, editable=False)
+    # Its line in the log book (Vào Sổ theo dõi hồ sơ, Quyển số … Số thứ tự …), given
+    # when it is received; Form 01 prints both. Looked up through
+    # dossiers_logbook_entry_unique, which leads with the book.
+    logbook = models.ForeignKey(
+        "Logbook",
+        verbose_name=_("log book volume"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
+    logbook_number = models.PositiveIntegerField(
+        _("log book entry number"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("dossier")
@@ -159,6 +177,11 @@ class Dossier(TimeStampedModel):
                 fields=["created_by", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
                 name="dossiers_idempotency_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["logbook", "logbook_number"],
+                condition=Q(logbook__isnull=False),
+                name="dossiers_logbook_entry_unique",
             ),
         ]
         # Every index is paid on each intake (docs/performance.md): no index
@@ -379,3 +402,93 @@ class IntakeGuidance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y} {self.applicant_name}"
+
+
+class Logbook(models.Model):
+    """A volume (quyển) of the dossier log book: one desk, one field of procedures, one year.
+
+    Each dossier received at ``unit`` for a procedure of ``field`` in
+    ``year`` (local time) takes the next entry number (số thứ tự) in the
+    transaction of its intake, by one atomic upsert of ``last_number``
+    (:func:`motcua.dossiers.logbook.logbook_entry_take`): numbers never
+    repeat in a volume and, as a rolled-back intake rolls the number back,
+    have no gaps.
+    """
+
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("receiving unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # dossiers_logbook_unique leads with it
+    )
+    field = models.ForeignKey(
+        "catalog.Field", verbose_name=_("field"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last entry number"), default=0)
+
+    class Meta:
+        verbose_name = _("log book volume")
+        verbose_name_plural = _("log book volumes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "field", "year"], name="dossiers_logbook_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.field_id} {self.year}: {self.last_number}"
+
+
+class LogbookExport(models.Model):
+    """A log-book export (Excel or PDF) too large to build inside a request.
+
+    The background worker builds the file into the default storage; the
+    user who asked, or staff entitled to the desk, fetch it when it is
+    ready; ``motcua periodic`` deletes it after
+    ``MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS``.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), db_index=True)
+    via = models.CharField(_("requested through"), max_length=10)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    field = models.ForeignKey(
+        "catalog.Field",
+        verbose_name=_("field"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    format = models.CharField(_("format"), max_length=10, choices=LogbookFormat.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=LogbookExportStatus.choices,
+        default=LogbookExportStatus.PENDING,
+    )
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="logbook-exports/", blank=True)
+    filename = models.CharField(_("file name"), max_length=150, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("log book export")
+        verbose_name_plural = _("log book exports")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.start}–{self.end} {self.format} ({self.status})"

@@ -56,6 +56,7 @@ from motcua.dossiers.constants import (
     ReturnMethod,
     Timeliness,
 )
+from motcua.dossiers.logbook import logbook_enter
 from motcua.dossiers.models import (
     Apology,
     Dossier,
@@ -627,6 +628,8 @@ def _create_dossier(
     if with_code:
         sequence, dossier.pk = _next_sequence(agency, local_day)
         dossier.code = dossier_code_for(agency, local_day, sequence)
+    if clock_start is not None:  # received now: its line in the log book, after the code
+        logbook_enter(dossier, field_id=version.field_id)
     if channel == Channel.ONLINE:
         dossier.submitted_at = at
     # The intake path writes with core.fastsql (no compiler; no signal listens here).
@@ -979,8 +982,13 @@ def dossier_accept(*, dossier: Dossier, actor: Any, expected_version: int | None
         now = clock.now()
         locked.received_at = now
         locked.d0, locked.due_at = _clock_start(locked.agency, locked.procedure_version, now)
+        logbook_enter(locked, field_id=locked.procedure_version.field_id)
         _create_steps(locked, procedure_intake_plan(locked.procedure_version), at=now, actor=actor)
-        _bump(locked, "status", "received_at", "d0", "due_at", "current_step", "current_handler")
+        _bump(
+            locked,
+            *("status", "received_at", "d0", "due_at", "current_step", "current_handler"),
+            *("logbook", "logbook_number"),
+        )
         _event(
             locked,
             actor=actor,

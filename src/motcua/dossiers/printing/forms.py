@@ -19,7 +19,6 @@ from itertools import pairwise
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from motcua.catalog.models import FeeLine
@@ -181,27 +180,9 @@ def lookup_url(code: str) -> str:
     return f"{base}/tra-cuu/?{urlencode({'ma': code})}"
 
 
-def _logbook_place(dossier: Dossier) -> tuple[str, int]:
-    """Return the volume (year and field) and the entry number in the paper log book.
-
-    The book is kept per receiving unit and field, one volume a year; the
-    entry number counts the dossiers received there since 1 January.
-    """
-    received = dossier.received_at
-    assert received is not None
-    year = local(received).year
-    zone = timezone.get_default_timezone()
-    year_start = timezone.make_aware(datetime(year, 1, 1), zone)  # noqa: DTZ001
-    number = (
-        Dossier.objects.filter(
-            receiving_unit_id=dossier.receiving_unit_id,
-            procedure_version__field_id=dossier.procedure_version.field_id,
-            received_at__gte=year_start,
-        )
-        .filter(Q(received_at__lt=received) | Q(received_at=received, pk__lte=dossier.pk))
-        .count()
-    )
-    return f"{year} (lĩnh vực {dossier.procedure_version.field.name})", number
+def _logbook_place(dossier: Dossier) -> tuple[str, int | str]:
+    """Return the volume and entry number given at intake, as the log book prints them."""
+    return logbook.logbook_place(dossier, blank=BLANK)
 
 
 # --- Mẫu 01 --------------------------------------------------------------------------------------
@@ -561,48 +542,56 @@ def draw_control(dossier: Dossier, numbering: str) -> FormPDF:
 
 
 def draw_logbook(page: logbook.LogbookPage, numbering: str) -> FormPDF:
-    """Sổ theo dõi hồ sơ (Mẫu 07; Mẫu 06 under TT 01/2018), landscape."""
+    """Sổ theo dõi hồ sơ (Mẫu 07; Mẫu 06 under TT 01/2018), landscape, volume by volume.
+
+    "Ký nhận" is left empty for the signature of whoever collects the result.
+    """
     names = unit_names(Unit.objects.select_related("kind").get(pk=page.unit.pk))
     pdf = _start("logbook", numbering, landscape=True)
     _header(pdf, names, "", None)
     subtitles = [f"Lĩnh vực: {page.field_name}"] if page.field_name else []
     subtitles.append(f"Từ ngày {short_date(page.start)} đến ngày {short_date(page.end)}")
     pdf.heading(TITLES["logbook"], *subtitles)
-    pdf.grid(
-        list(logbook.HEADINGS),
-        [
+    for heading, rows in page.sections:
+        if heading:
+            pdf.para(heading, style="B", align="L")
+        pdf.grid(
+            list(logbook.HEADINGS),
             [
-                str(row.number),
-                row.code,
-                row.procedure_name,
-                row.applicant_name,
-                row.contact,
-                row.agency_name,
-                _short_time(row.received_at),
-                _short_time(row.appointment_at),
-                _short_time(row.returned_at),
-                row.return_method_label,
-                row.signed_by,
-            ]
-            for row in page.rows
-        ],
-        (9, 33, 32, 26, 35, 26, 19, 19, 19, 24, 20),
-        aligns=(
-            "CENTER",
-            "LEFT",
-            "LEFT",
-            "LEFT",
-            "LEFT",
-            "LEFT",
-            "CENTER",
-            "CENTER",
-            "CENTER",
-            "LEFT",
-            "LEFT",
-        ),
-        size=9.5,
-        line_height=4.2,
-    )
+                [
+                    str(row.number or ""),
+                    row.code,
+                    row.procedure_name,
+                    row.applicant_name,
+                    row.contact,
+                    row.agency_name,
+                    _short_time(row.received_at),
+                    _short_time(row.appointment_at),
+                    _short_time(row.new_appointment_at),
+                    _short_time(row.returned_at),
+                    row.return_method_label,
+                    "",
+                ]
+                for row in rows
+            ],
+            (9, 34, 30, 24, 30, 23, 18, 18, 18, 18, 22, 18),
+            aligns=(
+                "CENTER",
+                "LEFT",
+                "LEFT",
+                "LEFT",
+                "LEFT",
+                "LEFT",
+                "CENTER",
+                "CENTER",
+                "CENTER",
+                "CENTER",
+                "LEFT",
+                "LEFT",
+            ),
+            size=9.5,
+            line_height=4.2,
+        )
     if not page.rows:
         pdf.para("Không có hồ sơ nào trong thời gian này.", style="I", align="C")
     return pdf

@@ -122,6 +122,7 @@ class IntakeTests(ApiTestCase):
             writes,
             [
                 "INSERT INTO dossiers_dossiercodesequence",
+                "INSERT INTO dossiers_logbook",  # its entry number in the log book
                 "INSERT INTO dossiers_dossierstep",
                 "INSERT INTO dossiers_dossier",
                 "INSERT INTO dossiers_dossierdocument",
@@ -880,8 +881,11 @@ class LogbookApiTests(ApiTestCase):
         return {"unit_id": self.w.centre.pk, "start": "2026-03-01", "end": "2026-03-31", **extra}
 
     def exports(self):
+        """The audit records of log book reads: rows shown (JSON) or files built."""
         return list(
-            AuditEvent.objects.filter(action="dossiers.logbook.export")
+            AuditEvent.objects.filter(
+                action__in=["dossiers.logbook.view", "dossiers.logbook.export"]
+            )
             .order_by("id")
             .values_list("actor__username", "stream", "data")
         )
@@ -898,7 +902,8 @@ class LogbookApiTests(ApiTestCase):
         self.assertEqual(body["unit"]["id"], self.w.centre.pk)
         self.assertIn("Từ ngày 01/3/2026 đến ngày 31/3/2026", body["title"])
         row = body["rows"][0]
-        self.assertEqual(row["number"], 1)
+        self.assertEqual(row["number"], 2)  # the volume of 2026 began with February's
+        self.assertEqual(row["volume"], "2026 (lĩnh vực Hộ tịch)")
         self.assertEqual(row["phone"], "0912345678")
         self.assertTrue(row["address"].startswith("Số 12 đường Lê Lợi"))
         self.assertEqual(row["received_at"], "2026-03-02T09:00:00+07:00")
@@ -949,7 +954,7 @@ class LogbookApiTests(ApiTestCase):
             'attachment; filename="mau-07-so-theo-doi-20260301-20260331.xlsx"',
         )
         sheet = load_workbook(BytesIO(xlsx.content)).active
-        codes = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True)]
+        codes = [row[2] for row in sheet.iter_rows(min_row=5, values_only=True)]
         self.assertEqual(codes, [self.first.code, self.second.code])
         pdf = self.logbook(self.march(format="pdf"), who="director")
         self.assertEqual(pdf["Content-Type"], "application/pdf")
