@@ -1,4 +1,5 @@
-"""``motcua periodic [--loop SECONDS]``: deadline alerts, closures, notification retries."""
+"""``motcua periodic [--loop SECONDS]``: deadline alerts, closures, notification retries,
+old log-book exports."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.core.notifications import notifications_retry_due
 from motcua.dossiers.jobs import dossiers_alert, dossiers_close_unsupplemented
+from motcua.dossiers.logbook_exports import logbook_exports_clean
 
 
 class Command(BaseCommand):
@@ -22,9 +24,11 @@ class Command(BaseCommand):
             alerts = dossiers_alert()
             closed = dossiers_close_unsupplemented()
             sent = notifications_retry_due()
+            removed = logbook_exports_clean()
             self.stdout.write(
                 f"alerts: {alerts.due_soon} due soon, {alerts.overdue} overdue, {alerts.messages} messages; "
-                f"closed: {len(closed)}; notifications sent: {sent}"
+                f"closed: {len(closed)}; notifications sent: {sent}; "
+                f"old log book exports removed: {removed}"
             )
             if not options["loop"]:
                 return
