@@ -190,9 +190,9 @@ def logbook_enter(dossier: Dossier, *, field_id: int) -> None:
 
 def logbook_place(dossier: Dossier, *, blank: str = "") -> tuple[str, int | str]:
     """Return the volume label and entry number of ``dossier`` (``blank`` for each if none)."""
-    book = Logbook.objects.select_related("field").filter(pk=dossier.logbook_id).first()
-    if book is None or dossier.logbook_number is None:
+    if dossier.logbook_id is None or dossier.logbook_number is None:
         return blank, blank
+    book = Logbook.objects.select_related("field").get(pk=dossier.logbook_id)
     return volume_label(book.year, book.field.name), dossier.logbook_number
 
 

@@ -50,7 +50,7 @@ from motcua.org.models import Unit
 
 logger = logging.getLogger(__name__)
 
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     LogbookFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     LogbookFormat.PDF: "application/pdf",
 }

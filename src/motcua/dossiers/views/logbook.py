@@ -51,11 +51,12 @@ def _units(roles: UserRoles) -> list[Unit]:
     return sorted(seen.values(), key=lambda unit: unit.path)
 
 
-def _file_response(content: Any, content_type: str, filename: str, *, inline: bool) -> Any:
-    response = (
-        FileResponse(content, content_type=content_type)
-        if not isinstance(content, bytes)
-        else HttpResponse(content, content_type=content_type)
+def _file_response(content: Any, content_type: str, filename: str, *, inline: bool) -> HttpResponse:
+    response: HttpResponse = (
+        HttpResponse(content, content_type=content_type)
+        if isinstance(content, bytes)
+        # Streamed from the storage; staff views are typed as returning HttpResponse.
+        else FileResponse(content, content_type=content_type)  # type: ignore[assignment]
     )
     disposition = "inline" if inline else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
@@ -84,7 +85,13 @@ def logbook(request: HttpRequest, roles: UserRoles) -> HttpResponse:
     end: date = values.get("end") or today
     field = next((f for f in fields if f.code == values.get("field")), None)
     output = request.GET.get("format", "")
-    query = {"actor": request.user, "unit": unit, "start": start, "end": end, "field": field}
+    query: dict[str, Any] = {
+        "actor": request.user,
+        "unit": unit,
+        "start": start,
+        "end": end,
+        "field": field,
+    }
     try:
         if output in LogbookFormat.values:
             result = logbook_export(**query, output=output, via="screen")
