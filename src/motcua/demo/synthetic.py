@@ -19,7 +19,9 @@ change and one hash-chained audit record per event — exactly the rows the
 services would have written had the officers acted at those instants
 (``tests/test_synthetic.py`` replays the events through the real services
 and compares every field). The per-agency, per-day code sequences are
-advanced to match. Two things are not written: notifications (the worker
+advanced to match, and so are the log book volumes (each dossier takes
+its entry number when it is received, in the order it is simulated).
+Two things are not written: notifications (the worker
 would e-mail thousands of synthetic applicants) and the alert markers of
 the periodic job.
 
@@ -80,6 +82,7 @@ from motcua.dossiers.models import (
     DossierDocument,
     DossierEvent,
     DossierStep,
+    Logbook,
     Pause,
 )
 from motcua.dossiers.workflow import SIGNING_ROLES
@@ -412,6 +415,13 @@ class _Simulator:
             agency_id__in=agencies
         ).values_list("agency_id", "day", "last_value"):
             self.sequences[(agency_id, day)] = last
+        # Log book volumes (desk, field, year) -> [volume id, last entry number].
+        self.volumes: dict[tuple[int, int, int], list[int]] = {}
+        self.dirty_volumes: set[tuple[int, int, int]] = set()
+        for unit_id, field_id, year, pk, last in Logbook.objects.filter(
+            unit_id__in=agencies
+        ).values_list("unit_id", "field_id", "year", "id", "last_number"):
+            self.volumes[(unit_id, field_id, year)] = [pk, last]
         self.template: dict[int, tuple[StepPlan, ...]] = {}
         self.agency: dict[tuple[int, str], Unit] = {}
         self.stop_note = _("Stopped at the applicant's request")
@@ -579,10 +589,24 @@ class _Simulator:
             for doc in sorted(sim.version.documents.all(), key=lambda doc: doc.order)
         ]
 
+    def enter_logbook(self, d: Dossier, version: ProcedureVersion, at: datetime) -> None:
+        """Give ``d`` the next entry of its log book volume (``logbook.logbook_enter``)."""
+        key = (d.receiving_unit_id, version.field_id, timezone.localtime(at).year)
+        entry = self.volumes.get(key)
+        if entry is None:
+            book, _created = Logbook.objects.get_or_create(
+                unit_id=key[0], field_id=key[1], year=key[2]
+            )
+            entry = self.volumes[key] = [book.pk, book.last_number]
+        entry[1] += 1
+        self.dirty_volumes.add(key)
+        d.logbook_id, d.logbook_number = entry[0], entry[1]
+
     def start_clock(self, sim: _Sim, *, at: datetime, actor: Any) -> None:
         d, version = sim.dossier, sim.version
         calendar = self.calendar(d.agency)
         d.received_at = at
+        self.enter_logbook(d, version, at)
         d.d0 = calendar.d0(at)
         d.due_at = calendar.due(at, version.time_limit_amount, version.time_limit_unit)
         sim.steps = self.steps_for(sim)
@@ -1137,10 +1161,13 @@ def _resolve_pause_steps(sims: Sequence[_Sim]) -> None:
                 pause.clock = {**pause.clock, "step": pause.clock["step"].pk}
 
 
-def _write(sims: Sequence[_Sim], sequences: dict[tuple[int, date], int]) -> None:
-    """Insert the rows of ``sims`` and advance the code sequences, in one transaction."""
+def _write(
+    sims: Sequence[_Sim], sequences: dict[tuple[int, date], int], volumes: dict[int, int]
+) -> None:
+    """Insert the rows of ``sims`` and advance the code sequences and the log book volumes,
+    in one transaction."""
     if connection.vendor == "postgresql":
-        _write_copy(sims, sequences)
+        _write_copy(sims, sequences, volumes)
         return
     with transaction.atomic(), _keep_timestamps(Dossier):
         current = [s.dossier.current_step for s in sims]
@@ -1162,6 +1189,7 @@ def _write(sims: Sequence[_Sim], sequences: dict[tuple[int, date], int]) -> None
                 with_step.append(s.dossier)
         Dossier.objects.bulk_update(with_step, ["current_step"], batch_size=500)
         _save_sequences(sequences)
+        _save_volumes(volumes)
 
 
 def _take_ids(cursor: Any, model: type[Model], objects: Sequence[Model]) -> None:
@@ -1209,7 +1237,9 @@ def _copy(cursor: Any, model: type[Model], objects: Sequence[Model]) -> None:
             copy.write_row([get(obj) for get in getters])
 
 
-def _write_copy(sims: Sequence[_Sim], sequences: dict[tuple[int, date], int]) -> None:
+def _write_copy(
+    sims: Sequence[_Sim], sequences: dict[tuple[int, date], int], volumes: dict[int, int]
+) -> None:
     """PostgreSQL: the same rows through COPY, ids drawn first (foreign keys are deferred)."""
     dossiers = [s.dossier for s in sims]
     steps = [st for s in sims for st in s.steps]
@@ -1225,6 +1255,7 @@ def _write_copy(sims: Sequence[_Sim], sequences: dict[tuple[int, date], int]) ->
         _copy(cursor, DossierEvent, [e for s in sims for e in s.events])
         _copy(cursor, AuditEvent, _audit_records(sims))
         _save_sequences(sequences)
+        _save_volumes(volumes)
 
 
 def _save_sequences(sequences: dict[tuple[int, date], int]) -> None:
@@ -1244,6 +1275,12 @@ def _save_sequences(sequences: dict[tuple[int, date], int]) -> None:
                 f"THEN excluded.last_value ELSE {table}.last_value END",
                 params,
             )
+
+
+def _save_volumes(volumes: dict[int, int]) -> None:
+    """Advance each log book volume's last entry number (never backwards)."""
+    for pk, last in volumes.items():
+        Logbook.objects.filter(pk=pk, last_number__lt=last).update(last_number=last)
 
 
 def _working_instants(
@@ -1332,8 +1369,13 @@ def synthetic_dossiers(
 
 
 def _flush(batch: list[_Sim], sim: _Simulator, summary: SyntheticSummary) -> None:
-    _write(batch, {key: sim.sequences[key] for key in sim.dirty})
+    _write(
+        batch,
+        {key: sim.sequences[key] for key in sim.dirty},
+        {sim.volumes[key][0]: sim.volumes[key][1] for key in sim.dirty_volumes},
+    )
     sim.dirty.clear()
+    sim.dirty_volumes.clear()
     for s in batch:
         status = s.dossier.status
         summary.by_status[status] = summary.by_status.get(status, 0) + 1

@@ -16,7 +16,7 @@ from motcua.core.audit import audit_verify
 from motcua.core.models import AuditEvent
 from motcua.demo.synthetic import Mix, synthetic_dossiers, synthetic_world
 from motcua.dossiers import services as s
-from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierEvent
+from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, Logbook
 from motcua.dossiers.tests.helpers import at
 from motcua.org.models import Unit
 from motcua.workdays.loader import calendar_cache_clear
@@ -37,7 +37,15 @@ BUSY = Mix(
     recent=0.8,
 )
 
-SKIP = {"id", "code", "created_at", "updated_at", "current_step", "created_by_id"}
+SKIP = {
+    "id",
+    "code",
+    "created_at",
+    "updated_at",
+    "current_step",
+    "created_by_id",
+    "logbook_number",  # the replay takes the next entry of the same volume, like the code
+}
 
 
 def _dossier_fields(d):
@@ -276,6 +284,12 @@ class SyntheticRowsTests(TestCase):
         self.assertEqual(
             Dossier.objects.exclude(code=None).values("code").distinct().count(),
             Dossier.objects.exclude(code=None).count(),
+        )
+        for book in Logbook.objects.all():
+            numbers = Dossier.objects.filter(logbook=book).values_list("logbook_number", flat=True)
+            self.assertEqual(sorted(numbers), list(range(1, book.last_number + 1)))
+        self.assertEqual(
+            Dossier.objects.filter(received_at__isnull=False, logbook_number=None).count(), 0
         )
 
 
