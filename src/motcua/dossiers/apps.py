@@ -13,7 +13,21 @@ class DossiersConfig(AppConfig):
         from motcua.dossiers.models import DossierEvent
 
         # Each history row is vouched for by the audit record of its change (ADR 0005).
-        audit_history_register(DossierEvent, owner="dossier")
+        audit_history_register(
+            DossierEvent,
+            owner="dossier",
+            fields=(
+                "dossier",
+                "at",
+                "actor",
+                "action",
+                "from_status",
+                "to_status",
+                "step",
+                "note",
+                "data",
+            ),
+        )
 
         register_staff_link("dossiers:queue", _("Work queues"), order=10)
         register_staff_link("dossiers:intake", _("Counter intake"), order=20)

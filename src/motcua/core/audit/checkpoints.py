@@ -11,7 +11,9 @@ least its checkpointed head, with that hash.
 Each line is a JSON object:
 
 ``n``        its number, from 1;
-``kind``     ``heads`` (a checkpoint) or ``reseal`` (the new heads after a re-seal);
+``kind``     ``heads`` (a checkpoint: the chains that moved) or ``base`` (every chain,
+             written by a re-seal, which changes hashes; the verifier starts
+             from the last base line);
 ``at``       when it was written;
 ``through``  the largest record id seen so far;
 ``gaps``     ``[first, last, since]`` ranges of ids below ``through`` not seen yet:
@@ -73,6 +75,8 @@ class CheckpointFile:
     path: Path | None
     exists: bool = False
     lines: int = 0
+    superseded: int = 0
+    """Lines before the last base line, not checked."""
     last_at: str = ""
     heads: dict[str, Head] = field(default_factory=dict)
     problems: list[tuple[int, str]] = field(default_factory=list)
@@ -251,56 +255,69 @@ def audit_checkpoint() -> Checkpoint | None:
     )
 
 
-def checkpoint_reseal(heads: dict[str, list[Any]]) -> None:
-    """Append the new heads of re-sealed chains (their old hashes changed)."""
+def checkpoint_base(heads: dict[str, list[Any]], through: int) -> None:
+    """Append a base line: the head of every chain, after a re-seal changed their hashes.
+
+    The verifier starts from the last base line, so lines sealed with a key
+    retired after the re-seal need not be checked any more.
+    """
     path = checkpoint_path()
-    if path is None or not heads:
+    if path is None:
         return
 
     def build(last: dict[str, Any] | None) -> dict[str, Any]:
-        return {
-            "kind": "reseal",
-            "through": last["through"] if last else 0,
-            "gaps": last["gaps"] if last else [],
-            "heads": heads,
-        }
+        return {"kind": "base", "through": through, "gaps": [], "heads": heads}
 
     _append(path, build)
 
 
+def _parse(raw: bytes) -> Any:
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return None
+
+
 def checkpoint_read(path: Path | None = None) -> CheckpointFile:
-    """Read the whole checkpoint file: the latest head of each chain, and what is wrong."""
+    """Read the checkpoint file from its last base line: the latest head of each chain, and what is wrong."""
     path = path or checkpoint_path()
     result = CheckpointFile(path=path)
     if path is None or not path.exists():
         return result
     result.exists = True
-    expected_n, prev = 1, ""
     with path.open("rb") as handle:
-        for number, raw in enumerate(handle, start=1):
-            result.lines = number
-            try:
-                line = json.loads(raw)
-            except ValueError:
-                line = None
-            problem = _line_problem(line)
-            if problem is not None:
-                result.problems.append((number, problem))
+        lines = [_parse(raw) for raw in handle]
+    result.lines = len(lines)
+    start = 0
+    for number in range(len(lines) - 1, -1, -1):
+        line = lines[number]
+        if isinstance(line, dict) and line.get("kind") == "base" and _line_problem(line) is None:
+            start = number
+            break
+    result.superseded = start
+    # A base line's number and link are not checked: the lines before it may be sealed
+    # with a retired key. Without one, the file must start at line 1.
+    expected_n: int | None = None if start else 1
+    prev: str | None = None if start else ""
+    for number, line in enumerate(lines[start:], start=start + 1):
+        problem = _line_problem(line)
+        if problem is not None:
+            result.problems.append((number, problem))
+            continue
+        if expected_n is not None and line["n"] != expected_n:
+            result.problems.append(
+                (number, f"is numbered {line['n']} where {expected_n} was due (lines removed)")
+            )
+        elif prev is not None and line["prev"] != prev:
+            result.problems.append((number, "does not follow the line before it"))
+        expected_n, prev = line["n"] + 1, line["mac"]
+        result.last_at = line["at"]
+        if line.get("kind") == "base":
+            result.heads = {}
+        for stream, (seq, hash_) in line["heads"].items():
+            old = result.heads.get(stream)
+            if old is not None and seq < old.seq:
+                result.problems.append((number, f"takes {stream} back from #{old.seq} to #{seq}"))
                 continue
-            if line["n"] != expected_n:
-                result.problems.append(
-                    (number, f"is numbered {line['n']} where {expected_n} was due (lines removed)")
-                )
-            elif line["prev"] != prev:
-                result.problems.append((number, "does not follow the line before it"))
-            expected_n, prev = line["n"] + 1, line["mac"]
-            result.last_at = line["at"]
-            for stream, (seq, hash_) in line["heads"].items():
-                old = result.heads.get(stream)
-                if old is not None and seq < old.seq:
-                    result.problems.append(
-                        (number, f"takes {stream} back from #{old.seq} to #{seq}")
-                    )
-                    continue
-                result.heads[stream] = Head(seq, hash_, line["n"], line["at"])
+            result.heads[stream] = Head(seq, hash_, line["n"], line["at"])
     return result

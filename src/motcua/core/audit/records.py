@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -16,6 +17,8 @@ from motcua.core.models import AuditEvent
 MAX_APPEND_ATTEMPTS = 5
 HISTORY_KEY = "history"
 """The key of a record's ``data`` that names its history row and that row's digest."""
+BASELINE_KEY = "history_rows"
+"""The key of a baseline record's ``data``: the history rows written before records named them."""
 
 
 # --- history rows --------------------------------------------------------------------------------
@@ -23,15 +26,13 @@ HISTORY_KEY = "history"
 
 @dataclass(frozen=True)
 class HistoryModel:
-    """A model whose rows are each vouched for by one audit record in their owner's chain."""
+    """A model whose rows are each vouched for by an audit record in their owner's chain."""
 
     model: type[models.Model]
+    label: str
     owner_column: str
     owner_label: str
-
-    @property
-    def label(self) -> str:
-        return self.model._meta.label_lower
+    fields: tuple[str, ...]
 
     def stream_of(self, owner_id: Any) -> str:
         return f"{self.owner_label}:{owner_id}"
@@ -40,19 +41,27 @@ class HistoryModel:
 _history_models: dict[str, HistoryModel] = {}
 
 
-def audit_history_register(model: type[models.Model], *, owner: str) -> None:
+def audit_history_register(model: type[models.Model], *, owner: str, fields: Sequence[str]) -> None:
     """Declare ``model`` a history table: every row must have its audit record.
 
     ``owner`` names the foreign key to the object whose chain holds the
-    records (``dossier`` for ``DossierEvent``). Apps call this in ``ready()``;
-    the verifier then checks each row against the digest its record carries,
-    and reports rows without a record.
+    records (``dossier`` for ``DossierEvent``); ``fields`` are the columns a
+    row's digest covers, with its id. The list is part of the digest: a
+    column added later is not covered until the list grows, which changes
+    the digest of every row already written (so keep it, and add a new
+    history model, or re-baseline, rather than edit it). Apps call this in
+    ``ready()``; the verifier checks each row against the digest its record
+    carries, and reports rows without a record.
     """
     field = model._meta.get_field(owner)
     related = field.related_model
     if not isinstance(field, models.ForeignKey) or not isinstance(related, type):
         raise TypeError(f"{model.__name__}.{owner} is not a foreign key")
-    entry = HistoryModel(model, field.attname, related._meta.label_lower)
+    for name in fields:
+        model._meta.get_field(name)  # FieldDoesNotExist on a typo
+    entry = HistoryModel(
+        model, model._meta.label_lower, field.attname, related._meta.label_lower, tuple(fields)
+    )
     _history_models[entry.label] = entry
 
 
@@ -63,7 +72,11 @@ def history_models() -> dict[str, HistoryModel]:
 
 def history_ref(row: models.Model) -> dict[str, str]:
     """Return what a record's ``data`` carries about its history row: which one, and its digest."""
-    return {"row": f"{row._meta.label_lower}:{row.pk}", "sha256": row_digest(row)}
+    label = row._meta.label_lower
+    entry = _history_models.get(label)
+    if entry is None:
+        raise ValueError(f"{label} is not a registered history model")
+    return {"row": f"{label}:{row.pk}", "sha256": row_digest(row, entry.fields)}
 
 
 # --- records -------------------------------------------------------------------------------------
@@ -89,9 +102,9 @@ def audit_event(
     the history row (already given its id) the record vouches for.
     """
     payload = json.loads(canonical_json(data or {}))
+    if HISTORY_KEY in payload or BASELINE_KEY in payload:
+        raise ValueError(f"audit data may not use the keys {HISTORY_KEY!r}, {BASELINE_KEY!r}")
     if history is not None:
-        if HISTORY_KEY in payload:
-            raise ValueError(f"audit data may not use the key {HISTORY_KEY!r}")
         payload[HISTORY_KEY] = history_ref(history)
     user = actor if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent(

@@ -12,7 +12,9 @@ refuses when one does not verify (``--force`` re-seals anyway), the
 migration cannot refuse and re-seals anyway. Both write one
 ``core.audit.reseal`` record on the ``core.audit`` chain saying how many
 records and chains were re-sealed, from which keys, and what did not verify
-before; and append the new heads to the checkpoint file after the commit.
+before; and, after the commit, append to the checkpoint file a base line
+holding the head of every chain (their hashes changed; the verifier starts
+from the last base line, so a retired key need not check older lines).
 
 On PostgreSQL the trigger ``motcua_audit_append_only`` refuses any UPDATE or
 DELETE of an audit row (migration ``core.0006``). The re-seal lifts it for
@@ -31,13 +33,15 @@ from typing import Any
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from motcua.core import clock
-from motcua.core.audit.checkpoints import checkpoint_reseal
-from motcua.core.audit.sealing import audit_keys, legacy_digest, seal, seal_matches
+from motcua.core.audit.checkpoints import checkpoint_base
+from motcua.core.audit.records import BASELINE_KEY, HISTORY_KEY, history_models
+from motcua.core.audit.sealing import audit_keys, legacy_digest, row_digest, seal, seal_matches
 from motcua.core.models import AuditEvent
 
 APPEND_ONLY_TRIGGER = "motcua_audit_append_only"
 RESEAL_STREAM = "core.audit"
 RESEAL_ACTION = "core.audit.reseal"
+BASELINE_ACTION = "core.audit.history_baseline"
 STREAMS_PER_BATCH = 500
 PROBLEMS_KEPT = 100
 """Problems listed in the re-seal's own record (all are counted)."""
@@ -122,7 +126,7 @@ def audit_reseal(
     """
     current = audit_keys().current
     problems: list[str] = []
-    heads: dict[str, list[Any]] = {}
+    streams_seen: set[str] = set()
     from_keys: set[str] = set()
     records = 0
     manager: Any = model._default_manager
@@ -155,14 +159,14 @@ def audit_reseal(
                 event.prev_hash = new_prev
                 seal(event)
                 new_prev = event.hash
-                heads[event.stream] = [event.seq, event.hash]
+                streams_seen.add(event.stream)
                 if (event.prev_hash, event.hash, event.key_id) != before:
                     changed.append(event)
             records += len(changed)
             manager.bulk_update(changed, ["prev_hash", "hash", "key_id"], batch_size=1000)
         if problems and not force:
             raise ResealRefused(problems)
-        streams_done = len(heads)
+        streams_done = len(streams_seen)
         if records:
             last = manager.filter(stream=RESEAL_STREAM).order_by("-seq").values("seq", "hash")
             head = last.first()
@@ -184,6 +188,95 @@ def audit_reseal(
             )
             seal(record)
             record.save()
-            heads[RESEAL_STREAM] = [record.seq, record.hash]  # type: ignore[attr-defined]
-            transaction.on_commit(lambda: checkpoint_reseal(heads))
+            # Every chain's head, for a base line of the checkpoint file (its hashes changed).
+            all_heads: dict[str, list[Any]] = {}
+            through = 0
+            for pk, stream, seq, hash_ in (
+                manager.order_by("stream", "seq")
+                .values_list("pk", "stream", "seq", "hash")
+                .iterator(chunk_size=5000)
+            ):
+                all_heads[stream] = [seq, hash_]
+                through = max(through, pk)
+            transaction.on_commit(lambda: checkpoint_base(all_heads, through))
     return ResealResult(records=records, streams=streams_done, key=current, problems=problems)
+
+
+@dataclass(frozen=True)
+class BaselineResult:
+    rows: int
+    records: int
+
+
+def audit_history_baseline(
+    *,
+    model: type[models.Model],
+    audit_model: type[models.Model] = AuditEvent,
+    actor: str = "history baseline",
+) -> BaselineResult:
+    """Vouch, once, for the history rows written before audit records named them.
+
+    The migration that brings a history table into the chain runs it: for
+    each owner with rows no record names, one ``core.audit.history_baseline``
+    record is appended to the owner's chain listing those rows and their
+    digests as they stand. Rows changed before that cannot be told apart;
+    from then on each is checked like any other. ``model`` and
+    ``audit_model`` may be a migration's historical models.
+    """
+    entry = history_models()[model._meta.label_lower]
+    audits: Any = audit_model._default_manager
+    named: set[int] = set()
+    with_refs = audits.filter(object_type=entry.owner_label).filter(
+        models.Q(data__has_key=HISTORY_KEY) | models.Q(data__has_key=BASELINE_KEY)
+    )
+    for data in with_refs.values_list("data", flat=True).iterator(chunk_size=5000):
+        for ref in [data.get(HISTORY_KEY), *(data.get(BASELINE_KEY) or [])]:
+            label, _, pk = str((ref or {}).get("row", "")).rpartition(":")
+            if label == entry.label and pk.isdigit():
+                named.add(int(pk))
+    rows_done = records_done = 0
+    pending: dict[Any, list[dict[str, str]]] = {}
+
+    def flush() -> int:
+        streams = {entry.stream_of(owner): owner for owner in pending}
+        heads: dict[str, tuple[int, str]] = {}
+        for stream, seq, hash_ in (
+            audits.filter(stream__in=list(streams))
+            .order_by("stream", "-seq")
+            .values_list("stream", "seq", "hash")
+        ):
+            heads.setdefault(stream, (seq, hash_))
+        records = []
+        for stream, owner in streams.items():
+            seq, prev = heads.get(stream, (0, ""))
+            record = audit_model(
+                at=clock.now(),
+                actor_repr=actor[:150],
+                action=BASELINE_ACTION,
+                stream=stream,
+                seq=seq + 1,
+                object_type=entry.owner_label,
+                object_id=str(owner),
+                data={BASELINE_KEY: pending[owner]},
+                prev_hash=prev,
+            )
+            seal(record)
+            records.append(record)
+        audits.bulk_create(records, batch_size=1000)
+        pending.clear()
+        return len(records)
+
+    with transaction.atomic():
+        rows = model._default_manager.order_by(entry.owner_column, "pk")
+        for row in rows.iterator(chunk_size=5000):
+            if row.pk in named:
+                continue
+            owner = getattr(row, entry.owner_column)
+            if owner not in pending and len(pending) >= STREAMS_PER_BATCH:
+                records_done += flush()
+            ref = {"row": f"{entry.label}:{row.pk}", "sha256": row_digest(row, entry.fields)}
+            pending.setdefault(owner, []).append(ref)
+            rows_done += 1
+        if pending:
+            records_done += flush()
+    return BaselineResult(rows=rows_done, records=records_done)

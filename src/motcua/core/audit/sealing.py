@@ -21,6 +21,7 @@ import hmac
 import json
 import os
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -161,20 +162,24 @@ def seal_matches(event: Any) -> bool | None:
 # --- history rows --------------------------------------------------------------------------------
 
 
-def row_digest(row: models.Model) -> str:
-    """Return the SHA-256 of every column of ``row``, as stored (datetimes in UTC).
+def row_digest(row: models.Model, fields: Sequence[str]) -> str:
+    """Return the SHA-256 of ``row``'s id and ``fields``, as stored (datetimes in UTC).
 
-    A foreign key not yet copied to its column (an object built for a bulk
-    insert before its parent had an id) is read from the cached object.
+    Only the named fields count, so a column added to the table later does
+    not change the digests of the rows already vouched for. A foreign key
+    not yet copied to its column (an object built for a bulk insert before
+    its parent had an id) is read from the cached object.
     """
-    values: dict[str, Any] = {}
-    for column in row._meta.concrete_fields:
-        value = getattr(row, column.attname)
+    values: dict[str, Any] = {"id": row.pk}
+    for name in fields:
+        column = row._meta.get_field(name)
+        attname = getattr(column, "attname", name)
+        value = getattr(row, attname)
         if value is None and isinstance(column, models.ForeignKey) and column.is_cached(row):
             target = column.get_cached_value(row)
             value = target.pk if target is not None else None
         if isinstance(value, datetime):
             value = value.astimezone(UTC).isoformat()
-        values[column.attname] = value
+        values[attname] = value
     text = canonical_json({"model": row._meta.label_lower, "row": values})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from motcua.core.audit.checkpoints import CheckpointFile, Head, checkpoint_read
-from motcua.core.audit.records import HISTORY_KEY, HistoryModel, history_models
+from motcua.core.audit.records import BASELINE_KEY, HISTORY_KEY, HistoryModel, history_models
 from motcua.core.audit.sealing import row_digest, seal_matches
 from motcua.core.models import AuditEvent
 
@@ -88,9 +88,13 @@ class _Verifier:
         head = self.heads.get(stream)
         if head is not None and head.seq == seq and head.hash != event.hash:
             self.report(stream, seq, f"differs from checkpoint {head.line} of {head.at}")
-        ref = event.data.get(HISTORY_KEY) if isinstance(event.data, dict) else None
-        if ref is not None:
-            self.history_ref(event, ref)
+        data = event.data if isinstance(event.data, dict) else {}
+        if HISTORY_KEY in data:
+            self.history_ref(event, data[HISTORY_KEY])
+        baseline = data.get(BASELINE_KEY)
+        if isinstance(baseline, list):
+            for ref in baseline:
+                self.history_ref(event, ref)
 
     def chain_end(self, stream: str, last_seq: int) -> None:
         head: Head | None = self.heads.pop(stream, None)
@@ -136,7 +140,7 @@ class _Verifier:
                 if ref is None:
                     stream = entry.stream_of(getattr(row, entry.owner_column))
                     self.report(stream, 0, f"history row {label}:{row.pk} has no audit record")
-                elif row_digest(row) != ref.digest:
+                elif row_digest(row, entry.fields) != ref.digest:
                     self.report(
                         ref.stream,
                         ref.seq,

@@ -279,18 +279,26 @@ class ResealTests(TempDirMixin, TestCase):
             self.assertEqual(result.problems, ["s:1#1: content does not match its hash"])
             self.assertEqual(audit_verify(), [])
 
-    def test_reseal_appends_the_new_heads_to_the_checkpoint_file(self):
+    def test_reseal_appends_every_head_to_the_checkpoint_file_and_the_old_key_can_go(self):
         path = self.folder / "checkpoints.jsonl"
         with override_settings(MOTCUA_AUDIT_KEYS=[KEY_A], MOTCUA_AUDIT_CHECKPOINT_FILE=path):
             audit_record(actor=None, action="a", stream="s:1")
             audit_checkpoint()
         with override_settings(MOTCUA_AUDIT_KEYS=[KEY_B, KEY_A], MOTCUA_AUDIT_CHECKPOINT_FILE=path):
+            audit_record(actor=None, action="a", stream="s:2")  # already under the new key
             with self.captureOnCommitCallbacks(execute=True):
                 audit_reseal()
             lines = [json.loads(line) for line in path.read_text().splitlines()]
-            self.assertEqual([line["kind"] for line in lines], ["heads", "reseal"])
-            self.assertEqual(sorted(lines[1]["heads"]), ["core.audit", "s:1"])
+            self.assertEqual([line["kind"] for line in lines], ["heads", "base"])
+            self.assertEqual(sorted(lines[1]["heads"]), ["core.audit", "s:1", "s:2"])
             self.assertEqual(audit_verify(), [])
+        with override_settings(MOTCUA_AUDIT_KEYS=[KEY_B], MOTCUA_AUDIT_CHECKPOINT_FILE=path):
+            self.assertEqual(audit_verify(), [])
+            out = StringIO()
+            call_command("audit", "verify", stdout=out, stderr=StringIO())
+            self.assertIn("2 line(s) (1 before the last re-seal not checked)", out.getvalue())
+            tamper(f"DELETE FROM {AUDIT} WHERE stream = %s", ["s:2"])
+            self.assertEqual([p[:2] for p in _problems()], [("s:2", 1)])
 
 
 @skipUnless(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")

@@ -10,20 +10,30 @@ the dossier's last change, as ``motcua periodic`` does.
 
 from __future__ import annotations
 
+import importlib
 import shutil
 import tempfile
+from contextlib import redirect_stdout
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
+from types import SimpleNamespace
 
+from django.apps import apps
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
 from django.test import TestCase, override_settings
 
 from motcua.core import clock
-from motcua.core.audit import audit_checkpoint, audit_keys, audit_verify, checkpoint_read
-from motcua.core.audit import audit_record
-from motcua.core.audit.sealing import mac, sealed_text
+from motcua.core.audit import (
+    audit_checkpoint,
+    audit_keys,
+    audit_record,
+    audit_verify,
+    checkpoint_read,
+)
+from motcua.core.audit.sealing import mac, seal, sealed_text
 from motcua.core.models import AuditEvent
 from motcua.core.tests.tampering import (
     AUDIT,
@@ -223,7 +233,7 @@ class FurtherTamperingsTests(TamperingTestCase):
         self.assertFound(2, f"history row dossiers.dossierevent:{row.pk} does not match")
 
     def test_deleted_middle_record_with_renumbering_and_recomputed_chain(self):
-        first, second, third = self.records()
+        _first, second, third = self.records()
         tamper(f"DELETE FROM {AUDIT} WHERE id = %s", [second.pk])
         tamper(f"UPDATE {AUDIT} SET seq = 2 WHERE id = %s", [third.pk])
         rechain_plain(self.stream, from_seq=2)
@@ -264,6 +274,55 @@ class PeriodicCheckpointTests(TamperingTestCase):
         call_command("periodic", stdout=out)
         self.assertIn("audit checkpoint: 1", out.getvalue())
         self.assertEqual(checkpoint_read(self.checkpoints).heads[self.stream].seq, 4)
+
+
+class HistoryBaselineTests(TamperingTestCase):
+    """History rows written before records named them are vouched for once, by migration."""
+
+    migration = importlib.import_module("motcua.dossiers.migrations.0003_audit_history_baseline")
+
+    def make_earlier(self):
+        """Rewrite the dossier's records as the previous release left them: no history digest."""
+        prev = ""
+        for record in self.records():
+            record.data = {k: v for k, v in record.data.items() if k != "history"}
+            record.prev_hash = prev
+            seal(record)  # migration core.0005 re-sealed them with the key
+            set_data(record, record.data)
+            tamper(
+                f"UPDATE {AUDIT} SET prev_hash = %s, hash = %s WHERE id = %s",
+                [record.prev_hash, record.hash, record.pk],
+            )
+            prev = record.hash
+        self.checkpoints.unlink()  # the re-seal of core.0005 started it again
+        audit_checkpoint()
+
+    def baseline(self):
+        out = StringIO()
+        with redirect_stdout(out):
+            self.migration.baseline(apps, SimpleNamespace(connection=connection))
+        return out.getvalue()
+
+    def test_rows_of_the_earlier_release_are_listed_in_one_record_per_dossier(self):
+        self.make_earlier()
+        problems = audit_verify()
+        self.assertEqual(
+            {(p.stream, p.seq, p.problem.split()[-1]) for p in problems if p.seq == 0},
+            {(self.stream, 0, "record")},
+        )
+        self.assertIn("vouched for", self.baseline())
+        self.assertEqual(audit_verify(), [])
+        record = self.records()[-1]
+        self.assertEqual((record.seq, record.action), (4, "core.audit.history_baseline"))
+        self.assertEqual(
+            [ref["row"] for ref in record.data["history_rows"]],
+            [f"dossiers.dossierevent:{e.pk}" for e in self.history()],
+        )
+        self.assertEqual(self.baseline(), "")  # every row is named now
+        self.assertEqual(len(self.records()), 4)
+        row = self.history()[0]
+        tamper(f"UPDATE {HISTORY} SET note = %s WHERE id = %s", ["sửa", row.pk])
+        self.assertFound(4, f"history row dossiers.dossierevent:{row.pk} does not match")
 
 
 def _triples(problems):

@@ -53,9 +53,14 @@ class Command(BaseCommand):
                 "until then a deleted chain end cannot be found"
             )
         else:
+            older = (
+                f" ({checkpoints.superseded} before the last re-seal not checked)"
+                if checkpoints.superseded
+                else ""
+            )
             self.stdout.write(
-                f"checkpoints: {checkpoints.lines} line(s), the last of {checkpoints.last_at}, "
-                f"{len(checkpoints.heads)} chain(s)"
+                f"checkpoints: {checkpoints.lines} line(s){older}, the last of "
+                f"{checkpoints.last_at}, {len(checkpoints.heads)} chain(s)"
             )
         if problems:
             raise CommandError(f"{len(problems)} problem(s) in the audit log", returncode=3)
