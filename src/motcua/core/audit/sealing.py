@@ -162,6 +162,18 @@ def seal_matches(event: Any) -> bool | None:
 # --- history rows --------------------------------------------------------------------------------
 
 
+@cache
+def _row_plan(
+    model: type[models.Model], fields: tuple[str, ...]
+) -> tuple[str, list[tuple[str, models.ForeignKey[Any, Any] | None]]]:
+    plan = []
+    for name in fields:
+        column = model._meta.get_field(name)
+        foreign = column if isinstance(column, models.ForeignKey) else None
+        plan.append((getattr(column, "attname", name), foreign))
+    return model._meta.label_lower, plan
+
+
 def row_digest(row: models.Model, fields: Sequence[str]) -> str:
     """Return the SHA-256 of ``row``'s id and ``fields``, as stored (datetimes in UTC).
 
@@ -170,16 +182,15 @@ def row_digest(row: models.Model, fields: Sequence[str]) -> str:
     not yet copied to its column (an object built for a bulk insert before
     its parent had an id) is read from the cached object.
     """
+    label, plan = _row_plan(type(row), tuple(fields))
     values: dict[str, Any] = {"id": row.pk}
-    for name in fields:
-        column = row._meta.get_field(name)
-        attname = getattr(column, "attname", name)
+    for attname, foreign in plan:
         value = getattr(row, attname)
-        if value is None and isinstance(column, models.ForeignKey) and column.is_cached(row):
-            target = column.get_cached_value(row)
+        if value is None and foreign is not None and foreign.is_cached(row):
+            target = foreign.get_cached_value(row)
             value = target.pk if target is not None else None
         if isinstance(value, datetime):
             value = value.astimezone(UTC).isoformat()
         values[attname] = value
-    text = canonical_json({"model": row._meta.label_lower, "row": values})
+    text = canonical_json({"model": label, "row": values})
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

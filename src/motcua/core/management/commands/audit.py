@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from motcua.core.audit import (
     CheckpointError,
@@ -84,6 +85,11 @@ class Command(BaseCommand):
     def _reseal(self, *, force: bool, **options: Any) -> None:
         try:
             result = audit_reseal(force=force)
+        except DatabaseError as exc:
+            raise CommandError(
+                f"The re-seal needs the role that owns the audit table (the one that runs "
+                f"migrate): {exc}"
+            ) from exc
         except ResealRefused as exc:
             for problem in exc.problems:
                 self.stdout.write(problem)
