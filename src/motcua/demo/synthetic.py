@@ -15,7 +15,8 @@ working calendar for D0, due dates, step dues and pauses), and its rows
 are written in bulk (``COPY`` on PostgreSQL, ``bulk_create`` elsewhere),
 one transaction per batch: the dossier, its checklist documents,
 its steps (the control slip), its pauses, one ``DossierEvent`` per state
-change and one hash-chained audit record per event — exactly the rows the
+change and one audit record per event, sealed by ``core.audit.audit_event``
+and carrying its history row's digest — exactly the rows the
 services would have written had the officers acted at those instants
 (``tests/test_synthetic.py`` replays the events through the real services
 and compares every field). The per-agency, per-day code sequences are
