@@ -225,3 +225,12 @@ MOTCUA_SMS_ASCII = env_bool("MOTCUA_SMS_ASCII", True)
 MOTCUA_REFERENCE_TTL = env_int("MOTCUA_REFERENCE_TTL", 60)
 # Public dossier look-ups allowed per client address and minute (codes are sequential).
 MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 30)
+# Audit log (docs/deploy.md, "Audit log"). Keys that seal the records, comma-separated:
+# the first seals new records, the others only verify older ones. Without the
+# variable the keys live in MOTCUA_AUDIT_KEY_FILE, one per line, generated on first use.
+MOTCUA_AUDIT_KEYS = env_list("MOTCUA_AUDIT_KEYS", [])
+MOTCUA_AUDIT_KEY_FILE = DATA_DIR / "audit_keys"
+# The append-only file of chain heads written by `motcua audit checkpoint` (and periodic).
+MOTCUA_AUDIT_CHECKPOINT_FILE: Path | None = Path(
+    env_str("MOTCUA_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl"))
+)

@@ -25,3 +25,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": ""}  # in memory
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# A fixed audit key, and no checkpoint file shared between tests: the tests that
+# write checkpoints give themselves a file of their own.
+MOTCUA_AUDIT_KEYS = ["motcua-test-audit-key-0123456789abcdef"]
+MOTCUA_AUDIT_CHECKPOINT_FILE = None

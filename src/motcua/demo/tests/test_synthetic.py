@@ -12,7 +12,7 @@ from django.db.models import Max
 from django.test import TestCase
 
 from motcua.core import clock
-from motcua.core.audit import audit_verify
+from motcua.core.audit import audit_verify, history_ref
 from motcua.core.models import AuditEvent
 from motcua.demo.synthetic import Mix, synthetic_dossiers, synthetic_world
 from motcua.dossiers import services as s
@@ -90,6 +90,7 @@ def _rows(d):
         )
         for p in d.pauses.order_by("started_at")
     ]
+    history = list(d.events.select_related("step").order_by("at", "id"))
     events = [
         (
             e.at,
@@ -101,10 +102,22 @@ def _rows(d):
             e.note,
             e.data,
         )
-        for e in d.events.select_related("step").order_by("at", "id")
+        for e in history
     ]
+    # Each record names its history row by id and digest: compare which row (by
+    # its place in the history) and that the digest is that row's.
+    place = {history_ref(e)["row"]: (i, history_ref(e)["sha256"]) for i, e in enumerate(history)}
+
+    def payload(data):
+        payload = {k: v for k, v in data.items() if k not in {"code", "history"}}
+        ref = data.get("history")
+        row, digest = place.get(ref["row"], (None, None)) if ref else (None, None)
+        payload["history_place"] = row
+        payload["history_digest_matches"] = ref is not None and digest == ref["sha256"]
+        return payload
+
     audit = [
-        (a.at, a.actor_id, a.actor_repr, a.action, {k: v for k, v in a.data.items() if k != "code"})
+        (a.at, a.actor_id, a.actor_repr, a.action, payload(a.data))
         for a in AuditEvent.objects.filter(stream=f"dossiers.dossier:{d.pk}").order_by("seq")
     ]
     return {

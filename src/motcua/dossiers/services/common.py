@@ -80,6 +80,7 @@ def _event(
             **(data or {}),
         },
         new_stream=first,
+        history=event,
     )
     return event
 
