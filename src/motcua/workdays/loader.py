@@ -39,7 +39,11 @@ def calendar_cache_clear() -> None:
 
 def default_schedule() -> Schedule:
     """Return the deployment's sessions and cut-off (settings)."""
-    return Schedule.parse(settings.MOTCUA_WORK_SESSIONS, settings.MOTCUA_CUTOFF)
+    return Schedule.parse(
+        settings.MOTCUA_WORK_SESSIONS,
+        settings.MOTCUA_CUTOFF,
+        cutoff_day_limits=settings.MOTCUA_CUTOFF_DAY_LIMITS,
+    )
 
 
 def _load_national() -> NationalCalendar:
@@ -95,7 +99,11 @@ def _unit_overrides(unit_path: str) -> tuple[Schedule | None, list[DayEntry]]:
     schedule = None
     if schedules:
         _unit_id, sessions, cutoff = max(schedules, key=lambda row: depth[row[0]])
-        schedule = Schedule.parse(sessions, cutoff.strftime("%H:%M"))
+        schedule = Schedule.parse(
+            sessions,
+            cutoff.strftime("%H:%M"),
+            cutoff_day_limits=settings.MOTCUA_CUTOFF_DAY_LIMITS,
+        )
     rows = CalendarEntry.objects.filter(
         unit_id__in=ancestor_ids, calendar__status=CalendarStatus.CONFIRMED
     ).values_list("unit_id", "day", "kind", "name", "legal_basis")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from motcua.core import clock
 from motcua.core.audit import audit_verify
@@ -102,10 +102,19 @@ class PlainPathTests(LifecycleTestCase):
         )
         self.assertEqual(other.code, "H33.16-260302-0001")
 
-    def test_after_the_cut_off_counting_starts_the_next_working_day(self):
+    def test_after_the_cut_off_a_limit_in_working_days_is_not_lengthened(self):
+        # 3 working days received Mon 2/3 at 15:30: D0 stays Mon 2/3 (DESIGN.md, corrected).
+        d = self.receive(when=at(2026, 3, 2, 15, 30))
+        self.assertEqual(d.d0, date(2026, 3, 2))
+        self.assertEqual(d.due_at, at(2026, 3, 5, 17))
+
+    @override_settings(MOTCUA_CUTOFF_DAY_LIMITS=True)
+    def test_with_the_setting_counting_starts_the_next_working_day_after_the_cut_off(self):
         d = self.receive(when=at(2026, 3, 2, 15, 30))
         self.assertEqual(d.d0, date(2026, 3, 3))
         self.assertEqual(d.due_at, at(2026, 3, 6, 17))
+        d = self.receive(when=at(2026, 3, 2, 14, 59))
+        self.assertEqual((d.d0, d.due_at), (date(2026, 3, 2), at(2026, 3, 5, 17)))
 
     def test_intake_before_tet_counts_after_tet(self):
         d = self.receive(when=at(2026, 2, 13, 9))

@@ -130,10 +130,18 @@ class UnitScheduleTests(CalendarTestCase):
         result = deadline_compute(
             received="2026-03-02T15:30", amount=1, unit="working_days", unit_code="31340"
         )
-        # Cut-off 16:00 so D0 = Mon 2/3; Tue 3/3 is a local day off; due Wed 4/3 at 17:30.
+        # D0 = Mon 2/3; Tue 3/3 is a local day off; due Wed 4/3 at 17:30.
         self.assertEqual(result.due, datetime(2026, 3, 4, 17, 30, tzinfo=VN))
         national = deadline_compute(received="2026-03-02T15:30", amount=1, unit="working_days")
-        self.assertEqual(national.due, datetime(2026, 3, 4, 17, 0, tzinfo=VN))
+        self.assertEqual(national.due, datetime(2026, 3, 3, 17, 0, tzinfo=VN))
+        # The unit's cut-off is 16:00: a same-day result received at 15:30 is due that day;
+        # nationally (15:00) it is due the next working day.
+        same_day = deadline_compute(
+            received="2026-03-02T15:30", amount=0, unit="same_day", unit_code="31340"
+        )
+        self.assertEqual(same_day.due, datetime(2026, 3, 2, 17, 30, tzinfo=VN))
+        national = deadline_compute(received="2026-03-02T15:30", amount=0, unit="same_day")
+        self.assertEqual(national.due, datetime(2026, 3, 3, 17, 0, tzinfo=VN))
 
     def test_unknown_unit_code(self):
         with self.assertRaises(ApplicationError) as caught:
@@ -240,6 +248,48 @@ class CommandTests(CalendarTestCase):
         payload = json.loads(out.getvalue())
         self.assertEqual(payload["due"], "2026-02-25T17:00:00+07:00")
         self.assertEqual(payload["d0"], "2026-02-13")
+
+    def _deadline(self, received, amount, unit="working_days"):
+        out = StringIO()
+        call_command(
+            "deadline",
+            "--received",
+            received,
+            "--amount",
+            str(amount),
+            "--unit",
+            unit,
+            stdout=out,
+        )
+        return json.loads(out.getvalue())
+
+    def test_deadline_command_follows_the_cutoff_convention(self):
+        # Mon 2/3/2026 at 15:00 exactly: 1 working day is not lengthened by the cut-off ...
+        payload = self._deadline("2026-03-02T15:00", 1)
+        self.assertEqual(
+            (payload["d0"], payload["due"]), ("2026-03-02", "2026-03-03T17:00:00+07:00")
+        )
+        # ... a same-day result moves to the next working day ...
+        payload = self._deadline("2026-03-02T15:00", 0, "same_day")
+        self.assertEqual(payload["due"], "2026-03-03T17:00:00+07:00")
+        payload = self._deadline("2026-03-02T14:59", 0, "same_day")
+        self.assertEqual(payload["due"], "2026-03-02T17:00:00+07:00")
+        # ... and on Saturday evening D0 is Monday whatever the time.
+        payload = self._deadline("2026-02-28T16:00", 0, "same_day")
+        self.assertEqual(payload["due"], "2026-03-02T17:00:00+07:00")
+
+    @override_settings(MOTCUA_CUTOFF_DAY_LIMITS=True)
+    def test_deadline_command_with_the_cutoff_on_day_limits(self):
+        payload = self._deadline("2026-03-02T15:00", 1)
+        self.assertEqual(
+            (payload["d0"], payload["due"]), ("2026-03-03", "2026-03-04T17:00:00+07:00")
+        )
+        payload = self._deadline("2026-03-02T14:59:59", 1)
+        self.assertEqual(payload["due"], "2026-03-03T17:00:00+07:00")
+        payload = self._deadline("2026-03-02T15:00", 0, "same_day")
+        self.assertEqual(payload["due"], "2026-03-03T17:00:00+07:00")
+        payload = self._deadline("2026-02-28T16:00", 1)
+        self.assertEqual(payload["due"], "2026-03-03T17:00:00+07:00")
 
     def test_deadline_command_fails_clearly_without_a_calendar(self):
         with self.assertRaises(CommandError) as caught:
