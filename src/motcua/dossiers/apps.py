@@ -9,6 +9,11 @@ class DossiersConfig(AppConfig):
     def ready(self) -> None:
         from motcua.core.menu import register_staff_link
         from motcua.dossiers import checks  # noqa: F401 - registers the system checks
+        from motcua.dossiers.services.recalendar import DossierDues
+        from motcua.workdays.amendments import register_due_source
+
+        # A calendar amendment moves the dues of open dossiers (docs/deadlines.md).
+        register_due_source("dossiers", DossierDues())
 
         register_staff_link("dossiers:queue", _("Work queues"), order=10)
         register_staff_link("dossiers:intake", _("Counter intake"), order=20)

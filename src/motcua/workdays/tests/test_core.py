@@ -76,8 +76,13 @@ WORKING_DAY_CASES = [
     ("2025-04-26 15:00", 0, "2025-04-28"),
     # after the cut-off on Fri, D0 Fri 29/8; 30–31 weekend, 1–2/9 Quốc khánh -> Wed 3/9
     ("2025-08-29 16:00", 1, "2025-09-03"),
-    # after the cut-off on 31/12; Thu 1/1/2026 holiday -> D0 Fri 2/1/2026
-    ("2025-12-31 16:00", 0, "2026-01-02"),
+    # same day after the cut-off on 31/12; Thu 1/1/2026 holiday, Fri 2/1 swapped (made up on
+    # Sat 10/1), weekend -> Mon 5/1/2026
+    ("2025-12-31 16:00", 0, "2026-01-05"),
+    # the New Year swap: 31/12/2025 + 1 working day -> Mon 5/1/2026
+    ("2025-12-31 10:00", 1, "2026-01-05"),
+    # Fri 9/1/2026 + 1 working day -> the make-up Saturday 10/1/2026
+    ("2026-01-09 10:00", 1, "2026-01-10"),
     # the contract: D0 Fri 13/2; 16–20 Tết, weekend; Mon 23, Tue 24, Wed 25
     ("2026-02-13 09:00", 3, "2026-02-25"),
     # exactly at the cut-off, 3 working days: no change, D0 Fri 13/2 -> Wed 25/2

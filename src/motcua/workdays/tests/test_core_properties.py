@@ -202,8 +202,9 @@ def _oracle_add(d: date, n: int) -> date:
     [
         (date(2024, 1, 1), date(2024, 5, 3)),
         (date(2024, 5, 5), date(2025, 4, 25)),
-        (date(2025, 4, 27), date(2026, 8, 21)),  # 2026 before the make-up Sat 22/8
-        (date(2026, 8, 23), date(2026, 12, 31)),  # and after it
+        (date(2025, 4, 27), date(2026, 1, 9)),  # to the make-up Sat 10/1/2026
+        (date(2026, 1, 11), date(2026, 8, 21)),  # 2026 between the make-up Saturdays
+        (date(2026, 8, 23), date(2026, 12, 31)),  # and after the second one
     ],
 )
 def test_add_working_days_agrees_with_busday_offset(lo: date, hi: date) -> None:
