@@ -196,9 +196,6 @@ MOTCUA_DOSSIER_CODE_PATTERN = env_str(
     "MOTCUA_DOSSIER_CODE_PATTERN", "{agency}-{date:%y%m%d}-{seq:04d}"
 )
 MOTCUA_DOSSIER_CODE_SYSTEM = env_str("MOTCUA_DOSSIER_CODE_SYSTEM", "")
-# Working days the applicant has to provide a requested supplement before the
-# dossier is closed (the late-2025 interconnection decree uses 15).
-MOTCUA_SUPPLEMENT_RESPONSE_DAYS = env_int("MOTCUA_SUPPLEMENT_RESPONSE_DAYS", 15)
 # Roles that sign a decision, an apology (Mẫu 04) and a further supplement
 # request; a procedure's workflow must contain a step for one of them.
 MOTCUA_DECISION_ROLES = env_list("MOTCUA_DECISION_ROLES", ["agency_leader", "commune_leader"])

@@ -323,6 +323,29 @@ class SyntheticClockTests(TestCase):
                 replayed = _replay(d)
                 self.assertEqual(_dossier_fields(replayed), _dossier_fields(d))
 
+    def test_the_supplement_window_is_the_procedure_versions(self):
+        from motcua.dossiers.models import Pause
+
+        calendar_cache_clear()
+        world = synthetic_world(units=1, procedures=6)
+        synthetic_dossiers(world, count=150, seed=4, now=NOW, mix=BUSY)
+        pauses = Pause.objects.filter(kind="supplement").select_related(
+            "dossier__procedure_version", "dossier__agency"
+        )
+        windows = set()
+        for pause in pauses:
+            window = pause.dossier.procedure_version.supplement_window_days
+            windows.add(window)
+            if window is None:
+                self.assertIsNone(pause.respond_by)
+                self.assertNotEqual(pause.dossier.status, "closed")
+            else:
+                calendar = calendar_for_unit(pause.dossier.agency)
+                self.assertEqual(
+                    pause.respond_by, calendar.due_working_days(pause.started_at, window)
+                )
+        self.assertEqual(windows, {None, 15})
+
     def test_recomputing_every_running_dossier_gives_the_stored_dues(self):
         """What a calendar amendment replays (intake, pauses, steps) matches what was stored."""
         from motcua.dossiers.services.recalendar import DossierDues, candidates

@@ -615,21 +615,43 @@ class SettingsTests(LifecycleTestCase):
         ):
             self.assertEqual(dossier_code_pattern_check(), [])
 
-    def test_the_supplement_response_time_is_configurable(self):
-        from django.test import override_settings
+    def test_the_supplement_window_is_the_procedure_versions(self):
+        from motcua.catalog.tests.factories import make_procedure
 
-        d = self.receive()
-        with override_settings(MOTCUA_SUPPLEMENT_RESPONSE_DAYS=5):
-            pause = self.act(
-                at(2026, 3, 2, 10),
-                s.dossier_request_supplement,
-                dossier=d,
-                actor=self.w.intake,
-                items=["A"],
-                reason="r",
-            )
+        version = make_procedure("1.003583", supplement_window_days=5).versions.get()
+        d = self.receive(version=version)
+        pause = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.intake,
+            items=["A"],
+            reason="r",
+        )
         # D0 = Mon 2/3; five working days later: Mon 9/3.
         self.assertEqual(pause.respond_by, at(2026, 3, 9, 17))
+        event = DossierEvent.objects.get(dossier=d, action="request_supplement")
+        self.assertEqual(event.data["respond_by"], at(2026, 3, 9, 17).isoformat())
+
+    def test_without_a_window_the_dossier_waits_and_is_never_closed_by_the_job(self):
+        version = self.w.inter_version  # no supplement window
+        self.assertIsNone(version.supplement_window_days)
+        d = self.receive(version=version)
+        pause = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.intake,
+            items=["A"],
+            reason="r",
+        )
+        self.assertIsNone(pause.respond_by)
+        self.assertIsNone(
+            DossierEvent.objects.get(dossier=d, action="request_supplement").data["respond_by"]
+        )
+        # A year later the job still leaves it alone.
+        self.assertEqual(dossiers_close_unsupplemented(now=at(2026, 12, 1, 9)), [])
+        self.assertEqual(self.refresh(d).status, S.AWAITING_SUPPLEMENT)
 
 
 class VersionTests(LifecycleTestCase):
