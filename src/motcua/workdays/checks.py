@@ -9,7 +9,9 @@ from django.db import DatabaseError
 
 
 @register(Tags.database)
-def shipped_calendar_check(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+def shipped_calendar_check(
+    app_configs: Any = None, databases: Any = None, **kwargs: Any
+) -> list[Warning]:
     """Warn when a confirmed year misses a correction shipped later (run by ``migrate``).
 
     A deployment that loaded a year before the project corrected its table (the New Year
@@ -20,6 +22,8 @@ def shipped_calendar_check(app_configs: Any = None, **kwargs: Any) -> list[Warni
     from motcua.workdays.models import CalendarStatus, CalendarYear
     from motcua.workdays.services import shipped_changes
 
+    if not databases:  # like Django's own database checks: only when asked (migrate does)
+        return []
     warnings = []
     try:
         years = CalendarYear.objects.filter(

@@ -405,6 +405,8 @@ class ShippedCorrectionTests(CalendarChangeTestCase):
             "02/01/2026 (swapped_day_off), 10/01/2026 (makeup_working_day)", warnings[0].msg
         )
         self.assertIn("motcua calendar amend 2026 --shipped", warnings[0].hint)
+        # only when the databases are checked (migrate, check --database): not every command
+        self.assertEqual([m for m in run_checks() if m.id == "workdays.W001"], [])
         # 31/12/2025 10:00, 3 working days: without the swap 2/1, 5/1, 6/1.
         dossier = self.receive(at(2025, 12, 31, 10))
         self.assertEqual(dossier.due_at, at(2026, 1, 6, 17))
