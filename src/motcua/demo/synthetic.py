@@ -28,7 +28,8 @@ Dossiers are spread over the confirmed calendar years up to now, a fifth
 of them in the last twenty working days so that every status is present:
 refused at the counter, online submissions awaiting intake, refused or
 withdrawn, received, in progress, with a coordinating agency, awaiting a
-supplement (resumed, or closed when it never came), awaiting signature,
+supplement (resumed, or closed when it never came and its procedure has a supplement
+window, or still waiting when it has none), awaiting signature,
 result ready, returned (early, on time or late), stopped.
 
 Speed on the 2-core reference machine: about 850 dossiers/s on PostgreSQL
@@ -227,6 +228,8 @@ def _content(index: int) -> VersionContent:
         online_level="full",
         result_type="both",
         supplement_policy="restart" if index % 4 == 1 else "pause",
+        # 15 working days as in the interconnection decree; every third has none.
+        supplement_window_days=None if index % 3 == 2 else 15,
         legal_basis="Dữ liệu tổng hợp cho đo hiệu năng",
         documents=(
             DocumentSpec(order=1, name="Tờ khai theo mẫu", form="original"),
@@ -967,7 +970,9 @@ class _Simulator:
         """Request a supplement at ``when``; return whether the dossier moves on afterwards."""
         d, version = sim.dossier, sim.version
         calendar = self.calendar(d.agency)
-        respond_by = calendar.due_working_days(when, 15)
+        # The procedure's window, as the services read it; none: no automatic closure.
+        window = version.supplement_window_days
+        respond_by = calendar.due_working_days(when, window) if window else None
         remaining = calendar.remaining(d.due_at, version.time_limit_unit, when)  # type: ignore[arg-type]
         step_clock: dict[str, Any] = {}
         if step.due_at is not None:
@@ -1027,6 +1032,8 @@ class _Simulator:
                 return False
             self.supplement_received(sim, pause, back)
             return True
+        if respond_by is None:
+            return False  # never answered, and nothing closes it: it keeps waiting
         close_at = self.later(d.agency, respond_by, rng.uniform(300, 8 * 3600))
         if close_at > self.now:
             return False

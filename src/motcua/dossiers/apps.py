@@ -11,6 +11,8 @@ class DossiersConfig(AppConfig):
         from motcua.core.menu import register_staff_link
         from motcua.dossiers import checks  # noqa: F401 - registers the system checks
         from motcua.dossiers.models import DossierEvent
+        from motcua.dossiers.services.recalendar import DossierDues
+        from motcua.workdays.amendments import register_due_source
 
         # Each history row is vouched for by the audit record of its change (ADR 0005).
         audit_history_register(
@@ -28,6 +30,9 @@ class DossiersConfig(AppConfig):
                 "data",
             ),
         )
+
+        # A calendar amendment moves the dues of open dossiers (docs/deadlines.md).
+        register_due_source("dossiers", DossierDues())
 
         register_staff_link("dossiers:queue", _("Work queues"), order=10)
         register_staff_link("dossiers:intake", _("Counter intake"), order=20)

@@ -183,6 +183,10 @@ LOGGING = {
 # Deployment defaults for the working calendar (DESIGN.md, deadline convention).
 MOTCUA_WORK_SESSIONS = env_str("MOTCUA_WORK_SESSIONS", "07:00-11:30,13:30-17:00")
 MOTCUA_CUTOFF = env_str("MOTCUA_CUTOFF", "15:00")
+# The cut-off always moves a same-day result received after it to the next working day;
+# True makes it move D0 of limits of one working day or more too (provincial rules that say
+# so). Off by default: the law's 15:00 rule is about handing paper dossiers over.
+MOTCUA_CUTOFF_DAY_LIMITS = env_bool("MOTCUA_CUTOFF_DAY_LIMITS", False)
 # Seconds a process keeps its loaded calendars before it reads them again.
 MOTCUA_CALENDAR_TTL = env_int("MOTCUA_CALENDAR_TTL", 60)
 # Dossier code (DOMAIN.md §3): "{agency}-{date:%y%m%d}-{seq:04d}" is the common
@@ -192,9 +196,6 @@ MOTCUA_DOSSIER_CODE_PATTERN = env_str(
     "MOTCUA_DOSSIER_CODE_PATTERN", "{agency}-{date:%y%m%d}-{seq:04d}"
 )
 MOTCUA_DOSSIER_CODE_SYSTEM = env_str("MOTCUA_DOSSIER_CODE_SYSTEM", "")
-# Working days the applicant has to provide a requested supplement before the
-# dossier is closed (the late-2025 interconnection decree uses 15).
-MOTCUA_SUPPLEMENT_RESPONSE_DAYS = env_int("MOTCUA_SUPPLEMENT_RESPONSE_DAYS", 15)
 # Roles that sign a decision, an apology (Mẫu 04) and a further supplement
 # request; a procedure's workflow must contain a step for one of them.
 MOTCUA_DECISION_ROLES = env_list("MOTCUA_DECISION_ROLES", ["agency_leader", "commune_leader"])
