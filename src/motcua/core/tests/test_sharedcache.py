@@ -47,6 +47,8 @@ class DatabaseCacheTests(TestCase):
 
 @unittest.skipUnless(connection.vendor == "postgresql", "needs PostgreSQL (set DATABASE_URL)")
 class ConcurrentIncrementTests(TransactionTestCase):
+    serialized_rollback = True
+
     def test_parallel_increments_from_many_connections_lose_nothing(self):
         cache.add("parallel", 0, timeout=300)
         threads, per_thread = 8, 25

@@ -176,6 +176,7 @@ def tearDownModule() -> None:
 class SharedLimitChecks:
     """The checks, for a test class that names the servers' cache in ``server_env``."""
 
+    serialized_rollback = True  # the servers need the migrations' rows (PostgreSQL)
     server_env: ClassVar[dict[str, str]] = {}
     servers: ClassVar[TwoServers]
     assertEqual: Any
