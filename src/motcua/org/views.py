@@ -44,7 +44,8 @@ from motcua.org import accounts
 from motcua.org.forms import OneTimeCodeForm
 
 PENDING_SESSION_KEY = "motcua_sign_in"
-"""Session entry of a sign-in waiting for its code: user, backend, since, next (and key)."""
+"""Session entry of a sign-in waiting for its code: user, backend, since, next, password
+(the password's session hash) and, while setting up a device, key."""
 
 ENROL_SESSION_KEY = "motcua_totp_key"
 """Session entry of the secret a signed-in user is setting up, until confirmed."""
@@ -72,6 +73,7 @@ class SignInView(LoginView):
             "backend": getattr(user, "backend", settings.AUTHENTICATION_BACKENDS[-1]),
             "since": int(time.time()),
             "next": self.get_success_url(),
+            "password": user.get_session_auth_hash(),  # a password changed meanwhile ends it
         }
         return redirect("sign_in_code" if has_device else "sign_in_enrol")
 
@@ -87,7 +89,10 @@ def _pending(request: HttpRequest) -> tuple[Any, dict[str, Any]] | None:
         request.session.pop(PENDING_SESSION_KEY, None)
         return None
     user = get_user_model().objects.filter(pk=data["user"], is_active=True).first()
-    return None if user is None else (user, data)
+    if user is None or data.get("password") != user.get_session_auth_hash():
+        request.session.pop(PENDING_SESSION_KEY, None)
+        return None
+    return user, data
 
 
 def _start_again(request: HttpRequest) -> HttpResponse:

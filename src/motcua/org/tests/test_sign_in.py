@@ -146,6 +146,14 @@ class SecondFactorSignInTests(SignInTestCase):
         self.assertRedirects(response, reverse("login"), fetch_redirect_response=False)
         self.assertIsNone(self.signed_in_as())
 
+    def test_a_password_changed_meanwhile_ends_the_waiting_sign_in(self):
+        self.sign_in("lanhdao")
+        self.leader.set_password("mat-khau-moi-do-quan-tri-dat")
+        self.leader.save()
+        response = self.code(totp_code(self.device))
+        self.assertRedirects(response, reverse("login"), fetch_redirect_response=False)
+        self.assertIsNone(self.signed_in_as())
+
     def test_the_code_step_without_a_password_goes_back_to_the_password(self):
         response = self.code(totp_code(self.device))
         self.assertRedirects(response, reverse("login"), fetch_redirect_response=False)
