@@ -13,11 +13,14 @@ is the client itself, whatever the header says.
 from __future__ import annotations
 
 import ipaddress
+import logging
 from collections.abc import Iterable
 from functools import lru_cache
 
 from django.conf import settings
 from django.http import HttpRequest
+
+logger = logging.getLogger(__name__)
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -63,11 +66,33 @@ def _is_trusted(address: IPAddress, networks: Iterable[IPNetwork]) -> bool:
     return any(address.version == network.version and address in network for network in networks)
 
 
+_warned: set[str] = set()
+
+
+def _warn_unlisted_proxy(peer: IPAddress) -> None:
+    """Log once per process that a private peer forwards for others but is not listed.
+
+    Left so, every client counts as the proxy: the look-up limit is shared by
+    all citizens, and wrong passwords from anyone pause every sign-in made
+    through it.
+    """
+    text = peer.compressed
+    if text not in _warned:
+        _warned.add(text)
+        logger.warning(
+            "%s sends X-Forwarded-For but is not in MOTCUA_TRUSTED_PROXIES: every client "
+            "behind it counts as one address for the lockout and the rate limits.",
+            text,
+        )
+
+
 def client_ip(request: HttpRequest) -> IPAddress | None:
     """Return the client's address for ``request`` (see the module docstring), or None."""
     peer = parse_address(request.META.get("REMOTE_ADDR", ""))
     networks = trusted_proxies()
     if peer is None or not networks or not _is_trusted(peer, networks):
+        if peer is not None and peer.is_private and "HTTP_X_FORWARDED_FOR" in request.META:
+            _warn_unlisted_proxy(peer)
         return peer
     forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
     client = peer

@@ -62,6 +62,24 @@ class ClientAddressTests(SimpleTestCase):
         self.assertEqual(client_bucket(request("198.51.100.7")), "198.51.100.7")
 
 
+class UnlistedProxyWarningTests(SimpleTestCase):
+    def test_a_private_peer_forwarding_for_others_is_reported_once(self):
+        from motcua.core import net
+
+        net._warned.clear()
+        with self.assertLogs("motcua.core.net", "WARNING") as logs:
+            client_address(request("10.9.9.9", "198.51.100.7"))
+            client_address(request("10.9.9.9", "198.51.100.8"))
+        self.assertEqual(len(logs.output), 1)
+        self.assertIn("10.9.9.9", logs.output[0])
+        self.assertIn("MOTCUA_TRUSTED_PROXIES", logs.output[0])
+
+    def test_a_public_client_sending_the_header_is_not_reported(self):
+        # (the documentation ranges 198.51.100.0/24 and the like count as private)
+        with self.assertNoLogs("motcua.core.net", "WARNING"):
+            client_address(request("8.8.4.4", "198.51.100.7"))
+
+
 class TrustedProxySettingTests(SimpleTestCase):
     def test_addresses_and_networks_are_accepted(self):
         with mock.patch.dict(os.environ, {"X_PROXIES": "10.0.0.1, 10.1.0.0/16,fd00::/8"}):
