@@ -127,3 +127,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.recipient}"
+
+
+class CacheEntry(models.Model):
+    """A row of the shared database cache (see :mod:`motcua.core.sharedcache`).
+
+    Django's database cache reads and writes this table with its own SQL;
+    the model exists so that ``migrate`` creates the table (Django's
+    ``createcachetable`` is a separate command that deployments forget) and
+    so that test databases empty it between tests.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "motcua_cache"
+        verbose_name = _("cache entry")
+        verbose_name_plural = _("cache entries")
+
+    def __str__(self) -> str:
+        return self.cache_key
