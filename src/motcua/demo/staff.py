@@ -38,6 +38,16 @@ STAFF: tuple[tuple[str, str, str, str, bool], ...] = (
 )
 
 
+# The position each leader signs with (printed above the signature on Mẫu 04
+# and on the written answer to a dossier not granted).
+POSITIONS: dict[str, str] = {
+    "lanhdao.ngabay": "Phó Chủ tịch",
+    "lanhdao.daithanh": "Chủ tịch",
+    "lanhdao.tuphap": "Giám đốc",
+    "truongphong.tuphap": "Trưởng phòng",
+    "giamdoc.trungtam": "Giám đốc",
+}
+
 _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -99,7 +109,13 @@ def load_demo_staff(*, actor: Any, units: dict[str, Unit]) -> list[str]:
             if not RoleAssignment.objects.filter(
                 user=user, role=roles[role_code], unit=unit
             ).exists():
-                role_assignment_create(actor=actor, user=user, role=roles[role_code], unit=unit)
+                role_assignment_create(
+                    actor=actor,
+                    user=user,
+                    role=roles[role_code],
+                    unit=unit,
+                    position=POSITIONS.get(username, ""),
+                )
             lines.append(f"{username}\t{password}\t{roles[role_code].name} — {unit.name}")
     _write_logins(lines)
     return lines
