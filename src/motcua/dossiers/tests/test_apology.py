@@ -288,6 +288,7 @@ class PageTests(ApologyTestCase):
         page = self.client.get(self.url(d))
         self.assertContains(page, 'id="apology-late"')
         self.assertContains(page, "ban hành muộn")
+        self.assertContains(page, '<h2 id="h-apology">Văn bản xin lỗi</h2>')
 
 
 class ApiTests(ApologyTestCase):
