@@ -18,6 +18,7 @@ Phụ lục I): "Ngã Bảy, ngày …" for the ward's bodies
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
@@ -253,17 +254,18 @@ def _logbook_place(dossier: Dossier) -> tuple[str, int]:
 # --- Mẫu 01 --------------------------------------------------------------------------------------
 
 
-RECEIPT_SCALES = (1.0, 0.94, 0.88, 0.84)
-"""Sizes tried in turn until the receipt fits on one page (12 pt body down to about 10 pt)."""
+RECEIPT_MIN_SCALE = 0.84
+"""The smallest size a crowded receipt is drawn at: 12-point body type down to about 10."""
 
 
 def draw_receipt(dossier: Dossier, numbering: str) -> FormPDF:
     """Mẫu 01: the receipt and appointment for a received dossier, on one page.
 
     A crowded receipt (a long procedure name, many documents, a
-    representative) is drawn again in a slightly smaller size until it fits
-    one page with its notes; beyond the smallest size it flows on to a
-    second page (docs/domain/dossier-lifecycle.md gives the tested limit).
+    representative) is drawn again at the size its first drawing says
+    will fit, smaller still if needed, down to ``RECEIPT_MIN_SCALE``;
+    beyond that it flows on to a second page
+    (docs/domain/dossier-lifecycle.md gives the tested limits).
     """
     d = _dossier(dossier.pk)
     assert d.code and d.received_at
@@ -273,12 +275,16 @@ def draw_receipt(dossier: Dossier, numbering: str) -> FormPDF:
     ) or list(DossierDocument.objects.filter(dossier=d).order_by("order"))
     fees = list(FeeLine.objects.filter(version=d.procedure_version).order_by("order"))
     officer = _actor(d, "receive", "accept")
-    pdf = FormPDF()
-    for scale in RECEIPT_SCALES:
+    scale = 1.0
+    while True:
         pdf = _receipt_pdf(d, numbering, desk, documents, fees, officer, scale)
-        if pdf.page_no() == 1:
-            break
-    return pdf
+        if pdf.page_no() == 1 or scale <= RECEIPT_MIN_SCALE:
+            return pdf
+        # Nearly every height scales with the type: aim at the size that fits.
+        usable = pdf.page_break_trigger - pdf.t_margin
+        used = (pdf.page_no() - 1) * usable + pdf.get_y() - pdf.t_margin - pdf.skipped
+        aim = math.floor(scale * usable / used * 100) / 100 - 0.01
+        scale = max(RECEIPT_MIN_SCALE, min(aim, scale - 0.02))
 
 
 def _receipt_pdf(

@@ -28,7 +28,7 @@ from typing import Any
 
 import segno
 from fpdf import FPDF
-from fpdf.enums import MethodReturnValue, TextDirection, TextEmphasis
+from fpdf.enums import TextDirection, TextEmphasis
 from fpdf.fonts import FontFace
 from fpdf.line_break import Fragment
 
@@ -138,6 +138,8 @@ class FormPDF(FPDF):
         self.line_h = LINE * scale
         # A floating image (the receipt's QR code) at the right: the lines
         # printed beside it are narrower, tables and signatures start below it.
+        self.skipped = 0.0
+        """Height left blank at page ends to keep a block whole (see ``_ensure_room``)."""
         self._float_bottom = 0.0
         self._float_width = 0.0
         self._float_page = 0
@@ -276,30 +278,40 @@ class FormPDF(FPDF):
         """Return ``text`` broken into as few lines as at ``width``, but of even lengths.
 
         The narrowest width that still gives the same number of lines is
-        found by bisection, so "TRUNG TÂM PHỤC VỤ / HÀNH CHÍNH CÔNG /
-        PHƯỜNG NGÃ BẢY" rather than a last line of one word.
+        found by bisection over the measured words, so "TRUNG TÂM PHỤC VỤ /
+        HÀNH CHÍNH CÔNG / PHƯỜNG NGÃ BẢY" rather than a last line of one word.
+        Words joined by no-break spaces count as one.
         """
+        room = width - 2 * self.c_margin - 0.5
+        space = self.get_string_width(" ")
         paragraphs = []
         for paragraph in text.split("\n"):
+            runs = [run for run in paragraph.split(" ") if run]
+            widths = [self.get_string_width(run.replace(NBSP, " ")) for run in runs]
 
-            def lines_at(w: float, paragraph: str = paragraph) -> list[str]:
-                lines = self.multi_cell(
-                    w, 5, paragraph, dry_run=True, output=MethodReturnValue.LINES
-                )
-                assert isinstance(lines, list)
-                return [str(line) for line in lines]
+            def fill(
+                limit: float, runs: list[str] = runs, widths: list[float] = widths
+            ) -> list[str]:
+                lines: list[list[str]] = []
+                used = 0.0
+                for run, run_width in zip(runs, widths, strict=True):
+                    if lines and used + space + run_width <= limit:
+                        lines[-1].append(run)
+                        used += space + run_width
+                    else:
+                        lines.append([run])
+                        used = run_width
+                return [" ".join(line) for line in lines]
 
-            wanted = len(lines_at(width))
-            runs = [run.replace(NBSP, " ") for run in paragraph.split(" ") if run]
-            widest = max((self.get_string_width(run) for run in runs), default=0.0)
-            low, high = max(width / 3, widest + 2 * self.c_margin + 0.1), width
-            for _ in range(12):
+            wanted = len(fill(room))
+            low, high = max(widths, default=0.0), room
+            for _ in range(16):
                 middle = (low + high) / 2
-                if len(lines_at(middle)) > wanted:
+                if len(fill(middle)) > wanted:
                     low = middle
                 else:
                     high = middle
-            paragraphs.append("\n".join(lines_at(high)))
+            paragraphs.append("\n".join(fill(high)))
         return "\n".join(paragraphs)
 
     def _fitting_size(self, text: str, style: str, width: float) -> float:
@@ -492,6 +504,7 @@ class FormPDF(FPDF):
 
     def _ensure_room(self, height: float) -> None:
         if self.get_y() + height > self.page_break_trigger:
+            self.skipped += self.page_break_trigger - self.get_y()
             self.add_page()
 
     def _signature(self, block: Signature, x: float, y: float, width: float) -> float:
