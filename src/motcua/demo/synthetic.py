@@ -19,8 +19,8 @@ change and one audit record per event, sealed by ``core.audit.audit_event``
 and carrying its history row's digest — exactly the rows the
 services would have written had the officers acted at those instants
 (``tests/test_synthetic.py`` replays the events through the real services
-and compares every field). The per-agency, per-day code sequences are
-advanced to match. Two things are not written: notifications (the worker
+and compares every field). The per-agency, per-day code sequences and the
+desks' registers of counter refusals are advanced to match. Two things are not written: notifications (the worker
 would e-mail thousands of synthetic applicants) and the alert markers of
 the periodic job.
 
@@ -69,6 +69,7 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.constants import (
     ApplicantKind,
     Channel,
+    CounterSlip,
     Decision,
     DossierStatus,
     PauseKind,
@@ -76,6 +77,7 @@ from motcua.dossiers.constants import (
     ReturnMethod,
 )
 from motcua.dossiers.models import (
+    CounterSlipSequence,
     Dossier,
     DossierCodeSequence,
     DossierDocument,
@@ -411,6 +413,13 @@ class _Simulator:
         self.now = now
         self.sequences: dict[tuple[int, date], int] = {}
         self.dirty: set[tuple[int, date]] = set()
+        # Counter refusals are numbered per desk and year (dossiers.services).
+        self.slips: dict[tuple[int, int], int] = dict(
+            ((desk_id, year), last)
+            for desk_id, year, last in CounterSlipSequence.objects.filter(
+                kind=CounterSlip.REFUSAL
+            ).values_list("desk_id", "year", "last_value")
+        )
         self.assigned: tuple[int, date] | None = None
         agencies = {c.unit.pk for c in world.communes} | {c.centre.pk for c in world.communes}
         for agency_id, day, last in DossierCodeSequence.objects.filter(
@@ -671,6 +680,9 @@ class _Simulator:
         reasons = "Hồ sơ không thuộc thẩm quyền giải quyết của phường"
         sim.dossier.refusal_reasons = reasons
         sim.dossier.closed_at = at
+        key = (sim.dossier.receiving_unit_id, _local_day(at).year)
+        self.slips[key] = self.slips.get(key, 0) + 1
+        sim.dossier.slip_number = self.slips[key]
         self.event(sim, at=at, actor=commune.intake, action="refuse", from_status="", note=reasons)
         return sim
 
@@ -1257,6 +1269,20 @@ def _save_sequences(sequences: dict[tuple[int, date], int]) -> None:
             )
 
 
+def _save_slips(slips: dict[tuple[int, int], int]) -> None:
+    """Advance the desks' registers of counter refusals past the synthetic numbers."""
+    table = CounterSlipSequence._meta.db_table
+    with connection.cursor() as cursor:
+        for (desk_id, year), last in slips.items():
+            cursor.execute(
+                f"INSERT INTO {table} (desk_id, year, kind, last_value) VALUES (%s, %s, %s, %s) "  # noqa: S608
+                f"ON CONFLICT (desk_id, year, kind) DO UPDATE SET last_value = "
+                f"CASE WHEN excluded.last_value > {table}.last_value "
+                f"THEN excluded.last_value ELSE {table}.last_value END",
+                [desk_id, year, CounterSlip.REFUSAL, last],
+            )
+
+
 def _working_instants(
     calendar: WorkCalendar,
     start: date,
@@ -1343,7 +1369,9 @@ def synthetic_dossiers(
 
 
 def _flush(batch: list[_Sim], sim: _Simulator, summary: SyntheticSummary) -> None:
-    _write(batch, {key: sim.sequences[key] for key in sim.dirty})
+    with transaction.atomic():
+        _write(batch, {key: sim.sequences[key] for key in sim.dirty})
+        _save_slips(sim.slips)
     sim.dirty.clear()
     for s in batch:
         status = s.dossier.status

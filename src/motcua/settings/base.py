@@ -267,6 +267,11 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Motcua")
 OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_TOTP_THROTTLE_FACTOR", 0)
 # Form numbering: "tt03_2025" (Forms 01–07, default) or "tt01_2018" (Forms 01–06).
 MOTCUA_FORM_NUMBERING = env_str("MOTCUA_FORM_NUMBERING", "tt03_2025")
+# Suffixes of the slips a desk numbers in its own yearly register ("12/PBS"):
+# guidance at the counter (Mẫu 02) and a refusal at the counter (Mẫu 03).
+# Defaults from 2025 templates (DOMAIN.md §2.1); Thanh Hóa uses "HDHS" for guidance.
+MOTCUA_GUIDANCE_SLIP_SUFFIX = env_str("MOTCUA_GUIDANCE_SLIP_SUFFIX", "PBS")
+MOTCUA_REFUSAL_SLIP_SUFFIX = env_str("MOTCUA_REFUSAL_SLIP_SUFFIX", "PTC")
 # Alerts: a dossier or step due within this many working hours is "due soon".
 MOTCUA_DUE_SOON_WORKING_HOURS = env_int("MOTCUA_DUE_SOON_WORKING_HOURS", 8)
 # SMS through an HTTP gateway: POST JSON {"to", "message"}; empty URL = no SMS.

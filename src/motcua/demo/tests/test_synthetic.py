@@ -17,7 +17,12 @@ from motcua.core.audit import audit_verify, history_ref
 from motcua.core.models import AuditEvent
 from motcua.demo.synthetic import Mix, synthetic_dossiers, synthetic_world
 from motcua.dossiers import services as s
-from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierEvent
+from motcua.dossiers.models import (
+    CounterSlipSequence,
+    Dossier,
+    DossierCodeSequence,
+    DossierEvent,
+)
 from motcua.dossiers.tests.helpers import at
 from motcua.org.models import Unit
 from motcua.workdays.loader import calendar_cache_clear, calendar_for_unit
@@ -38,13 +43,15 @@ BUSY = Mix(
     recent=0.8,
 )
 
-SKIP = {"id", "code", "created_at", "updated_at", "current_step", "created_by_id"}
+SKIP = {"id", "code", "slip_number", "created_at", "updated_at", "current_step", "created_by_id"}
 
 
 def _dossier_fields(d):
     values = {f.attname: getattr(d, f.attname) for f in Dossier._meta.concrete_fields}
     values = {k: v for k, v in values.items() if k not in SKIP and k != "current_step_id"}
     values["code_prefix"] = d.code.rsplit("-", 1)[0] if d.code else None
+    # Numbered in the desk's register like the codes: present alike, not the same number.
+    values["has_slip_number"] = d.slip_number is not None
     values["current_step_order"] = d.current_step.order if d.current_step_id else None
     return values
 
@@ -291,6 +298,15 @@ class SyntheticRowsTests(TestCase):
             Dossier.objects.exclude(code=None).values("code").distinct().count(),
             Dossier.objects.exclude(code=None).count(),
         )
+        slips: dict[tuple[int, int], list[int]] = {}
+        for desk_id, closed_at, number in Dossier.objects.exclude(slip_number=None).values_list(
+            "receiving_unit_id", "closed_at", "slip_number"
+        ):
+            slips.setdefault((desk_id, timezone.localtime(closed_at).year), []).append(number)
+        registers = CounterSlipSequence.objects.values_list("desk_id", "year", "last_value")
+        self.assertTrue(registers)
+        for desk_id, year, last in registers:
+            self.assertEqual(sorted(slips[(desk_id, year)]), list(range(1, last + 1)))
 
 
 class SyntheticClockTests(TestCase):
