@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from django.contrib.auth.views import LoginView
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
@@ -18,10 +17,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     except Exception:
         return JsonResponse({"status": "unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
-
-
-class StaffLoginView(LoginView):
-    """Sign-in for officers (no admin rights needed); axes limits failed attempts."""
-
-    template_name = "core/login.html"
-    redirect_authenticated_user = True

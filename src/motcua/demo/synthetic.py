@@ -15,13 +15,14 @@ working calendar for D0, due dates, step dues and pauses), and its rows
 are written in bulk (``COPY`` on PostgreSQL, ``bulk_create`` elsewhere),
 one transaction per batch: the dossier, its checklist documents,
 its steps (the control slip), its pauses, one ``DossierEvent`` per state
-change and one hash-chained audit record per event — exactly the rows the
+change and one audit record per event, sealed by ``core.audit.audit_event``
+and carrying its history row's digest — exactly the rows the
 services would have written had the officers acted at those instants
 (``tests/test_synthetic.py`` replays the events through the real services
-and compares every field). The per-agency, per-day code sequences are
-advanced to match, and so are the log book volumes (each dossier takes
-its entry number when it is received, in the order it is simulated).
-Two things are not written: notifications (the worker
+and compares every field). The per-agency, per-day code sequences, the
+desks' registers of counter refusals and the log book volumes (each dossier
+takes its entry number when it is received, in the order it is simulated)
+are advanced to match. Two things are not written: notifications (the worker
 would e-mail thousands of synthetic applicants) and the alert markers of
 the periodic job.
 
@@ -29,7 +30,8 @@ Dossiers are spread over the confirmed calendar years up to now, a fifth
 of them in the last twenty working days so that every status is present:
 refused at the counter, online submissions awaiting intake, refused or
 withdrawn, received, in progress, with a coordinating agency, awaiting a
-supplement (resumed, or closed when it never came), awaiting signature,
+supplement (resumed, or closed when it never came and its procedure has a supplement
+window, or still waiting when it has none), awaiting signature,
 result ready, returned (early, on time or late), stopped.
 
 Speed on the 2-core reference machine: about 850 dossiers/s on PostgreSQL
@@ -44,7 +46,6 @@ draws; the dates still run up to the moment of the seed (``now``).
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -63,13 +64,14 @@ from motcua.catalog import services as catalog_services
 from motcua.catalog.content import DocumentSpec, FeeSpec, StepSpec, VersionContent
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.catalog.selectors import StepPlan, procedure_intake_plan
-from motcua.core.audit import audit_digest, canonical_json
+from motcua.core.audit import audit_event
 from motcua.core.models import AuditEvent
 from motcua.demo.calendars import load_demo_calendars
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.constants import (
     ApplicantKind,
     Channel,
+    CounterSlip,
     Decision,
     DossierStatus,
     PauseKind,
@@ -77,6 +79,7 @@ from motcua.dossiers.constants import (
     ReturnMethod,
 )
 from motcua.dossiers.models import (
+    CounterSlipSequence,
     Dossier,
     DossierCodeSequence,
     DossierDocument,
@@ -230,6 +233,8 @@ def _content(index: int) -> VersionContent:
         online_level="full",
         result_type="both",
         supplement_policy="restart" if index % 4 == 1 else "pause",
+        # 15 working days as in the interconnection decree; every third has none.
+        supplement_window_days=None if index % 3 == 2 else 15,
         legal_basis="Dữ liệu tổng hợp cho đo hiệu năng",
         documents=(
             DocumentSpec(order=1, name="Tờ khai theo mẫu", form="original"),
@@ -376,7 +381,9 @@ class _Sim:
     steps: list[DossierStep] = field(default_factory=list)
     pauses: list[Pause] = field(default_factory=list)
     events: list[DossierEvent] = field(default_factory=list)
-    audit: list[tuple[datetime, Any, str, dict[str, Any]]] = field(default_factory=list)
+    audit: list[tuple[datetime, Any, str, dict[str, Any], DossierEvent]] = field(
+        default_factory=list
+    )
 
 
 @dataclass
@@ -409,6 +416,13 @@ class _Simulator:
         self.now = now
         self.sequences: dict[tuple[int, date], int] = {}
         self.dirty: set[tuple[int, date]] = set()
+        # Counter refusals are numbered per desk and year (dossiers.services).
+        self.slips: dict[tuple[int, int], int] = dict(
+            ((desk_id, year), last)
+            for desk_id, year, last in CounterSlipSequence.objects.filter(
+                kind=CounterSlip.REFUSAL
+            ).values_list("desk_id", "year", "last_value")
+        )
         self.assigned: tuple[int, date] | None = None
         agencies = {c.unit.pk for c in world.communes} | {c.centre.pk for c in world.communes}
         for agency_id, day, last in DossierCodeSequence.objects.filter(
@@ -454,21 +468,20 @@ class _Simulator:
     ) -> None:
         d = sim.dossier
         user = actor if getattr(actor, "is_authenticated", False) else None
-        sim.events.append(
-            DossierEvent(
-                dossier=d,
-                at=at,
-                actor=user,
-                action=action,
-                from_status=from_status,
-                to_status=d.status,
-                step=step,
-                note=note,
-                data=data or {},
-            )
+        history = DossierEvent(
+            dossier=d,
+            at=at,
+            actor=user,
+            action=action,
+            from_status=from_status,
+            to_status=d.status,
+            step=step,
+            note=note,
+            data=data or {},
         )
+        sim.events.append(history)
         payload = {"from": from_status, "to": d.status, "note": note, **(data or {})}
-        sim.audit.append((at, actor, f"dossiers.{action}", payload))
+        sim.audit.append((at, actor, f"dossiers.{action}", payload, history))
         d.updated_at = at
 
     def bump(self, sim: _Sim, at: datetime) -> None:
@@ -691,6 +704,9 @@ class _Simulator:
         reasons = "Hồ sơ không thuộc thẩm quyền giải quyết của phường"
         sim.dossier.refusal_reasons = reasons
         sim.dossier.closed_at = at
+        key = (sim.dossier.receiving_unit_id, _local_day(at).year)
+        self.slips[key] = self.slips.get(key, 0) + 1
+        sim.dossier.slip_number = self.slips[key]
         self.event(sim, at=at, actor=commune.intake, action="refuse", from_status="", note=reasons)
         return sim
 
@@ -990,7 +1006,9 @@ class _Simulator:
         """Request a supplement at ``when``; return whether the dossier moves on afterwards."""
         d, version = sim.dossier, sim.version
         calendar = self.calendar(d.agency)
-        respond_by = calendar.due_working_days(when, 15)
+        # The procedure's window, as the services read it; none: no automatic closure.
+        window = version.supplement_window_days
+        respond_by = calendar.due_working_days(when, window) if window else None
         remaining = calendar.remaining(d.due_at, version.time_limit_unit, when)  # type: ignore[arg-type]
         step_clock: dict[str, Any] = {}
         if step.due_at is not None:
@@ -1050,6 +1068,8 @@ class _Simulator:
                 return False
             self.supplement_received(sim, pause, back)
             return True
+        if respond_by is None:
+            return False  # never answered, and nothing closes it: it keeps waiting
         close_at = self.later(d.agency, respond_by, rng.uniform(300, 8 * 3600))
         if close_at > self.now:
             return False
@@ -1128,27 +1148,27 @@ def _keep_timestamps(*models: type[Model]) -> Iterator[None]:
 
 
 def _audit_records(sims: Sequence[_Sim]) -> list[AuditEvent]:
-    """Return each dossier's audit chain, as ``audit_record`` would have written it."""
+    """Return each dossier's audit chain, sealed as ``audit_record`` seals it.
+
+    The history rows must have their ids: each record carries its row's digest.
+    """
     records: list[AuditEvent] = []
     for s in sims:
         d = s.dossier
-        stream = f"dossiers.dossier:{d.pk}"
         prev = ""
-        for seq, (at, actor, action, payload) in enumerate(s.audit, start=1):
-            user = actor if getattr(actor, "is_authenticated", False) else None
-            record = AuditEvent(
+        for seq, (at, actor, action, payload, history) in enumerate(s.audit, start=1):
+            record = audit_event(
                 at=at,
-                actor=user,
-                actor_repr=(user.get_username() if user else str(actor or ""))[:150],
+                actor=actor,
                 action=action,
-                stream=stream,
+                stream=f"dossiers.dossier:{d.pk}",
                 seq=seq,
+                prev_hash=prev,
                 object_type="dossiers.dossier",
                 object_id=str(d.pk),
-                data=json.loads(canonical_json({"code": d.code, **payload})),
-                prev_hash=prev,
+                data={"code": d.code, **payload},
+                history=history,
             )
-            record.hash = audit_digest(record)
             prev = record.hash
             records.append(record)
     return records
@@ -1180,6 +1200,7 @@ def _write(
         DossierStep.objects.bulk_create([st for s in sims for st in s.steps], batch_size=1000)
         _resolve_pause_steps(sims)
         Pause.objects.bulk_create([p for s in sims for p in s.pauses], batch_size=1000)
+        # bulk_create gives the history rows their ids, which the audit records name.
         DossierEvent.objects.bulk_create([e for s in sims for e in s.events], batch_size=1000)
         AuditEvent.objects.bulk_create(_audit_records(sims), batch_size=1000)
         with_step = []
@@ -1243,16 +1264,18 @@ def _write_copy(
     """PostgreSQL: the same rows through COPY, ids drawn first (foreign keys are deferred)."""
     dossiers = [s.dossier for s in sims]
     steps = [st for s in sims for st in s.steps]
+    events = [e for s in sims for e in s.events]
     with transaction.atomic(), connection.cursor() as wrapper:
         cursor = wrapper.cursor
         _take_ids(cursor, Dossier, dossiers)
         _take_ids(cursor, DossierStep, steps)
+        _take_ids(cursor, DossierEvent, events)  # the audit records name them
         _resolve_pause_steps(sims)
         _copy(cursor, Dossier, dossiers)
         _copy(cursor, DossierStep, steps)
         _copy(cursor, DossierDocument, [doc for s in sims for doc in s.documents])
         _copy(cursor, Pause, [p for s in sims for p in s.pauses])
-        _copy(cursor, DossierEvent, [e for s in sims for e in s.events])
+        _copy(cursor, DossierEvent, events)
         _copy(cursor, AuditEvent, _audit_records(sims))
         _save_sequences(sequences)
         _save_volumes(volumes)
@@ -1281,6 +1304,20 @@ def _save_volumes(volumes: dict[int, int]) -> None:
     """Advance each log book volume's last entry number (never backwards)."""
     for pk, last in volumes.items():
         Logbook.objects.filter(pk=pk, last_number__lt=last).update(last_number=last)
+
+
+def _save_slips(slips: dict[tuple[int, int], int]) -> None:
+    """Advance the desks' registers of counter refusals past the synthetic numbers."""
+    table = CounterSlipSequence._meta.db_table
+    with connection.cursor() as cursor:
+        for (desk_id, year), last in slips.items():
+            cursor.execute(
+                f"INSERT INTO {table} (desk_id, year, kind, last_value) VALUES (%s, %s, %s, %s) "  # noqa: S608
+                f"ON CONFLICT (desk_id, year, kind) DO UPDATE SET last_value = "
+                f"CASE WHEN excluded.last_value > {table}.last_value "
+                f"THEN excluded.last_value ELSE {table}.last_value END",
+                [desk_id, year, CounterSlip.REFUSAL, last],
+            )
 
 
 def _working_instants(
@@ -1369,11 +1406,13 @@ def synthetic_dossiers(
 
 
 def _flush(batch: list[_Sim], sim: _Simulator, summary: SyntheticSummary) -> None:
-    _write(
-        batch,
-        {key: sim.sequences[key] for key in sim.dirty},
-        {sim.volumes[key][0]: sim.volumes[key][1] for key in sim.dirty_volumes},
-    )
+    with transaction.atomic():
+        _write(
+            batch,
+            {key: sim.sequences[key] for key in sim.dirty},
+            {sim.volumes[key][0]: sim.volumes[key][1] for key in sim.dirty_volumes},
+        )
+        _save_slips(sim.slips)
     sim.dirty.clear()
     sim.dirty_volumes.clear()
     for s in batch:

@@ -66,6 +66,13 @@ class PauseKind(models.TextChoices):
     PAYMENT = "payment", _("Financial obligations")
 
 
+class CounterSlip(models.TextChoices):
+    """Slips the desk issues before any dossier code exists, numbered per desk and year."""
+
+    GUIDANCE = "guidance", _("Guidance at the counter")
+    REFUSAL = "refusal", _("Refusal at the counter")
+
+
 class PausePolicy(models.TextChoices):
     PAUSE = "pause", _("Pause")
     RESTART = "restart", _("Restart")

@@ -302,11 +302,7 @@ class PaymentForm(ActionForm):
 
 
 class ApologiseForm(ActionForm):
-    SERVICE_FIELDS = {
-        "reason_required": "reason",
-        "invalid_new_date": "new_date",
-        "apology_too_late": "new_date",
-    }
+    SERVICE_FIELDS = {"reason_required": "reason", "invalid_new_date": "new_date"}
     reason = _area(_("Reason for the delay"), rows=2)
     new_date = forms.DateField(
         label=_("New return date"),
@@ -318,6 +314,18 @@ class ApologiseForm(ActionForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         return {"reason": self.cleaned_data["reason"], "new_date": self.cleaned_data["new_date"]}
+
+
+class ApologyDraftForm(ApologiseForm):
+    """The case handler's draft: the same fields, for a leader to sign."""
+
+    new_date = forms.DateField(
+        label=_("Proposed new return date"),
+        required=True,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"required": _("Choose the new return date.")},
+    )
 
 
 class StopForm(ActionForm):
@@ -393,6 +401,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "request_payment": PaymentForm,
     "payment_received": NoteForm,
     "apologise": ApologiseForm,
+    "draft_apology": ApologyDraftForm,
     "stop": StopForm,
     "return_result": ReturnForm,
 }

@@ -19,6 +19,7 @@ from motcua.core.models import TimeStampedModel
 from motcua.dossiers.constants import (
     ApplicantKind,
     Channel,
+    CounterSlip,
     Decision,
     DossierStatus,
     LogbookExportStatus,
@@ -44,6 +45,30 @@ class DossierCodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last_value}"
+
+
+class CounterSlipSequence(models.Model):
+    """The last number a desk gave to one kind of counter slip in one year.
+
+    Guidance (Mẫu 02) and a refusal (Mẫu 03) given at the counter have no
+    dossier code; they are numbered "12/PBS" in the desk's own register,
+    which restarts each year.
+    """
+
+    desk = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=CounterSlip.choices)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "year", "kind"], name="dossiers_counter_slip_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.desk_id} {self.year} {self.kind}: {self.last_value}"
 
 
 class Dossier(TimeStampedModel):
@@ -135,6 +160,12 @@ class Dossier(TimeStampedModel):
         _("timeliness"), max_length=20, choices=Timeliness.choices, blank=True
     )
     refusal_reasons = models.TextField(_("refusal reasons"), blank=True)
+    slip_number = models.PositiveIntegerField(
+        _("refusal slip number"),
+        null=True,
+        blank=True,
+        help_text=_("Number of a refusal at the counter in the desk's register of the year."),
+    )
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
     return_method = models.CharField(
         _("how the result was received"), max_length=20, choices=ReturnMethod.choices, blank=True
@@ -357,16 +388,35 @@ class Pause(models.Model):
 
 
 class Apology(models.Model):
-    """The apology and new return date (Mẫu 04): at most one per dossier."""
+    """The apology and new return date (Mẫu 04): at most one per dossier.
+
+    ``late`` is set when it was signed less than one working day before the
+    due date, or after it (the law asks for one working day's notice).
+    ``signer_position`` keeps the position the leader signed with that day.
+    """
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    signer_position = models.CharField(_("signed as"), max_length=120, blank=True)
     reason = models.TextField(_("reason"))
     original_due_at = models.DateTimeField(_("original appointment"))
     new_due_at = models.DateTimeField(_("new return date"))
+    late = models.BooleanField(
+        _("issued late"),
+        default=False,
+        help_text=_("Signed less than one working day before the due date, or after it."),
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("apology")
@@ -374,6 +424,34 @@ class Apology(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.new_due_at:%d/%m/%Y}"
+
+
+class ApologyDraft(models.Model):
+    """A case handler's draft of the apology, waiting for a leader to sign it.
+
+    It proposes the reason and the new date; nothing reaches the applicant
+    and no date moves until the signature turns it into an :class:`Apology`.
+    """
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology_draft")
+    drafted_at = models.DateTimeField(_("drafted at"))
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    new_date = models.DateField(_("proposed new date"))
+
+    class Meta:
+        verbose_name = _("apology draft")
+        verbose_name_plural = _("apology drafts")
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.new_date:%d/%m/%Y}"
 
 
 class IntakeGuidance(models.Model):
@@ -394,6 +472,12 @@ class IntakeGuidance(models.Model):
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     items: models.JSONField[Any, Any] = models.JSONField(_("items"), default=list)
     reason = models.TextField(_("reason"), blank=True)
+    slip_number = models.PositiveIntegerField(
+        _("slip number"),
+        null=True,
+        blank=True,
+        help_text=_("Number in the desk's register of guidance slips of the year."),
+    )
 
     class Meta:
         verbose_name = _("intake guidance")

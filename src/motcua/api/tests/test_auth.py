@@ -232,6 +232,7 @@ class OpenApiTests(TestCase):
                 "request-payment",
                 "payment-received",
                 "apologise",
+                "apology-draft",
                 "stop",
                 "decide",
                 "return",

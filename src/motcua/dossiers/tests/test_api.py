@@ -565,7 +565,8 @@ class ScopeAndAuditTests(ApiTestCase):
         self.assertEqual(len(body["documents"]), 2)
         self.assertEqual([e["action"] for e in body["events"]], ["receive"])
         self.assertEqual(
-            body["available_actions"], ["hand-over", "request-supplement", "apologise", "stop"]
+            body["available_actions"],
+            ["hand-over", "request-supplement", "apologise", "apology-draft", "stop"],
         )
         view = AuditEvent.objects.get(action="dossiers.view")
         self.assertEqual((view.actor, view.object_id), (self.w.handler, str(d.pk)))
@@ -794,7 +795,8 @@ class FormTests(ApiTestCase):
     def test_a_refusal_at_the_counter_prints_by_its_number(self):
         body = self.intake_body(reasons="Không thuộc thẩm quyền của phường")
         refused = Dossier.objects.get(pk=self.call("post", BASE + "refusals", body).json()["id"])
-        self.assertPdf(self.form(refused, "refusal"), f"mau-03-ho-so-{refused.pk}.pdf")
+        # Its number in the desk's register of refusals for the year.
+        self.assertPdf(self.form(refused, "refusal"), "mau-03-tu-choi-2026-1.pdf")
         response = self.form(refused, "receipt")
         self.assertError(response, 404, "form_not_applicable")
         self.assertEqual(

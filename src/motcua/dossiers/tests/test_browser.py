@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from io import BytesIO
 from typing import Any
@@ -21,6 +22,8 @@ from motcua.core import clock
 from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.helpers import World, at
+from motcua.org.accounts import second_factor_provision, second_factor_required
+from motcua.org.tests.helpers import totp_code
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -66,7 +69,14 @@ def browser() -> Iterator[Any]:
 
 
 def login(browser: Any, live_server: Any, user: Any) -> Any:
-    """Open a fresh browser session signed in as ``user`` through the login page."""
+    """Open a fresh browser session signed in as ``user`` through the login page.
+
+    A leader's role requires a second factor: the user gets a device, and the
+    code of its authenticator app is typed after the password.
+    """
+    device = None
+    if second_factor_required(user):
+        device = second_factor_provision(actor="tests", user=user)
     context = browser.new_context(accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -74,6 +84,12 @@ def login(browser: Any, live_server: Any, user: Any) -> Any:
     page.fill("#id_username", user.get_username())
     page.fill("#id_password", "x")
     page.press("#id_password", "Enter")
+    if device is not None:
+        page.wait_for_url(re.compile(r".*/dang-nhap/ma-xac-thuc/$"))
+        device.refresh_from_db()
+        now_step = int(time.time()) // device.step
+        page.fill("#id_code", totp_code(device, steps_ahead=int(device.last_t >= now_step)))
+        page.press("#id_code", "Enter")
     page.wait_for_url(re.compile(r".*/mot-cua/$"))
     return page
 

@@ -191,7 +191,7 @@ class LogbookTests(TestCase):
         )
         # The receipt's appointment stays; the apology's new date has its own column.
         self.assertEqual(late.number, 3)
-        self.assertEqual(late.appointment_at, at(2026, 3, 9, 17))
+        self.assertEqual(late.appointment_at, at(2026, 3, 6, 17))
         self.assertEqual(late.new_appointment_at, at(2026, 3, 10, 17))
         self.assertEqual(
             (late.returned_at, late.return_method_label, late.returned_to), (None, "", "")
@@ -249,7 +249,7 @@ class LogbookTests(TestCase):
         self.assertEqual([cell.value for cell in sheet[6]][1:3], [3, self.late_afternoon.code])
         self.assertEqual(
             [cell.value for cell in sheet[6]][8:11],
-            [datetime(2026, 3, 9, 17, 0), datetime(2026, 3, 10, 17, 0), None],
+            [datetime(2026, 3, 6, 17, 0), datetime(2026, 3, 10, 17, 0), None],
         )
         self.assertEqual(sheet.max_row, 6)
         for row in sheet.iter_rows(values_only=True):
@@ -283,7 +283,7 @@ class LogbookTests(TestCase):
             "Quyển số: 2026 (lĩnh vực Hộ tịch)",
             "3 H33.15-260303-0001",
             "Đặng Hữu Phước",
-            "16:00 03/3/2026 17:00 09/3/2026 17:00 10/3/2026",
+            "16:00 03/3/2026 17:00 06/3/2026 17:00 10/3/2026",
             "Trang 1/1",
         ]:
             with self.subTest(needle=needle):

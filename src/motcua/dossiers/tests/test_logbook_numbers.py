@@ -20,6 +20,7 @@ from motcua.dossiers import printing
 from motcua.dossiers import services as s
 from motcua.dossiers.logbook import logbook_entry_take, logbook_rows
 from motcua.dossiers.models import Dossier, Logbook
+from motcua.dossiers.services import intake
 from motcua.dossiers.tests.helpers import World, at
 from motcua.dossiers.tests.test_concurrency import run_in_threads
 
@@ -114,7 +115,7 @@ class NumberingTests(TestCase):
     def test_a_failed_intake_gives_its_number_back(self):
         self.receive(at(2026, 3, 2, 9))
         with (
-            mock.patch.object(s, "_applicant_notice", side_effect=ApplicationError("later")),
+            mock.patch.object(intake, "_applicant_notice", side_effect=ApplicationError("later")),
             self.assertRaises(ApplicationError),
         ):
             self.receive(at(2026, 3, 2, 10))
@@ -138,7 +139,7 @@ class NumberingTests(TestCase):
         import importlib
 
         migration = importlib.import_module(
-            "motcua.dossiers.migrations.0004_number_received_dossiers"
+            "motcua.dossiers.migrations.0006_number_received_dossiers"
         )
         received = [
             self.receive(at(2025, 12, 30, 9)),

@@ -19,6 +19,7 @@ from motcua.dossiers import services as s
 from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.jobs import dossiers_alert
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.services import intake
 from motcua.dossiers.tests.helpers import World, at
 
 
@@ -96,7 +97,7 @@ class NotificationDeliveryTests(TestCase):
 
     def test_nothing_is_sent_when_the_transaction_rolls_back(self):
         """Messages queued by a change that then fails are rolled back with it, unsent."""
-        real_notice = s._applicant_notice
+        real_notice = intake._applicant_notice
         queued = []
 
         def notice_then_fail(dossier, event, **context):
@@ -105,7 +106,7 @@ class NotificationDeliveryTests(TestCase):
             raise ApplicationError("later failure")
 
         with (
-            mock.patch.object(s, "_applicant_notice", side_effect=notice_then_fail),
+            mock.patch.object(intake, "_applicant_notice", side_effect=notice_then_fail),
             self.assertRaises(ApplicationError),
             self.captureOnCommitCallbacks(execute=True) as callbacks,
             clock.frozen(at(2026, 3, 2, 9)),
@@ -368,8 +369,10 @@ class PlainTextTests(TestCase):
             "step": dossier.current_step,
             "user_name": awkward,
             "items": [SimpleNamespace(code=dossier.code, what=reason, due=dossier.due_at)],
+            "previous": dossier.due_at,
+            "reason": reason,
         }
-        folder = Path(s.__file__).parent / "templates" / "notifications"
+        folder = Path(s.__file__).parent.parent / "templates" / "notifications"
         events = sorted({p.name.split(".txt")[0].removesuffix(".sms") for p in folder.iterdir()})
         self.assertGreaterEqual(len(events), 14)
         for event in events:
@@ -383,3 +386,20 @@ class PlainTextTests(TestCase):
                     self.assertIn(awkward, body)
                 if "reasons" in (folder / f"{event}.txt").read_text(encoding="utf-8"):
                     self.assertIn(reason, body)
+
+    def test_the_supplement_request_names_a_deadline_only_when_the_procedure_has_one(self):
+        from types import SimpleNamespace
+
+        from motcua.core.notifications import _render
+
+        with clock.frozen(at(2026, 3, 2, 9)):
+            dossier = self.w.receive()
+        for respond_by, expected in ((dossier.due_at, True), (None, False)):
+            pause = SimpleNamespace(items=["A"], reason="r", respond_by=respond_by)
+            _subject, body, sms = _render(
+                "dossier.supplement_requested", {"dossier": dossier, "pause": pause}, sms=True
+            )
+            with self.subTest(respond_by=respond_by):
+                self.assertEqual("Hạn bổ sung" in body, expected)
+                self.assertEqual("kết thúc" in body, expected)
+                self.assertEqual(" truoc " in f" {sms} " or " trước " in f" {sms} ", expected)

@@ -15,6 +15,7 @@ from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from motcua.core import clock
+from motcua.core.errors import ApplicationError
 from motcua.core.models import AuditEvent
 from motcua.dossiers import services as s
 from motcua.dossiers.constants import DossierStatus as S
@@ -972,7 +973,7 @@ class VietnameseTests(ViewTestCase):
         self.login(self.w.intake)
         with translation.override("vi"):
             expected = s.Applicant(name="A", id_number="12345").cleaned
-        with self.assertRaises(s.ApplicationError) as caught, translation.override("vi"):
+        with self.assertRaises(ApplicationError) as caught, translation.override("vi"):
             expected(NOW.date())
         response = self.client.post(self.intake_url, self.intake_data(applicant_id_number="12345"))
         self.assertContains(response, caught.exception.message, status_code=400)

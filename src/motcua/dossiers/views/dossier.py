@@ -27,7 +27,7 @@ from motcua.core.errors import (
 )
 from motcua.dossiers import services
 from motcua.dossiers.forms import ACTION_FORMS, ActionForm, HandOverForm
-from motcua.dossiers.models import Apology, Dossier
+from motcua.dossiers.models import Apology, ApologyDraft, Dossier
 from motcua.dossiers.screens import (
     DueClock,
     UserRoles,
@@ -57,6 +57,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     "request_payment": services.dossier_request_payment,
     "payment_received": services.dossier_payment_received,
     "apologise": services.dossier_apologise,
+    "draft_apology": services.dossier_apology_draft,
     "stop": services.dossier_stop,
     "return_result": services.dossier_return,
 }
@@ -80,6 +81,13 @@ def _apology(dossier: Dossier) -> Apology | None:
     try:
         return dossier.apology
     except Apology.DoesNotExist:
+        return None
+
+
+def _apology_draft(dossier: Dossier) -> ApologyDraft | None:
+    try:
+        return dossier.apology_draft
+    except ApologyDraft.DoesNotExist:
         return None
 
 
@@ -107,6 +115,7 @@ def _page(
 ) -> HttpResponse:
     """Render the dossier page; ``bound`` replaces the form of ``bound_action``."""
     apology = _apology(dossier)
+    draft = _apology_draft(dossier) if apology is None else None
     steps = list(dossier.steps.all())
     pauses = list(dossier.pauses.all())
     actions = allowed_actions(dossier, roles, has_apology=apology is not None)
@@ -119,6 +128,14 @@ def _page(
     for action in actions:
         if action == bound_action and bound is not None:
             form = bound
+        elif action in {"apologise", "draft_apology"} and draft is not None:
+            # The leader signs what the handler drafted (or the handler corrects it).
+            form = _action_form(
+                action,
+                dossier,
+                candidates,
+                initial={"reason": draft.reason, "new_date": draft.new_date},
+            )
         else:
             form = _action_form(action, dossier, candidates)
         if action == "request_supplement" and not override:
@@ -136,6 +153,7 @@ def _page(
         "dossier": dossier,
         "procedure_version": dossier.procedure_version,
         "apology": apology,
+        "apology_draft": draft,
         "steps": control_slip(dossier, steps, clock),
         "pauses": pauses,
         "documents": list(dossier.documents.all()),

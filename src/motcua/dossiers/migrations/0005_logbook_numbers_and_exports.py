@@ -8,9 +8,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0002_search_trigram_index'),
-        ('dossiers', '0002_fewer_indexes'),
-        ('org', '0002_unit_kinds_and_roles'),
+        ('catalog', '0003_supplement_window'),
+        ('dossiers', '0004_apology_drafts_and_counter_slips'),
+        ('org', '0003_place_name_and_position'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -19,7 +19,7 @@ def fill_ids(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0003_notification_sending"),
+        ("core", "0007_shared_cache"),
     ]
 
     operations = [

@@ -41,7 +41,7 @@ def number_received_dossiers(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0003_logbook_numbers_and_exports"),
+        ("dossiers", "0005_logbook_numbers_and_exports"),
     ]
 
     operations = [

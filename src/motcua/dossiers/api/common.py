@@ -1,0 +1,129 @@
+"""The routers and what every dossier endpoint shares: callers, errors, the dossier looked up."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Status
+
+from motcua.api.auth import STAFF_AUTH
+from motcua.catalog.models import ProcedureVersion
+from motcua.core.errors import (
+    ApplicationError,
+    ConflictError,
+)
+from motcua.core.text import nfc
+from motcua.dossiers import services
+from motcua.dossiers.api.output import _dossier, _reloaded
+from motcua.dossiers.api.schemas import ApplicantIn, IntakeIn, OnlineIn, ProcedureChoice
+from motcua.dossiers.constants import (
+    Channel,
+)
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.selectors import (
+    dossier_get_for_user,
+)
+from motcua.org.models import Unit
+from motcua.org.selectors import unit_get_cached
+
+router = Router(tags=["dossiers"], auth=STAFF_AUTH)
+
+
+logbook_router = Router(tags=["logbook"], auth=STAFF_AUTH)
+
+
+def _field_error(field: str, message: str, code: str) -> ApplicationError:
+    return ApplicationError(
+        message, code=code, extra={"errors": [{"field": field, "message": message}]}
+    )
+
+
+def _receiving_unit(unit_id: int) -> Unit:
+    unit = unit_get_cached(unit_id)
+    if unit is None:
+        raise _field_error(
+            "receiving_unit_id",
+            _("There is no unit with id %(id)s.") % {"id": unit_id},
+            "unknown_unit",
+        )
+    return unit
+
+
+def _version(version_id: int | None) -> ProcedureVersion | None:
+    if version_id is None:
+        return None
+    version = ProcedureVersion.objects.select_related("procedure").filter(pk=version_id).first()
+    if version is None:
+        raise _field_error(
+            "procedure_version_id",
+            _("There is no procedure version with id %(id)s.") % {"id": version_id},
+            "unknown_procedure_version",
+        )
+    return version
+
+
+def _same_request(
+    dossier: Dossier, unit: Unit, choice: ProcedureChoice | OnlineIn, applicant: ApplicantIn
+) -> bool:
+    if dossier.receiving_unit_id != unit.pk or dossier.applicant_name != nfc(applicant.name):
+        return False
+    if isinstance(choice, ProcedureChoice) and choice.procedure_version_id is not None:
+        return dossier.procedure_version_id == choice.procedure_version_id
+    return dossier.procedure.code == nfc(choice.procedure_code or "")
+
+
+def _intake_response(
+    result: services.IntakeResult,
+    unit: Unit,
+    body: IntakeIn | OnlineIn,
+) -> Status[dict[str, Any]]:
+    dossier = result.dossier
+    if not result.created:
+        dossier = _reloaded(dossier)
+        if not _same_request(dossier, unit, body, body.applicant):
+            raise ConflictError(
+                _(
+                    "This Idempotency-Key was already used for another dossier (%(code)s); "
+                    "use a new key for a new dossier."
+                )
+                % {"code": dossier.code},
+                code="idempotency_key_reused",
+                extra={"version": dossier.version, "status": dossier.status},
+            )
+    missing: list[str] = []
+    if dossier.channel == Channel.ONLINE:
+        missing = list(
+            dossier.documents.filter(is_mandatory=True, provided=False).values_list(
+                "name", flat=True
+            )
+        )
+    body_out = {**_dossier(dossier), "fee_total": dossier.fee_total, "missing": missing}
+    return Status(201 if result.created else 200, body_out)
+
+
+T = TypeVar("T")
+
+
+def _caller(request: HttpRequest) -> Any:
+    """Return the authenticated staff member (set by the router's auth)."""
+    return request.auth  # type: ignore[attr-defined]
+
+
+def _act(dossier: Dossier, call: Callable[[], T]) -> T:
+    """Run one service; add the current version and status to a conflict that lacks them."""
+    try:
+        return call()
+    except ConflictError as exc:
+        if "version" not in exc.extra:
+            current = Dossier.objects.filter(pk=dossier.pk).values("version", "status").first()
+            exc.extra = {**exc.extra, **(current or {})}
+        raise
+
+
+def _target(request: HttpRequest, code: str) -> Dossier:
+    return dossier_get_for_user(_caller(request), code)
+
+
+def _summary_of(dossier: Dossier) -> dict[str, Any]:
+    return _dossier(_reloaded(dossier))

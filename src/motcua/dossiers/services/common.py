@@ -1,0 +1,195 @@
+"""What every dossier service shares: locking, transition and role checks, history, notices."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core import clock, fastsql
+from motcua.core.audit import audit_record
+from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from motcua.core.notifications import notify
+from motcua.dossiers.constants import (
+    Timeliness,
+)
+from motcua.dossiers.models import (
+    Dossier,
+    DossierEvent,
+    DossierStep,
+)
+from motcua.dossiers.workflow import TRANSITIONS, role_unit
+from motcua.org.models import Role, Unit
+from motcua.org.selectors import user_has_role
+from motcua.workdays.core import CalendarMissingError, WorkCalendar
+from motcua.workdays.loader import calendar_for_unit
+from motcua.workdays.services import missing_calendar_message
+
+
+def _calendar(unit: Unit) -> WorkCalendar:
+    try:
+        return calendar_for_unit(unit)
+    except CalendarMissingError as exc:  # pragma: no cover - only without any confirmed year
+        raise ApplicationError(missing_calendar_message(exc.year), code="calendar_missing") from exc
+
+
+def _with_calendar(func: Any, *args: Any) -> Any:
+    try:
+        return func(*args)
+    except CalendarMissingError as exc:
+        raise ApplicationError(missing_calendar_message(exc.year), code="calendar_missing") from exc
+
+
+def _event(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    action: str,
+    from_status: str,
+    note: str = "",
+    step: DossierStep | None = None,
+    data: dict[str, Any] | None = None,
+    first: bool = False,
+) -> DossierEvent:
+    """Write the history row and the audit record of one change; ``first`` for a new dossier."""
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    event = DossierEvent(
+        dossier=dossier,
+        at=clock.now(),
+        actor=user,
+        action=action,
+        from_status=from_status,
+        to_status=dossier.status,
+        step=step,
+        note=note,
+        data=data or {},
+    )
+    fastsql.insert([event])
+    audit_record(
+        actor=actor,
+        action=f"dossiers.{action}",
+        obj=dossier,
+        data={
+            "code": dossier.code,
+            "from": from_status,
+            "to": dossier.status,
+            "note": note,
+            **(data or {}),
+        },
+        new_stream=first,
+        history=event,
+    )
+    return event
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _local(value: datetime) -> datetime:
+    return timezone.localtime(value)
+
+
+def _applicant_notice(dossier: Dossier, event: str, **context: Any) -> None:
+    notify(
+        event=event,
+        context={"dossier": dossier, **context},
+        email=dossier.applicant_email,
+        phone=dossier.applicant_phone,
+        obj=dossier,
+    )
+
+
+def timeliness_of(finished: datetime, due: datetime | None) -> str:
+    """Return early / on time / late: late after ``due``; early on a day before its day."""
+    if due is None:
+        return ""
+    if finished > due:
+        return Timeliness.LATE
+    if _local(finished).date() < _local(due).date():
+        return Timeliness.EARLY
+    return Timeliness.ON_TIME
+
+
+def _require_dossier_role(actor: Any, dossier: Dossier, roles: Iterable[str], *, what: str) -> str:
+    """Require one of ``roles``, each checked on the unit where it acts on this dossier."""
+    wanted = sorted(roles)
+    for role in wanted:
+        if user_has_role(actor, role, role_unit(dossier, role)):
+            return role
+    return _require_role(actor, wanted, role_unit(dossier, wanted[0]), what=what)
+
+
+def _require_open(unit: Unit, day: date) -> None:
+    """Refuse to record a dossier at a unit that does not exist on ``day`` (2025 mergers)."""
+    if unit.is_valid_on(day):
+        return
+    if unit.valid_to is not None and day >= unit.valid_to:
+        message = _(
+            "%(unit)s no longer exists since %(day)s: receive the dossier at the unit that "
+            "took over its work."
+        ) % {"unit": unit.name, "day": unit.valid_to.strftime("%d/%m/%Y")}
+    else:
+        message = _("%(unit)s exists only from %(day)s.") % {
+            "unit": unit.name,
+            "day": unit.valid_from.strftime("%d/%m/%Y") if unit.valid_from else "",
+        }
+    raise ApplicationError(message, code="unit_not_in_operation")
+
+
+def _require_role(actor: Any, roles: Iterable[str], unit: Unit, *, what: str) -> str:
+    for role in roles:
+        if user_has_role(actor, role, unit):
+            return role
+    names = ", ".join(
+        Role.objects.filter(code__in=list(roles)).order_by("order").values_list("name", flat=True)
+    )
+    raise PermissionDeniedError(
+        _("You cannot %(what)s for %(unit)s: it needs the role %(roles)s.")
+        % {"what": what, "unit": unit, "roles": names}
+    )
+
+
+def _lock(dossier: Dossier | int, expected_version: int | None) -> Dossier:
+    pk = dossier.pk if isinstance(dossier, Dossier) else dossier
+    try:
+        locked = (
+            Dossier.objects.select_for_update()
+            .select_related("procedure_version", "agency")
+            .get(pk=pk)
+        )
+    except Dossier.DoesNotExist:
+        raise NotFoundError(_("The dossier does not exist.")) from None
+    if expected_version is not None and locked.version != expected_version:
+        raise ConflictError(
+            _(
+                "Dossier %(code)s was changed by someone else a moment ago (it is now: %(status)s). "
+                "Reload the page to see the change; nothing was saved."
+            )
+            % {"code": locked.code or locked.pk, "status": locked.get_status_display()},
+            extra={"version": locked.version, "status": locked.status},
+        )
+    return locked
+
+
+def _check_transition(dossier: Dossier, action: str) -> None:
+    transition = TRANSITIONS[action]
+    if dossier.status not in transition.sources:
+        raise ConflictError(
+            _("Dossier %(code)s is %(status)s; “%(action)s” is not possible now.")
+            % {
+                "code": dossier.code or dossier.pk,
+                "status": dossier.get_status_display().lower(),
+                "action": transition.label,
+            },
+            code="not_allowed_now",
+            extra={"version": dossier.version, "status": dossier.status},
+        )
+
+
+def _bump(dossier: Dossier, *fields: str) -> None:
+    dossier.version += 1
+    dossier.save(update_fields=[*fields, "version", "updated_at"])

@@ -1,0 +1,609 @@
+"""Creating a dossier at the counter: receipt, guidance (Mẫu 02) and refusal (Mẫu 03); dossier codes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
+from django.db import IntegrityError, connection, transaction
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import ProcedureVersion
+from motcua.catalog.selectors import (
+    IntakePlan,
+    procedure_intake_plan,
+    procedure_version_in_force,
+)
+from motcua.core import clock, fastsql
+from motcua.core.audit import audit_record
+from motcua.core.cache import ProcessCache
+from motcua.core.errors import ApplicationError, NotFoundError
+from motcua.core.idnumbers import clean_organisation_id, clean_personal_id, clean_phone
+from motcua.core.text import nfc
+from motcua.dossiers.constants import (
+    ApplicantKind,
+    Channel,
+    CounterSlip,
+    DossierStatus,
+)
+from motcua.dossiers.logbook import logbook_enter
+from motcua.dossiers.models import (
+    CounterSlipSequence,
+    Dossier,
+    DossierCodeSequence,
+    DossierDocument,
+    DossierStep,
+    IntakeGuidance,
+)
+from motcua.dossiers.services.common import (
+    _applicant_notice,
+    _calendar,
+    _event,
+    _iso,
+    _local,
+    _require_open,
+    _require_role,
+    _with_calendar,
+)
+from motcua.dossiers.services.steps import step_plan
+from motcua.org.models import Unit, UnitTier
+
+
+@dataclass
+class Applicant:
+    """Who applies: a person or an organisation, and a representative if any."""
+
+    name: str
+    kind: str = ApplicantKind.PERSON
+    id_number: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    representative_name: str = ""
+    representative_id_number: str = ""
+    representative_phone: str = ""
+    representative_address: str = ""
+    authorisation_document: str = ""
+
+    def cleaned(self, today: date) -> dict[str, str]:
+        """Return the model fields, normalised, or raise with every problem listed."""
+        problems: list[dict[str, str]] = []
+        data: dict[str, str] = {}
+
+        def check(field_name: str, func: Any, *args: Any) -> str:
+            try:
+                return str(func(*args))
+            except ApplicationError as exc:
+                problems.append({"field": field_name, "message": exc.message})
+                return ""
+
+        name = nfc(self.name or "")
+        if not name:
+            problems.append(
+                {"field": "applicant_name", "message": _("Enter the applicant's name.")}
+            )
+        if self.kind not in ApplicantKind.values:
+            problems.append(
+                {"field": "applicant_kind", "message": _("Choose a person or an organisation.")}
+            )
+        data["applicant_kind"] = self.kind
+        data["applicant_name"] = name
+        if self.id_number.strip():
+            if self.kind == ApplicantKind.ORGANISATION:
+                data["applicant_id_number"] = check(
+                    "applicant_id_number", clean_organisation_id, self.id_number
+                )
+            else:
+                data["applicant_id_number"] = check(
+                    "applicant_id_number", clean_personal_id, self.id_number, today
+                )
+        else:
+            data["applicant_id_number"] = ""
+        data["applicant_phone"] = (
+            check("applicant_phone", clean_phone, self.phone) if self.phone.strip() else ""
+        )
+        email = (self.email or "").strip()
+        if email and not _valid_email(email):
+            problems.append(
+                {"field": "applicant_email", "message": _("The e-mail address is not valid.")}
+            )
+        data["applicant_email"] = email
+        data["applicant_address"] = nfc(self.address or "")
+        data["representative_name"] = nfc(self.representative_name or "")
+        if self.representative_id_number.strip():
+            data["representative_id_number"] = check(
+                "representative_id_number", clean_personal_id, self.representative_id_number, today
+            )
+        else:
+            data["representative_id_number"] = ""
+        data["representative_phone"] = (
+            check("representative_phone", clean_phone, self.representative_phone)
+            if self.representative_phone.strip()
+            else ""
+        )
+        data["representative_address"] = nfc(self.representative_address or "")
+        data["authorisation_document"] = nfc(self.authorisation_document or "")
+        if data["representative_name"] and not data["authorisation_document"]:
+            problems.append(
+                {
+                    "field": "authorisation_document",
+                    "message": _(
+                        "A representative needs the authorisation document (giấy ủy quyền)."
+                    ),
+                }
+            )
+        if problems:
+            raise ApplicationError(
+                problems[0]["message"]
+                if len(problems) == 1
+                else _("Some applicant details are not valid."),
+                code="invalid_applicant",
+                extra={"errors": problems},
+            )
+        return data
+
+
+def _valid_email(address: str) -> bool:
+    try:
+        validate_email(address)
+    except DjangoValidationError:
+        return False
+    return True
+
+
+@dataclass
+class IntakeResult:
+    dossier: Dossier
+    created: bool = True
+    missing: list[str] = field(default_factory=list)
+
+
+_agencies: ProcessCache[Unit] = ProcessCache("dossiers.agencies")
+
+
+def agency_for(receiving_unit: Unit, version: ProcedureVersion) -> Unit:
+    """Return the agency that handles a dossier received at ``receiving_unit``.
+
+    The nearest administrative unit above the desk at the procedure's
+    competent level (a ward for a commune-level procedure, the province for
+    a province-level one); the desk itself when nothing matches. Cached per
+    process (core.cache).
+    """
+    wanted = (
+        UnitTier.PROVINCE
+        if version.competent_level in ("province", "ministry")
+        else UnitTier.COMMUNE
+    )
+
+    def find() -> Unit:
+        ancestors = {
+            unit.pk: unit
+            for unit in Unit.objects.filter(pk__in=receiving_unit.ancestor_ids()).select_related(
+                "kind"
+            )
+        }
+        for unit_id in reversed(receiving_unit.ancestor_ids()):
+            unit = ancestors.get(unit_id)
+            if unit is not None and unit.kind.is_administrative and unit.kind.tier == wanted:
+                return unit
+        return receiving_unit
+
+    return _agencies.get_or_set((receiving_unit.pk, wanted), find)
+
+
+def _agency_identifier(agency: Unit) -> str:
+    return agency.agency_code or agency.admin_code or f"U{agency.pk}"
+
+
+def _next_sequence(agency: Unit, day: date) -> tuple[int, int]:
+    """Return the next number of ``agency`` on ``day`` and a reserved dossier key.
+
+    One atomic upsert, safe in parallel. The key (``fastsql.next_id_sql``)
+    lets the dossier's steps be written before the dossier row itself.
+    """
+    table = DossierCodeSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (agency_id, day, last_value) VALUES (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (agency_id, day) DO UPDATE SET last_value = {table}.last_value + 1 "
+            f"RETURNING last_value, {fastsql.next_id_sql(Dossier)}",
+            [agency.pk, day],
+        )
+        row = cursor.fetchone()
+    return int(row[0]), int(row[1])
+
+
+def next_counter_slip_number(desk: Unit, year: int, kind: str) -> int:
+    """Return the next number of ``kind`` slips at ``desk`` in ``year`` ("12" of "12/PBS").
+
+    One atomic upsert on the (desk, year, kind) row, as for dossier codes:
+    parallel slips never share a number, and only slips of the same desk
+    and kind wait for each other.
+    """
+    table = CounterSlipSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (desk_id, year, kind, last_value) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (desk_id, year, kind) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [desk.pk, year, kind],
+        )
+        row = cursor.fetchone()
+    return int(row[0])
+
+
+def dossier_code_for(agency: Unit, day: date, sequence: int) -> str:
+    """Format a dossier code by ``MOTCUA_DOSSIER_CODE_PATTERN`` (DOMAIN.md §3)."""
+    pattern: str = settings.MOTCUA_DOSSIER_CODE_PATTERN
+    return pattern.format(
+        agency=_agency_identifier(agency),
+        date=day,
+        seq=sequence,
+        system=settings.MOTCUA_DOSSIER_CODE_SYSTEM,
+    )
+
+
+def _check_documents(plan: IntakePlan, provided: Sequence[int]) -> list[str]:
+    """Return the names of the mandatory documents not ticked; refuse unknown ids."""
+    known = {doc.pk for doc in plan.documents}
+    unknown = [pk for pk in provided if pk not in known]
+    if unknown:
+        raise ApplicationError(
+            _("Some ticked documents do not belong to this procedure: %(ids)s.")
+            % {"ids": ", ".join(map(str, unknown))},
+            code="invalid_documents",
+        )
+    ticked = set(provided)
+    return [doc.name for doc in plan.documents if doc.is_mandatory and doc.pk not in ticked]
+
+
+def _version_for(
+    procedure_version: ProcedureVersion | None, procedure_code: str | None, day: date
+) -> ProcedureVersion:
+    if procedure_version is not None:
+        version = procedure_version_in_force(procedure_version.procedure.code, day)
+        if version is None or version.pk != procedure_version.pk:
+            raise ApplicationError(
+                _("This version of the procedure is not in force on %(day)s.")
+                % {"day": day.strftime("%d/%m/%Y")},
+                code="version_not_in_force",
+            )
+        return version
+    version = procedure_version_in_force(procedure_code or "", day)
+    if version is None:
+        raise NotFoundError(
+            _("No procedure with code %(code)s is in force on %(day)s.")
+            % {"code": procedure_code, "day": day.strftime("%d/%m/%Y")}
+        )
+    return version
+
+
+def _create_dossier(
+    *,
+    actor: Any,
+    plan: IntakePlan,
+    receiving_unit: Unit,
+    agency: Unit,
+    applicant: dict[str, str],
+    channel: str,
+    status: str,
+    at: datetime,
+    provided: Sequence[int],
+    idempotency_key: str | None,
+    postal_address: str,
+    with_code: bool,
+    clock_start: tuple[date, datetime] | None = None,
+    start_steps: bool = False,
+) -> Dossier:
+    """Insert the dossier and its checklist; ``clock_start`` is (D0, due) when received now.
+
+    With ``start_steps`` (a coded dossier received now) the workflow's steps
+    are written first, under the key reserved with the code, so the dossier
+    row is written once, already pointing at its first step.
+    """
+    version = plan.version
+    local_day = _local(at).date()
+    dossier = Dossier(
+        status=status,
+        channel=channel,
+        procedure=version.procedure,
+        procedure_version=version,
+        agency=agency,
+        receiving_unit=receiving_unit,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        idempotency_key=idempotency_key,
+        fee_total=plan.fee_total,
+        postal_address=nfc(postal_address or ""),
+        **applicant,
+    )
+    if clock_start is not None:
+        dossier.received_at = at
+        dossier.d0, dossier.due_at = clock_start
+    if with_code:
+        sequence, dossier.pk = _next_sequence(agency, local_day)
+        dossier.code = dossier_code_for(agency, local_day, sequence)
+    if clock_start is not None:  # received now: its line in the log book, after the code
+        logbook_enter(dossier, field_id=version.field_id)
+    if channel == Channel.ONLINE:
+        dossier.submitted_at = at
+    # The intake path writes with core.fastsql (no compiler; no signal listens here).
+    if start_steps:
+        _create_steps(dossier, plan, at=at, actor=actor)
+    fastsql.insert([dossier])
+    ticked = set(provided)
+    fastsql.insert(
+        [
+            DossierDocument(
+                dossier=dossier,
+                order=doc.order,
+                required_document=doc,
+                name=doc.name,
+                form=doc.form,
+                count=doc.count,
+                is_mandatory=doc.is_mandatory,
+                provided=doc.pk in ticked,
+            )
+            for doc in plan.documents
+        ]
+    )
+    return dossier
+
+
+def _clock_start(agency: Unit, version: ProcedureVersion, at: datetime) -> tuple[date, datetime]:
+    """Return D0 and the legal due of a dossier received at ``at`` (deadline convention)."""
+    calendar = _calendar(agency)
+    d0 = _with_calendar(calendar.d0, at)
+    due = _with_calendar(calendar.due, at, version.time_limit_amount, version.time_limit_unit)
+    return d0, due
+
+
+def _create_steps(dossier: Dossier, plan: IntakePlan, *, at: datetime, actor: Any) -> DossierStep:
+    """Copy the workflow into the dossier's steps; the first starts at ``at``.
+
+    Sets ``current_step`` and ``current_handler`` on the instance; the
+    caller saves them.
+    """
+    steps = [
+        DossierStep(
+            dossier=dossier,
+            order=spec.order,
+            name=spec.name,
+            role=spec.role,
+            unit=spec.unit
+            or (dossier.receiving_unit if spec.role.code == "intake_officer" else dossier.agency),
+            is_inter_agency=spec.is_inter_agency,
+            budget_seconds=spec.budget_seconds,
+        )
+        for spec in step_plan(plan)
+    ]
+    first = steps[0]
+    handler = (
+        actor
+        if first.role.code == "intake_officer" and getattr(actor, "is_authenticated", False)
+        else None
+    )
+    first.started_at = at
+    first.due_at = _with_calendar(
+        _calendar(first.unit).add_working_time, at, timedelta(seconds=first.budget_seconds)
+    )
+    first.handler = handler
+    fastsql.insert(steps)
+    dossier.current_step = first
+    dossier.current_handler = handler
+    return first
+
+
+def _idempotent_hit(actor: Any, key: str | None) -> Dossier | None:
+    if not key or not getattr(actor, "is_authenticated", False):
+        return None
+    return Dossier.objects.filter(created_by=actor, idempotency_key=key).first()
+
+
+def dossier_receive(
+    *,
+    actor: Any,
+    receiving_unit: Unit,
+    applicant: Applicant,
+    provided_documents: Sequence[int],
+    procedure_version: ProcedureVersion | None = None,
+    procedure_code: str | None = None,
+    agency: Unit | None = None,
+    channel: str = Channel.COUNTER,
+    postal_address: str = "",
+    note: str = "",
+    idempotency_key: str | None = None,
+) -> IntakeResult:
+    """Accept a complete dossier at the counter (or by post): code, due date, Mẫu 01.
+
+    Every mandatory document must be ticked; otherwise the officer gives
+    guidance (Mẫu 02, :func:`dossier_guide_incomplete`). A retried request
+    with the same ``idempotency_key`` returns the dossier already created.
+    """
+    if channel not in (Channel.COUNTER, Channel.POST):
+        raise ApplicationError(
+            _("Use online submission for online dossiers."), code="invalid_channel"
+        )
+    now = clock.now()
+    today = _local(now).date()
+    _require_role(actor, ["intake_officer"], receiving_unit, what=_("receive dossiers"))
+    _require_open(receiving_unit, today)
+    version = _version_for(procedure_version, procedure_code, today)
+    plan = procedure_intake_plan(version)
+    missing = _check_documents(plan, provided_documents)
+    incomplete = _(
+        "The dossier is not complete; give the applicant guidance (Form 02) for: %(items)s."
+    ) % {"items": "; ".join(missing)}
+    try:
+        cleaned = applicant.cleaned(today)
+    except ApplicationError as exc:
+        if not missing:
+            raise
+        # Tell the officer everything at once: the applicant's details and the documents.
+        raise ApplicationError(
+            _("Some details are not valid and the dossier is not complete."),
+            code=exc.code,
+            extra={
+                "errors": [
+                    *exc.extra.get("errors", []),
+                    {"field": "documents", "message": incomplete},
+                ],
+                "missing": missing,
+            },
+        ) from exc
+    if missing:
+        raise ApplicationError(incomplete, code="incomplete", extra={"missing": missing})
+    if channel == Channel.POST and not (nfc(postal_address or "") or cleaned["applicant_address"]):
+        raise ApplicationError(
+            _("A dossier sent by post needs an address for the result."),
+            code="no_address",
+            extra={
+                "errors": [
+                    {
+                        "field": "postal_address",
+                        "message": _("Enter the postal address for the result."),
+                    }
+                ]
+            },
+        )
+    handling_agency = agency or agency_for(receiving_unit, version)
+    _require_open(handling_agency, today)
+    clock_start = _clock_start(handling_agency, version, now)
+    try:
+        with transaction.atomic():
+            dossier = _create_dossier(
+                actor=actor,
+                plan=plan,
+                receiving_unit=receiving_unit,
+                agency=handling_agency,
+                applicant=cleaned,
+                channel=channel,
+                status=DossierStatus.RECEIVED,
+                at=now,
+                provided=provided_documents,
+                idempotency_key=idempotency_key,
+                postal_address=postal_address,
+                with_code=True,
+                clock_start=clock_start,
+                start_steps=True,
+            )
+            first = dossier.current_step
+            _event(
+                dossier,
+                actor=actor,
+                action="receive",
+                from_status="",
+                note=nfc(note),
+                step=first,
+                data={"due": _iso(dossier.due_at), "channel": channel},
+                first=True,
+            )
+            _applicant_notice(dossier, "dossier.received")
+    except IntegrityError:
+        previous = _idempotent_hit(actor, idempotency_key)
+        if previous is not None:
+            return IntakeResult(previous, created=False)
+        raise
+    return IntakeResult(dossier)
+
+
+def dossier_refuse_at_intake(
+    *,
+    actor: Any,
+    receiving_unit: Unit,
+    applicant: Applicant,
+    reasons: str,
+    procedure_version: ProcedureVersion | None = None,
+    procedure_code: str | None = None,
+) -> Dossier:
+    """Refuse a dossier at the counter (Mẫu 03): it is recorded, without a code."""
+    now = clock.now()
+    today = _local(now).date()
+    _require_role(actor, ["intake_officer"], receiving_unit, what=_("refuse dossiers"))
+    _require_open(receiving_unit, today)
+    version = _version_for(procedure_version, procedure_code, today)
+    cleaned = applicant.cleaned(today)
+    reasons = nfc(reasons or "")
+    if not reasons:
+        raise ApplicationError(
+            _("Write the reasons for refusing; they are printed on Form 03."),
+            code="reasons_required",
+        )
+    with transaction.atomic():
+        dossier = _create_dossier(
+            actor=actor,
+            plan=procedure_intake_plan(version),
+            receiving_unit=receiving_unit,
+            agency=agency_for(receiving_unit, version),
+            applicant=cleaned,
+            channel=Channel.COUNTER,
+            status=DossierStatus.REFUSED,
+            at=now,
+            provided=[],
+            idempotency_key=None,
+            postal_address="",
+            with_code=False,
+        )
+        dossier.refusal_reasons = reasons
+        dossier.closed_at = now
+        dossier.slip_number = next_counter_slip_number(
+            receiving_unit, today.year, CounterSlip.REFUSAL
+        )
+        dossier.save(update_fields=["refusal_reasons", "closed_at", "slip_number"])
+        _event(dossier, actor=actor, action="refuse", from_status="", note=reasons, first=True)
+    return dossier
+
+
+def dossier_guide_incomplete(
+    *,
+    actor: Any,
+    receiving_unit: Unit,
+    applicant: Applicant,
+    provided_documents: Sequence[int],
+    extra_items: Sequence[str] = (),
+    reason: str = "",
+    procedure_version: ProcedureVersion | None = None,
+    procedure_code: str | None = None,
+) -> IntakeGuidance:
+    """Record counter guidance for an incomplete dossier (Mẫu 02), listing every missing item at once."""
+    now = clock.now()
+    today = _local(now).date()
+    _require_role(actor, ["intake_officer"], receiving_unit, what=_("receive dossiers"))
+    _require_open(receiving_unit, today)
+    version = _version_for(procedure_version, procedure_code, today)
+    cleaned = applicant.cleaned(today)
+    missing = _check_documents(procedure_intake_plan(version), provided_documents)
+    items = [*missing, *(nfc(item) for item in extra_items if nfc(item))]
+    if not items:
+        raise ApplicationError(
+            _(
+                "Nothing is missing: every mandatory document is ticked. Accept the dossier instead."
+            ),
+            code="nothing_missing",
+        )
+    with transaction.atomic():
+        guidance = IntakeGuidance.objects.create(
+            procedure_version=version,
+            receiving_unit=receiving_unit,
+            at=now,
+            officer=actor,
+            applicant_name=cleaned["applicant_name"],
+            applicant_id_number=cleaned["applicant_id_number"],
+            applicant_phone=cleaned["applicant_phone"],
+            applicant_email=cleaned["applicant_email"],
+            applicant_address=cleaned["applicant_address"],
+            items=items,
+            reason=nfc(reason or ""),
+            slip_number=next_counter_slip_number(receiving_unit, today.year, CounterSlip.GUIDANCE),
+        )
+        audit_record(
+            actor=actor,
+            action="dossiers.guide",
+            obj=guidance,
+            data={"items": items, "slip_number": guidance.slip_number},
+        )
+    return guidance

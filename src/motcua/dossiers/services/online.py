@@ -1,0 +1,184 @@
+"""Online submissions awaiting intake: submit, accept, refuse, withdraw."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from motcua.catalog.selectors import (
+    procedure_intake_plan,
+)
+from motcua.core import clock
+from motcua.core.errors import ApplicationError
+from motcua.core.text import nfc
+from motcua.dossiers.constants import (
+    Channel,
+    DossierStatus,
+)
+from motcua.dossiers.logbook import logbook_enter
+from motcua.dossiers.models import (
+    Dossier,
+)
+from motcua.dossiers.services.common import (
+    _applicant_notice,
+    _bump,
+    _check_transition,
+    _event,
+    _iso,
+    _local,
+    _lock,
+    _require_open,
+    _require_role,
+)
+from motcua.dossiers.services.intake import (
+    Applicant,
+    IntakeResult,
+    _check_documents,
+    _clock_start,
+    _create_dossier,
+    _create_steps,
+    _idempotent_hit,
+    _version_for,
+    agency_for,
+)
+from motcua.org.models import Unit
+
+
+def dossier_submit_online(
+    *,
+    applicant: Applicant,
+    procedure_code: str,
+    receiving_unit: Unit,
+    provided_documents: Sequence[int],
+    actor: Any = None,
+    postal_address: str = "",
+    idempotency_key: str | None = None,
+) -> IntakeResult:
+    """Record an online submission waiting for intake; it gets its code now."""
+    previous = _idempotent_hit(actor, idempotency_key)
+    if previous is not None:
+        return IntakeResult(previous, created=False)
+    now = clock.now()
+    today = _local(now).date()
+    _require_open(receiving_unit, today)
+    version = _version_for(None, procedure_code, today)
+    cleaned = applicant.cleaned(today)
+    plan = procedure_intake_plan(version)
+    missing = _check_documents(plan, provided_documents)
+    try:
+        with transaction.atomic():
+            dossier = _create_dossier(
+                actor=actor,
+                plan=plan,
+                receiving_unit=receiving_unit,
+                agency=agency_for(receiving_unit, version),
+                applicant=cleaned,
+                channel=Channel.ONLINE,
+                status=DossierStatus.AWAITING_INTAKE,
+                at=now,
+                provided=provided_documents,
+                idempotency_key=idempotency_key,
+                postal_address=postal_address,
+                with_code=True,
+            )
+            _event(
+                dossier,
+                actor=actor,
+                action="submit_online",
+                from_status="",
+                data={"missing": missing},
+                first=True,
+            )
+            _applicant_notice(dossier, "dossier.submitted")
+    except IntegrityError:
+        # The same submission sent twice at once: the other one won.
+        previous = _idempotent_hit(actor, idempotency_key)
+        if previous is not None:
+            return IntakeResult(previous, created=False)
+        raise
+    return IntakeResult(dossier, missing=missing)
+
+
+def dossier_accept(*, dossier: Dossier, actor: Any, expected_version: int | None = None) -> Dossier:
+    """Accept an online submission: the clock starts now."""
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "accept")
+        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("receive dossiers"))
+        missing = list(
+            locked.documents.filter(is_mandatory=True, provided=False).values_list(
+                "name", flat=True
+            )
+        )
+        if missing:
+            raise ApplicationError(
+                _("The dossier is not complete; request a supplement for: %(items)s.")
+                % {"items": "; ".join(missing)},
+                code="incomplete",
+                extra={"missing": missing},
+            )
+        before = locked.status
+        locked.status = DossierStatus.RECEIVED
+        now = clock.now()
+        locked.received_at = now
+        locked.d0, locked.due_at = _clock_start(locked.agency, locked.procedure_version, now)
+        logbook_enter(locked, field_id=locked.procedure_version.field_id)
+        _create_steps(locked, procedure_intake_plan(locked.procedure_version), at=now, actor=actor)
+        _bump(
+            locked,
+            *("status", "received_at", "d0", "due_at", "current_step", "current_handler"),
+            *("logbook", "logbook_number"),
+        )
+        _event(
+            locked,
+            actor=actor,
+            action="accept",
+            from_status=before,
+            step=locked.current_step,
+            data={"due": _iso(locked.due_at)},
+        )
+        _applicant_notice(locked, "dossier.received")
+    return locked
+
+
+def dossier_refuse(
+    *, dossier: Dossier, actor: Any, reasons: str, expected_version: int | None = None
+) -> Dossier:
+    """Refuse an online submission (Mẫu 03) with reasons."""
+    reasons = nfc(reasons or "")
+    if not reasons:
+        raise ApplicationError(
+            _("Write the reasons for refusing; they are printed on Form 03."),
+            code="reasons_required",
+        )
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "refuse")
+        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("refuse dossiers"))
+        before = locked.status
+        locked.status = DossierStatus.REFUSED
+        locked.refusal_reasons = reasons
+        locked.closed_at = clock.now()
+        _bump(locked, "status", "refusal_reasons", "closed_at")
+        _event(locked, actor=actor, action="refuse", from_status=before, note=reasons)
+        _applicant_notice(locked, "dossier.refused", reasons=reasons)
+    return locked
+
+
+def dossier_withdraw(
+    *, dossier: Dossier, actor: Any, reason: str = "", expected_version: int | None = None
+) -> Dossier:
+    """Withdraw an online submission before intake, at the applicant's request."""
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "withdraw")
+        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("withdraw dossiers"))
+        before = locked.status
+        locked.status = DossierStatus.WITHDRAWN
+        locked.closed_at = clock.now()
+        _bump(locked, "status", "closed_at")
+        _event(locked, actor=actor, action="withdraw", from_status=before, note=nfc(reason))
+    return locked

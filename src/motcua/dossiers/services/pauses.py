@@ -1,0 +1,416 @@
+"""Pauses of the clock: supplement requests and waits for financial obligations."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from motcua.core import clock
+from motcua.core.errors import ApplicationError
+from motcua.core.text import nfc
+from motcua.dossiers.constants import (
+    DossierStatus,
+    PauseKind,
+    PausePolicy,
+)
+from motcua.dossiers.models import (
+    Dossier,
+    DossierDocument,
+    Pause,
+)
+from motcua.dossiers.services.common import (
+    _applicant_notice,
+    _bump,
+    _calendar,
+    _check_transition,
+    _event,
+    _iso,
+    _local,
+    _lock,
+    _require_dossier_role,
+    _require_role,
+    _with_calendar,
+)
+from motcua.dossiers.services.steps import _end_current_step
+from motcua.dossiers.workflow import LEADER_ROLES, TRANSITIONS, role_unit
+from motcua.workdays.core import LimitUnit, Remaining
+
+
+def _remaining_dict(remaining: Remaining) -> dict[str, Any]:
+    return {
+        "unit": remaining.unit.value,
+        "working_days": remaining.working_days,
+        "working_seconds": int(remaining.working_time.total_seconds()),
+        "calendar_days": remaining.calendar_days,
+        "overdue": remaining.overdue,
+    }
+
+
+def _remaining_from(data: dict[str, Any]) -> Remaining:
+    return Remaining(
+        unit=LimitUnit(data["unit"]),
+        working_days=data["working_days"],
+        working_time=timedelta(seconds=data["working_seconds"]),
+        calendar_days=data["calendar_days"],
+        overdue=data["overdue"],
+    )
+
+
+def _pause_start(
+    locked: Dossier,
+    *,
+    actor: Any,
+    kind: str,
+    policy: str,
+    items: list[str],
+    reason: str,
+    respond_by: datetime | None,
+    override_reason: str,
+    number: int,
+) -> Pause:
+    """Open a pause and keep what was left of every clock when it stopped.
+
+    A dossier not yet received (an online submission waiting for intake)
+    has no clock: the pause only records the request.
+    """
+    now = clock.now()
+    saved: dict[str, Any] = {}
+    if locked.due_at is not None:
+        calendar = _calendar(locked.agency)
+        unit = locked.procedure_version.time_limit_unit
+        saved = {
+            **_remaining_dict(_with_calendar(calendar.remaining, locked.due_at, unit, now)),
+            "due_before": _iso(locked.due_at),
+        }
+        if locked.extended_due_at is not None:
+            # The date promised in the apology moves with the pause too, by working days.
+            saved["extended"] = _remaining_dict(
+                _with_calendar(
+                    calendar.remaining, locked.extended_due_at, LimitUnit.WORKING_DAYS, now
+                )
+            )
+    step = locked.current_step
+    if step is not None and step.due_at is not None:
+        step_calendar = _calendar(step.unit)
+        saved["step"] = step.pk
+        saved["remaining_seconds"] = int(
+            _with_calendar(step_calendar.working_time_between, now, step.due_at).total_seconds()
+        )
+    return Pause.objects.create(
+        dossier=locked,
+        kind=kind,
+        number=number,
+        policy=policy,
+        started_at=now,
+        resume_status=locked.status,
+        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        items=items,
+        reason=reason,
+        respond_by=respond_by,
+        override_reason=override_reason,
+        clock=saved,
+    )
+
+
+def _pause_end(locked: Dossier, pause: Pause) -> None:
+    """Close ``pause``: move the legal due, the promised date and the step's due."""
+    now = clock.now()
+    data = pause.clock
+    pause.ended_at = now
+    if locked.due_at is not None and "unit" in data:
+        calendar = _calendar(locked.agency)
+        version = locked.procedure_version
+        if pause.policy == PausePolicy.RESTART:
+            new_due = _with_calendar(
+                calendar.due, now, version.time_limit_amount, version.time_limit_unit
+            )
+        else:
+            new_due = _with_calendar(calendar.resume, _remaining_from(data), now, locked.due_at)
+        if locked.extended_due_at is not None and "extended" in data:
+            moved = _with_calendar(
+                calendar.resume, _remaining_from(data["extended"]), now, locked.extended_due_at
+            )
+            locked.extended_due_at = max(moved, new_due)
+        pause.clock = {**data, "due_after": _iso(new_due)}
+        if new_due != locked.due_at and locked.overdue_alerted:
+            # A new due, a new warning: the alert job tells again before it.
+            locked.overdue_alerted = ""
+            Dossier.objects.filter(pk=locked.pk).update(overdue_alerted="")
+        locked.due_at = new_due
+    pause.save(update_fields=["ended_at", "clock"])
+    step = locked.current_step
+    if step is not None and data.get("step") == step.pk:
+        step_calendar = _calendar(step.unit)
+        step.due_at = _with_calendar(
+            step_calendar.add_working_time, now, timedelta(seconds=data["remaining_seconds"])
+        )
+        step.alerted = ""
+        step.save(update_fields=["due_at", "alerted"])
+    locked.status = pause.resume_status
+
+
+def dossier_request_supplement(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    items: Sequence[str],
+    reason: str,
+    override_reason: str = "",
+    expected_version: int | None = None,
+) -> Pause:
+    """Ask the applicant, once, for every missing or wrong item (Mẫu 02); the clock stops.
+
+    A second request needs a leader (agency or commune leader) and a reason.
+    """
+    clean_items = [nfc(item) for item in items if nfc(item)]
+    if not clean_items:
+        raise ApplicationError(
+            _("List what the applicant must add or correct."), code="items_required"
+        )
+    reason = nfc(reason or "")
+    if not reason:
+        raise ApplicationError(
+            _("Write the reason for the supplement request."), code="reason_required"
+        )
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "request_supplement")
+        unit = role_unit(locked, "case_handler")
+        _require_dossier_role(
+            actor, locked, TRANSITIONS["request_supplement"].roles, what=_("request a supplement")
+        )
+        override_reason = nfc(override_reason or "")
+        if locked.supplement_count >= 1:
+            if not override_reason:
+                raise ApplicationError(
+                    _(
+                        "A supplement was already requested once. A further request needs a leader's override with a reason."
+                    ),
+                    code="supplement_once",
+                )
+            _require_role(actor, LEADER_ROLES, unit, what=_("request a further supplement"))
+        now = clock.now()
+        # The procedure's window, in working days; none: no automatic closure.
+        window = locked.procedure_version.supplement_window_days
+        respond_by = (
+            _with_calendar(_calendar(locked.agency).due_working_days, now, window)
+            if window
+            else None
+        )
+        before = locked.status
+        pause = _pause_start(
+            locked,
+            actor=actor,
+            kind=PauseKind.SUPPLEMENT,
+            policy=locked.procedure_version.supplement_policy,
+            items=clean_items,
+            reason=reason,
+            respond_by=respond_by,
+            override_reason=override_reason,
+            number=locked.supplement_count + 1,
+        )
+        locked.supplement_count += 1
+        locked.status = DossierStatus.AWAITING_SUPPLEMENT
+        _bump(locked, "status", "supplement_count")
+        _event(
+            locked,
+            actor=actor,
+            action="request_supplement",
+            from_status=before,
+            note=reason,
+            data={
+                "items": clean_items,
+                "policy": pause.policy,
+                "respond_by": _iso(respond_by),
+                "override_reason": override_reason,
+            },
+        )
+        _applicant_notice(locked, "dossier.supplement_requested", pause=pause)
+    return pause
+
+
+def _resume(
+    dossier: Dossier,
+    *,
+    actor: Any,
+    action: str,
+    what: str,
+    note: str,
+    expected_version: int | None,
+    provided_documents: Sequence[int] = (),
+) -> Dossier:
+    """End the open pause of ``dossier`` by ``action``: move the dues and go back to work."""
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, action)
+        _require_dossier_role(actor, locked, TRANSITIONS[action].roles, what=what)
+        pause = Pause.objects.select_for_update().get(dossier=locked, ended_at__isnull=True)
+        ticked = _mark_provided(locked, provided_documents)
+        before = locked.status
+        due_before, promised_before = locked.due_at, locked.extended_due_at
+        _pause_end(locked, pause)
+        _bump(locked, "status", "due_at", "extended_due_at")
+        _event(
+            locked,
+            actor=actor,
+            action=action,
+            from_status=before,
+            note=nfc(note),
+            data={
+                "policy": pause.policy,
+                "due_before": _iso(due_before),
+                "due_after": _iso(locked.due_at),
+                "promised_before": _iso(promised_before),
+                "promised_after": _iso(locked.extended_due_at),
+                "documents_provided": ticked,
+            },
+        )
+        if locked.due_at is not None:
+            _applicant_notice(locked, "dossier.resumed")
+    return locked
+
+
+def _mark_provided(dossier: Dossier, required_documents: Sequence[int]) -> list[str]:
+    """Tick the checklist items handed in with a supplement; return their names."""
+    if not required_documents:
+        return []
+    rows = DossierDocument.objects.filter(dossier=dossier)
+    known = {row.required_document_id: row for row in rows}
+    unknown = [pk for pk in required_documents if pk not in known]
+    if unknown:
+        raise ApplicationError(
+            _("Some ticked documents do not belong to this procedure: %(ids)s.")
+            % {"ids": ", ".join(map(str, unknown))},
+            code="invalid_documents",
+        )
+    ticked = [known[pk] for pk in required_documents if not known[pk].provided]
+    DossierDocument.objects.filter(pk__in=[row.pk for row in ticked]).update(provided=True)
+    return [row.name for row in ticked]
+
+
+def dossier_supplement_received(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    note: str = "",
+    provided_documents: Sequence[int] = (),
+    expected_version: int | None = None,
+) -> Dossier:
+    """The complete dossier arrived: the clock resumes, or restarts by the procedure's policy.
+
+    ``provided_documents`` (required-document ids) ticks the checklist items
+    that came with the supplement.
+    """
+    return _resume(
+        dossier,
+        actor=actor,
+        action="supplement_received",
+        what=_("record the supplement"),
+        note=note,
+        expected_version=expected_version,
+        provided_documents=provided_documents,
+    )
+
+
+def dossier_close_unsupplemented(
+    *, dossier: Dossier, actor: Any = None, expected_version: int | None = None
+) -> Dossier:
+    """Close a dossier whose supplement did not arrive in time.
+
+    The time is the procedure version's supplement window, fixed on the request
+    (``Pause.respond_by``); a procedure without one is never closed by the job.
+    ``actor=None`` is the scheduled job; an officer needs the intake role.
+    """
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "close_unsupplemented")
+        if actor is not None:
+            _require_role(
+                actor, ["intake_officer"], locked.receiving_unit, what=_("close dossiers")
+            )
+        pause = Pause.objects.select_for_update().get(dossier=locked, ended_at__isnull=True)
+        now = clock.now()
+        if pause.respond_by and now <= pause.respond_by:
+            raise ApplicationError(
+                _("The applicant has until %(when)s to provide the supplement.")
+                % {"when": _local(pause.respond_by).strftime("%H:%M %d/%m/%Y")},
+                code="too_early",
+            )
+        pause.ended_at = now
+        pause.save(update_fields=["ended_at"])
+        _end_current_step(locked, now, note=_("Closed: supplement not provided"))
+        before = locked.status
+        locked.status = DossierStatus.CLOSED
+        locked.closed_at = now
+        _bump(locked, "status", "closed_at", "current_step", "current_handler")
+        _event(locked, actor=actor or "system", action="close_unsupplemented", from_status=before)
+        _applicant_notice(locked, "dossier.closed")
+    return locked
+
+
+def dossier_request_payment(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    items: Sequence[str],
+    reason: str = "",
+    expected_version: int | None = None,
+) -> Pause:
+    """Wait for the applicant's financial obligations (e.g. land levy); the clock stops."""
+    clean_items = [nfc(item) for item in items if nfc(item)]
+    if not clean_items:
+        raise ApplicationError(
+            _("List the obligations the applicant must pay."), code="items_required"
+        )
+    with transaction.atomic():
+        locked = _lock(dossier, expected_version)
+        _check_transition(locked, "request_payment")
+        _require_dossier_role(
+            actor,
+            locked,
+            TRANSITIONS["request_payment"].roles,
+            what=_("ask for financial obligations"),
+        )
+        before = locked.status
+        number = locked.pauses.filter(kind=PauseKind.PAYMENT).count() + 1
+        pause = _pause_start(
+            locked,
+            actor=actor,
+            kind=PauseKind.PAYMENT,
+            policy=PausePolicy.PAUSE,
+            items=clean_items,
+            reason=nfc(reason or ""),
+            respond_by=None,
+            override_reason="",
+            number=number,
+        )
+        locked.status = DossierStatus.AWAITING_PAYMENT
+        _bump(locked, "status")
+        _event(
+            locked,
+            actor=actor,
+            action="request_payment",
+            from_status=before,
+            note=nfc(reason or ""),
+            data={"items": clean_items},
+        )
+        _applicant_notice(locked, "dossier.payment_requested", pause=pause)
+    return pause
+
+
+def dossier_payment_received(
+    *, dossier: Dossier, actor: Any, note: str = "", expected_version: int | None = None
+) -> Dossier:
+    """The applicant met the financial obligations: the clock resumes."""
+    return _resume(
+        dossier,
+        actor=actor,
+        action="payment_received",
+        what=_("record the payment"),
+        note=note,
+        expected_version=expected_version,
+    )
