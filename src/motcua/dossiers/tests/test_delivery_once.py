@@ -355,21 +355,23 @@ class WorkerKillTests(TransactionTestCase):
         )
         self.assertEqual(follow_ups, [(lease_end, "READY")])
 
+        def resumes() -> list[tuple[Any, ...]]:
+            return db.query(
+                f"SELECT status FROM {TASK_TABLE} WHERE task_path = %s",
+                ("motcua.core.notifications.resume_notifications",),
+            )
+
         self._start_worker(db.url)  # no `motcua periodic` anywhere
         _wait_for(lambda: status(sms.pk) == "sent", "the restarted worker to resume the SMS")
+        # The worker records the task's outcome just after the message's.
+        _wait_for(lambda: resumes() != [("RUNNING",)], "the worker to finish the follow-up")
 
         deliveries = len(self.receiver.requests)
         distinct = set(self.receiver.ids)
         self.assertEqual(deliveries, 2)  # the one cut by the kill, and the resumed one
         self.assertEqual(distinct, {str(sms.message_id)})
         self.assertEqual({r["key"] for r in self.receiver.requests}, distinct)
-        self.assertEqual(
-            db.query(
-                f"SELECT status FROM {TASK_TABLE} WHERE task_path = %s",
-                ("motcua.core.notifications.resume_notifications",),
-            ),
-            [("SUCCESSFUL",)],
-        )
+        self.assertEqual(resumes(), [("SUCCESSFUL",)])
         mails = [message_from_bytes(p.read_bytes()) for p in (self.folder / "mail").iterdir()]
         self.assertEqual(len(mails), 1)  # sent before the kill, not again
         self.assertEqual(mails[0][MESSAGE_ID_HEADER], str(email.message_id))
