@@ -304,7 +304,7 @@ MOTCUA_REFERENCE_TTL = env_int("MOTCUA_REFERENCE_TTL", 60)
 # Log book exports (Excel, PDF) of more rows than this are built by the background
 # worker and fetched when ready (the PDF takes about 7 ms a row); the files are kept
 # this many hours, then `motcua periodic` deletes them.
-MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS = env_int("MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS", 500)
+MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS = env_int("MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS", 300)
 MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS = env_int("MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS", 24)
 # Public dossier look-ups allowed per client address and minute (codes are sequential).
 MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 30)

@@ -243,7 +243,7 @@ def _export_json(export: LogbookExport) -> dict[str, Any]:
         "(at most one year), optionally of one `field`, volume by volume (desk, field, year) "
         "in entry order. JSON rows by default, or the Excel sheet or the printed PDF with "
         "`format`. A file of more rows than the deployment builds inside a request "
-        "(`MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS`, 500 by default) answers **202** with the "
+        "(`MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS`, 300 by default) answers **202** with the "
         "export being prepared and a `Location` header: poll `/logbook/exports/{id}` "
         "until `status` is `ready`, then fetch `file_url`. For staff with the intake "
         "officer or centre director role over the unit. It lists applicants' addresses and "
