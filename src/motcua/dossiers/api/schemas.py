@@ -508,7 +508,9 @@ IdempotencyKey = Annotated[
         description=(
             "A fresh random string per intended dossier (1–100 characters). A retried "
             "request with the same key returns the dossier already created (200, same "
-            "body) instead of creating another."
+            "body) instead of creating another. The key is bound to the whole request "
+            "(the operation and every field, normalised): the same key with a different "
+            "request answers 409 `idempotency_key_reused` and writes nothing."
         ),
         min_length=1,
         max_length=100,
