@@ -87,6 +87,16 @@ class ApiTestCase(TestCase):
         self.assertEqual(response.status_code, status, response.content)
         self.assertEqual(response.json()["code"], code, response.json())
 
+    def assertInvalid(self, response, *fields):
+        """A 422 in the service errors' shape, naming ``fields`` in Vietnamese."""
+        self.assertError(response, 422, "invalid_input")
+        errors = response.json()["extra"]["errors"]
+        self.assertEqual([e["field"] for e in errors], list(fields))
+        for error in errors:
+            self.assertNotIn("original", error)
+            self.assertNotIn("Input should", error["message"])
+        return errors
+
 
 class IntakeTests(ApiTestCase):
     def test_counter_intake_then_replay_returns_the_same_dossier(self):
@@ -299,16 +309,6 @@ class IntakeTests(ApiTestCase):
         self.assertEqual(fields, ["applicant_id_number", "applicant_phone", "applicant_email"])
         self.assertEqual(Dossier.objects.count(), 0)
         self.assertFalse(AuditEvent.objects.filter(action__startswith="dossiers.").exists())
-
-    def assertInvalid(self, response, *fields):
-        """A 422 in the service errors' shape, naming ``fields`` in Vietnamese."""
-        self.assertError(response, 422, "invalid_input")
-        errors = response.json()["extra"]["errors"]
-        self.assertEqual([e["field"] for e in errors], list(fields))
-        for error in errors:
-            self.assertNotIn("original", error)
-            self.assertNotIn("Input should", error["message"])
-        return errors
 
     def test_malformed_input_answers_422_and_writes_nothing(self):
         cases = {
@@ -584,6 +584,8 @@ class ActionTests(ApiTestCase):
     def test_payment_wait(self):
         d = self.in_progress()
         r = self.post(d, "request-payment", {"expected_version": 2, "items": []}, who="handler")
+        self.assertInvalid(r, "body.items")  # the schema says minItems 1
+        r = self.post(d, "request-payment", {"expected_version": 2, "items": [" "]}, who="handler")
         self.assertError(r, 400, "items_required")
         r = self.post(
             d,
