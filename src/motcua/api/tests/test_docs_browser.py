@@ -32,6 +32,9 @@ CHROMIUM_ARGS = [
 
 pytestmark = [
     pytest.mark.browser,
+    # live_server runs with transactional_db: restore the migrated rows afterwards,
+    # as the other browser tests do, or later tests miss them.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
     pytest.mark.skipif(
         shutil.which(CHROMIUM) is None, reason="Cài Chromium: apt-get install chromium"
     ),
