@@ -1,7 +1,7 @@
 """Benchmark counter intake through the HTTP API against the raw database ceiling.
 
-On PostgreSQL (127.0.0.1:5432, database ``motcua_bench``, dropped, created
-and migrated here) the app runs under granian WSGI — 2 workers, 8 blocking
+On PostgreSQL (the database ``DATABASE_URL`` names, by default ``motcua_bench``
+on 127.0.0.1:5432; dropped, created and migrated here) the app runs under granian WSGI — 2 workers, 8 blocking
 threads each (PERF-LIMITS.md §4: unbounded threads exhaust PostgreSQL's
 connections), persistent connections, DEBUG off — on 127.0.0.1. The world
 is minimal: the synthetic province's 20 wards with their service centres,
@@ -49,9 +49,12 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-DB_NAME = "motcua_bench"
-DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
+# DATABASE_URL names the database to drop and recreate (default ``motcua_bench``), so
+# several checkouts on one server can each bench in their own.
+DB_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/motcua_bench"
+DB_NAME = DB_URL.rsplit("/", 1)[1].split("?", 1)[0]
+PG_SERVER = "postgresql://" + DB_URL.split("://", 1)[1].rsplit("/", 1)[0]
+PG_ADMIN = f"{PG_SERVER}/postgres"
 CLIENTS = 8
 DURATION = 20.0
 WARMUP = 3.0
@@ -119,7 +122,7 @@ def _free_port() -> int:
 def _counts() -> dict[str, int]:
     import psycopg
 
-    with psycopg.connect(f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}") as conn:
+    with psycopg.connect(f"{PG_SERVER}/{DB_NAME}") as conn:
         row = conn.execute(
             "SELECT count(*), count(DISTINCT code), "
             "(SELECT count(*) FROM dossiers_dossierevent), "
@@ -472,9 +475,7 @@ def _raw_worker(args: tuple[dict[str, Any], float, int]) -> list[float]:
     world, deadline, number = args
     rng = random.Random(number)
     latencies: list[float] = []
-    with psycopg.connect(
-        f"postgresql://postgres@127.0.0.1:5432/{DB_NAME}", autocommit=True, prepare_threshold=0
-    ) as conn:
+    with psycopg.connect(f"{PG_SERVER}/{DB_NAME}", autocommit=True, prepare_threshold=0) as conn:
         sql, fixed = _raw_sql(conn, world)
         counter = 0
         while time.time() < deadline:

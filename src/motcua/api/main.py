@@ -15,12 +15,37 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from motcua.api.auth import NotAuthenticatedError
 from motcua.core.errors import ApplicationError
+
+
+class SchemaNameCollisionError(Exception):
+    """Two different schemas would be published under one component name."""
+
+
+class MotcuaOpenAPISchema(OpenAPISchema):
+    """Ninja's document, refusing two different component schemas under one name.
+
+    Ninja names a component after its class and keeps the last one it meets,
+    so a second ``DocumentOut`` elsewhere silently replaces the first and one
+    of the two answers then violates its own published schema. Here that
+    stops the document from being built, naming the class to rename.
+    """
+
+    def add_schema_definitions(self, definitions: dict[str, Any]) -> None:
+        for name, schema in definitions.items():
+            known = self.schemas.get(name)
+            if known is not None and known != schema:
+                raise SchemaNameCollisionError(
+                    f"Two different schemas are named {name!r}; give one of the classes "
+                    "another name."
+                )
+        super().add_schema_definitions(definitions)
 
 
 class MotcuaAPI(NinjaAPI):
@@ -28,8 +53,16 @@ class MotcuaAPI(NinjaAPI):
 
     An app's ``api`` may be one module or a package of modules; either way an
     operation is named ``motcua_<app>_api_<function>``, so the ids clients
-    generated code from stay the same.
+    generated code from stay the same. Component schema names are unique
+    (:class:`MotcuaOpenAPISchema`).
     """
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        if path_prefix is None:
+            path_prefix = self.get_root_path(path_params or {})
+        return MotcuaOpenAPISchema(self, path_prefix)
 
     def get_openapi_operation_id(self, operation: Operation) -> str:
         module = operation.view_func.__module__.split(".")
@@ -53,6 +86,9 @@ api = MotcuaAPI(
         "answers 413 with `code` `too_large` and the limit in bytes in `extra.limit`."
     ),
     urls_namespace="api",
+    # Served from the project's static files (django-ninja ships swagger-ui); no online
+    # validator badge, which would load an image from validator.swagger.io.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

@@ -22,6 +22,7 @@ from motcua.catalog.models import (
     TimeLimitUnit,
 )
 from motcua.catalog.selectors import field_list, procedure_search, procedure_version_get
+from motcua.core.schemas import error_responses
 
 router = Router(tags=["catalog"])
 
@@ -37,6 +38,9 @@ class ProcedureSummaryOut(Schema):
     code: str
     name: str
     version: int
+    version_id: int = SchemaField(
+        description="Send it as `procedure_version_id` at intake (the version must be in force)."
+    )
     effective_from: date
     effective_to: date | None
     field: FieldOut
@@ -52,7 +56,12 @@ class ProcedureSummaryOut(Schema):
     url: str
 
 
-class DocumentOut(Schema):
+class ProcedureDocumentOut(Schema):
+    """A required document; named apart from the dossiers' checklist line (``DocumentOut``)."""
+
+    id: int = SchemaField(
+        description="Send it in `provided_document_ids` when the document is handed in."
+    )
     order: int
     name: str
     form: DocumentForm
@@ -69,7 +78,10 @@ class FeeOut(Schema):
     note: str
 
 
-class StepOut(Schema):
+class ProcedureStepOut(Schema):
+    """A step of the workflow; named apart from the dossiers' control-slip step (``StepOut``)."""
+
+    id: int
     order: int
     name: str
     role_code: str
@@ -91,9 +103,9 @@ class ProcedureDetailOut(ProcedureSummaryOut):
         )
     )
     legal_basis: str
-    documents: list[DocumentOut]
+    documents: list[ProcedureDocumentOut]
     fees: list[FeeOut]
-    steps: list[StepOut]
+    steps: list[ProcedureStepOut]
 
 
 class ProcedurePageOut(Schema):
@@ -120,6 +132,7 @@ def _summary(version: ProcedureVersion) -> dict[str, object]:
         "code": version.procedure.code,
         "name": version.name,
         "version": version.number,
+        "version_id": version.pk,
         "effective_from": version.effective_from,
         "effective_to": version.effective_to,
         "field": {"code": version.field.code, "name": version.field.name},
@@ -134,7 +147,11 @@ def _summary(version: ProcedureVersion) -> dict[str, object]:
     }
 
 
-@router.get("/procedures", response=ProcedurePageOut, summary="Search procedures in force today")
+@router.get(
+    "/procedures",
+    response={200: ProcedurePageOut, **error_responses(422)},
+    summary="Search procedures in force today",
+)
 def procedure_list(request: HttpRequest, filters: Query[ProcedureFilter]) -> dict[str, object]:
     """Every word of ``q`` must occur in the name, code or field (accents and case ignored)."""
     versions = procedure_search(filters.q, field=filters.field, level=filters.level)
@@ -152,11 +169,14 @@ def procedure_list(request: HttpRequest, filters: Query[ProcedureFilter]) -> dic
 
 @router.get(
     "/procedures/{code}",
-    response=ProcedureDetailOut,
+    response={200: ProcedureDetailOut, **error_responses(404, 422)},
     summary="A procedure as in force on a day",
 )
 def procedure_detail(request: HttpRequest, code: str, query: Query[OnQuery]) -> dict[str, object]:
-    """Return the version in force on ``on`` (today), with documents, fees and steps."""
+    """Return the version in force on ``on`` (today), with documents, fees and steps.
+
+    Each document's ``id`` is what counter intake takes in ``provided_document_ids``.
+    """
     version = procedure_version_get(code, on=query.on)
     return {
         **_summary(version),
@@ -166,6 +186,7 @@ def procedure_detail(request: HttpRequest, code: str, query: Query[OnQuery]) -> 
         "legal_basis": version.legal_basis,
         "documents": [
             {
+                "id": d.pk,
                 "order": d.order,
                 "name": d.name,
                 "form": d.form,
@@ -181,6 +202,7 @@ def procedure_detail(request: HttpRequest, code: str, query: Query[OnQuery]) -> 
         ],
         "steps": [
             {
+                "id": s.pk,
                 "order": s.order,
                 "name": s.name,
                 "role_code": s.role.code,

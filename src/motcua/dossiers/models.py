@@ -178,6 +178,13 @@ class Dossier(TimeStampedModel):
     supplement_count = models.PositiveSmallIntegerField(_("supplement requests"), default=0)
     version = models.PositiveIntegerField(_("version"), default=1)
     idempotency_key = models.CharField(max_length=100, null=True, blank=True, editable=False)
+    idempotency_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        default="",
+        editable=False,
+        help_text="SHA-256 of the operation and its normalised input, written with the key.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

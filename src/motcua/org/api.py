@@ -13,6 +13,7 @@ from ninja import Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from motcua.core.errors import NotFoundError
+from motcua.core.schemas import error_responses
 from motcua.org import selectors
 from motcua.org.models import Unit, UnitSuccession
 
@@ -96,7 +97,7 @@ def _succession(link: UnitSuccession, unit: Unit) -> dict[str, object]:
     }
 
 
-@router.get("/units", response=list[UnitOut], summary="List units")
+@router.get("/units", response={200: list[UnitOut], **error_responses(422)}, summary="List units")
 @paginate(PageNumberPagination, page_size=50)
 def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> object:
     """List units in tree order.
@@ -108,7 +109,11 @@ def unit_list(request: HttpRequest, filters: Query[UnitFilter]) -> object:
     return selectors.unit_list(**filters.dict())
 
 
-@router.get("/units/{unit_id}", response=UnitDetailOut, summary="Get a unit")
+@router.get(
+    "/units/{unit_id}",
+    response={200: UnitDetailOut, **error_responses(404, 422)},
+    summary="Get a unit",
+)
 def unit_get(request: HttpRequest, unit_id: int) -> dict[str, object]:
     """Return a unit with its ancestors (root first), predecessors and successors."""
     detail = selectors.unit_detail(unit_id)

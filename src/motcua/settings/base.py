@@ -30,6 +30,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # The API docs page and swagger-ui's files come from django-ninja's templates and
+    # static files, so /api/v1/docs loads nothing from a CDN (CONTENT_SECURITY_POLICY).
+    "ninja",
     "django_tasks",
     "django_tasks_db",
     "axes",

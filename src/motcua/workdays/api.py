@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from motcua.core.errors import NotFoundError
+from motcua.core.schemas import error_responses
 from motcua.workdays.core import LimitUnit
 from motcua.workdays.models import CalendarYear
 from motcua.workdays.services import deadline_compute
@@ -41,7 +42,9 @@ class CalendarYearOut(Schema):
 
 
 @router.get(
-    "/deadline", response=DeadlineOut, summary="Compute D0 and the due instant of a time limit"
+    "/deadline",
+    response={200: DeadlineOut, **error_responses(400, 404, 422)},
+    summary="Compute D0 and the due instant of a time limit",
 )
 def deadline(
     request: HttpRequest,
@@ -56,7 +59,7 @@ def deadline(
 
 @router.get(
     "/calendars/{year}",
-    response=CalendarYearOut,
+    response={200: CalendarYearOut, **error_responses(404, 422)},
     summary="A year's days off and make-up working days",
 )
 def calendar_year(request: HttpRequest, year: int) -> CalendarYearOut:

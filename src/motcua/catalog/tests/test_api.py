@@ -75,9 +75,11 @@ class CatalogApiTests(TestCase):
         self.assertEqual(
             (body["version"], body["time_limit_amount"], body["effective_to"]), (1, 3, "2026-06-01")
         )
+        first = self.birth.versions.get(number=1).documents.get(order=1)
         self.assertEqual(
             body["documents"][0],
             {
+                "id": first.pk,
                 "order": 1,
                 "name": "Tờ khai đăng ký khai sinh",
                 "form": "original",
@@ -96,6 +98,15 @@ class CatalogApiTests(TestCase):
         )
         self.assertEqual(body["steps"][0]["budget_amount"], "0.50")
         self.assertEqual(body["supplement_window_days"], None)
+        self.assertEqual(
+            [step["id"] for step in body["steps"]],
+            list(
+                self.birth.versions.get(number=1)
+                .steps.order_by("order")
+                .values_list("pk", flat=True)
+            ),
+        )
+        self.assertEqual(body["version_id"], self.birth.versions.get(number=1).pk)
         body = self.client.get(f"{BASE}/procedures/1.001193", {"on": "2026-06-01"}).json()
         self.assertEqual(
             (body["version"], body["time_limit_amount"], body["effective_to"]), (2, 5, None)

@@ -13,10 +13,8 @@ from motcua.core.errors import (
     ApplicationError,
     ConflictError,
 )
-from motcua.core.text import nfc
 from motcua.dossiers import services
 from motcua.dossiers.api.output import _dossier, _reloaded
-from motcua.dossiers.api.schemas import ApplicantIn, IntakeIn, OnlineIn, ProcedureChoice
 from motcua.dossiers.constants import (
     Channel,
 )
@@ -63,34 +61,10 @@ def _version(version_id: int | None) -> ProcedureVersion | None:
     return version
 
 
-def _same_request(
-    dossier: Dossier, unit: Unit, choice: ProcedureChoice | OnlineIn, applicant: ApplicantIn
-) -> bool:
-    if dossier.receiving_unit_id != unit.pk or dossier.applicant_name != nfc(applicant.name):
-        return False
-    if isinstance(choice, ProcedureChoice) and choice.procedure_version_id is not None:
-        return dossier.procedure_version_id == choice.procedure_version_id
-    return dossier.procedure.code == nfc(choice.procedure_code or "")
-
-
-def _intake_response(
-    result: services.IntakeResult,
-    unit: Unit,
-    body: IntakeIn | OnlineIn,
-) -> Status[dict[str, Any]]:
+def _intake_response(result: services.IntakeResult) -> Status[dict[str, Any]]:
     dossier = result.dossier
     if not result.created:
         dossier = _reloaded(dossier)
-        if not _same_request(dossier, unit, body, body.applicant):
-            raise ConflictError(
-                _(
-                    "This Idempotency-Key was already used for another dossier (%(code)s); "
-                    "use a new key for a new dossier."
-                )
-                % {"code": dossier.code},
-                code="idempotency_key_reused",
-                extra={"version": dossier.version, "status": dossier.status},
-            )
     missing: list[str] = []
     if dossier.channel == Channel.ONLINE:
         missing = list(

@@ -9,9 +9,9 @@ from ninja import Path
 from motcua.core.errors import (
     NotFoundError,
 )
+from motcua.core.schemas import error_responses
 from motcua.dossiers.api.common import _caller, router
 from motcua.dossiers.api.output import DOSSIER_FORMS
-from motcua.dossiers.api.schemas import ErrorOut, ValidationErrorOut
 from motcua.dossiers.constants import (
     PauseKind,
 )
@@ -27,7 +27,7 @@ PDF_CONTENT = {"application/pdf": {"schema": {"type": "string", "format": "binar
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-FORM_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+FORM_ERRORS: dict[int, Any] = error_responses(401, 404, 422)
 
 
 PDF_OPENAPI = {

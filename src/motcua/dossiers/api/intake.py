@@ -44,8 +44,9 @@ from motcua.org.selectors import user_has_role
         "(Mẫu 01, giấy tiếp nhận hồ sơ và hẹn trả kết quả) can be printed. Every mandatory "
         "document must be handed in; otherwise answer with guidance (`POST /guidance`). "
         "Needs the intake role on the receiving unit. A retry with the same "
-        "`Idempotency-Key` answers 200 with the same dossier; the same key with another "
-        "request answers 409."
+        "`Idempotency-Key` and the same request answers 200 with the same dossier; the "
+        "same key with a different request (any field, or an online submission's key) "
+        "answers 409 `idempotency_key_reused` and writes nothing."
     ),
 )
 def dossier_receive(
@@ -64,7 +65,7 @@ def dossier_receive(
         note=body.note,
         idempotency_key=idempotency_key,
     )
-    return _intake_response(result, unit, body)
+    return _intake_response(result)
 
 
 @router.post(
@@ -136,7 +137,9 @@ def dossier_refuse_at_intake(request: HttpRequest, body: RefusalIn) -> Status[di
         "**Nộp hồ sơ trực tuyến**, entered by an intake officer of the receiving unit "
         "(the citizen portal comes later): the dossier gets its code and waits for intake "
         "(`accept`, `refuse` or `withdraw`); `missing` lists mandatory documents not yet "
-        "provided. Idempotent with `Idempotency-Key`, like counter intake."
+        "provided. Idempotent with `Idempotency-Key`, like counter intake: the same key "
+        "with a different request, or a counter intake's key, answers 409 "
+        "`idempotency_key_reused`."
     ),
 )
 def dossier_submit_online(
@@ -157,4 +160,4 @@ def dossier_submit_online(
         postal_address=body.postal_address,
         idempotency_key=idempotency_key,
     )
-    return _intake_response(result, unit, body)
+    return _intake_response(result)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Header, Schema
 from pydantic import AfterValidator, Field, StringConstraints, model_validator
 
+from motcua.core.schemas import error_responses
 from motcua.dossiers import services
 from motcua.dossiers.constants import (
     ApplicantKind,
@@ -64,57 +65,11 @@ Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Items = Annotated[list[Str500], Field(max_length=100)]
 
 
-class ErrorOut(Schema):
-    detail: str = Field(description="What went wrong, in the request's language.")
-    code: str = Field(description="A stable slug, e.g. `incomplete`, `conflict`, `not_found`.")
-    extra: dict[str, Any] | None = Field(
-        None,
-        description=(
-            "Details: `errors` lists every field problem ({field, message}); "
-            "a 409 carries the dossier's current `version` and `status`."
-        ),
-    )
+RequiredItems = Annotated[list[Str500], Field(min_length=1, max_length=100)]
+"""A list the service refuses empty: published with ``minItems`` 1."""
 
 
-class ProblemOut(Schema):
-    field: str = Field(
-        description=(
-            "Where: the source, then the path, e.g. `body.applicant.phone`, "
-            "`body.provided_document_ids.0`, `query.page_size`, `header.Idempotency-Key`, "
-            "`path.number`; `body` alone for a rule on the whole body."
-        )
-    )
-    message: str = Field(description="What is wrong, in the request's language.")
-    type: str = Field(description="Pydantic's error type, e.g. `string_too_long`, `missing`.")
-    original: str | None = Field(
-        None,
-        description=(
-            "Pydantic's own (English) text, given only when `message` is the generic "
-            "“invalid value” because the type has no translation."
-        ),
-    )
-
-
-class ProblemsOut(Schema):
-    errors: list[ProblemOut]
-
-
-class ValidationErrorOut(Schema):
-    detail: str = Field(
-        description="A summary naming the first problem, in the request's language."
-    )
-    code: Literal["invalid_input"]
-    extra: ProblemsOut
-
-
-ERRORS: dict[int, Any] = {
-    400: ErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-    409: ErrorOut,
-    422: ValidationErrorOut,
-}
+ERRORS: dict[int, Any] = error_responses(400, 401, 403, 404, 409, 422)
 
 
 class UnitRef(Schema):
@@ -377,6 +332,12 @@ class ApplicantIn(Schema):
         )
 
 
+DOCUMENT_IDS = (
+    "Ids of the documents handed in: `documents[].id` of "
+    "`GET /api/v1/catalog/procedures/{code}` (the version in force today)."
+)
+
+
 class ProcedureChoice(Schema):
     procedure_code: Str40 | None = Field(
         None, description="Procedure code (mã thủ tục); the version in force today is used."
@@ -399,7 +360,7 @@ class CounterIn(ProcedureChoice):
 
 class IntakeIn(CounterIn):
     provided_document_ids: Annotated[list[Id], Field(max_length=200)] = Field(
-        default_factory=list, description="Ids of the procedure's documents handed in."
+        default_factory=list, description=DOCUMENT_IDS
     )
     channel: Literal["counter", "post"] = "counter"
     postal_address: Str300 = Field("", description="Where to post the result, if by post.")
@@ -407,7 +368,9 @@ class IntakeIn(CounterIn):
 
 
 class GuidanceIn(CounterIn):
-    provided_document_ids: Annotated[list[Id], Field(max_length=200)] = Field(default_factory=list)
+    provided_document_ids: Annotated[list[Id], Field(max_length=200)] = Field(
+        default_factory=list, description=DOCUMENT_IDS
+    )
     extra_items: Items = Field(
         default_factory=list, description="Further items to add or correct, in words."
     )
@@ -422,7 +385,9 @@ class OnlineIn(Schema):
     procedure_code: Str40
     receiving_unit_id: Id
     applicant: ApplicantIn
-    provided_document_ids: Annotated[list[Id], Field(max_length=200)] = Field(default_factory=list)
+    provided_document_ids: Annotated[list[Id], Field(max_length=200)] = Field(
+        default_factory=list, description=DOCUMENT_IDS
+    )
     postal_address: Str300 = ""
 
 
@@ -452,7 +417,7 @@ class HandOverIn(ActionIn):
 
 
 class SupplementIn(ActionIn):
-    items: Items = Field(description="Every missing or wrong item, listed at once.")
+    items: RequiredItems = Field(description="Every missing or wrong item, listed at once.")
     reason: Text
     override_reason: Text = Field(
         "", description="Needed (with a leader's role) for a second request."
@@ -460,7 +425,7 @@ class SupplementIn(ActionIn):
 
 
 class PaymentIn(ActionIn):
-    items: Items = Field(description="The obligations to pay, e.g. land levy.")
+    items: RequiredItems = Field(description="The obligations to pay, e.g. land levy.")
     reason: Text = ""
 
 
@@ -508,7 +473,9 @@ IdempotencyKey = Annotated[
         description=(
             "A fresh random string per intended dossier (1–100 characters). A retried "
             "request with the same key returns the dossier already created (200, same "
-            "body) instead of creating another."
+            "body) instead of creating another. The key is bound to the whole request "
+            "(the operation and every field, normalised): the same key with a different "
+            "request answers 409 `idempotency_key_reused` and writes nothing."
         ),
         min_length=1,
         max_length=100,

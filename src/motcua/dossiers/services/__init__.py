@@ -40,7 +40,9 @@ from motcua.dossiers.services.intake import (
     dossier_guide_incomplete,
     dossier_receive,
     dossier_refuse_at_intake,
+    idempotent_replay,
     next_counter_slip_number,
+    request_fingerprint,
 )
 from motcua.dossiers.services.online import (
     dossier_accept,
@@ -88,7 +90,9 @@ __all__ = [
     "dossier_submit_online",
     "dossier_supplement_received",
     "dossier_withdraw",
+    "idempotent_replay",
     "next_counter_slip_number",
+    "request_fingerprint",
     "status_for_step",
     "step_plan",
     "timeliness_of",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -22,7 +24,7 @@ from motcua.catalog.selectors import (
 from motcua.core import clock, fastsql
 from motcua.core.audit import audit_record
 from motcua.core.cache import ProcessCache
-from motcua.core.errors import ApplicationError, NotFoundError
+from motcua.core.errors import ApplicationError, ConflictError, NotFoundError
 from motcua.core.idnumbers import clean_organisation_id, clean_personal_id, clean_phone
 from motcua.core.text import nfc
 from motcua.dossiers.constants import (
@@ -297,6 +299,7 @@ def _create_dossier(
     idempotency_key: str | None,
     postal_address: str,
     with_code: bool,
+    idempotency_fingerprint: str = "",
     clock_start: tuple[date, datetime] | None = None,
     start_steps: bool = False,
 ) -> Dossier:
@@ -317,6 +320,7 @@ def _create_dossier(
         receiving_unit=receiving_unit,
         created_by=actor if getattr(actor, "is_authenticated", False) else None,
         idempotency_key=idempotency_key,
+        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
         fee_total=plan.fee_total,
         postal_address=nfc(postal_address or ""),
         **applicant,
@@ -398,10 +402,52 @@ def _create_steps(dossier: Dossier, plan: IntakePlan, *, at: datetime, actor: An
     return first
 
 
+def request_fingerprint(operation: str, **fields: Any) -> str:
+    """Return the SHA-256 (hex) of ``operation`` and its parsed, normalised input.
+
+    ``fields`` are what the service acts on after parsing: ids, the cleaned
+    applicant, NFC text, the ticked documents as a sorted set. The same
+    request sent again, with other spacing in a phone number or the
+    documents in another order, gives the same fingerprint; any change of
+    substance, or another operation, gives another.
+    """
+    canonical = json.dumps(
+        {"operation": operation, **fields},
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
 def _idempotent_hit(actor: Any, key: str | None) -> Dossier | None:
     if not key or not getattr(actor, "is_authenticated", False):
         return None
     return Dossier.objects.filter(created_by=actor, idempotency_key=key).first()
+
+
+def idempotent_replay(actor: Any, key: str | None, fingerprint: str) -> IntakeResult | None:
+    """Return the dossier an earlier request with ``key`` created, if it was this request.
+
+    Called only after the insert failed on the key's unique constraint, so
+    a first request costs no query. The same key with another request (any
+    field changed, or another operation) raises ``ConflictError``
+    ``idempotency_key_reused`` and shows nothing of the earlier dossier: it
+    may be another applicant's.
+    """
+    previous = _idempotent_hit(actor, key)
+    if previous is None:
+        return None
+    if previous.idempotency_fingerprint != fingerprint:
+        raise ConflictError(
+            _(
+                "This Idempotency-Key was already used for a different request; nothing was "
+                "written. Send a new key for a new dossier, or repeat the first request "
+                "unchanged to get its answer."
+            ),
+            code="idempotency_key_reused",
+        )
+    return IntakeResult(previous, created=False)
 
 
 def dossier_receive(
@@ -422,7 +468,9 @@ def dossier_receive(
 
     Every mandatory document must be ticked; otherwise the officer gives
     guidance (Mẫu 02, :func:`dossier_guide_incomplete`). A retried request
-    with the same ``idempotency_key`` returns the dossier already created.
+    with the same ``idempotency_key`` returns the dossier already created;
+    the same key with a different request raises ``ConflictError``
+    (:func:`idempotent_replay`).
     """
     if channel not in (Channel.COUNTER, Channel.POST):
         raise ApplicationError(
@@ -473,6 +521,21 @@ def dossier_receive(
     handling_agency = agency or agency_for(receiving_unit, version)
     _require_open(handling_agency, today)
     clock_start = _clock_start(handling_agency, version, now)
+    fingerprint = (
+        request_fingerprint(
+            "dossiers.receive",
+            receiving_unit=receiving_unit.pk,
+            agency=handling_agency.pk,
+            procedure_version=version.pk,
+            applicant=cleaned,
+            documents=sorted(set(provided_documents)),
+            channel=str(channel),
+            postal_address=nfc(postal_address or ""),
+            note=nfc(note or ""),
+        )
+        if idempotency_key
+        else ""
+    )
     try:
         with transaction.atomic():
             dossier = _create_dossier(
@@ -486,6 +549,7 @@ def dossier_receive(
                 at=now,
                 provided=provided_documents,
                 idempotency_key=idempotency_key,
+                idempotency_fingerprint=fingerprint,
                 postal_address=postal_address,
                 with_code=True,
                 clock_start=clock_start,
@@ -504,9 +568,10 @@ def dossier_receive(
             )
             _applicant_notice(dossier, "dossier.received")
     except IntegrityError:
-        previous = _idempotent_hit(actor, idempotency_key)
-        if previous is not None:
-            return IntakeResult(previous, created=False)
+        # The key's unique constraint: a retry, or the same request sent twice at once.
+        replay = idempotent_replay(actor, idempotency_key, fingerprint)
+        if replay is not None:
+            return replay
         raise
     return IntakeResult(dossier)
 

@@ -40,9 +40,10 @@ from motcua.dossiers.services.intake import (
     _clock_start,
     _create_dossier,
     _create_steps,
-    _idempotent_hit,
     _version_for,
     agency_for,
+    idempotent_replay,
+    request_fingerprint,
 )
 from motcua.org.models import Unit
 
@@ -57,10 +58,12 @@ def dossier_submit_online(
     postal_address: str = "",
     idempotency_key: str | None = None,
 ) -> IntakeResult:
-    """Record an online submission waiting for intake; it gets its code now."""
-    previous = _idempotent_hit(actor, idempotency_key)
-    if previous is not None:
-        return IntakeResult(previous, created=False)
+    """Record an online submission waiting for intake; it gets its code now.
+
+    Idempotent like :func:`dossier_receive`: a retry with the same
+    ``idempotency_key`` returns the dossier; the same key with another
+    request, a counter intake's included, raises ``ConflictError``.
+    """
     now = clock.now()
     today = _local(now).date()
     _require_open(receiving_unit, today)
@@ -68,6 +71,18 @@ def dossier_submit_online(
     cleaned = applicant.cleaned(today)
     plan = procedure_intake_plan(version)
     missing = _check_documents(plan, provided_documents)
+    fingerprint = (
+        request_fingerprint(
+            "dossiers.submit_online",
+            receiving_unit=receiving_unit.pk,
+            procedure_version=version.pk,
+            applicant=cleaned,
+            documents=sorted(set(provided_documents)),
+            postal_address=nfc(postal_address or ""),
+        )
+        if idempotency_key
+        else ""
+    )
     try:
         with transaction.atomic():
             dossier = _create_dossier(
@@ -81,6 +96,7 @@ def dossier_submit_online(
                 at=now,
                 provided=provided_documents,
                 idempotency_key=idempotency_key,
+                idempotency_fingerprint=fingerprint,
                 postal_address=postal_address,
                 with_code=True,
             )
@@ -94,10 +110,10 @@ def dossier_submit_online(
             )
             _applicant_notice(dossier, "dossier.submitted")
     except IntegrityError:
-        # The same submission sent twice at once: the other one won.
-        previous = _idempotent_hit(actor, idempotency_key)
-        if previous is not None:
-            return IntakeResult(previous, created=False)
+        # The key's unique constraint: a retry, or the same submission sent twice at once.
+        replay = idempotent_replay(actor, idempotency_key, fingerprint)
+        if replay is not None:
+            return replay
         raise
     return IntakeResult(dossier, missing=missing)
 

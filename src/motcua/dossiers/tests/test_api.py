@@ -15,6 +15,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from motcua.api.services import api_token_create
+from motcua.catalog.content import DocumentSpec
+from motcua.catalog.models import RequiredDocument
+from motcua.catalog.tests.factories import make_procedure
 from motcua.core import clock
 from motcua.core.models import AuditEvent
 from motcua.dossiers import services as s
@@ -83,6 +86,16 @@ class ApiTestCase(TestCase):
     def assertError(self, response, status, code):
         self.assertEqual(response.status_code, status, response.content)
         self.assertEqual(response.json()["code"], code, response.json())
+
+    def assertInvalid(self, response, *fields):
+        """A 422 in the service errors' shape, naming ``fields`` in Vietnamese."""
+        self.assertError(response, 422, "invalid_input")
+        errors = response.json()["extra"]["errors"]
+        self.assertEqual([e["field"] for e in errors], list(fields))
+        for error in errors:
+            self.assertNotIn("original", error)
+            self.assertNotIn("Input should", error["message"])
+        return errors
 
 
 class IntakeTests(ApiTestCase):
@@ -156,6 +169,108 @@ class IntakeTests(ApiTestCase):
         self.assertError(response, 409, "idempotency_key_reused")
         self.assertEqual(Dossier.objects.count(), 1)
 
+    def test_a_key_reused_with_any_field_changed_is_a_conflict_and_loses_nothing_silently(self):
+        first = self.call("post", BASE, self.intake_body(), idempotency_key="k-all").json()
+        changes = {
+            "phone": lambda b: b["applicant"].update(phone="0987 654 321"),
+            "id_number": lambda b: b["applicant"].update(id_number="092190009999"),
+            "address": lambda b: b["applicant"].update(address="Số 1 đường Hùng Vương"),
+            "email": lambda b: b["applicant"].update(email="an@example.vn"),
+            "kind": lambda b: b["applicant"].update(kind="organisation", id_number="1801234567"),
+            "representative": lambda b: b["applicant"].update(
+                representative={"name": "Lê Văn Bình", "authorisation_document": "GUQ số 1"}
+            ),
+            "note": lambda b: b.update(note="Nộp qua bưu điện"),
+            "channel": lambda b: b.update(channel="post"),
+            "postal_address": lambda b: b.update(postal_address="Số 3 đường Trần Phú"),
+            "receiving_unit": lambda b: b.update(receiving_unit_id=self.w.ward.pk),
+            "procedure": lambda b: b.update(
+                procedure_code="1.000656",
+                provided_document_ids=self.w.documents(self.w.restart_version),
+            ),
+        }
+        role_assignment_create(
+            actor="test", user=self.w.intake, role=self.w.roles["intake_officer"], unit=self.w.ward
+        )
+        for name, change in changes.items():
+            with self.subTest(changed=name):
+                body = self.intake_body()
+                change(body)
+                response = self.call("post", BASE, body, idempotency_key="k-all")
+                self.assertError(response, 409, "idempotency_key_reused")
+                self.assertIn("Idempotency-Key", response.json()["detail"])
+                # Nothing of the earlier dossier (maybe another applicant's) is shown.
+                self.assertNotIn(first["code"], response.content.decode())
+                self.assertNotIn("Bích Ngọc", response.content.decode())
+        self.assertEqual(Dossier.objects.count(), 1)
+        self.assertEqual(DossierEvent.objects.count(), 1)
+
+    def test_a_key_reused_with_another_document_list_is_a_conflict(self):
+        make_procedure(
+            "1.000001",
+            name="Cấp bản sao trích lục",
+            documents=(
+                DocumentSpec(order=1, name="Tờ khai", form="original"),
+                DocumentSpec(order=2, name="Giấy ủy quyền", form="copy", is_mandatory=False),
+            ),
+        )
+        mandatory, optional = RequiredDocument.objects.filter(
+            version__procedure__code="1.000001"
+        ).order_by("order")
+        body = self.intake_body(procedure_code="1.000001", provided_document_ids=[mandatory.pk])
+        self.assertEqual(self.call("post", BASE, body, idempotency_key="d").status_code, 201)
+        body["provided_document_ids"] = [mandatory.pk, optional.pk]
+        response = self.call("post", BASE, body, idempotency_key="d")
+        self.assertError(response, 409, "idempotency_key_reused")
+        self.assertEqual(Dossier.objects.get().documents.filter(provided=True).count(), 1)
+
+    def test_a_first_request_with_a_key_looks_nothing_up(self):
+        # The fingerprint goes into the dossier row; only a failed insert reads the key.
+        online = {
+            key: self.intake_body()[key]
+            for key in ("procedure_code", "receiving_unit_id", "applicant", "provided_document_ids")
+        }
+        for path, body in [(BASE, self.intake_body()), (BASE + "online", online)]:
+            with self.subTest(path=path), CaptureQueriesContext(connection) as queries:
+                response = self.call("post", path, body, idempotency_key=f"first-{path}")
+                self.assertEqual(response.status_code, 201, response.content)
+                lookups = [
+                    q["sql"]
+                    for q in queries
+                    if q["sql"].lstrip().upper().startswith("SELECT")
+                    and "idempotency_key" in q["sql"]
+                ]
+                self.assertEqual(lookups, [])
+
+    def test_the_same_request_in_another_spelling_is_a_retry(self):
+        first = self.call("post", BASE, self.intake_body(), idempotency_key="same")
+        body = self.intake_body(
+            procedure_code=None,
+            procedure_version_id=self.w.pause_version.pk,
+            provided_document_ids=[*reversed(self.w.documents(self.w.pause_version))] * 2,
+            note="  Nộp trực tiếp ",
+        )
+        body["applicant"].update(phone="0912345678", name=" Trần Thị Bích Ngọc")
+        again = self.call("post", BASE, body, idempotency_key="same")
+        self.assertEqual(again.status_code, 200, again.content)
+        self.assertEqual(again.json(), first.json())
+        self.assertEqual(Dossier.objects.count(), 1)
+
+    def test_an_online_submissions_key_is_not_a_counter_intakes(self):
+        online = {
+            key: self.intake_body()[key]
+            for key in ("procedure_code", "receiving_unit_id", "applicant", "provided_document_ids")
+        }
+        response = self.call("post", BASE + "online", online, idempotency_key="shared")
+        self.assertEqual(response.status_code, 201, response.content)
+        counter = self.intake_body(note="")
+        response = self.call("post", BASE, counter, idempotency_key="shared")
+        self.assertError(response, 409, "idempotency_key_reused")
+        self.assertNotIn("awaiting_intake", response.content.decode())
+        response = self.call("post", BASE + "online", online, idempotency_key="shared")
+        self.assertEqual(response.status_code, 200, response.content)
+        self.assertEqual(Dossier.objects.count(), 1)
+
     def test_intake_by_version_id_and_by_post(self):
         body = self.intake_body(
             procedure_code=None,
@@ -195,16 +310,6 @@ class IntakeTests(ApiTestCase):
         self.assertEqual(fields, ["applicant_id_number", "applicant_phone", "applicant_email"])
         self.assertEqual(Dossier.objects.count(), 0)
         self.assertFalse(AuditEvent.objects.filter(action__startswith="dossiers.").exists())
-
-    def assertInvalid(self, response, *fields):
-        """A 422 in the service errors' shape, naming ``fields`` in Vietnamese."""
-        self.assertError(response, 422, "invalid_input")
-        errors = response.json()["extra"]["errors"]
-        self.assertEqual([e["field"] for e in errors], list(fields))
-        for error in errors:
-            self.assertNotIn("original", error)
-            self.assertNotIn("Input should", error["message"])
-        return errors
 
     def test_malformed_input_answers_422_and_writes_nothing(self):
         cases = {
@@ -480,6 +585,8 @@ class ActionTests(ApiTestCase):
     def test_payment_wait(self):
         d = self.in_progress()
         r = self.post(d, "request-payment", {"expected_version": 2, "items": []}, who="handler")
+        self.assertInvalid(r, "body.items")  # the schema says minItems 1
+        r = self.post(d, "request-payment", {"expected_version": 2, "items": [" "]}, who="handler")
         self.assertError(r, 400, "items_required")
         r = self.post(
             d,

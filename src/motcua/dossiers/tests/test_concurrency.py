@@ -62,6 +62,49 @@ class ConcurrencyTests(TransactionTestCase):
         self.assertEqual(sorted(int(code[-4:]) for code in codes), list(range(1, 41)))
         self.assertEqual(Dossier.objects.count(), 40)
 
+    def test_parallel_retries_with_one_key_make_one_dossier(self):
+        def intake(index: int) -> s.IntakeResult:
+            return s.dossier_receive(
+                actor=self.w.intake,
+                receiving_unit=self.w.centre,
+                # Each retry spells the phone its own way: the same request all the same.
+                applicant=self.w.applicant(phone=["0912 345 678", "0912345678"][index % 2]),
+                provided_documents=self.w.documents(self.w.pause_version)[:: 1 - 2 * (index % 2)],
+                procedure_version=self.w.pause_version,
+                idempotency_key="retry-1",
+            )
+
+        with clock.frozen(at(2026, 3, 2, 9)):
+            results = run_in_threads(8, intake)
+        self.assertEqual([r for r in results if isinstance(r, Exception)], [])
+        self.assertEqual(sorted(r.created for r in results), [False] * 7 + [True])
+        self.assertEqual({r.dossier.pk for r in results}, {Dossier.objects.get().pk})
+        self.assertEqual(DossierEvent.objects.count(), 1)
+
+    def test_parallel_requests_with_one_key_and_different_data_make_one_dossier(self):
+        names = ["Trần Thị Bích Ngọc", "Nguyễn Văn An", "Lê Thị Hoa", "Phạm Văn Bình"]
+
+        def intake(index: int) -> s.IntakeResult:
+            return s.dossier_receive(
+                actor=self.w.intake,
+                receiving_unit=self.w.centre,
+                applicant=self.w.applicant(name=names[index]),
+                provided_documents=self.w.documents(self.w.pause_version),
+                procedure_version=self.w.pause_version,
+                idempotency_key="shared-1",
+            )
+
+        with clock.frozen(at(2026, 3, 2, 9)):
+            results = run_in_threads(4, intake)
+        created = [r for r in results if isinstance(r, s.IntakeResult)]
+        conflicts = [r for r in results if isinstance(r, ConflictError)]
+        self.assertEqual((len(created), len(conflicts)), (1, 3), results)
+        self.assertTrue(created[0].created)
+        self.assertEqual({c.code for c in conflicts}, {"idempotency_key_reused"})
+        dossier = Dossier.objects.get()
+        self.assertEqual(dossier.applicant_name, names[results.index(created[0])])
+        self.assertEqual(DossierEvent.objects.count(), 1)
+
     def test_two_officers_on_one_dossier_one_wins_the_other_gets_a_conflict(self):
         with clock.frozen(at(2026, 3, 2, 9)):
             dossier = self.w.receive()

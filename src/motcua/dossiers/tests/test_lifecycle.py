@@ -139,6 +139,58 @@ class PlainPathTests(LifecycleTestCase):
         self.assertEqual(again.dossier.pk, first.pk)
         self.assertEqual(Dossier.objects.count(), 1)
 
+    def test_the_key_is_stored_with_the_fingerprint_of_the_whole_request(self):
+        first = self.receive(idempotency_key="k-2", note="Nộp trực tiếp")
+        self.assertEqual(len(first.idempotency_fingerprint), 64)
+        self.assertEqual(self.receive().idempotency_fingerprint, "")  # no key, nothing to compare
+        with clock.frozen(at(2026, 3, 2, 9, 1)), self.assertRaises(ConflictError) as caught:
+            s.dossier_receive(
+                actor=self.w.intake,
+                receiving_unit=self.w.centre,
+                applicant=self.w.applicant(phone="0987654321"),
+                provided_documents=self.w.documents(self.w.pause_version),
+                procedure_version=self.w.pause_version,
+                note="Nộp trực tiếp",
+                idempotency_key="k-2",
+            )
+        self.assertEqual(caught.exception.code, "idempotency_key_reused")
+        self.assertIn("Idempotency-Key", caught.exception.message)
+        self.assertEqual(caught.exception.extra, {})
+        self.assertEqual(Dossier.objects.get(pk=first.pk).applicant_phone, "0912345678")
+        self.assertEqual(Dossier.objects.count(), 2)
+
+    def test_an_online_submission_and_a_counter_intake_never_share_a_key(self):
+        with clock.frozen(at(2026, 3, 2, 9)):
+            online = s.dossier_submit_online(
+                actor=self.w.intake,
+                applicant=self.w.applicant(),
+                procedure_code="1.001193",
+                receiving_unit=self.w.centre,
+                provided_documents=self.w.documents(self.w.pause_version),
+                idempotency_key="k-3",
+            )
+            with self.assertRaises(ConflictError):
+                self.w.receive(idempotency_key="k-3")
+        self.assertEqual(Dossier.objects.get().pk, online.dossier.pk)
+        self.assertEqual(Dossier.objects.get().status, S.AWAITING_INTAKE)
+
+    def test_fingerprints_ignore_spelling_and_see_substance(self):
+        base = {
+            "receiving_unit": 5,
+            "procedure_version": 7,
+            "applicant": {"applicant_name": "Trần Thị Bích Ngọc"},
+            "documents": [1, 2],
+        }
+        same = s.request_fingerprint("dossiers.receive", **base)
+        self.assertEqual(
+            same,
+            s.request_fingerprint("dossiers.receive", **dict(reversed(list(base.items())))),
+        )
+        self.assertNotEqual(same, s.request_fingerprint("dossiers.submit_online", **base))
+        self.assertNotEqual(
+            same, s.request_fingerprint("dossiers.receive", **{**base, "documents": [1]})
+        )
+
 
 class IntakeRuleTests(LifecycleTestCase):
     def test_incomplete_dossier_is_not_received(self):

@@ -213,6 +213,38 @@ class IntakeTests(ViewTestCase):
         self.assertEqual(Dossier.objects.count(), 1)
         self.assertEqual(first["Location"], again["Location"])
 
+    def test_a_reused_form_never_shows_the_earlier_citizens_receipt(self):
+        first = self.client.post(self.intake_url, self.intake_data())
+        earlier = Dossier.objects.get()
+        # The Back button brings the same form, and its key, for the next citizen.
+        data = self.intake_data(
+            applicant_name="Nguyễn Văn An",
+            applicant_id_number="092085001234",
+            applicant_phone="0987654321",
+            applicant_email="",
+            applicant_address="Số 1 đường Hùng Vương",
+        )
+        response = self.client.post(self.intake_url, data)
+        self.assertEqual(response.status_code, 409)
+        page = response.content.decode()
+        self.assertIn("Biểu mẫu này đã được dùng để tiếp nhận một hồ sơ khác", page)
+        self.assertNotIn(earlier.code, page)
+        self.assertNotIn("Bích Ngọc", page)
+        self.assertNotIn(first["Location"], page)
+        self.assertIn('value="Nguyễn Văn An"', page)  # nothing typed is lost
+        self.assertEqual(ticked(response), self.w.documents(self.w.pause_version))
+        key = re.search(r'name="idempotency_key" value="(\w+)"', page).group(1)
+        self.assertNotEqual(key, "key-1")
+        self.assertEqual(Dossier.objects.count(), 1)
+
+        # Accept again: the form's new key receives the second citizen's dossier.
+        response = self.client.post(self.intake_url, {**data, "idempotency_key": key})
+        second = Dossier.objects.exclude(pk=earlier.pk).get()
+        self.assertEqual(second.applicant_name, "Nguyễn Văn An")
+        self.assertRedirects(response, reverse("dossiers:intake_done", args=[second.code]))
+        earlier.refresh_from_db()
+        self.assertEqual(earlier.applicant_name, "Trần Thị Bích Ngọc")
+
     def test_missing_mandatory_document_on_accept_keeps_everything_typed(self):
         data = self.intake_data(documents=[str(self.w.documents(self.w.pause_version)[0])])
         response = self.client.post(self.intake_url, data)

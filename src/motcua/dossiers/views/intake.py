@@ -22,7 +22,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.catalog.selectors import procedure_search, procedure_version_get
-from motcua.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from motcua.core.errors import (
+    ApplicationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from motcua.dossiers.forms import (
     INTAKE_ACTIONS,
     IntakeForm,
@@ -45,6 +50,12 @@ from motcua.dossiers.services import (
 from motcua.dossiers.views.common import forbidden, not_found, staff_view
 
 RESULT_LIMIT = 20
+IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+FORM_REUSED = gettext_lazy(
+    "This form was already used to receive another dossier, so nothing was saved and "
+    "no receipt is shown. Check the details below, then press Accept again to receive "
+    "them as a new dossier."
+)
 INTAKE_ROLE = ["intake_officer"]
 NEEDS_INTAKE_ROLE = gettext_lazy(
     "Counter intake needs the intake officer role at a one-stop desk. "
@@ -122,6 +133,12 @@ def intake_form(request: HttpRequest, roles: UserRoles, code: str) -> HttpRespon
             except PermissionDeniedError as exc:
                 form.add_error(None, exc.message)
                 status = 403
+            except ConflictError as exc:
+                if exc.code != IDEMPOTENCY_KEY_REUSED:
+                    raise
+                form = _renewed(request, documents)
+                form.add_error(None, str(FORM_REUSED))
+                status = 409
             except ApplicationError as exc:
                 form.add_service_error(exc)
                 status = 400
@@ -143,6 +160,15 @@ def intake_form(request: HttpRequest, roles: UserRoles, code: str) -> HttpRespon
         },
         status=status,
     )
+
+
+def _renewed(request: HttpRequest, documents: list[Any]) -> IntakeForm:
+    """Return the posted form with a new idempotency key, everything typed kept."""
+    data = request.POST.copy()
+    data["idempotency_key"] = uuid.uuid4().hex
+    form = IntakeForm(data, documents=documents)
+    form.is_valid()
+    return form
 
 
 def _decide(
