@@ -1,7 +1,7 @@
 """Benchmark counter intake through the HTTP API against the raw database ceiling.
 
-On PostgreSQL (127.0.0.1:5432, database ``motcua_bench``, dropped, created
-and migrated here) the app runs under granian WSGI — 2 workers, 8 blocking
+On PostgreSQL (127.0.0.1:5432, database ``motcua_bench`` or the one
+``DATABASE_URL`` names, dropped, created and migrated here) the app runs under granian WSGI — 2 workers, 8 blocking
 threads each (PERF-LIMITS.md §4: unbounded threads exhaust PostgreSQL's
 connections), persistent connections, DEBUG off — on 127.0.0.1. The world
 is minimal: the synthetic province's 20 wards with their service centres,
@@ -49,7 +49,23 @@ ROOT = HERE.parent
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-DB_NAME = "motcua_bench"
+
+
+def _db_name() -> str:
+    """Return the benchmark database: the one ``DATABASE_URL`` names, else ``motcua_bench``.
+
+    It is dropped and created again, so parallel runs (several worktrees on
+    one host) can each name their own.
+    """
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith(("postgres://", "postgresql://")):
+        name = url.rsplit("/", 1)[-1].split("?", 1)[0]
+        if name and name.replace("_", "").isalnum():
+            return name
+    return "motcua_bench"
+
+
+DB_NAME = _db_name()
 DB_URL = f"postgres://postgres@127.0.0.1:5432/{DB_NAME}"
 CLIENTS = 8
 DURATION = 20.0
