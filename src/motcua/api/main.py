@@ -20,6 +20,7 @@ from ninja.operation import Operation
 from motcua.api.auth import NotAuthenticatedError
 from motcua.core.errors import ApplicationError
 
+
 class MotcuaAPI(NinjaAPI):
     """The project's API: operation ids that do not move when a module is split.
 

@@ -104,6 +104,40 @@ def audit_record(
     raise AssertionError("unreachable")
 
 
+def audit_records_new_stream(
+    *, actor: Any, obj: models.Model, entries: list[tuple[str, dict[str, Any]]]
+) -> list[AuditEvent]:
+    """Start the chain of ``obj``, created in this transaction, with several records.
+
+    ``entries`` are ``(action, data)`` in order; they become numbers 1, 2, …
+    of the new chain, each hashed over the previous one, written in one
+    INSERT (the hot path of counter intake, ADR 0004).
+    """
+    user = actor if getattr(actor, "is_authenticated", False) else None
+    at = clock.now()
+    stream_name = stream_for(obj)
+    events: list[AuditEvent] = []
+    prev_hash = ""
+    for seq, (action, data) in enumerate(entries, start=1):
+        event = AuditEvent(
+            at=at,
+            actor=user,
+            actor_repr=(user.get_username() if user else str(actor or ""))[:150],
+            action=action,
+            stream=stream_name,
+            seq=seq,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            data=json.loads(canonical_json(data)),
+            prev_hash=prev_hash,
+        )
+        event.hash = audit_digest(event)
+        prev_hash = event.hash
+        events.append(event)
+    fastsql.insert(events)
+    return events
+
+
 @dataclass(frozen=True)
 class AuditProblem:
     stream: str

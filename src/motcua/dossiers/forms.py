@@ -50,6 +50,30 @@ def lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
+class HandlerChoiceMixin:
+    """A ``to_user`` choice among the people who may take the next step, or its unit's queue."""
+
+    def set_candidates(self, candidates: Sequence[Any]) -> None:
+        form: Any = self
+        field = form.fields["to_user"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.empty_value = None
+        field.choices = [
+            ("", _("Leave it in the unit's queue")),
+            *((user.pk, full_name(user)) for user in candidates),
+        ]
+        self.candidates = {user.pk: user for user in candidates}
+
+    def chosen_handler(self) -> Any:
+        form: Any = self
+        chosen = form.cleaned_data.get("to_user")
+        return self.candidates.get(chosen) if chosen else None
+
+
+def _handler_field(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, coerce=int, required=False)
+
+
 class ServiceErrorsMixin:
     """Attach a service's ``ApplicationError`` to the fields it names."""
 
@@ -81,6 +105,22 @@ class ProcedureSearchForm(forms.Form):
     q = forms.CharField(label=_("Procedure"), max_length=200, required=False)
 
 
+class QueueSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a dossier: code, applicant's name, ID number or phone"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "accesskey": "s",
+            }
+        ),
+    )
+
+
 class ReceivingUnitForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Receiving unit"), coerce=int)
 
@@ -94,8 +134,8 @@ class ReceivingUnitForm(forms.Form):
 INTAKE_ACTIONS = ("accept", "incomplete", "refuse")
 
 
-class IntakeForm(ServiceErrorsMixin, forms.Form):
-    """The counter form: checklist, applicant, delivery; three buttons decide what happens."""
+class IntakeForm(HandlerChoiceMixin, ServiceErrorsMixin, forms.Form):
+    """The counter form: checklist, applicant, delivery, the next step's handler; three buttons."""
 
     use_required_attribute = False
     SERVICE_FIELDS = {
@@ -104,6 +144,7 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
         "nothing_missing": "extra_items",
         "reasons_required": "refusal_reasons",
         "invalid_channel": "channel",
+        "invalid_handler": "to_user",
     }
 
     idempotency_key = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
@@ -148,6 +189,7 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     postal_address = _text(_("Postal address for the result"), autocomplete="off")
+    to_user = _handler_field(_("Hand over to"))
     extra_items = _area(
         _("Other items to add or correct"),
         help_text=_("One per line. Missing mandatory documents are listed automatically."),
@@ -156,13 +198,18 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
     refusal_reasons = _area(_("Reasons for refusing"))
 
     def __init__(
-        self, *args: Any, documents: Sequence[RequiredDocument] = (), **kwargs: Any
+        self,
+        *args: Any,
+        documents: Sequence[RequiredDocument] = (),
+        candidates: Sequence[Any] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["documents"]
         assert isinstance(field, forms.TypedMultipleChoiceField)
         field.choices = [(doc.pk, doc.name) for doc in documents]
         self.document_list = list(documents)
+        self.set_candidates(candidates)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -235,27 +282,26 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
         return {}
 
 
-class HandOverForm(ActionForm):
-    to_user = forms.TypedChoiceField(label=_("Hand over to"), coerce=int, required=False)
+class HandOverForm(HandlerChoiceMixin, ActionForm):
+    SERVICE_FIELDS = {"invalid_handler": "to_user"}
+    to_user = _handler_field(_("Hand over to"))
     note = _text(_("Note"), max_length=500)
 
     def __init__(self, *args: Any, candidates: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to_user"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.empty_value = None
-        field.choices = [
-            ("", _("Anyone in the unit's queue")),
-            *((user.pk, full_name(user)) for user in candidates),
-        ]
-        self.candidates = {user.pk: user for user in candidates}
+        self.set_candidates(candidates)
 
     def service_kwargs(self) -> dict[str, Any]:
-        chosen = self.cleaned_data.get("to_user")
-        return {
-            "to_user": self.candidates.get(chosen) if chosen else None,
-            "note": self.cleaned_data["note"],
-        }
+        return {"to_user": self.chosen_handler(), "note": self.cleaned_data["note"]}
+
+
+class AcceptForm(HandOverForm):
+    """Accepting an online submission hands it over at once, like counter intake."""
+
+    note = None  # type: ignore[assignment]  # accept takes no note
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"to_user": self.chosen_handler()}
 
 
 class ClaimForm(ActionForm):
@@ -381,7 +427,7 @@ class WithdrawForm(ActionForm):
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "claim": ClaimForm,
-    "accept": ClaimForm,
+    "accept": AcceptForm,
     "refuse": RefuseForm,
     "withdraw": WithdrawForm,
     "hand_over": HandOverForm,

@@ -298,9 +298,14 @@ def next_step(dossier: Dossier, steps: Sequence[DossierStep]) -> DossierStep | N
 
 def step_role_holders(step: DossierStep) -> list[Any]:
     """Return the active users who hold the step's role over its unit today (one query)."""
+    return role_holders(step.role_id, step.unit)
+
+
+def role_holders(role_id: int, unit: Unit) -> list[Any]:
+    """Return the active users who hold role ``role_id`` over ``unit`` today (one query)."""
     day = clock.localdate()
     holders = (
-        RoleAssignment.objects.filter(role_id=step.role_id, unit_id__in=step.unit.ancestor_ids())
+        RoleAssignment.objects.filter(role_id=role_id, unit_id__in=unit.ancestor_ids())
         .filter(valid_on_q(day))
         .filter(valid_on_q(day, prefix="unit__"))
         .values("user_id")

@@ -33,12 +33,14 @@ from motcua.dossiers.services.handling import (
 )
 from motcua.dossiers.services.intake import (
     Applicant,
+    IntakeHandOver,
     IntakeResult,
     agency_for,
     dossier_code_for,
     dossier_guide_incomplete,
     dossier_receive,
     dossier_refuse_at_intake,
+    intake_hand_over_for,
 )
 from motcua.dossiers.services.online import (
     dossier_accept,
@@ -60,6 +62,7 @@ from motcua.dossiers.services.steps import (
 
 __all__ = [
     "Applicant",
+    "IntakeHandOver",
     "IntakeResult",
     "agency_for",
     "dossier_accept",
@@ -81,6 +84,7 @@ __all__ = [
     "dossier_submit_online",
     "dossier_supplement_received",
     "dossier_withdraw",
+    "intake_hand_over_for",
     "status_for_step",
     "step_plan",
     "timeliness_of",

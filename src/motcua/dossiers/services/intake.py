@@ -24,6 +24,8 @@ from motcua.core.audit import audit_record
 from motcua.core.cache import ProcessCache
 from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.idnumbers import clean_organisation_id, clean_personal_id, clean_phone
+from motcua.core.notifications import notify
+from motcua.core.people import full_name
 from motcua.core.text import nfc
 from motcua.dossiers.constants import (
     ApplicantKind,
@@ -37,18 +39,23 @@ from motcua.dossiers.models import (
     DossierStep,
     IntakeGuidance,
 )
+from motcua.dossiers.search import dossier_search_text
 from motcua.dossiers.services.common import (
+    EventSpec,
     _applicant_notice,
     _calendar,
     _event,
+    _events_of_new,
     _iso,
     _local,
     _require_open,
     _require_role,
     _with_calendar,
+    timeliness_of,
 )
-from motcua.dossiers.services.steps import step_plan
+from motcua.dossiers.services.steps import status_for_step, step_plan
 from motcua.org.models import Unit, UnitTier
+from motcua.org.selectors import user_has_role
 
 
 @dataclass
@@ -277,12 +284,14 @@ def _create_dossier(
     with_code: bool,
     clock_start: tuple[date, datetime] | None = None,
     start_steps: bool = False,
-) -> Dossier:
+    to_user: Any = None,
+) -> tuple[Dossier, StepsStart | None]:
     """Insert the dossier and its checklist; ``clock_start`` is (D0, due) when received now.
 
     With ``start_steps`` (a coded dossier received now) the workflow's steps
     are written first, under the key reserved with the code, so the dossier
-    row is written once, already pointing at its first step.
+    row is written once, already pointing at the step the intake handed it
+    to (see :func:`_create_steps`, whose hand-over history is returned).
     """
     version = plan.version
     local_day = _local(at).date()
@@ -307,9 +316,11 @@ def _create_dossier(
         dossier.code = dossier_code_for(agency, local_day, sequence)
     if channel == Channel.ONLINE:
         dossier.submitted_at = at
+    dossier.search_text = dossier_search_text(code=dossier.code, **applicant)
     # The intake path writes with core.fastsql (no compiler; no signal listens here).
+    start: StepsStart | None = None
     if start_steps:
-        _create_steps(dossier, plan, at=at, actor=actor)
+        start = _create_steps(dossier, plan, at=at, actor=actor, to_user=to_user)
     fastsql.insert([dossier])
     ticked = set(provided)
     fastsql.insert(
@@ -327,7 +338,7 @@ def _create_dossier(
             for doc in plan.documents
         ]
     )
-    return dossier
+    return dossier, start
 
 
 def _clock_start(agency: Unit, version: ProcedureVersion, at: datetime) -> tuple[date, datetime]:
@@ -338,11 +349,88 @@ def _clock_start(agency: Unit, version: ProcedureVersion, at: datetime) -> tuple
     return d0, due
 
 
-def _create_steps(dossier: Dossier, plan: IntakePlan, *, at: datetime, actor: Any) -> DossierStep:
-    """Copy the workflow into the dossier's steps; the first starts at ``at``.
+@dataclass(frozen=True)
+class IntakeHandOver:
+    """The step a dossier goes to when its intake is done: role and unit, from the plan."""
 
-    Sets ``current_step`` and ``current_handler`` on the instance; the
-    caller saves them.
+    role: Any
+    unit: Unit
+    name: str
+
+
+def intake_hand_over_for(
+    plan: IntakePlan, receiving_unit: Unit, agency: Unit
+) -> IntakeHandOver | None:
+    """Return where intake sends a dossier of ``plan``, or None when it stays where it starts.
+
+    A workflow that opens with the desk's intake step (the usual one, and
+    the default) is handed to its second step as part of the intake; the
+    return step at the end is never handed to before a decision. A workflow
+    that starts elsewhere is simply started there.
+    """
+    specs = step_plan(plan)
+    if not _intake_hands_over([spec.role.code for spec in specs]):
+        return None
+    following = specs[1]
+    unit = following.unit or (receiving_unit if following.role.code == "intake_officer" else agency)
+    return IntakeHandOver(role=following.role, unit=unit, name=following.name)
+
+
+def _intake_hands_over(roles: Sequence[str]) -> bool:
+    """Return whether a workflow whose steps have these roles is handed over at intake."""
+    if len(roles) < 2 or roles[0] != "intake_officer":
+        return False
+    return not (roles[1] == "intake_officer" and len(roles) == 2)
+
+
+def _check_intake_handler(handler: Any, target: IntakeHandOver | None) -> None:
+    """Refuse a handler who cannot take the step the intake hands the dossier to."""
+    if handler is None:
+        return
+    if target is None:
+        raise ApplicationError(
+            _("This procedure's first step is not the desk's intake: choose no handler."),
+            code="invalid_handler",
+            extra={"errors": [{"field": "to_user", "message": _("Choose no handler.")}]},
+        )
+    if not user_has_role(handler, target.role.code, target.unit):
+        message = _("%(user)s does not hold the role %(role)s for %(unit)s.") % {
+            "user": full_name(handler),
+            "role": target.role.name,
+            "unit": target.unit,
+        }
+        raise ApplicationError(
+            message,
+            code="invalid_handler",
+            extra={"errors": [{"field": "to_user", "message": message}]},
+        )
+
+
+@dataclass(frozen=True)
+class StepsStart:
+    """The first step of a new dossier and the history of its hand-over at intake, if any."""
+
+    first: DossierStep
+    hand_over: list[EventSpec]
+
+
+def _create_steps(
+    dossier: Dossier,
+    plan: IntakePlan,
+    *,
+    at: datetime,
+    actor: Any,
+    to_user: Any = None,
+) -> StepsStart:
+    """Copy the workflow into the dossier's steps, starting at ``at``.
+
+    When the workflow opens with the desk's intake step, intake completes
+    it and hands the dossier to the next step (to ``to_user``, already
+    checked, or to that unit's queue) in the same instant, as the control
+    slip (phiếu kiểm soát) records it: intake officer as giver, instant,
+    and the next step's receiver. Sets ``status``, ``current_step`` and
+    ``current_handler`` on the instance (the caller saves them) and returns
+    the history of the hand-over, if any, for the caller to write.
     """
     steps = [
         DossierStep(
@@ -357,21 +445,67 @@ def _create_steps(dossier: Dossier, plan: IntakePlan, *, at: datetime, actor: An
         )
         for spec in step_plan(plan)
     ]
+    officer = actor if getattr(actor, "is_authenticated", False) else None
     first = steps[0]
-    handler = (
-        actor
-        if first.role.code == "intake_officer" and getattr(actor, "is_authenticated", False)
-        else None
-    )
     first.started_at = at
     first.due_at = _with_calendar(
         _calendar(first.unit).add_working_time, at, timedelta(seconds=first.budget_seconds)
     )
-    first.handler = handler
+    if not _intake_hands_over([step.role.code for step in steps]):
+        first.handler = officer if first.role.code == "intake_officer" else None
+        fastsql.insert(steps)
+        dossier.current_step = first
+        dossier.current_handler = first.handler
+        return StepsStart(first, [])
+    following = steps[1]
+    first.handler = officer
+    first.finished_at = at
+    first.timeliness = timeliness_of(at, first.due_at)
+    following.started_at = at
+    following.due_at = _with_calendar(
+        _calendar(following.unit).add_working_time,
+        at,
+        timedelta(seconds=following.budget_seconds),
+    )
+    following.giver = officer
+    following.handler = to_user
     fastsql.insert(steps)
-    dossier.current_step = first
-    dossier.current_handler = handler
-    return first
+    dossier.current_step = following
+    dossier.current_handler = to_user
+    dossier.status = status_for_step(following)
+    return StepsStart(
+        first,
+        [
+            EventSpec(
+                action="hand_over",
+                from_status=DossierStatus.RECEIVED,
+                to_status=dossier.status,
+                step=following,
+                data={
+                    "from_step": first.order,
+                    "to_step": following.order,
+                    "step_timeliness": first.timeliness,
+                    "receiver": getattr(to_user, "pk", None),
+                    "at_intake": True,
+                },
+            )
+        ],
+    )
+
+
+def _notify_receiver(dossier: Dossier, to_user: Any) -> None:
+    if to_user is None or dossier.current_step is None:
+        return
+    notify(
+        event="step.assigned",
+        context={
+            "dossier": dossier,
+            "step": dossier.current_step,
+            "user_name": full_name(to_user),
+        },
+        user=to_user,
+        obj=dossier,
+    )
 
 
 def _idempotent_hit(actor: Any, key: str | None) -> Dossier | None:
@@ -393,12 +527,16 @@ def dossier_receive(
     postal_address: str = "",
     note: str = "",
     idempotency_key: str | None = None,
+    to_user: Any = None,
 ) -> IntakeResult:
     """Accept a complete dossier at the counter (or by post): code, due date, Mẫu 01.
 
     Every mandatory document must be ticked; otherwise the officer gives
-    guidance (Mẫu 02, :func:`dossier_guide_incomplete`). A retried request
-    with the same ``idempotency_key`` returns the dossier already created.
+    guidance (Mẫu 02, :func:`dossier_guide_incomplete`). The intake step is
+    done with it: the dossier goes at once to the next step's unit, to
+    ``to_user`` when the officer chose its handler (see
+    :func:`_create_steps`). A retried request with the same
+    ``idempotency_key`` returns the dossier already created.
     """
     if channel not in (Channel.COUNTER, Channel.POST):
         raise ApplicationError(
@@ -448,10 +586,12 @@ def dossier_receive(
         )
     handling_agency = agency or agency_for(receiving_unit, version)
     _require_open(handling_agency, today)
+    if to_user is not None:
+        _check_intake_handler(to_user, intake_hand_over_for(plan, receiving_unit, handling_agency))
     clock_start = _clock_start(handling_agency, version, now)
     try:
         with transaction.atomic():
-            dossier = _create_dossier(
+            dossier, start = _create_dossier(
                 actor=actor,
                 plan=plan,
                 receiving_unit=receiving_unit,
@@ -466,19 +606,21 @@ def dossier_receive(
                 with_code=True,
                 clock_start=clock_start,
                 start_steps=True,
+                to_user=to_user,
             )
-            first = dossier.current_step
-            _event(
-                dossier,
-                actor=actor,
+            received = EventSpec(
                 action="receive",
                 from_status="",
+                to_status=DossierStatus.RECEIVED,
+                step=start.first if start else None,
                 note=nfc(note),
-                step=first,
                 data={"due": _iso(dossier.due_at), "channel": channel},
-                first=True,
+            )
+            _events_of_new(
+                dossier, actor=actor, specs=[received, *(start.hand_over if start else [])]
             )
             _applicant_notice(dossier, "dossier.received")
+            _notify_receiver(dossier, to_user)
     except IntegrityError:
         previous = _idempotent_hit(actor, idempotency_key)
         if previous is not None:
@@ -510,7 +652,7 @@ def dossier_refuse_at_intake(
             code="reasons_required",
         )
     with transaction.atomic():
-        dossier = _create_dossier(
+        dossier, _start = _create_dossier(
             actor=actor,
             plan=procedure_intake_plan(version),
             receiving_unit=receiving_unit,

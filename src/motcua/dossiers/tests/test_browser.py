@@ -131,7 +131,9 @@ def test_counter_intake_to_printed_receipt_from_the_keyboard(
 
     page.wait_for_url(re.compile(r".*/tiep-nhan/xong/.+/$"))
     dossier = Dossier.objects.get()
-    assert dossier.status == DossierStatus.RECEIVED
+    # Intake handed it over at once: it waits in the ward's review queue.
+    assert dossier.status == DossierStatus.IN_PROGRESS
+    assert dossier.current_step.unit == world.ward
     assert dossier.applicant_name == "Nguyễn Văn Bình"
     assert dossier.documents.filter(provided=True).count() == 2
     assert page.locator("#dossier-code").inner_text() == dossier.code
@@ -170,15 +172,13 @@ def hand_over(page: Any, live_server: Any, code: str, to: Any) -> None:
 def test_a_dossier_goes_from_the_counter_to_its_return(
     world: World, live_server: Any, browser: Any
 ) -> None:
-    dossier = world.receive()
+    dossier = world.receive()  # intake hands it to the ward's queue at once
     code = dossier.code
 
-    page = login(browser, live_server, world.intake)
-    hand_over(page, live_server, code, world.handler)
-    page.context.close()
-
     page = login(browser, live_server, world.handler)
-    assert code in page.inner_text("table.queue")  # "assigned to me" is the first tab
+    # The handler lands on the queue that holds work: the ward's, where the dossier waits.
+    assert page.get_attribute("nav.tabs a.current", "data-tab") == "unit"
+    assert code in page.inner_text("table.queue")
     hand_over(page, live_server, code, world.leader)
     page.context.close()
 

@@ -126,7 +126,7 @@ class NotificationDeliveryTests(TestCase):
     def test_a_failing_gateway_is_retried_with_backoff_and_never_blocks_the_dossier(self):
         self.gateway.failing = True
         dossier = self.receive()
-        self.assertEqual(Dossier.objects.get(pk=dossier.pk).status, DossierStatus.RECEIVED)
+        self.assertEqual(Dossier.objects.get(pk=dossier.pk).status, DossierStatus.IN_PROGRESS)
         sms = Notification.objects.get(channel="sms")
         self.assertEqual((sms.status, sms.attempts), ("pending", 1))
         self.assertIn("503", sms.last_error)
@@ -155,7 +155,7 @@ class NotificationDeliveryTests(TestCase):
         self.gateway.close()
         dossier = self.receive()
         self.assertTrue(
-            Dossier.objects.filter(pk=dossier.pk, status=DossierStatus.RECEIVED).exists()
+            Dossier.objects.filter(pk=dossier.pk, status=DossierStatus.IN_PROGRESS).exists()
         )
         sms = Notification.objects.get(channel="sms")
         self.assertEqual(sms.status, "pending")

@@ -543,9 +543,8 @@ class StopTests(PrintingTestCase):
 
 class ControlSlipTests(PrintingTestCase):
     def handled(self) -> Dossier:
-        """Intake hands over on time, the handler early, the leader signs late."""
-        d = self.receive()
-        d = self.w.to_handler(d)
+        """Intake hands over at once, on time, the handler early, the leader signs late."""
+        d = self.receive(to_user=self.w.handler)
         d = self.act(
             at(2026, 3, 2, 11),
             s.dossier_hand_over,
@@ -574,7 +573,7 @@ class ControlSlipTests(PrintingTestCase):
             [
                 [
                     f"1. Giao: {desk}\n2. Nhận: {ward}",
-                    "10 giờ 00 phút, ngày 02/3/2026\n"
+                    "09 giờ 00 phút, ngày 02/3/2026\n"
                     "Người giao: Nguyễn Thị Hoa\nNgười nhận: Lê Văn Minh",
                     "Đúng hạn",
                     "",
@@ -614,7 +613,7 @@ class ControlSlipTests(PrintingTestCase):
                 "GHI CHÚ",
                 "1. Giao: Trung tâm Phục vụ hành chính công phường Ngã Bảy",
                 "2. Nhận: Ủy ban nhân dân phường Ngã Bảy",
-                "10 giờ 00 phút, ngày 02/3/2026 Người giao: Nguyễn Thị Hoa "
+                "09 giờ 00 phút, ngày 02/3/2026 Người giao: Nguyễn Thị Hoa "
                 "Người nhận: Lê Văn Minh Đúng hạn",
                 "Người giao: Lê Văn Minh Người nhận: Phạm Quốc Bảo Trước hạn",
                 "Người giao: Phạm Quốc Bảo Người nhận: Nguyễn Thị Hoa Quá hạn",

@@ -13,12 +13,11 @@ class WaitingQueueTests(TestCase):
     def setUpTestData(cls):
         cls.w = World()
         with clock.frozen(at(2026, 3, 2, 9)):
-            cls.coordination = cls.w.receive(cls.w.inter_version)
-            cls.supplement = cls.w.receive()
-            cls.working = cls.w.receive()
+            handler = cls.w.handler
+            cls.coordination = cls.w.receive(cls.w.inter_version, to_user=handler)
+            cls.supplement = cls.w.receive(to_user=handler)
+            cls.working = cls.w.receive(to_user=handler)
         with clock.frozen(at(2026, 3, 2, 10)):
-            for dossier in (cls.coordination, cls.supplement, cls.working):
-                s.dossier_hand_over(dossier=dossier, actor=cls.w.intake, to_user=cls.w.handler)
             s.dossier_hand_over(dossier=cls.coordination, actor=cls.w.handler)
             s.dossier_request_supplement(
                 dossier=cls.supplement, actor=cls.w.handler, items=["A"], reason="r"

@@ -1,0 +1,77 @@
+"""Finding a dossier by what a citizen brings back: the code, a name, an ID number, a phone.
+
+Each dossier keeps a folded ``search_text`` (ADR 0003's approach): the
+applicant's and the representative's names folded (no accents, "đ" as
+"d", lower case), the code with everything but letters and digits
+removed, and the ID numbers and phones as stored (digits). A query is
+folded the same way and split into words; a dossier matches when every
+word, its dots dropped, occurs in that text, or when the whole query as
+one key (letters and digits only, a leading 84 of a phone read as 0)
+does. So "h33 15 260302 0001", "H33.15-260302-0001", "nguyen van binh",
+"092190001234" and "+84 912 345 678" all find their dossier, on SQLite and
+PostgreSQL alike. The words are matched with ``LIKE '%word%'`` inside the
+caller's scope; ADR 0005 says why there is no trigram index.
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db.models import Q
+
+from motcua.core.text import fold, search_terms
+
+MIN_QUERY_LENGTH = 2
+"""Shorter queries (letters and digits) are not run: they would match nearly everything."""
+
+_NOT_KEY = re.compile(r"[^0-9a-z]+")
+
+
+def search_key(value: str) -> str:
+    """Return ``value`` folded, with only its letters and digits: the code as one key."""
+    return _NOT_KEY.sub("", fold(value or ""))
+
+
+def dossier_search_text(
+    *,
+    code: str | None,
+    applicant_name: str,
+    applicant_id_number: str = "",
+    applicant_phone: str = "",
+    representative_name: str = "",
+    representative_id_number: str = "",
+    representative_phone: str = "",
+    **_other: object,
+) -> str:
+    """Return the folded text a dossier is found by (stored in ``Dossier.search_text``)."""
+    parts = [
+        fold(applicant_name or ""),
+        fold(representative_name or ""),
+        search_key(code or ""),
+        search_key(applicant_id_number),
+        search_key(applicant_phone),
+        search_key(representative_id_number),
+        search_key(representative_phone),
+    ]
+    return " ".join(part for part in parts if part)[:600]
+
+
+def search_query_key(query: str) -> str:
+    """Return the query as one key; a phone typed with the country code 84 reads as 0…"""
+    key = search_key(query)
+    if key.isdigit() and key.startswith("84") and len(key) == 11:
+        return "0" + key[2:]
+    return key
+
+
+def dossier_search_q(query: str) -> Q | None:
+    """Return the filter of dossiers matching ``query``, or None when it is too short."""
+    key = search_query_key(query)
+    if len(key) < MIN_QUERY_LENGTH:
+        return None
+    words = [word.replace(".", "") for word in search_terms(query)]
+    every_word = Q()
+    for word in words:
+        if word:
+            every_word &= Q(search_text__contains=word)
+    return every_word | Q(search_text__contains=key)
