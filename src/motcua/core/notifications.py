@@ -12,16 +12,18 @@ here can roll back or block the change that caused the message.
 from __future__ import annotations
 
 import contextlib
+import email.message
 import json
 import logging
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from email.header import Header
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.db import models, transaction
 from django.db.models import Q
 from django.template import Context, TemplateDoesNotExist
@@ -210,10 +212,31 @@ def notification_deliver(pk: int, *, now: datetime | None = None) -> bool:
     return True
 
 
+class _Email(EmailMessage):
+    """An e-mail whose encoded Subject starts on the header's own line.
+
+    Django encodes a Vietnamese subject without knowing the header's name,
+    so the generator folds it onto the next line ("Subject:" then a folded
+    encoded word), which mail readers show as a subject starting with a
+    space. Encoding it with the name keeps the first word on the line.
+    """
+
+    def message(self, **kwargs: Any) -> Any:
+        msg = super().message(**kwargs)
+        subject = str(self.subject)
+        if not subject.isascii():
+            del msg["Subject"]
+            # Below Django's header check on purpose: a Header object, not text.
+            email.message.Message.__setitem__(
+                msg, "Subject", Header(subject, "utf-8", header_name="Subject")
+            )
+        return msg
+
+
 def _send(row: Notification) -> None:
     if row.channel == NotificationChannel.EMAIL:
-        send_mail(
-            row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.recipient], fail_silently=False
+        _Email(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.recipient]).send(
+            fail_silently=False
         )
     elif row.channel == NotificationChannel.SMS:
         send_sms(row.recipient, row.body)

@@ -6,6 +6,8 @@ from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from motcua.core.forms import StaffAuthenticationForm
+
 
 @never_cache
 @require_GET
@@ -21,7 +23,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 class StaffLoginView(LoginView):
-    """Sign-in for officers (no admin rights needed); axes limits failed attempts."""
+    """Sign-in for officers (no admin rights needed); axes limits failed attempts.
+
+    Without a ``next`` the officer lands on ``LOGIN_REDIRECT_URL``: their
+    work (the dossiers app sends each role to its queue).
+    """
 
     template_name = "core/login.html"
     redirect_authenticated_user = True
+    form_class = StaffAuthenticationForm

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import RequiredDocument
 from motcua.core.errors import ApplicationError
+from motcua.core.forms import DayField
 from motcua.core.people import full_name
 from motcua.dossiers.constants import ApplicantKind, Channel, Decision, ReturnMethod
 from motcua.dossiers.services import Applicant
@@ -145,6 +146,7 @@ class IntakeForm(HandlerChoiceMixin, ServiceErrorsMixin, forms.Form):
         "reasons_required": "refusal_reasons",
         "invalid_channel": "channel",
         "invalid_handler": "to_user",
+        "no_address": "postal_address",
     }
 
     idempotency_key = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
@@ -210,18 +212,6 @@ class IntakeForm(HandlerChoiceMixin, ServiceErrorsMixin, forms.Form):
         field.choices = [(doc.pk, doc.name) for doc in documents]
         self.document_list = list(documents)
         self.set_candidates(candidates)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if (
-            data.get("channel") == Channel.POST
-            and not (data.get("postal_address") or "").strip()
-            and not (data.get("applicant_address") or "").strip()
-        ):
-            self.add_error(
-                "postal_address", _("Enter the postal address where the result is sent.")
-            )
-        return data
 
     def checked(self) -> set[int]:
         """Return the ids of the ticked documents, as the officer left them."""
@@ -353,11 +343,9 @@ class ApologiseForm(ActionForm):
         "apology_too_late": "new_date",
     }
     reason = _area(_("Reason for the delay"), rows=2)
-    new_date = forms.DateField(
+    new_date = DayField(
         label=_("New return date"),
         required=True,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Choose the new return date.")},
     )
 
@@ -402,7 +390,27 @@ class ReturnForm(ActionForm):
     received_by = _text(_("Received by (name)"), max_length=200, autocomplete="off")
     note = _text(_("Note"), max_length=500)
 
+    BY_APPLICANT = "by_applicant"
+    """Name of the button "the applicant collects it": returned at the counter, to them."""
+
+    def __init__(self, *args: Any, applicant_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.applicant_name = applicant_name
+
+    @property
+    def by_applicant_name(self) -> str:
+        return self.add_prefix(self.BY_APPLICANT)
+
+    def collected_by_applicant(self) -> bool:
+        return bool(self.is_bound and self.data.get(self.by_applicant_name))
+
     def service_kwargs(self) -> dict[str, Any]:
+        if self.collected_by_applicant():
+            return {
+                "method": ReturnMethod.COUNTER,
+                "received_by": self.applicant_name,
+                "note": self.cleaned_data["note"],
+            }
         return {
             "method": self.cleaned_data["method"],
             "received_by": self.cleaned_data["received_by"],
@@ -447,18 +455,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 class LogbookFilterForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False)
     field = forms.ChoiceField(label=_("Field"), required=False)
-    start = forms.DateField(
-        label=_("From"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    end = forms.DateField(
-        label=_("To"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    start = DayField(label=_("From"), required=False)
+    end = DayField(label=_("To"), required=False)
 
     def __init__(
         self, *args: Any, units: Sequence[Any], fields: Sequence[Any], **kwargs: Any

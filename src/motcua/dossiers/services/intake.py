@@ -508,6 +508,70 @@ def _notify_receiver(dossier: Dossier, to_user: Any) -> None:
     )
 
 
+def _intake_checked(
+    *,
+    applicant: Applicant,
+    today: date,
+    missing: list[str],
+    channel: str,
+    postal_address: str,
+    to_user: Any,
+    target: IntakeHandOver | None,
+) -> dict[str, str]:
+    """Return the applicant's cleaned fields, or raise with every problem of the intake at once.
+
+    The applicant's details, the mandatory documents not ticked, the postal
+    address of a dossier sent by post and the chosen handler are checked
+    together, so the officer corrects everything in one go. One problem
+    keeps its own code ("incomplete", "no_address", "invalid_handler" or
+    the applicant's); several answer with the first one's code and list
+    each in ``extra["errors"]`` (``extra["missing"]`` names the documents).
+    """
+    problems: list[dict[str, str]] = []
+    codes: list[str] = []
+    messages: list[str] = []
+    cleaned: dict[str, str] = {}
+    try:
+        cleaned = applicant.cleaned(today)
+    except ApplicationError as exc:
+        problems.extend(exc.extra.get("errors", []))
+        codes.append(exc.code)
+        messages.append(exc.message)
+    if missing:
+        incomplete = _(
+            "The dossier is not complete; give the applicant guidance (Form 02) for: %(items)s."
+        ) % {"items": "; ".join(missing)}
+        problems.append({"field": "documents", "message": incomplete})
+        codes.append("incomplete")
+        messages.append(incomplete)
+    address = nfc(postal_address or "") or nfc(applicant.address or "")
+    if channel == Channel.POST and not address:
+        problems.append(
+            {"field": "postal_address", "message": _("Enter the postal address for the result.")}
+        )
+        codes.append("no_address")
+        messages.append(_("A dossier sent by post needs an address for the result."))
+    if to_user is not None:
+        try:
+            _check_intake_handler(to_user, target)
+        except ApplicationError as exc:
+            problems.extend(exc.extra.get("errors", []))
+            codes.append(exc.code)
+            messages.append(exc.message)
+    if not codes:
+        return cleaned
+    extra: dict[str, Any] = {"errors": problems}
+    if missing:
+        extra["missing"] = missing
+    if len(codes) == 1:
+        message = messages[0]
+    elif missing:
+        message = _("Some details are not valid and the dossier is not complete.")
+    else:
+        message = _("Some details are not valid.")
+    raise ApplicationError(message, code=codes[0], extra=extra)
+
+
 def _idempotent_hit(actor: Any, key: str | None) -> Dossier | None:
     if not key or not getattr(actor, "is_authenticated", False):
         return None
@@ -549,45 +613,19 @@ def dossier_receive(
     version = _version_for(procedure_version, procedure_code, today)
     plan = procedure_intake_plan(version)
     missing = _check_documents(plan, provided_documents)
-    incomplete = _(
-        "The dossier is not complete; give the applicant guidance (Form 02) for: %(items)s."
-    ) % {"items": "; ".join(missing)}
-    try:
-        cleaned = applicant.cleaned(today)
-    except ApplicationError as exc:
-        if not missing:
-            raise
-        # Tell the officer everything at once: the applicant's details and the documents.
-        raise ApplicationError(
-            _("Some details are not valid and the dossier is not complete."),
-            code=exc.code,
-            extra={
-                "errors": [
-                    *exc.extra.get("errors", []),
-                    {"field": "documents", "message": incomplete},
-                ],
-                "missing": missing,
-            },
-        ) from exc
-    if missing:
-        raise ApplicationError(incomplete, code="incomplete", extra={"missing": missing})
-    if channel == Channel.POST and not (nfc(postal_address or "") or cleaned["applicant_address"]):
-        raise ApplicationError(
-            _("A dossier sent by post needs an address for the result."),
-            code="no_address",
-            extra={
-                "errors": [
-                    {
-                        "field": "postal_address",
-                        "message": _("Enter the postal address for the result."),
-                    }
-                ]
-            },
-        )
     handling_agency = agency or agency_for(receiving_unit, version)
     _require_open(handling_agency, today)
-    if to_user is not None:
-        _check_intake_handler(to_user, intake_hand_over_for(plan, receiving_unit, handling_agency))
+    cleaned = _intake_checked(
+        applicant=applicant,
+        today=today,
+        missing=missing,
+        channel=channel,
+        postal_address=postal_address,
+        to_user=to_user,
+        target=intake_hand_over_for(plan, receiving_unit, handling_agency)
+        if to_user is not None
+        else None,
+    )
     clock_start = _clock_start(handling_agency, version, now)
     try:
         with transaction.atomic():

@@ -1026,9 +1026,7 @@ class VietnameseTests(ViewTestCase):
                 self.assertContains(form, text)
         response = self.client.post(self.intake_url, self.intake_data(applicant_email="x@"))
         self.assertContains(
-            response,
-            "Chưa lưu gì. Hãy sửa các mục được đánh dấu bên dưới rồi nhấn lại nút.",
-            status_code=400,
+            response, "Chưa lưu gì. Hãy sửa từng mục dưới đây rồi gửi lại.", status_code=400
         )
 
     def test_a_bad_id_number_is_explained_in_vietnamese(self):

@@ -27,7 +27,7 @@ from motcua.core.errors import (
     PermissionDeniedError,
 )
 from motcua.dossiers import services
-from motcua.dossiers.forms import ACTION_FORMS, ActionForm, HandOverForm
+from motcua.dossiers.forms import ACTION_FORMS, ActionForm, HandOverForm, ReturnForm
 from motcua.dossiers.models import Apology, Dossier, DossierStep
 from motcua.dossiers.screens import (
     DueClock,
@@ -107,6 +107,8 @@ def _action_form(
     kwargs: dict[str, Any] = {"prefix": action}
     if issubclass(form_class, HandOverForm):
         kwargs["candidates"] = candidates
+    if form_class is ReturnForm:
+        kwargs["applicant_name"] = dossier.applicant_name
     if data is not None:
         return form_class(data, **kwargs)
     return form_class(initial={**(initial or {}), "expected_version": dossier.version}, **kwargs)
@@ -162,6 +164,7 @@ def _page(
         "prints": print_forms(dossier, pauses, has_apology=apology is not None),
         "due": due_facts(dossier, pauses, clock),
         "alert": alert,
+        "bound_form": bound if bound is not None and bound.errors else None,
     }
     return render(request, "dossiers/detail.html", context, status=status)
 

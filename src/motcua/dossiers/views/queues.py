@@ -12,8 +12,9 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -29,7 +30,7 @@ from motcua.dossiers.selectors import (
     dossier_queue_counts,
     dossier_scope,
 )
-from motcua.dossiers.views.common import staff_view
+from motcua.dossiers.views.common import no_dossier_role, staff_view
 
 PAGE_SIZE = 50
 MAX_PAGE = 10_000
@@ -94,6 +95,16 @@ def _page_number(request: HttpRequest) -> int:
 def _tabs(roles: UserRoles) -> list[str]:
     desk = roles.holds_any(INTAKE_ROLES)
     return [value for value in TABS if desk or value not in DESK_TABS]
+
+
+@require_GET
+@login_required
+def start(request: HttpRequest) -> HttpResponse:
+    """Where staff land after signing in: their queue, or what they can do without one."""
+    roles = UserRoles.for_request(request)
+    if roles:
+        return redirect("dossiers:queue")
+    return no_dossier_role(request, roles)
 
 
 @require_GET
