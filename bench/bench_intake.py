@@ -459,7 +459,7 @@ def _raw_sql(conn: Any, world: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             "stream": "'dossiers.dossier:' || d.id",
             "object_id": "d.id::text",
             "seq": "g.n",
-            "hash": "%(hash)s || g.n::text",
+            "hash": "substr(%(hash)s, 1, 63) || g.n::text",
         },
     )
     each = f"d CROSS JOIN generate_series(1, {EVENTS_PER_INTAKE}) AS g(n)"

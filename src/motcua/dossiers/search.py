@@ -5,9 +5,9 @@ applicant's and the representative's names folded (no accents, "đ" as
 "d", lower case), the code with everything but letters and digits
 removed, and the ID numbers and phones as stored (digits). A query is
 folded the same way and split into words; a dossier matches when every
-word, its dots dropped, occurs in that text, or when the whole query as
-one key (letters and digits only, a leading 84 of a phone read as 0)
-does. So "h33 15 260302 0001", "H33.15-260302-0001", "nguyen van binh",
+word without digits occurs in that text and the words with digits,
+joined as one key (letters and digits only, a leading 84 of a phone read
+as 0), occur too. So "h33 15 260302 0001", "H33.15-260302-0001", "nguyen van binh",
 "092190001234" and "+84 912 345 678" all find their dossier, on SQLite and
 PostgreSQL alike. The words are matched with ``LIKE '%word%'`` inside the
 caller's scope; ADR 0005 says why there is no trigram index.
@@ -65,13 +65,21 @@ def search_query_key(query: str) -> str:
 
 
 def dossier_search_q(query: str) -> Q | None:
-    """Return the filter of dossiers matching ``query``, or None when it is too short."""
-    key = search_query_key(query)
-    if len(key) < MIN_QUERY_LENGTH:
+    """Return the filter of dossiers matching ``query``, or None when it is too short.
+
+    Words without digits (names) must each occur; the words with digits,
+    joined in order, must occur as one key: "H33.15 260302 0001" is one
+    code, "0912 345 678" one phone, never three numbers found anywhere.
+    """
+    if len(search_query_key(query)) < MIN_QUERY_LENGTH:
         return None
-    words = [word.replace(".", "") for word in search_terms(query)]
-    every_word = Q()
-    for word in words:
-        if word:
-            every_word &= Q(search_text__contains=word)
-    return every_word | Q(search_text__contains=key)
+    condition = Q()
+    numbered: list[str] = []
+    for word in search_terms(query):
+        if any(ch.isdigit() for ch in word):
+            numbered.append(search_key(word))
+        elif search_key(word):
+            condition &= Q(search_text__contains=search_key(word))
+    if numbered:
+        condition &= Q(search_text__contains=search_query_key("".join(numbered)))
+    return condition

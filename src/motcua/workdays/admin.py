@@ -67,6 +67,8 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     readonly_fields = ["status", "confirmed_by", "confirmed_at"]
     inlines = [CalendarEntryInline]
     actions = ["confirm"]
+    # The twelve month grids under the entries (workdays/calendar_grid.py).
+    change_form_template = "admin/workdays/calendaryear/change_form_grid.html"
 
     @admin.action(description=gettext_lazy("Confirm the selected calendars"))
     def confirm(self, request: HttpRequest, queryset: QuerySet[CalendarYear]) -> None:

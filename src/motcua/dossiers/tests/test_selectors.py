@@ -52,7 +52,7 @@ class SearchTests(TestCase):
             cls.phuoc = cls.w.receive(
                 applicant=cls.w.applicant(
                     name="Đặng Hữu Phước",
-                    id_number="",
+                    id_number="092199000123",  # holds "0001", as Bình's code does
                     phone="0939123456",
                     representative_name="Lê Thị Hồng",
                     authorisation_document="Giấy ủy quyền số 12/UQ",
