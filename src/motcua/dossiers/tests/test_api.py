@@ -670,6 +670,31 @@ class QueueTests(ApiTestCase):
         self.assertError(r, 422, "invalid_input")
         self.assertEqual(r.json()["extra"]["errors"][0]["field"], "query.queue")
 
+    def test_online_submissions_have_their_own_queue(self):
+        with clock.frozen(at(2026, 3, 2, 20)):
+            online = s.dossier_submit_online(
+                applicant=self.w.applicant(),
+                procedure_code=self.w.pause_version.procedure.code,
+                receiving_unit=self.w.centre,
+                provided_documents=[],
+            ).dossier
+        paused = self.in_progress()
+        self.act(
+            at(2026, 3, 3, 9),
+            s.dossier_request_supplement,
+            dossier=paused,
+            actor=self.w.handler,
+            items=["A"],
+            reason="r",
+        )
+        now = at(2026, 3, 3, 10)
+        self.assertEqual(
+            self.codes(self.call("get", BASE, {"queue": "intake"}, when=now)), [online.code]
+        )
+        self.assertEqual(
+            self.codes(self.call("get", BASE, {"queue": "waiting"}, when=now)), [paused.code]
+        )
+
     def test_filters_and_pages(self):
         first = self.receive(when=at(2026, 3, 2, 9))
         second = self.receive(when=at(2026, 3, 3, 9), version=self.w.restart_version)
