@@ -572,6 +572,25 @@ def _intake_checked(
     raise ApplicationError(message, code=codes[0], extra=extra)
 
 
+def _applicant_with(
+    applicant: Applicant, today: date, other: ApplicationError | None
+) -> dict[str, str]:
+    """Return the applicant's cleaned fields, or raise with their problems and ``other`` at once."""
+    try:
+        cleaned = applicant.cleaned(today)
+    except ApplicationError as exc:
+        if other is None:
+            raise
+        raise ApplicationError(
+            _("Some details are not valid."),
+            code=exc.code,
+            extra={"errors": [*exc.extra.get("errors", []), *other.extra.get("errors", [])]},
+        ) from exc
+    if other is not None:
+        raise other
+    return cleaned
+
+
 def _idempotent_hit(actor: Any, key: str | None) -> Dossier | None:
     if not key or not getattr(actor, "is_authenticated", False):
         return None
@@ -682,13 +701,26 @@ def dossier_refuse_at_intake(
     _require_role(actor, ["intake_officer"], receiving_unit, what=_("refuse dossiers"))
     _require_open(receiving_unit, today)
     version = _version_for(procedure_version, procedure_code, today)
-    cleaned = applicant.cleaned(today)
     reasons = nfc(reasons or "")
-    if not reasons:
-        raise ApplicationError(
+    no_reasons = (
+        None
+        if reasons
+        else ApplicationError(
             _("Write the reasons for refusing; they are printed on Form 03."),
             code="reasons_required",
+            extra={
+                "errors": [
+                    {
+                        "field": "refusal_reasons",
+                        "message": _(
+                            "Write the reasons for refusing; they are printed on Form 03."
+                        ),
+                    }
+                ]
+            },
         )
+    )
+    cleaned = _applicant_with(applicant, today, no_reasons)
     with transaction.atomic():
         dossier, _start = _create_dossier(
             actor=actor,
@@ -728,16 +760,22 @@ def dossier_guide_incomplete(
     _require_role(actor, ["intake_officer"], receiving_unit, what=_("receive dossiers"))
     _require_open(receiving_unit, today)
     version = _version_for(procedure_version, procedure_code, today)
-    cleaned = applicant.cleaned(today)
     missing = _check_documents(procedure_intake_plan(version), provided_documents)
     items = [*missing, *(nfc(item) for item in extra_items if nfc(item))]
-    if not items:
-        raise ApplicationError(
-            _(
-                "Nothing is missing: every mandatory document is ticked. Accept the dossier instead."
-            ),
+    nothing = _(
+        "Nothing is missing: every mandatory document is ticked. Accept the dossier instead."
+    )
+    cleaned = _applicant_with(
+        applicant,
+        today,
+        None
+        if items
+        else ApplicationError(
+            nothing,
             code="nothing_missing",
-        )
+            extra={"errors": [{"field": "extra_items", "message": nothing}]},
+        ),
+    )
     with transaction.atomic():
         guidance = IntakeGuidance.objects.create(
             procedure_version=version,

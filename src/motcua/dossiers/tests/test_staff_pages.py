@@ -121,6 +121,18 @@ class ErrorSummaryTests(ViewTestCase):
                 self.assertIn(f'id="{anchor}"', content)  # the link leads somewhere
         self.assertEqual(Dossier.objects.count(), 0)
 
+    def test_refusal_and_guidance_list_every_problem_at_once(self):
+        self.login(self.w.intake)
+        for action, other in [("refuse", "id_refusal_reasons"), ("incomplete", "id_extra_items")]:
+            with self.subTest(action=action):
+                response = self.client.post(
+                    self.intake_url, self.intake_data(action=action, applicant_phone="12")
+                )
+                self.assertEqual(response.status_code, 400)
+                links = re.findall(r'<li><a href="#([^"]+)">', response.content.decode())
+                self.assertEqual(links, ["id_applicant_phone", other])
+        self.assertEqual(Dossier.objects.count(), 0)
+
     def test_an_action_form_lists_its_problems_at_once(self):
         d = self.receive(to_user=self.w.handler)
         self.login(self.w.handler)
