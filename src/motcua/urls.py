@@ -7,6 +7,7 @@ from motcua.catalog.api import router as catalog_router
 from motcua.core import views as core_views
 from motcua.dossiers.api import logbook_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.org import views as org_views
 from motcua.org.api import router as org_router
 from motcua.portal import views as portal_views
 from motcua.workdays.api import router as workdays_router
@@ -17,12 +18,21 @@ api.add_router("/logbook", logbook_router)
 api.add_router("/org/", org_router)
 api.add_router("/workdays/", workdays_router)
 
+# The admin signs in through the staff sign-in (password, then the code)
+# and changes passwords through the audited account page (set before
+# admin.site.urls is read below).
+admin.site.login = org_views.admin_login  # type: ignore[method-assign]
+admin.site.password_change = org_views.admin_password_change  # type: ignore[method-assign,assignment]
+
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
-    path("dang-nhap/", core_views.StaffLoginView.as_view(), name="login"),
+    path("dang-nhap/", org_views.SignInView.as_view(), name="login"),
+    path("dang-nhap/ma-xac-thuc/", org_views.sign_in_code, name="sign_in_code"),
+    path("dang-nhap/cai-dat-xac-thuc/", org_views.sign_in_enrol, name="sign_in_enrol"),
+    path("tai-khoan/", include("motcua.org.urls")),
     path("dang-xuat/", LogoutView.as_view(), name="logout"),
     path("", portal_views.home, name="home"),
     path("thu-tuc/", include("motcua.catalog.urls")),

@@ -286,6 +286,7 @@ class VersionForm(forms.ModelForm[ProcedureVersion]):
             "online_level",
             "result_type",
             "supplement_policy",
+            "supplement_window_days",
             "legal_basis",
         ]
 
@@ -421,6 +422,7 @@ class ProcedureVersionAdmin(ServiceErrorMixin, admin.ModelAdmin[ProcedureVersion
             online_level=data["online_level"],
             result_type=data["result_type"],
             supplement_policy=data["supplement_policy"],
+            supplement_window_days=data["supplement_window_days"],
             legal_basis=data["legal_basis"],
             documents=tuple(
                 DocumentSpec(

@@ -84,6 +84,12 @@ class StepOut(Schema):
 class ProcedureDetailOut(ProcedureSummaryOut):
     result_type: ResultType
     supplement_policy: SupplementPolicy
+    supplement_window_days: int | None = SchemaField(
+        description=(
+            "Working days the applicant has to hand in a requested supplement before the "
+            "dossier is closed; null: no automatic closure."
+        )
+    )
     legal_basis: str
     documents: list[DocumentOut]
     fees: list[FeeOut]
@@ -156,6 +162,7 @@ def procedure_detail(request: HttpRequest, code: str, query: Query[OnQuery]) -> 
         **_summary(version),
         "result_type": version.result_type,
         "supplement_policy": version.supplement_policy,
+        "supplement_window_days": version.supplement_window_days,
         "legal_basis": version.legal_basis,
         "documents": [
             {

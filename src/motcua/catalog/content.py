@@ -27,6 +27,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import (
+    MAX_SUPPLEMENT_WINDOW,
     CompetentLevel,
     DocumentForm,
     FeeKind,
@@ -105,6 +106,7 @@ class VersionContent:
     online_level: str
     result_type: str
     supplement_policy: str = SupplementPolicy.PAUSE
+    supplement_window_days: int | None = None
     legal_basis: str = ""
     documents: tuple[DocumentSpec, ...] = ()
     fees: tuple[FeeSpec, ...] = ()
@@ -171,6 +173,7 @@ def content_of(version: ProcedureVersion) -> VersionContent:
         online_level=version.online_level,
         result_type=version.result_type,
         supplement_policy=version.supplement_policy,
+        supplement_window_days=version.supplement_window_days,
         legal_basis=version.legal_basis,
         documents=tuple(
             DocumentSpec(
@@ -343,6 +346,16 @@ def content_problems(
         version(
             "supplement_policy",
             _("Unknown supplement policy “%(value)s”.") % {"value": c.supplement_policy},
+        )
+
+    window = c.supplement_window_days
+    if window is not None and (not _is_whole(window) or not 1 <= window <= MAX_SUPPLEMENT_WINDOW):
+        version(
+            "supplement_window_days",
+            _(
+                "The supplement window is a whole number of working days from 1 to 365; leave "
+                "it empty when the procedure's law sets no time (no automatic closure)."
+            ),
         )
 
     limit_ok = False

@@ -15,6 +15,8 @@ from motcua.catalog.models import Field, Procedure
 
 def demo_content(item: dict[str, Any]) -> VersionContent:
     """Turn one row of ``motcua.catalog.demo_data.PROCEDURES`` into version content."""
+    from motcua.catalog.demo_data import DEMO_SUPPLEMENT_WINDOW
+
     amount, unit = item["limit"]
     return VersionContent(
         name=item["name"],
@@ -26,6 +28,7 @@ def demo_content(item: dict[str, Any]) -> VersionContent:
         online_level=item["online"],
         result_type=item["result"],
         supplement_policy=item["supplement"],
+        supplement_window_days=item.get("supplement_window", DEMO_SUPPLEMENT_WINDOW),
         legal_basis=item["legal_basis"],
         documents=tuple(
             DocumentSpec(order=i, name=name, form=form, count=count, is_mandatory=mandatory)

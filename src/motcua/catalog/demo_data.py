@@ -23,6 +23,12 @@ from typing import Any
 
 EFFECTIVE_FROM = "2025-07-01"  # two-tier local government starts (DOMAIN.md §12)
 
+# Working days an applicant has to hand in a requested supplement before the dossier is
+# closed (a version's ``supplement_window_days``). Illustrative: 15 as in the late-2025
+# interconnection decree (DOMAIN.md §1.3). A procedure whose law sets no such time says
+# ``"supplement_window": None`` (no automatic closure): here the certifications.
+DEMO_SUPPLEMENT_WINDOW = 15
+
 FIELDS = {
     "civil-status": "Hộ tịch",
     "certification": "Chứng thực",
@@ -319,6 +325,7 @@ PROCEDURES: list[dict[str, Any]] = [
         "online": "partial",
         "result": "paper",
         "supplement": "pause",
+        "supplement_window": None,
         "legal_basis": "Nghị định số 23/2015/NĐ-CP;\nThông tư số 226/2016/TT-BTC.",
         "documents": (
             ("Bản chính giấy tờ, văn bản cần chứng thực", "shown", 1, True),
@@ -344,6 +351,7 @@ PROCEDURES: list[dict[str, Any]] = [
         "online": "partial",
         "result": "paper",
         "supplement": "pause",
+        "supplement_window": None,
         "legal_basis": "Nghị định số 23/2015/NĐ-CP;\nThông tư số 226/2016/TT-BTC.",
         "documents": (
             ("Giấy tờ, văn bản cần chứng thực chữ ký", "original", 1, True),
@@ -362,6 +370,7 @@ PROCEDURES: list[dict[str, Any]] = [
         "online": "information",
         "result": "paper",
         "supplement": "pause",
+        "supplement_window": None,
         "legal_basis": "Nghị định số 23/2015/NĐ-CP;\nThông tư số 226/2016/TT-BTC.",
         "documents": (
             ("Dự thảo hợp đồng, giao dịch", "original", 1, True),
@@ -381,6 +390,7 @@ PROCEDURES: list[dict[str, Any]] = [
         "online": "information",
         "result": "paper",
         "supplement": "pause",
+        "supplement_window": None,
         "legal_basis": "Nghị định số 23/2015/NĐ-CP;\nLuật Đất đai số 31/2024/QH15.",
         "documents": (
             ("Dự thảo hợp đồng, giao dịch", "original", 1, True),
@@ -400,6 +410,7 @@ PROCEDURES: list[dict[str, Any]] = [
         "online": "information",
         "result": "paper",
         "supplement": "pause",
+        "supplement_window": None,
         "legal_basis": "Nghị định số 23/2015/NĐ-CP;\nBộ luật Dân sự số 91/2015/QH13.",
         "documents": (
             ("Dự thảo di chúc", "original", 1, True),

@@ -23,7 +23,7 @@ import re
 import zipfile
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import IO, Any
@@ -158,6 +158,14 @@ PROCEDURE_COLUMNS = (
     ),
     Column("legal_basis", "Căn cứ pháp lý", required=False, width=50),
     Column("effective_from", "Ngày hiệu lực", "date", width=13),
+    # Last, so that workbooks made before it keep their layout; empty: no automatic closure.
+    Column(
+        "supplement_window_days",
+        "Thời hạn bổ sung hồ sơ (ngày làm việc)",
+        "int",
+        required=False,
+        width=14,
+    ),
 )
 DOCUMENT_COLUMNS = (
     CODE,
@@ -260,6 +268,7 @@ def procedure_export(
                 shown(SUPPLEMENT_POLICIES, version.supplement_policy),
                 _text_cell(ws_p, version.legal_basis),
                 _date_cell(ws_p, day),
+                version.supplement_window_days,
             ]
         )
         for d in version.documents.all():
@@ -580,6 +589,7 @@ def _build_content(entry: _Entry) -> VersionContent:
         online_level=v["online_level"] or "",
         result_type=v["result_type"] or "",
         supplement_policy=v["supplement_policy"] or "",
+        supplement_window_days=v.get("supplement_window_days"),
         legal_basis=v["legal_basis"] or "",
         documents=tuple(
             DocumentSpec(
@@ -766,6 +776,12 @@ class _Importer:
             for entry in entries:
                 assert entry.content is not None
                 same_day = stored.get(entry.effective_from)
+                previous = same_day or latest
+                if "supplement_window_days" not in entry.row.letters and previous is not None:
+                    # A workbook made before the column says nothing about the window: keep it.
+                    entry.content = replace(
+                        entry.content, supplement_window_days=previous.supplement_window_days
+                    )
                 if same_day is not None:
                     entry.version = same_day
                     if content_of(same_day) == entry.content.normalized():

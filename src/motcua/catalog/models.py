@@ -3,8 +3,8 @@
 A :class:`Procedure` is identified by its national code (``2.000635``).
 What the law says about it lives in a :class:`ProcedureVersion` valid from
 an effective date: name, field, competent level, legal time limit, fees,
-required documents, online level, result type, supplement-clock policy and
-the workflow template. A change is a new version; a dossier keeps the
+required documents, online level, result type, supplement-clock policy, supplement window
+(how long the applicant has before the dossier is closed) and the workflow template. A change is a new version; a dossier keeps the
 version it was received under.
 """
 
@@ -127,6 +127,10 @@ class Procedure(TimeStampedModel):
         return reverse("catalog:procedure_detail", args=[self.code])
 
 
+MAX_SUPPLEMENT_WINDOW = 365
+"""The longest supplement window accepted, in working days."""
+
+
 class ProcedureVersion(TimeStampedModel):
     """What a procedure requires from ``effective_from`` until the next version."""
 
@@ -163,6 +167,16 @@ class ProcedureVersion(TimeStampedModel):
         choices=SupplementPolicy.choices,
         default=SupplementPolicy.PAUSE,
     )
+    supplement_window_days = models.PositiveSmallIntegerField(
+        _("supplement window (working days)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Working days the applicant has to hand in a requested supplement before the "
+            "dossier is closed. Empty: the procedure's law sets no such time, and a dossier "
+            "waiting for a supplement is never closed automatically."
+        ),
+    )
     search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     class Meta:
@@ -181,6 +195,16 @@ class ProcedureVersion(TimeStampedModel):
                 | Q(effective_to__gt=models.F("effective_from")),
                 name="catalog_version_interval",
                 violation_error_message=_("A version must end after it takes effect."),
+            ),
+            models.CheckConstraint(
+                condition=Q(supplement_window_days__isnull=True)
+                | Q(
+                    supplement_window_days__gte=1, supplement_window_days__lte=MAX_SUPPLEMENT_WINDOW
+                ),
+                name="catalog_version_supplement_window",
+                violation_error_message=_(
+                    "The supplement window is a number of working days from 1 to 365, or empty."
+                ),
             ),
             models.CheckConstraint(
                 condition=(Q(time_limit_unit="same_day") & Q(time_limit_amount=0))

@@ -187,6 +187,7 @@ def _apply(version: ProcedureVersion, resolved: _Resolved, code: str) -> None:
     version.online_level = c.online_level
     version.result_type = c.result_type
     version.supplement_policy = c.supplement_policy
+    version.supplement_window_days = c.supplement_window_days
     version.legal_basis = c.legal_basis
     version.search_text = search_text_for(name=c.name, code=code, field_name=resolved.field.name)
 

@@ -8,8 +8,12 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from django.db.models.signals import m2m_changed, post_delete, post_save
+        from django.test.signals import setting_changed
 
+        from motcua.core.audit.sealing import audit_keys_reset
         from motcua.core.cache import on_reference_change
+
+        setting_changed.connect(audit_keys_reset, dispatch_uid="motcua.core.audit.keys")
 
         for signal in (post_save, post_delete, m2m_changed):
             signal.connect(on_reference_change, dispatch_uid=f"motcua.core.cache.{signal!r}")

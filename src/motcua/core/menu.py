@@ -14,7 +14,7 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,11 @@ def staff_menu(request: HttpRequest) -> dict[str, Any]:
     """Context processor: ``public_menu`` for everyone, ``staff_menu`` for a signed-in user."""
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
+    # Lazy: the links' checks (the user's roles) cost a query, paid only by pages
+    # that show the menu (not the admin's).
     return {
         "public_menu": _resolved(_PUBLIC_LINKS),
-        "staff_menu": _resolved(_STAFF_LINKS, request) if signed_in else [],
+        "staff_menu": SimpleLazyObject(lambda: _resolved(_STAFF_LINKS, request))
+        if signed_in
+        else [],
     }

@@ -1,12 +1,21 @@
-"""Vietnamese unless the user picked another language."""
+"""Request-wide behaviour: the language, private caching, idle sessions."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
+
+from motcua.core.http import mark_private
+
+LAST_SEEN_SESSION_KEY = "motcua_last_seen"
+"""Unix time of the session's last request, as :class:`SessionIdleMiddleware` wrote it."""
 
 
 class LanguageMiddleware:
@@ -28,3 +37,66 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
+
+
+class PrivateCacheMiddleware:
+    """Send ``Cache-Control: private, no-store`` on every answer that may carry personal data.
+
+    That is every answer to a signed-in user (staff pages, the admin, the
+    API through the session) and every answer under ``MOTCUA_PRIVATE_PATHS``
+    (the API with a token). Public pages for anonymous visitors keep their
+    caching; a citizen's page marks itself with
+    :func:`motcua.core.http.private_no_store`.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+        self.prefixes = tuple(settings.MOTCUA_PRIVATE_PATHS)
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.path_info.startswith(self.prefixes) or _signed_in(request):
+            mark_private(response)
+        return response
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    session = getattr(request, "session", None)
+    return session is not None and SESSION_KEY in session
+
+
+class SessionIdleMiddleware:
+    """End a signed-in session after ``MOTCUA_SESSION_IDLE_MINUTES`` without a request.
+
+    Counter PCs are shared: a session left open must not serve the next
+    person. The last request's instant is kept in the session and written
+    back at most once a minute, so an active user costs one session write a
+    minute, not one per request. The session cookie itself ends when the
+    browser closes (``SESSION_EXPIRE_AT_BROWSER_CLOSE``) and the stored
+    session expires ``SESSION_COOKIE_AGE`` (the same idle time) after its
+    last write, so the idle limit holds even if this check were skipped.
+
+    Wall-clock time, not :mod:`motcua.core.clock`: a test that freezes the
+    domain's "now" at some past working day must not end its own sessions.
+    """
+
+    refresh_seconds = 60
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _signed_in(request):
+            now = int(time.time())
+            last_seen = request.session.get(LAST_SEEN_SESSION_KEY)
+            idle_limit = settings.MOTCUA_SESSION_IDLE_MINUTES * 60
+            if isinstance(last_seen, int) and now - last_seen > idle_limit:
+                logout(request)
+                messages.info(
+                    request,
+                    _("You were signed out after %(minutes)s minutes without activity.")
+                    % {"minutes": settings.MOTCUA_SESSION_IDLE_MINUTES},
+                )
+            elif not isinstance(last_seen, int) or now - last_seen >= self.refresh_seconds:
+                request.session[LAST_SEEN_SESSION_KEY] = now
+        return self.get_response(request)

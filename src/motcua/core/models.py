@@ -23,11 +23,15 @@ class AuditEvent(models.Model):
     """One audit record (nhật ký kiểm tra), never changed once written.
 
     Records form chains, one per ``stream`` (usually one object, such as
-    ``org.unit:12``): ``seq`` counts from 1 and each ``hash`` covers the
-    record's content and the previous record's hash, so an edited, deleted
-    or reordered record breaks :func:`motcua.core.audit.audit_verify`. One
-    chain per object rather than one global chain keeps a single hot row
-    from serialising every write in the system.
+    ``org.unit:12``): ``seq`` counts from 1 and each ``hash`` is a keyed
+    hash (HMAC-SHA256, under the key ``key_id`` names, kept out of the
+    database) of the record's content and the previous record's hash, so an
+    edited, inserted, deleted or reordered record breaks
+    :func:`motcua.core.audit.audit_verify` even when whoever changed it
+    recomputed hashes. One chain per object rather than one global chain
+    keeps a single hot row from serialising every write in the system
+    (ADR 0002; ADR 0005 for the key, the checkpoints and the trigger).
+    The actor is protected: a user who acted is deactivated, not deleted.
     """
 
     at = models.DateTimeField(_("at"), db_index=True)
@@ -36,7 +40,7 @@ class AuditEvent(models.Model):
         verbose_name=_("actor"),
         null=True,
         blank=True,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         related_name="+",
     )
     actor_repr = models.CharField(_("actor name"), max_length=150, blank=True)
@@ -48,6 +52,7 @@ class AuditEvent(models.Model):
     data: models.JSONField[Any, Any] = models.JSONField(_("data"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64, blank=True)
     hash = models.CharField(_("hash"), max_length=64)
+    key_id = models.CharField(_("sealing key"), max_length=16, blank=True)
 
     class Meta:
         verbose_name = _("audit event")
@@ -122,3 +127,25 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event} → {self.recipient}"
+
+
+class CacheEntry(models.Model):
+    """A row of the shared database cache (see :mod:`motcua.core.sharedcache`).
+
+    Django's database cache reads and writes this table with its own SQL;
+    the model exists so that ``migrate`` creates the table (Django's
+    ``createcachetable`` is a separate command that deployments forget) and
+    so that test databases empty it between tests.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = "motcua_cache"
+        verbose_name = _("cache entry")
+        verbose_name_plural = _("cache entries")
+
+    def __str__(self) -> str:
+        return self.cache_key

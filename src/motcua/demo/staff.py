@@ -3,6 +3,12 @@
 Passwords are generated on the first run and kept in ``<data dir>/demo-logins.txt``
 (owner-only), so a demo is never reachable with a password printed in the
 source code; ``make demo`` prints the file.
+
+The accounts whose role requires a second factor (the leaders, the centre
+director, the administrator) get a TOTP device at once, and its secret is
+printed with the logins: add it to an authenticator app, or print the
+current code with ``motcua demo_code USERNAME``. The demo thus signs in the
+way a real deployment does, instead of switching the requirement off.
 """
 
 from __future__ import annotations
@@ -16,6 +22,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from motcua.org.accounts import (
+    second_factor_provision,
+    second_factor_required,
+    totp_key_base32,
+)
 from motcua.org.models import Role, RoleAssignment, Unit
 from motcua.org.services import role_assignment_create
 
@@ -67,7 +78,11 @@ def _read_logins() -> dict[str, str]:
 
 
 def load_demo_staff(*, actor: Any, units: dict[str, Unit]) -> list[str]:
-    """Create the demo accounts once; return the lines "username<TAB>password<TAB>role — unit"."""
+    """Create the demo accounts once; return their lines.
+
+    A line reads "username<TAB>password<TAB>TOTP secret<TAB>role — unit";
+    the secret is empty for an account that signs in with its password alone.
+    """
     user_model = get_user_model()
     known = _read_logins()
     roles = {role.code: role for role in Role.objects.all()}
@@ -100,6 +115,10 @@ def load_demo_staff(*, actor: Any, units: dict[str, Unit]) -> list[str]:
                 user=user, role=roles[role_code], unit=unit
             ).exists():
                 role_assignment_create(actor=actor, user=user, role=roles[role_code], unit=unit)
-            lines.append(f"{username}\t{password}\t{roles[role_code].name} — {unit.name}")
+            secret = ""
+            if second_factor_required(user):
+                device = second_factor_provision(actor=actor, user=user)
+                secret = totp_key_base32(device.key).replace(" ", "")
+            lines.append(f"{username}\t{password}\t{secret}\t{roles[role_code].name} — {unit.name}")
     _write_logins(lines)
     return lines

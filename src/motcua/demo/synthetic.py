@@ -15,7 +15,8 @@ working calendar for D0, due dates, step dues and pauses), and its rows
 are written in bulk (``COPY`` on PostgreSQL, ``bulk_create`` elsewhere),
 one transaction per batch: the dossier, its checklist documents,
 its steps (the control slip), its pauses, one ``DossierEvent`` per state
-change and one hash-chained audit record per event — exactly the rows the
+change and one audit record per event, sealed by ``core.audit.audit_event``
+and carrying its history row's digest — exactly the rows the
 services would have written had the officers acted at those instants
 (``tests/test_synthetic.py`` replays the events through the real services
 and compares every field). The per-agency, per-day code sequences are
@@ -27,7 +28,8 @@ Dossiers are spread over the confirmed calendar years up to now, a fifth
 of them in the last twenty working days so that every status is present:
 refused at the counter, online submissions awaiting intake, refused or
 withdrawn, received, in progress, with a coordinating agency, awaiting a
-supplement (resumed, or closed when it never came), awaiting signature,
+supplement (resumed, or closed when it never came and its procedure has a supplement
+window, or still waiting when it has none), awaiting signature,
 result ready, returned (early, on time or late), stopped.
 
 Speed on the 2-core reference machine: about 850 dossiers/s on PostgreSQL
@@ -42,7 +44,6 @@ draws; the dates still run up to the moment of the seed (``now``).
 
 from __future__ import annotations
 
-import json
 import random
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -61,7 +62,7 @@ from motcua.catalog import services as catalog_services
 from motcua.catalog.content import DocumentSpec, FeeSpec, StepSpec, VersionContent
 from motcua.catalog.models import Field, Procedure, ProcedureVersion
 from motcua.catalog.selectors import StepPlan, procedure_intake_plan
-from motcua.core.audit import audit_digest, canonical_json
+from motcua.core.audit import audit_event
 from motcua.core.models import AuditEvent
 from motcua.demo.calendars import load_demo_calendars
 from motcua.dossiers import services as dossier_services
@@ -228,6 +229,8 @@ def _content(index: int) -> VersionContent:
         online_level="full",
         result_type="both",
         supplement_policy="restart" if index % 4 == 1 else "pause",
+        # 15 working days as in the interconnection decree; every third has none.
+        supplement_window_days=None if index % 3 == 2 else 15,
         legal_basis="Dữ liệu tổng hợp cho đo hiệu năng",
         documents=(
             DocumentSpec(order=1, name="Tờ khai theo mẫu", form="original"),
@@ -374,7 +377,9 @@ class _Sim:
     steps: list[DossierStep] = field(default_factory=list)
     pauses: list[Pause] = field(default_factory=list)
     events: list[DossierEvent] = field(default_factory=list)
-    audit: list[tuple[datetime, Any, str, dict[str, Any]]] = field(default_factory=list)
+    audit: list[tuple[datetime, Any, str, dict[str, Any], DossierEvent]] = field(
+        default_factory=list
+    )
 
 
 @dataclass
@@ -446,21 +451,20 @@ class _Simulator:
     ) -> None:
         d = sim.dossier
         user = actor if getattr(actor, "is_authenticated", False) else None
-        sim.events.append(
-            DossierEvent(
-                dossier=d,
-                at=at,
-                actor=user,
-                action=action,
-                from_status=from_status,
-                to_status=d.status,
-                step=step,
-                note=note,
-                data=data or {},
-            )
+        history = DossierEvent(
+            dossier=d,
+            at=at,
+            actor=user,
+            action=action,
+            from_status=from_status,
+            to_status=d.status,
+            step=step,
+            note=note,
+            data=data or {},
         )
+        sim.events.append(history)
         payload = {"from": from_status, "to": d.status, "note": note, **(data or {})}
-        sim.audit.append((at, actor, f"dossiers.{action}", payload))
+        sim.audit.append((at, actor, f"dossiers.{action}", payload, history))
         d.updated_at = at
 
     def bump(self, sim: _Sim, at: datetime) -> None:
@@ -1015,7 +1019,9 @@ class _Simulator:
         """Request a supplement at ``when``; return whether the dossier moves on afterwards."""
         d, version = sim.dossier, sim.version
         calendar = self.calendar(d.agency)
-        respond_by = calendar.due_working_days(when, 15)
+        # The procedure's window, as the services read it; none: no automatic closure.
+        window = version.supplement_window_days
+        respond_by = calendar.due_working_days(when, window) if window else None
         remaining = calendar.remaining(d.due_at, version.time_limit_unit, when)  # type: ignore[arg-type]
         step_clock: dict[str, Any] = {}
         if step.due_at is not None:
@@ -1075,6 +1081,8 @@ class _Simulator:
                 return False
             self.supplement_received(sim, pause, back)
             return True
+        if respond_by is None:
+            return False  # never answered, and nothing closes it: it keeps waiting
         close_at = self.later(d.agency, respond_by, rng.uniform(300, 8 * 3600))
         if close_at > self.now:
             return False
@@ -1153,27 +1161,27 @@ def _keep_timestamps(*models: type[Model]) -> Iterator[None]:
 
 
 def _audit_records(sims: Sequence[_Sim]) -> list[AuditEvent]:
-    """Return each dossier's audit chain, as ``audit_record`` would have written it."""
+    """Return each dossier's audit chain, sealed as ``audit_record`` seals it.
+
+    The history rows must have their ids: each record carries its row's digest.
+    """
     records: list[AuditEvent] = []
     for s in sims:
         d = s.dossier
-        stream = f"dossiers.dossier:{d.pk}"
         prev = ""
-        for seq, (at, actor, action, payload) in enumerate(s.audit, start=1):
-            user = actor if getattr(actor, "is_authenticated", False) else None
-            record = AuditEvent(
+        for seq, (at, actor, action, payload, history) in enumerate(s.audit, start=1):
+            record = audit_event(
                 at=at,
-                actor=user,
-                actor_repr=(user.get_username() if user else str(actor or ""))[:150],
+                actor=actor,
                 action=action,
-                stream=stream,
+                stream=f"dossiers.dossier:{d.pk}",
                 seq=seq,
+                prev_hash=prev,
                 object_type="dossiers.dossier",
                 object_id=str(d.pk),
-                data=json.loads(canonical_json({"code": d.code, **payload})),
-                prev_hash=prev,
+                data={"code": d.code, **payload},
+                history=history,
             )
-            record.hash = audit_digest(record)
             prev = record.hash
             records.append(record)
     return records
@@ -1202,6 +1210,7 @@ def _write(sims: Sequence[_Sim], sequences: dict[tuple[int, date], int]) -> None
         DossierStep.objects.bulk_create([st for s in sims for st in s.steps], batch_size=1000)
         _resolve_pause_steps(sims)
         Pause.objects.bulk_create([p for s in sims for p in s.pauses], batch_size=1000)
+        # bulk_create gives the history rows their ids, which the audit records name.
         DossierEvent.objects.bulk_create([e for s in sims for e in s.events], batch_size=1000)
         AuditEvent.objects.bulk_create(_audit_records(sims), batch_size=1000)
         with_step = []
@@ -1262,16 +1271,18 @@ def _write_copy(sims: Sequence[_Sim], sequences: dict[tuple[int, date], int]) ->
     """PostgreSQL: the same rows through COPY, ids drawn first (foreign keys are deferred)."""
     dossiers = [s.dossier for s in sims]
     steps = [st for s in sims for st in s.steps]
+    events = [e for s in sims for e in s.events]
     with transaction.atomic(), connection.cursor() as wrapper:
         cursor = wrapper.cursor
         _take_ids(cursor, Dossier, dossiers)
         _take_ids(cursor, DossierStep, steps)
+        _take_ids(cursor, DossierEvent, events)  # the audit records name them
         _resolve_pause_steps(sims)
         _copy(cursor, Dossier, dossiers)
         _copy(cursor, DossierStep, steps)
         _copy(cursor, DossierDocument, [doc for s in sims for doc in s.documents])
         _copy(cursor, Pause, [p for s in sims for p in s.pauses])
-        _copy(cursor, DossierEvent, [e for s in sims for e in s.events])
+        _copy(cursor, DossierEvent, events)
         _copy(cursor, AuditEvent, _audit_records(sims))
         _save_sequences(sequences)
 

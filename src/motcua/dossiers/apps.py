@@ -7,10 +7,34 @@ class DossiersConfig(AppConfig):
     verbose_name = _("Dossiers")
 
     def ready(self) -> None:
+        from motcua.core.audit import audit_history_register
         from motcua.core.menu import register_staff_link
         from motcua.dossiers import checks  # noqa: F401 - registers the system checks
+        from motcua.dossiers.models import DossierEvent
         from motcua.dossiers.screens import UserRoles
         from motcua.dossiers.selectors import INTAKE_ROLES
+        from motcua.dossiers.services.recalendar import DossierDues
+        from motcua.workdays.amendments import register_due_source
+
+        # Each history row is vouched for by the audit record of its change (ADR 0005).
+        audit_history_register(
+            DossierEvent,
+            owner="dossier",
+            fields=(
+                "dossier",
+                "at",
+                "actor",
+                "action",
+                "from_status",
+                "to_status",
+                "step",
+                "note",
+                "data",
+            ),
+        )
+
+        # A calendar amendment moves the dues of open dossiers (docs/deadlines.md).
+        register_due_source("dossiers", DossierDues())
 
         # Each link only for the roles its page admits (the views check the same).
         register_staff_link(

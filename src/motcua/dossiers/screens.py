@@ -498,6 +498,7 @@ EVENT_LABELS = {
     "apologise": gettext_lazy("Apology issued with a new date"),
     "stop": gettext_lazy("Stopped at the applicant's request"),
     "return_result": gettext_lazy("The result was returned"),
+    "calendar_amended": gettext_lazy("Due moved by an amendment of the working calendar"),
 }
 """History labels, in the past tense."""
 
@@ -544,6 +545,15 @@ def _event_detail(action: str, data: dict[str, Any], step: DossierStep | None) -
         return f"{method}: {receiver}" if receiver else method
     if action == "hand_over" and step is not None:
         return _("to the step “%(step)s”") % {"step": step.name}
+    if action == "calendar_amended" and data.get("due_after"):
+        before, after = (
+            timezone.localtime(datetime.fromisoformat(data[key]))
+            for key in ("due_before", "due_after")
+        )
+        return _("due %(before)s → %(after)s") % {
+            "before": f"{before:%H:%M %d/%m/%Y}",
+            "after": f"{after:%H:%M %d/%m/%Y}",
+        }
     if action == "apologise" and data.get("new_due"):
         new_due = datetime.fromisoformat(data["new_due"])
         return _("new date %(date)s") % {"date": f"{timezone.localtime(new_due):%d/%m/%Y}"}

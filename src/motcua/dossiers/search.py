@@ -10,7 +10,7 @@ joined as one key (letters and digits only, a leading 84 of a phone read
 as 0), occur too. So "h33 15 260302 0001", "H33.15-260302-0001", "nguyen van binh",
 "092190001234" and "+84 912 345 678" all find their dossier, on SQLite and
 PostgreSQL alike. The words are matched with ``LIKE '%word%'`` inside the
-caller's scope; ADR 0005 says why there is no trigram index.
+caller's scope; ADR 0006 says why there is no trigram index.
 """
 
 from __future__ import annotations

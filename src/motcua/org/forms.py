@@ -1,4 +1,4 @@
-"""Forms of the org admin pages."""
+"""Forms of the org admin pages and of the staff account pages."""
 
 from __future__ import annotations
 
@@ -41,3 +41,26 @@ class UnitImportForm(forms.Form):
         if start and end and end <= start:
             self.add_error("valid_to", gettext("The end of validity must be after its start."))
         return data
+
+
+class OneTimeCodeForm(forms.Form):
+    """The six-digit code of an authenticator app (spaces allowed: "123 456")."""
+
+    code = forms.CharField(
+        label=_("Code from the authenticator app"),
+        max_length=12,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "size": 8,
+            }
+        ),
+    )
+
+    def clean_code(self) -> str:
+        code = "".join(ch for ch in self.cleaned_data["code"] if not ch.isspace() and ch != "-")
+        if not (code.isascii() and code.isdigit() and len(code) == 6):
+            raise forms.ValidationError(gettext("Enter the 6 digits the app shows."))
+        return code

@@ -8,11 +8,12 @@ default database is SQLite under ``var/``; set DATABASE_URL for PostgreSQL.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from motcua.settings.env import env_bool, env_int, env_list, env_str, secret_key
+from motcua.settings.env import env_bool, env_int, env_list, env_networks, env_str, secret_key
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 DATA_DIR = Path(env_str("MOTCUA_DATA_DIR", str(Path.cwd() / "var"))).resolve()
@@ -33,6 +34,8 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "axes",
     "csp",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "motcua.core",
     "motcua.org",
     "motcua.workdays",
@@ -52,6 +55,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "motcua.core.middleware.SessionIdleMiddleware",
+    "motcua.core.middleware.PrivateCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -113,18 +118,47 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Staff passwords: at least MOTCUA_PASSWORD_MIN_LENGTH characters, not one of
+# Django's list of about 20,000 common passwords, not all digits, not close
+# to the user's name or e-mail. The admin and the password-change page
+# check them (Django's validators).
+MOTCUA_PASSWORD_MIN_LENGTH = env_int("MOTCUA_PASSWORD_MIN_LENGTH", 12)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "motcua.core.passwords.MinimumLengthValidator",
+        "OPTIONS": {"min_length": MOTCUA_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dossiers:start"  # staff land on their queue (or what their roles allow)
 LOGOUT_REDIRECT_URL = "home"
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR
+# networks); empty: the peer address is the client (motcua.core.net).
+MOTCUA_TRUSTED_PROXIES = env_networks("MOTCUA_TRUSTED_PROXIES", [])
+
+# Sign-in lockout (motcua.core.lockout): failures of one username from one
+# address, and failures from one address whatever the username, within the
+# cool-off time. Wrong one-time codes count like wrong passwords.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = 0.25  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+MOTCUA_LOGIN_FAILURES_PER_ADDRESS = env_int("MOTCUA_LOGIN_FAILURES_PER_ADDRESS", 20)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_HANDLER = "motcua.core.lockout.LockoutHandler"
+AXES_CLIENT_IP_CALLABLE = "motcua.core.net.client_bucket"
+AXES_LOCKOUT_TEMPLATE = "core/locked_out.html"
+
+# Sessions end after this many minutes without a request, and when the
+# browser closes (counter PCs are shared).
+MOTCUA_SESSION_IDLE_MINUTES = env_int("MOTCUA_SESSION_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = MOTCUA_SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Answers under these paths are never stored by a cache (the API carries
+# personal data with a token, no session); answers to signed-in users never are either.
+MOTCUA_PRIVATE_PATHS = env_list("MOTCUA_PRIVATE_PATHS", ["/api/", "/admin/"])
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -149,7 +183,28 @@ TASKS = {"default": {"BACKEND": "motcua.core.tasks.DatabaseBackend"}}
 # that run at once (tests) must wait for the commit instead.
 MOTCUA_TASKS_ENQUEUE_IN_TRANSACTION = True
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache every process shares (rate limits): Redis when REDIS_URL is set,
+# else a table of the database (created by migrate). See motcua.core.sharedcache.
+REDIS_URL = env_str("REDIS_URL", "")
+CACHE_KEY_PREFIX = env_str("CACHE_KEY_PREFIX", "motcua")
+CACHES: dict[str, dict[str, Any]]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "motcua.core.sharedcache.DatabaseCache",
+            "LOCATION": "motcua_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+            "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 20_000)},
+        }
+    }
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG and env_bool("HTTPS", False))
@@ -183,6 +238,10 @@ LOGGING = {
 # Deployment defaults for the working calendar (DESIGN.md, deadline convention).
 MOTCUA_WORK_SESSIONS = env_str("MOTCUA_WORK_SESSIONS", "07:00-11:30,13:30-17:00")
 MOTCUA_CUTOFF = env_str("MOTCUA_CUTOFF", "15:00")
+# The cut-off always moves a same-day result received after it to the next working day;
+# True makes it move D0 of limits of one working day or more too (provincial rules that say
+# so). Off by default: the law's 15:00 rule is about handing paper dossiers over.
+MOTCUA_CUTOFF_DAY_LIMITS = env_bool("MOTCUA_CUTOFF_DAY_LIMITS", False)
 # Seconds a process keeps its loaded calendars before it reads them again.
 MOTCUA_CALENDAR_TTL = env_int("MOTCUA_CALENDAR_TTL", 60)
 # Dossier code (DOMAIN.md §3): "{agency}-{date:%y%m%d}-{seq:04d}" is the common
@@ -192,12 +251,20 @@ MOTCUA_DOSSIER_CODE_PATTERN = env_str(
     "MOTCUA_DOSSIER_CODE_PATTERN", "{agency}-{date:%y%m%d}-{seq:04d}"
 )
 MOTCUA_DOSSIER_CODE_SYSTEM = env_str("MOTCUA_DOSSIER_CODE_SYSTEM", "")
-# Working days the applicant has to provide a requested supplement before the
-# dossier is closed (the late-2025 interconnection decree uses 15).
-MOTCUA_SUPPLEMENT_RESPONSE_DAYS = env_int("MOTCUA_SUPPLEMENT_RESPONSE_DAYS", 15)
 # Roles that sign a decision, an apology (Mẫu 04) and a further supplement
 # request; a procedure's workflow must contain a step for one of them.
 MOTCUA_DECISION_ROLES = env_list("MOTCUA_DECISION_ROLES", ["agency_leader", "commune_leader"])
+# Second factor (TOTP, django-otp): required at sign-in for superusers, users
+# of the admin site and the holders (today) of these roles: the decision
+# roles, the centre director and the administrator; optional for the others.
+MOTCUA_SECOND_FACTOR_ROLES = env_list(
+    "MOTCUA_SECOND_FACTOR_ROLES", [*MOTCUA_DECISION_ROLES, "centre_director", "administrator"]
+)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Motcua")
+# django-otp slows down a device after each wrong code, for everyone: whoever
+# knows a password could then keep its owner out for hours. Wrong codes
+# count in the lockout instead, per username and address and per address.
+OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_TOTP_THROTTLE_FACTOR", 0)
 # Form numbering: "tt03_2025" (Forms 01–07, default) or "tt01_2018" (Forms 01–06).
 MOTCUA_FORM_NUMBERING = env_str("MOTCUA_FORM_NUMBERING", "tt03_2025")
 # Alerts: a dossier or step due within this many working hours is "due soon".
@@ -225,3 +292,12 @@ MOTCUA_SMS_ASCII = env_bool("MOTCUA_SMS_ASCII", True)
 MOTCUA_REFERENCE_TTL = env_int("MOTCUA_REFERENCE_TTL", 60)
 # Public dossier look-ups allowed per client address and minute (codes are sequential).
 MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 30)
+# Audit log (docs/deploy.md, "Audit log"). Keys that seal the records, comma-separated:
+# the first seals new records, the others only verify older ones. Without the
+# variable the keys live in MOTCUA_AUDIT_KEY_FILE, one per line, generated on first use.
+MOTCUA_AUDIT_KEYS = env_list("MOTCUA_AUDIT_KEYS", [])
+MOTCUA_AUDIT_KEY_FILE = DATA_DIR / "audit_keys"
+# The append-only file of chain heads written by `motcua audit checkpoint` (and periodic).
+MOTCUA_AUDIT_CHECKPOINT_FILE: Path | None = Path(
+    env_str("MOTCUA_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl"))
+)

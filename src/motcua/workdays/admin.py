@@ -1,22 +1,39 @@
 from __future__ import annotations
 
+import hashlib
+import json
 from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import ApplicationError
-from motcua.workdays.models import CalendarEntry, CalendarStatus, CalendarYear, WorkSchedule
+from motcua.workdays.amendments import EntryChange
+from motcua.workdays.models import (
+    CalendarEntry,
+    CalendarStatus,
+    CalendarYear,
+    DayKind,
+    WorkSchedule,
+)
 from motcua.workdays.services import (
+    Amendment,
+    calendar_amendment_apply,
+    calendar_amendment_preview,
     calendar_entry_delete,
     calendar_entry_save,
     calendar_year_confirm,
     calendar_year_delete,
     calendar_year_save,
+    unit_for_code,
     work_schedule_check,
     work_schedule_delete,
     work_schedule_save,
@@ -52,12 +69,97 @@ class CalendarEntryFormSet(forms.BaseInlineFormSet):  # type: ignore[type-arg]
             seen.add(key)
 
 
+def _confirmed(obj: Any) -> bool:
+    return obj is not None and getattr(obj, "status", None) == CalendarStatus.CONFIRMED
+
+
 class CalendarEntryInline(admin.TabularInline[CalendarEntry, CalendarYear]):
+    """The entries of a year: edited here while it is a draft; a confirmed year is amended."""
+
     model = CalendarEntry
     formset = CalendarEntryFormSet
     extra = 0
     fields = ["day", "kind", "name", "legal_basis", "unit"]
     autocomplete_fields = ["unit"]
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _confirmed(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _confirmed(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return not _confirmed(obj) and super().has_delete_permission(request, obj)
+
+
+REMOVE = "remove"
+
+
+class AmendmentForm(forms.Form):
+    legal_basis = forms.CharField(
+        label=gettext_lazy("Legal basis of the amendment"),
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 80}),
+        help_text=gettext_lazy(
+            "The document that changes the calendar: number, date and issuing body. "
+            "It is stored with each changed day and in the audit log."
+        ),
+        error_messages={
+            "required": gettext_lazy("Write the legal basis of the amendment."),
+        },
+    )
+
+
+class AmendmentDayForm(forms.Form):
+    day = forms.DateField(
+        label=gettext_lazy("day"),
+        input_formats=["%d/%m/%Y", "%Y-%m-%d"],
+        widget=forms.TextInput(attrs={"placeholder": "dd/mm/yyyy", "size": 10}),
+        error_messages={
+            "invalid": gettext_lazy("Write the day as dd/mm/yyyy, e.g. 24/11/2026."),
+            "required": gettext_lazy("Write the day as dd/mm/yyyy, e.g. 24/11/2026."),
+        },
+    )
+    change = forms.ChoiceField(
+        label=gettext_lazy("change"),
+        choices=[
+            ("", "—"),  # an untouched row is left out
+            *DayKind.choices,
+            (REMOVE, gettext_lazy("Remove the entry of this day")),
+        ],
+    )
+    name = forms.CharField(label=gettext_lazy("name"), max_length=200, required=False)
+    unit_code = forms.CharField(
+        label=gettext_lazy("only for the unit with code"),
+        max_length=40,
+        required=False,
+        help_text=gettext_lazy("Empty for the whole country."),
+    )
+
+
+AmendmentDayFormSet = forms.formset_factory(AmendmentDayForm, extra=4, max_num=50)
+
+
+def _fingerprint(amendment: Amendment) -> str:
+    """Return a digest of what was previewed, so that only a previewed amendment is saved."""
+    content = [
+        amendment.legal_basis,
+        [(c.day.isoformat(), c.kind, c.name, c.unit_id) for c in amendment.changes],
+    ]
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+def _changes(rows: Any) -> list[EntryChange]:
+    """Return the amendment's days from the filled rows; raise ApplicationError for a bad unit."""
+    changes = []
+    for row in rows.forms:
+        data = row.cleaned_data
+        if not data:
+            continue
+        code = (data.get("unit_code") or "").strip()
+        unit = unit_for_code(code) if code else None
+        kind = None if data["change"] == REMOVE else data["change"]
+        changes.append(EntryChange(data["day"], kind, data.get("name") or "", unit=unit))
+    return changes
 
 
 @admin.register(CalendarYear)
@@ -67,8 +169,6 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
     readonly_fields = ["status", "confirmed_by", "confirmed_at"]
     inlines = [CalendarEntryInline]
     actions = ["confirm"]
-    # The twelve month grids under the entries (workdays/calendar_grid.py).
-    change_form_template = "admin/workdays/calendaryear/change_form_grid.html"
 
     @admin.action(description=gettext_lazy("Confirm the selected calendars"))
     def confirm(self, request: HttpRequest, queryset: QuerySet[CalendarYear]) -> None:
@@ -81,6 +181,80 @@ class CalendarYearAdmin(admin.ModelAdmin[CalendarYear]):
                 self.message_user(
                     request, _("The calendar for %(year)s is confirmed.") % {"year": calendar.year}
                 )
+
+    def get_urls(self) -> list[URLPattern]:
+        info = self.opts.app_label, self.opts.model_name
+        return [
+            path(
+                "<path:object_id>/amend/",
+                self.admin_site.admin_view(self.amend_view),
+                name="{}_{}_amend".format(*info),
+            ),
+            *super().get_urls(),
+        ]
+
+    def amend_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        """Amend a confirmed year: enter the days and the legal basis, preview, then save.
+
+        "Save" works only for exactly what was previewed (the form carries its digest);
+        otherwise the preview is shown again.
+        """
+        calendar = get_object_or_404(CalendarYear, pk=object_id)
+        if not self.has_change_permission(request, calendar):
+            raise PermissionDenied
+        posted = request.method == "POST"
+        form = AmendmentForm(request.POST if posted else None)
+        rows = AmendmentDayFormSet(request.POST if posted else None, prefix="days")
+        preview: Amendment | None = None
+        previewed = ""
+        if posted and form.is_valid() and rows.is_valid():
+            try:
+                changes = _changes(rows)
+                basis = form.cleaned_data["legal_basis"]
+                preview = calendar_amendment_preview(
+                    calendar_year=calendar, changes=changes, legal_basis=basis
+                )
+                previewed = _fingerprint(preview)
+                if "apply" in request.POST and request.POST.get("previewed") == previewed:
+                    applied = calendar_amendment_apply(
+                        calendar_year=calendar,
+                        changes=changes,
+                        legal_basis=basis,
+                        actor=request.user,
+                    )
+                    self.message_user(
+                        request,
+                        _(
+                            "The calendar for %(year)s is amended; %(count)s due dates of open "
+                            "dossiers moved."
+                        )
+                        % {"year": applied.year, "count": len(applied.moves)},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:workdays_calendaryear_change", args=[calendar.pk])
+                    )
+                if "apply" in request.POST:
+                    self.message_user(
+                        request,
+                        _("Check the preview of this amendment, then save it."),
+                        messages.WARNING,
+                    )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+                preview = None
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": calendar,
+            "title": _("Amend the working calendar for %(year)s") % {"year": calendar.year},
+            "form": form,
+            "rows": rows,
+            "preview": preview,
+            "previewed": previewed,
+            "confirmed": _confirmed(calendar),
+        }
+        return TemplateResponse(request, "admin/workdays/calendaryear/amend.html", context)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         # The entries belong to the year: it is chosen once, when the calendar is created.

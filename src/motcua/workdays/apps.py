@@ -7,4 +7,4 @@ class WorkdaysConfig(AppConfig):
     verbose_name = _("Working calendar")
 
     def ready(self) -> None:
-        from motcua.workdays import signals  # noqa: F401
+        from motcua.workdays import checks, signals  # noqa: F401

@@ -9,7 +9,9 @@ What is modelled
 
 What is supported
     The project's deadline convention (DESIGN.md, "Deadline convention"): day-based limits
-    counted from D0 with the cut-off rule, same-day limits, hour-based limits counted inside
+    counted from D0, same-day limits with the 15:00 cut-off (which moves a same-day result
+    received at or after it to the next working day; it lengthens limits of one working day
+    or more only when :attr:`Schedule.cutoff_day_limits` says so), hour-based limits counted inside
     the sessions, calendar-day limits rolled forward to a working day, working-day and
     working-time differences, and pausing / resuming the dossier clock (:class:`Remaining`).
     Every table is precomputed when the calendar is built, so the day-based due date is a
@@ -135,13 +137,21 @@ def _check_time(t: object, what: str) -> time:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Daily working sessions and the intake cut-off of a unit (local wall-clock times)."""
+    """Daily working sessions and the intake cut-off of a unit (local wall-clock times).
+
+    The cut-off always applies to same-day limits (a result due "the same day" received at
+    or after it is due the next working day). ``cutoff_day_limits`` applies it to limits of
+    one working day or more too (D0 becomes the next working day), for provinces whose rules
+    say so; off by default, because the law's 15:00 rule governs when a paper dossier moves
+    to the handling agency, not the length of a time limit.
+    """
 
     sessions: tuple[tuple[time, time], ...] = (
         (time(7, 0), time(11, 30)),
         (time(13, 30), time(17, 0)),
     )
     cutoff: time = time(15, 0)
+    cutoff_day_limits: bool = False
 
     def __post_init__(self) -> None:
         """Validate: non-empty, each start before its end, sorted, not overlapping."""
@@ -169,6 +179,10 @@ class Schedule:
             previous_end = end
         object.__setattr__(self, "sessions", sessions)
         _check_time(self.cutoff, "Cut-off")
+        if not isinstance(self.cutoff_day_limits, bool):
+            raise ValueError(
+                f"Schedule.cutoff_day_limits must be True or False, got {self.cutoff_day_limits!r}"
+            )
         if self.cutoff > sessions[-1][1]:
             raise ValueError(
                 f"Cut-off {self.cutoff:%H:%M} must not be after the end of the working day "
@@ -186,7 +200,7 @@ class Schedule:
         return sum(_seconds(end) - _seconds(start) for start, end in self.sessions)
 
     @classmethod
-    def parse(cls, sessions: str, cutoff: str) -> Schedule:
+    def parse(cls, sessions: str, cutoff: str, *, cutoff_day_limits: bool = False) -> Schedule:
         """Build a schedule from text such as ``"07:00-11:30,13:30-17:00"`` and ``"15:00"``."""
         pairs: list[tuple[time, time]] = []
         for part in sessions.split(","):
@@ -197,7 +211,11 @@ class Schedule:
             if len(bounds) != 2:
                 raise ValueError(f"Session {part!r} must look like HH:MM-HH:MM")
             pairs.append((_parse_time(bounds[0]), _parse_time(bounds[1])))
-        return cls(sessions=tuple(pairs), cutoff=_parse_time(cutoff))
+        return cls(
+            sessions=tuple(pairs),
+            cutoff=_parse_time(cutoff),
+            cutoff_day_limits=cutoff_day_limits,
+        )
 
 
 def _parse_time(text: str) -> time:
@@ -243,6 +261,7 @@ class CalendarTables:
     seg_end: array[int]  # per rank: last usable rank before the next barrier
     rank_missing_year: array[int]  # per rank: 0, or the missing year of a barrier
     cutoff_seconds: int
+    cutoff_day_limits: bool  # the cut-off also moves D0 of limits of one day or more
     day_end_seconds: int
     utc_offset_seconds: int
 
@@ -426,6 +445,7 @@ class WorkCalendar:
         self._seg_end = seg_end
         self._ends = ends
         self._cuts = cuts
+        self._cutoff_days = sched.cutoff_day_limits
         # Working time: (start, end, working microseconds before the session) per session.
         sess: list[tuple[int, int, int]] = []
         cum = 0
@@ -509,16 +529,28 @@ class WorkCalendar:
         return sign * (rb - ra)
 
     def d0(self, received: datetime) -> date:
-        """Return D0: the intake date if a working day before the cut-off, else the next one."""
+        """Return D0: the intake date if a working day, else the next working day.
+
+        With :attr:`Schedule.cutoff_day_limits`, an intake at or after the cut-off also moves
+        D0 to the next working day. (A same-day limit received at or after the cut-off keeps
+        D0 and is due the end of the next working day: see :meth:`due_working_days`.)
+        """
         loc = self._local(received)
         idx = self._day_index(loc)
-        rank = self._rank_on[idx] if loc < self._cuts[idx] else self._rank_after[idx]
+        late = self._cutoff_days and loc >= self._cuts[idx]
+        rank = self._rank_after[idx] if late else self._rank_on[idx]
         return self._date_of_rank(self._check_rank(rank, rank))
 
     # ------------------------------------------------------------------ due instants
 
     def due_working_days(self, received: datetime, n: int) -> datetime:
-        """Return the end of the ``n``-th working day after D0 (``n = 0``: end of D0)."""
+        """Return the end of the ``n``-th working day after D0 (``n = 0``: end of D0).
+
+        The cut-off: with ``n = 0`` (same day), received on a working day at or after the
+        cut-off gives the end of the next working day. With ``n >= 1`` the cut-off changes
+        nothing unless :attr:`Schedule.cutoff_day_limits` is set (then D0 moves, as in
+        :meth:`d0`). On a day that is not a working day D0 is already the next working day.
+        """
         try:
             if received.tzinfo is not self.tz:
                 received = self._local(received)
@@ -528,7 +560,10 @@ class WorkCalendar:
             ) from None
         idx = received.toordinal() - self._base
         if 0 <= idx < self._ndays:
-            r = self._rank_on[idx] if received < self._cuts[idx] else self._rank_after[idx]
+            if received >= self._cuts[idx] and (n == 0 or self._cutoff_days):
+                r = self._rank_after[idx]
+            else:
+                r = self._rank_on[idx]
             k = r + n
             if n >= 0 and k <= self._seg_end[r]:
                 return self._ends[k]
@@ -567,7 +602,8 @@ class WorkCalendar:
     ) -> datetime:
         """Return the due instant of a limit of ``amount`` ``unit`` for ``received``.
 
-        ``SAME_DAY`` is the end of D0 (``amount`` must be 0 or None). The "restart" supplement
+        ``SAME_DAY`` is the end of D0, or of the next working day when received at or after
+        the cut-off (``amount`` must be 0 or None). The "restart" supplement
         policy is simply ``due(resumed_at, full_amount, unit)``: the full limit counts again
         from the complete dossier, with the same cut-off rule as an intake.
         """
@@ -682,7 +718,8 @@ class WorkCalendar:
         """Return the new due instant when the clock restarts at ``resumed_at``.
 
         An overdue dossier keeps ``current_due``. Day-based limits count the remaining
-        working days from the next working day (the cut-off rule of an intake applies); hour
+        working days from the next working day (the cut-off rule of an intake applies: it
+        moves the due only when no working day is left, or with ``cutoff_day_limits``); hour
         limits add the remaining working time; calendar-day limits add the remaining days.
         The "restart" policy does not use this: it is ``due(resumed_at, full_amount, unit)``.
         """
@@ -723,6 +760,7 @@ class WorkCalendar:
                 seg_end=array("l", self._seg_end),
                 rank_missing_year=array("l", self._missing_year),
                 cutoff_seconds=_seconds(self.schedule.cutoff),
+                cutoff_day_limits=self.schedule.cutoff_day_limits,
                 day_end_seconds=_seconds(self.schedule.day_end),
                 utc_offset_seconds=int(offset.total_seconds()),
             )

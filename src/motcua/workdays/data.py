@@ -42,6 +42,13 @@ _SWAP_2025 = (
 # 2026 -----------------------------------------------------------------------------------
 _Y2026 = "Thông báo 9441/TB-BNV ngày 16/10/2025; Công văn 9859/VPCP-KGVX ngày 13/10/2025"
 _LAW_2026 = f"{_BLLD}; {_Y2026}"
+# Approved by the Government on 25/12/2025, after the year's notice: the number of the
+# ministry's notice was not checked against its text.
+_NEW_YEAR_SWAP_2026 = (
+    "Thông báo của Bộ Nội vụ ngày 25/12/2025 về hoán đổi ngày làm việc dịp Tết Dương lịch 2026 "
+    "(số hiệu chưa đối chiếu), theo ý kiến Phó Thủ tướng Chính phủ do Văn phòng Chính phủ "
+    "truyền đạt ngày 25/12/2025"
+)
 
 VN_PUBLIC_SECTOR_ENTRIES: tuple[DayEntry, ...] = (
     # ---- 2024 ----
@@ -83,8 +90,17 @@ VN_PUBLIC_SECTOR_ENTRIES: tuple[DayEntry, ...] = (
     DayEntry(date(2025, 9, 1), _H, "Quốc khánh (ngày liền kề trước 2/9)", _QK_2025),
     DayEntry(date(2025, 9, 2), _H, "Quốc khánh (2/9)", _QK_2025),
     # ---- 2026 ----
-    # 1/1/2026 (Thursday): one day, no swap (a four-day swap was only proposed).
+    # 1/1/2026 (Thursday) and a swap approved on 25/12/2025: Friday 2/1 off, made up on
+    # Saturday 10/1, so the public sector is off 1–4/1 (corrected: an earlier version of this
+    # table said "no swap"). The ``holidays`` package (0.109) does not have this swap.
     DayEntry(date(2026, 1, 1), _H, "Tết Dương lịch", _BLLD),
+    DayEntry(
+        date(2026, 1, 2),
+        _S,
+        "Nghỉ hoán đổi Tết Dương lịch (làm bù thứ Bảy 10/01/2026)",
+        _NEW_YEAR_SWAP_2026,
+    ),
+    DayEntry(date(2026, 1, 10), _M, "Làm bù cho ngày nghỉ thứ Sáu 02/01/2026", _NEW_YEAR_SWAP_2026),
     DayEntry(date(2026, 2, 16), _H, "Tết Nguyên đán (29 tháng Chạp, Giao thừa)", _LAW_2026),
     DayEntry(date(2026, 2, 17), _H, "Tết Nguyên đán (mùng 1 tháng Giêng)", _LAW_2026),
     DayEntry(date(2026, 2, 18), _H, "Tết Nguyên đán (mùng 2 tháng Giêng)", _LAW_2026),

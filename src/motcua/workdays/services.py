@@ -3,11 +3,15 @@
 The arithmetic lives in :mod:`motcua.workdays.core`; this module loads the
 confirmed calendars (:mod:`motcua.workdays.loader`), turns the core's
 errors into messages for users, and is the only writer of calendar rows.
+A draft year is edited entry by entry; a confirmed year only by an
+amendment (:func:`calendar_amendment_apply`), which moves the stored
+dues that depend on it (:mod:`motcua.workdays.amendments`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -22,6 +26,7 @@ from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.text import nfc
+from motcua.workdays.amendments import DueMove, EntryChange, due_sources
 from motcua.workdays.core import (
     CalendarMissingError,
     DayEntry,
@@ -30,7 +35,13 @@ from motcua.workdays.core import (
     Schedule,
     WorkCalendar,
 )
-from motcua.workdays.loader import calendar_for_unit, national_calendar
+from motcua.workdays.data import CONFIRMED_YEARS, VN_PUBLIC_SECTOR_ENTRIES
+from motcua.workdays.loader import (
+    calendar_builder,
+    calendar_cache_clear,
+    calendar_for_unit,
+    national_calendar,
+)
 from motcua.workdays.models import CalendarEntry, CalendarStatus, CalendarYear, WorkSchedule
 
 STATUTORY_BASIS = "Bộ luật Lao động 2019, Điều 111 và 112"
@@ -230,12 +241,26 @@ def calendar_year_confirm(*, calendar_year: CalendarYear, actor: Any) -> Calenda
     return locked
 
 
+def _require_draft(calendar: CalendarYear) -> None:
+    """Refuse a direct edit of a confirmed year: it is amended (dues move with it)."""
+    if calendar.status == CalendarStatus.CONFIRMED:
+        raise ApplicationError(
+            _(
+                "The calendar for %(year)s is confirmed: change it with an amendment, which "
+                "shows first which dossiers' due dates would move and records its legal basis."
+            )
+            % {"year": calendar.year},
+            code="confirmed",
+        )
+
+
 @transaction.atomic
 def calendar_entry_save(
     *, calendar_year: CalendarYear, actor: Any, entry: CalendarEntry | None = None, **fields: Any
 ) -> CalendarEntry:
-    """Create or change one calendar entry; the day must be in the entry's year."""
+    """Create or change one entry of a draft year; the day must be in the entry's year."""
     locked = CalendarYear.objects.select_for_update().get(pk=calendar_year.pk)
+    _require_draft(locked)
     target = entry or CalendarEntry(calendar=locked)
     before = (
         {f: getattr(target, f, None) for f in ("day", "kind", "name", "legal_basis")}
@@ -272,8 +297,9 @@ def calendar_entry_save(
 
 @transaction.atomic
 def calendar_entry_delete(*, entry: CalendarEntry, actor: Any) -> None:
-    """Remove one calendar entry (audited on its year's chain)."""
+    """Remove one entry of a draft year (audited on its year's chain)."""
     locked = CalendarYear.objects.select_for_update().get(pk=entry.calendar_id)
+    _require_draft(locked)
     before = {"day": entry.day, "kind": entry.kind, "name": entry.name, "unit": entry.unit_id}
     CalendarEntry.objects.filter(pk=entry.pk).delete()
     audit_record(
@@ -460,3 +486,233 @@ def _effect(day: date, entry: tuple[str, str] | None) -> str:
     if entry[0] == DayKind.MAKEUP_WORKING_DAY:
         return "work" if weekend else ""
     return "" if weekend else "off"
+
+
+# --- Amending a confirmed year -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """A checked amendment of a confirmed year and the dues it moves."""
+
+    year: int
+    legal_basis: str
+    changes: tuple[EntryChange, ...]
+    moves: tuple[DueMove, ...]
+
+    @property
+    def problems(self) -> list[DueMove]:
+        return [move for move in self.moves if move.problem]
+
+
+def _entry_dict(kind: str, name: str, basis: str) -> dict[str, str]:
+    return {"kind": kind, "name": name, "legal_basis": basis}
+
+
+def _checked_amendment(
+    calendar: CalendarYear, changes: Sequence[EntryChange], legal_basis: str
+) -> tuple[str, tuple[EntryChange, ...]]:
+    """Return the NFC legal basis and the changes, checked against the stored year."""
+    if calendar.status != CalendarStatus.CONFIRMED:
+        raise ApplicationError(
+            _(
+                "The calendar for %(year)s is still a draft: correct its entries directly and "
+                "confirm it; only a confirmed year is amended."
+            )
+            % {"year": calendar.year},
+            code="draft",
+        )
+    basis = nfc(legal_basis or "").strip()
+    if not basis:
+        raise ApplicationError(
+            _(
+                "Write the legal basis of the amendment: the document that changes the calendar "
+                "(number, date and issuing body)."
+            ),
+            code="legal_basis_required",
+        )
+    if not changes:
+        raise ApplicationError(
+            _("The amendment changes no day: add at least one day."), code="no_change"
+        )
+    stored = {
+        (unit_id, day): kind
+        for unit_id, day, kind in calendar.entries.values_list("unit_id", "day", "kind")
+    }
+    seen: set[tuple[int | None, date]] = set()
+    checked: list[EntryChange] = []
+    for change in changes:
+        day = change.day
+        shown = day.strftime("%d/%m/%Y")
+        if day.year != calendar.year:
+            raise ApplicationError(
+                _("%(day)s is not in %(year)s.") % {"day": shown, "year": calendar.year},
+                code="wrong_year",
+            )
+        key = (change.unit_id, day)
+        if key in seen:
+            raise ApplicationError(
+                _("%(day)s appears twice in the amendment.") % {"day": shown}, code="duplicate"
+            )
+        seen.add(key)
+        if change.kind is None:
+            if key not in stored:
+                raise ApplicationError(
+                    _("%(day)s has no entry to remove.") % {"day": shown}, code="nothing_to_remove"
+                )
+            checked.append(replace(change, name="", legal_basis=""))
+            continue
+        try:
+            kind = DayKind(change.kind)
+        except ValueError:
+            raise ApplicationError(
+                _("Unknown kind of day: %(kind)s.") % {"kind": change.kind}, code="invalid_kind"
+            ) from None
+        name = nfc(change.name or "").strip()
+        if not name:
+            raise ApplicationError(
+                _("Give the entry of %(day)s a name (e.g. Ngày Văn hóa Việt Nam).")
+                % {"day": shown},
+                code="name_required",
+            )
+        entry_basis = nfc(change.legal_basis or "").strip() or basis
+        if len(name) > 200 or len(entry_basis) > 300:
+            raise ApplicationError(
+                _(
+                    "The entry of %(day)s is too long: at most 200 characters for the name and "
+                    "300 for its legal basis."
+                )
+                % {"day": shown},
+                code="too_long",
+            )
+        checked.append(replace(change, kind=kind.value, name=name, legal_basis=entry_basis))
+    return basis, tuple(sorted(checked, key=lambda c: (c.day, c.unit_id or 0)))
+
+
+def _window(changes: Sequence[EntryChange]) -> tuple[date, date]:
+    days = [change.day for change in changes]
+    return min(days), max(days)
+
+
+def calendar_amendment_preview(
+    *, calendar_year: CalendarYear, changes: Sequence[EntryChange], legal_basis: str
+) -> Amendment:
+    """Check an amendment of a confirmed year and return the dues it would move; save nothing."""
+    basis, checked = _checked_amendment(calendar_year, changes, legal_basis)
+    calendar_for = calendar_builder(checked)
+    window = _window(checked)
+    moves = [
+        move
+        for source in due_sources()
+        for move in source.moves(window=window, calendar_for=calendar_for)
+    ]
+    return Amendment(calendar_year.year, basis, checked, tuple(moves))
+
+
+def _refuse_problems(moves: Sequence[DueMove]) -> None:
+    problems = [move for move in moves if move.problem]
+    if problems:
+        first = problems[0]
+        raise ApplicationError(
+            _("Nothing was saved: %(count)s due dates cannot be computed (%(ref)s: %(problem)s).")
+            % {"count": len(problems), "ref": first.reference, "problem": first.problem},
+            code="dues_not_computable",
+        )
+
+
+@transaction.atomic
+def calendar_amendment_apply(
+    *, calendar_year: CalendarYear, changes: Sequence[EntryChange], legal_basis: str, actor: Any
+) -> Amendment:
+    """Amend a confirmed year, with its legal basis, and move the dues it changes.
+
+    In one transaction: the entries are written, the amendment is audited on the year's
+    chain with each day's entry before and after, and every registered due source moves
+    its dues (dossiers: history row, audit record and notice per dossier). If a due cannot
+    be computed under the amended calendar (a year it reaches is not confirmed), nothing
+    is saved.
+    """
+    locked = CalendarYear.objects.select_for_update().get(pk=calendar_year.pk)
+    basis, checked = _checked_amendment(locked, changes, legal_basis)
+    stored = {
+        (entry.unit_id, entry.day): entry
+        for entry in locked.entries.filter(day__in=[c.day for c in checked])
+    }
+    recorded = []
+    for change in checked:
+        old = stored.get((change.unit_id, change.day))
+        if old is not None:
+            old.delete()
+        if change.kind is not None:
+            CalendarEntry.objects.create(
+                calendar=locked,
+                day=change.day,
+                kind=change.kind,
+                name=change.name,
+                legal_basis=change.legal_basis,
+                unit=change.unit,
+            )
+        recorded.append(
+            {
+                "day": change.day,
+                "unit": change.unit_id,
+                "before": _entry_dict(old.kind, old.name, old.legal_basis) if old else None,
+                "after": (
+                    _entry_dict(change.kind, change.name, change.legal_basis)
+                    if change.kind is not None
+                    else None
+                ),
+            }
+        )
+    # Read back from this transaction's rows, not from the process cache.
+    calendar_for = calendar_builder()
+    window = _window(checked)
+    moves = [
+        move
+        for source in due_sources()
+        for move in source.apply(
+            window=window, calendar_for=calendar_for, actor=actor, reason=basis
+        )
+    ]
+    _refuse_problems(moves)
+    audit_record(
+        actor=actor,
+        action="workdays.calendar.amend",
+        obj=locked,
+        data={
+            "legal_basis": basis,
+            "changes": recorded,
+            "moved": [
+                {
+                    "reference": move.reference,
+                    "what": move.what,
+                    "before": move.before,
+                    "after": move.after,
+                }
+                for move in moves
+            ],
+        },
+    )
+    transaction.on_commit(calendar_cache_clear)
+    return Amendment(locked.year, basis, checked, tuple(moves))
+
+
+def shipped_changes(year: int) -> list[EntryChange]:
+    """Return what it takes to bring a stored year to the calendar the project ships.
+
+    Only days whose effect differs are returned: a shipped entry missing from the stored
+    year, or stored with another kind. Entries an administrator added are kept, and a name
+    changed in the admin is not reverted.
+    """
+    if year not in CONFIRMED_YEARS:
+        return []
+    stored = dict(
+        CalendarEntry.objects.filter(calendar__year=year, unit__isnull=True).values_list(
+            "day", "kind"
+        )
+    )
+    return [
+        EntryChange(entry.day, entry.kind.value, entry.name, entry.legal_basis)
+        for entry in VN_PUBLIC_SECTOR_ENTRIES
+        if entry.day.year == year and stored.get(entry.day) != entry.kind.value
+    ]

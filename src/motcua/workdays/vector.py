@@ -3,7 +3,8 @@
 :func:`due_working_days_array` is the vectorised twin of
 :meth:`motcua.workdays.core.WorkCalendar.due_working_days`: same D0 and cut-off rule, same
 make-up working days, same :class:`~motcua.workdays.core.CalendarMissingError` when an element
-needs an unconfirmed year. It gathers from the calendar's precomputed rank tables (rank of D0
+needs an unconfirmed year (the cut-off moves a same-day limit, and a longer one only with
+``Schedule.cutoff_day_limits``). It gathers from the calendar's precomputed rank tables (rank of D0
 plus n gives the due day) instead of calling ``numpy.busday_offset``, which cannot express
 make-up Saturdays. It needs a time zone with a constant UTC offset over the covered years
 (true for Asia/Ho_Chi_Minh); :meth:`WorkCalendar.tables` checks that.
@@ -33,6 +34,7 @@ class _Prepared:
     first_local_second: int  # epoch second (local wall clock) of the first covered day
     ndays: int
     cutoff_seconds: int
+    cutoff_day_limits: bool
     d0_rank: npt.NDArray[np.int64]  # per (day, at/after cut-off): rank of D0
     room: npt.NDArray[np.int64]  # per (day, at/after cut-off): largest n without a gap
     due_epoch: npt.NDArray[np.int64]  # per rank: UTC epoch second of the end of that day
@@ -50,9 +52,10 @@ def _prepare(cal: WorkCalendar) -> _Prepared:
     working = np.frombuffer(t.is_working, dtype=np.uint8).astype(np.int64)
     seg_end = np.asarray(t.seg_end, dtype=np.int64)
     ordinals = np.asarray(t.working_ordinals, dtype=np.int64)
-    # Before the cut-off a working day is its own D0; at or after it (and on any day that is
-    # not working) D0 is the first working day strictly after. rank_ceil + working is that
-    # rank, because a working day's successor rank is its own rank + 1.
+    # Key 0 ("on time"): a working day is its own D0, any other day the next working day.
+    # Key 1 ("late": at or after the cut-off, for a same-day limit or with cutoff_day_limits):
+    # the first working day strictly after. rank_ceil + working is that rank, because a
+    # working day's successor rank is its own rank + 1.
     d0_rank = np.empty(2 * len(rank_ceil), dtype=np.int64)
     d0_rank[0::2] = rank_ceil
     d0_rank[1::2] = rank_ceil + working
@@ -66,6 +69,7 @@ def _prepare(cal: WorkCalendar) -> _Prepared:
         first_local_second=(t.base_ordinal - _EPOCH_ORDINAL) * _SECONDS_PER_DAY,
         ndays=len(rank_ceil),
         cutoff_seconds=t.cutoff_seconds,
+        cutoff_day_limits=t.cutoff_day_limits,
         d0_rank=d0_rank,
         room=room,
         due_epoch=due_epoch.astype(np.int64),
@@ -133,7 +137,10 @@ def due_working_days_array(
         outside = (idx < 0) | (idx >= p.ndays)
         idx = np.clip(idx, 0, p.ndays - 1)
     key = idx * 2
-    key += sod >= p.cutoff_seconds
+    late = sod >= p.cutoff_seconds
+    if not p.cutoff_day_limits:
+        late &= amt == 0
+    key += late
     bad = amt > p.room[key]
     if outside is not None:
         bad |= outside

@@ -79,6 +79,29 @@ class CatalogAdminTests(TestCase):
             with self.subTest(url=url):
                 self.assertEqual(self.client.get(url).status_code, 200)
 
+    def test_the_supplement_window_is_entered_in_the_admin(self):
+        page = self.client.get("/admin/catalog/procedureversion/add/")
+        self.assertContains(page, 'name="supplement_window_days"')
+        bad = self.client.post(
+            "/admin/catalog/procedureversion/add/",
+            self.version_post(supplement_window_days="0"),
+        )
+        self.assertEqual(bad.status_code, 200)
+        self.assertFalse(ProcedureVersion.objects.exists())
+        response = self.client.post(
+            "/admin/catalog/procedureversion/add/",
+            self.version_post(supplement_window_days="15"),
+        )
+        self.assertEqual(response.status_code, 302, response.content.decode()[:3000])
+        self.assertEqual(ProcedureVersion.objects.get().supplement_window_days, 15)
+        self.client.post(
+            "/admin/catalog/procedureversion/add/",
+            self.version_post(code="1.000656", supplement_window_days=""),
+        )
+        self.assertIsNone(
+            ProcedureVersion.objects.get(procedure__code="1.000656").supplement_window_days
+        )
+
     def test_adding_a_version_goes_through_the_services(self):
         response = self.client.post("/admin/catalog/procedureversion/add/", self.version_post())
         self.assertEqual(response.status_code, 302, response.content.decode()[:3000])

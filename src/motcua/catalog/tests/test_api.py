@@ -68,7 +68,7 @@ class CatalogApiTests(TestCase):
             actor=ACTOR,
             procedure=self.birth,
             effective_from=date(2026, 6, 1),
-            content=content(time_limit_amount=5),
+            content=content(time_limit_amount=5, supplement_window_days=15),
         )
         with self.assertNumQueries(4):
             body = self.client.get(f"{BASE}/procedures/1.001193").json()
@@ -95,10 +95,12 @@ class CatalogApiTests(TestCase):
             ["intake_officer", "case_handler", "commune_leader", "intake_officer"],
         )
         self.assertEqual(body["steps"][0]["budget_amount"], "0.50")
+        self.assertEqual(body["supplement_window_days"], None)
         body = self.client.get(f"{BASE}/procedures/1.001193", {"on": "2026-06-01"}).json()
         self.assertEqual(
             (body["version"], body["time_limit_amount"], body["effective_to"]), (2, 5, None)
         )
+        self.assertEqual(body["supplement_window_days"], 15)
 
     def test_unknown_code_or_day_is_404(self):
         response = self.client.get(f"{BASE}/procedures/9.999999")

@@ -40,6 +40,23 @@ class DemoProcedureTests(TestCase):
         self.assertTrue(versions.filter(time_limit_unit="working_hours").exists())
         self.assertGreaterEqual(versions.filter(fees__isnull=True).count(), 5)
         self.assertGreaterEqual(versions.filter(supplement_policy="restart").count(), 2)
+        # The supplement window: 15 working days, none for the certifications.
+        self.assertEqual(
+            set(
+                versions.filter(field__code="certification").values_list(
+                    "supplement_window_days", flat=True
+                )
+            ),
+            {None},
+        )
+        self.assertEqual(
+            set(
+                versions.exclude(field__code="certification").values_list(
+                    "supplement_window_days", flat=True
+                )
+            ),
+            {15},
+        )
         self.assertGreaterEqual(
             WorkflowStep.objects.filter(is_inter_agency=True).values("version").distinct().count(),
             2,

@@ -67,7 +67,9 @@ class ExcelTestCase(TestCase):
 class ExportImportTests(ExcelTestCase):
     def setUp(self):
         super().setUp()
-        self.birth = make_procedure("1.001193", effective_from=date(2025, 7, 1))
+        self.birth = make_procedure(
+            "1.001193", effective_from=date(2025, 7, 1), supplement_window_days=15
+        )
         services.procedure_version_create(
             actor=ACTOR,
             procedure=self.birth,
@@ -114,6 +116,67 @@ class ExportImportTests(ExcelTestCase):
         self.assertIn(
             ("1.001193", 1, "Thuế", "case_handler", "H30.99", "Có", 7.5, "giờ làm việc"),
             [s[:8] for s in steps],
+        )
+
+    def test_the_supplement_window_is_a_column_empty_for_no_automatic_closure(self):
+        rows = list(workbook(export_bytes())["Thủ tục"].iter_rows(values_only=True))
+        header = rows[0]
+        self.assertIn("Thời hạn bổ sung hồ sơ (ngày làm việc)", header)
+        column = header.index("Thời hạn bổ sung hồ sơ (ngày làm việc)")
+        windows = {
+            (row[0], row[header.index("Ngày hiệu lực")].date()): row[column] for row in rows[1:]
+        }
+        self.assertEqual(
+            windows,
+            {
+                ("1.001193", date(2025, 7, 1)): 15,
+                ("1.001193", date(2026, 6, 1)): None,
+                ("2.000815", date(2025, 7, 1)): None,
+            },
+        )
+        # A window typed on the future version replaces it; a bad one is refused.
+        wb = workbook(export_bytes())
+        sheet = wb["Thủ tục"]
+        for row in sheet.iter_rows(min_row=2):
+            if row[0].value == "1.001193" and row[header.index("Ngày hiệu lực")].value.year == 2026:
+                row[column].value = 10
+        procedure_import(actor=ACTOR, file=save(wb))
+        future = ProcedureVersion.objects.get(procedure__code="1.001193", number=2)
+        self.assertEqual(future.supplement_window_days, 10)
+        for bad in (0, 400, "mười lăm"):
+            with self.subTest(bad=bad):
+                for row in sheet.iter_rows(min_row=2):
+                    if row[0].value == "2.000815":
+                        row[column].value = bad
+                with self.assertRaises(ApplicationError) as caught:
+                    procedure_import(actor=ACTOR, file=save(wb))
+                errors = caught.exception.extra["errors"]
+                self.assertEqual(
+                    [(e["sheet"], e["header"]) for e in errors],
+                    [("Thủ tục", "Thời hạn bổ sung hồ sơ (ngày làm việc)")],
+                )
+
+    def test_a_workbook_without_the_window_column_still_imports(self):
+        wb = workbook(export_bytes())
+        sheet = wb["Thủ tục"]
+        header = [c.value for c in sheet[1]]
+        sheet.delete_cols(header.index("Thời hạn bổ sung hồ sơ (ngày làm việc)") + 1)
+        # An older workbook says nothing about the window: the stored ones are kept, and a
+        # new version takes the previous version's.
+        birth = next(r for r in sheet.iter_rows(min_row=2) if r[0].value == "1.001193")
+        sheet.append([c.value for c in birth[: len(header) - 1]])
+        sheet.cell(row=sheet.max_row, column=header.index("Ngày hiệu lực") + 1).value = date(
+            2026, 9, 1
+        )
+        result = procedure_import(actor=ACTOR, file=save(wb))
+        self.assertEqual((result.versions_unchanged, result.versions_created), (3, 1))
+        self.assertEqual(
+            list(
+                ProcedureVersion.objects.filter(procedure__code="1.001193")
+                .order_by("number")
+                .values_list("supplement_window_days", flat=True)
+            ),
+            [15, None, None],
         )
 
     def test_export_then_import_changes_nothing(self):

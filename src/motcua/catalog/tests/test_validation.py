@@ -37,6 +37,18 @@ class ContentRuleTests(SimpleTestCase):
     def test_valid_content_has_no_problem(self):
         self.assertEqual(messages(content()), [])
 
+    def test_the_supplement_window_is_empty_or_1_to_365_working_days(self):
+        for window in (None, 1, 15, 365):
+            with self.subTest(window=window):
+                self.assertEqual(messages(content(supplement_window_days=window)), [])
+        rule = (
+            "The supplement window is a whole number of working days from 1 to 365; leave it "
+            "empty when the procedure's law sets no time (no automatic closure)."
+        )
+        for window in (0, 366, 1.5, True):
+            with self.subTest(window=window):
+                self.assertEqual(messages(content(supplement_window_days=window)), [rule])
+
     def test_budgets_over_a_working_day_limit(self):
         value = content(steps=(step(1, "2"), step(2, "1"), step(3, "1", "working_hours")))
         self.assertEqual(

@@ -205,3 +205,36 @@ class VersioningTests(TestCase):
         services.field_update(actor=ACTOR, field=self.v1.field, name="Hộ tịch, quốc tịch")
         self.v1.refresh_from_db()
         self.assertEqual(self.v1.search_text, "dang ky khai sinh 1.001193 ho tich, quoc tich")
+
+
+class SupplementWindowMigrationTests(TestCase):
+    """Versions that existed before the field keep the window the old setting gave them."""
+
+    def test_existing_versions_get_the_old_global_window(self):
+        import importlib
+        import os
+        from unittest import mock
+
+        from django.apps import apps
+
+        from motcua.catalog.models import ProcedureVersion
+        from motcua.catalog.tests.factories import make_procedure
+
+        migration = importlib.import_module("motcua.catalog.migrations.0003_supplement_window")
+        make_procedure("1.001193")
+        make_procedure("1.000656", supplement_window_days=30)
+        with mock.patch.dict(os.environ, {}, clear=False):
+            os.environ.pop("MOTCUA_SUPPLEMENT_RESPONSE_DAYS", None)
+            migration.keep_the_old_window(apps, None)
+        windows = dict(
+            ProcedureVersion.objects.values_list("procedure__code", "supplement_window_days")
+        )
+        self.assertEqual(windows, {"1.001193": 15, "1.000656": 30})
+        ProcedureVersion.objects.filter(procedure__code="1.001193").update(
+            supplement_window_days=None
+        )
+        with mock.patch.dict(os.environ, {"MOTCUA_SUPPLEMENT_RESPONSE_DAYS": "7"}):
+            migration.keep_the_old_window(apps, None)
+        self.assertEqual(
+            ProcedureVersion.objects.get(procedure__code="1.001193").supplement_window_days, 7
+        )

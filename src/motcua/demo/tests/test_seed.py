@@ -3,14 +3,16 @@ import stat
 import tempfile
 from io import StringIO
 
-from django.contrib.auth import authenticate, get_user_model
-from django.core.management import call_command
-from django.test import TestCase, override_settings
+from django.contrib.auth import SESSION_KEY, authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client, TestCase, override_settings
+from django.urls import reverse
 
 from motcua.catalog.models import Procedure
 from motcua.demo.staff import STAFF, logins_file
 from motcua.org.models import RoleAssignment, Unit
 from motcua.org.selectors import user_has_role
+from motcua.org.tests.helpers import totp_code
 
 
 class DataDirTestCase(TestCase):
@@ -38,10 +40,51 @@ class SeedDemoTests(DataDirTestCase):
         self.assertEqual(mode, 0o600)
         printed = out.getvalue()
         self.assertIn("tiepnhan.ngabay", printed)
+        with_code = set()
         for line in logins_file().read_text(encoding="utf-8").splitlines():
-            username, password, _ = line.split("\t")
+            username, password, secret, _ = line.split("\t")
             self.assertIsNotNone(authenticate(username=username, password=password), username)
             self.assertIn(password, printed)
+            if secret:
+                with_code.add(username)
+                self.assertIn(secret, printed)
+        self.assertEqual(
+            with_code,
+            {"lanhdao.ngabay", "lanhdao.daithanh", "giamdoc.trungtam", "lanhdao.tuphap", "quantri"},
+        )
+
+    def test_every_demo_account_signs_in_through_the_sign_in_page(self):
+        """Password, then for the leaders the code of the printed secret or of demo_code."""
+        call_command("seed", "demo", stdout=StringIO())
+        for line in logins_file().read_text(encoding="utf-8").splitlines():
+            username, password, secret, _ = line.split("\t")
+            with self.subTest(username=username):
+                client = Client()
+                response = client.post(
+                    reverse("login"), {"username": username, "password": password}
+                )
+                if secret:
+                    self.assertRedirects(
+                        response, reverse("sign_in_code"), fetch_redirect_response=False
+                    )
+                    self.assertNotIn(SESSION_KEY, client.session)
+                    code = totp_code(secret)
+                    if username == "quantri":
+                        out = StringIO()
+                        call_command("demo_code", username, stdout=out)
+                        code = out.getvalue().strip()
+                    response = client.post(reverse("sign_in_code"), {"code": code})
+                self.assertEqual(response.status_code, 302)
+                user = get_user_model().objects.get(username=username)
+                self.assertEqual(client.session[SESSION_KEY], str(user.pk))
+
+    def test_demo_code_serves_demo_accounts_only(self):
+        call_command("seed", "demo", stdout=StringIO())
+        # A real account may carry a demo username: it has a real e-mail address.
+        get_user_model().objects.filter(username="quantri").update(email="quantri@cantho.gov.vn")
+        for username in ("quantri", "tiepnhan.ngabay", "nobody"):
+            with self.subTest(username=username), self.assertRaises(CommandError):
+                call_command("demo_code", username, stdout=StringIO())
 
     def test_every_role_has_a_demo_account_in_scope(self):
         call_command("seed", "demo", stdout=StringIO())

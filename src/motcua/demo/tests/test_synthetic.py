@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, time
 from io import StringIO
 
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db.models import Max
-from django.test import TestCase
+from django.test import TestCase, override_settings
+from django.utils import timezone
 
 from motcua.core import clock
-from motcua.core.audit import audit_verify
+from motcua.core.audit import audit_verify, history_ref
 from motcua.core.models import AuditEvent
 from motcua.demo.synthetic import Mix, synthetic_dossiers, synthetic_world
 from motcua.dossiers import services as s
@@ -20,7 +21,7 @@ from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierEvent
 from motcua.dossiers.search import search_key
 from motcua.dossiers.tests.helpers import at
 from motcua.org.models import Unit
-from motcua.workdays.loader import calendar_cache_clear
+from motcua.workdays.loader import calendar_cache_clear, calendar_for_unit
 
 NOW = at(2026, 3, 20, 10)
 
@@ -93,6 +94,7 @@ def _rows(d):
         )
         for p in d.pauses.order_by("started_at")
     ]
+    history = list(d.events.select_related("step").order_by("at", "id"))
     events = [
         (
             e.at,
@@ -104,10 +106,22 @@ def _rows(d):
             e.note,
             e.data,
         )
-        for e in d.events.select_related("step").order_by("at", "id")
+        for e in history
     ]
+    # Each record names its history row by id and digest: compare which row (by
+    # its place in the history) and that the digest is that row's.
+    place = {history_ref(e)["row"]: (i, history_ref(e)["sha256"]) for i, e in enumerate(history)}
+
+    def payload(data):
+        payload = {k: v for k, v in data.items() if k not in {"code", "history"}}
+        ref = data.get("history")
+        row, digest = place.get(ref["row"], (None, None)) if ref else (None, None)
+        payload["history_place"] = row
+        payload["history_digest_matches"] = ref is not None and digest == ref["sha256"]
+        return payload
+
     audit = [
-        (a.at, a.actor_id, a.actor_repr, a.action, {k: v for k, v in a.data.items() if k != "code"})
+        (a.at, a.actor_id, a.actor_repr, a.action, payload(a.data))
         for a in AuditEvent.objects.filter(stream=f"dossiers.dossier:{d.pk}").order_by("seq")
     ]
     return {
@@ -289,6 +303,87 @@ class SyntheticRowsTests(TestCase):
             Dossier.objects.exclude(code=None).values("code").distinct().count(),
             Dossier.objects.exclude(code=None).count(),
         )
+
+
+class SyntheticClockTests(TestCase):
+    """The bulk path counts deadlines like the services: cut-off, pauses, calendar."""
+
+    def _after_cutoff(self):
+        """Return the running dossiers received on a working day at or after 15:00."""
+        calendar = calendar_for_unit(None)
+        found = []
+        for d in Dossier.objects.exclude(received_at=None).select_related("procedure_version"):
+            local = timezone.localtime(d.received_at)
+            version = d.procedure_version
+            if (
+                version.time_limit_unit == "working_days"
+                and local.time() >= time(15)
+                and calendar.is_working_day(local.date())
+            ):
+                found.append((d, local.date()))
+        return found
+
+    def test_a_late_intake_keeps_its_day_by_default(self):
+        calendar_cache_clear()
+        world = synthetic_world(units=1, procedures=6)
+        synthetic_dossiers(world, count=120, seed=5, now=NOW, mix=BUSY)
+        late = self._after_cutoff()
+        self.assertGreater(len(late), 3)
+        for d, day in late:
+            self.assertEqual(d.d0, day, d.code)
+
+    @override_settings(MOTCUA_CUTOFF_DAY_LIMITS=True)
+    def test_with_the_setting_a_late_intake_counts_from_the_next_working_day(self):
+        calendar_cache_clear()
+        world = synthetic_world(units=1, procedures=6)
+        synthetic_dossiers(world, count=120, seed=5, now=NOW, mix=BUSY)
+        late = self._after_cutoff()
+        self.assertGreater(len(late), 3)
+        calendar = calendar_for_unit(None)
+        for d, day in late:
+            self.assertEqual(d.d0, calendar.add_working_days(day, 1), d.code)
+        # and the rows are still the services' (replayed under the same setting)
+        for d in Dossier.objects.select_related("current_step").order_by("pk")[:40]:
+            with self.subTest(dossier=d.code or d.pk):
+                replayed = _replay(d)
+                self.assertEqual(_dossier_fields(replayed), _dossier_fields(d))
+
+    def test_the_supplement_window_is_the_procedure_versions(self):
+        from motcua.dossiers.models import Pause
+
+        calendar_cache_clear()
+        world = synthetic_world(units=1, procedures=6)
+        synthetic_dossiers(world, count=150, seed=4, now=NOW, mix=BUSY)
+        pauses = Pause.objects.filter(kind="supplement").select_related(
+            "dossier__procedure_version", "dossier__agency"
+        )
+        windows = set()
+        for pause in pauses:
+            window = pause.dossier.procedure_version.supplement_window_days
+            windows.add(window)
+            if window is None:
+                self.assertIsNone(pause.respond_by)
+                self.assertNotEqual(pause.dossier.status, "closed")
+            else:
+                calendar = calendar_for_unit(pause.dossier.agency)
+                self.assertEqual(
+                    pause.respond_by, calendar.due_working_days(pause.started_at, window)
+                )
+        self.assertEqual(windows, {None, 15})
+
+    def test_recomputing_every_running_dossier_gives_the_stored_dues(self):
+        """What a calendar amendment replays (intake, pauses, steps) matches what was stored."""
+        from motcua.dossiers.services.recalendar import DossierDues, candidates
+        from motcua.workdays.loader import calendar_builder
+
+        calendar_cache_clear()
+        world = synthetic_world(units=2, procedures=8)
+        synthetic_dossiers(world, count=300, seed=10, now=NOW, mix=BUSY)
+        window = (date(2024, 1, 1), date(2026, 12, 31))
+        checked = candidates(window)
+        self.assertGreater(checked.count(), 10)
+        self.assertTrue(checked.filter(pauses__ended_at__isnull=False).exists())
+        self.assertEqual(DossierDues().moves(window=window, calendar_for=calendar_builder()), [])
 
 
 class SeedSyntheticCommandTests(TestCase):

@@ -55,6 +55,9 @@ from motcua.dossiers.services.pauses import (
     dossier_request_supplement,
     dossier_supplement_received,
 )
+from motcua.dossiers.services.recalendar import (
+    dossier_dues_recalendar,
+)
 from motcua.dossiers.services.steps import (
     status_for_step,
     step_plan,
@@ -71,6 +74,7 @@ __all__ = [
     "dossier_close_unsupplemented",
     "dossier_code_for",
     "dossier_decide",
+    "dossier_dues_recalendar",
     "dossier_guide_incomplete",
     "dossier_hand_over",
     "dossier_payment_received",

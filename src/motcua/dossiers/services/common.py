@@ -88,6 +88,7 @@ def _event(
             **(data or {}),
         },
         new_stream=first,
+        history=event,
     )
     return event
 
@@ -113,22 +114,21 @@ def _events_of_new(dossier: Dossier, *, actor: Any, specs: list[EventSpec]) -> N
     """
     user = actor if getattr(actor, "is_authenticated", False) else None
     now = clock.now()
-    fastsql.insert(
-        [
-            DossierEvent(
-                dossier=dossier,
-                at=now,
-                actor=user,
-                action=spec.action,
-                from_status=spec.from_status,
-                to_status=spec.to_status,
-                step=spec.step,
-                note=spec.note,
-                data=spec.data,
-            )
-            for spec in specs
-        ]
-    )
+    rows = [
+        DossierEvent(
+            dossier=dossier,
+            at=now,
+            actor=user,
+            action=spec.action,
+            from_status=spec.from_status,
+            to_status=spec.to_status,
+            step=spec.step,
+            note=spec.note,
+            data=spec.data,
+        )
+        for spec in specs
+    ]
+    fastsql.insert(rows)
     audit_records_new_stream(
         actor=actor,
         obj=dossier,
@@ -142,8 +142,9 @@ def _events_of_new(dossier: Dossier, *, actor: Any, specs: list[EventSpec]) -> N
                     "note": spec.note,
                     **spec.data,
                 },
+                row,  # each record vouches for its history row (ADR 0005)
             )
-            for spec in specs
+            for spec, row in zip(specs, rows, strict=True)
         ],
     )
 

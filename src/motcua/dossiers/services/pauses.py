@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -202,9 +201,12 @@ def dossier_request_supplement(
                 )
             _require_role(actor, LEADER_ROLES, unit, what=_("request a further supplement"))
         now = clock.now()
-        calendar = _calendar(locked.agency)
-        respond_by = _with_calendar(
-            calendar.due_working_days, now, settings.MOTCUA_SUPPLEMENT_RESPONSE_DAYS
+        # The procedure's window, in working days; none: no automatic closure.
+        window = locked.procedure_version.supplement_window_days
+        respond_by = (
+            _with_calendar(_calendar(locked.agency).due_working_days, now, window)
+            if window
+            else None
         )
         before = locked.status
         pause = _pause_start(
@@ -324,8 +326,10 @@ def dossier_supplement_received(
 def dossier_close_unsupplemented(
     *, dossier: Dossier, actor: Any = None, expected_version: int | None = None
 ) -> Dossier:
-    """Close a dossier whose supplement did not arrive in time (default 15 working days).
+    """Close a dossier whose supplement did not arrive in time.
 
+    The time is the procedure version's supplement window, fixed on the request
+    (``Pause.respond_by``); a procedure without one is never closed by the job.
     ``actor=None`` is the scheduled job; an officer needs the intake role.
     """
     with transaction.atomic():

@@ -85,9 +85,16 @@ class World:
         self.director = self._user("giamdoc", "centre_director", self.centre)
         self.outsider = self._user("khac", "case_handler", self.other_ward)
         self.nobody = users.create_user("khong", password="x")
-        self.pause_version = self._procedure("1.001193", supplement_policy="pause")
+        # 15 working days to hand in a supplement (the interconnection decree's window); the
+        # other two procedures have none (no automatic closure).
+        self.pause_version = self._procedure(
+            "1.001193", supplement_policy="pause", supplement_window_days=15
+        )
         self.restart_version = self._procedure(
-            "1.000656", supplement_policy="restart", name="Đăng ký kết hôn"
+            "1.000656",
+            supplement_policy="restart",
+            supplement_window_days=15,
+            name="Đăng ký kết hôn",
         )
         self.inter_version = self._procedure(
             "1.001612",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.test import TestCase
+from django.test import TestCase, override_settings
 
 from motcua.catalog.content import StepSpec
 from motcua.core import clock
@@ -180,10 +180,19 @@ class PlainPathTests(LifecycleTestCase):
         )
         self.assertEqual(other.code, "H33.16-260302-0001")
 
-    def test_after_the_cut_off_counting_starts_the_next_working_day(self):
+    def test_after_the_cut_off_a_limit_in_working_days_is_not_lengthened(self):
+        # 3 working days received Mon 2/3 at 15:30: D0 stays Mon 2/3 (DESIGN.md, corrected).
+        d = self.receive(when=at(2026, 3, 2, 15, 30))
+        self.assertEqual(d.d0, date(2026, 3, 2))
+        self.assertEqual(d.due_at, at(2026, 3, 5, 17))
+
+    @override_settings(MOTCUA_CUTOFF_DAY_LIMITS=True)
+    def test_with_the_setting_counting_starts_the_next_working_day_after_the_cut_off(self):
         d = self.receive(when=at(2026, 3, 2, 15, 30))
         self.assertEqual(d.d0, date(2026, 3, 3))
         self.assertEqual(d.due_at, at(2026, 3, 6, 17))
+        d = self.receive(when=at(2026, 3, 2, 14, 59))
+        self.assertEqual((d.d0, d.due_at), (date(2026, 3, 2), at(2026, 3, 5, 17)))
 
     def test_intake_before_tet_counts_after_tet(self):
         d = self.receive(when=at(2026, 2, 13, 9))
@@ -692,21 +701,43 @@ class SettingsTests(LifecycleTestCase):
         ):
             self.assertEqual(dossier_code_pattern_check(), [])
 
-    def test_the_supplement_response_time_is_configurable(self):
-        from django.test import override_settings
+    def test_the_supplement_window_is_the_procedure_versions(self):
+        from motcua.catalog.tests.factories import make_procedure
 
-        d = self.receive()
-        with override_settings(MOTCUA_SUPPLEMENT_RESPONSE_DAYS=5):
-            pause = self.act(
-                at(2026, 3, 2, 10),
-                s.dossier_request_supplement,
-                dossier=d,
-                actor=self.w.intake,
-                items=["A"],
-                reason="r",
-            )
+        version = make_procedure("1.003583", supplement_window_days=5).versions.get()
+        d = self.receive(version=version)
+        pause = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.intake,
+            items=["A"],
+            reason="r",
+        )
         # D0 = Mon 2/3; five working days later: Mon 9/3.
         self.assertEqual(pause.respond_by, at(2026, 3, 9, 17))
+        event = DossierEvent.objects.get(dossier=d, action="request_supplement")
+        self.assertEqual(event.data["respond_by"], at(2026, 3, 9, 17).isoformat())
+
+    def test_without_a_window_the_dossier_waits_and_is_never_closed_by_the_job(self):
+        version = self.w.inter_version  # no supplement window
+        self.assertIsNone(version.supplement_window_days)
+        d = self.receive(version=version)
+        pause = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.intake,
+            items=["A"],
+            reason="r",
+        )
+        self.assertIsNone(pause.respond_by)
+        self.assertIsNone(
+            DossierEvent.objects.get(dossier=d, action="request_supplement").data["respond_by"]
+        )
+        # A year later the job still leaves it alone.
+        self.assertEqual(dossiers_close_unsupplemented(now=at(2026, 12, 1, 9)), [])
+        self.assertEqual(self.refresh(d).status, S.AWAITING_SUPPLEMENT)
 
 
 class VersionTests(LifecycleTestCase):

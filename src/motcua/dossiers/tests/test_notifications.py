@@ -382,6 +382,8 @@ class PlainTextTests(TestCase):
             "step": dossier.current_step,
             "user_name": awkward,
             "items": [SimpleNamespace(code=dossier.code, what=reason, due=dossier.due_at)],
+            "previous": dossier.due_at,
+            "reason": reason,
         }
         folder = Path(s.__file__).parent.parent / "templates" / "notifications"
         events = sorted({p.name.split(".txt")[0].removesuffix(".sms") for p in folder.iterdir()})
@@ -397,3 +399,20 @@ class PlainTextTests(TestCase):
                     self.assertIn(awkward, body)
                 if "reasons" in (folder / f"{event}.txt").read_text(encoding="utf-8"):
                     self.assertIn(reason, body)
+
+    def test_the_supplement_request_names_a_deadline_only_when_the_procedure_has_one(self):
+        from types import SimpleNamespace
+
+        from motcua.core.notifications import _render
+
+        with clock.frozen(at(2026, 3, 2, 9)):
+            dossier = self.w.receive()
+        for respond_by, expected in ((dossier.due_at, True), (None, False)):
+            pause = SimpleNamespace(items=["A"], reason="r", respond_by=respond_by)
+            _subject, body, sms = _render(
+                "dossier.supplement_requested", {"dossier": dossier, "pause": pause}, sms=True
+            )
+            with self.subTest(respond_by=respond_by):
+                self.assertEqual("Hạn bổ sung" in body, expected)
+                self.assertEqual("kết thúc" in body, expected)
+                self.assertEqual(" truoc " in f" {sms} " or " trước " in f" {sms} ", expected)

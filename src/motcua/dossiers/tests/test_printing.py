@@ -365,6 +365,24 @@ class SupplementTests(PrintingTestCase):
             printing.pdf_filename("supplement", guidance), f"mau-02-huong-dan-{guidance.pk}.pdf"
         )
 
+    def test_the_window_and_the_closure_are_printed_only_when_the_procedure_has_a_window(self):
+        """Mẫu 02 names a deadline and the closure only for a procedure with a window."""
+        for version, has_window in ((self.w.pause_version, True), (self.w.inter_version, False)):
+            with self.subTest(window=version.supplement_window_days):
+                d = self.w.to_handler(self.receive(version=version))
+                pause = self.act(
+                    at(2026, 3, 3, 10),
+                    s.dossier_request_supplement,
+                    dossier=d,
+                    actor=self.w.handler,
+                    items=self.ITEMS,
+                    reason="Thiếu giấy tờ",
+                )
+                text = self.render("supplement", pause)
+                self.assertIn("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:", text)
+                self.assertEqual("Thời hạn bổ sung, hoàn thiện hồ sơ" in text, has_window)
+                self.assertEqual("hồ sơ được kết thúc" in text, has_window)
+
     def test_a_payment_wait_is_not_a_supplement_request(self):
         d = self.receive()
         d = self.w.to_handler(d)

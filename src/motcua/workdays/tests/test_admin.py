@@ -10,13 +10,16 @@ from django.test import TestCase
 from motcua.core.models import AuditEvent
 from motcua.workdays.loader import calendar_cache_clear
 from motcua.workdays.models import CalendarEntry, CalendarYear
+from motcua.workdays.services import calendar_year_seed
 
 
 class CalendarAdminTests(TestCase):
+    """A draft year's entries are edited in the admin (a confirmed year is amended)."""
+
     @classmethod
     def setUpTestData(cls):
         cls.admin = get_user_model().objects.create_superuser("quantri", password="x")
-        cls.year = CalendarYear.objects.get(year=2026)
+        cls.year = calendar_year_seed(year=2027, actor=cls.admin)
 
     def setUp(self):
         calendar_cache_clear()
@@ -26,7 +29,7 @@ class CalendarAdminTests(TestCase):
     def _post(self, extra_rows=(), delete=(), change=None):
         entries = list(self.year.entries.order_by("day"))
         data = {
-            "year": "2026",
+            "year": str(self.year.year),
             "legal_basis": self.year.legal_basis,
             "note": self.year.note,
             "entries-TOTAL_FORMS": str(len(entries) + len(extra_rows)),
@@ -65,14 +68,14 @@ class CalendarAdminTests(TestCase):
         response = self._post(
             extra_rows=[
                 {
-                    "day": "24/11/2026",
+                    "day": "15/06/2027",
                     "kind": "holiday",
-                    "name": "Ngày Văn hóa Việt Nam",
+                    "name": "Ngày nghỉ thử",
                     "legal_basis": "Thử",
                 }
             ],
-            delete=[date(2026, 1, 1)],
-            change=(date(2026, 9, 2), {"name": "Quốc khánh 2/9"}),
+            delete=[date(2027, 1, 1)],
+            change=(date(2027, 9, 2), {"name": "Quốc khánh 2/9"}),
         )
         self.assertEqual(
             response.status_code,
@@ -80,9 +83,9 @@ class CalendarAdminTests(TestCase):
             getattr(response, "context", None) and response.context["errors"],
         )
         days = set(self.year.entries.values_list("day", flat=True))
-        self.assertIn(date(2026, 11, 24), days)
-        self.assertNotIn(date(2026, 1, 1), days)
-        self.assertEqual(CalendarEntry.objects.get(day=date(2026, 9, 2)).name, "Quốc khánh 2/9")
+        self.assertIn(date(2027, 6, 15), days)
+        self.assertNotIn(date(2027, 1, 1), days)
+        self.assertEqual(CalendarEntry.objects.get(day=date(2027, 9, 2)).name, "Quốc khánh 2/9")
         actions = list(
             AuditEvent.objects.filter(stream=f"workdays.calendaryear:{self.year.pk}").values_list(
                 "action", flat=True
@@ -90,22 +93,27 @@ class CalendarAdminTests(TestCase):
         )
         self.assertEqual(
             sorted(actions),
-            ["workdays.entry.change", "workdays.entry.create", "workdays.entry.delete"],
+            [
+                "workdays.calendar.seed",
+                "workdays.entry.change",
+                "workdays.entry.create",
+                "workdays.entry.delete",
+            ],
         )
 
     def test_an_entry_outside_the_year_is_shown_as_an_error_and_nothing_changes(self):
         before = self.year.entries.count()
         response = self._post(
             extra_rows=[
-                {"day": "02/01/2027", "kind": "holiday", "name": "Sai năm", "legal_basis": ""}
+                {"day": "02/01/2028", "kind": "holiday", "name": "Sai năm", "legal_basis": ""}
             ]
         )
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, "không thuộc năm 2026")
+        self.assertContains(response, "không thuộc năm 2027")
         self.assertEqual(self.year.entries.count(), before)
         duplicate = self._post(
             extra_rows=[
-                {"day": "02/09/2026", "kind": "holiday", "name": "Trùng", "legal_basis": ""}
+                {"day": "02/09/2027", "kind": "holiday", "name": "Trùng", "legal_basis": ""}
             ]
         )
         self.assertContains(duplicate, "đã có trong lịch")
@@ -122,17 +130,17 @@ class CalendarAdminTests(TestCase):
         def second_refused(**kwargs):
             calls.append(kwargs)
             if len(calls) == 2:
-                raise ApplicationError("02/09/2026 đã có trong lịch.", code="duplicate")
+                raise ApplicationError("02/09/2027 đã có trong lịch.", code="duplicate")
             return real(**kwargs)
 
         before = sorted(self.year.entries.values_list("day", "name"))
         with mock.patch.object(workdays_admin, "calendar_entry_save", second_refused):
             response = self._post(
                 extra_rows=[
-                    {"day": "24/11/2026", "kind": "holiday", "name": "Mới", "legal_basis": ""}
+                    {"day": "15/06/2027", "kind": "holiday", "name": "Mới", "legal_basis": ""}
                 ],
-                change=(date(2026, 9, 2), {"name": "Đổi tên"}),
-                delete=[date(2026, 1, 1)],
+                change=(date(2027, 9, 2), {"name": "Đổi tên"}),
+                delete=[date(2027, 1, 1)],
             )
         self.assertEqual(response.status_code, 302)
         self.assertEqual(len(calls), 2)
@@ -140,9 +148,61 @@ class CalendarAdminTests(TestCase):
         shown = [str(m) for m in response.wsgi_request._messages]
         self.assertEqual(len(shown), 1, shown)
         self.assertIn("Không có gì được lưu", shown[0])
-        self.assertFalse(
-            AuditEvent.objects.filter(stream=f"workdays.calendaryear:{self.year.pk}").exists()
+        self.assertEqual(
+            list(
+                AuditEvent.objects.filter(
+                    stream=f"workdays.calendaryear:{self.year.pk}"
+                ).values_list("action", flat=True)
+            ),
+            ["workdays.calendar.seed"],
         )
+
+
+class ConfirmedYearAdminTests(TestCase):
+    """A confirmed year's days are not edited in place: the page links to the amendment."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.admin = get_user_model().objects.create_superuser("quantri", password="x")
+        cls.year = CalendarYear.objects.get(year=2026)
+
+    def setUp(self):
+        calendar_cache_clear()
+        self.client.force_login(self.admin)
+        self.url = f"/admin/workdays/calendaryear/{self.year.pk}/change/"
+
+    def test_the_entries_are_read_only_and_the_page_links_to_the_amendment(self):
+        page = self.client.get(self.url)
+        self.assertContains(page, f"/admin/workdays/calendaryear/{self.year.pk}/amend/")
+        self.assertContains(page, "Sửa đổi lịch này")
+        self.assertNotContains(page, 'name="entries-0-day"')
+        # A forged row for the inline is ignored: the inline takes no input for this year.
+        before = sorted(self.year.entries.values_list("day", flat=True))
+        self.client.post(
+            self.url,
+            {
+                "year": "2026",
+                "legal_basis": self.year.legal_basis,
+                "note": self.year.note,
+                "entries-TOTAL_FORMS": "1",
+                "entries-INITIAL_FORMS": "0",
+                "entries-MIN_NUM_FORMS": "0",
+                "entries-MAX_NUM_FORMS": "1000",
+                "entries-0-calendar": self.year.pk,
+                "entries-0-day": "24/11/2026",
+                "entries-0-kind": "holiday",
+                "entries-0-name": "Ngày Văn hóa Việt Nam",
+                "entries-0-legal_basis": "Thử",
+                "entries-0-unit": "",
+            },
+        )
+        self.assertEqual(sorted(self.year.entries.values_list("day", flat=True)), before)
+
+    def test_a_draft_year_has_no_amendment_link(self):
+        draft = calendar_year_seed(year=2027, actor=self.admin)
+        page = self.client.get(f"/admin/workdays/calendaryear/{draft.pk}/change/")
+        self.assertNotContains(page, "/amend/")
+        self.assertContains(page, 'name="entries-0-day"')
 
 
 class CalendarYearAndScheduleAdminTests(TestCase):

@@ -51,9 +51,9 @@ WORKING_DAY_CASES = [
     ("2024-02-07 15:00", 0, "2024-02-15"),
     # 14:59 on a working day -> a same-day limit ends that day
     ("2024-02-07 14:59", 0, "2024-02-07"),
-    # after the cut-off on Fri; 27–28 weekend, Mon 29/4 swapped, 30/4, 1/5 -> D0 Thu 2/5;
-    # +1 Fri 3/5, +2 make-up Sat 4/5
-    ("2024-04-26 16:00", 2, "2024-05-04"),
+    # after the cut-off on Fri: D0 is still Fri 26/4 (the cut-off does not lengthen a limit
+    # of one day or more); 27–28 weekend, Mon 29/4 swapped, 30/4, 1/5 -> +1 Thu 2/5, +2 Fri 3/5
+    ("2024-04-26 16:00", 2, "2024-05-03"),
     # intake on the make-up Sat 4/5 before the cut-off -> D0 = 4/5; +1 Mon 6/5
     ("2024-05-04 09:00", 1, "2024-05-06"),
     # make-up Saturday after the cut-off -> D0 Mon 6/5
@@ -64,8 +64,8 @@ WORKING_DAY_CASES = [
     ("2024-04-18 09:00", 3, "2024-04-24"),
     # D0 Fri 24/1; 25–26 weekend, Mon 27 nghỉ bù, 28/1–1/2 Tết, Sun 2/2 -> Mon 3/2
     ("2025-01-24 14:00", 1, "2025-02-03"),
-    # after the cut-off -> D0 Mon 3/2; Tue 4 … Fri 7, Mon 10/2
-    ("2025-01-24 15:30", 5, "2025-02-10"),
+    # after the cut-off, D0 Fri 24/1 -> Mon 3/2, Tue 4 … Fri 7/2
+    ("2025-01-24 15:30", 5, "2025-02-07"),
     # no make-up Saturday 15/2/2025 (holidays package, 6150/TB-BLĐTBXH) -> Mon 17/2
     ("2025-02-14 10:00", 1, "2025-02-17"),
     # D0 Thu 24/4; +1 Fri 25, +2 make-up Sat 26/4
@@ -74,14 +74,26 @@ WORKING_DAY_CASES = [
     ("2025-04-29 10:00", 1, "2025-05-05"),
     # make-up Saturday at the cut-off -> D0 Mon 28/4
     ("2025-04-26 15:00", 0, "2025-04-28"),
-    # after the cut-off on Fri; 30–31 weekend, 1–2/9 Quốc khánh -> D0 Wed 3/9; +1 Thu 4/9
-    ("2025-08-29 16:00", 1, "2025-09-04"),
-    # after the cut-off on 31/12; Thu 1/1/2026 holiday -> D0 Fri 2/1/2026
-    ("2025-12-31 16:00", 0, "2026-01-02"),
+    # after the cut-off on Fri, D0 Fri 29/8; 30–31 weekend, 1–2/9 Quốc khánh -> Wed 3/9
+    ("2025-08-29 16:00", 1, "2025-09-03"),
+    # same day after the cut-off on 31/12; Thu 1/1/2026 holiday, Fri 2/1 swapped (made up on
+    # Sat 10/1), weekend -> Mon 5/1/2026
+    ("2025-12-31 16:00", 0, "2026-01-05"),
+    # the New Year swap: 31/12/2025 + 1 working day -> Mon 5/1/2026
+    ("2025-12-31 10:00", 1, "2026-01-05"),
+    # Fri 9/1/2026 + 1 working day -> the make-up Saturday 10/1/2026
+    ("2026-01-09 10:00", 1, "2026-01-10"),
     # the contract: D0 Fri 13/2; 16–20 Tết, weekend; Mon 23, Tue 24, Wed 25
     ("2026-02-13 09:00", 3, "2026-02-25"),
-    # at the cut-off -> D0 Mon 23/2; Tue 24, Wed 25, Thu 26
-    ("2026-02-13 15:00", 3, "2026-02-26"),
+    # exactly at the cut-off, 3 working days: no change, D0 Fri 13/2 -> Wed 25/2
+    ("2026-02-13 15:00", 3, "2026-02-25"),
+    # exactly at the cut-off, same day -> the next working day, Mon 23/2 after Tết
+    ("2026-02-13 15:00", 0, "2026-02-23"),
+    # same day on a Saturday evening (not a working day): D0 Mon 2/3, the cut-off of a day
+    # that is not a working day does not push it further
+    ("2026-02-28 16:00", 0, "2026-03-02"),
+    # 1 working day received Sunday evening: D0 Mon 2/3 -> Tue 3/3
+    ("2026-03-01 20:00", 1, "2026-03-03"),
     # D0 Fri 24/4; weekend (Sun 26/4 Giỗ Tổ), Mon 27/4 nghỉ bù -> Tue 28, Wed 29
     ("2026-04-24 10:00", 2, "2026-04-29"),
     # D0 Wed 29/4; 30/4, 1/5 holidays, weekend -> Mon 4/5
@@ -111,6 +123,54 @@ def test_due_working_days(received: str, n: int, due_day: str) -> None:
     assert CAL.due(at(received), n, LimitUnit.WORKING_DAYS) == expected
 
 
+# The same instants with the cut-off switched on for limits of one working day or more
+# (Schedule.cutoff_day_limits, the setting MOTCUA_CUTOFF_DAY_LIMITS): D0 moves.
+CAL_CUTOFF_DAYS = vn_public_sector_calendar(Schedule(cutoff_day_limits=True))
+CUTOFF_DAY_LIMIT_CASES = [
+    # after the cut-off on Fri -> D0 Thu 2/5; +1 Fri 3/5, +2 make-up Sat 4/5
+    ("2024-04-26 16:00", 2, "2024-05-04"),
+    # after the cut-off -> D0 Mon 3/2; Tue 4 … Fri 7, Mon 10/2
+    ("2025-01-24 15:30", 5, "2025-02-10"),
+    # after the cut-off on Fri -> D0 Wed 3/9; +1 Thu 4/9
+    ("2025-08-29 16:00", 1, "2025-09-04"),
+    # exactly at the cut-off -> D0 Mon 23/2; Tue 24, Wed 25, Thu 26
+    ("2026-02-13 15:00", 3, "2026-02-26"),
+    # one second before the cut-off -> D0 Fri 13/2 as without the setting
+    ("2026-02-13 14:59:59", 3, "2026-02-25"),
+    # same day: as without the setting
+    ("2026-02-13 15:00", 0, "2026-02-23"),
+    ("2026-02-13 14:00", 0, "2026-02-13"),
+    # on a non-working day the cut-off changes nothing: Sat evening -> D0 Mon 2/3 -> Tue 3/3
+    ("2026-02-28 16:00", 1, "2026-03-03"),
+]
+
+
+@pytest.mark.parametrize(("received", "n", "due_day"), CUTOFF_DAY_LIMIT_CASES)
+def test_due_working_days_with_the_cutoff_on_day_limits(
+    received: str, n: int, due_day: str
+) -> None:
+    expected = datetime.combine(date.fromisoformat(due_day), time(17), tzinfo=VN_TZ)
+    assert CAL_CUTOFF_DAYS.due_working_days(at(received), n) == expected
+    assert CAL_CUTOFF_DAYS.due(at(received), n, LimitUnit.WORKING_DAYS) == expected
+
+
+def test_the_cutoff_setting_changes_only_limits_of_a_day_or_more() -> None:
+    """Without the setting a 3-day limit is the same at 14:59 and 15:00; with it, one day later."""
+    before, at_cut = vn(2026, 3, 2, 14, 59), vn(2026, 3, 2, 15)
+    assert CAL.due(before, 3, "working_days") == CAL.due(at_cut, 3, "working_days")
+    assert CAL.due(at_cut, 3, "working_days") == end_of(2026, 3, 5)
+    assert CAL_CUTOFF_DAYS.due(at_cut, 3, "working_days") == end_of(2026, 3, 6)
+    for cal in (CAL, CAL_CUTOFF_DAYS):
+        assert cal.due(before, None, "same_day") == end_of(2026, 3, 2)
+        assert cal.due(at_cut, None, "same_day") == end_of(2026, 3, 3)
+    assert CAL.d0(at_cut) == date(2026, 3, 2)
+    assert CAL_CUTOFF_DAYS.d0(at_cut) == date(2026, 3, 3)
+    # hour and calendar-day limits ignore the cut-off either way
+    for cal in (CAL, CAL_CUTOFF_DAYS):
+        assert cal.due(at_cut, 1, "working_hours") == vn(2026, 3, 2, 16)
+        assert cal.due(at_cut, 1, "calendar_days") == end_of(2026, 3, 3)
+
+
 def test_contract_example_isoformat() -> None:
     assert CAL.due(vn(2026, 2, 13, 9), 3, "working_days").isoformat() == (
         "2026-02-25T17:00:00+07:00"
@@ -121,7 +181,7 @@ def test_contract_example_isoformat() -> None:
     ("received", "expected"),
     [
         (vn(2026, 2, 13, 9), date(2026, 2, 13)),
-        (vn(2026, 2, 13, 15), date(2026, 2, 23)),
+        (vn(2026, 2, 13, 15), date(2026, 2, 13)),  # the cut-off does not move D0
         (vn(2026, 2, 14, 9), date(2026, 2, 23)),  # Saturday in the Tết break
         (vn(2026, 8, 22, 9), date(2026, 8, 22)),  # make-up Saturday
         (vn(2026, 8, 22, 0, 0), date(2026, 8, 22)),  # midnight counts as before the cut-off
@@ -260,8 +320,10 @@ def test_pause_and_resume_working_days() -> None:
     assert rem == Remaining(unit=LimitUnit.WORKING_DAYS, working_days=2)
     # resumed Wed 4/3 09:00 before the cut-off: D0 = 4/3, +2 -> Fri 6/3
     assert CAL.resume(rem, vn(2026, 3, 4, 9), due) == end_of(2026, 3, 6)
-    # resumed after the cut-off: D0 Thu 5/3, +2 -> Mon 9/3
-    assert CAL.resume(rem, vn(2026, 3, 4, 16), due) == end_of(2026, 3, 9)
+    # resumed after the cut-off: the same (2 working days left, the cut-off does not lengthen)
+    assert CAL.resume(rem, vn(2026, 3, 4, 16), due) == end_of(2026, 3, 6)
+    # with the cut-off on day limits: D0 Thu 5/3, +2 -> Mon 9/3
+    assert CAL_CUTOFF_DAYS.resume(rem, vn(2026, 3, 4, 16), due) == end_of(2026, 3, 9)
     # restart policy: the full limit again from the complete dossier
     assert CAL.due(vn(2026, 3, 4, 9), 3, "working_days") == end_of(2026, 3, 9)
 
@@ -315,7 +377,7 @@ def test_pause_same_day_limit() -> None:
         (lambda: CAL.add_working_days(date(2026, 12, 30), 5), 2027),
         (lambda: CAL.working_days_between(date(2026, 12, 30), date(2027, 1, 5)), 2027),
         (lambda: CAL.is_working_day(date(2023, 12, 31)), 2023),
-        (lambda: CAL.d0(vn(2026, 12, 31, 15)), 2027),
+        (lambda: CAL_CUTOFF_DAYS.d0(vn(2026, 12, 31, 15)), 2027),
         (lambda: CAL.working_time_between(vn(2023, 12, 31), vn(2024, 1, 2)), 2023),
     ],
 )
@@ -444,6 +506,10 @@ def test_schedule_defaults_and_parse() -> None:
     s = Schedule()
     assert s.day_end == time(17) and s.day_seconds == 8 * 3600 and s.cutoff == time(15)
     assert Schedule.parse("07:00-11:30,13:30-17:00", "15:00") == s
+    assert s.cutoff_day_limits is False
+    assert Schedule.parse("07:00-17:00", "15:00", cutoff_day_limits=True).cutoff_day_limits
+    with pytest.raises(ValueError, match="cutoff_day_limits must be True or False"):
+        Schedule(cutoff_day_limits="yes")  # type: ignore[arg-type]
     p = Schedule.parse(" 07:30 - 11:30 , 13:00-16:30 ", "16:00")
     assert p.sessions == ((time(7, 30), time(11, 30)), (time(13), time(16, 30)))
     assert p.day_seconds == 7 * 3600 + 30 * 60
@@ -481,6 +547,7 @@ def test_tables() -> None:
     assert t.base_ordinal == date(2024, 1, 1).toordinal() and t.first_year == 2024
     assert t.utc_offset_seconds == 7 * 3600
     assert t.cutoff_seconds == 15 * 3600 and t.day_end_seconds == 17 * 3600
+    assert t.cutoff_day_limits is False and CAL_CUTOFF_DAYS.tables().cutoff_day_limits is True
     assert len(t.rank_ceil) == len(t.is_working) == len(t.missing) == 366 + 365 + 365
     assert sum(t.is_working) == 251 + 250 + 250
     assert list(t.rank_missing_year).count(0) == 751 and t.rank_missing_year[-1] == 2027

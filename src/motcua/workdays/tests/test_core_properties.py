@@ -91,8 +91,15 @@ def test_adding_a_then_b_working_days_is_adding_a_plus_b(d: date, a: int, b: int
 @given(instants(), amounts)
 def test_day_based_due_is_end_of_d0_plus_n(received: datetime, n: int) -> None:
     due = CAL.due_working_days(received, n)
-    assert due.date() == CAL.add_working_days(CAL.d0(received), n)
+    local = received.astimezone(VN_TZ)
+    d0 = CAL.d0(received)
+    # The cut-off moves only a same-day limit received on a working day at or after 15:00.
+    late_same_day = (
+        n == 0 and CAL.is_working_day(local.date()) and local.time() >= CAL.schedule.cutoff
+    )
+    assert due.date() == CAL.add_working_days(d0, 1 if late_same_day else n)
     assert due.timetz() == time(17, tzinfo=VN_TZ)
+    assert d0 == CAL.add_working_days(local.date(), 0)  # D0 ignores the cut-off by default
 
 
 @PROPS
@@ -195,8 +202,9 @@ def _oracle_add(d: date, n: int) -> date:
     [
         (date(2024, 1, 1), date(2024, 5, 3)),
         (date(2024, 5, 5), date(2025, 4, 25)),
-        (date(2025, 4, 27), date(2026, 8, 21)),  # 2026 before the make-up Sat 22/8
-        (date(2026, 8, 23), date(2026, 12, 31)),  # and after it
+        (date(2025, 4, 27), date(2026, 1, 9)),  # to the make-up Sat 10/1/2026
+        (date(2026, 1, 11), date(2026, 8, 21)),  # 2026 between the make-up Saturdays
+        (date(2026, 8, 23), date(2026, 12, 31)),  # and after the second one
     ],
 )
 def test_add_working_days_agrees_with_busday_offset(lo: date, hi: date) -> None:

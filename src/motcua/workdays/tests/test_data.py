@@ -22,6 +22,10 @@ PKG = holidays.country_holidays("VN", years=CONFIRMED_YEARS, language="vi")
 # 24/11/2026 "Ngày Văn hóa Việt Nam": listed by the package; its legal basis as a paid day off
 # for the public sector is not verified, so it is not in the confirmed calendar.
 PACKAGE_ONLY_DAYS_OFF = {date(2026, 11, 24)}
+# The New Year 2026 swap approved on 25/12/2025 (Friday 2/1 off, made up on Saturday 10/1),
+# after the package's release: the confirmed table decides.
+OURS_ONLY_DAYS_OFF = {date(2026, 1, 2)}
+OURS_ONLY_MAKEUP_DAYS = {date(2026, 1, 10)}
 # Naming: the package calls the compensatory Monday 27/1/2025 "29 Tết" and 13–14/2/2024
 # "Mùng bốn/năm Tết Nguyên Đán" (we record them as nghỉ bù); substituted days are "Ngày nghỉ
 # (thay cho ngày …)" and Quốc khánh's adjacent day is just "Quốc khánh". Our names say what the
@@ -46,14 +50,18 @@ def _weekdays(year: int) -> list[date]:
 def test_weekdays_off_agree_with_the_holidays_package(year: int) -> None:
     ours = {d for d in _weekdays(year) if not CAL.is_working_day(d)}
     theirs = {d for d in PKG if d.year == year and d.weekday() < 5}
-    assert ours == theirs - PACKAGE_ONLY_DAYS_OFF
+    assert ours == (theirs - PACKAGE_ONLY_DAYS_OFF) | {
+        d for d in OURS_ONLY_DAYS_OFF if d.year == year
+    }
 
 
 @pytest.mark.parametrize("year", CONFIRMED_YEARS)
 def test_worked_saturdays_agree_with_the_holidays_package(year: int) -> None:
     ours = {e.day for e in VN_PUBLIC_SECTOR_ENTRIES if e.kind is DayKind.MAKEUP_WORKING_DAY}
     theirs = {d for d in PKG.weekend_workdays if d.year == year}
-    assert {d for d in ours if d.year == year} == theirs
+    assert {d for d in ours if d.year == year} == theirs | {
+        d for d in OURS_ONLY_MAKEUP_DAYS if d.year == year
+    }
     assert all(d.weekday() == 5 for d in theirs)
 
 
@@ -76,6 +84,10 @@ def test_known_differences_are_still_differences() -> None:
     """Fail when the package changes, so the comments above get revisited."""
     for d in PACKAGE_ONLY_DAYS_OFF:
         assert d in PKG and CAL.is_working_day(d)
+    for d in OURS_ONLY_DAYS_OFF:
+        assert d not in PKG and not CAL.is_working_day(d)
+    for d in OURS_ONLY_MAKEUP_DAYS:
+        assert d not in PKG.weekend_workdays and CAL.is_working_day(d)
     for d, name in NAMING_DIFFERENCES.items():
         assert PKG.get(d) == name
         ours = CAL.entry(d)
@@ -89,7 +101,8 @@ def test_no_makeup_saturday_on_15_february_2025() -> None:
 
 def test_working_day_counts_per_year() -> None:
     # 2024: 262 weekdays - 12 weekdays off + make-up Sat 4/5 = 251
-    # 2025: 261 - 12 + Sat 26/4 = 250; 2026: 261 - 12 + Sat 22/8 = 250
+    # 2025: 261 - 12 + Sat 26/4 = 250
+    # 2026: 261 - 13 (with Fri 2/1) + Sat 10/1 and Sat 22/8 = 250
     for year, expected in ((2024, 251), (2025, 250), (2026, 250)):
         d, count = date(year, 1, 1), 0
         while d.year == year:
@@ -127,6 +140,8 @@ def test_legal_bases_name_the_2025_and_2026_documents() -> None:
     assert "9441/TB-BNV" in basis(date(2026, 2, 16))
     assert "9859/VPCP-KGVX" in basis(date(2026, 8, 22))
     assert "2450/VPCP-KGVX" in basis(date(2024, 5, 4))
+    assert "Bộ Nội vụ ngày 25/12/2025" in basis(date(2026, 1, 2))
+    assert basis(date(2026, 1, 10)) == basis(date(2026, 1, 2))
     assert "chưa đối chiếu" in basis(date(2024, 2, 8))
 
 
@@ -136,3 +151,18 @@ def test_calendar_factory() -> None:
     assert CAL.tz is VN_TZ
     due = CAL.due_working_days(datetime(2026, 2, 13, 9, tzinfo=VN_TZ), 3)
     assert due.isoformat() == "2026-02-25T17:00:00+07:00"
+
+
+def test_new_year_2026_swap() -> None:
+    """Friday 2/1/2026 is off and Saturday 10/1/2026 is worked (approved 25/12/2025)."""
+    assert not CAL.is_working_day(date(2026, 1, 2))
+    assert CAL.is_working_day(date(2026, 1, 10))
+    assert CAL.add_working_days(date(2025, 12, 31), 1) == date(2026, 1, 5)
+    assert CAL.add_working_days(date(2026, 1, 9), 1) == date(2026, 1, 10)
+    # as due instants: received on those days before the cut-off, one working day
+    assert CAL.due_working_days(datetime(2025, 12, 31, 9, tzinfo=VN_TZ), 1) == datetime(
+        2026, 1, 5, 17, tzinfo=VN_TZ
+    )
+    assert CAL.due_working_days(datetime(2026, 1, 9, 9, tzinfo=VN_TZ), 1) == datetime(
+        2026, 1, 10, 17, tzinfo=VN_TZ
+    )

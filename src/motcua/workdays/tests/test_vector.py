@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from motcua.workdays.core import VN_TZ, CalendarMissingError, WorkCalendar
+from motcua.workdays.core import VN_TZ, CalendarMissingError, Schedule, WorkCalendar
 from motcua.workdays.data import VN_PUBLIC_SECTOR_ENTRIES, vn_public_sector_calendar
 from motcua.workdays.vector import due_working_days_array
 
@@ -60,6 +60,25 @@ def test_equals_the_scalar_function_on_100k_random_inputs() -> None:
     assert np.array_equal(again, got)
 
 
+def test_equals_the_scalar_function_with_the_cutoff_on_day_limits() -> None:
+    cal = vn_public_sector_calendar(Schedule(cutoff_day_limits=True))
+    seconds, amounts = random_inputs(30_000, seed=11)
+    got = due_working_days_array(cal, seconds, amounts)
+    assert np.array_equal(got.view(np.int64), scalar_epochs(cal, seconds, amounts))
+    # and the setting changes the answer for the same inputs (limits of a day or more after
+    # the cut-off), so the two calendars are really different
+    assert not np.array_equal(got, due_working_days_array(CAL, seconds, amounts))
+
+
+def test_the_cutoff_moves_only_same_day_limits_by_default() -> None:
+    at_cut = np.array([epoch(2026, 3, 2, 15)] * 2)  # Mon 2/3 15:00 local
+    by_default = due_working_days_array(CAL, at_cut, np.array([0, 1]))
+    assert by_default.tolist() == [datetime(2026, 3, 3, 10), datetime(2026, 3, 3, 10)]
+    cal = vn_public_sector_calendar(Schedule(cutoff_day_limits=True))
+    switched_on = due_working_days_array(cal, at_cut, np.array([0, 1]))
+    assert switched_on.tolist() == [datetime(2026, 3, 3, 10), datetime(2026, 3, 4, 10)]
+
+
 def test_contract_example_and_cutoff() -> None:
     received = np.array(
         [
@@ -86,7 +105,7 @@ def test_shapes_units_and_broadcasting() -> None:
     got = due_working_days_array(CAL, received, np.int64(1))
     assert got.shape == (2, 2)
     assert got[0, 0] == np.datetime64("2026-03-03T10:00:00")  # Mon 08:00 local -> Tue
-    assert got[0, 1] == np.datetime64("2026-03-04T10:00:00")  # Mon 16:00 local -> Wed
+    assert got[0, 1] == np.datetime64("2026-03-03T10:00:00")  # Mon 16:00 local -> Tue
     assert got[1, 1] == np.datetime64("2026-03-10T10:00:00")  # Sat -> D0 Mon 9/3 -> Tue
     empty = due_working_days_array(CAL, np.array([], dtype=np.int64), np.array([], dtype=int))
     assert empty.shape == (0,) and empty.dtype == np.dtype("datetime64[s]")

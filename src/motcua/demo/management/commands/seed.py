@@ -52,8 +52,14 @@ class Command(BaseCommand):
             f"Tài khoản mẫu ({logins_file()}):"
         )
         for line in lines:
-            username, password, description = line.split("\t")
+            username, password, secret, description = line.split("\t")
             self.stdout.write(f"  {username:<20} {password:<14} {description}")
+            if secret:
+                self.stdout.write(f"  {'':<20} khóa xác thực hai bước (TOTP): {secret}")
+        self.stdout.write(
+            "Tài khoản có khóa TOTP đăng nhập bằng mật khẩu rồi mã 6 số: thêm khóa vào ứng "
+            "dụng xác thực trên điện thoại, hoặc in mã hiện tại bằng `motcua demo_code TÊN`."
+        )
 
     def _synthetic(self, options: dict[str, Any]) -> None:
         from motcua.demo.synthetic import synthetic_dossiers, synthetic_world

@@ -1,4 +1,4 @@
-"""``motcua periodic [--loop SECONDS]``: deadline alerts, closures, notification retries."""
+"""``motcua periodic [--loop SECONDS]``: alerts, closures, notification retries, audit checkpoint."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
+from motcua.core.audit import audit_checkpoint
 from motcua.core.notifications import notifications_retry_due
 from motcua.dossiers.jobs import dossiers_alert, dossiers_close_unsupplemented
 
@@ -22,9 +23,12 @@ class Command(BaseCommand):
             alerts = dossiers_alert()
             closed = dossiers_close_unsupplemented()
             sent = notifications_retry_due()
+            # Last, so the checkpoint covers the records the jobs above just wrote.
+            checkpoint = audit_checkpoint()
             self.stdout.write(
                 f"alerts: {alerts.due_soon} due soon, {alerts.overdue} overdue, {alerts.messages} messages; "
-                f"closed: {len(closed)}; notifications sent: {sent}"
+                f"closed: {len(closed)}; notifications sent: {sent}; "
+                f"audit checkpoint: {checkpoint.streams if checkpoint else 'off'}"
             )
             if not options["loop"]:
                 return

@@ -31,7 +31,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0002_fewer_indexes"),
+        ("dossiers", "0003_audit_history_baseline"),
     ]
 
     operations = [

@@ -1,0 +1,3 @@
+T = {
+    "sealing key": "khóa niêm phong",
+}
