@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import translation
 
 from motcua.catalog.content import DocumentSpec
+from motcua.core import clock
 from motcua.dossiers import services as s
 from motcua.dossiers.constants import DossierStatus as S
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.screens import EVENT_LABELS
 from motcua.dossiers.tests.helpers import at
-from motcua.dossiers.tests.test_views import ViewTestCase
+from motcua.dossiers.tests.test_views import NOW, ViewTestCase
 from motcua.org.services import role_assignment_create
 
 
@@ -307,3 +309,30 @@ class WordingTests(ViewTestCase):
         )
         self.assertEqual(optional.groups(), ("optional", "–"))
         self.assertNotIn("✗", page)
+
+
+class AcceptOnlineTests(ViewTestCase):
+    def test_accepting_an_online_submission_hands_it_to_the_chosen_handler(self):
+        with clock.frozen(NOW):
+            online = s.dossier_submit_online(
+                applicant=self.w.applicant(),
+                procedure_code=self.w.pause_version.procedure.code,
+                receiving_unit=self.w.centre,
+                provided_documents=self.w.documents(self.w.pause_version),
+            ).dossier
+        self.login(self.w.intake)
+        page = self.client.get(reverse("dossiers:detail", args=[online.code]))
+        form = next(item.form for item in page.context["actions"] if item.action == "accept")
+        self.assertEqual(
+            [value for value, _label in form.fields["to_user"].choices],
+            ["", self.w.handler.pk, self.w.handler2.pk],
+        )
+        self.assertContains(page, "Thụ lý — Chuyên viên thụ lý, Phường Ngã Bảy")
+        response = self.client.post(
+            reverse("dossiers:action", args=[online.code, "accept"]),
+            {"accept-expected_version": online.version, "accept-to_user": self.w.handler2.pk},
+        )
+        self.assertEqual(response.status_code, 302)
+        d = Dossier.objects.get(pk=online.pk)
+        self.assertEqual((d.status, d.current_handler), (S.IN_PROGRESS, self.w.handler2))
+        self.assertEqual(date(2026, 3, 2), d.d0)
