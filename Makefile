@@ -16,6 +16,8 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q -e '.[dev]'
 	touch $(STAMP)
 
+# The receipts' QR codes and messages point to the address the demo serves.
+demo: export MOTCUA_PUBLIC_URL = http://127.0.0.1:$(PORT)
 demo: $(STAMP) ## Migrate the SQLite database under var/, load the demo once, serve on 127.0.0.1:$(PORT)
 	$(BIN)/motcua migrate --noinput -v0
 	$(BIN)/motcua collectstatic --noinput -v0

@@ -20,9 +20,9 @@ with unique codes, and two history rows and two audit records for each (the
 intake and the hand-over to the next step that comes with it).
 
 The raw ceiling, measured in the same run on the same tables: one
-transaction per dossier with the code-sequence upsert, the dossier row, its
-two history rows and two audit records, through psycopg with ``CLIENTS``
-processes.
+transaction per dossier with the code-sequence and log book volume upserts,
+the dossier row, its two history rows and two audit records, through psycopg
+with ``CLIENTS`` processes.
 
 Targets on a 2-core machine (reported, never asserted): ≥ 300 dossiers/s
 with p99 ≤ 150 ms; beyond that, a quarter of the raw ceiling. The intake
@@ -408,11 +408,12 @@ def _python_load(port: int, world: dict[str, Any], seconds: float) -> dict[str, 
 def _raw_sql(conn: Any, world: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     """Return one statement writing a dossier's intake rows, and its fixed parameters.
 
-    The code-sequence upsert, the dossier row, its history rows and its audit
-    records (``EVENTS_PER_INTAKE`` of each, as the intake and its hand-over
-    write them), as data-modifying CTEs: one round trip and one transaction
-    per dossier, so the figure is the database's, not the Python client's.
-    Values are those of a dossier the service wrote in the setup.
+    The code-sequence upsert, the log book volume's upsert (one volume per
+    agency, as the app's per centre), the dossier row, its history rows and
+    its audit records (``EVENTS_PER_INTAKE`` of each, as the intake and its
+    hand-over write them), as data-modifying CTEs: one round trip and one
+    transaction per dossier, so the figure is the database's, not the Python
+    client's. Values are those of a dossier the service wrote in the setup.
     """
     types = dict(
         conn.execute(
@@ -423,7 +424,12 @@ def _raw_sql(conn: Any, world: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             "WHERE table_name IN ('dossiers_dossier', 'dossiers_dossierevent', 'core_auditevent')"
         ).fetchall()
     )
-    params: dict[str, Any] = {}
+    volume = conn.execute(
+        "SELECT field_id, year FROM dossiers_logbook WHERE id = %s",
+        [world["dossier_row"]["logbook_id"]],
+    ).fetchone()
+    assert volume is not None
+    params: dict[str, Any] = {"volume_field": volume[0], "volume_year": volume[1]}
 
     def values(table: str, row: dict[str, Any], computed: dict[str, str]) -> tuple[str, str]:
         columns, exprs = [], []
@@ -447,6 +453,8 @@ def _raw_sql(conn: Any, world: dict[str, Any]) -> tuple[str, dict[str, Any]]:
             "idempotency_key": "%(tag)s",
             "agency_id": "%(agency)s",
             "current_step_id": "NULL",
+            "logbook_id": "b.id",
+            "logbook_number": "b.last_number",
         },
     )
     e_cols, e_vals = values(
@@ -467,7 +475,11 @@ def _raw_sql(conn: Any, world: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         "WITH s AS (INSERT INTO dossiers_dossiercodesequence (agency_id, day, last_value) "
         "VALUES (%(agency)s, CURRENT_DATE, 1) ON CONFLICT (agency_id, day) DO UPDATE SET "
         "last_value = dossiers_dossiercodesequence.last_value + 1 RETURNING last_value), "
-        f"d AS (INSERT INTO dossiers_dossier ({d_cols}) SELECT {d_vals} FROM s RETURNING id), "
+        "b AS (INSERT INTO dossiers_logbook (unit_id, field_id, year, last_number) "
+        "VALUES (%(agency)s, %(volume_field)s, %(volume_year)s, 1) "
+        "ON CONFLICT (unit_id, field_id, year) DO UPDATE SET "
+        "last_number = dossiers_logbook.last_number + 1 RETURNING id, last_number), "
+        f"d AS (INSERT INTO dossiers_dossier ({d_cols}) SELECT {d_vals} FROM s, b RETURNING id), "
         f"e AS (INSERT INTO dossiers_dossierevent ({e_cols}) SELECT {e_vals} FROM {each}) "
         f"INSERT INTO core_auditevent ({a_cols}) SELECT {a_vals} FROM {each}"
     )

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -47,7 +49,8 @@ api = MotcuaAPI(
         "token header. Errors answer `{detail, code, extra}`; `detail` is in the "
         "request's language (Vietnamese by default). A request that does not match the "
         "schema answers 422 with `code` `invalid_input` and every problem in "
-        "`extra.errors` (`field`, `message`, `type`)."
+        "`extra.errors` (`field`, `message`, `type`). A body larger than the upload limit "
+        "answers 413 with `code` `too_large` and the limit in bytes in `extra.limit`."
     ),
     urls_namespace="api",
 )
@@ -199,3 +202,34 @@ def _http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         body = {"detail": _("The request body is not valid JSON."), "code": "invalid_json"}
         return api.create_response(request, body, status=400)
     return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+
+
+# --- bodies over the limits (413) ----------------------------------------------------------------
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    detail = _(
+        "The request body is larger than the limit of %(limit)s bytes (%(size)s MB); "
+        "send less data in one request."
+    ) % {"limit": limit, "size": f"{limit / 1_048_576:.1f}".replace(".", ",")}
+    return api.create_response(
+        request, {"detail": detail, "code": "too_large", "extra": {"limit": limit}}, status=413
+    )
+
+
+@api.exception_handler(TooManyFieldsSent)
+@api.exception_handler(TooManyFilesSent)
+def _too_many(request: HttpRequest, exc: Exception) -> HttpResponse:
+    limit = (
+        settings.DATA_UPLOAD_MAX_NUMBER_FILES
+        if isinstance(exc, TooManyFilesSent)
+        else settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+    )
+    detail = _("The request has more than %(limit)s fields or files; send fewer.") % {
+        "limit": limit
+    }
+    return api.create_response(
+        request, {"detail": detail, "code": "too_large", "extra": {"limit": limit}}, status=413
+    )

@@ -10,6 +10,7 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import m2m_changed, post_delete, post_save
         from django.test.signals import setting_changed
 
+        from motcua.core import checks  # noqa: F401 - registers the system checks
         from motcua.core.audit.sealing import audit_keys_reset
         from motcua.core.cache import on_reference_change
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from django.conf import settings
@@ -92,9 +93,13 @@ class Notification(models.Model):
 
     It is delivered after the commit by the background worker, retried with
     backoff when a channel fails; a failure never touches the event that
-    caused it.
+    caused it. ``message_id`` goes with every attempt (SMS gateway, e-mail
+    headers) so that a receiver can drop a repeat.
     """
 
+    # No index: nothing looks a message up by it (ADR 0004: every index is
+    # paid on each intake); a version 4 UUID is unique without one.
+    message_id = models.UUIDField(_("message id"), default=uuid.uuid4, editable=False)
     event = models.CharField(_("event"), max_length=60)
     channel = models.CharField(_("channel"), max_length=10, choices=NotificationChannel.choices)
     recipient = models.CharField(_("recipient"), max_length=254)

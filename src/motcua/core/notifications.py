@@ -7,6 +7,17 @@
 delivers them (:func:`deliver_notifications`); a failing channel is retried
 with growing delays and, after the last attempt, marked failed. Nothing
 here can roll back or block the change that caused the message.
+
+Delivery is at least once, with a stable id: every message carries its
+:attr:`~motcua.core.models.Notification.message_id` to the SMS gateway (the
+JSON field ``id`` and the ``Idempotency-Key`` header) and in its e-mail
+headers (``Message-ID`` and ``X-Motcua-Message-Id``), unchanged on every
+attempt, so a receiver that drops repeats delivers it once. A worker
+claims a message for a short lease (``MOTCUA_NOTIFICATION_LEASE``) and, in
+the same transaction, schedules its own follow-up at the lease's end: if
+the worker dies mid-send, whichever worker runs next (a restarted one
+included) resumes the message then, without waiting for ``motcua
+periodic``. docs/deploy.md states the guarantee.
 """
 
 from __future__ import annotations
@@ -20,6 +31,7 @@ import urllib.request
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from email.header import Header
+from email.utils import parseaddr
 from typing import Any
 
 from django.conf import settings
@@ -32,13 +44,24 @@ from django.utils import translation
 
 from motcua.core import clock, fastsql
 from motcua.core.models import Notification, NotificationChannel, NotificationStatus
-from motcua.core.tasks import task
+from motcua.core.tasks import discard_ready, task
 from motcua.core.text import strip_accents
 
 logger = logging.getLogger(__name__)
 
-SEND_LEASE = timedelta(minutes=5)
-"""How long a claimed notification may stay "sending" before another worker takes it over."""
+MESSAGE_ID_HEADER = "X-Motcua-Message-Id"
+"""The e-mail header carrying a message's stable id (beside ``Message-ID``)."""
+
+
+def send_lease() -> timedelta:
+    """How long a claimed notification may stay "sending" before another worker takes it over.
+
+    ``MOTCUA_NOTIFICATION_LEASE`` seconds: longer than a send may take (the
+    SMS and SMTP timeouts, see the ``motcua.W001`` check), short enough
+    that a message a dead worker held is resumed within a minute.
+    """
+    return timedelta(seconds=settings.MOTCUA_NOTIFICATION_LEASE)
+
 
 RETRY_DELAYS = (
     timedelta(minutes=1),
@@ -140,11 +163,34 @@ def deliver_notifications(ids: list[int]) -> int:
     return sum(1 for pk in ids if notification_deliver(pk))
 
 
+@task()
+def resume_notifications(ids: list[int]) -> int:
+    """Send again those of ``ids`` that are due: a lease run out, or a retry's time come.
+
+    Scheduled by the worker itself (see :func:`_claim` and
+    :func:`notification_deliver`); a message sent meanwhile is left alone.
+    """
+    return sum(1 for pk in ids if notification_deliver(pk, due_only=True))
+
+
+def _schedule_resume(pk: int, at: datetime) -> str | None:
+    """Enqueue :func:`resume_notifications` for ``pk`` at ``at``; return the task's id.
+
+    Only with a backend that can defer a task (the database backend of a
+    deployment); otherwise ``motcua periodic`` alone takes the message up
+    again (:func:`notifications_retry_due`).
+    """
+    if not resume_notifications.get_backend().supports_defer:
+        return None
+    return str(resume_notifications.using(run_after=at).enqueue([pk]).id)
+
+
 def notifications_retry_due(*, now: datetime | None = None, limit: int = 500) -> int:
     """Try again every notification whose next attempt is due; return how many were sent.
 
     That includes rows left "sending" by a worker that died mid-send once
-    their lease (:data:`SEND_LEASE`) has run out.
+    their lease (:func:`send_lease`) has run out. The worker normally does
+    this by itself; ``motcua periodic`` runs it as a safety net.
     """
     moment = now or clock.now()
     due = list(
@@ -158,36 +204,45 @@ def notifications_retry_due(*, now: datetime | None = None, limit: int = 500) ->
     return sum(1 for pk in due if notification_deliver(pk, now=moment))
 
 
-def _claim(pk: int, now: datetime) -> Notification | None:
-    """Mark one due notification as being sent, in its own short transaction."""
+def _claim(pk: int, now: datetime, *, due_only: bool) -> tuple[Notification, str | None] | None:
+    """Mark one notification as being sent, in its own short transaction.
+
+    A pending message is taken at once, or with ``due_only`` when its next
+    attempt is due; a "sending" one only once its lease has run out. The
+    follow-up that resumes it if this worker dies is enqueued in the same
+    transaction; its task id is returned with the row.
+    """
+    pending = Q(status=NotificationStatus.PENDING)
+    if due_only:
+        pending &= Q(next_attempt_at__lte=now)
     with transaction.atomic():
         row = (
             Notification.objects.select_for_update(skip_locked=True)
             .filter(pk=pk)
-            .filter(
-                Q(status=NotificationStatus.PENDING)
-                | Q(status=NotificationStatus.SENDING, next_attempt_at__lte=now)
-            )
+            .filter(pending | Q(status=NotificationStatus.SENDING, next_attempt_at__lte=now))
             .first()
         )
         if row is None:
             return None
         row.status = NotificationStatus.SENDING
-        row.next_attempt_at = now + SEND_LEASE
+        row.next_attempt_at = now + send_lease()
         row.save(update_fields=["status", "next_attempt_at"])
-        return row
+        return row, _schedule_resume(row.pk, row.next_attempt_at)
 
 
-def notification_deliver(pk: int, *, now: datetime | None = None) -> bool:
+def notification_deliver(pk: int, *, now: datetime | None = None, due_only: bool = False) -> bool:
     """Send one notification; on failure schedule the next attempt.
 
     The row is claimed in one short transaction, sent with no transaction
     open (a slow gateway must not hold database locks: on SQLite that would
-    block every write), and the outcome recorded in a second one.
+    block every write), and the outcome recorded in a second one, which
+    drops the follow-up the claim scheduled or, after a failure, schedules
+    the retry.
     """
-    row = _claim(pk, now or clock.now())
-    if row is None:
+    claimed = _claim(pk, now or clock.now(), due_only=due_only)
+    if claimed is None:
         return False
+    row, follow_up = claimed
     try:
         _send(row)
     except Exception as exc:
@@ -199,7 +254,11 @@ def notification_deliver(pk: int, *, now: datetime | None = None) -> bool:
         else:
             row.status = NotificationStatus.PENDING
             row.next_attempt_at = clock.now() + RETRY_DELAYS[row.attempts - 1]
-        row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+        with transaction.atomic():
+            row.save(update_fields=["attempts", "last_error", "status", "next_attempt_at"])
+            discard_ready(follow_up)
+            if row.next_attempt_at is not None:
+                _schedule_resume(row.pk, row.next_attempt_at)
         logger.warning(
             "notification %s failed (attempt %s): %s", row.pk, row.attempts, row.last_error
         )
@@ -208,7 +267,9 @@ def notification_deliver(pk: int, *, now: datetime | None = None) -> bool:
     row.status = NotificationStatus.SENT
     row.sent_at = clock.now()
     row.next_attempt_at = None
-    row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+    with transaction.atomic():
+        row.save(update_fields=["attempts", "status", "sent_at", "next_attempt_at"])
+        discard_ready(follow_up)
     return True
 
 
@@ -235,22 +296,45 @@ class _Email(EmailMessage):
 
 def _send(row: Notification) -> None:
     if row.channel == NotificationChannel.EMAIL:
-        _Email(row.subject, row.body, settings.DEFAULT_FROM_EMAIL, [row.recipient]).send(
-            fail_silently=False
-        )
+        send_email(row)
     elif row.channel == NotificationChannel.SMS:
-        send_sms(row.recipient, row.body)
+        send_sms(row.recipient, row.body, message_id=str(row.message_id))
     else:  # pragma: no cover - the choices allow nothing else
         raise ValueError(f"unknown channel {row.channel}")
 
 
-def send_sms(phone: str, message: str) -> None:
-    """POST the message to the configured HTTP SMS gateway; raise on any failure."""
+def email_message_id(row: Notification) -> str:
+    """Return the message's ``Message-ID``: its stable id at the sender's domain."""
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "motcua.invalid"
+    return f"<{row.message_id}@{domain}>"
+
+
+def send_email(row: Notification) -> None:
+    """Send one e-mail whose ``Message-ID`` and ``X-Motcua-Message-Id`` stay the same on
+    every attempt: a mail system that has seen the id can drop the repeat."""
+    _Email(
+        row.subject,
+        row.body,
+        settings.DEFAULT_FROM_EMAIL,
+        [row.recipient],
+        headers={"Message-ID": email_message_id(row), MESSAGE_ID_HEADER: str(row.message_id)},
+    ).send(fail_silently=False)
+
+
+def send_sms(phone: str, message: str, *, message_id: str) -> None:
+    """POST the message to the configured HTTP SMS gateway; raise on any failure.
+
+    The body is ``{"id", "to", "message"}`` and the ``Idempotency-Key``
+    header repeats ``id``: the same on every attempt at one message, so a
+    gateway that remembers the ids it has seen drops a repeat.
+    """
     url = settings.MOTCUA_SMS_GATEWAY_URL
     if not url:
         raise RuntimeError("MOTCUA_SMS_GATEWAY_URL is not set")
-    payload = json.dumps({"to": phone, "message": message}, ensure_ascii=False).encode("utf-8")
-    headers = {"Content-Type": "application/json; charset=utf-8"}
+    payload = json.dumps(
+        {"id": message_id, "to": phone, "message": message}, ensure_ascii=False
+    ).encode("utf-8")
+    headers = {"Content-Type": "application/json; charset=utf-8", "Idempotency-Key": message_id}
     if settings.MOTCUA_SMS_GATEWAY_TOKEN:
         headers["Authorization"] = f"Bearer {settings.MOTCUA_SMS_GATEWAY_TOKEN}"
     request = urllib.request.Request(url, data=payload, headers=headers, method="POST")  # noqa: S310

@@ -11,7 +11,7 @@ from typing import Any
 from django_tasks import task
 from django_tasks_db.backend import DatabaseBackend as _DatabaseBackend
 
-__all__ = ["DatabaseBackend", "task"]
+__all__ = ["DatabaseBackend", "discard_ready", "task"]
 
 
 class DatabaseBackend(_DatabaseBackend):
@@ -53,3 +53,18 @@ class DatabaseBackend(_DatabaseBackend):
         )
         fastsql.insert([row])
         return row
+
+
+def discard_ready(task_id: str | None) -> None:
+    """Delete a task that no worker has started yet (a follow-up no longer needed).
+
+    Only the database backend keeps such rows; a task already running or
+    finished is left as it is. Call it inside the transaction that makes
+    the task pointless, so both commit together.
+    """
+    if not task_id:
+        return
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    DBTaskResult.objects.filter(pk=task_id, status=TaskResultStatus.READY).delete()

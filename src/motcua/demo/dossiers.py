@@ -9,6 +9,7 @@ December, say) is skipped and reported.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -21,6 +22,7 @@ from motcua.core.errors import ApplicationError
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier
 from motcua.org.models import Unit
+from motcua.workdays.core import CalendarMissingError
 from motcua.workdays.loader import calendar_for_unit
 
 APPLICANTS = (
@@ -136,7 +138,20 @@ def _scenarios(ctx: _Context) -> list[tuple[str, Callable[[], Any]]]:
         return _to_handler(ctx, _receive(ctx, "9.000601", ctx.back(1, 9)), ctx.back(1, 10))
 
     def overdue() -> Any:
-        return _to_handler(ctx, _receive(ctx, "1.004873", ctx.back(6, 9)), ctx.back(6, 10))
+        dossier = _to_handler(ctx, _receive(ctx, "1.004873", ctx.back(6, 9)), ctx.back(6, 10))
+        # Overdue: the handler has drafted a (late) apology for the leader to sign.
+        calendar = calendar_for_unit(ctx.centre)
+        # Without next year's confirmed calendar the dossier stays without a draft.
+        with contextlib.suppress(ApplicationError, CalendarMissingError):
+            _at(
+                ctx.back(0, 8),
+                s.dossier_apology_draft,
+                dossier=dossier,
+                actor=u["thuly.ngabay"],
+                reason="Chờ cơ quan đăng ký khai sinh trước đây xác minh thông tin",
+                new_date=calendar.add_working_days(ctx.back(0).date(), 3),
+            )
+        return dossier
 
     def waiting_for_supplement() -> Any:
         dossier = _to_handler(ctx, _receive(ctx, "9.000102", ctx.back(3, 9)), ctx.back(3, 10))

@@ -49,6 +49,16 @@ STAFF: tuple[tuple[str, str, str, str, bool], ...] = (
 )
 
 
+# The position each leader signs with (printed above the signature on Mẫu 04
+# and on the written answer to a dossier not granted).
+POSITIONS: dict[str, str] = {
+    "lanhdao.ngabay": "Phó Chủ tịch",
+    "lanhdao.daithanh": "Chủ tịch",
+    "lanhdao.tuphap": "Giám đốc",
+    "truongphong.tuphap": "Trưởng phòng",
+    "giamdoc.trungtam": "Giám đốc",
+}
+
 _ALPHABET = "abcdefghijkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
 
@@ -114,7 +124,13 @@ def load_demo_staff(*, actor: Any, units: dict[str, Unit]) -> list[str]:
             if not RoleAssignment.objects.filter(
                 user=user, role=roles[role_code], unit=unit
             ).exists():
-                role_assignment_create(actor=actor, user=user, role=roles[role_code], unit=unit)
+                role_assignment_create(
+                    actor=actor,
+                    user=user,
+                    role=roles[role_code],
+                    unit=unit,
+                    position=POSITIONS.get(username, ""),
+                )
             secret = ""
             if second_factor_required(user):
                 device = second_factor_provision(actor=actor, user=user)

@@ -19,8 +19,10 @@ change and one audit record per event, sealed by ``core.audit.audit_event``
 and carrying its history row's digest — exactly the rows the
 services would have written had the officers acted at those instants
 (``tests/test_synthetic.py`` replays the events through the real services
-and compares every field). The per-agency, per-day code sequences are
-advanced to match. Two things are not written: notifications (the worker
+and compares every field). The per-agency, per-day code sequences, the
+desks' registers of counter refusals and the log book volumes (each dossier
+takes its entry number when it is received, in the order it is simulated)
+are advanced to match. Two things are not written: notifications (the worker
 would e-mail thousands of synthetic applicants) and the alert markers of
 the periodic job.
 
@@ -69,6 +71,7 @@ from motcua.dossiers import services as dossier_services
 from motcua.dossiers.constants import (
     ApplicantKind,
     Channel,
+    CounterSlip,
     Decision,
     DossierStatus,
     PauseKind,
@@ -76,11 +79,13 @@ from motcua.dossiers.constants import (
     ReturnMethod,
 )
 from motcua.dossiers.models import (
+    CounterSlipSequence,
     Dossier,
     DossierCodeSequence,
     DossierDocument,
     DossierEvent,
     DossierStep,
+    Logbook,
     Pause,
 )
 from motcua.dossiers.search import dossier_search_text
@@ -412,12 +417,26 @@ class _Simulator:
         self.now = now
         self.sequences: dict[tuple[int, date], int] = {}
         self.dirty: set[tuple[int, date]] = set()
+        # Counter refusals are numbered per desk and year (dossiers.services).
+        self.slips: dict[tuple[int, int], int] = dict(
+            ((desk_id, year), last)
+            for desk_id, year, last in CounterSlipSequence.objects.filter(
+                kind=CounterSlip.REFUSAL
+            ).values_list("desk_id", "year", "last_value")
+        )
         self.assigned: tuple[int, date] | None = None
         agencies = {c.unit.pk for c in world.communes} | {c.centre.pk for c in world.communes}
         for agency_id, day, last in DossierCodeSequence.objects.filter(
             agency_id__in=agencies
         ).values_list("agency_id", "day", "last_value"):
             self.sequences[(agency_id, day)] = last
+        # Log book volumes (desk, field, year) -> [volume id, last entry number].
+        self.volumes: dict[tuple[int, int, int], list[int]] = {}
+        self.dirty_volumes: set[tuple[int, int, int]] = set()
+        for unit_id, field_id, year, pk, last in Logbook.objects.filter(
+            unit_id__in=agencies
+        ).values_list("unit_id", "field_id", "year", "id", "last_number"):
+            self.volumes[(unit_id, field_id, year)] = [pk, last]
         self.template: dict[int, tuple[StepPlan, ...]] = {}
         self.intake_hand_over: dict[int, bool] = {}
         self.agency: dict[tuple[int, str], Unit] = {}
@@ -591,10 +610,24 @@ class _Simulator:
             for doc in sorted(sim.version.documents.all(), key=lambda doc: doc.order)
         ]
 
+    def enter_logbook(self, d: Dossier, version: ProcedureVersion, at: datetime) -> None:
+        """Give ``d`` the next entry of its log book volume (``logbook.logbook_enter``)."""
+        key = (d.receiving_unit_id, version.field_id, timezone.localtime(at).year)
+        entry = self.volumes.get(key)
+        if entry is None:
+            book, _created = Logbook.objects.get_or_create(
+                unit_id=key[0], field_id=key[1], year=key[2]
+            )
+            entry = self.volumes[key] = [book.pk, book.last_number]
+        entry[1] += 1
+        self.dirty_volumes.add(key)
+        d.logbook_id, d.logbook_number = entry[0], entry[1]
+
     def start_clock(self, sim: _Sim, *, at: datetime, actor: Any) -> None:
         d, version = sim.dossier, sim.version
         calendar = self.calendar(d.agency)
         d.received_at = at
+        self.enter_logbook(d, version, at)
         d.d0 = calendar.d0(at)
         d.due_at = calendar.due(at, version.time_limit_amount, version.time_limit_unit)
         sim.steps = self.steps_for(sim)
@@ -719,6 +752,9 @@ class _Simulator:
         reasons = "Hồ sơ không thuộc thẩm quyền giải quyết của phường"
         sim.dossier.refusal_reasons = reasons
         sim.dossier.closed_at = at
+        key = (sim.dossier.receiving_unit_id, _local_day(at).year)
+        self.slips[key] = self.slips.get(key, 0) + 1
+        sim.dossier.slip_number = self.slips[key]
         self.event(sim, at=at, actor=commune.intake, action="refuse", from_status="", note=reasons)
         return sim
 
@@ -1194,10 +1230,13 @@ def _resolve_pause_steps(sims: Sequence[_Sim]) -> None:
                 pause.clock = {**pause.clock, "step": pause.clock["step"].pk}
 
 
-def _write(sims: Sequence[_Sim], sequences: dict[tuple[int, date], int]) -> None:
-    """Insert the rows of ``sims`` and advance the code sequences, in one transaction."""
+def _write(
+    sims: Sequence[_Sim], sequences: dict[tuple[int, date], int], volumes: dict[int, int]
+) -> None:
+    """Insert the rows of ``sims`` and advance the code sequences and the log book volumes,
+    in one transaction."""
     if connection.vendor == "postgresql":
-        _write_copy(sims, sequences)
+        _write_copy(sims, sequences, volumes)
         return
     with transaction.atomic(), _keep_timestamps(Dossier):
         current = [s.dossier.current_step for s in sims]
@@ -1220,6 +1259,7 @@ def _write(sims: Sequence[_Sim], sequences: dict[tuple[int, date], int]) -> None
                 with_step.append(s.dossier)
         Dossier.objects.bulk_update(with_step, ["current_step"], batch_size=500)
         _save_sequences(sequences)
+        _save_volumes(volumes)
 
 
 def _take_ids(cursor: Any, model: type[Model], objects: Sequence[Model]) -> None:
@@ -1267,7 +1307,9 @@ def _copy(cursor: Any, model: type[Model], objects: Sequence[Model]) -> None:
             copy.write_row([get(obj) for get in getters])
 
 
-def _write_copy(sims: Sequence[_Sim], sequences: dict[tuple[int, date], int]) -> None:
+def _write_copy(
+    sims: Sequence[_Sim], sequences: dict[tuple[int, date], int], volumes: dict[int, int]
+) -> None:
     """PostgreSQL: the same rows through COPY, ids drawn first (foreign keys are deferred)."""
     dossiers = [s.dossier for s in sims]
     steps = [st for s in sims for st in s.steps]
@@ -1285,6 +1327,7 @@ def _write_copy(sims: Sequence[_Sim], sequences: dict[tuple[int, date], int]) ->
         _copy(cursor, DossierEvent, events)
         _copy(cursor, AuditEvent, _audit_records(sims))
         _save_sequences(sequences)
+        _save_volumes(volumes)
 
 
 def _save_sequences(sequences: dict[tuple[int, date], int]) -> None:
@@ -1303,6 +1346,26 @@ def _save_sequences(sequences: dict[tuple[int, date], int]) -> None:
                 f"CASE WHEN excluded.last_value > {table}.last_value "
                 f"THEN excluded.last_value ELSE {table}.last_value END",
                 params,
+            )
+
+
+def _save_volumes(volumes: dict[int, int]) -> None:
+    """Advance each log book volume's last entry number (never backwards)."""
+    for pk, last in volumes.items():
+        Logbook.objects.filter(pk=pk, last_number__lt=last).update(last_number=last)
+
+
+def _save_slips(slips: dict[tuple[int, int], int]) -> None:
+    """Advance the desks' registers of counter refusals past the synthetic numbers."""
+    table = CounterSlipSequence._meta.db_table
+    with connection.cursor() as cursor:
+        for (desk_id, year), last in slips.items():
+            cursor.execute(
+                f"INSERT INTO {table} (desk_id, year, kind, last_value) VALUES (%s, %s, %s, %s) "  # noqa: S608
+                f"ON CONFLICT (desk_id, year, kind) DO UPDATE SET last_value = "
+                f"CASE WHEN excluded.last_value > {table}.last_value "
+                f"THEN excluded.last_value ELSE {table}.last_value END",
+                [desk_id, year, CounterSlip.REFUSAL, last],
             )
 
 
@@ -1392,8 +1455,15 @@ def synthetic_dossiers(
 
 
 def _flush(batch: list[_Sim], sim: _Simulator, summary: SyntheticSummary) -> None:
-    _write(batch, {key: sim.sequences[key] for key in sim.dirty})
+    with transaction.atomic():
+        _write(
+            batch,
+            {key: sim.sequences[key] for key in sim.dirty},
+            {sim.volumes[key][0]: sim.volumes[key][1] for key in sim.dirty_volumes},
+        )
+        _save_slips(sim.slips)
     sim.dirty.clear()
+    sim.dirty_volumes.clear()
     for s in batch:
         status = s.dossier.status
         summary.by_status[status] = summary.by_status.get(status, 0) + 1

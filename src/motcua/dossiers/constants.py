@@ -50,9 +50,27 @@ class ReturnMethod(models.TextChoices):
     ELECTRONIC = "electronic", _("Electronically")
 
 
+class LogbookFormat(models.TextChoices):
+    XLSX = "xlsx", _("Excel")
+    PDF = "pdf", _("PDF")
+
+
+class LogbookExportStatus(models.TextChoices):
+    PENDING = "pending", _("Being prepared")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
 class PauseKind(models.TextChoices):
     SUPPLEMENT = "supplement", _("Supplement")
     PAYMENT = "payment", _("Financial obligations")
+
+
+class CounterSlip(models.TextChoices):
+    """Slips the desk issues before any dossier code exists, numbered per desk and year."""
+
+    GUIDANCE = "guidance", _("Guidance at the counter")
+    REFUSAL = "refusal", _("Refusal at the counter")
 
 
 class PausePolicy(models.TextChoices):

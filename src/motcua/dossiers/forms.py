@@ -21,6 +21,7 @@ from motcua.core.errors import ApplicationError
 from motcua.core.forms import DayField
 from motcua.core.people import full_name
 from motcua.dossiers.constants import ApplicantKind, Channel, Decision, ReturnMethod
+from motcua.dossiers.logbook import logbook_period
 from motcua.dossiers.services import Applicant
 
 TEXT_MAX = 300
@@ -337,11 +338,7 @@ class PaymentForm(ActionForm):
 
 
 class ApologiseForm(ActionForm):
-    SERVICE_FIELDS = {
-        "reason_required": "reason",
-        "invalid_new_date": "new_date",
-        "apology_too_late": "new_date",
-    }
+    SERVICE_FIELDS = {"reason_required": "reason", "invalid_new_date": "new_date"}
     reason = _area(_("Reason for the delay"), rows=2)
     new_date = DayField(
         label=_("New return date"),
@@ -351,6 +348,16 @@ class ApologiseForm(ActionForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         return {"reason": self.cleaned_data["reason"], "new_date": self.cleaned_data["new_date"]}
+
+
+class ApologyDraftForm(ApologiseForm):
+    """The case handler's draft: the same fields, for a leader to sign."""
+
+    new_date = DayField(
+        label=_("Proposed new return date"),
+        required=True,
+        error_messages={"required": _("Choose the new return date.")},
+    )
 
 
 class StopForm(ActionForm):
@@ -446,6 +453,7 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
     "request_payment": PaymentForm,
     "payment_received": NoteForm,
     "apologise": ApologiseForm,
+    "draft_apology": ApologyDraftForm,
     "stop": StopForm,
     "return_result": ReturnForm,
 }
@@ -470,8 +478,13 @@ class LogbookFilterForm(forms.Form):
         field_field.choices = [("", _("All fields")), *((f.code, f.name) for f in fields)]
 
     def clean(self) -> dict[str, Any]:
+        """Apply the log book's limits on the period (the API's, see ``logbook_period``)."""
         data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and end < start:
-            self.add_error("end", _("The end of the period is before its start."))
+        if "start" in self.errors or "end" in self.errors:
+            return data
+        try:
+            logbook_period(data.get("start"), data.get("end"))
+        except ApplicationError as exc:
+            for problem in exc.extra["errors"]:
+                self.add_error(problem["field"], problem["message"])
         return data

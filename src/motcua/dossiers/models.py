@@ -19,8 +19,11 @@ from motcua.core.models import TimeStampedModel
 from motcua.dossiers.constants import (
     ApplicantKind,
     Channel,
+    CounterSlip,
     Decision,
     DossierStatus,
+    LogbookExportStatus,
+    LogbookFormat,
     PauseKind,
     PausePolicy,
     ReturnMethod,
@@ -42,6 +45,30 @@ class DossierCodeSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.day}: {self.last_value}"
+
+
+class CounterSlipSequence(models.Model):
+    """The last number a desk gave to one kind of counter slip in one year.
+
+    Guidance (Mẫu 02) and a refusal (Mẫu 03) given at the counter have no
+    dossier code; they are numbered "12/PBS" in the desk's own register,
+    which restarts each year.
+    """
+
+    desk = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20, choices=CounterSlip.choices)
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["desk", "year", "kind"], name="dossiers_counter_slip_sequence"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.desk_id} {self.year} {self.kind}: {self.last_value}"
 
 
 class Dossier(TimeStampedModel):
@@ -133,6 +160,12 @@ class Dossier(TimeStampedModel):
         _("timeliness"), max_length=20, choices=Timeliness.choices, blank=True
     )
     refusal_reasons = models.TextField(_("refusal reasons"), blank=True)
+    slip_number = models.PositiveIntegerField(
+        _("refusal slip number"),
+        null=True,
+        blank=True,
+        help_text=_("Number of a refusal at the counter in the desk's register of the year."),
+    )
     stop_reason = models.TextField(_("reason for stopping"), blank=True)
     return_method = models.CharField(
         _("how the result was received"), max_length=20, choices=ReturnMethod.choices, blank=True
@@ -151,6 +184,22 @@ class Dossier(TimeStampedModel):
     overdue_alerted = models.CharField(max_length=20, blank=True, editable=False)
     search_text = models.CharField(max_length=600, blank=True, default="", editable=False)
     """Folded code, names, ID numbers and phones (``dossiers.search``), written at creation."""
+    # Its line in the log book (Vào Sổ theo dõi hồ sơ, Quyển số … Số thứ tự …), given
+    # when it is received; Form 01 prints both. Looked up through
+    # dossiers_logbook_entry_unique, which leads with the book.
+    logbook = models.ForeignKey(
+        "Logbook",
+        verbose_name=_("log book volume"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+        editable=False,
+    )
+    logbook_number = models.PositiveIntegerField(
+        _("log book entry number"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("dossier")
@@ -161,6 +210,11 @@ class Dossier(TimeStampedModel):
                 fields=["created_by", "idempotency_key"],
                 condition=Q(idempotency_key__isnull=False),
                 name="dossiers_idempotency_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["logbook", "logbook_number"],
+                condition=Q(logbook__isnull=False),
+                name="dossiers_logbook_entry_unique",
             ),
         ]
         # Every index is paid on each intake (docs/performance.md): no index
@@ -336,16 +390,35 @@ class Pause(models.Model):
 
 
 class Apology(models.Model):
-    """The apology and new return date (Mẫu 04): at most one per dossier."""
+    """The apology and new return date (Mẫu 04): at most one per dossier.
+
+    ``late`` is set when it was signed less than one working day before the
+    due date, or after it (the law asks for one working day's notice).
+    ``signer_position`` keeps the position the leader signed with that day.
+    """
 
     dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology")
     issued_at = models.DateTimeField(_("issued at"))
     issued_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    signer_position = models.CharField(_("signed as"), max_length=120, blank=True)
     reason = models.TextField(_("reason"))
     original_due_at = models.DateTimeField(_("original appointment"))
     new_due_at = models.DateTimeField(_("new return date"))
+    late = models.BooleanField(
+        _("issued late"),
+        default=False,
+        help_text=_("Signed less than one working day before the due date, or after it."),
+    )
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("apology")
@@ -353,6 +426,34 @@ class Apology(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier}: {self.new_due_at:%d/%m/%Y}"
+
+
+class ApologyDraft(models.Model):
+    """A case handler's draft of the apology, waiting for a leader to sign it.
+
+    It proposes the reason and the new date; nothing reaches the applicant
+    and no date moves until the signature turns it into an :class:`Apology`.
+    """
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.CASCADE, related_name="apology_draft")
+    drafted_at = models.DateTimeField(_("drafted at"))
+    drafted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("drafted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reason = models.TextField(_("reason"))
+    new_date = models.DateField(_("proposed new date"))
+
+    class Meta:
+        verbose_name = _("apology draft")
+        verbose_name_plural = _("apology drafts")
+
+    def __str__(self) -> str:
+        return f"{self.dossier}: {self.new_date:%d/%m/%Y}"
 
 
 class IntakeGuidance(models.Model):
@@ -373,6 +474,12 @@ class IntakeGuidance(models.Model):
     applicant_address = models.CharField(_("address"), max_length=300, blank=True)
     items: models.JSONField[Any, Any] = models.JSONField(_("items"), default=list)
     reason = models.TextField(_("reason"), blank=True)
+    slip_number = models.PositiveIntegerField(
+        _("slip number"),
+        null=True,
+        blank=True,
+        help_text=_("Number in the desk's register of guidance slips of the year."),
+    )
 
     class Meta:
         verbose_name = _("intake guidance")
@@ -381,3 +488,93 @@ class IntakeGuidance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y} {self.applicant_name}"
+
+
+class Logbook(models.Model):
+    """A volume (quyển) of the dossier log book: one desk, one field of procedures, one year.
+
+    Each dossier received at ``unit`` for a procedure of ``field`` in
+    ``year`` (local time) takes the next entry number (số thứ tự) in the
+    transaction of its intake, by one atomic upsert of ``last_number``
+    (:func:`motcua.dossiers.logbook.logbook_entry_take`): numbers never
+    repeat in a volume and, as a rolled-back intake rolls the number back,
+    have no gaps.
+    """
+
+    unit = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("receiving unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # dossiers_logbook_unique leads with it
+    )
+    field = models.ForeignKey(
+        "catalog.Field", verbose_name=_("field"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    last_number = models.PositiveIntegerField(_("last entry number"), default=0)
+
+    class Meta:
+        verbose_name = _("log book volume")
+        verbose_name_plural = _("log book volumes")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "field", "year"], name="dossiers_logbook_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.field_id} {self.year}: {self.last_number}"
+
+
+class LogbookExport(models.Model):
+    """A log-book export (Excel or PDF) too large to build inside a request.
+
+    The background worker builds the file into the default storage; the
+    user who asked, or staff entitled to the desk, fetch it when it is
+    ready; ``motcua periodic`` deletes it after
+    ``MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS``.
+    """
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), db_index=True)
+    via = models.CharField(_("requested through"), max_length=10)
+    unit = models.ForeignKey(
+        "org.Unit", verbose_name=_("unit"), on_delete=models.CASCADE, related_name="+"
+    )
+    field = models.ForeignKey(
+        "catalog.Field",
+        verbose_name=_("field"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+    format = models.CharField(_("format"), max_length=10, choices=LogbookFormat.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=LogbookExportStatus.choices,
+        default=LogbookExportStatus.PENDING,
+    )
+    rows = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    file = models.FileField(_("file"), upload_to="logbook-exports/", blank=True)
+    filename = models.CharField(_("file name"), max_length=150, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("log book export")
+        verbose_name_plural = _("log book exports")
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.start}–{self.end} {self.format} ({self.status})"

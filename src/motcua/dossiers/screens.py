@@ -34,9 +34,15 @@ from motcua.dossiers.constants import (
     ReturnMethod,
 )
 from motcua.dossiers.models import Dossier, DossierStep, IntakeGuidance, Pause
-from motcua.dossiers.printing import form_number
+from motcua.dossiers.printing import answer_applies, form_number
 from motcua.dossiers.selectors import DOSSIER_ROLES
-from motcua.dossiers.workflow import LEADER_ROLES, SIGNING_ROLES, TRANSITIONS, role_unit
+from motcua.dossiers.workflow import (
+    APOLOGY_DRAFT_ROLES,
+    LEADER_ROLES,
+    SIGNING_ROLES,
+    TRANSITIONS,
+    role_unit,
+)
 from motcua.org.models import Role, RoleAssignment, Unit
 from motcua.org.selectors import valid_on_q
 from motcua.workdays.core import CalendarMissingError, WorkCalendar
@@ -354,6 +360,13 @@ def allowed_actions(dossier: Dossier, roles: UserRoles, *, has_apology: bool) ->
                 allowed = roles.has_any(signing, step.unit)
         elif action == "apologise":
             allowed = not has_apology and roles.has_any(LEADER_ROLES, dossier.agency)
+        elif action == "draft_apology":
+            # A leader signs at once; the draft is for those who cannot.
+            allowed = (
+                not has_apology
+                and roles.has_any(APOLOGY_DRAFT_ROLES, dossier.agency)
+                and not roles.has_any(LEADER_ROLES, dossier.agency)
+            )
         else:
             allowed = _holds_dossier_role(roles, dossier, transition.roles)
         if allowed:
@@ -413,8 +426,9 @@ FORM_NAMES = {
     "receipt": gettext_lazy("Receipt and appointment"),
     "supplement": gettext_lazy("Supplement request"),
     "refusal": gettext_lazy("Refusal"),
-    "apology": gettext_lazy("Apology and new date"),
+    "apology": gettext_lazy("Apology letter"),
     "stop": gettext_lazy("Notice of stopping"),
+    "answer": gettext_lazy("Written answer: not granted"),
     "control": gettext_lazy("Control slip"),
     "logbook": gettext_lazy("Log book"),
 }
@@ -457,6 +471,8 @@ def print_forms(dossier: Dossier, pauses: Sequence[Pause], *, has_apology: bool)
         links.append(link("apology"))
     if dossier.status == DossierStatus.STOPPED:
         links.append(link("stop"))
+    if answer_applies(dossier):
+        links.append(link("answer"))
     if received:
         links.append(link("control"))
     return links
@@ -496,6 +512,7 @@ EVENT_LABELS = {
     "request_payment": gettext_lazy("Financial obligations requested"),
     "payment_received": gettext_lazy("Financial obligations met"),
     "apologise": gettext_lazy("Apology issued with a new date"),
+    "draft_apology": gettext_lazy("Apology drafted for the leader to sign"),
     "stop": gettext_lazy("Stopped at the applicant's request"),
     "return_result": gettext_lazy("The result was returned"),
     "calendar_amended": gettext_lazy("Due moved by an amendment of the working calendar"),
@@ -556,7 +573,15 @@ def _event_detail(action: str, data: dict[str, Any], step: DossierStep | None) -
         }
     if action == "apologise" and data.get("new_due"):
         new_due = datetime.fromisoformat(data["new_due"])
-        return _("new date %(date)s") % {"date": f"{timezone.localtime(new_due):%d/%m/%Y}"}
+        detail = _("new date %(date)s") % {"date": f"{timezone.localtime(new_due):%d/%m/%Y}"}
+        if data.get("late"):
+            detail += "; " + _(
+                "issued late: less than one working day before the due date, or after it"
+            )
+        return detail
+    if action == "draft_apology" and data.get("new_date"):
+        proposed = date.fromisoformat(data["new_date"])
+        return _("proposed new date %(date)s") % {"date": f"{proposed:%d/%m/%Y}"}
     return ""
 
 

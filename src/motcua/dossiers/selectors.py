@@ -309,15 +309,17 @@ def dossier_get_for_user(user: Any, code: str, *, with_history: bool = False) ->
 
     ``code`` is the dossier code, or the numeric id of a dossier without a
     code (one refused at the counter). With ``with_history`` the steps (the
-    control slip), checklist documents, pauses, events and the apology come
-    prefetched: six queries in all, scope included; otherwise two.
+    control slip), checklist documents, pauses, events, the apology and its
+    draft come prefetched: six queries in all, scope included; otherwise two.
     """
     lookup = _lookup(code)
     dossiers = Dossier.objects.filter(lookup if lookup is not None else Q(pk__in=[]))
     dossiers = dossiers.filter(dossier_scope_q(user))
     dossiers = dossiers.select_related(*LIST_RELATED, "created_by")
     if with_history:
-        dossiers = dossiers.select_related("apology__issued_by").prefetch_related(
+        dossiers = dossiers.select_related(
+            "apology__issued_by", "apology__drafted_by", "apology_draft__drafted_by"
+        ).prefetch_related(
             Prefetch(
                 "steps",
                 queryset=DossierStep.objects.select_related(

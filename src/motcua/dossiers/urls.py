@@ -23,4 +23,8 @@ urlpatterns = [
         name="print_supplement",
     ),
     path("so-theo-doi/", logbook.logbook, name="logbook"),
+    path("so-theo-doi/xuat/<int:pk>/", logbook.logbook_export_status, name="logbook_export"),
+    path(
+        "so-theo-doi/xuat/<int:pk>/tai-ve/", logbook.logbook_export_file, name="logbook_export_file"
+    ),
 ]

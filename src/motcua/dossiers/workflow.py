@@ -32,6 +32,9 @@ PROCESSING_ROLES = frozenset(
 )
 SIGNING_ROLES = LEADER_ROLES
 
+APOLOGY_DRAFT_ROLES = frozenset({"case_handler", "division_head"})
+"""Roles that draft an apology for a leader of the handling agency to sign."""
+
 
 @dataclass(frozen=True)
 class Transition:
@@ -118,6 +121,13 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         # Not while paused: the due the apology is measured against is stopped then.
         _t("apologise", HANDLING, None, LEADER_ROLES, _("Apologise and set a new date")),
+        _t(
+            "draft_apology",
+            HANDLING,
+            None,
+            APOLOGY_DRAFT_ROLES,
+            _("Draft an apology for the leader to sign"),
+        ),
         _t(
             "stop",
             BEFORE_DECISION,

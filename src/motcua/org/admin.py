@@ -180,6 +180,7 @@ class UnitForm(CheckedModelForm):
             "valid_to",
             "address",
             "phone",
+            "place_name",
         ]
 
     def check_instance(self) -> None:
@@ -341,7 +342,7 @@ class UnitAdmin(ServiceAdmin[Unit]):
 class RoleAssignmentForm(CheckedModelForm):
     class Meta:
         model = RoleAssignment
-        fields = ["user", "role", "unit", "valid_from", "valid_to"]
+        fields = ["user", "role", "unit", "position", "valid_from", "valid_to"]
 
     def check_instance(self) -> None:
         services.role_assignment_check(assignment=self.instance)
@@ -358,6 +359,7 @@ def _save_assignment(
             unit=obj.unit,
             valid_from=obj.valid_from,
             valid_to=obj.valid_to,
+            position=obj.position,
         )
     data = {
         name: getattr(obj, name) for name in changed or [] if name in services.ASSIGNMENT_FIELDS
@@ -378,7 +380,7 @@ def _save_assignments(request: HttpRequest, formset: Any) -> None:
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(ServiceAdmin[RoleAssignment]):
     form = RoleAssignmentForm
-    list_display = ["user", "role", "unit", "valid_from", "valid_to"]
+    list_display = ["user", "role", "unit", "position", "valid_from", "valid_to"]
     list_select_related = ["user", "role", "unit"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "unit__name"]
@@ -400,7 +402,7 @@ class RoleAssignmentAdmin(ServiceAdmin[RoleAssignment]):
 class RoleAssignmentInline(admin.TabularInline[RoleAssignment, Any]):
     model = RoleAssignment
     form = RoleAssignmentForm
-    fields = ["role", "unit", "valid_from", "valid_to"]
+    fields = ["role", "unit", "position", "valid_from", "valid_to"]
     autocomplete_fields = ["unit"]
     extra = 0
 

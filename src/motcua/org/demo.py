@@ -57,6 +57,7 @@ def load_demo_units(actor: Actor) -> dict[str, Unit]:
                 valid_from=spec.get("valid_from"),
                 valid_to=spec.get("valid_to"),
                 address=spec.get("address", ""),
+                place_name=spec.get("place_name", ""),
             )
         for predecessor, successor, effective_on, legal_basis, carries in SUCCESSIONS:
             link_exists = UnitSuccession.objects.filter(

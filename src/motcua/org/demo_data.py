@@ -4,7 +4,8 @@ Plain data, no Django import: :func:`motcua.org.demo.load_demo_units`
 creates the rows through the org services. Each unit has a short ``slug``
 (the key the loader returns), its ``parent`` slug, its kind code
 (:class:`motcua.org.codes.UnitKindCode`) and validity ``[valid_from,
-valid_to)``.
+valid_to)``. Today's administrative units carry the place name printed on
+their documents (NĐ 30/2020/NĐ-CP, Phụ lục I); the units under them use it.
 
 Facts and sources (DOMAIN.md §12): NQ 202/2025/QH15 merged Hậu Giang and
 Sóc Trăng into Cần Thơ; NQ 1668/NQ-UBTVQH15 arts. 1(21)–(22) formed phường
@@ -39,6 +40,7 @@ UNITS: list[dict[str, Any]] = [
         "admin_code": "92",
         "agency_code": "H33",  # illustrative
         "valid_from": CAN_THO_FROM,
+        "place_name": "Cần Thơ",
         "address": "Số 2 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ",
     },
     {
@@ -85,6 +87,7 @@ UNITS: list[dict[str, Any]] = [
         "admin_code": "31135",  # illustrative
         "agency_code": "H33.40",  # illustrative
         "valid_from": REORGANISED_ON,
+        "place_name": "Ninh Kiều",
     },
     {
         "slug": "cai-khe",
@@ -93,6 +96,7 @@ UNITS: list[dict[str, Any]] = [
         "kind": "ward",
         "admin_code": "31117",  # illustrative
         "valid_from": REORGANISED_ON,
+        "place_name": "Cái Khế",
     },
     {
         "slug": "binh-thuy",
@@ -101,6 +105,7 @@ UNITS: list[dict[str, Any]] = [
         "kind": "ward",
         "admin_code": "31168",  # illustrative
         "valid_from": REORGANISED_ON,
+        "place_name": "Bình Thủy",
     },
     {
         "slug": "phong-dien",
@@ -109,6 +114,7 @@ UNITS: list[dict[str, Any]] = [
         "kind": "commune",
         "admin_code": "31299",  # illustrative
         "valid_from": REORGANISED_ON,
+        "place_name": "Phong Điền",
     },
     {
         "slug": "nga-bay",
@@ -118,6 +124,7 @@ UNITS: list[dict[str, Any]] = [
         "admin_code": "31340",
         "agency_code": "H33.41",  # illustrative
         "valid_from": REORGANISED_ON,
+        "place_name": "Ngã Bảy",
     },
     {
         "slug": "dai-thanh",
@@ -127,6 +134,7 @@ UNITS: list[dict[str, Any]] = [
         "admin_code": "31411",
         "agency_code": "H33.42",  # illustrative
         "valid_from": REORGANISED_ON,
+        "place_name": "Đại Thành",
     },
 ]
 

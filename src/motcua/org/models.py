@@ -170,6 +170,16 @@ class Unit(TimeStampedModel):
     )
     address = models.CharField(_("address"), max_length=255, blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    place_name = models.CharField(
+        _("place name"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "Where the unit sits, printed before the date on its documents (“Ngã Bảy, ngày …”). "
+            "Empty: the name of the administrative unit it belongs to, without “Phường”, "
+            "“Xã”, “Tỉnh”…"
+        ),
+    )
 
     class Meta:
         verbose_name = _("unit")
@@ -279,6 +289,15 @@ class RoleAssignment(TimeStampedModel):
     )
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid until"), null=True, blank=True)
+    position = models.CharField(
+        _("position"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "The position printed above the signature on documents signed in this role, "
+            "e.g. “Chủ tịch” or “Phó Chủ tịch”. Empty: the role's name."
+        ),
+    )
 
     class Meta:
         verbose_name = _("role assignment")

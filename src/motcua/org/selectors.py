@@ -19,7 +19,7 @@ from django.db.models import Prefetch, Q, QuerySet
 
 from motcua.core import clock
 from motcua.core.cache import ProcessCache
-from motcua.core.text import search_terms
+from motcua.core.text import nfc, search_terms
 from motcua.org.models import RoleAssignment, TreePath, Unit, UnitSuccession
 
 N = TypeVar("N", int, Decimal)
@@ -51,6 +51,79 @@ def unit_ancestors(unit: Unit, *, include_self: bool = False) -> QuerySet[Unit]:
     if not include_self:
         ids = ids[:-1]
     return Unit.objects.filter(pk__in=ids).select_related("kind").order_by("depth")
+
+
+# NĐ 30/2020/NĐ-CP, Phụ lục I: the place name is the administrative unit's own
+# name ("Ngã Bảy" for phường Ngã Bảy), except a unit named by a number, whose
+# place name keeps its kind ("Phường 3").
+ADMINISTRATIVE_PREFIXES = (
+    "thành phố",
+    "tỉnh",
+    "đặc khu",
+    "phường",
+    "xã",
+    "thị trấn",
+    "thị xã",
+    "quận",
+    "huyện",
+)
+
+
+def place_of_administrative_unit(name: str) -> str:
+    """Return the place name of an administrative unit: "Phường Ngã Bảy" → "Ngã Bảy"."""
+    name = nfc(name).strip()
+    lowered = name.lower()
+    for prefix in ADMINISTRATIVE_PREFIXES:
+        if lowered.startswith(prefix + " "):
+            rest = name[len(prefix) :].strip()
+            return name if not rest or rest[0].isdigit() else rest
+    return name
+
+
+def unit_place_name(unit: Unit, ancestors: Iterable[Unit] | None = None) -> str:
+    """Return where ``unit`` sits, as printed before the date on its documents.
+
+    The unit's own ``place_name`` when set; otherwise the place name of the
+    nearest administrative unit at or above it (the ward for its service
+    centre, the province for a provincial department). ``ancestors`` (root
+    first, itself included, each with its kind) spares the query.
+    """
+    if unit.place_name:
+        return unit.place_name
+    chain = (
+        list(ancestors) if ancestors is not None else list(unit_ancestors(unit, include_self=True))
+    )
+    for ancestor in reversed(chain):
+        if ancestor.kind.is_administrative:
+            return ancestor.place_name or place_of_administrative_unit(ancestor.name)
+    return ""
+
+
+def signing_position(user: Any, roles: Iterable[str], unit: Unit, *, on: date | None = None) -> str:
+    """Return the position ``user`` signs with in one of ``roles`` over ``unit``.
+
+    The position written on the assignment ("Phó Chủ tịch"), else the
+    role's name; the assignment nearest the unit wins. Empty when the user
+    holds none of the roles there.
+    """
+    day = on or clock.localdate()
+    user_pk = getattr(user, "pk", None)
+    if user_pk is None:
+        return ""
+    assignments = (
+        RoleAssignment.objects.filter(
+            user_id=user_pk,
+            role__code__in=list(roles),
+            unit_id__in=unit.ancestor_ids(),
+        )
+        .filter(valid_on_q(day))
+        .filter(valid_on_q(day, prefix="unit__"))
+        .select_related("role", "unit")
+        .order_by("-unit__depth", "role__order")
+    )
+    for assignment in assignments:
+        return assignment.position or assignment.role.name
+    return ""
 
 
 def units_valid_on(day: date) -> QuerySet[Unit]:

@@ -58,6 +58,7 @@ UNIT_FIELDS = frozenset(
         "valid_to",
         "address",
         "phone",
+        "place_name",
     }
 )
 SUCCESSION_FIELDS = frozenset({"effective_on", "legal_basis", "carries_statistics"})
@@ -65,7 +66,7 @@ KIND_FIELDS = frozenset(
     {"name", "tier", "is_administrative", "is_historical", "gso_levels", "order"}
 )
 ROLE_FIELDS = frozenset({"name", "description", "order"})
-ASSIGNMENT_FIELDS = frozenset({"role", "unit", "valid_from", "valid_to"})
+ASSIGNMENT_FIELDS = frozenset({"role", "unit", "valid_from", "valid_to", "position"})
 
 
 # --- helpers -------------------------------------------------------------------------------------
@@ -171,6 +172,8 @@ def _lock_units(*pks: int | None) -> dict[int, Unit]:
 def _normalise_unit_value(field: str, value: Any) -> Any:
     if field in {"name", "short_name", "address"}:
         return nfc(value or "")
+    if field == "place_name":
+        return nfc(value or "").strip()
     if field in {"admin_code", "phone"}:
         return (value or "").strip()
     if field == "agency_code":
@@ -291,6 +294,7 @@ def unit_create(
     valid_to: date | None = None,
     address: str = "",
     phone: str = "",
+    place_name: str = "",
 ) -> Unit:
     """Create a unit under ``parent`` (or a root) and set its path and depth."""
     with transaction.atomic():
@@ -303,6 +307,7 @@ def unit_create(
             "agency_code": agency_code,
             "address": address,
             "phone": phone,
+            "place_name": place_name,
         }
         for field, value in values.items():
             setattr(unit, field, _normalise_unit_value(field, value))
@@ -792,6 +797,7 @@ def _assignment_data(assignment: RoleAssignment) -> dict[str, Any]:
         "unit": assignment.unit_id,
         "valid_from": _value_for_audit(assignment.valid_from),
         "valid_to": _value_for_audit(assignment.valid_to),
+        "position": assignment.position,
     }
 
 
@@ -803,12 +809,22 @@ def role_assignment_create(
     unit: Unit,
     valid_from: date | None = None,
     valid_to: date | None = None,
+    position: str = "",
 ) -> RoleAssignment:
-    """Give ``user`` the ``role`` over ``unit`` and every unit below it."""
+    """Give ``user`` the ``role`` over ``unit`` and every unit below it.
+
+    ``position`` is what documents signed in this role print above the
+    signature ("Phó Chủ tịch").
+    """
     with transaction.atomic():
         locked_unit = _lock_units(unit.pk)[unit.pk]
         assignment = RoleAssignment(
-            user=user, role=role, unit=locked_unit, valid_from=valid_from, valid_to=valid_to
+            user=user,
+            role=role,
+            unit=locked_unit,
+            valid_from=valid_from,
+            valid_to=valid_to,
+            position=nfc(position or "").strip(),
         )
         _check_assignment(assignment)
         assignment.save()
@@ -836,6 +852,8 @@ def role_assignment_update(
         )
         changes: dict[str, list[Any]] = {}
         for field, value in data.items():
+            if field == "position":
+                value = nfc(value or "").strip()
             if field in {"role", "unit"}:
                 if getattr(current, f"{field}_id") != value.pk:
                     changes[field] = [getattr(current, f"{field}_id"), value.pk]

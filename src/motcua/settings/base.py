@@ -267,12 +267,21 @@ OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Motcua")
 OTP_TOTP_THROTTLE_FACTOR = env_int("OTP_TOTP_THROTTLE_FACTOR", 0)
 # Form numbering: "tt03_2025" (Forms 01–07, default) or "tt01_2018" (Forms 01–06).
 MOTCUA_FORM_NUMBERING = env_str("MOTCUA_FORM_NUMBERING", "tt03_2025")
+# Suffixes of the slips a desk numbers in its own yearly register ("12/PBS"):
+# guidance at the counter (Mẫu 02) and a refusal at the counter (Mẫu 03).
+# Defaults from 2025 templates (DOMAIN.md §2.1); Thanh Hóa uses "HDHS" for guidance.
+MOTCUA_GUIDANCE_SLIP_SUFFIX = env_str("MOTCUA_GUIDANCE_SLIP_SUFFIX", "PBS")
+MOTCUA_REFUSAL_SLIP_SUFFIX = env_str("MOTCUA_REFUSAL_SLIP_SUFFIX", "PTC")
 # Alerts: a dossier or step due within this many working hours is "due soon".
 MOTCUA_DUE_SOON_WORKING_HOURS = env_int("MOTCUA_DUE_SOON_WORKING_HOURS", 8)
 # SMS through an HTTP gateway: POST JSON {"to", "message"}; empty URL = no SMS.
 MOTCUA_SMS_GATEWAY_URL = env_str("MOTCUA_SMS_GATEWAY_URL", "")
 MOTCUA_SMS_GATEWAY_TOKEN = env_str("MOTCUA_SMS_GATEWAY_TOKEN", "")
 MOTCUA_SMS_TIMEOUT = env_int("MOTCUA_SMS_TIMEOUT", 10)
+# Seconds a worker holds a message it is sending; if it dies, the next worker
+# to run resumes the message then (docs/deploy.md, delivery guarantee). Keep
+# it above MOTCUA_SMS_TIMEOUT and EMAIL_TIMEOUT (check motcua.notifications.W001).
+MOTCUA_NOTIFICATION_LEASE = env_int("MOTCUA_NOTIFICATION_LEASE", 30)
 # Public site address used in QR codes and messages.
 MOTCUA_PUBLIC_URL = env_str("MOTCUA_PUBLIC_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
@@ -283,6 +292,8 @@ EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+# Seconds before a silent mail server is given up (Django waits forever by default).
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 20)
 # SMS templates are written with full diacritics; most brand-name SMS gateways
 # bill a Unicode message per 70 characters, so the text is sent without marks
 # unless this is turned off.
@@ -290,6 +301,11 @@ MOTCUA_SMS_ASCII = env_bool("MOTCUA_SMS_ASCII", True)
 # Seconds a process keeps reference data (units, procedure versions) it read;
 # a change saved in the same process drops the caches at once.
 MOTCUA_REFERENCE_TTL = env_int("MOTCUA_REFERENCE_TTL", 60)
+# Log book exports (Excel, PDF) of more rows than this are built by the background
+# worker and fetched when ready (the PDF takes about 7 ms a row); the files are kept
+# this many hours, then `motcua periodic` deletes them.
+MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS = env_int("MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS", 300)
+MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS = env_int("MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS", 24)
 # Public dossier look-ups allowed per client address and minute (codes are sequential).
 MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 30)
 # Audit log (docs/deploy.md, "Audit log"). Keys that seal the records, comma-separated:

@@ -232,6 +232,7 @@ class OpenApiTests(TestCase):
                 "request-payment",
                 "payment-received",
                 "apologise",
+                "apology-draft",
                 "stop",
                 "decide",
                 "return",
@@ -242,14 +243,19 @@ class OpenApiTests(TestCase):
             ("get", "/api/v1/dossiers/{code}/forms/{form}"),
             ("get", "/api/v1/dossiers/{code}/forms/supplement/{number}"),
             ("get", "/api/v1/logbook"),
+            ("get", "/api/v1/logbook/exports/{export_id}/file"),
         }
+        export_status = ("get", "/api/v1/logbook/exports/{export_id}")
         found = {
             (method, path)
             for path, operations in doc["paths"].items()
             if path.startswith(("/api/v1/dossiers/", "/api/v1/logbook"))
             for method in operations
         }
-        self.assertEqual(found, expected | files)
+        self.assertEqual(found, expected | files | {export_status})
+        status = doc["paths"][export_status[1]]["get"]
+        self.assertIn({bearer[0]: []}, status["security"])
+        self.assertEqual(set(status["responses"]), {"200", "401", "404", "422"})
         for method, path in expected:
             with self.subTest(path=path, method=method):
                 operation = doc["paths"][path][method]

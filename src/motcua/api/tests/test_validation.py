@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.test import SimpleTestCase, TestCase
+from django.test import Client, SimpleTestCase, TestCase
 from django.utils import translation
 from pydantic import AnyUrl, Field, Json, TypeAdapter, ValidationError
 
@@ -354,3 +354,55 @@ class ProblemTests(SimpleTestCase):
                 {"type": "string_too_long", "loc": ("query", "q"), "msg": "too long"}
             )
         self.assertEqual((odd["message"], odd["original"]), ("Giá trị không hợp lệ.", "too long"))
+
+
+class BodyLimitTests(TestCase):
+    """A body over the upload limit gets the API's JSON error, not Django's HTML page."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.user = get_user_model().objects.create_user("tiepnhan", password="x")
+        cls.auth = {
+            "HTTP_AUTHORIZATION": f"Bearer {api_token_create(actor='t', user=cls.user, name='t')[1]}"
+        }
+
+    def assert_too_large(self, response: Any, limit: int) -> None:
+        self.assertEqual(response.status_code, 413, response.content[:300])
+        self.assertEqual(response["Content-Type"], "application/json; charset=utf-8")
+        body = response.json()
+        self.assertEqual((body["code"], body["extra"]), ("too_large", {"limit": limit}))
+        self.assertTrue(body["detail"])
+
+    def test_an_oversize_json_body(self):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        big = json.dumps(valid_body(note="x" * (limit + 1)))
+        for path in (URL, "/api/v1/dossiers/H33.15-260302-0001/accept"):
+            with self.subTest(path):
+                response = self.client.post(
+                    path, data=big, content_type="application/json", **self.auth
+                )
+                self.assert_too_large(response, limit)
+        self.assertEqual(
+            self.client.post(URL, data=big, content_type="application/json", **self.auth).json()[
+                "detail"
+            ],
+            vi(
+                "The request body is larger than the limit of %(limit)s bytes (%(size)s MB); "
+                "send less data in one request.",
+                limit=limit,
+                size="2,5",
+            ),
+        )
+
+    def test_an_oversize_form_from_a_signed_in_session(self):
+        """The session's CSRF check reads the form before the operation does."""
+        browser = Client(enforce_csrf_checks=True)
+        browser.force_login(self.user)
+        token = "t" * 32
+        browser.cookies[settings.CSRF_COOKIE_NAME] = token
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        response = browser.post(URL, data={"note": "x" * (limit + 1)}, HTTP_X_CSRFTOKEN=token)
+        self.assert_too_large(response, limit)
+        limit = settings.DATA_UPLOAD_MAX_NUMBER_FIELDS
+        fields = {f"f{number}": "1" for number in range(limit + 1)}
+        self.assert_too_large(browser.post(URL, data=fields, HTTP_X_CSRFTOKEN=token), limit)

@@ -147,6 +147,8 @@ class SeedDemoDossierTests(DataDirTestCase):
         self.assertEqual(Dossier.objects.count(), 15)
         self.assertEqual(len(statuses), 12)
         self.assertTrue(Dossier.objects.filter(timeliness="late", apology__isnull=False).exists())
+        # The overdue dossier has a handler's apology draft waiting for the leader.
+        self.assertTrue(Dossier.objects.filter(apology_draft__isnull=False).exists())
         self.assertEqual(audit_verify(), [])
 
 

@@ -17,7 +17,13 @@ from motcua.core.audit import audit_verify, history_ref
 from motcua.core.models import AuditEvent
 from motcua.demo.synthetic import Mix, synthetic_dossiers, synthetic_world
 from motcua.dossiers import services as s
-from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierEvent
+from motcua.dossiers.models import (
+    CounterSlipSequence,
+    Dossier,
+    DossierCodeSequence,
+    DossierEvent,
+    Logbook,
+)
 from motcua.dossiers.search import search_key
 from motcua.dossiers.tests.helpers import at
 from motcua.org.models import Unit
@@ -39,7 +45,16 @@ BUSY = Mix(
     recent=0.8,
 )
 
-SKIP = {"id", "code", "created_at", "updated_at", "current_step", "created_by_id"}
+SKIP = {
+    "id",
+    "code",
+    "slip_number",
+    "created_at",
+    "updated_at",
+    "current_step",
+    "created_by_id",
+    "logbook_number",  # the replay takes the next entry of the same volume, like the code
+}
 
 
 def _dossier_fields(d):
@@ -48,6 +63,8 @@ def _dossier_fields(d):
     values["code_prefix"] = d.code.rsplit("-", 1)[0] if d.code else None
     if d.code:  # the replayed dossier's number differs; the rest of the text must not
         values["search_text"] = d.search_text.replace(search_key(d.code), "<code>")
+    # Numbered in the desk's register like the codes: present alike, not the same number.
+    values["has_slip_number"] = d.slip_number is not None
     values["current_step_order"] = d.current_step.order if d.current_step_id else None
     return values
 
@@ -303,6 +320,21 @@ class SyntheticRowsTests(TestCase):
             Dossier.objects.exclude(code=None).values("code").distinct().count(),
             Dossier.objects.exclude(code=None).count(),
         )
+        for book in Logbook.objects.all():
+            numbers = Dossier.objects.filter(logbook=book).values_list("logbook_number", flat=True)
+            self.assertEqual(sorted(numbers), list(range(1, book.last_number + 1)))
+        self.assertEqual(
+            Dossier.objects.filter(received_at__isnull=False, logbook_number=None).count(), 0
+        )
+        slips: dict[tuple[int, int], list[int]] = {}
+        for desk_id, closed_at, number in Dossier.objects.exclude(slip_number=None).values_list(
+            "receiving_unit_id", "closed_at", "slip_number"
+        ):
+            slips.setdefault((desk_id, timezone.localtime(closed_at).year), []).append(number)
+        registers = CounterSlipSequence.objects.values_list("desk_id", "year", "last_value")
+        self.assertTrue(registers)
+        for desk_id, year, last in registers:
+            self.assertEqual(sorted(slips[(desk_id, year)]), list(range(1, last + 1)))
 
 
 class SyntheticClockTests(TestCase):

@@ -13,12 +13,13 @@ from motcua.dossiers.api.common import (
     _target,
     router,
 )
-from motcua.dossiers.api.output import _apology, _pause
+from motcua.dossiers.api.output import _apology, _apology_draft, _pause
 from motcua.dossiers.api.schemas import (
     ERRORS,
     AcceptIn,
     ActionIn,
     ApologyActionOut,
+    ApologyDraftActionOut,
     ApologyIn,
     DecideIn,
     DossierOut,
@@ -250,9 +251,11 @@ def dossier_payment_received(request: HttpRequest, code: str, body: NoteIn) -> d
     response={200: ApologyActionOut, **ERRORS},
     summary="Apologise and set a new return date",
     description=(
-        "**Phiếu xin lỗi và hẹn lại ngày trả kết quả** (Mẫu 04): once per dossier, signed by "
-        "a leader at least one working day before the due date; `new_date` must be a "
-        "working day after it. Early / on time / late is still judged on the legal due."
+        "**Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết** (Mẫu 04): once per "
+        "dossier, signed by a leader of the handling agency; `new_date` must be a working "
+        "day after the due date and still ahead. Signed less than one working day before the "
+        "due date, or after it, it is still issued and marked `late`. It takes over a case "
+        "handler's draft. Early / on time / late is still judged on the legal due."
     ),
 )
 def dossier_apologise(request: HttpRequest, code: str, body: ApologyIn) -> dict[str, Any]:
@@ -268,6 +271,32 @@ def dossier_apologise(request: HttpRequest, code: str, body: ApologyIn) -> dict[
         ),
     )
     return {"dossier": _summary_of(dossier), "apology": _apology(apology)}
+
+
+@router.post(
+    "/{code}/apology-draft",
+    response={200: ApologyDraftActionOut, **ERRORS},
+    summary="Draft an apology for a leader to sign",
+    description=(
+        "**Dự thảo văn bản xin lỗi**: a case handler or division head of the handling agency "
+        "proposes the reason and the new date; the agency's leaders are told. Nothing reaches "
+        "the applicant and no date moves until a leader signs (`apologise`). A new draft "
+        "replaces the previous one."
+    ),
+)
+def dossier_apology_draft(request: HttpRequest, code: str, body: ApologyIn) -> dict[str, Any]:
+    dossier = _target(request, code)
+    draft = _act(
+        dossier,
+        lambda: services.dossier_apology_draft(
+            dossier=dossier,
+            actor=_caller(request),
+            reason=body.reason,
+            new_date=body.new_date,
+            expected_version=body.expected_version,
+        ),
+    )
+    return {"dossier": _summary_of(dossier), "apology_draft": _apology_draft(draft)}
 
 
 @router.post(

@@ -69,7 +69,8 @@ def _pdf(form: str, obj: Any) -> HttpResponse:
         "`receipt` (Mẫu 01, giấy tiếp nhận hồ sơ và hẹn trả kết quả) and `control` (phiếu "
         "kiểm soát quá trình giải quyết hồ sơ) for a received dossier, `refusal` (Mẫu 03) "
         "for a refused one, `apology` (Mẫu 04) when there is an apology, `stop` (thông báo "
-        "dừng giải quyết hồ sơ) for a stopped one. A form that does not apply answers 404 "
+        "dừng giải quyết hồ sơ) for a stopped one, `answer` (thông báo không chấp thuận: the "
+        "written answer with the reasons) for a dossier decided not granted. A form that does not apply answers 404 "
         "with the reason; the supplement request is `/forms/supplement/{number}`. The "
         "detail's `forms` lists what applies. Prints personal data: each print is written "
         "to the audit log (`dossiers.view`). A dossier outside the caller's units answers 404."
@@ -80,7 +81,7 @@ def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
         raise NotFoundError(
             _(
                 "There is no form “%(form)s” to print for a dossier; use receipt, refusal, "
-                "apology, stop, control or supplement/<number>."
+                "apology, stop, answer, control or supplement/<number>."
             )
             % {"form": form[:40]},
             code="unknown_form",

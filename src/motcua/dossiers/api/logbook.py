@@ -1,34 +1,33 @@
-"""The log book (Sổ theo dõi hồ sơ) as JSON and Excel."""
+"""The log book (Sổ theo dõi hồ sơ) as JSON, Excel or PDF; large files prepared by the worker.
 
-from datetime import date, datetime, timedelta
-from io import BytesIO
+Reading, exporting and their audit records go through
+:mod:`motcua.dossiers.logbook_exports`, the service the log book page uses too.
+"""
+
+from datetime import date, datetime
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Schema
+from ninja import Path, Query, Schema, Status
 from pydantic import Field
 
 from motcua.catalog.models import Field as ProcedureField
-from motcua.core import clock
-from motcua.core.audit import audit_record
-from motcua.core.errors import (
-    PermissionDeniedError,
-)
 from motcua.core.text import nfc
 from motcua.dossiers.api.common import _caller, _field_error, logbook_router
 from motcua.dossiers.api.forms import PDF_CONTENT, XLSX_TYPE, _file_response
 from motcua.dossiers.api.output import _t, _unit
 from motcua.dossiers.api.schemas import ERRORS, Id, Str40, UnitRef
-from motcua.dossiers.constants import (
-    ReturnMethod,
+from motcua.dossiers.constants import LogbookExportStatus, ReturnMethod
+from motcua.dossiers.logbook import LogbookPage, LogbookRow
+from motcua.dossiers.logbook_exports import (
+    CONTENT_TYPES,
+    logbook_export,
+    logbook_export_get,
+    logbook_export_open,
+    logbook_read,
 )
-from motcua.dossiers.logbook import LogbookPage, LogbookRow, logbook_page, logbook_xlsx
-from motcua.dossiers.printing import pdf_filename, render_pdf
-from motcua.dossiers.selectors import (
-    INTAKE_ROLES,
-    dossier_scope,
-)
+from motcua.dossiers.models import LogbookExport
 from motcua.org.models import Unit
 from motcua.org.selectors import unit_get_cached
 
@@ -58,7 +57,20 @@ class FieldRef(Schema):
 
 
 class LogbookRowOut(Schema):
-    number: int = Field(description="STT: the order of intake in the extract.")
+    number: int | None = Field(
+        description=(
+            "Số thứ tự: the entry number in its volume, given at intake and printed on the "
+            "receipt (Form 01)."
+        )
+    )
+    volume: str = Field(
+        description=(
+            "Quyển số, as printed on the receipt: the year and the field, e.g. "
+            "“2026 (lĩnh vực Hộ tịch)”. A volume is kept per receiving desk, field and year; "
+            "rows come volume by volume, each in entry order."
+        )
+    )
+    desk_name: str = Field(description="The receiving desk that keeps the volume.")
     dossier_id: int
     code: str
     procedure_code: str
@@ -69,12 +81,20 @@ class LogbookRowOut(Schema):
     agency_name: str = Field(description="The agency that decides (cơ quan chủ trì giải quyết).")
     received_at: datetime
     appointment_at: datetime | None = Field(
-        description="Hẹn trả kết quả: the new date after an apology, else the legal due."
+        description="Hẹn trả kết quả: the appointment printed on the receipt."
+    )
+    new_appointment_at: datetime | None = Field(
+        description="The new date an apology (Form 04) promised, if any."
     )
     returned_at: datetime | None
     return_method: ReturnMethod | Literal[""]
     return_method_label: str = Field(description="As printed, in Vietnamese.")
-    signed_by: str = Field(description="Who signed for the result (ký nhận).")
+    returned_to: str = Field(
+        description=(
+            "Who collected the result, as recorded at the return. The printed and exported "
+            "log book leave “Ký nhận” empty for their signature."
+        )
+    )
 
 
 class LogbookOut(Schema):
@@ -85,6 +105,23 @@ class LogbookOut(Schema):
     end: date
     count: int
     rows: list[LogbookRowOut]
+
+
+class LogbookExportOut(Schema):
+    id: int
+    status: Literal["pending", "ready", "failed"] = Field(
+        description="`pending` while the worker builds the file, then `ready` or `failed`."
+    )
+    format: Literal["xlsx", "pdf"]
+    unit: UnitRef
+    field: FieldRef | None
+    start: date
+    end: date
+    requested_at: datetime
+    finished_at: datetime | None
+    rows: int | None = Field(description="Rows in the file, once it is ready.")
+    url: str = Field(description="This status.")
+    file_url: str | None = Field(description="The file, once it is ready.")
 
 
 LOGBOOK_OPENAPI = {
@@ -101,61 +138,24 @@ LOGBOOK_OPENAPI = {
         }
     }
 }
+EXPORT_FILE_OPENAPI = {
+    "responses": {
+        200: {
+            "description": "The file, as an attachment.",
+            "content": {
+                XLSX_TYPE: {"schema": {"type": "string", "format": "binary"}},
+                **PDF_CONTENT,
+            },
+        }
+    }
+}
 
 
-def _one_year_after(day: date) -> date:
-    try:
-        return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return date(day.year + 1, 3, 1)
-
-
-def _period(start: date | None, end: date | None) -> tuple[date, date]:
-    """Return the period asked for, at most one year; raise a 400 naming the field."""
-    last = end or clock.localdate()
-    first = start or last.replace(day=1)
-    for name, day in (("start", first), ("end", last)):
-        if not 2000 <= day.year <= 2100:
-            raise _field_error(
-                name,
-                _("Choose a date between 2000 and 2100 (%(day)s is outside).")
-                % {"day": f"{day:%d/%m/%Y}"},
-                "invalid_period",
-            )
-    if last < first:
-        raise _field_error(
-            "end",
-            _("The end of the period (%(end)s) is before its start (%(start)s).")
-            % {"end": f"{last:%d/%m/%Y}", "start": f"{first:%d/%m/%Y}"},
-            "invalid_period",
-        )
-    limit = _one_year_after(first) - timedelta(days=1)
-    if last > limit:
-        raise _field_error(
-            "end",
-            _(
-                "The period is longer than one year: from %(start)s the log book runs "
-                "at most to %(limit)s."
-            )
-            % {"start": f"{first:%d/%m/%Y}", "limit": f"{limit:%d/%m/%Y}"},
-            "period_too_long",
-        )
-    return first, last
-
-
-def _logbook_unit(user: Any, unit_id: int) -> Unit:
+def _logbook_unit(unit_id: int) -> Unit:
     unit = unit_get_cached(unit_id)
     if unit is None:
         raise _field_error(
             "unit_id", _("There is no unit with id %(id)s.") % {"id": unit_id}, "unknown_unit"
-        )
-    if unit.pk not in dossier_scope(user).unit_ids(INTAKE_ROLES):
-        raise PermissionDeniedError(
-            _(
-                "The log book of %(unit)s is kept at its one-stop desk: it needs the intake "
-                "officer or centre director role there or above it."
-            )
-            % {"unit": unit.name}
         )
     return unit
 
@@ -176,6 +176,8 @@ def _logbook_field(code: str | None) -> ProcedureField | None:
 def _logbook_row(row: LogbookRow) -> dict[str, Any]:
     return {
         "number": row.number,
+        "volume": row.volume,
+        "desk_name": row.desk_name,
         "dossier_id": row.dossier_id,
         "code": row.code,
         "procedure_code": row.procedure_code,
@@ -186,10 +188,11 @@ def _logbook_row(row: LogbookRow) -> dict[str, Any]:
         "agency_name": row.agency_name,
         "received_at": _t(row.received_at),
         "appointment_at": _t(row.appointment_at),
+        "new_appointment_at": _t(row.new_appointment_at),
         "returned_at": _t(row.returned_at),
         "return_method": row.return_method,
         "return_method_label": row.return_method_label,
-        "signed_by": row.signed_by,
+        "returned_to": row.returned_to,
     }
 
 
@@ -205,51 +208,93 @@ def _logbook_json(page: LogbookPage, field: ProcedureField | None) -> dict[str, 
     }
 
 
+def _export_json(export: LogbookExport) -> dict[str, Any]:
+    url = f"/api/v1/logbook/exports/{export.pk}"
+    ready = export.status == LogbookExportStatus.READY
+    field = export.field
+    return {
+        "id": export.pk,
+        "status": export.status,
+        "format": export.format,
+        "unit": _unit(export.unit),
+        "field": {"code": field.code, "name": field.name} if field is not None else None,
+        "start": export.start,
+        "end": export.end,
+        "requested_at": _t(export.requested_at),
+        "finished_at": _t(export.finished_at),
+        "rows": export.rows,
+        "url": url,
+        "file_url": f"{url}/file" if ready else None,
+    }
+
+
 @logbook_router.get(
     "",
-    response={200: LogbookOut, **{code: ERRORS[code] for code in (400, 401, 403, 422)}},
+    response={
+        200: LogbookOut,
+        202: LogbookExportOut,
+        **{code: ERRORS[code] for code in (400, 401, 403, 422)},
+    },
     openapi_extra=LOGBOOK_OPENAPI,
     summary="The log book of a one-stop desk",
     description=(
         "**Sổ theo dõi hồ sơ** (Mẫu 07 of TT 03/2025/TT-VPCP, Mẫu 06 of TT 01/2018): one row "
         "per dossier received at `unit_id` or below it on the local days `start`…`end` "
-        "(at most one year), optionally of one `field`, in the order of intake. JSON rows "
-        "by default, or the Excel sheet or the printed PDF with `format`. For staff with "
-        "the intake officer or centre director role over the unit. It lists applicants' "
-        "addresses and phones: each call is written to the audit log "
-        "(`dossiers.logbook.export`)."
+        "(at most one year), optionally of one `field`, volume by volume (desk, field, year) "
+        "in entry order. JSON rows by default, or the Excel sheet or the printed PDF with "
+        "`format`. A file of more rows than the deployment builds inside a request "
+        "(`MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS`, 300 by default) answers **202** with the "
+        "export being prepared and a `Location` header: poll `/logbook/exports/{id}` "
+        "until `status` is `ready`, then fetch `file_url`. For staff with the intake "
+        "officer or centre director role over the unit. It lists applicants' addresses and "
+        "phones: each call is written to the audit log (`dossiers.logbook.view` for JSON, "
+        "`dossiers.logbook.export` for a file, when it is built)."
     ),
 )
-def logbook(request: HttpRequest, filters: Query[LogbookFilter]) -> Any:
+def logbook(request: HttpRequest, filters: Query[LogbookFilter], response: HttpResponse) -> Any:
     user = _caller(request)
-    unit = _logbook_unit(user, filters.unit_id)
-    start, end = _period(filters.start, filters.end)
+    unit = _logbook_unit(filters.unit_id)
     field = _logbook_field(filters.field)
-    page = logbook_page(unit=unit, start=start, end=end, field=field)
-    result: Any
-    if filters.format == "pdf":
-        result = _file_response(
-            render_pdf("logbook", page), "application/pdf", pdf_filename("logbook", page)
-        )
-    elif filters.format == "xlsx":
-        stream = BytesIO()
-        logbook_xlsx(page.rows, stream, title=page.title)
-        name = pdf_filename("logbook", page).removesuffix(".pdf") + ".xlsx"
-        result = _file_response(stream.getvalue(), XLSX_TYPE, name)
-    else:
-        result = _logbook_json(page, field)
-    audit_record(
-        actor=user,
-        action="dossiers.logbook.export",
-        stream=f"dossiers.logbook:{unit.pk}",
-        data={  # the keys of the screen's record, and where it came from
-            "unit": unit.pk,
-            "field": field.code if field is not None else "",
-            "start": start,
-            "end": end,
-            "rows": len(page.rows),
-            "format": filters.format,
-            "via": "api",
-        },
-    )
-    return result
+    query = {"actor": user, "unit": unit, "start": filters.start, "end": filters.end}
+    if filters.format == "json":
+        page = logbook_read(**query, field=field, output="json", via="api")
+        return _logbook_json(page, field)
+    result = logbook_export(**query, field=field, output=filters.format, via="api")
+    if isinstance(result, LogbookExport):
+        body = _export_json(result)
+        response["Location"] = body["url"]
+        return Status(202, body)
+    return _file_response(result.content, result.content_type, result.filename)
+
+
+@logbook_router.get(
+    "/exports/{export_id}",
+    response={200: LogbookExportOut, **{code: ERRORS[code] for code in (401, 404, 422)}},
+    summary="A log book export being prepared",
+    description=(
+        "The status of an export answered with 202 by `/logbook`: for the staff member who "
+        "asked, or staff keeping that desk's log book; anybody else gets 404. Exports are "
+        "deleted after `MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS` (24 by default)."
+    ),
+)
+def logbook_export_status(request: HttpRequest, export_id: Path[Id]) -> Any:
+    return _export_json(logbook_export_get(actor=_caller(request), export_id=export_id))
+
+
+@logbook_router.get(
+    "/exports/{export_id}/file",
+    response={200: None, **{code: ERRORS[code] for code in (401, 404, 409, 422)}},
+    openapi_extra=EXPORT_FILE_OPENAPI,
+    summary="The file of a log book export",
+    description=(
+        "The Excel sheet or PDF once `status` is `ready`; 409 `export_not_ready` before, "
+        "409 `export_failed` if it could not be built. Each fetch is written to the audit "
+        "log (`dossiers.logbook.fetch`)."
+    ),
+)
+def logbook_export_file(request: HttpRequest, export_id: Path[Id]) -> Any:
+    user = _caller(request)
+    export = logbook_export_get(actor=user, export_id=export_id)
+    with logbook_export_open(actor=user, export=export) as handle:
+        content = handle.read()
+    return _file_response(content, CONTENT_TYPES[export.format], export.filename)

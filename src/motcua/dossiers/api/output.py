@@ -10,8 +10,8 @@ from motcua.dossiers.constants import (
     DossierStatus,
     PauseKind,
 )
-from motcua.dossiers.models import Apology, Dossier, DossierStep, Pause
-from motcua.dossiers.printing import form_number, form_title
+from motcua.dossiers.models import Apology, ApologyDraft, Dossier, DossierStep, Pause
+from motcua.dossiers.printing import answer_applies, form_number, form_title
 from motcua.dossiers.selectors import (
     LIST_RELATED,
 )
@@ -95,9 +95,21 @@ def _apology(a: Apology) -> dict[str, Any]:
     return {
         "issued_at": _t(a.issued_at),
         "issued_by": _user(a.issued_by),
+        "signer_position": a.signer_position,
         "reason": a.reason,
         "original_due_at": _t(a.original_due_at),
         "new_due_at": _t(a.new_due_at),
+        "late": a.late,
+        "drafted_by": _user(a.drafted_by),
+    }
+
+
+def _apology_draft(a: ApologyDraft) -> dict[str, Any]:
+    return {
+        "drafted_at": _t(a.drafted_at),
+        "drafted_by": _user(a.drafted_by),
+        "reason": a.reason,
+        "new_date": a.new_date,
     }
 
 
@@ -132,6 +144,7 @@ ACTION_PATHS = {
     "request_payment": "request-payment",
     "payment_received": "payment-received",
     "apologise": "apologise",
+    "draft_apology": "apology-draft",
     "stop": "stop",
     "return_result": "return",
 }
@@ -143,16 +156,22 @@ CLAIMABLE = TRANSITIONS["hand_over"].sources | {
 }
 
 
-def _available_actions(d: Dossier) -> list[str]:
+APOLOGY_ACTIONS = frozenset({"apologise", "draft_apology"})
+
+
+def _available_actions(d: Dossier, *, has_apology: bool) -> list[str]:
     actions = [
-        path for action, path in ACTION_PATHS.items() if d.status in TRANSITIONS[action].sources
+        path
+        for action, path in ACTION_PATHS.items()
+        if d.status in TRANSITIONS[action].sources
+        and not (has_apology and action in APOLOGY_ACTIONS)
     ]
     if d.current_step_id is not None and d.current_handler_id is None and d.status in CLAIMABLE:
         actions.append("claim")
     return actions
 
 
-DOSSIER_FORMS = ("receipt", "refusal", "apology", "stop", "control")
+DOSSIER_FORMS = ("receipt", "refusal", "apology", "stop", "answer", "control")
 """Forms printed from the dossier itself; the supplement request prints from its pause."""
 
 
@@ -175,6 +194,7 @@ def _forms(d: Dossier, pauses: list[Pause], *, has_apology: bool) -> list[dict[s
         "refusal": d.status == DossierStatus.REFUSED,
         "apology": has_apology,
         "stop": d.status == DossierStatus.STOPPED,
+        "answer": answer_applies(d),
         "control": received,
     }
     links = [_form_link("receipt", base + "receipt")] if received else []
@@ -193,6 +213,7 @@ def _forms(d: Dossier, pauses: list[Pause], *, has_apology: bool) -> list[dict[s
 
 def _detail(d: Dossier) -> dict[str, Any]:
     apology = getattr(d, "apology", None)  # the reverse one-to-one raises when absent
+    draft = getattr(d, "apology_draft", None) if apology is None else None
     pauses = list(d.pauses.all())
     return {
         **_dossier(d),
@@ -218,7 +239,7 @@ def _detail(d: Dossier) -> dict[str, Any]:
         "stop_reason": d.stop_reason,
         "return_method": d.return_method,
         "returned_to": d.returned_to,
-        "available_actions": _available_actions(d),
+        "available_actions": _available_actions(d, has_apology=apology is not None),
         "steps": [_step(s) for s in d.steps.all()],
         "documents": [
             {
@@ -233,6 +254,7 @@ def _detail(d: Dossier) -> dict[str, Any]:
         ],
         "pauses": [_pause(p) for p in pauses],
         "apology": _apology(apology) if apology is not None else None,
+        "apology_draft": _apology_draft(draft) if draft is not None else None,
         "events": [
             {
                 "at": _t(e.at),

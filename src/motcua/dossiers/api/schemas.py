@@ -217,9 +217,24 @@ class PauseOut(Schema):
 class ApologyOut(Schema):
     issued_at: datetime
     issued_by: UserRef | None
+    signer_position: str = Field(description="The position the leader signed with.")
     reason: str
     original_due_at: datetime
     new_due_at: datetime
+    late: bool = Field(
+        description=(
+            "Signed less than one working day before the due date, or after it "
+            "(the law asks for one working day's notice)."
+        )
+    )
+    drafted_by: UserRef | None = Field(description="The case handler who drafted it, if any.")
+
+
+class ApologyDraftOut(Schema):
+    drafted_at: datetime
+    drafted_by: UserRef | None
+    reason: str
+    new_date: date = Field(description="The proposed new return date.")
 
 
 class EventOut(Schema):
@@ -249,7 +264,10 @@ class ApplicantOut(Schema):
 
 class FormLinkOut(Schema):
     form: str = Field(
-        description="`receipt`, `supplement`, `refusal`, `apology`, `stop`, `control`."
+        description=(
+            "`receipt`, `supplement`, `refusal`, `apology`, `stop`, `answer` (the written "
+            "answer to a dossier not granted), `control`."
+        )
     )
     number: str | None = Field(
         description="The form's number (Mẫu 01…07) in the deployment's set; null when it has none."
@@ -279,6 +297,9 @@ class DossierDetailOut(DossierOut):
     documents: list[DocumentOut]
     pauses: list[PauseOut]
     apology: ApologyOut | None
+    apology_draft: ApologyDraftOut | None = Field(
+        description="A case handler's draft waiting for a leader's signature."
+    )
     events: list[EventOut]
     forms: list[FormLinkOut] = Field(
         description="The printed forms that apply to the dossier now (each read is audited)."
@@ -301,6 +322,11 @@ class PauseActionOut(Schema):
 class ApologyActionOut(Schema):
     dossier: DossierOut
     apology: ApologyOut
+
+
+class ApologyDraftActionOut(Schema):
+    dossier: DossierOut
+    apology_draft: ApologyDraftOut
 
 
 class GuidanceOut(Schema):

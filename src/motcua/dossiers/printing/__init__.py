@@ -13,6 +13,8 @@ apology    Mẫu 04 apology and new date            ``Dossier`` with apology
 stop       Mẫu 05 notice of stopping (TT 03/2025) stopped ``Dossier``
 control    Mẫu 06 control slip (05 in TT 01/2018) received ``Dossier``
 logbook    Mẫu 07 log book (06 in TT 01/2018)     ``logbook.LogbookPage``
+answer     written answer, not granted (no form)  ``Dossier`` decided not
+                                                  granted
 ========== ====================================== =========================
 
 The texts are statutory Vietnamese and are printed in Vietnamese whatever
@@ -26,11 +28,12 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.text import strip_accents
 from motcua.dossiers import logbook
-from motcua.dossiers.constants import DossierStatus, PauseKind
+from motcua.dossiers.constants import Decision, DossierStatus, PauseKind
 from motcua.dossiers.models import Apology, Dossier, IntakeGuidance, Pause
 from motcua.dossiers.printing import forms
 from motcua.dossiers.printing.layout import FormPDF
@@ -43,7 +46,23 @@ from motcua.dossiers.printing.numbering import (
     resolve_numbering,
 )
 
-__all__ = ["FORMS", "NUMBERS", "form_number", "form_title", "pdf_filename", "render_pdf"]
+__all__ = [
+    "FORMS",
+    "NUMBERS",
+    "answer_applies",
+    "form_number",
+    "form_title",
+    "pdf_filename",
+    "render_pdf",
+]
+
+
+def answer_applies(dossier: Dossier) -> bool:
+    """Return whether ``dossier`` was decided "not granted", so its written answer is printed."""
+    return dossier.decision == Decision.NOT_GRANTED and dossier.status in {
+        DossierStatus.RESULT_READY,
+        DossierStatus.RETURNED,
+    }
 
 
 def _received(obj: Any) -> Dossier:
@@ -84,6 +103,14 @@ def _check_stop(obj: Any) -> Dossier:
     return obj
 
 
+def _check_answer(obj: Any) -> Dossier:
+    if not isinstance(obj, Dossier) or not answer_applies(obj):
+        raise ValueError(
+            _("The written answer is printed only for a dossier decided “not granted”.")
+        )
+    return obj
+
+
 def _check_logbook(obj: Any) -> logbook.LogbookPage:
     if not isinstance(obj, logbook.LogbookPage):
         raise ValueError(_("The log book is printed from a log book page."))
@@ -98,6 +125,7 @@ _DRAW: dict[str, tuple[Callable[[Any], Any], Callable[[Any, str], FormPDF]]] = {
     "stop": (_check_stop, forms.draw_stop),
     "control": (_received, forms.draw_control),
     "logbook": (_check_logbook, forms.draw_logbook),
+    "answer": (_check_answer, forms.draw_answer),
 }
 
 
@@ -110,17 +138,21 @@ def render_pdf(form: str, obj: Any, *, numbering: str | None = None) -> bytes:
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9.-]+")
-_SLUGS = {"stop": "thong-bao-dung"}
+_SLUGS = {"stop": "thong-bao-dung", "answer": "thong-bao-khong-chap-thuan"}
 
 
 def _reference(obj: Any) -> str:
     if isinstance(obj, Dossier):
+        if not obj.code and obj.slip_number and obj.closed_at:
+            return f"tu-choi-{timezone.localtime(obj.closed_at).year}-{obj.slip_number}"
         return obj.code or f"ho-so-{obj.pk}"
     if isinstance(obj, Pause):
         dossier = obj.dossier
         suffix = "" if obj.number <= 1 else f"-{obj.number}"
         return f"{dossier.code or f'ho-so-{dossier.pk}'}{suffix}"
     if isinstance(obj, IntakeGuidance):
+        if obj.slip_number:
+            return f"huong-dan-{timezone.localtime(obj.at).year}-{obj.slip_number}"
         return f"huong-dan-{obj.pk}"
     if isinstance(obj, logbook.LogbookPage):
         return f"so-theo-doi-{obj.start:%Y%m%d}-{obj.end:%Y%m%d}"

@@ -5,21 +5,26 @@ returns the finished :class:`FormPDF`. Document numbers ("Số:") are the
 dossier code followed by the suffix seen in 2025 templates (DOMAIN.md
 §2.1): none for the receipt (its number is the code), ``/PBS`` for a
 supplement request (``/PBS-2`` for a second one), ``/PTC`` refusal,
-``/PXL`` apology, ``/TBD`` notice of stopping (chosen here; no template
-seen), ``/PKS`` control slip. A record without a code (counter guidance,
-a refusal at the counter) uses its internal number instead, with
-``/HDHS`` for counter guidance as Thanh Hóa does.
+``/PXL`` apology, ``/TBD`` notice of stopping and ``/TB`` the written
+answer to a dossier not granted (chosen here; no template seen), ``/PKS``
+control slip. A slip given at the counter before any code exists
+(guidance, a refusal) carries its number in the desk's register of the
+year and the configured suffix: "12/PBS", "3/PTC".
+
+The place before the date is where the issuing body sits (NĐ 30/2020/NĐ-CP,
+Phụ lục I): "Ngã Bảy, ngày …" for the ward's bodies
+(:func:`motcua.org.selectors.unit_place_name`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import datetime
 from itertools import pairwise
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.http import urlencode
 
 from motcua.catalog.models import FeeLine
@@ -34,8 +39,21 @@ from motcua.dossiers.models import (
     IntakeGuidance,
     Pause,
 )
-from motcua.dossiers.printing.layout import SMALL, FormPDF, Header, Recipients, Signature
-from motcua.dossiers.printing.numbering import BASIS, NO_FORM_NOTE, NUMBERS, TITLES, form_title
+from motcua.dossiers.printing.layout import (
+    FormPDF,
+    HeadCell,
+    Header,
+    Recipients,
+    Signature,
+)
+from motcua.dossiers.printing.numbering import (
+    BASIS,
+    NO_FORM_NOTE,
+    NOT_IN_SET_NOTES,
+    NUMBERS,
+    TITLES,
+    form_title,
+)
 from motcua.dossiers.printing.words import (
     BLANK,
     DOCUMENT_FORMS,
@@ -49,18 +67,22 @@ from motcua.dossiers.printing.words import (
     short_date,
     time_limit,
     time_text,
+    upper,
 )
-from motcua.org.models import Unit, UnitTier
-
-PLACE_PREFIXES = ("Thành phố ", "Tỉnh ")
-
+from motcua.dossiers.workflow import LEADER_ROLES
+from motcua.org.models import Unit
+from motcua.org.selectors import signing_position, unit_place_name
 
 # --- units ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class UnitNames:
-    """How a unit is named on a form: header lines, body name and place."""
+    """How a unit is named on a form: header lines, body name and place.
+
+    ``keep`` lists the phrases a line break must not split: the place and
+    the administrative unit's name ("Phường Ngã Bảy").
+    """
 
     parent: str
     header: str
@@ -68,6 +90,7 @@ class UnitNames:
     place: str
     address: str
     phone: str
+    keep: tuple[str, ...] = ()
 
 
 def header_name(unit: Unit) -> str:
@@ -78,21 +101,16 @@ def header_name(unit: Unit) -> str:
 
 
 def unit_names(unit: Unit) -> UnitNames:
-    """Return the header lines of ``unit`` and the place name of its province (one query)."""
+    """Return the header lines of ``unit`` and the place where it sits (one query)."""
     ancestors = list(
         Unit.objects.filter(pk__in=unit.ancestor_ids()).select_related("kind").order_by("depth")
     )
     parent = ""
     if not unit.kind.is_administrative and len(ancestors) > 1:
         parent = header_name(ancestors[-2])
-    place = ""
-    for ancestor in ancestors:
-        if ancestor.kind.tier == UnitTier.PROVINCE:
-            place = ancestor.name
-            for prefix in PLACE_PREFIXES:
-                if place.startswith(prefix):
-                    place = place[len(prefix) :]
-            break
+    place = unit_place_name(unit, ancestors)
+    keep = [place] if place else []
+    keep += [a.name for a in reversed(ancestors) if a.kind.is_administrative][:1]
     return UnitNames(
         parent=parent,
         header=header_name(unit),
@@ -100,6 +118,7 @@ def unit_names(unit: Unit) -> UnitNames:
         place=place,
         address=unit.address,
         phone=unit.phone,
+        keep=tuple(keep),
     )
 
 
@@ -115,10 +134,13 @@ def _dossier(pk: int) -> Dossier:
     ).get(pk=pk)
 
 
-def _start(form: str, numbering: str, *, landscape: bool = False) -> FormPDF:
-    pdf = FormPDF(landscape=landscape, page_numbers=landscape)
+def _start(form: str, numbering: str, *, landscape: bool = False, scale: float = 1.0) -> FormPDF:
+    pdf = FormPDF(landscape=landscape, page_numbers=landscape, scale=scale)
     number = NUMBERS[numbering][form]
-    pdf.form_mark(number, BASIS[numbering] if number else NO_FORM_NOTE)
+    if number:
+        pdf.form_mark(number, BASIS[numbering])
+    else:
+        pdf.form_mark(None, NOT_IN_SET_NOTES.get(form, NO_FORM_NOTE))
     return pdf
 
 
@@ -129,6 +151,7 @@ def _header(pdf: FormPDF, names: UnitNames, number: str, when: datetime | None) 
             parent=names.parent,
             number=number,
             place_date=place_and_date(names.place, when or _now()),
+            keep=names.keep,
         )
     )
 
@@ -137,14 +160,28 @@ def _now() -> datetime:
     return clock.now()
 
 
-def _actor(dossier: Dossier, *actions: str) -> str:
-    event = (
+def _last_event(dossier: Dossier, *actions: str) -> DossierEvent | None:
+    return (
         DossierEvent.objects.filter(dossier=dossier, action__in=actions)
-        .select_related("actor")
+        .select_related("actor", "step__unit__kind")
         .order_by("-at", "-id")
         .first()
     )
+
+
+def _actor(dossier: Dossier, *actions: str) -> str:
+    event = _last_event(dossier, *actions)
     return person_name(event.actor) if event is not None else ""
+
+
+def _counter_number(number: int | None, fallback: int, suffix: str) -> str:
+    """Return "12/PBS": the slip's number in the desk's register (its id for older slips)."""
+    return f"{number or fallback}/{suffix}"
+
+
+def _leader_signature(position: str, name: str) -> Signature:
+    """Return a leader's signature block: the position in capitals, room to sign, the name."""
+    return Signature(upper(position) if position else BLANK, name=name, hint="")
 
 
 def _id_label(kind: str) -> str:
@@ -157,13 +194,22 @@ def _applicant_lines(pdf: FormPDF, dossier: Dossier, *, first_label: str) -> Non
     pdf.labelled(first_label, dossier.applicant_name, bold=True)
     pdf.labelled(_id_label(dossier.applicant_kind), dossier.applicant_id_number)
     pdf.labelled("Địa chỉ", dossier.applicant_address)
-    pdf.labelled("Số điện thoại", dossier.applicant_phone)
-    pdf.labelled("Thư điện tử (e-mail)", dossier.applicant_email)
+    pdf.labelled_pairs(
+        [
+            ("Số điện thoại", dossier.applicant_phone),
+            ("Thư điện tử (e-mail)", dossier.applicant_email),
+        ]
+    )
     if dossier.representative_name:
         pdf.labelled("Người được ủy quyền nộp hồ sơ", dossier.representative_name, bold=True)
-        pdf.labelled("Số định danh cá nhân", dossier.representative_id_number, indent=5)
+        pdf.labelled_pairs(
+            [
+                ("Số định danh cá nhân", dossier.representative_id_number),
+                ("Số điện thoại", dossier.representative_phone),
+            ],
+            indent=5,
+        )
         pdf.labelled("Địa chỉ", dossier.representative_address, indent=5)
-        pdf.labelled("Số điện thoại", dossier.representative_phone, indent=5)
         pdf.labelled("Văn bản ủy quyền", dossier.authorisation_document, indent=5)
 
 
@@ -181,38 +227,58 @@ def lookup_url(code: str) -> str:
     return f"{base}/tra-cuu/?{urlencode({'ma': code})}"
 
 
-def _logbook_place(dossier: Dossier) -> tuple[str, int]:
-    """Return the volume (year and field) and the entry number in the paper log book.
-
-    The book is kept per receiving unit and field, one volume a year; the
-    entry number counts the dossiers received there since 1 January.
-    """
-    received = dossier.received_at
-    assert received is not None
-    year = local(received).year
-    zone = timezone.get_default_timezone()
-    year_start = timezone.make_aware(datetime(year, 1, 1), zone)  # noqa: DTZ001
-    number = (
-        Dossier.objects.filter(
-            receiving_unit_id=dossier.receiving_unit_id,
-            procedure_version__field_id=dossier.procedure_version.field_id,
-            received_at__gte=year_start,
-        )
-        .filter(Q(received_at__lt=received) | Q(received_at=received, pk__lte=dossier.pk))
-        .count()
-    )
-    return f"{year} (lĩnh vực {dossier.procedure_version.field.name})", number
+def _logbook_place(dossier: Dossier) -> tuple[str, int | str]:
+    """Return the volume and entry number given at intake, as the log book prints them."""
+    return logbook.logbook_place(dossier, blank=BLANK)
 
 
 # --- Mẫu 01 --------------------------------------------------------------------------------------
 
 
+RECEIPT_MIN_SCALE = 0.84
+"""The smallest size a crowded receipt is drawn at: 12-point body type down to about 10."""
+
+
 def draw_receipt(dossier: Dossier, numbering: str) -> FormPDF:
-    """Mẫu 01: the receipt and appointment for a received dossier."""
+    """Mẫu 01: the receipt and appointment for a received dossier, on one page.
+
+    A crowded receipt (a long procedure name, many documents, a
+    representative) is drawn again at the size its first drawing says
+    will fit, smaller still if needed, down to ``RECEIPT_MIN_SCALE``;
+    beyond that it flows on to a second page
+    (docs/domain/dossier-lifecycle.md gives the tested limits).
+    """
     d = _dossier(dossier.pk)
     assert d.code and d.received_at
     desk = unit_names(d.receiving_unit)
-    pdf = _start("receipt", numbering)
+    documents = list(
+        DossierDocument.objects.filter(dossier=d, provided=True).order_by("order")
+    ) or list(DossierDocument.objects.filter(dossier=d).order_by("order"))
+    fees = list(FeeLine.objects.filter(version=d.procedure_version).order_by("order"))
+    officer = _actor(d, "receive", "accept")
+    scale = 1.0
+    while True:
+        pdf = _receipt_pdf(d, numbering, desk, documents, fees, officer, scale)
+        if pdf.page_no() == 1 or scale <= RECEIPT_MIN_SCALE:
+            return pdf
+        # Nearly every height scales with the type: aim at the size that fits.
+        usable = pdf.page_break_trigger - pdf.t_margin
+        used = (pdf.page_no() - 1) * usable + pdf.get_y() - pdf.t_margin - pdf.skipped
+        aim = math.floor(scale * usable / used * 100) / 100 - 0.01
+        scale = max(RECEIPT_MIN_SCALE, min(aim, scale - 0.02))
+
+
+def _receipt_pdf(
+    d: Dossier,
+    numbering: str,
+    desk: UnitNames,
+    documents: list[DossierDocument],
+    fees: list[FeeLine],
+    officer: str,
+    scale: float,
+) -> FormPDF:
+    assert d.code and d.received_at
+    pdf = _start("receipt", numbering, scale=scale)
     _header(pdf, desk, d.code, d.received_at)
     pdf.heading(
         form_title("receipt", numbering), f"Mã hồ sơ: {d.code}", qr=(lookup_url(d.code), d.code)
@@ -220,9 +286,6 @@ def draw_receipt(dossier: Dossier, numbering: str) -> FormPDF:
     pdf.para(f"{desk.agency} tiếp nhận hồ sơ của:")
     _applicant_lines(pdf, d, first_label="Tên tổ chức, cá nhân")
     pdf.labelled("Nội dung yêu cầu giải quyết", _procedure(d))
-    documents = list(
-        DossierDocument.objects.filter(dossier=d, provided=True).order_by("order")
-    ) or list(DossierDocument.objects.filter(dossier=d).order_by("order"))
     pdf.para("Thành phần hồ sơ gồm:")
     pdf.grid(
         ["TT", "Tên giấy tờ", "Hình thức", "Số lượng"],
@@ -235,14 +298,20 @@ def draw_receipt(dossier: Dossier, numbering: str) -> FormPDF:
             ]
             for number, doc in enumerate(documents, start=1)
         ],
-        (10, 95, 40, 20),
+        (9, 94, 42, 20),
         aligns=("CENTER", "LEFT", "LEFT", "CENTER"),
+        size=10.5,
+        line_height=4.6,
     )
     version = d.procedure_version
-    pdf.labelled("Số lượng hồ sơ", "01 (bộ)")
-    pdf.labelled(
-        "Thời gian giải quyết hồ sơ theo quy định",
-        time_limit(version.time_limit_amount, version.time_limit_unit),
+    pdf.labelled_pairs(
+        [
+            ("Số lượng hồ sơ", "01 (bộ)"),
+            (
+                "Thời gian giải quyết hồ sơ theo quy định",
+                time_limit(version.time_limit_amount, version.time_limit_unit),
+            ),
+        ]
     )
     pdf.labelled("Thời gian nhận hồ sơ", time_text(d.received_at))
     pdf.labelled("Thời gian trả kết quả giải quyết hồ sơ", time_text(d.due_at), bold=True)
@@ -251,36 +320,54 @@ def draw_receipt(dossier: Dossier, numbering: str) -> FormPDF:
     else:
         place = ", ".join(part for part in (desk.agency, desk.address) if part)
     pdf.labelled("Đăng ký nhận kết quả tại", place)
-    fees = list(FeeLine.objects.filter(version=version).order_by("order"))
     if fees:
-        pdf.labelled("Phí, lệ phí", "; ".join(f"{fee.name}: {money(fee.amount)}" for fee in fees))
+        lines = "; ".join(f"{fee.name}: {money(fee.amount)}" for fee in fees)
         if len(fees) > 1:
-            pdf.labelled("Tổng cộng", money(d.fee_total), indent=5)
+            lines += f" (tổng cộng: {money(d.fee_total)})"
+        pdf.labelled("Phí, lệ phí", lines)
     else:
         pdf.labelled("Phí, lệ phí", "Không")
     volume, entry = _logbook_place(d)
     pdf.para(f"Vào Sổ theo dõi hồ sơ, Quyển số: {volume}, Số thứ tự: {entry}.")
     pdf.closing(
         Signature("NGƯỜI NỘP HỒ SƠ", name=d.representative_name or d.applicant_name),
-        Signature("NGƯỜI TIẾP NHẬN", name=_actor(d, "receive", "accept")),
+        Signature("NGƯỜI TIẾP NHẬN HỒ SƠ", name=officer),
     )
     contact = f"{desk.agency}" + (f", điện thoại {desk.phone}" if desk.phone else "")
     pdf.notes(
         [
-            "Giấy tiếp nhận hồ sơ và hẹn trả kết quả được lập thành 02 liên: "
-            "01 liên giao cho tổ chức, cá nhân; 01 liên lưu cùng Phiếu kiểm soát quá trình "
-            "giải quyết hồ sơ.",
-            "Tổ chức, cá nhân mang theo Giấy này khi đến nhận kết quả; người nhận thay "
-            "mang theo văn bản ủy quyền.",
+            "Giấy này được lập thành 02 liên: 01 liên giao cho tổ chức, cá nhân; 01 liên lưu "
+            "cùng Phiếu kiểm soát quá trình giải quyết hồ sơ. Tổ chức, cá nhân mang theo Giấy "
+            "này khi đến nhận kết quả; người nhận thay mang theo văn bản ủy quyền.",
             f"Mọi phản ánh, kiến nghị về việc tiếp nhận, giải quyết hồ sơ xin liên hệ: {contact}.",
-            "Tra cứu tình trạng hồ sơ: quét mã QR ở đầu Giấy này hoặc truy cập địa chỉ:",
+            "Tra cứu tình trạng hồ sơ: quét mã QR ở đầu Giấy này hoặc truy cập địa chỉ "
+            f"{lookup_url(d.code)}",
         ]
     )
-    pdf.para(lookup_url(d.code), size=SMALL, align="L", indent=3, h=4.5)
     return pdf
 
 
 # --- Mẫu 02 --------------------------------------------------------------------------------------
+
+
+def _asking_unit(d: Dossier, pause: Pause) -> Unit | None:
+    """Return the unit of the step that asked for the supplement, None at an intake step.
+
+    The step running when the pause started (a pause does not end it); the
+    officer who asked works there, so Form 02 names that agency.
+    """
+    step = (
+        DossierStep.objects.filter(
+            dossier=d, started_at__isnull=False, started_at__lte=pause.started_at
+        )
+        .filter(Q(finished_at__isnull=True) | Q(finished_at__gt=pause.started_at))
+        .select_related("unit__kind", "role")
+        .order_by("-order")
+        .first()
+    )
+    if step is None or step.role.code == "intake_officer":
+        return None
+    return step.unit
 
 
 def draw_supplement(obj: Pause | IntakeGuidance, numbering: str) -> FormPDF:
@@ -289,6 +376,9 @@ def draw_supplement(obj: Pause | IntakeGuidance, numbering: str) -> FormPDF:
     if isinstance(obj, Pause):
         d = _dossier(obj.dossier_id)
         desk = unit_names(d.receiving_unit)
+        asking = _asking_unit(d, obj) or d.receiving_unit
+        contact_agency = agency_name(asking)
+        contact_phone = asking.phone or desk.phone
         suffix = "PBS" if obj.number <= 1 else f"PBS-{obj.number}"
         _header(pdf, desk, f"{_ref(d)}/{suffix}", obj.started_at)
         pdf.heading(form_title("supplement", numbering), f"Mã hồ sơ: {d.code or BLANK}")
@@ -303,7 +393,10 @@ def draw_supplement(obj: Pause | IntakeGuidance, numbering: str) -> FormPDF:
             "procedure_version__procedure", "receiving_unit__kind", "officer"
         ).get(pk=obj.pk)
         desk = unit_names(guidance.receiving_unit)
-        _header(pdf, desk, f"{guidance.pk}/HDHS", guidance.at)
+        number = _counter_number(
+            guidance.slip_number, guidance.pk, settings.MOTCUA_GUIDANCE_SLIP_SUFFIX
+        )
+        _header(pdf, desk, number, guidance.at)
         pdf.heading(form_title("supplement", numbering))
         pdf.labelled("Hồ sơ của", guidance.applicant_name, bold=True)
         pdf.labelled("Số định danh cá nhân/tổ chức", guidance.applicant_id_number)
@@ -319,6 +412,8 @@ def draw_supplement(obj: Pause | IntakeGuidance, numbering: str) -> FormPDF:
         reason = guidance.reason
         officer = person_name(guidance.officer)
         respond_by = None
+        contact_agency = desk.agency
+        contact_phone = desk.phone
     pdf.para("Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:", style="B")
     pdf.numbered(items)
     pdf.labelled("Lý do", reason or "Hồ sơ chưa đầy đủ, chưa đúng theo quy định")
@@ -331,10 +426,10 @@ def draw_supplement(obj: Pause | IntakeGuidance, numbering: str) -> FormPDF:
             "được kết thúc theo quy định."
         )
     contact = officer or BLANK
-    phone = f", số điện thoại {desk.phone}" if desk.phone else ""
+    phone = f", số điện thoại {contact_phone}" if contact_phone else ""
     pdf.para(
         "Trong quá trình hoàn thiện hồ sơ nếu có vướng mắc, ông/bà liên hệ với "
-        f"{contact} ({desk.agency}){phone} để được hướng dẫn."
+        f"{contact} ({contact_agency}){phone} để được hướng dẫn."
     )
     pdf.closing(None, Signature("NGƯỜI HƯỚNG DẪN", name=officer))
     return pdf
@@ -348,7 +443,11 @@ def draw_refusal(dossier: Dossier, numbering: str) -> FormPDF:
     d = _dossier(dossier.pk)
     desk = unit_names(d.receiving_unit)
     pdf = _start("refusal", numbering)
-    _header(pdf, desk, f"{_ref(d)}/PTC", d.closed_at)
+    if d.code:
+        number = f"{d.code}/PTC"
+    else:
+        number = _counter_number(d.slip_number, d.pk, settings.MOTCUA_REFUSAL_SLIP_SUFFIX)
+    _header(pdf, desk, number, d.closed_at)
     pdf.heading(form_title("refusal", numbering), f"Mã hồ sơ (nếu có): {d.code or 'không có'}")
     pdf.para(f"{desk.agency} tiếp nhận hồ sơ của:")
     _applicant_lines(pdf, d, first_label="Tên tổ chức, cá nhân")
@@ -361,7 +460,7 @@ def draw_refusal(dossier: Dossier, numbering: str) -> FormPDF:
     pdf.para("Xin thông báo để ông/bà (tổ chức) được biết và thực hiện./.")
     pdf.closing(
         Signature("NGƯỜI NỘP HỒ SƠ", name=d.representative_name or d.applicant_name),
-        Signature("NGƯỜI TIẾP NHẬN", name=_actor(d, "refuse")),
+        Signature("NGƯỜI TIẾP NHẬN HỒ SƠ", name=_actor(d, "refuse")),
     )
     return pdf
 
@@ -370,7 +469,12 @@ def draw_refusal(dossier: Dossier, numbering: str) -> FormPDF:
 
 
 def draw_apology(dossier: Dossier, numbering: str) -> FormPDF:
-    """Mẫu 04: the apology and the new date, signed by the head of the agency."""
+    """Mẫu 04: the apology and the new date, signed by a leader of the handling agency.
+
+    The text fits an apology signed before the appointment (the result
+    cannot be ready in time) as well as after it (it was not). The block
+    at the end prints the position the leader signed with and their name.
+    """
     d = _dossier(dossier.pk)
     apology = Apology.objects.select_related("issued_by").get(dossier=d)
     agency = unit_names(d.agency)
@@ -389,27 +493,83 @@ def draw_apology(dossier: Dossier, numbering: str) -> FormPDF:
     pdf.labelled("Mã hồ sơ", d.code or BLANK)
     pdf.labelled(_id_label(d.applicant_kind), d.applicant_id_number)
     pdf.labelled("Thời gian hẹn trả kết quả giải quyết hồ sơ", time_text(apology.original_due_at))
-    pdf.para(
-        f"Tuy nhiên đến nay, {agency.agency} chưa trả kết quả giải quyết hồ sơ "
-        "cho ông/bà (tổ chức) đúng hẹn như đã hẹn."
-    )
+    if apology.issued_at > apology.original_due_at:
+        pdf.para(
+            f"Đến nay đã quá thời gian hẹn nêu trên nhưng {agency.agency} chưa trả kết quả "
+            "giải quyết hồ sơ cho ông/bà (tổ chức)."
+        )
+    else:
+        pdf.para(
+            f"Hồ sơ chưa giải quyết xong, {agency.agency} không thể trả kết quả giải quyết hồ sơ "
+            "cho ông/bà (tổ chức) đúng thời gian hẹn nêu trên."
+        )
     pdf.labelled("Lý do", apology.reason)
     if numbering == "tt01_2018":
         promise = f"hẹn lại thời gian trả kết quả vào {time_text(apology.new_due_at)}"
     else:
         promise = f"đề nghị gia hạn thời gian giải quyết hồ sơ đến {time_text(apology.new_due_at)}"
     pdf.para(
-        f"Sự chậm trễ này đã gây phiền hà cho ông/bà (tổ chức). {agency.agency} xin lỗi "
+        f"Việc chậm trễ này gây phiền hà cho ông/bà (tổ chức). {agency.agency} xin lỗi "
         f"ông/bà (tổ chức) và {promise}."
     )
     pdf.para("Xin trân trọng cảm ơn./.")
+    position = apology.signer_position
+    if not position and apology.issued_by_id is not None:
+        position = signing_position(
+            apology.issued_by, LEADER_ROLES, d.agency, on=local(apology.issued_at).date()
+        )
     pdf.closing(
         Recipients(["Như trên;", f"{desk.agency};", "Lưu: VT."]),
-        Signature(
-            "THỦ TRƯỞNG CƠ QUAN",
-            name=person_name(apology.issued_by),
-            hint="(Ký, ghi rõ họ tên và đóng dấu)",
-        ),
+        _leader_signature(position, person_name(apology.issued_by)),
+    )
+    return pdf
+
+
+# --- Written answer: not granted -----------------------------------------------------------------
+
+
+def draw_answer(dossier: Dossier, numbering: str) -> FormPDF:
+    """The written answer to a dossier decided "not granted", with the reasons.
+
+    Issued by the agency of the signing step and signed by the leader who
+    signed the decision (DOMAIN.md §1.3, "ineligible after review"); it is
+    the dossier's result, returned at the desk like any other.
+    """
+    d = _dossier(dossier.pk)
+    event = _last_event(d, "decide")
+    signer = event.actor if event is not None else None
+    unit = event.step.unit if event is not None and event.step is not None else d.agency
+    issuer = unit_names(unit)
+    desk = unit_names(d.receiving_unit)
+    decided_at = d.finished_at or (event.at if event is not None else None)
+    pdf = _start("answer", numbering)
+    _header(pdf, issuer, f"{_ref(d)}/TB", decided_at)
+    pdf.heading(form_title("answer", numbering), f"Mã hồ sơ: {d.code or BLANK}")
+    pdf.labelled("Kính gửi", d.applicant_name, bold=True)
+    pdf.labelled(_id_label(d.applicant_kind), d.applicant_id_number, indent=5)
+    pdf.labelled("Địa chỉ", d.applicant_address, indent=5)
+    pdf.labelled("Số điện thoại", d.applicant_phone, indent=5)
+    assert d.received_at is not None
+    pdf.para(
+        f"Ngày {short_date(d.received_at)}, {desk.agency} tiếp nhận hồ sơ của ông/bà "
+        f"(tổ chức) đề nghị giải quyết thủ tục hành chính: {_procedure(d)}."
+    )
+    pdf.para(
+        f"Sau khi xem xét hồ sơ, đối chiếu với các quy định hiện hành, {issuer.agency} "
+        "không chấp thuận yêu cầu giải quyết hồ sơ nêu trên với lý do cụ thể như sau:"
+    )
+    pdf.para(d.decision_reasons, indent=5)
+    pdf.para(
+        "Nếu không đồng ý với nội dung trả lời này, ông/bà (tổ chức) có quyền khiếu nại "
+        "hoặc khởi kiện theo quy định của pháp luật."
+    )
+    pdf.para(f"{issuer.agency} thông báo để ông/bà (tổ chức) được biết./.")
+    position = ""
+    if event is not None and signer is not None:
+        position = signing_position(signer, LEADER_ROLES, unit, on=local(event.at).date())
+    pdf.closing(
+        Recipients(["Như trên;", f"{desk.agency};", "Lưu: VT, hồ sơ."]),
+        _leader_signature(position, person_name(signer) if signer is not None else ""),
     )
     return pdf
 
@@ -487,12 +647,18 @@ def _steps(d: Dossier) -> list[DossierStep]:
     )
 
 
+SIGN_ROOM = "\n\n\n"
+"""Blank lines left above a printed name for the wet signature (about 15 mm)."""
+
+
 def control_rows(d: Dossier, steps: list[DossierStep] | None = None) -> list[list[str]]:
     """Return the control slip's rows: one per hand-over between consecutive steps.
 
-    The giving unit is the previous step's (the intake desk first), the
-    result is how that step finished (before, on or after its due time);
-    steps not reached yet print blanks to fill by hand.
+    Columns: the giving and receiving units, the hand-over time, the giver's
+    and the receiver's signature (room to sign above the printed name), how
+    the giving step finished (before, on or after its due time), notes. The
+    giving unit is the previous step's (the intake desk first); hand-overs
+    not reached yet print blanks to fill by hand.
     """
     if steps is None:
         steps = _steps(d)
@@ -508,8 +674,9 @@ def control_rows(d: Dossier, steps: list[DossierStep] | None = None) -> list[lis
         rows.append(
             [
                 f"1. Giao: {agency_name(previous.unit)}\n2. Nhận: {agency_name(step.unit)}",
-                f"{time_text(step.started_at)}\n"
-                f"Người giao: {giver or BLANK}\nNgười nhận: {receiver or BLANK}",
+                time_text(step.started_at),
+                f"{SIGN_ROOM}{giver or BLANK}",
+                f"{SIGN_ROOM}{receiver or BLANK}",
                 TIMELINESS.get(previous.timeliness, ""),
                 "; ".join(notes),
             ]
@@ -543,16 +710,22 @@ def draw_control(dossier: Dossier, numbering: str) -> FormPDF:
         appointment += f" (hẹn lại: {time_text(d.extended_due_at)})"
     pdf.labelled("Thời gian trả kết quả giải quyết hồ sơ", appointment, bold=True)
     pdf.ln(2)
-    pdf.grid(
+    headings: list[list[str | HeadCell]] = [
         [
-            "TÊN CƠ QUAN/ĐƠN VỊ",
-            "THỜI GIAN GIAO, NHẬN HỒ SƠ",
-            "KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/Đúng hạn/Quá hạn)",
-            "GHI CHÚ",
+            HeadCell("TÊN CƠ QUAN/ĐƠN VỊ", rowspan=2),
+            HeadCell("THỜI GIAN GIAO, NHẬN HỒ SƠ", colspan=3),
+            HeadCell("KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/Đúng hạn/Quá hạn)", rowspan=2),
+            HeadCell("GHI CHÚ", rowspan=2),
         ],
+        ["Thời gian", "Người giao (ký, ghi rõ họ tên)", "Người nhận (ký, ghi rõ họ tên)"],
+    ]
+    pdf.grid(
+        headings,
         control_rows(d, steps),
-        (45, 62, 33, 25),
-        aligns=("LEFT", "LEFT", "CENTER", "LEFT"),
+        (35, 27, 28, 28, 25, 22),
+        aligns=("LEFT", "LEFT", "CENTER", "CENTER", "CENTER", "LEFT"),
+        size=10,
+        line_height=4.6,
     )
     return pdf
 
@@ -561,48 +734,56 @@ def draw_control(dossier: Dossier, numbering: str) -> FormPDF:
 
 
 def draw_logbook(page: logbook.LogbookPage, numbering: str) -> FormPDF:
-    """Sổ theo dõi hồ sơ (Mẫu 07; Mẫu 06 under TT 01/2018), landscape."""
+    """Sổ theo dõi hồ sơ (Mẫu 07; Mẫu 06 under TT 01/2018), landscape, volume by volume.
+
+    "Ký nhận" is left empty for the signature of whoever collects the result.
+    """
     names = unit_names(Unit.objects.select_related("kind").get(pk=page.unit.pk))
     pdf = _start("logbook", numbering, landscape=True)
     _header(pdf, names, "", None)
     subtitles = [f"Lĩnh vực: {page.field_name}"] if page.field_name else []
     subtitles.append(f"Từ ngày {short_date(page.start)} đến ngày {short_date(page.end)}")
     pdf.heading(TITLES["logbook"], *subtitles)
-    pdf.grid(
-        list(logbook.HEADINGS),
-        [
+    for heading, rows in page.sections:
+        if heading:
+            pdf.para(heading, style="B", align="L")
+        pdf.grid(
+            list(logbook.HEADINGS),
             [
-                str(row.number),
-                row.code,
-                row.procedure_name,
-                row.applicant_name,
-                row.contact,
-                row.agency_name,
-                _short_time(row.received_at),
-                _short_time(row.appointment_at),
-                _short_time(row.returned_at),
-                row.return_method_label,
-                row.signed_by,
-            ]
-            for row in page.rows
-        ],
-        (9, 33, 32, 26, 35, 26, 19, 19, 19, 24, 20),
-        aligns=(
-            "CENTER",
-            "LEFT",
-            "LEFT",
-            "LEFT",
-            "LEFT",
-            "LEFT",
-            "CENTER",
-            "CENTER",
-            "CENTER",
-            "LEFT",
-            "LEFT",
-        ),
-        size=9.5,
-        line_height=4.2,
-    )
+                [
+                    str(row.number or ""),
+                    row.code,
+                    row.procedure_name,
+                    row.applicant_name,
+                    row.contact,
+                    row.agency_name,
+                    _short_time(row.received_at),
+                    _short_time(row.appointment_at),
+                    _short_time(row.new_appointment_at),
+                    _short_time(row.returned_at),
+                    row.return_method_label,
+                    "",
+                ]
+                for row in rows
+            ],
+            (9, 34, 30, 24, 30, 23, 18, 18, 18, 18, 22, 18),
+            aligns=(
+                "CENTER",
+                "LEFT",
+                "LEFT",
+                "LEFT",
+                "LEFT",
+                "LEFT",
+                "CENTER",
+                "CENTER",
+                "CENTER",
+                "CENTER",
+                "LEFT",
+                "LEFT",
+            ),
+            size=9.5,
+            line_height=4.2,
+        )
     if not page.rows:
         pdf.para("Không có hồ sơ nào trong thời gian này.", style="I", align="C")
     return pdf

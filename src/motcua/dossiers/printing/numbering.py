@@ -4,6 +4,10 @@ TT 01/2018/TT-VPCP numbered six forms (01–06); TT 03/2025/TT-VPCP,
 Phụ lục I, has seven: it added the notice of stopping as Mẫu 05 and moved
 the control slip to 06 and the log book to 07, and renamed Mẫu 04. The
 deployment picks the set with ``MOTCUA_FORM_NUMBERING``.
+
+The written answer to a dossier decided "not granted" (``answer``) is in
+neither set: it is an ordinary administrative letter (NĐ 30/2020/NĐ-CP)
+with the reasons, and carries no form number.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ from django.utils.translation import gettext as _
 TT03_2025 = "tt03_2025"
 TT01_2018 = "tt01_2018"
 
-FORMS = ("receipt", "supplement", "refusal", "apology", "stop", "control", "logbook")
+FORMS = ("receipt", "supplement", "refusal", "apology", "stop", "control", "logbook", "answer")
 
 NUMBERS: dict[str, dict[str, str | None]] = {
     TT03_2025: {
@@ -25,6 +29,7 @@ NUMBERS: dict[str, dict[str, str | None]] = {
         "stop": "05",
         "control": "06",
         "logbook": "07",
+        "answer": None,
     },
     TT01_2018: {
         "receipt": "01",
@@ -34,6 +39,7 @@ NUMBERS: dict[str, dict[str, str | None]] = {
         "stop": None,
         "control": "05",
         "logbook": "06",
+        "answer": None,
     },
 }
 
@@ -43,15 +49,20 @@ BASIS = {
 }
 
 NO_FORM_NOTE = "(Bộ biểu mẫu theo Thông tư số 01/2018/TT-VPCP không có mẫu thông báo này)"
+NOT_IN_SET_NOTES = {
+    "answer": "(Văn bản hành chính theo Nghị định số 30/2020/NĐ-CP; bộ biểu mẫu không có mẫu riêng)"
+}
+"""The corner note of a form that no set numbers, instead of "Mẫu số …"."""
 
 TITLES = {
     "receipt": "Giấy tiếp nhận hồ sơ và hẹn trả kết quả",
     "supplement": "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ",
     "refusal": "Phiếu từ chối tiếp nhận giải quyết hồ sơ",
-    "apology": "Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết",
+    "apology": "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
     "stop": "Thông báo dừng giải quyết hồ sơ",
     "control": "Phiếu kiểm soát quá trình giải quyết hồ sơ",
     "logbook": "Sổ theo dõi hồ sơ",
+    "answer": "Thông báo không chấp thuận giải quyết hồ sơ",
 }
 OLD_TITLES = {"apology": "Phiếu xin lỗi và hẹn lại ngày trả kết quả"}
 

@@ -10,14 +10,15 @@ The clock follows the deadline convention (DESIGN.md): the legal due is
 computed by the unit's working calendar at intake; a supplement request or
 a wait for financial obligations stops it (``Pause``) and its end resumes
 it, or restarts the full limit when the procedure's policy says so. An
-apology (Mẫu 04) may set a new date once; early / on time / late is always
-judged against the legal due.
+apology (Mẫu 04) may set a new date once (a late one is still issued, and
+marked late); early / on time / late is always judged against the legal due.
 """
 
 from __future__ import annotations
 
 from motcua.dossiers.services.apology import (
     dossier_apologise,
+    dossier_apology_draft,
 )
 from motcua.dossiers.services.closing import (
     dossier_return,
@@ -41,6 +42,7 @@ from motcua.dossiers.services.intake import (
     dossier_receive,
     dossier_refuse_at_intake,
     intake_hand_over_for,
+    next_counter_slip_number,
 )
 from motcua.dossiers.services.online import (
     dossier_accept,
@@ -70,6 +72,7 @@ __all__ = [
     "agency_for",
     "dossier_accept",
     "dossier_apologise",
+    "dossier_apology_draft",
     "dossier_claim",
     "dossier_close_unsupplemented",
     "dossier_code_for",
@@ -89,6 +92,7 @@ __all__ = [
     "dossier_supplement_received",
     "dossier_withdraw",
     "intake_hand_over_for",
+    "next_counter_slip_number",
     "status_for_step",
     "step_plan",
     "timeliness_of",

@@ -30,9 +30,12 @@ from motcua.core.text import nfc
 from motcua.dossiers.constants import (
     ApplicantKind,
     Channel,
+    CounterSlip,
     DossierStatus,
 )
+from motcua.dossiers.logbook import logbook_enter
 from motcua.dossiers.models import (
+    CounterSlipSequence,
     Dossier,
     DossierCodeSequence,
     DossierDocument,
@@ -222,6 +225,25 @@ def _next_sequence(agency: Unit, day: date) -> tuple[int, int]:
     return int(row[0]), int(row[1])
 
 
+def next_counter_slip_number(desk: Unit, year: int, kind: str) -> int:
+    """Return the next number of ``kind`` slips at ``desk`` in ``year`` ("12" of "12/PBS").
+
+    One atomic upsert on the (desk, year, kind) row, as for dossier codes:
+    parallel slips never share a number, and only slips of the same desk
+    and kind wait for each other.
+    """
+    table = CounterSlipSequence._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (desk_id, year, kind, last_value) VALUES (%s, %s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (desk_id, year, kind) DO UPDATE SET last_value = {table}.last_value + 1 "
+            "RETURNING last_value",
+            [desk.pk, year, kind],
+        )
+        row = cursor.fetchone()
+    return int(row[0])
+
+
 def dossier_code_for(agency: Unit, day: date, sequence: int) -> str:
     """Format a dossier code by ``MOTCUA_DOSSIER_CODE_PATTERN`` (DOMAIN.md §3)."""
     pattern: str = settings.MOTCUA_DOSSIER_CODE_PATTERN
@@ -314,6 +336,8 @@ def _create_dossier(
     if with_code:
         sequence, dossier.pk = _next_sequence(agency, local_day)
         dossier.code = dossier_code_for(agency, local_day, sequence)
+    if clock_start is not None:  # received now: its line in the log book, after the code
+        logbook_enter(dossier, field_id=version.field_id)
     if channel == Channel.ONLINE:
         dossier.submitted_at = at
     dossier.search_text = dossier_search_text(code=dossier.code, **applicant)
@@ -738,7 +762,10 @@ def dossier_refuse_at_intake(
         )
         dossier.refusal_reasons = reasons
         dossier.closed_at = now
-        dossier.save(update_fields=["refusal_reasons", "closed_at"])
+        dossier.slip_number = next_counter_slip_number(
+            receiving_unit, today.year, CounterSlip.REFUSAL
+        )
+        dossier.save(update_fields=["refusal_reasons", "closed_at", "slip_number"])
         _event(dossier, actor=actor, action="refuse", from_status="", note=reasons, first=True)
     return dossier
 
@@ -789,6 +816,12 @@ def dossier_guide_incomplete(
             applicant_address=cleaned["applicant_address"],
             items=items,
             reason=nfc(reason or ""),
+            slip_number=next_counter_slip_number(receiving_unit, today.year, CounterSlip.GUIDANCE),
         )
-        audit_record(actor=actor, action="dossiers.guide", obj=guidance, data={"items": items})
+        audit_record(
+            actor=actor,
+            action="dossiers.guide",
+            obj=guidance,
+            data={"items": items, "slip_number": guidance.slip_number},
+        )
     return guidance

@@ -18,6 +18,7 @@ from motcua.dossiers.constants import (
     Channel,
     DossierStatus,
 )
+from motcua.dossiers.logbook import logbook_enter
 from motcua.dossiers.models import (
     Dossier,
 )
@@ -143,8 +144,13 @@ def dossier_accept(
         now = clock.now()
         locked.received_at = now
         locked.d0, locked.due_at = _clock_start(locked.agency, locked.procedure_version, now)
+        logbook_enter(locked, field_id=locked.procedure_version.field_id)
         start = _create_steps(locked, plan, at=now, actor=actor, to_user=to_user)
-        _bump(locked, "status", "received_at", "d0", "due_at", "current_step", "current_handler")
+        _bump(
+            locked,
+            *("status", "received_at", "d0", "due_at", "current_step", "current_handler"),
+            *("logbook", "logbook_number"),
+        )
         _event(
             locked,
             actor=actor,

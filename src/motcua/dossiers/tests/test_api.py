@@ -138,6 +138,7 @@ class IntakeTests(ApiTestCase):
             writes,
             [
                 "INSERT INTO dossiers_dossiercodesequence",
+                "INSERT INTO dossiers_logbook",  # its entry number in the log book
                 "INSERT INTO dossiers_dossierstep",
                 "INSERT INTO dossiers_dossier",
                 "INSERT INTO dossiers_dossierdocument",
@@ -594,7 +595,15 @@ class ScopeAndAuditTests(ApiTestCase):
         self.assertEqual([e["action"] for e in body["events"]], ["receive", "hand_over"])
         self.assertEqual(
             body["available_actions"],
-            ["hand-over", "request-supplement", "request-payment", "apologise", "stop", "claim"],
+            [
+                "hand-over",
+                "request-supplement",
+                "request-payment",
+                "apologise",
+                "apology-draft",
+                "stop",
+                "claim",
+            ],
         )
         view = AuditEvent.objects.get(action="dossiers.view")
         self.assertEqual((view.actor, view.object_id), (self.w.handler, str(d.pk)))
@@ -845,7 +854,8 @@ class FormTests(ApiTestCase):
     def test_a_refusal_at_the_counter_prints_by_its_number(self):
         body = self.intake_body(reasons="Không thuộc thẩm quyền của phường")
         refused = Dossier.objects.get(pk=self.call("post", BASE + "refusals", body).json()["id"])
-        self.assertPdf(self.form(refused, "refusal"), f"mau-03-ho-so-{refused.pk}.pdf")
+        # Its number in the desk's register of refusals for the year.
+        self.assertPdf(self.form(refused, "refusal"), "mau-03-tu-choi-2026-1.pdf")
         response = self.form(refused, "receipt")
         self.assertError(response, 404, "form_not_applicable")
         self.assertEqual(
@@ -932,8 +942,11 @@ class LogbookApiTests(ApiTestCase):
         return {"unit_id": self.w.centre.pk, "start": "2026-03-01", "end": "2026-03-31", **extra}
 
     def exports(self):
+        """The audit records of log book reads: rows shown (JSON) or files built."""
         return list(
-            AuditEvent.objects.filter(action="dossiers.logbook.export")
+            AuditEvent.objects.filter(
+                action__in=["dossiers.logbook.view", "dossiers.logbook.export"]
+            )
             .order_by("id")
             .values_list("actor__username", "stream", "data")
         )
@@ -950,7 +963,8 @@ class LogbookApiTests(ApiTestCase):
         self.assertEqual(body["unit"]["id"], self.w.centre.pk)
         self.assertIn("Từ ngày 01/3/2026 đến ngày 31/3/2026", body["title"])
         row = body["rows"][0]
-        self.assertEqual(row["number"], 1)
+        self.assertEqual(row["number"], 2)  # the volume of 2026 began with February's
+        self.assertEqual(row["volume"], "2026 (lĩnh vực Hộ tịch)")
         self.assertEqual(row["phone"], "0912345678")
         self.assertTrue(row["address"].startswith("Số 12 đường Lê Lợi"))
         self.assertEqual(row["received_at"], "2026-03-02T09:00:00+07:00")
@@ -1001,7 +1015,7 @@ class LogbookApiTests(ApiTestCase):
             'attachment; filename="mau-07-so-theo-doi-20260301-20260331.xlsx"',
         )
         sheet = load_workbook(BytesIO(xlsx.content)).active
-        codes = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True)]
+        codes = [row[2] for row in sheet.iter_rows(min_row=5, values_only=True)]
         self.assertEqual(codes, [self.first.code, self.second.code])
         pdf = self.logbook(self.march(format="pdf"), who="director")
         self.assertEqual(pdf["Content-Type"], "application/pdf")

@@ -103,9 +103,18 @@ class LogbookTests(TestCase):
             [row.code for row in self.rows(field=self.civil)],
             [self.first.code, self.late_afternoon.code],
         )
+        # Volume by volume (the field's book), each in entry order.
         self.assertEqual(
-            [row.code for row in self.rows()],
-            [self.first.code, self.business_dossier.code, self.late_afternoon.code],
+            [(row.volume, row.number, row.code) for row in self.rows()],
+            [
+                ("2026 (lĩnh vực Hộ tịch)", 2, self.first.code),
+                ("2026 (lĩnh vực Hộ tịch)", 3, self.late_afternoon.code),
+                (
+                    "2026 (lĩnh vực Thành lập và hoạt động của hộ kinh doanh)",
+                    1,
+                    self.business_dossier.code,
+                ),
+            ],
         )
         self.assertEqual(
             [row.code for row in self.rows(field=self.business)], [self.business_dossier.code]
@@ -128,12 +137,12 @@ class LogbookTests(TestCase):
             [self.other_ward_dossier.code],
         )
         self.assertEqual(
-            [row.code for row in self.rows(unit=self.w.city)],
+            [(row.desk_name, row.code) for row in self.rows(unit=self.w.city)],
             [
-                self.first.code,
-                self.business_dossier.code,
-                self.other_ward_dossier.code,
-                self.late_afternoon.code,
+                (self.w.centre.name, self.first.code),
+                (self.w.centre.name, self.late_afternoon.code),
+                (self.w.centre.name, self.business_dossier.code),
+                (self.w.other_ward.name, self.other_ward_dossier.code),
             ],
         )
         self.assertEqual(len(self.rows(unit=self.w.centre)), 3)
@@ -146,11 +155,14 @@ class LogbookTests(TestCase):
             self.rows(field=self.civil)
 
     def test_a_full_row(self):
-        first, _business, late = self.rows()
+        first, late, _business = self.rows()
         self.assertEqual(
             first,
             LogbookRow(
-                number=1,
+                number=2,  # the civil-status volume of 2026 began on 27 February
+                volume="2026 (lĩnh vực Hộ tịch)",
+                book_id=self.first.logbook_id,
+                desk_name="Trung tâm Phục vụ hành chính công phường Ngã Bảy",
                 dossier_id=self.first.pk,
                 code="H33.15-260302-0001",
                 procedure_code="1.001193",
@@ -161,20 +173,22 @@ class LogbookTests(TestCase):
                 agency_name="Ủy ban nhân dân phường Ngã Bảy",
                 received_at=at(2026, 3, 2, 9),
                 appointment_at=at(2026, 3, 5, 17),
+                new_appointment_at=None,
                 returned_at=at(2026, 3, 4, 10),
                 return_method="counter",
                 return_method_label="Trực tiếp tại Bộ phận Một cửa",
-                signed_by="Trần Văn Hùng",
+                returned_to="Trần Văn Hùng",
             ),
         )
         self.assertEqual(
             first.contact, "Số 12 đường Lê Lợi, phường Ngã Bảy, thành phố Cần Thơ; ĐT: 0912345678"
         )
-        # The apology's new date is the appointment; nothing returned yet.
+        # The receipt's appointment stays; the apology's new date has its own column.
         self.assertEqual(late.number, 3)
-        self.assertEqual(late.appointment_at, at(2026, 3, 10, 17))
+        self.assertEqual(late.appointment_at, at(2026, 3, 6, 17))
+        self.assertEqual(late.new_appointment_at, at(2026, 3, 10, 17))
         self.assertEqual(
-            (late.returned_at, late.return_method_label, late.signed_by), (None, "", "")
+            (late.returned_at, late.return_method_label, late.returned_to), (None, "", "")
         )
         self.assertEqual(late.contact, "Số 12 đường Lê Lợi, phường Ngã Bảy, thành phố Cần Thơ")
 
@@ -187,7 +201,7 @@ class LogbookTests(TestCase):
         stream = io.BytesIO()
         logbook_xlsx(page.rows, stream, title=page.title)
         sheet = load_workbook(io.BytesIO(stream.getvalue())).active
-        names = [row[3] for row in sheet.iter_rows(min_row=5)]
+        names = [row[4] for row in sheet.iter_rows(min_row=5)]
         odd = [cell for cell in names if str(cell.value).startswith("=")]
         self.assertEqual([cell.value for cell in odd], ['=HYPERLINK("http://x.invalid","Bấm")'])
         self.assertEqual(odd[0].data_type, "s")
@@ -205,11 +219,12 @@ class LogbookTests(TestCase):
             sheet["A2"].value,
             "Phường Ngã Bảy - Lĩnh vực: Hộ tịch - Từ ngày 02/3/2026 đến ngày 03/3/2026",
         )
-        self.assertEqual([cell.value for cell in sheet[4]], list(HEADINGS))
+        self.assertEqual([cell.value for cell in sheet[4]], ["Quyển số", *HEADINGS])
         self.assertEqual(
             [cell.value for cell in sheet[5]],
             [
-                1,
+                "2026 (lĩnh vực Hộ tịch)",
+                2,
                 "H33.15-260302-0001",
                 "Đăng ký khai sinh",
                 "Trần Thị Bích Ngọc",
@@ -217,15 +232,19 @@ class LogbookTests(TestCase):
                 "Ủy ban nhân dân phường Ngã Bảy",
                 datetime(2026, 3, 2, 9, 0),
                 datetime(2026, 3, 5, 17, 0),
+                None,  # no apology
                 datetime(2026, 3, 4, 10, 0),
                 "Trực tiếp tại Bộ phận Một cửa",
-                "Trần Văn Hùng",
+                None,  # "Ký nhận": for the signature, never a typed name
             ],
         )
-        self.assertTrue(sheet["G5"].is_date)
-        self.assertEqual(sheet["G5"].number_format, "dd/mm/yyyy hh:mm")
-        self.assertEqual([cell.value for cell in sheet[6]][:2], [2, self.late_afternoon.code])
-        self.assertIsNone(sheet["I6"].value)
+        self.assertTrue(sheet["H5"].is_date)
+        self.assertEqual(sheet["H5"].number_format, "dd/mm/yyyy hh:mm")
+        self.assertEqual([cell.value for cell in sheet[6]][1:3], [3, self.late_afternoon.code])
+        self.assertEqual(
+            [cell.value for cell in sheet[6]][8:11],
+            [datetime(2026, 3, 6, 17, 0), datetime(2026, 3, 10, 17, 0), None],
+        )
         self.assertEqual(sheet.max_row, 6)
         for row in sheet.iter_rows(values_only=True):
             for value in row:
@@ -251,19 +270,20 @@ class LogbookTests(TestCase):
             "Từ ngày 02/3/2026 đến ngày 03/3/2026",
             "ỦY BAN NHÂN DÂN PHƯỜNG NGÃ BẢY",
             *HEADINGS,
-            "1 H33.15-260302-0001 Đăng ký khai sinh Trần Thị Bích Ngọc",
+            "2 H33.15-260302-0001 Đăng ký khai sinh Trần Thị Bích Ngọc",
             "Ủy ban nhân dân phường Ngã Bảy",
             "09:00 02/3/2026 17:00 05/3/2026 10:00 04/3/2026",
             "Trực tiếp tại Bộ phận Một cửa",
-            "Trần Văn Hùng",
-            "2 H33.15-260303-0001",
+            "Quyển số: 2026 (lĩnh vực Hộ tịch)",
+            "3 H33.15-260303-0001",
             "Đặng Hữu Phước",
-            "17:00 10/3/2026",
+            "16:00 03/3/2026 17:00 06/3/2026 17:00 10/3/2026",
             "Trang 1/1",
         ]:
             with self.subTest(needle=needle):
                 self.assertIn(needle, text)
         self.assertNotIn("Hộ kinh doanh Quán cơm Ngọc Ánh", text)
+        self.assertNotIn("Trần Văn Hùng", text)  # who collected signs "Ký nhận" by hand
         self.assertIn(
             "Mẫu số 06",
             " ".join(

@@ -284,7 +284,7 @@ class DeliveryTransactionTests(TransactionTestCase):
         self.assertEqual(set(Notification.objects.values_list("status", flat=True)), {"sent"})
 
     def test_a_row_left_sending_by_a_dead_worker_is_taken_over_after_its_lease(self):
-        from motcua.core.notifications import SEND_LEASE
+        from motcua.core.notifications import send_lease
 
         world = World()
         with clock.frozen(at(2026, 3, 2, 9)):
@@ -294,7 +294,7 @@ class DeliveryTransactionTests(TransactionTestCase):
             status="sending", next_attempt_at=at(2026, 3, 2, 9, 1)
         )
         self.assertEqual(notifications_retry_due(now=at(2026, 3, 2, 9, 0)), 0)
-        lease_over = at(2026, 3, 2, 9, 1) + SEND_LEASE
+        lease_over = at(2026, 3, 2, 9, 1) + send_lease()
         self.assertGreaterEqual(notifications_retry_due(now=lease_over), 1)
         row.refresh_from_db()
         self.assertEqual(row.status, "sent")

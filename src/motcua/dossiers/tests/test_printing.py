@@ -9,8 +9,12 @@ from datetime import date
 
 import segno
 from django.test import TestCase, override_settings
+from django.urls import reverse
 from pypdf import PdfReader
 
+from motcua.api.services import api_token_create
+from motcua.catalog.content import DocumentSpec, FeeSpec
+from motcua.catalog.tests.factories import make_procedure
 from motcua.core import clock
 from motcua.dossiers import printing
 from motcua.dossiers import services as s
@@ -18,6 +22,8 @@ from motcua.dossiers.models import Dossier, Pause
 from motcua.dossiers.printing import forms, layout
 from motcua.dossiers.printing.words import date_words, money, place_and_date, time_text
 from motcua.dossiers.tests.helpers import World, at
+from motcua.org.models import RoleAssignment
+from motcua.org.services import role_assignment_update, unit_update
 
 
 def pages_of(data: bytes) -> list[str]:
@@ -42,6 +48,12 @@ class PrintingTestCase(TestCase):
         named(cls.w.handler, "Lê Văn", "Minh")
         named(cls.w.leader, "Phạm Quốc", "Bảo")
         named(cls.w.tax_officer, "Võ Thị Ánh", "Tuyết")
+        # The leader signs as vice-chairman of the ward's People's Committee.
+        role_assignment_update(
+            actor="test",
+            assignment=RoleAssignment.objects.get(user=cls.w.leader),
+            data={"position": "Phó Chủ tịch"},
+        )
 
     def act(self, when, func, **kwargs):
         with clock.frozen(when):
@@ -89,17 +101,18 @@ class NumberingTests(TestCase):
     def test_numbers_under_both_sets(self):
         self.assertEqual(
             [printing.form_number(form, "tt03_2025") for form in printing.FORMS],
-            ["01", "02", "03", "04", "05", "06", "07"],
+            ["01", "02", "03", "04", "05", "06", "07", None],
         )
         self.assertEqual(
             [printing.form_number(form, "tt01_2018") for form in printing.FORMS],
-            ["01", "02", "03", "04", None, "05", "06"],
+            ["01", "02", "03", "04", None, "05", "06", None],
         )
 
     def test_apology_title_changed_in_2025(self):
+        """TT 03/2025, Phụ lục I calls Mẫu 04 a "văn bản"; TT 01/2018 keeps its "phiếu"."""
         self.assertEqual(
             printing.form_title("apology", "tt03_2025"),
-            "Phiếu xin lỗi và đề nghị gia hạn thời gian giải quyết",
+            "Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết",
         )
         self.assertEqual(
             printing.form_title("apology", "tt01_2018"),
@@ -139,7 +152,7 @@ class ReceiptTests(PrintingTestCase):
                 "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                 "Độc lập - Tự do - Hạnh phúc",
                 "Số: H33.15-260302-0001",
-                "Cần Thơ, ngày 02 tháng 3 năm 2026",
+                "Ngã Bảy, ngày 02 tháng 3 năm 2026",
                 "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
                 "Mã hồ sơ: H33.15-260302-0001",
                 "Tên tổ chức, cá nhân: Trần Thị Bích Ngọc",
@@ -151,20 +164,20 @@ class ReceiptTests(PrintingTestCase):
                 "TT Tên giấy tờ Hình thức Số lượng",
                 "1 Tờ khai đăng ký khai sinh Bản chính 01",
                 "2 Giấy chứng sinh Bản chính 01",
-                "Số lượng hồ sơ: 01 (bộ)",
-                "Thời gian giải quyết hồ sơ theo quy định: 03 ngày làm việc",
+                "Số lượng hồ sơ: 01 (bộ); Thời gian giải quyết hồ sơ theo quy định: "
+                "03 ngày làm việc",
                 "Thời gian nhận hồ sơ: 09 giờ 00 phút, ngày 02/3/2026",
                 "Thời gian trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 05/3/2026",
                 "Đăng ký nhận kết quả tại: Trung tâm Phục vụ hành chính công phường Ngã Bảy",
                 "Phí, lệ phí: Lệ phí đăng ký: 50.000 đồng",
                 "Vào Sổ theo dõi hồ sơ, Quyển số: 2026 (lĩnh vực Hộ tịch), Số thứ tự: 1.",
                 "NGƯỜI NỘP HỒ SƠ",
-                "NGƯỜI TIẾP NHẬN",
-                "Nguyễn Thị Hoa",
+                "NGƯỜI TIẾP NHẬN HỒ SƠ (Ký và ghi rõ họ tên) Nguyễn Thị Hoa",
                 "http://127.0.0.1:8000/tra-cuu/?ma=H33.15-260302-0001",
             ],
             text,
         )
+        self.assertNotIn("Cần Thơ, ngày", text)
         self.assertEqual(printing.pdf_filename("receipt", d), "mau-01-H33.15-260302-0001.pdf")
 
     def test_the_log_book_entry_counts_the_year_per_field(self):
@@ -292,6 +305,172 @@ class ReceiptTests(PrintingTestCase):
             printing.render_pdf("control", refused)
 
 
+LONG_PROCEDURE = (
+    "Đăng ký thay đổi nội dung đăng ký hộ kinh doanh, chuyển đổi hộ kinh doanh thành doanh "
+    "nghiệp, đăng ký tạm ngừng kinh doanh và tiếp tục kinh doanh trước thời hạn đã thông báo "
+    "của hộ kinh doanh trên địa bàn phường theo cơ chế liên thông điện tử"
+)
+
+
+class ReceiptPageTests(PrintingTestCase):
+    """Mẫu 01 fits on one page with its notes, up to the limit in dossier-lifecycle.md."""
+
+    def crowded(self, code: str, documents: list[str], **kwargs) -> Dossier:
+        version = make_procedure(
+            code,
+            name=LONG_PROCEDURE,
+            documents=tuple(
+                DocumentSpec(order=n, name=name, form="certified_copy")
+                for n, name in enumerate(documents, start=1)
+            ),
+            fees=(
+                FeeSpec(order=1, name="Lệ phí đăng ký", amount=50000, kind="charge"),
+                FeeSpec(order=2, name="Phí cung cấp thông tin", amount=20000, kind="fee"),
+            ),
+        ).versions.get()
+        applicant = self.w.applicant(
+            representative_name="Trần Văn Hùng",
+            representative_id_number="092190001235",
+            representative_phone="0987654321",
+            representative_address="Số 5 đường Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ",
+            authorisation_document="Giấy ủy quyền số 12/UQ ngày 01/3/2026",
+        )
+        return self.receive(
+            version=version,
+            applicant=applicant,
+            postal_address="Số 5 đường Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ",
+            **kwargs,
+        )
+
+    def assertOnePage(self, d: Dossier, documents: list[str]) -> None:
+        data = printing.render_pdf("receipt", d)
+        self.assertEqual(len(pages_of(data)), 1)
+        text = flat(data)
+        self.assertAllIn(
+            [
+                LONG_PROCEDURE,
+                *(f"{n} {name} Bản sao chứng thực 01" for n, name in enumerate(documents, 1)),
+                "NGƯỜI TIẾP NHẬN HỒ SƠ",
+                "Nguyễn Thị Hoa",
+                "Ghi chú:",
+                "Phí, lệ phí: Lệ phí đăng ký: 50.000 đồng; Phí cung cấp thông tin: 20.000 đồng "
+                "(tổng cộng: 70.000 đồng)",
+                "http://127.0.0.1:8000/tra-cuu/?ma=",
+            ],
+            text,
+        )
+
+    def test_ten_one_line_documents_with_everything_else(self):
+        """The limit: a long procedure, a representative, postal return, two fees, ten documents."""
+        documents = [f"Giấy đề nghị đăng ký hộ kinh doanh (bản chính) số {n}" for n in range(1, 11)]
+        self.assertOnePage(self.crowded("9.000010", documents), documents)
+
+    def test_five_two_line_documents_with_everything_else(self):
+        documents = [
+            f"Bản sao giấy tờ chứng minh quyền sử dụng hợp pháp địa điểm kinh doanh số {n} kèm "
+            "theo bản vẽ sơ đồ vị trí"
+            for n in range(1, 6)
+        ]
+        self.assertOnePage(self.crowded("9.000005", documents), documents)
+
+    def test_sixteen_documents_of_a_plain_receipt(self):
+        version = make_procedure(
+            "9.000016",
+            name="Đăng ký hộ kinh doanh",
+            documents=tuple(
+                DocumentSpec(order=n, name=f"Giấy tờ kèm theo hồ sơ số {n}", form="copy")
+                for n in range(1, 17)
+            ),
+        ).versions.get()
+        data = printing.render_pdf("receipt", self.receive(version=version))
+        self.assertEqual(len(pages_of(data)), 1)
+        self.assertIn("16 Giấy tờ kèm theo hồ sơ số 16", flat(data))
+
+    def test_a_usual_receipt_keeps_the_full_size(self):
+        """Only a crowded receipt is drawn smaller; a usual one keeps 12-point type."""
+        self.assertEqual(forms.draw_receipt(self.receive(), "tt03_2025").form_scale, 1.0)
+
+    def test_beyond_the_limit_it_flows_on_with_the_signatures_whole(self):
+        documents = [f"Giấy tờ kèm theo hồ sơ đăng ký hộ kinh doanh số {n}" for n in range(1, 26)]
+        pages = pages_of(printing.render_pdf("receipt", self.crowded("9.000025", documents)))
+        self.assertEqual(len(pages), 2)
+        last = " ".join(pages[-1].split())
+        self.assertIn("NGƯỜI NỘP HỒ SƠ", last)
+        self.assertIn("NGƯỜI TIẾP NHẬN HỒ SƠ (Ký và ghi rõ họ tên) Nguyễn Thị Hoa", last)
+
+
+class PlaceTests(PrintingTestCase):
+    """The date line names where the issuing body sits (NĐ 30/2020, Phụ lục I)."""
+
+    def test_the_place_set_on_the_desk_is_printed(self):
+        unit_update(actor="test", unit=self.w.centre, data={"place_name": "Hiệp Thành"})
+        text = self.render("receipt", self.receive())
+        self.assertIn("Hiệp Thành, ngày 02 tháng 3 năm 2026", text)
+        self.assertNotIn("Ngã Bảy, ngày", text)
+
+    def test_a_body_of_the_city_prints_the_city(self):
+        self.assertEqual(forms.unit_names(self.w.tax).place, "Cần Thơ")
+        self.assertEqual(forms.unit_names(self.w.centre).place, "Ngã Bảy")
+
+
+class HeaderTests(TestCase):
+    """The issuing body's name breaks between words, never inside a place name."""
+
+    @staticmethod
+    def header_lines(header: layout.Header) -> list[str]:
+        pdf = layout.FormPDF()
+        pdf.header_block(header)
+        return pages_of(bytes(pdf.output()))[0].splitlines()
+
+    def test_the_place_stays_on_one_line(self):
+        lines = self.header_lines(
+            layout.Header(
+                agency="Trung tâm Phục vụ hành chính công phường Ngã Bảy",
+                parent="Ủy ban nhân dân\nPhường Ngã Bảy",
+                keep=("Ngã Bảy", "Phường Ngã Bảy"),
+            )
+        )
+        self.assertIn("PHƯỜNG NGÃ BẢY", lines)
+        self.assertEqual(lines[:3], ["ỦY BAN NHÂN DÂN", "PHƯỜNG NGÃ BẢY", "TRUNG TÂM PHỤC VỤ"])
+        self.assertFalse([line for line in lines if line.endswith("NGÃ")], lines)
+
+    def test_the_forms_keep_the_place_whole(self):
+        for agency in (
+            "Trung tâm Phục vụ hành chính công phường Ngã Bảy",
+            "Điểm tiếp nhận và trả kết quả số 1 phường Ngã Bảy",
+            "Trung tâm Phục vụ hành chính công phường Long Mỹ",
+        ):
+            with self.subTest(agency=agency):
+                place = agency.rsplit("phường ", 1)[1]
+                lines = self.header_lines(
+                    layout.Header(agency=agency, keep=(place, f"Phường {place}"))
+                )
+                self.assertTrue(
+                    [line for line in lines if f"PHƯỜNG {place.upper()}" in line], lines
+                )
+
+    def test_a_phrase_wider_than_the_column_is_printed_smaller(self):
+        place = "Phường Trung Tâm Hành Chính Mới"
+        lines = self.header_lines(layout.Header(agency=f"Ủy ban nhân dân\n{place}", keep=(place,)))
+        self.assertIn(place.upper(), lines)
+        _text, size = layout.FormPDF()._fit_name(place, [place], "B", 70)
+        self.assertLess(size, layout.BODY)
+
+    def test_a_phrase_too_wide_even_smaller_breaks_between_words(self):
+        place = "Phường Trung Tâm Hành Chính Mới Phía Nam Sông Hậu"
+        lines = self.header_lines(layout.Header(agency=f"Ủy ban nhân dân\n{place}", keep=(place,)))
+        words = place.upper().split()
+        name_lines = lines[1 : lines.index(layout.MOTTO)]
+        printed = [word for line in name_lines for word in line.split()]
+        self.assertEqual(printed, words, lines)
+
+    def test_keep_together_joins_the_words_whatever_their_case(self):
+        self.assertEqual(
+            layout.keep_together("TRUNG TÂM PHƯỜNG NGÃ BẢY", ["Ngã Bảy"]),
+            f"TRUNG TÂM PHƯỜNG NGÃ{layout.NBSP}BẢY",
+        )
+
+
 class SupplementTests(PrintingTestCase):
     ITEMS = [
         "Bản sao giấy chứng sinh có chứng thực",
@@ -317,7 +496,7 @@ class SupplementTests(PrintingTestCase):
                 "Mẫu số 02",
                 "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
                 "Số: H33.15-260302-0001/PBS",
-                "Cần Thơ, ngày 03 tháng 3 năm 2026",
+                "Ngã Bảy, ngày 03 tháng 3 năm 2026",
                 "Mã hồ sơ: H33.15-260302-0001",
                 "Hồ sơ của: Trần Thị Bích Ngọc",
                 "Yêu cầu hoàn thiện hồ sơ gồm những nội dung sau:",
@@ -332,6 +511,65 @@ class SupplementTests(PrintingTestCase):
         self.assertRegex(text, r"NGƯỜI HƯỚNG DẪN \(Ký và ghi rõ họ tên\) Lê Văn Minh")
         self.assertEqual(
             printing.pdf_filename("supplement", pause), "mau-02-H33.15-260302-0001.pdf"
+        )
+
+    def test_form_02_names_the_agency_of_the_step_that_asked(self):
+        """The handler of the ward asks: the contact is the ward's People's Committee."""
+        d = self.w.to_handler(self.receive())
+        pause = self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.handler,
+            items=self.ITEMS[:1],
+            reason="Thiếu giấy tờ",
+        )
+        text = self.render("supplement", pause)
+        self.assertIn("liên hệ với Lê Văn Minh (Ủy ban nhân dân phường Ngã Bảy)", text)
+        self.assertNotIn("(Trung tâm Phục vụ hành chính công phường Ngã Bảy)", text)
+
+    def test_form_02_of_a_coordinating_agency_names_it(self):
+        d = self.w.to_handler(self.receive(version=self.w.inter_version))
+        d = self.act(
+            at(2026, 3, 2, 14),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.handler,
+            to_user=self.w.tax_officer,
+        )
+        pause = self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.tax_officer,
+            items=["Tờ khai thuế"],
+            reason="Thiếu tờ khai thuế",
+        )
+        self.assertIn(
+            "liên hệ với Võ Thị Ánh Tuyết (Thuế cơ sở 6)", self.render("supplement", pause)
+        )
+
+    def test_form_02_asked_at_the_desk_names_the_desk(self):
+        # Before intake: an online submission the desk asks to complete (after intake the
+        # dossier is already at the ward's step, whose unit Form 02 names).
+        with clock.frozen(at(2026, 3, 2, 8)):
+            d = s.dossier_submit_online(
+                applicant=self.w.applicant(),
+                procedure_code=self.w.pause_version.procedure.code,
+                receiving_unit=self.w.centre,
+                provided_documents=[],
+            ).dossier
+        pause = self.act(
+            at(2026, 3, 2, 10),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.intake,
+            items=["Giấy chứng sinh bản chính"],
+            reason="Bản sao không rõ",
+        )
+        self.assertIn(
+            "liên hệ với Nguyễn Thị Hoa (Trung tâm Phục vụ hành chính công phường Ngã Bảy)",
+            self.render("supplement", pause),
         )
 
     def test_guidance_at_the_counter(self):
@@ -349,7 +587,8 @@ class SupplementTests(PrintingTestCase):
         self.assertAllIn(
             [
                 "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
-                f"Số: {guidance.pk}/HDHS",
+                "Số: 1/PBS",
+                "Ngã Bảy, ngày 02 tháng 3 năm 2026",
                 "1. Tờ khai đăng ký khai sinh",
                 "2. Giấy chứng sinh",
                 "3. Ảnh chân dung 4x6",
@@ -362,7 +601,7 @@ class SupplementTests(PrintingTestCase):
         )
         self.assertNotIn("Thời hạn bổ sung", text)
         self.assertEqual(
-            printing.pdf_filename("supplement", guidance), f"mau-02-huong-dan-{guidance.pk}.pdf"
+            printing.pdf_filename("supplement", guidance), "mau-02-huong-dan-2026-1.pdf"
         )
 
     def test_the_window_and_the_closure_are_printed_only_when_the_procedure_has_a_window(self):
@@ -414,7 +653,7 @@ class RefusalTests(PrintingTestCase):
                 "Mẫu số 03",
                 "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
                 "Mã hồ sơ (nếu có): không có",
-                f"Số: {d.pk}/PTC",
+                "Số: 1/PTC",
                 "Tên tổ chức, cá nhân: Trần Thị Bích Ngọc",
                 "từ chối tiếp nhận, giải quyết hồ sơ này với lý do cụ thể như sau:",
                 "Thủ tục không thuộc thẩm quyền giải quyết của Ủy ban nhân dân phường",
@@ -423,7 +662,7 @@ class RefusalTests(PrintingTestCase):
             ],
             text,
         )
-        self.assertEqual(printing.pdf_filename("refusal", d), f"mau-03-ho-so-{d.pk}.pdf")
+        self.assertEqual(printing.pdf_filename("refusal", d), "mau-03-tu-choi-2026-1.pdf")
 
     def test_refused_online_submission_prints_its_code(self):
         with clock.frozen(at(2026, 3, 2, 21)):
@@ -456,10 +695,10 @@ class RefusalTests(PrintingTestCase):
 
 
 class ApologyTests(PrintingTestCase):
-    def apologised(self) -> Dossier:
+    def apologised(self, when=None) -> Dossier:
         d = self.receive()
         self.act(
-            at(2026, 3, 4, 9),
+            when or at(2026, 3, 4, 9),
             s.dossier_apologise,
             dossier=d,
             actor=self.w.leader,
@@ -469,29 +708,53 @@ class ApologyTests(PrintingTestCase):
         return d
 
     def test_apology_under_tt03_2025(self):
+        """Mẫu 04 of TT 03/2025 is a "văn bản", signed with the leader's position and name."""
         d = self.apologised()
         text = self.render("apology", d)
         self.assertAllIn(
             [
                 "Mẫu số 04",
-                "PHIẾU XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
+                "VĂN BẢN XIN LỖI VÀ ĐỀ NGHỊ GIA HẠN THỜI GIAN GIẢI QUYẾT",
                 "ỦY BAN NHÂN DÂN PHƯỜNG NGÃ BẢY",
                 "Số: H33.15-260302-0001/PXL",
-                "Cần Thơ, ngày 04 tháng 3 năm 2026",
+                "Ngã Bảy, ngày 04 tháng 3 năm 2026",
                 "Kính gửi: Trần Thị Bích Ngọc",
                 "Ngày 02/3/2026, Trung tâm Phục vụ hành chính công phường Ngã Bảy tiếp nhận",
                 "Mã hồ sơ: H33.15-260302-0001",
                 "Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 05/3/2026",
                 "Lý do: Cần xác minh thêm với cơ quan khác",
                 "đề nghị gia hạn thời gian giải quyết hồ sơ đến 17 giờ 00 phút, ngày 09/3/2026",
-                "THỦ TRƯỞNG CƠ QUAN",
-                "Phạm Quốc Bảo",
                 "Nơi nhận:",
                 "- Như trên;",
                 "- Lưu: VT.",
+                "PHÓ CHỦ TỊCH Phạm Quốc Bảo",
             ],
             text,
         )
+        self.assertNotIn("PHIẾU XIN LỖI", text)
+        self.assertNotIn("THỦ TRƯỞNG CƠ QUAN", text)
+        self.assertNotIn("(Ký, ghi rõ họ tên và đóng dấu)", text)
+        self.assertNotIn("Cần Thơ, ngày", text)
+
+    def test_the_position_is_the_one_signed_with(self):
+        """A later change of the leader's position does not rewrite an issued apology."""
+        d = self.apologised()
+        role_assignment_update(
+            actor="test",
+            assignment=RoleAssignment.objects.get(user=self.w.leader),
+            data={"position": "Chủ tịch"},
+        )
+        text = self.render("apology", d)
+        self.assertIn("PHÓ CHỦ TỊCH Phạm Quốc Bảo", text)
+
+    def test_without_a_position_the_role_is_printed(self):
+        role_assignment_update(
+            actor="test",
+            assignment=RoleAssignment.objects.get(user=self.w.leader),
+            data={"position": ""},
+        )
+        text = self.render("apology", self.apologised())
+        self.assertIn("LÃNH ĐẠO UBND CẤP XÃ Phạm Quốc Bảo", text)
 
     def test_apology_under_tt01_2018(self):
         d = self.apologised()
@@ -502,14 +765,145 @@ class ApologyTests(PrintingTestCase):
                 "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ",
                 "hẹn lại thời gian trả kết quả vào 17 giờ 00 phút, ngày 09/3/2026",
                 "Thông tư số 01/2018/TT-VPCP",
+                "PHÓ CHỦ TỊCH Phạm Quốc Bảo",
             ],
             text,
         )
         self.assertNotIn("GIA HẠN", text)
 
+    def test_before_the_appointment_the_text_says_it_cannot_be_kept(self):
+        text = self.render("apology", self.apologised(at(2026, 3, 4, 9)))
+        self.assertIn(
+            "Hồ sơ chưa giải quyết xong, Ủy ban nhân dân phường Ngã Bảy không thể trả kết quả "
+            "giải quyết hồ sơ cho ông/bà (tổ chức) đúng thời gian hẹn nêu trên.",
+            text,
+        )
+        self.assertNotIn("quá thời gian hẹn", text)
+
+    def test_after_the_appointment_the_text_says_it_was_not_kept(self):
+        """An apology signed once the dossier is overdue does not pretend it is on time."""
+        text = self.render("apology", self.apologised(at(2026, 3, 6, 9)))
+        self.assertAllIn(
+            [
+                "Ngã Bảy, ngày 06 tháng 3 năm 2026",
+                "Thời gian hẹn trả kết quả giải quyết hồ sơ: 17 giờ 00 phút, ngày 05/3/2026",
+                "Đến nay đã quá thời gian hẹn nêu trên nhưng Ủy ban nhân dân phường Ngã Bảy "
+                "chưa trả kết quả giải quyết hồ sơ cho ông/bà (tổ chức).",
+                "đề nghị gia hạn thời gian giải quyết hồ sơ đến 17 giờ 00 phút, ngày 09/3/2026",
+            ],
+            text,
+        )
+        self.assertNotIn("không thể trả kết quả", text)
+
     def test_no_apology_no_form(self):
         with self.assertRaisesMessage(ValueError, "đã có văn bản xin lỗi"):
             printing.render_pdf("apology", self.receive())
+
+
+class AnswerTests(PrintingTestCase):
+    """The written answer to a dossier decided "not granted"."""
+
+    REASONS = "Người yêu cầu không cư trú trên địa bàn phường (Điều 13 Luật Hộ tịch)"
+
+    def decided(self, decision="not_granted", reasons=REASONS) -> Dossier:
+        d = self.receive()
+        d = self.w.to_handler(d)
+        d = self.act(
+            at(2026, 3, 2, 11),
+            s.dossier_hand_over,
+            dossier=d,
+            actor=self.w.handler,
+            to_user=self.w.leader,
+        )
+        return self.act(
+            at(2026, 3, 3, 9),
+            s.dossier_decide,
+            dossier=d,
+            actor=self.w.leader,
+            decision=decision,
+            reasons=reasons,
+        )
+
+    def test_the_answer_gives_the_reasons_and_the_signer(self):
+        d = self.decided()
+        text = self.render("answer", d)
+        self.assertAllIn(
+            [
+                "ỦY BAN NHÂN DÂN PHƯỜNG NGÃ BẢY",
+                "Số: H33.15-260302-0001/TB",
+                "Ngã Bảy, ngày 03 tháng 3 năm 2026",
+                "THÔNG BÁO KHÔNG CHẤP THUẬN GIẢI QUYẾT HỒ SƠ",
+                "Mã hồ sơ: H33.15-260302-0001",
+                "Kính gửi: Trần Thị Bích Ngọc",
+                "Số định danh cá nhân: 092190001234",
+                "Ngày 02/3/2026, Trung tâm Phục vụ hành chính công phường Ngã Bảy tiếp nhận hồ sơ "
+                "của ông/bà (tổ chức) đề nghị giải quyết thủ tục hành chính: Đăng ký khai sinh "
+                "(mã thủ tục: 1.001193).",
+                "Ủy ban nhân dân phường Ngã Bảy không chấp thuận yêu cầu giải quyết hồ sơ nêu trên "
+                "với lý do cụ thể như sau: " + self.REASONS,
+                "có quyền khiếu nại hoặc khởi kiện",
+                "- Trung tâm Phục vụ hành chính công phường Ngã Bảy;",
+                "PHÓ CHỦ TỊCH Phạm Quốc Bảo",
+                "Văn bản hành chính theo Nghị định số 30/2020/NĐ-CP",
+            ],
+            text,
+        )
+        self.assertNotIn("Mẫu số", text)
+        self.assertEqual(
+            printing.pdf_filename("answer", d), "thong-bao-khong-chap-thuan-H33.15-260302-0001.pdf"
+        )
+
+    def test_it_stays_printable_after_the_result_is_returned(self):
+        d = self.decided()
+        d = self.act(
+            at(2026, 3, 3, 10),
+            s.dossier_return,
+            dossier=d,
+            actor=self.w.intake,
+            method="counter",
+            received_by="Trần Thị Bích Ngọc",
+        )
+        self.assertIn(self.REASONS, self.render("answer", d))
+
+    def test_the_dossier_page_and_the_api_link_it(self):
+        d = self.decided()
+        url = reverse("dossiers:print", args=[d.code, "answer"])
+        self.client.force_login(self.w.intake)
+        with clock.frozen(at(2026, 3, 3, 10)):
+            page = self.client.get(reverse("dossiers:detail", args=[d.code]))
+            self.assertContains(page, url)
+            self.assertContains(page, "Thông báo không chấp thuận")
+            pdf = self.client.get(url)
+        self.assertEqual(pdf["Content-Type"], "application/pdf")
+        self.assertIn(self.REASONS, flat(pdf.content))
+        token = api_token_create(actor="test", user=self.w.intake, name="t")[1]
+        auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        with clock.frozen(at(2026, 3, 3, 10)):
+            detail = self.client.get(f"/api/v1/dossiers/{d.code}", **auth).json()
+            (link,) = [f for f in detail["forms"] if f["form"] == "answer"]
+            self.assertEqual(
+                (link["number"], link["title"]),
+                (None, "Thông báo không chấp thuận giải quyết hồ sơ"),
+            )
+            response = self.client.get(link["url"], **auth)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.REASONS, flat(response.content))
+
+    def test_a_granted_dossier_lists_no_answer(self):
+        d = self.decided(decision="granted", reasons="")
+        self.client.force_login(self.w.intake)
+        with clock.frozen(at(2026, 3, 3, 10)):
+            page = self.client.get(reverse("dossiers:detail", args=[d.code]))
+            self.assertNotContains(page, reverse("dossiers:print", args=[d.code, "answer"]))
+            response = self.client.get(reverse("dossiers:print", args=[d.code, "answer"]))
+        self.assertEqual(response.status_code, 404)
+
+    def test_only_a_dossier_not_granted_has_one(self):
+        granted = self.decided(decision="granted", reasons="")
+        with self.assertRaisesMessage(ValueError, "không chấp thuận"):
+            printing.render_pdf("answer", granted)
+        with self.assertRaises(ValueError):
+            printing.render_pdf("answer", self.receive(when=at(2026, 3, 3, 8)))
 
 
 class StopTests(PrintingTestCase):
@@ -533,7 +927,7 @@ class StopTests(PrintingTestCase):
                 "Mẫu số 05",
                 "THÔNG BÁO DỪNG GIẢI QUYẾT HỒ SƠ",
                 "Số: H33.15-260302-0001/TBD",
-                "Cần Thơ, ngày 03 tháng 3 năm 2026",
+                "Ngã Bảy, ngày 03 tháng 3 năm 2026",
                 "Kính gửi: Trần Thị Bích Ngọc",
                 "Ngày tổ chức, cá nhân đề nghị dừng giải quyết: 02/3/2026",
                 "Lý do: Công dân có đơn xin rút hồ sơ",
@@ -586,27 +980,31 @@ class ControlSlipTests(PrintingTestCase):
         d = self.handled()
         desk = "Trung tâm Phục vụ hành chính công phường Ngã Bảy"
         ward = "Ủy ban nhân dân phường Ngã Bảy"
+        room = forms.SIGN_ROOM
         self.assertEqual(
             forms.control_rows(d),
             [
                 [
                     f"1. Giao: {desk}\n2. Nhận: {ward}",
-                    "09 giờ 00 phút, ngày 02/3/2026\n"
-                    "Người giao: Nguyễn Thị Hoa\nNgười nhận: Lê Văn Minh",
+                    "09 giờ 00 phút, ngày 02/3/2026",
+                    f"{room}Nguyễn Thị Hoa",
+                    f"{room}Lê Văn Minh",
                     "Đúng hạn",
                     "",
                 ],
                 [
                     f"1. Giao: {ward}\n2. Nhận: {ward}",
-                    "11 giờ 00 phút, ngày 02/3/2026\n"
-                    "Người giao: Lê Văn Minh\nNgười nhận: Phạm Quốc Bảo",
+                    "11 giờ 00 phút, ngày 02/3/2026",
+                    f"{room}Lê Văn Minh",
+                    f"{room}Phạm Quốc Bảo",
                     "Trước hạn",
                     "",
                 ],
                 [
                     f"1. Giao: {ward}\n2. Nhận: {desk}",
-                    "09 giờ 00 phút, ngày 03/3/2026\n"
-                    "Người giao: Phạm Quốc Bảo\nNgười nhận: Nguyễn Thị Hoa",
+                    "09 giờ 00 phút, ngày 03/3/2026",
+                    f"{room}Phạm Quốc Bảo",
+                    f"{room}Nguyễn Thị Hoa",
                     "Quá hạn",
                     "",
                 ],
@@ -620,6 +1018,7 @@ class ControlSlipTests(PrintingTestCase):
             [
                 "Mẫu số 06",
                 "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ",
+                "Ngã Bảy, ngày 02 tháng 3 năm 2026",
                 "Mã hồ sơ: H33.15-260302-0001",
                 "Cơ quan giải quyết hồ sơ: Ủy ban nhân dân phường Ngã Bảy",
                 "Cơ quan phối hợp giải quyết hồ sơ: Không",
@@ -629,12 +1028,12 @@ class ControlSlipTests(PrintingTestCase):
                 "THỜI GIAN GIAO, NHẬN HỒ SƠ",
                 "(Trước hạn/Đúng hạn/Quá hạn)",
                 "GHI CHÚ",
+                "Thời gian Người giao (ký, ghi rõ họ tên) Người nhận (ký, ghi rõ họ tên)",
                 "1. Giao: Trung tâm Phục vụ hành chính công phường Ngã Bảy",
                 "2. Nhận: Ủy ban nhân dân phường Ngã Bảy",
-                "09 giờ 00 phút, ngày 02/3/2026 Người giao: Nguyễn Thị Hoa "
-                "Người nhận: Lê Văn Minh Đúng hạn",
-                "Người giao: Lê Văn Minh Người nhận: Phạm Quốc Bảo Trước hạn",
-                "Người giao: Phạm Quốc Bảo Người nhận: Nguyễn Thị Hoa Quá hạn",
+                "09 giờ 00 phút, ngày 02/3/2026 Nguyễn Thị Hoa Lê Văn Minh Đúng hạn",
+                "11 giờ 00 phút, ngày 02/3/2026 Lê Văn Minh Phạm Quốc Bảo Trước hạn",
+                "09 giờ 00 phút, ngày 03/3/2026 Phạm Quốc Bảo Nguyễn Thị Hoa Quá hạn",
             ],
             text,
         )
@@ -645,6 +1044,32 @@ class ControlSlipTests(PrintingTestCase):
             self.assertIn("Mẫu số 05", self.render("control", d))
             self.assertEqual(printing.pdf_filename("control", d), "mau-05-H33.15-260302-0001.pdf")
 
+    def test_every_hand_over_has_room_for_both_signatures(self):
+        """Each printed name stands well below the top of its row: room to sign above it."""
+        d = self.handled()
+        reader = PdfReader(io.BytesIO(printing.render_pdf("control", d)))
+        found: dict[str, list[float]] = {}
+
+        def visit(text, cm, tm, font_dict, font_size):
+            if text.strip():
+                found.setdefault(" ".join(text.split()), []).append(tm[5] * cm[3] + cm[5])
+
+        reader.pages[0].extract_text(visitor_text=visit)
+        mm = 72 / 25.4
+        # The intake's hand-over (09:00 on 2/3) and the return's (09:00 on 3/3) share a time.
+        for time, nth, giver, receiver in [
+            ("09 giờ 00 phút,", 0, "Nguyễn Thị Hoa", "Lê Văn Minh"),
+            ("11 giờ 00 phút,", 0, "Lê Văn Minh", "Phạm Quốc Bảo"),
+            ("09 giờ 00 phút,", 1, "Phạm Quốc Bảo", "Nguyễn Thị Hoa"),
+        ]:
+            with self.subTest(time=time, nth=nth):
+                row_top = sorted(found[time], reverse=True)[nth]  # the page's y grows upwards
+                # The name nearest below the row's first line is the one in this row.
+                for name in (giver, receiver):
+                    below = [y for y in found[name] if y < row_top]
+                    self.assertTrue(below, name)
+                    self.assertGreaterEqual(row_top - max(below), 12 * mm, name)
+
     def test_coordinating_agency_and_steps_not_reached(self):
         d = self.receive(version=self.w.inter_version)
         d = self.w.to_handler(d)
@@ -654,16 +1079,17 @@ class ControlSlipTests(PrintingTestCase):
             [
                 "Cơ quan phối hợp giải quyết hồ sơ: Thuế cơ sở 6",
                 "1. Giao: Ủy ban nhân dân phường Ngã Bảy 2. Nhận: Thuế cơ sở 6",
-                "Người giao: Lê Văn Minh Người nhận: …………",
+                "10 giờ 00 phút, ngày 03/3/2026 Lê Văn Minh …………",
                 "Liên thông",
             ],
             text,
         )
-        # Hand-overs not reached yet print blanks to fill by hand.
+        # Hand-overs not reached yet print blanks to fill by hand, with room to sign.
         rows = forms.control_rows(d)
         self.assertEqual(len(rows), 4)
-        self.assertEqual(rows[-1][1], f"{time_text(None)}\nNgười giao: …………\nNgười nhận: …………")
-        self.assertEqual(rows[-1][2], "")
+        room = forms.SIGN_ROOM
+        self.assertEqual(rows[-1][1:4], [time_text(None), f"{room}…………", f"{room}…………"])
+        self.assertEqual(rows[-1][4], "")
 
 
 class FontTests(TestCase):

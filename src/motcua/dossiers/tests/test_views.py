@@ -377,7 +377,8 @@ class DossierPageTests(ViewTestCase):
         self.login(self.w.handler)
         response = self.client.get(self.url(d))
         self.assertEqual(
-            self.actions(response), ["claim", "hand_over", "request_supplement", "request_payment"]
+            self.actions(response),
+            ["claim", "hand_over", "request_supplement", "request_payment", "draft_apology"],
         )
         form = response.context["actions"][1].form
         choices = [value for value, _label in form.fields["to_user"].choices]
@@ -919,7 +920,11 @@ class LogbookTests(ViewTestCase):
         self.assertContains(response, self.second.code)
         response = self.client.get(url, {**params, "end": "2026-03-01"})
         self.assertEqual(response.status_code, 400)
-        self.assertContains(response, "Ngày kết thúc trước ngày bắt đầu.", status_code=400)
+        self.assertContains(
+            response,
+            "Ngày kết thúc (01/03/2026) trước ngày bắt đầu (03/03/2026).",
+            status_code=400,
+        )
 
     def test_excel_and_pdf_exports(self):
         params = {"unit": self.w.centre.pk, "start": "2026-03-01", "end": "2026-03-31"}
@@ -929,7 +934,7 @@ class LogbookTests(ViewTestCase):
             "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
         sheet = load_workbook(BytesIO(xlsx.content)).active
-        codes = [row[1] for row in sheet.iter_rows(min_row=5, values_only=True)]
+        codes = [row[2] for row in sheet.iter_rows(min_row=5, values_only=True)]
         self.assertEqual(codes, [self.first.code, self.second.code])
         pdf = self.client.get(reverse("dossiers:logbook"), {**params, "format": "pdf"})
         self.assertEqual(pdf["Content-Type"], "application/pdf")
@@ -964,6 +969,7 @@ class LogbookTests(ViewTestCase):
                 "end": "2026-03-10",
                 "rows": 2,
                 "format": "html",
+                "via": "screen",
             },
         )
         self.assertEqual({r.actor for r in records}, {self.w.intake})

@@ -28,7 +28,7 @@ from motcua.core.errors import (
 )
 from motcua.dossiers import services
 from motcua.dossiers.forms import ACTION_FORMS, ActionForm, HandOverForm, ReturnForm
-from motcua.dossiers.models import Apology, Dossier, DossierStep
+from motcua.dossiers.models import Apology, ApologyDraft, Dossier, DossierStep
 from motcua.dossiers.screens import (
     DueClock,
     UserRoles,
@@ -59,6 +59,7 @@ SERVICES: dict[str, Callable[..., Any]] = {
     "request_payment": services.dossier_request_payment,
     "payment_received": services.dossier_payment_received,
     "apologise": services.dossier_apologise,
+    "draft_apology": services.dossier_apology_draft,
     "stop": services.dossier_stop,
     "return_result": services.dossier_return,
 }
@@ -100,6 +101,13 @@ def _candidates(following: DossierStep | None, target: services.IntakeHandOver |
     return []
 
 
+def _apology_draft(dossier: Dossier) -> ApologyDraft | None:
+    try:
+        return dossier.apology_draft
+    except ApologyDraft.DoesNotExist:
+        return None
+
+
 def _action_form(
     action: str, dossier: Dossier, candidates: list[Any], *, data: Any = None, initial: Any = None
 ) -> ActionForm:
@@ -126,6 +134,7 @@ def _page(
 ) -> HttpResponse:
     """Render the dossier page; ``bound`` replaces the form of ``bound_action``."""
     apology = _apology(dossier)
+    draft = _apology_draft(dossier) if apology is None else None
     steps = list(dossier.steps.all())
     pauses = list(dossier.pauses.all())
     actions = allowed_actions(dossier, roles, has_apology=apology is not None)
@@ -137,6 +146,14 @@ def _page(
     for action in actions:
         if action == bound_action and bound is not None:
             form = bound
+        elif action in {"apologise", "draft_apology"} and draft is not None:
+            # The leader signs what the handler drafted (or the handler corrects it).
+            form = _action_form(
+                action,
+                dossier,
+                candidates,
+                initial={"reason": draft.reason, "new_date": draft.new_date},
+            )
         else:
             form = _action_form(action, dossier, candidates)
         if action == "request_supplement" and not override:
@@ -154,6 +171,7 @@ def _page(
         "dossier": dossier,
         "procedure_version": dossier.procedure_version,
         "apology": apology,
+        "apology_draft": draft,
         "steps": control_slip(dossier, steps, clock),
         "pauses": pauses,
         "documents": list(dossier.documents.all()),

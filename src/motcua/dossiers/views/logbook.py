@@ -1,31 +1,38 @@
 """The log book (sổ theo dõi hồ sơ): filter by unit, field and period; Excel or PDF.
 
-Its rows carry every applicant's address and phone, so each screen and
-export writes one audit record (``dossiers.logbook.view`` or ``.export``).
+Reading, exporting and their audit records go through
+:mod:`motcua.dossiers.logbook_exports`, like the API. A large export is
+prepared by the background worker: the page says so and links the file
+when it is ready.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 from typing import Any
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from motcua.catalog.models import Field
 from motcua.catalog.selectors import field_list
 from motcua.core import clock
-from motcua.core.audit import audit_record
+from motcua.core.errors import ApplicationError, NotFoundError
+from motcua.core.forms import DAY_FORMAT
+from motcua.dossiers.constants import LogbookExportStatus, LogbookFormat
 from motcua.dossiers.forms import LogbookFilterForm
-from motcua.dossiers.logbook import LogbookPage, logbook_page, logbook_xlsx
-from motcua.dossiers.printing import pdf_filename
+from motcua.dossiers.logbook_exports import (
+    CONTENT_TYPES,
+    logbook_export,
+    logbook_export_get,
+    logbook_export_open,
+    logbook_read,
+)
+from motcua.dossiers.models import LogbookExport
 from motcua.dossiers.screens import UserRoles
 from motcua.dossiers.selectors import INTAKE_ROLES
-from motcua.dossiers.views.common import staff_view
-from motcua.dossiers.views.pdf import pdf_response
+from motcua.dossiers.views.common import not_found, staff_view
 from motcua.org.models import Unit
 
 NEEDS_LOGBOOK_ROLE = gettext_lazy(
@@ -33,6 +40,8 @@ NEEDS_LOGBOOK_ROLE = gettext_lazy(
 )
 SCREEN_ROWS = 500
 """Rows shown on screen; the Excel and PDF exports carry every row."""
+REFRESH_SECONDS = 5
+"""How often the page of an export being prepared reloads itself."""
 
 
 def _units(roles: UserRoles) -> list[Unit]:
@@ -43,25 +52,17 @@ def _units(roles: UserRoles) -> list[Unit]:
     return sorted(seen.values(), key=lambda unit: unit.path)
 
 
-def _log_read(request: HttpRequest, page: LogbookPage, *, field: Field | None, output: str) -> None:
-    """Record that the user was shown the log book's addresses and phones for a period.
-
-    One record per screen or export, in the unit's own chain: the rows carry
-    the personal data of every applicant of the period (see ``dossiers.view``).
-    """
-    audit_record(
-        actor=request.user,
-        action="dossiers.logbook.view" if output == "html" else "dossiers.logbook.export",
-        stream=f"dossiers.logbook:{page.unit.pk}",
-        data={
-            "unit": page.unit.pk,
-            "field": field.code if field is not None else "",
-            "start": page.start,
-            "end": page.end,
-            "rows": len(page.rows),
-            "format": output,
-        },
+def _file_response(content: Any, content_type: str, filename: str, *, inline: bool) -> HttpResponse:
+    response: HttpResponse = (
+        HttpResponse(content, content_type=content_type)
+        if isinstance(content, bytes)
+        # Streamed from the storage; staff views are typed as returning HttpResponse.
+        else FileResponse(content, content_type=content_type)  # type: ignore[assignment]
     )
+    disposition = "inline" if inline else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_GET
@@ -72,47 +73,87 @@ def logbook(request: HttpRequest, roles: UserRoles) -> HttpResponse:
     fields = list(field_list())
     today = clock.localdate()
     first_day = today.replace(day=1)
-    initial = {"unit": units[0].pk, "start": first_day, "end": today}
-    data = request.GET if "unit" in request.GET else None
-    form = LogbookFilterForm(data, units=units, fields=fields, initial=initial)
-    page = None
-    status = 200
-    if data is None or form.is_valid():
-        values: dict[str, Any] = form.cleaned_data if data is not None else initial
-        unit = next((u for u in units if u.pk == values.get("unit")), units[0])
-        start: date = values.get("start") or first_day
-        end: date = values.get("end") or today
-        field = next((f for f in fields if f.code == values.get("field")), None)
-        page = logbook_page(unit=unit, start=start, end=end, field=field)
-        output = request.GET.get("format", "")
-        if output == "pdf":
-            response = pdf_response("logbook", page)
-            _log_read(request, page, field=field, output="pdf")
-            return response
-        if output == "xlsx":
-            stream = BytesIO()
-            logbook_xlsx(page.rows, stream, title=page.title)
-            response = HttpResponse(
-                stream.getvalue(),
-                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            )
-            name = pdf_filename("logbook", page).removesuffix(".pdf")
-            response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-            response["Cache-Control"] = "private, no-store"
-            _log_read(request, page, field=field, output="xlsx")
-            return response
-        _log_read(request, page, field=field, output="html")
-    else:
-        status = 400
-    return render(
-        request,
-        "dossiers/logbook.html",
-        {
-            "form": form,
-            "page": page,
-            "rows": page.rows[:SCREEN_ROWS] if page is not None else [],
-            "truncated": page is not None and len(page.rows) > SCREEN_ROWS,
-            "screen_rows": SCREEN_ROWS,
-        },
-        status=status,
+    # Shown as typed: dd/mm/yyyy, whatever the browser's language (core.forms.DayField).
+    default = {
+        "unit": units[0].pk,
+        "start": first_day.strftime(DAY_FORMAT),
+        "end": today.strftime(DAY_FORMAT),
+    }
+    form = LogbookFilterForm(
+        request.GET if "unit" in request.GET else default, units=units, fields=fields
     )
+    context: dict[str, Any] = {"form": form, "page": None, "rows": [], "truncated": False}
+    if not form.is_valid():
+        return render(request, "dossiers/logbook.html", context, status=400)
+    values: dict[str, Any] = form.cleaned_data
+    unit = next((u for u in units if u.pk == values.get("unit")), units[0])
+    start: date = values.get("start") or first_day
+    end: date = values.get("end") or today
+    field = next((f for f in fields if f.code == values.get("field")), None)
+    output = request.GET.get("format", "")
+    query: dict[str, Any] = {
+        "actor": request.user,
+        "unit": unit,
+        "start": start,
+        "end": end,
+        "field": field,
+    }
+    try:
+        if output in LogbookFormat.values:
+            result = logbook_export(**query, output=output, via="screen")
+            if isinstance(result, LogbookExport):
+                return redirect("dossiers:logbook_export", pk=result.pk)
+            return _file_response(
+                result.content,
+                result.content_type,
+                result.filename,
+                inline=output == LogbookFormat.PDF,
+            )
+        page = logbook_read(**query, output="html", via="screen")
+    except ApplicationError as exc:
+        for problem in exc.extra.get("errors") or [{"field": None, "message": exc.message}]:
+            name = problem.get("field")
+            form.add_error(name if name in form.fields else None, problem["message"])
+        return render(request, "dossiers/logbook.html", context, status=exc.status)
+    context.update(
+        page=page,
+        rows=page.rows[:SCREEN_ROWS],
+        truncated=len(page.rows) > SCREEN_ROWS,
+        screen_rows=SCREEN_ROWS,
+        several_desks=len({row.desk_name for row in page.rows}) > 1,
+    )
+    return render(request, "dossiers/logbook.html", context)
+
+
+@require_GET
+@staff_view()
+def logbook_export_status(request: HttpRequest, roles: UserRoles, pk: int) -> HttpResponse:
+    """Say that an export is being prepared, link it when ready, or say that it failed."""
+    try:
+        export = logbook_export_get(actor=request.user, export_id=pk)
+    except NotFoundError as exc:
+        return not_found(request, exc.message)
+    pending = export.status == LogbookExportStatus.PENDING
+    response = render(
+        request,
+        "dossiers/logbook_export.html",
+        {"export": export, "pending": pending, "refresh": REFRESH_SECONDS},
+    )
+    if pending:
+        response["Refresh"] = str(REFRESH_SECONDS)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@staff_view()
+def logbook_export_file(request: HttpRequest, roles: UserRoles, pk: int) -> HttpResponse:
+    """Send a ready export (the user who asked, or staff keeping that desk's log book)."""
+    try:
+        export = logbook_export_get(actor=request.user, export_id=pk)
+        handle = logbook_export_open(actor=request.user, export=export)
+    except NotFoundError as exc:
+        return not_found(request, exc.message)
+    except ApplicationError:
+        return redirect("dossiers:logbook_export", pk=pk)
+    return _file_response(handle, CONTENT_TYPES[export.format], export.filename, inline=False)

@@ -16,7 +16,7 @@ from motcua.dossiers.screens import UserRoles, guidance_get
 from motcua.dossiers.selectors import dossier_get_for_user, dossier_log_view
 from motcua.dossiers.views.common import not_found, staff_view
 
-DOSSIER_FORMS = frozenset({"receipt", "refusal", "apology", "stop", "control"})
+DOSSIER_FORMS = frozenset({"receipt", "refusal", "apology", "stop", "answer", "control"})
 """Forms printed from the dossier itself; the supplement request prints from its pause."""
 
 

@@ -1,4 +1,5 @@
-"""``motcua periodic [--loop SECONDS]``: alerts, closures, notification retries, audit checkpoint."""
+"""``motcua periodic [--loop SECONDS]``: alerts, closures, notification retries, old
+log-book exports, audit checkpoint."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from motcua.core.audit import audit_checkpoint
 from motcua.core.notifications import notifications_retry_due
 from motcua.dossiers.jobs import dossiers_alert, dossiers_close_unsupplemented
+from motcua.dossiers.logbook_exports import logbook_exports_clean
 
 
 class Command(BaseCommand):
@@ -23,11 +25,13 @@ class Command(BaseCommand):
             alerts = dossiers_alert()
             closed = dossiers_close_unsupplemented()
             sent = notifications_retry_due()
+            removed = logbook_exports_clean()
             # Last, so the checkpoint covers the records the jobs above just wrote.
             checkpoint = audit_checkpoint()
             self.stdout.write(
                 f"alerts: {alerts.due_soon} due soon, {alerts.overdue} overdue, {alerts.messages} messages; "
                 f"closed: {len(closed)}; notifications sent: {sent}; "
+                f"old log book exports removed: {removed}; "
                 f"audit checkpoint: {checkpoint.streams if checkpoint else 'off'}"
             )
             if not options["loop"]:

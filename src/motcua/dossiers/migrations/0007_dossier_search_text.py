@@ -31,7 +31,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("dossiers", "0003_audit_history_baseline"),
+        ("dossiers", "0006_number_received_dossiers"),
     ]
 
     operations = [

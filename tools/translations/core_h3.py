@@ -1,0 +1,3 @@
+T = {
+    "message id": "mã tin nhắn",
+}
