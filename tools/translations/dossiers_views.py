@@ -137,7 +137,7 @@ T = {
     "New return date": "Ngày hẹn trả mới",
     "Choose the new return date.": "Chọn ngày hẹn trả kết quả mới.",
     "The applicant's request or reason": "Đề nghị hoặc lý do của người nộp",
-    "Reasons (required when not granted)": "Lý do (bắt buộc khi không giải quyết)",
+    "Reasons (required when not granted)": "Lý do (bắt buộc khi không chấp thuận)",
     "How the result is returned": "Hình thức trả kết quả",
     "Received by (name)": "Người nhận kết quả (họ tên)",
     "Forms to print": "Biểu mẫu để in",

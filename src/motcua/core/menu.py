@@ -1,17 +1,20 @@
 """Staff menu entries registered by the apps, so core's layout names no app above it.
 
 Each app adds its links in ``AppConfig.ready()``; the context processor
-hands them to ``core/base.html`` in order.
+hands them to ``core/base.html`` in order. A staff link may say who sees
+it (``allowed``, asked with the request), so a menu offers only what the
+user's roles may open.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.functional import Promise
+from django.utils.functional import Promise, SimpleLazyObject
 
 
 @dataclass(frozen=True)
@@ -19,6 +22,7 @@ class MenuLink:
     url_name: str
     label: str | Promise
     order: int
+    allowed: Callable[[HttpRequest], bool] | None = None
 
 
 _STAFF_LINKS: dict[str, MenuLink] = {}
@@ -30,21 +34,42 @@ def register_public_link(url_name: str, label: str | Promise, *, order: int = 10
     _PUBLIC_LINKS[url_name] = MenuLink(url_name, label, order)
 
 
-def register_staff_link(url_name: str, label: str | Promise, *, order: int = 100) -> None:
-    """Show ``label`` linking to ``url_name`` to signed-in staff (idempotent)."""
-    _STAFF_LINKS[url_name] = MenuLink(url_name, label, order)
+def register_staff_link(
+    url_name: str,
+    label: str | Promise,
+    *,
+    order: int = 100,
+    allowed: Callable[[HttpRequest], bool] | None = None,
+) -> None:
+    """Show ``label`` linking to ``url_name`` to signed-in staff (idempotent).
+
+    ``allowed(request)`` decides whether this user sees it (everyone signed
+    in when None); it runs on every page, so it should answer from data the
+    request already holds.
+    """
+    _STAFF_LINKS[url_name] = MenuLink(url_name, label, order, allowed)
 
 
-def _resolved(links: dict[str, MenuLink]) -> list[tuple[str, Any]]:
+def _resolved(
+    links: dict[str, MenuLink], request: HttpRequest | None = None
+) -> list[tuple[str, Any]]:
     ordered = sorted(links.values(), key=lambda link: (link.order, link.url_name))
-    return [(reverse(link.url_name), link.label) for link in ordered]
+    return [
+        (reverse(link.url_name), link.label)
+        for link in ordered
+        if link.allowed is None or (request is not None and link.allowed(request))
+    ]
 
 
 def staff_menu(request: HttpRequest) -> dict[str, Any]:
     """Context processor: ``public_menu`` for everyone, ``staff_menu`` for a signed-in user."""
     user = getattr(request, "user", None)
     signed_in = user is not None and user.is_authenticated
+    # Lazy: the links' checks (the user's roles) cost a query, paid only by pages
+    # that show the menu (not the admin's).
     return {
         "public_menu": _resolved(_PUBLIC_LINKS),
-        "staff_menu": _resolved(_STAFF_LINKS) if signed_in else [],
+        "staff_menu": SimpleLazyObject(lambda: _resolved(_STAFF_LINKS, request))
+        if signed_in
+        else [],
     }

@@ -23,12 +23,14 @@ periodic``. docs/deploy.md states the guarantee.
 from __future__ import annotations
 
 import contextlib
+import email.message
 import json
 import logging
 import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from email.header import Header
 from email.utils import parseaddr
 from typing import Any
 
@@ -271,6 +273,27 @@ def notification_deliver(pk: int, *, now: datetime | None = None, due_only: bool
     return True
 
 
+class _Email(EmailMessage):
+    """An e-mail whose encoded Subject starts on the header's own line.
+
+    Django encodes a Vietnamese subject without knowing the header's name,
+    so the generator folds it onto the next line ("Subject:" then a folded
+    encoded word), which mail readers show as a subject starting with a
+    space. Encoding it with the name keeps the first word on the line.
+    """
+
+    def message(self, **kwargs: Any) -> Any:
+        msg = super().message(**kwargs)
+        subject = str(self.subject)
+        if not subject.isascii():
+            del msg["Subject"]
+            # Below Django's header check on purpose: a Header object, not text.
+            email.message.Message.__setitem__(
+                msg, "Subject", Header(subject, "utf-8", header_name="Subject")
+            )
+        return msg
+
+
 def _send(row: Notification) -> None:
     if row.channel == NotificationChannel.EMAIL:
         send_email(row)
@@ -289,7 +312,7 @@ def email_message_id(row: Notification) -> str:
 def send_email(row: Notification) -> None:
     """Send one e-mail whose ``Message-ID`` and ``X-Motcua-Message-Id`` stay the same on
     every attempt: a mail system that has seen the id can drop the repeat."""
-    EmailMessage(
+    _Email(
         row.subject,
         row.body,
         settings.DEFAULT_FROM_EMAIL,

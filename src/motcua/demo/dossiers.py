@@ -1,4 +1,4 @@
-"""Demo dossiers at the Ngã Bảy desk, one in every state, made through the real services.
+"""Demo dossiers at the Ngã Bảy desk, one in every state a dossier rests in, made through the services.
 
 Each scenario replays its history with the clock frozen at instants counted
 back from today in working days, so the queues show work to do, dossiers due
@@ -104,13 +104,8 @@ def _at(when: datetime, func: Callable[..., Any], **kwargs: Any) -> Any:
 
 
 def _to_handler(ctx: _Context, dossier: Dossier, when: datetime) -> Any:
-    return _at(
-        when,
-        s.dossier_hand_over,
-        dossier=dossier,
-        actor=ctx.users["tiepnhan.ngabay"],
-        to_user=ctx.users["thuly.ngabay"],
-    )
+    """The case handler takes the dossier that intake handed to the ward's queue."""
+    return _at(when, s.dossier_claim, dossier=dossier, actor=ctx.users["thuly.ngabay"])
 
 
 def _to_leader(ctx: _Context, dossier: Dossier, when: datetime) -> Any:

@@ -88,6 +88,7 @@ from motcua.dossiers.models import (
     Logbook,
     Pause,
 )
+from motcua.dossiers.search import dossier_search_text
 from motcua.dossiers.workflow import SIGNING_ROLES
 from motcua.org.models import Role, RoleAssignment, Unit, UnitKind
 from motcua.org.services import role_assignment_create, unit_create
@@ -437,6 +438,7 @@ class _Simulator:
         ).values_list("unit_id", "field_id", "year", "id", "last_number"):
             self.volumes[(unit_id, field_id, year)] = [pk, last]
         self.template: dict[int, tuple[StepPlan, ...]] = {}
+        self.intake_hand_over: dict[int, bool] = {}
         self.agency: dict[tuple[int, str], Unit] = {}
         self.stop_note = _("Stopped at the applicant's request")
         self.close_note = _("Closed: supplement not provided")
@@ -585,6 +587,12 @@ class _Simulator:
             d.code = self.next_code(agency, at)
         if channel == Channel.ONLINE:
             d.submitted_at = at
+        d.search_text = dossier_search_text(
+            code=d.code,
+            applicant_name=d.applicant_name,
+            applicant_id_number=d.applicant_id_number,
+            applicant_phone=d.applicant_phone,
+        )
         return _Sim(d, version, commune)
 
     def documents(self, sim: _Sim, provided: set[int]) -> None:
@@ -626,6 +634,45 @@ class _Simulator:
         first = sim.steps[0]
         handler = actor if first.role.code == "intake_officer" else None
         self.start_step(d, first, at=at, giver=None, handler=handler)
+
+    def hands_over_at_intake(self, sim: _Sim) -> bool:
+        """Return whether intake hands this dossier to its second step at once (as the service)."""
+        version = sim.version
+        if version.pk not in self.intake_hand_over:
+            target = dossier_services.intake_hand_over_for(
+                procedure_intake_plan(version), sim.dossier.receiving_unit, sim.dossier.agency
+            )
+            self.intake_hand_over[version.pk] = target is not None
+        return self.intake_hand_over[version.pk]
+
+    def intake_hand_over_step(self, sim: _Sim, *, at: datetime, actor: Any) -> None:
+        """Finish the intake step and start the next one in the same instant, as intake does."""
+        if not self.hands_over_at_intake(sim):
+            return
+        d, commune = sim.dossier, sim.commune
+        first, following = sim.steps[0], sim.steps[1]
+        receiver = None
+        if following.role.code == "case_handler" and following.unit == commune.unit:
+            receiver = self.rng.choice(commune.handlers) if self.rng.random() < 0.5 else None
+        before = d.status
+        self.finish_step(first, at=at, actor=actor)
+        self.start_step(d, following, at=at, giver=actor, handler=receiver)
+        d.status = dossier_services.status_for_step(following)
+        self.event(
+            sim,
+            at=at,
+            actor=actor,
+            action="hand_over",
+            from_status=before,
+            step=following,
+            data={
+                "from_step": first.order,
+                "to_step": following.order,
+                "step_timeliness": first.timeliness,
+                "receiver": getattr(receiver, "pk", None),
+                "at_intake": True,
+            },
+        )
 
     # the life of one dossier ------------------------------------------------------------------
 
@@ -687,6 +734,7 @@ class _Simulator:
             step=d.current_step,
             data={"due": _iso(d.due_at), "channel": d.channel},
         )
+        self.intake_hand_over_step(sim, at=at, actor=commune.intake)
         self.handle(sim, at)
         return sim
 
@@ -781,6 +829,7 @@ class _Simulator:
             step=d.current_step,
             data={"due": _iso(d.due_at)},
         )
+        self.intake_hand_over_step(sim, at=when, actor=officer)
         self.handle(sim, when)
         return sim
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import RequiredDocument
 from motcua.core.errors import ApplicationError
+from motcua.core.forms import DayField
 from motcua.core.people import full_name
 from motcua.dossiers.constants import ApplicantKind, Channel, Decision, ReturnMethod
 from motcua.dossiers.logbook import logbook_period
@@ -51,6 +52,30 @@ def lines(value: str) -> list[str]:
     return [line.strip() for line in (value or "").splitlines() if line.strip()]
 
 
+class HandlerChoiceMixin:
+    """A ``to_user`` choice among the people who may take the next step, or its unit's queue."""
+
+    def set_candidates(self, candidates: Sequence[Any]) -> None:
+        form: Any = self
+        field = form.fields["to_user"]
+        assert isinstance(field, forms.TypedChoiceField)
+        field.empty_value = None
+        field.choices = [
+            ("", _("Leave it in the unit's queue")),
+            *((user.pk, full_name(user)) for user in candidates),
+        ]
+        self.candidates = {user.pk: user for user in candidates}
+
+    def chosen_handler(self) -> Any:
+        form: Any = self
+        chosen = form.cleaned_data.get("to_user")
+        return self.candidates.get(chosen) if chosen else None
+
+
+def _handler_field(label: Any) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(label=label, coerce=int, required=False)
+
+
 class ServiceErrorsMixin:
     """Attach a service's ``ApplicationError`` to the fields it names."""
 
@@ -82,6 +107,22 @@ class ProcedureSearchForm(forms.Form):
     q = forms.CharField(label=_("Procedure"), max_length=200, required=False)
 
 
+class QueueSearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Find a dossier: code, applicant's name, ID number or phone"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "accesskey": "s",
+            }
+        ),
+    )
+
+
 class ReceivingUnitForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Receiving unit"), coerce=int)
 
@@ -95,8 +136,8 @@ class ReceivingUnitForm(forms.Form):
 INTAKE_ACTIONS = ("accept", "incomplete", "refuse")
 
 
-class IntakeForm(ServiceErrorsMixin, forms.Form):
-    """The counter form: checklist, applicant, delivery; three buttons decide what happens."""
+class IntakeForm(HandlerChoiceMixin, ServiceErrorsMixin, forms.Form):
+    """The counter form: checklist, applicant, delivery, the next step's handler; three buttons."""
 
     use_required_attribute = False
     SERVICE_FIELDS = {
@@ -105,6 +146,8 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
         "nothing_missing": "extra_items",
         "reasons_required": "refusal_reasons",
         "invalid_channel": "channel",
+        "invalid_handler": "to_user",
+        "no_address": "postal_address",
     }
 
     idempotency_key = forms.CharField(max_length=100, required=False, widget=forms.HiddenInput)
@@ -149,6 +192,7 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
         widget=forms.RadioSelect,
     )
     postal_address = _text(_("Postal address for the result"), autocomplete="off")
+    to_user = _handler_field(_("Hand over to"))
     extra_items = _area(
         _("Other items to add or correct"),
         help_text=_("One per line. Missing mandatory documents are listed automatically."),
@@ -157,25 +201,18 @@ class IntakeForm(ServiceErrorsMixin, forms.Form):
     refusal_reasons = _area(_("Reasons for refusing"))
 
     def __init__(
-        self, *args: Any, documents: Sequence[RequiredDocument] = (), **kwargs: Any
+        self,
+        *args: Any,
+        documents: Sequence[RequiredDocument] = (),
+        candidates: Sequence[Any] = (),
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["documents"]
         assert isinstance(field, forms.TypedMultipleChoiceField)
         field.choices = [(doc.pk, doc.name) for doc in documents]
         self.document_list = list(documents)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if (
-            data.get("channel") == Channel.POST
-            and not (data.get("postal_address") or "").strip()
-            and not (data.get("applicant_address") or "").strip()
-        ):
-            self.add_error(
-                "postal_address", _("Enter the postal address where the result is sent.")
-            )
-        return data
+        self.set_candidates(candidates)
 
     def checked(self) -> set[int]:
         """Return the ids of the ticked documents, as the officer left them."""
@@ -236,27 +273,26 @@ class ActionForm(ServiceErrorsMixin, forms.Form):
         return {}
 
 
-class HandOverForm(ActionForm):
-    to_user = forms.TypedChoiceField(label=_("Hand over to"), coerce=int, required=False)
+class HandOverForm(HandlerChoiceMixin, ActionForm):
+    SERVICE_FIELDS = {"invalid_handler": "to_user"}
+    to_user = _handler_field(_("Hand over to"))
     note = _text(_("Note"), max_length=500)
 
     def __init__(self, *args: Any, candidates: Sequence[Any] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["to_user"]
-        assert isinstance(field, forms.TypedChoiceField)
-        field.empty_value = None
-        field.choices = [
-            ("", _("Anyone in the unit's queue")),
-            *((user.pk, full_name(user)) for user in candidates),
-        ]
-        self.candidates = {user.pk: user for user in candidates}
+        self.set_candidates(candidates)
 
     def service_kwargs(self) -> dict[str, Any]:
-        chosen = self.cleaned_data.get("to_user")
-        return {
-            "to_user": self.candidates.get(chosen) if chosen else None,
-            "note": self.cleaned_data["note"],
-        }
+        return {"to_user": self.chosen_handler(), "note": self.cleaned_data["note"]}
+
+
+class AcceptForm(HandOverForm):
+    """Accepting an online submission hands it over at once, like counter intake."""
+
+    note = None  # type: ignore[assignment]  # accept takes no note
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return {"to_user": self.chosen_handler()}
 
 
 class ClaimForm(ActionForm):
@@ -304,11 +340,9 @@ class PaymentForm(ActionForm):
 class ApologiseForm(ActionForm):
     SERVICE_FIELDS = {"reason_required": "reason", "invalid_new_date": "new_date"}
     reason = _area(_("Reason for the delay"), rows=2)
-    new_date = forms.DateField(
+    new_date = DayField(
         label=_("New return date"),
         required=True,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Choose the new return date.")},
     )
 
@@ -319,11 +353,9 @@ class ApologiseForm(ActionForm):
 class ApologyDraftForm(ApologiseForm):
     """The case handler's draft: the same fields, for a leader to sign."""
 
-    new_date = forms.DateField(
+    new_date = DayField(
         label=_("Proposed new return date"),
         required=True,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         error_messages={"required": _("Choose the new return date.")},
     )
 
@@ -365,7 +397,27 @@ class ReturnForm(ActionForm):
     received_by = _text(_("Received by (name)"), max_length=200, autocomplete="off")
     note = _text(_("Note"), max_length=500)
 
+    BY_APPLICANT = "by_applicant"
+    """Name of the button "the applicant collects it": returned at the counter, to them."""
+
+    def __init__(self, *args: Any, applicant_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.applicant_name = applicant_name
+
+    @property
+    def by_applicant_name(self) -> str:
+        return self.add_prefix(self.BY_APPLICANT)
+
+    def collected_by_applicant(self) -> bool:
+        return bool(self.is_bound and self.data.get(self.by_applicant_name))
+
     def service_kwargs(self) -> dict[str, Any]:
+        if self.collected_by_applicant():
+            return {
+                "method": ReturnMethod.COUNTER,
+                "received_by": self.applicant_name,
+                "note": self.cleaned_data["note"],
+            }
         return {
             "method": self.cleaned_data["method"],
             "received_by": self.cleaned_data["received_by"],
@@ -390,7 +442,7 @@ class WithdrawForm(ActionForm):
 
 ACTION_FORMS: dict[str, type[ActionForm]] = {
     "claim": ClaimForm,
-    "accept": ClaimForm,
+    "accept": AcceptForm,
     "refuse": RefuseForm,
     "withdraw": WithdrawForm,
     "hand_over": HandOverForm,
@@ -411,18 +463,8 @@ ACTION_FORMS: dict[str, type[ActionForm]] = {
 class LogbookFilterForm(forms.Form):
     unit = forms.TypedChoiceField(label=_("Unit"), coerce=int, required=False)
     field = forms.ChoiceField(label=_("Field"), required=False)
-    start = forms.DateField(
-        label=_("From"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
-    end = forms.DateField(
-        label=_("To"),
-        required=False,
-        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-    )
+    start = DayField(label=_("From"), required=False)
+    end = DayField(label=_("To"), required=False)
 
     def __init__(
         self, *args: Any, units: Sequence[Any], fields: Sequence[Any], **kwargs: Any

@@ -189,6 +189,8 @@ class Dossier(TimeStampedModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     overdue_alerted = models.CharField(max_length=20, blank=True, editable=False)
+    search_text = models.CharField(max_length=600, blank=True, default="", editable=False)
+    """Folded code, names, ID numbers and phones (``dossiers.search``), written at creation."""
     # Its line in the log book (Vào Sổ theo dõi hồ sơ, Quyển số … Số thứ tự …), given
     # when it is received; Form 01 prints both. Looked up through
     # dossiers_logbook_entry_unique, which leads with the book.

@@ -43,7 +43,7 @@ from motcua.dossiers.workflow import (
     TRANSITIONS,
     role_unit,
 )
-from motcua.org.models import RoleAssignment, Unit
+from motcua.org.models import Role, RoleAssignment, Unit
 from motcua.org.selectors import valid_on_q
 from motcua.workdays.core import CalendarMissingError, WorkCalendar
 from motcua.workdays.loader import calendar_for_unit
@@ -80,6 +80,15 @@ class UserRoles:
         )
         return cls(user, [(a.role.code, a.unit) for a in assignments])
 
+    @classmethod
+    def for_request(cls, request: Any) -> UserRoles:
+        """Return the signed-in user's roles, loaded once per request (menus ask too)."""
+        cached = getattr(request, "_motcua_user_roles", None)
+        if cached is None or cached.user is not request.user:
+            cached = cls.load(request.user)
+            request._motcua_user_roles = cached
+        return cached
+
     def __bool__(self) -> bool:
         return any(code in DOSSIER_ROLES for code, _unit in self.grants)
 
@@ -108,6 +117,76 @@ class UserRoles:
             if code == role:
                 seen.setdefault(unit.pk, unit)
         return list(seen.values())
+
+
+@dataclass(frozen=True)
+class HeldRole:
+    code: str
+    name: str
+    unit: str
+    note: str
+
+
+ROLE_NOTES = {
+    "reform_officer": gettext_lazy(
+        "The administrative-reform screens (communication plans, initiatives and models, "
+        "the PAR INDEX self-assessment, contests) are not open yet."
+    ),
+    "judge": gettext_lazy("The contest screens (scoring entries, quiz rounds) are not open yet."),
+    "registry_clerk": gettext_lazy("The registry screens are not open yet."),
+    "administrator": gettext_lazy(
+        "Units, staff and roles, procedures and working calendars are kept in the administration."
+    ),
+}
+"""What holders of a role without dossier screens are told about it today."""
+
+
+def roles_held(roles: UserRoles) -> list[HeldRole]:
+    """Return the user's roles today with their units and what each means today (one query)."""
+    if not roles.grants:
+        return []
+    names = dict(
+        Role.objects.filter(code__in={code for code, _unit in roles.grants}).values_list(
+            "code", "name"
+        )
+    )
+    default = _("Screens for this role are not open yet.")
+    return [
+        HeldRole(code, names.get(code, code), unit.name, str(ROLE_NOTES.get(code, default)))
+        for code, unit in roles.grants
+    ]
+
+
+@dataclass(frozen=True)
+class Capability:
+    url: str
+    label: str
+    note: str
+
+
+def what_you_can_do(held: Sequence[HeldRole], user: Any) -> list[Capability]:
+    """Return what a signed-in user without dossier screens can use today."""
+    found = [
+        Capability(
+            reverse("catalog:procedure_list"),
+            _("Browse the procedure catalogue"),
+            _("Every procedure in force, its documents, fees and time limit."),
+        ),
+        Capability(
+            reverse("portal:lookup"),
+            _("Look up a dossier"),
+            _("The status of a dossier by the code on its receipt, as citizens see it."),
+        ),
+    ]
+    if getattr(user, "is_staff", False):
+        found.append(
+            Capability(
+                reverse("admin:index"),
+                _("Administration"),
+                _("What your administrator's rights allow."),
+            )
+        )
+    return found
 
 
 def receiving_unit_for(roles: UserRoles, session: Any) -> Unit | None:
@@ -311,9 +390,14 @@ def next_step(dossier: Dossier, steps: Sequence[DossierStep]) -> DossierStep | N
 
 def step_role_holders(step: DossierStep) -> list[Any]:
     """Return the active users who hold the step's role over its unit today (one query)."""
+    return role_holders(step.role_id, step.unit)
+
+
+def role_holders(role_id: int, unit: Unit) -> list[Any]:
+    """Return the active users who hold role ``role_id`` over ``unit`` today (one query)."""
     day = clock.localdate()
     holders = (
-        RoleAssignment.objects.filter(role_id=step.role_id, unit_id__in=step.unit.ancestor_ids())
+        RoleAssignment.objects.filter(role_id=role_id, unit_id__in=unit.ancestor_ids())
         .filter(valid_on_q(day))
         .filter(valid_on_q(day, prefix="unit__"))
         .values("user_id")
@@ -430,7 +514,7 @@ EVENT_LABELS = {
     "apologise": gettext_lazy("Apology issued with a new date"),
     "draft_apology": gettext_lazy("Apology drafted for the leader to sign"),
     "stop": gettext_lazy("Stopped at the applicant's request"),
-    "return_result": gettext_lazy("Result returned"),
+    "return_result": gettext_lazy("The result was returned"),
     "calendar_amended": gettext_lazy("Due moved by an amendment of the working calendar"),
 }
 """History labels, in the past tense."""

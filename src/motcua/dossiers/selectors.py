@@ -28,7 +28,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -37,6 +37,7 @@ from motcua.core.audit import audit_record
 from motcua.core.errors import NotFoundError
 from motcua.dossiers.constants import CLOCK_RUNNING, WAITING, DossierStatus
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, Pause
+from motcua.dossiers.search import dossier_search_q
 from motcua.org.models import Role, RoleAssignment, Unit
 from motcua.workdays.core import CalendarMissingError
 from motcua.workdays.loader import calendar_for_unit
@@ -52,15 +53,24 @@ DOSSIER_ROLES = INTAKE_ROLES | PROCESSING_ROLES
 OPEN = CLOCK_RUNNING | WAITING | {DossierStatus.RESULT_READY}
 """Statuses with work left: everything but the final ones."""
 
+WAITING_ELSEWHERE = WAITING - {DossierStatus.AWAITING_INTAKE}
+"""Waiting for the applicant or another agency (online submissions have their own queue)."""
+
 
 class DossierQueue(models.TextChoices):
     """The work queues of the staff screens and of ``GET /api/v1/dossiers/``."""
 
     MINE = "mine", _("Assigned to me")
     UNIT = "unit", _("Waiting at my units")
+    INTAKE = "intake", _("Online, awaiting intake")
     DUE_SOON = "due_soon", _("Due soon")
     OVERDUE = "overdue", _("Overdue")
-    WAITING = "waiting", _("Waiting for the applicant, intake or another agency")
+    WAITING = "waiting", _("Waiting for the applicant or another agency")
+
+
+SORTED_BY_DUE = frozenset(
+    {DossierQueue.MINE, DossierQueue.UNIT, DossierQueue.DUE_SOON, DossierQueue.OVERDUE}
+)
 
 
 @dataclass(frozen=True)
@@ -172,6 +182,36 @@ LIST_RELATED = (
 )
 
 
+def queue_q(queue: str, user: Any, scope: DossierScope, moment: datetime) -> Q:
+    """Return the filter of one :class:`DossierQueue` (within the scope, applied apart).
+
+    * ``mine`` — open dossiers whose current step ``user`` holds;
+    * ``unit`` — current steps at a unit where ``user`` holds the step's
+      role, not yet taken by anyone (see ``dossier_claim``);
+    * ``intake`` — online submissions awaiting intake;
+    * ``due_soon`` — the clock runs and the legal due falls within
+      :func:`due_soon_threshold`;
+    * ``overdue`` — the clock runs and the legal due has passed;
+    * ``waiting`` — awaiting a supplement, financial obligations or a
+      coordinating agency.
+    """
+    if queue == DossierQueue.MINE:
+        return Q(current_handler=user, status__in=OPEN)
+    if queue == DossierQueue.UNIT:
+        return scope.unit_queue_q() & Q(status__in=OPEN)
+    if queue == DossierQueue.INTAKE:
+        return Q(status=DossierStatus.AWAITING_INTAKE)
+    if queue == DossierQueue.DUE_SOON:
+        return Q(
+            status__in=CLOCK_RUNNING, due_at__gte=moment, due_at__lte=due_soon_threshold(moment)
+        )
+    if queue == DossierQueue.OVERDUE:
+        return Q(status__in=CLOCK_RUNNING, due_at__lt=moment)
+    if queue == DossierQueue.WAITING:
+        return Q(status__in=WAITING_ELSEWHERE)
+    raise ValueError(f"unknown queue {queue!r}")
+
+
 def dossier_list_for_user(
     user: Any,
     *,
@@ -180,45 +220,28 @@ def dossier_list_for_user(
     procedure: str | None = None,
     received_from: date | None = None,
     received_to: date | None = None,
+    search: str | None = None,
     now: datetime | None = None,
+    scope: DossierScope | None = None,
 ) -> QuerySet[Dossier]:
     """Return the dossiers of ``user``'s scope in one queue, most urgent first.
 
-    ``queue`` is a :class:`DossierQueue` value or None for every dossier in
-    scope:
-
-    * ``mine`` — open dossiers whose current step ``user`` holds;
-    * ``unit`` — current steps at a unit where ``user`` holds the step's
-      role, not yet taken by anyone (see ``dossier_claim``);
-    * ``due_soon`` — the clock runs and the legal due falls within
-      :func:`due_soon_threshold`;
-    * ``overdue`` — the clock runs and the legal due has passed;
-    * ``waiting`` — awaiting intake, a supplement or financial obligations.
-
-    ``statuses`` keeps those statuses, ``procedure`` a procedure code, and
-    ``received_from``/``received_to`` the local intake days (inclusive).
-    The queues ``mine``, ``unit``, ``due_soon`` and ``overdue`` sort by due
-    instant; the others newest first (not-yet-received submissions on top).
-    Rows come with procedure, units, current step and handler joined.
-    Costs one query for the scope, then the queryset itself.
+    ``queue`` is a :class:`DossierQueue` value (see :func:`queue_q`) or None
+    for every dossier in scope. ``statuses`` keeps those statuses,
+    ``procedure`` a procedure code, ``received_from``/``received_to`` the
+    local intake days (inclusive), and ``search`` the dossiers a code, a
+    name, an ID number or a phone finds (:mod:`motcua.dossiers.search`;
+    nothing when the query is too short). The queues ``mine``, ``unit``,
+    ``due_soon`` and ``overdue`` sort by due instant; the others newest
+    first (not-yet-received submissions on top). Rows come with procedure,
+    units, current step and handler joined. Costs one query for the scope
+    (none when ``scope`` is given), then the queryset itself.
     """
-    scope = dossier_scope(user)
+    scope = scope if scope is not None else dossier_scope(user)
     dossiers = Dossier.objects.filter(scope.q())
     moment = now or clock.now()
-    if queue == DossierQueue.MINE:
-        dossiers = dossiers.filter(current_handler=user, status__in=OPEN)
-    elif queue == DossierQueue.UNIT:
-        dossiers = dossiers.filter(scope.unit_queue_q(), status__in=OPEN)
-    elif queue == DossierQueue.DUE_SOON:
-        dossiers = dossiers.filter(
-            status__in=CLOCK_RUNNING, due_at__gte=moment, due_at__lte=due_soon_threshold(moment)
-        )
-    elif queue == DossierQueue.OVERDUE:
-        dossiers = dossiers.filter(status__in=CLOCK_RUNNING, due_at__lt=moment)
-    elif queue == DossierQueue.WAITING:
-        dossiers = dossiers.filter(status__in=WAITING)
-    elif queue:
-        raise ValueError(f"unknown queue {queue!r}")
+    if queue:
+        dossiers = dossiers.filter(queue_q(queue, user, scope, moment))
     status_list = list(statuses or [])
     if status_list:
         dossiers = dossiers.filter(status__in=status_list)
@@ -228,11 +251,32 @@ def dossier_list_for_user(
         dossiers = dossiers.filter(received_at__date__gte=received_from)
     if received_to is not None:
         dossiers = dossiers.filter(received_at__date__lte=received_to)
-    if queue in (DossierQueue.MINE, DossierQueue.UNIT, DossierQueue.DUE_SOON, DossierQueue.OVERDUE):
+    if search is not None:
+        found = dossier_search_q(search)
+        dossiers = dossiers.filter(found) if found is not None else dossiers.none()
+    if queue in SORTED_BY_DUE:
         dossiers = dossiers.order_by(F("due_at").asc(nulls_last=True), "id")
     else:
         dossiers = dossiers.order_by(F("received_at").desc(nulls_first=True), "-id")
     return dossiers.select_related(*LIST_RELATED)
+
+
+def dossier_queue_counts(
+    user: Any, queues: Iterable[str], *, scope: DossierScope, now: datetime | None = None
+) -> dict[str, int]:
+    """Return how many dossiers each queue holds, in one query over the scope's open dossiers."""
+    moment = now or clock.now()
+    wanted = list(queues)
+    if not wanted or scope.is_empty:
+        return dict.fromkeys(wanted, 0)
+    totals = (
+        Dossier.objects.filter(scope.q(), status__in=OPEN)
+        .order_by()
+        .aggregate(
+            **{queue: Count("pk", filter=queue_q(queue, user, scope, moment)) for queue in wanted}
+        )
+    )
+    return {queue: int(totals[queue] or 0) for queue in wanted}
 
 
 def dossier_page(dossiers: QuerySet[Dossier], *, offset: int, limit: int) -> list[Dossier]:

@@ -6,6 +6,7 @@ app_name = "dossiers"
 
 urlpatterns = [
     path("", queues.queue, name="queue"),
+    path("bat-dau/", queues.start, name="start"),
     path("tiep-nhan/", intake.intake_search, name="intake"),
     path("tiep-nhan/don-vi/", intake.intake_unit, name="intake_unit"),
     path("tiep-nhan/xong/<str:code>/", intake.intake_done, name="intake_done"),

@@ -8,6 +8,8 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.forms import DayField
+
 
 class UnitImportForm(forms.Form):
     """Upload of a statistics-office list of administrative units."""
@@ -18,15 +20,14 @@ class UnitImportForm(forms.Form):
             "CSV (UTF-8, comma or semicolon) or Excel .xlsx, as published by the statistics office."
         ),
     )
-    valid_from = forms.DateField(
+    # Typed as dd/mm/yyyy whatever the browser's language (core.forms.DayField).
+    valid_from = DayField(
         label=_("Valid from"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("The day the list takes effect, e.g. 01/07/2025 for the two-tier list."),
     )
-    valid_to = forms.DateField(
+    valid_to = DayField(
         label=_("Valid until"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Only for a list no longer in force: the first day it stopped applying."),
     )
     dry_run = forms.BooleanField(

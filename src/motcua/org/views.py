@@ -39,6 +39,7 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 
 from motcua.core.errors import ApplicationError
+from motcua.core.forms import StaffAuthenticationForm
 from motcua.core.middleware import LAST_SEEN_SESSION_KEY
 from motcua.org import accounts
 from motcua.org.forms import OneTimeCodeForm
@@ -54,11 +55,15 @@ PENDING_SECONDS = 300
 
 
 class SignInView(LoginView):
-    """Step one: username and password (axes counts the failures)."""
+    """Step one: username and password (axes counts the failures).
+
+    The form speaks plainly (``core.forms.StaffAuthenticationForm``); without
+    a ``next`` the officer lands on ``LOGIN_REDIRECT_URL``, their own work.
+    """
 
     template_name = "org/sign_in.html"
     redirect_authenticated_user = True
-    form_class = AuthenticationForm
+    form_class = StaffAuthenticationForm
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()

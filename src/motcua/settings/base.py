@@ -136,7 +136,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "dossiers:start"  # staff land on their queue (or what their roles allow)
 LOGOUT_REDIRECT_URL = "home"
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR

@@ -312,7 +312,7 @@ class IntegratorJourneyTests(TestCase):
         )
         self.assertEqual(received.status_code, 201, received.text)
         dossier = received.json()
-        self.assertEqual((dossier["status"], dossier["missing"]), ("received", []))
+        self.assertEqual((dossier["status"], dossier["missing"]), ("in_progress", []))
 
         detail = self.call(
             self.operation_id("get", "/api/v1/dossiers/{code}"),

@@ -20,6 +20,7 @@ from motcua.core.audit.records import (
     audit_event,
     audit_history_register,
     audit_record,
+    audit_records_new_stream,
     history_ref,
     stream_for,
 )
@@ -38,6 +39,7 @@ __all__ = [
     "audit_history_register",
     "audit_keys",
     "audit_record",
+    "audit_records_new_stream",
     "audit_reseal",
     "audit_verify",
     "canonical_json",

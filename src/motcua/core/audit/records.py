@@ -184,3 +184,39 @@ def audit_record(
             continue
         return event
     raise AssertionError("unreachable")
+
+
+def audit_records_new_stream(
+    *,
+    actor: Any,
+    obj: models.Model,
+    entries: Sequence[tuple[str, dict[str, Any], models.Model | None]],
+) -> list[AuditEvent]:
+    """Start the chain of ``obj``, created in this transaction, with several records.
+
+    ``entries`` are ``(action, data, history row)`` in order; they become
+    numbers 1, 2, … of the new chain, each sealed over the previous one as
+    :func:`audit_record` seals, and are written in one INSERT (the counter
+    intake and its hand-over, ADR 0004).
+    """
+    at = clock.now()
+    stream_name = stream_for(obj)
+    events: list[AuditEvent] = []
+    prev_hash = ""
+    for seq, (action, data, history) in enumerate(entries, start=1):
+        event = audit_event(
+            at=at,
+            actor=actor,
+            action=action,
+            stream=stream_name,
+            seq=seq,
+            prev_hash=prev_hash,
+            object_type=obj._meta.label_lower,
+            object_id=str(obj.pk),
+            data=data,
+            history=history,
+        )
+        prev_hash = event.hash
+        events.append(event)
+    fastsql.insert(events)
+    return events

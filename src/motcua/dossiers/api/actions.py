@@ -2,15 +2,21 @@
 
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
 
 from motcua.dossiers import services
-from motcua.dossiers.api.common import _act, _caller, _field_error, _summary_of, _target, router
+from motcua.dossiers.api.common import (
+    _act,
+    _active_user,
+    _caller,
+    _summary_of,
+    _target,
+    router,
+)
 from motcua.dossiers.api.output import _apology, _apology_draft, _pause
 from motcua.dossiers.api.schemas import (
     ERRORS,
+    AcceptIn,
     ActionIn,
     ApologyActionOut,
     ApologyDraftActionOut,
@@ -36,17 +42,22 @@ ACTION_RESPONSES: dict[int, Any] = {200: DossierOut, **ERRORS}
     response=ACTION_RESPONSES,
     summary="Accept an online submission",
     description=(
-        "**Tiếp nhận hồ sơ trực tuyến**: the clock starts now (D0, legal due, steps). "
-        "Every mandatory document must have been provided; otherwise request a supplement "
-        "or refuse. Intake role on the receiving unit."
+        "**Tiếp nhận hồ sơ trực tuyến**: the clock starts now (D0, legal due, steps), and "
+        "the dossier is handed at once to the next step's unit (to `to_user_id` when "
+        "given), as at the counter. Every mandatory document must have been provided; "
+        "otherwise request a supplement or refuse. Intake role on the receiving unit."
     ),
 )
-def dossier_accept(request: HttpRequest, code: str, body: ActionIn) -> dict[str, Any]:
+def dossier_accept(request: HttpRequest, code: str, body: AcceptIn) -> dict[str, Any]:
     dossier = _target(request, code)
+    receiver = _active_user("to_user_id", body.to_user_id)
     done = _act(
         dossier,
         lambda: services.dossier_accept(
-            dossier=dossier, actor=_caller(request), expected_version=body.expected_version
+            dossier=dossier,
+            actor=_caller(request),
+            to_user=receiver,
+            expected_version=body.expected_version,
         ),
     )
     return _summary_of(done)
@@ -105,15 +116,7 @@ def dossier_withdraw(request: HttpRequest, code: str, body: ReasonIn) -> dict[st
 )
 def dossier_hand_over(request: HttpRequest, code: str, body: HandOverIn) -> dict[str, Any]:
     dossier = _target(request, code)
-    receiver = None
-    if body.to_user_id is not None:
-        receiver = get_user_model().objects.filter(pk=body.to_user_id, is_active=True).first()
-        if receiver is None:
-            raise _field_error(
-                "to_user_id",
-                _("There is no active user with id %(id)s.") % {"id": body.to_user_id},
-                "unknown_user",
-            )
+    receiver = _active_user("to_user_id", body.to_user_id)
     done = _act(
         dossier,
         lambda: services.dossier_hand_over(

@@ -3,6 +3,7 @@
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from django.contrib.auth import get_user_model
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Status
@@ -77,6 +78,20 @@ def _intake_response(result: services.IntakeResult) -> Status[dict[str, Any]]:
 
 
 T = TypeVar("T")
+
+
+def _active_user(field: str, user_id: int | None) -> Any:
+    """Return the active user ``user_id`` named in the body's ``field`` (None for none)."""
+    if user_id is None:
+        return None
+    user = get_user_model().objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        raise _field_error(
+            field,
+            _("There is no active user with id %(id)s.") % {"id": user_id},
+            "unknown_user",
+        )
+    return user
 
 
 def _caller(request: HttpRequest) -> Any:

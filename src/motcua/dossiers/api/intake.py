@@ -11,6 +11,7 @@ from motcua.core.errors import (
 )
 from motcua.dossiers import services
 from motcua.dossiers.api.common import (
+    _active_user,
     _caller,
     _intake_response,
     _receiving_unit,
@@ -41,7 +42,9 @@ from motcua.org.selectors import user_has_role
     description=(
         "**Tiếp nhận hồ sơ** at the one-stop desk (or by post): the dossier gets its code, "
         "D0 and legal due from the agency's working calendar, and the receipt "
-        "(Mẫu 01, giấy tiếp nhận hồ sơ và hẹn trả kết quả) can be printed. Every mandatory "
+        "(Mẫu 01, giấy tiếp nhận hồ sơ và hẹn trả kết quả) can be printed. Intake completes "
+        "the intake step and hands the dossier to the next step's unit at once (to "
+        "`to_user_id` when given), as the control slip records it. Every mandatory "
         "document must be handed in; otherwise answer with guidance (`POST /guidance`). "
         "Needs the intake role on the receiving unit. A retry with the same "
         "`Idempotency-Key` and the same request answers 200 with the same dossier; the "
@@ -53,6 +56,7 @@ def dossier_receive(
     request: HttpRequest, body: IntakeIn, idempotency_key: IdempotencyKey = None
 ) -> Status[dict[str, Any]]:
     unit = _receiving_unit(body.receiving_unit_id)
+    receiver = _active_user("to_user_id", body.to_user_id)
     result = services.dossier_receive(
         actor=_caller(request),
         receiving_unit=unit,
@@ -64,6 +68,7 @@ def dossier_receive(
         postal_address=body.postal_address,
         note=body.note,
         idempotency_key=idempotency_key,
+        to_user=receiver,
     )
     return _intake_response(result)
 

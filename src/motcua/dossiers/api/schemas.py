@@ -365,6 +365,13 @@ class IntakeIn(CounterIn):
     channel: Literal["counter", "post"] = "counter"
     postal_address: Str300 = Field("", description="Where to post the result, if by post.")
     note: Text = ""
+    to_user_id: Id | None = Field(
+        None,
+        description=(
+            "Intake hands the dossier to the next step at once: its handler, who must hold "
+            "that step's role; empty leaves it in that unit's queue."
+        ),
+    )
 
 
 class GuidanceIn(CounterIn):
@@ -399,6 +406,16 @@ class ActionIn(Schema):
 
 class RefuseIn(ActionIn):
     reasons: Text
+
+
+class AcceptIn(ActionIn):
+    to_user_id: Id | None = Field(
+        None,
+        description=(
+            "Accepting hands the dossier to the next step at once: its handler, who must hold "
+            "that step's role; empty leaves it in that unit's queue."
+        ),
+    )
 
 
 class ReasonIn(ActionIn):

@@ -34,6 +34,7 @@ from motcua.dossiers.services.handling import (
 )
 from motcua.dossiers.services.intake import (
     Applicant,
+    IntakeHandOver,
     IntakeResult,
     agency_for,
     dossier_code_for,
@@ -41,6 +42,7 @@ from motcua.dossiers.services.intake import (
     dossier_receive,
     dossier_refuse_at_intake,
     idempotent_replay,
+    intake_hand_over_for,
     next_counter_slip_number,
     request_fingerprint,
 )
@@ -67,6 +69,7 @@ from motcua.dossiers.services.steps import (
 
 __all__ = [
     "Applicant",
+    "IntakeHandOver",
     "IntakeResult",
     "agency_for",
     "dossier_accept",
@@ -91,6 +94,7 @@ __all__ = [
     "dossier_supplement_received",
     "dossier_withdraw",
     "idempotent_replay",
+    "intake_hand_over_for",
     "next_counter_slip_number",
     "request_fingerprint",
     "status_for_step",

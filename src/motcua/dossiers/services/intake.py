@@ -26,6 +26,8 @@ from motcua.core.audit import audit_record
 from motcua.core.cache import ProcessCache
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError
 from motcua.core.idnumbers import clean_organisation_id, clean_personal_id, clean_phone
+from motcua.core.notifications import notify
+from motcua.core.people import full_name
 from motcua.core.text import nfc
 from motcua.dossiers.constants import (
     ApplicantKind,
@@ -42,18 +44,23 @@ from motcua.dossiers.models import (
     DossierStep,
     IntakeGuidance,
 )
+from motcua.dossiers.search import dossier_search_text
 from motcua.dossiers.services.common import (
+    EventSpec,
     _applicant_notice,
     _calendar,
     _event,
+    _events_of_new,
     _iso,
     _local,
     _require_open,
     _require_role,
     _with_calendar,
+    timeliness_of,
 )
-from motcua.dossiers.services.steps import step_plan
+from motcua.dossiers.services.steps import status_for_step, step_plan
 from motcua.org.models import Unit, UnitTier
+from motcua.org.selectors import user_has_role
 
 
 @dataclass
@@ -302,12 +309,14 @@ def _create_dossier(
     idempotency_fingerprint: str = "",
     clock_start: tuple[date, datetime] | None = None,
     start_steps: bool = False,
-) -> Dossier:
+    to_user: Any = None,
+) -> tuple[Dossier, StepsStart | None]:
     """Insert the dossier and its checklist; ``clock_start`` is (D0, due) when received now.
 
     With ``start_steps`` (a coded dossier received now) the workflow's steps
     are written first, under the key reserved with the code, so the dossier
-    row is written once, already pointing at its first step.
+    row is written once, already pointing at the step the intake handed it
+    to (see :func:`_create_steps`, whose hand-over history is returned).
     """
     version = plan.version
     local_day = _local(at).date()
@@ -335,9 +344,11 @@ def _create_dossier(
         logbook_enter(dossier, field_id=version.field_id)
     if channel == Channel.ONLINE:
         dossier.submitted_at = at
+    dossier.search_text = dossier_search_text(code=dossier.code, **applicant)
     # The intake path writes with core.fastsql (no compiler; no signal listens here).
+    start: StepsStart | None = None
     if start_steps:
-        _create_steps(dossier, plan, at=at, actor=actor)
+        start = _create_steps(dossier, plan, at=at, actor=actor, to_user=to_user)
     fastsql.insert([dossier])
     ticked = set(provided)
     fastsql.insert(
@@ -355,7 +366,7 @@ def _create_dossier(
             for doc in plan.documents
         ]
     )
-    return dossier
+    return dossier, start
 
 
 def _clock_start(agency: Unit, version: ProcedureVersion, at: datetime) -> tuple[date, datetime]:
@@ -366,11 +377,88 @@ def _clock_start(agency: Unit, version: ProcedureVersion, at: datetime) -> tuple
     return d0, due
 
 
-def _create_steps(dossier: Dossier, plan: IntakePlan, *, at: datetime, actor: Any) -> DossierStep:
-    """Copy the workflow into the dossier's steps; the first starts at ``at``.
+@dataclass(frozen=True)
+class IntakeHandOver:
+    """The step a dossier goes to when its intake is done: role and unit, from the plan."""
 
-    Sets ``current_step`` and ``current_handler`` on the instance; the
-    caller saves them.
+    role: Any
+    unit: Unit
+    name: str
+
+
+def intake_hand_over_for(
+    plan: IntakePlan, receiving_unit: Unit, agency: Unit
+) -> IntakeHandOver | None:
+    """Return where intake sends a dossier of ``plan``, or None when it stays where it starts.
+
+    A workflow that opens with the desk's intake step (the usual one, and
+    the default) is handed to its second step as part of the intake; the
+    return step at the end is never handed to before a decision. A workflow
+    that starts elsewhere is simply started there.
+    """
+    specs = step_plan(plan)
+    if not _intake_hands_over([spec.role.code for spec in specs]):
+        return None
+    following = specs[1]
+    unit = following.unit or (receiving_unit if following.role.code == "intake_officer" else agency)
+    return IntakeHandOver(role=following.role, unit=unit, name=following.name)
+
+
+def _intake_hands_over(roles: Sequence[str]) -> bool:
+    """Return whether a workflow whose steps have these roles is handed over at intake."""
+    if len(roles) < 2 or roles[0] != "intake_officer":
+        return False
+    return not (roles[1] == "intake_officer" and len(roles) == 2)
+
+
+def _check_intake_handler(handler: Any, target: IntakeHandOver | None) -> None:
+    """Refuse a handler who cannot take the step the intake hands the dossier to."""
+    if handler is None:
+        return
+    if target is None:
+        raise ApplicationError(
+            _("This procedure's first step is not the desk's intake: choose no handler."),
+            code="invalid_handler",
+            extra={"errors": [{"field": "to_user", "message": _("Choose no handler.")}]},
+        )
+    if not user_has_role(handler, target.role.code, target.unit):
+        message = _("%(user)s does not hold the role %(role)s for %(unit)s.") % {
+            "user": full_name(handler),
+            "role": target.role.name,
+            "unit": target.unit,
+        }
+        raise ApplicationError(
+            message,
+            code="invalid_handler",
+            extra={"errors": [{"field": "to_user", "message": message}]},
+        )
+
+
+@dataclass(frozen=True)
+class StepsStart:
+    """The first step of a new dossier and the history of its hand-over at intake, if any."""
+
+    first: DossierStep
+    hand_over: list[EventSpec]
+
+
+def _create_steps(
+    dossier: Dossier,
+    plan: IntakePlan,
+    *,
+    at: datetime,
+    actor: Any,
+    to_user: Any = None,
+) -> StepsStart:
+    """Copy the workflow into the dossier's steps, starting at ``at``.
+
+    When the workflow opens with the desk's intake step, intake completes
+    it and hands the dossier to the next step (to ``to_user``, already
+    checked, or to that unit's queue) in the same instant, as the control
+    slip (phiếu kiểm soát) records it: intake officer as giver, instant,
+    and the next step's receiver. Sets ``status``, ``current_step`` and
+    ``current_handler`` on the instance (the caller saves them) and returns
+    the history of the hand-over, if any, for the caller to write.
     """
     steps = [
         DossierStep(
@@ -385,21 +473,150 @@ def _create_steps(dossier: Dossier, plan: IntakePlan, *, at: datetime, actor: An
         )
         for spec in step_plan(plan)
     ]
+    officer = actor if getattr(actor, "is_authenticated", False) else None
     first = steps[0]
-    handler = (
-        actor
-        if first.role.code == "intake_officer" and getattr(actor, "is_authenticated", False)
-        else None
-    )
     first.started_at = at
     first.due_at = _with_calendar(
         _calendar(first.unit).add_working_time, at, timedelta(seconds=first.budget_seconds)
     )
-    first.handler = handler
+    if not _intake_hands_over([step.role.code for step in steps]):
+        first.handler = officer if first.role.code == "intake_officer" else None
+        fastsql.insert(steps)
+        dossier.current_step = first
+        dossier.current_handler = first.handler
+        return StepsStart(first, [])
+    following = steps[1]
+    first.handler = officer
+    first.finished_at = at
+    first.timeliness = timeliness_of(at, first.due_at)
+    following.started_at = at
+    following.due_at = _with_calendar(
+        _calendar(following.unit).add_working_time,
+        at,
+        timedelta(seconds=following.budget_seconds),
+    )
+    following.giver = officer
+    following.handler = to_user
     fastsql.insert(steps)
-    dossier.current_step = first
-    dossier.current_handler = handler
-    return first
+    dossier.current_step = following
+    dossier.current_handler = to_user
+    dossier.status = status_for_step(following)
+    return StepsStart(
+        first,
+        [
+            EventSpec(
+                action="hand_over",
+                from_status=DossierStatus.RECEIVED,
+                to_status=dossier.status,
+                step=following,
+                data={
+                    "from_step": first.order,
+                    "to_step": following.order,
+                    "step_timeliness": first.timeliness,
+                    "receiver": getattr(to_user, "pk", None),
+                    "at_intake": True,
+                },
+            )
+        ],
+    )
+
+
+def _notify_receiver(dossier: Dossier, to_user: Any) -> None:
+    if to_user is None or dossier.current_step is None:
+        return
+    notify(
+        event="step.assigned",
+        context={
+            "dossier": dossier,
+            "step": dossier.current_step,
+            "user_name": full_name(to_user),
+        },
+        user=to_user,
+        obj=dossier,
+    )
+
+
+def _intake_checked(
+    *,
+    applicant: Applicant,
+    today: date,
+    missing: list[str],
+    channel: str,
+    postal_address: str,
+    to_user: Any,
+    target: IntakeHandOver | None,
+) -> dict[str, str]:
+    """Return the applicant's cleaned fields, or raise with every problem of the intake at once.
+
+    The applicant's details, the mandatory documents not ticked, the postal
+    address of a dossier sent by post and the chosen handler are checked
+    together, so the officer corrects everything in one go. One problem
+    keeps its own code ("incomplete", "no_address", "invalid_handler" or
+    the applicant's); several answer with the first one's code and list
+    each in ``extra["errors"]`` (``extra["missing"]`` names the documents).
+    """
+    problems: list[dict[str, str]] = []
+    codes: list[str] = []
+    messages: list[str] = []
+    cleaned: dict[str, str] = {}
+    try:
+        cleaned = applicant.cleaned(today)
+    except ApplicationError as exc:
+        problems.extend(exc.extra.get("errors", []))
+        codes.append(exc.code)
+        messages.append(exc.message)
+    if missing:
+        incomplete = _(
+            "The dossier is not complete; give the applicant guidance (Form 02) for: %(items)s."
+        ) % {"items": "; ".join(missing)}
+        problems.append({"field": "documents", "message": incomplete})
+        codes.append("incomplete")
+        messages.append(incomplete)
+    address = nfc(postal_address or "") or nfc(applicant.address or "")
+    if channel == Channel.POST and not address:
+        problems.append(
+            {"field": "postal_address", "message": _("Enter the postal address for the result.")}
+        )
+        codes.append("no_address")
+        messages.append(_("A dossier sent by post needs an address for the result."))
+    if to_user is not None:
+        try:
+            _check_intake_handler(to_user, target)
+        except ApplicationError as exc:
+            problems.extend(exc.extra.get("errors", []))
+            codes.append(exc.code)
+            messages.append(exc.message)
+    if not codes:
+        return cleaned
+    extra: dict[str, Any] = {"errors": problems}
+    if missing:
+        extra["missing"] = missing
+    if len(codes) == 1:
+        message = messages[0]
+    elif missing:
+        message = _("Some details are not valid and the dossier is not complete.")
+    else:
+        message = _("Some details are not valid.")
+    raise ApplicationError(message, code=codes[0], extra=extra)
+
+
+def _applicant_with(
+    applicant: Applicant, today: date, other: ApplicationError | None
+) -> dict[str, str]:
+    """Return the applicant's cleaned fields, or raise with their problems and ``other`` at once."""
+    try:
+        cleaned = applicant.cleaned(today)
+    except ApplicationError as exc:
+        if other is None:
+            raise
+        raise ApplicationError(
+            _("Some details are not valid."),
+            code=exc.code,
+            extra={"errors": [*exc.extra.get("errors", []), *other.extra.get("errors", [])]},
+        ) from exc
+    if other is not None:
+        raise other
+    return cleaned
 
 
 def request_fingerprint(operation: str, **fields: Any) -> str:
@@ -463,13 +680,17 @@ def dossier_receive(
     postal_address: str = "",
     note: str = "",
     idempotency_key: str | None = None,
+    to_user: Any = None,
 ) -> IntakeResult:
     """Accept a complete dossier at the counter (or by post): code, due date, Mẫu 01.
 
     Every mandatory document must be ticked; otherwise the officer gives
-    guidance (Mẫu 02, :func:`dossier_guide_incomplete`). A retried request
-    with the same ``idempotency_key`` returns the dossier already created;
-    the same key with a different request raises ``ConflictError``
+    guidance (Mẫu 02, :func:`dossier_guide_incomplete`). The intake step is
+    done with it: the dossier goes at once to the next step's unit, to
+    ``to_user`` when the officer chose its handler (see
+    :func:`_create_steps`). A retried request with the same
+    ``idempotency_key`` returns the dossier already created; the same key
+    with a different request raises ``ConflictError``
     (:func:`idempotent_replay`).
     """
     if channel not in (Channel.COUNTER, Channel.POST):
@@ -483,43 +704,19 @@ def dossier_receive(
     version = _version_for(procedure_version, procedure_code, today)
     plan = procedure_intake_plan(version)
     missing = _check_documents(plan, provided_documents)
-    incomplete = _(
-        "The dossier is not complete; give the applicant guidance (Form 02) for: %(items)s."
-    ) % {"items": "; ".join(missing)}
-    try:
-        cleaned = applicant.cleaned(today)
-    except ApplicationError as exc:
-        if not missing:
-            raise
-        # Tell the officer everything at once: the applicant's details and the documents.
-        raise ApplicationError(
-            _("Some details are not valid and the dossier is not complete."),
-            code=exc.code,
-            extra={
-                "errors": [
-                    *exc.extra.get("errors", []),
-                    {"field": "documents", "message": incomplete},
-                ],
-                "missing": missing,
-            },
-        ) from exc
-    if missing:
-        raise ApplicationError(incomplete, code="incomplete", extra={"missing": missing})
-    if channel == Channel.POST and not (nfc(postal_address or "") or cleaned["applicant_address"]):
-        raise ApplicationError(
-            _("A dossier sent by post needs an address for the result."),
-            code="no_address",
-            extra={
-                "errors": [
-                    {
-                        "field": "postal_address",
-                        "message": _("Enter the postal address for the result."),
-                    }
-                ]
-            },
-        )
     handling_agency = agency or agency_for(receiving_unit, version)
     _require_open(handling_agency, today)
+    cleaned = _intake_checked(
+        applicant=applicant,
+        today=today,
+        missing=missing,
+        channel=channel,
+        postal_address=postal_address,
+        to_user=to_user,
+        target=intake_hand_over_for(plan, receiving_unit, handling_agency)
+        if to_user is not None
+        else None,
+    )
     clock_start = _clock_start(handling_agency, version, now)
     fingerprint = (
         request_fingerprint(
@@ -532,13 +729,14 @@ def dossier_receive(
             channel=str(channel),
             postal_address=nfc(postal_address or ""),
             note=nfc(note or ""),
+            to_user=getattr(to_user, "pk", None),
         )
         if idempotency_key
         else ""
     )
     try:
         with transaction.atomic():
-            dossier = _create_dossier(
+            dossier, start = _create_dossier(
                 actor=actor,
                 plan=plan,
                 receiving_unit=receiving_unit,
@@ -554,19 +752,21 @@ def dossier_receive(
                 with_code=True,
                 clock_start=clock_start,
                 start_steps=True,
+                to_user=to_user,
             )
-            first = dossier.current_step
-            _event(
-                dossier,
-                actor=actor,
+            received = EventSpec(
                 action="receive",
                 from_status="",
+                to_status=DossierStatus.RECEIVED,
+                step=start.first if start else None,
                 note=nfc(note),
-                step=first,
                 data={"due": _iso(dossier.due_at), "channel": channel},
-                first=True,
+            )
+            _events_of_new(
+                dossier, actor=actor, specs=[received, *(start.hand_over if start else [])]
             )
             _applicant_notice(dossier, "dossier.received")
+            _notify_receiver(dossier, to_user)
     except IntegrityError:
         # The key's unique constraint: a retry, or the same request sent twice at once.
         replay = idempotent_replay(actor, idempotency_key, fingerprint)
@@ -591,15 +791,28 @@ def dossier_refuse_at_intake(
     _require_role(actor, ["intake_officer"], receiving_unit, what=_("refuse dossiers"))
     _require_open(receiving_unit, today)
     version = _version_for(procedure_version, procedure_code, today)
-    cleaned = applicant.cleaned(today)
     reasons = nfc(reasons or "")
-    if not reasons:
-        raise ApplicationError(
+    no_reasons = (
+        None
+        if reasons
+        else ApplicationError(
             _("Write the reasons for refusing; they are printed on Form 03."),
             code="reasons_required",
+            extra={
+                "errors": [
+                    {
+                        "field": "refusal_reasons",
+                        "message": _(
+                            "Write the reasons for refusing; they are printed on Form 03."
+                        ),
+                    }
+                ]
+            },
         )
+    )
+    cleaned = _applicant_with(applicant, today, no_reasons)
     with transaction.atomic():
-        dossier = _create_dossier(
+        dossier, _start = _create_dossier(
             actor=actor,
             plan=procedure_intake_plan(version),
             receiving_unit=receiving_unit,
@@ -640,16 +853,22 @@ def dossier_guide_incomplete(
     _require_role(actor, ["intake_officer"], receiving_unit, what=_("receive dossiers"))
     _require_open(receiving_unit, today)
     version = _version_for(procedure_version, procedure_code, today)
-    cleaned = applicant.cleaned(today)
     missing = _check_documents(procedure_intake_plan(version), provided_documents)
     items = [*missing, *(nfc(item) for item in extra_items if nfc(item))]
-    if not items:
-        raise ApplicationError(
-            _(
-                "Nothing is missing: every mandatory document is ticked. Accept the dossier instead."
-            ),
+    nothing = _(
+        "Nothing is missing: every mandatory document is ticked. Accept the dossier instead."
+    )
+    cleaned = _applicant_with(
+        applicant,
+        today,
+        None
+        if items
+        else ApplicationError(
+            nothing,
             code="nothing_missing",
-        )
+            extra={"errors": [{"field": "extra_items", "message": nothing}]},
+        ),
+    )
     with transaction.atomic():
         guidance = IntakeGuidance.objects.create(
             procedure_version=version,

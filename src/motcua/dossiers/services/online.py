@@ -37,12 +37,15 @@ from motcua.dossiers.services.intake import (
     Applicant,
     IntakeResult,
     _check_documents,
+    _check_intake_handler,
     _clock_start,
     _create_dossier,
     _create_steps,
+    _notify_receiver,
     _version_for,
     agency_for,
     idempotent_replay,
+    intake_hand_over_for,
     request_fingerprint,
 )
 from motcua.org.models import Unit
@@ -85,7 +88,7 @@ def dossier_submit_online(
     )
     try:
         with transaction.atomic():
-            dossier = _create_dossier(
+            dossier, _start = _create_dossier(
                 actor=actor,
                 plan=plan,
                 receiving_unit=receiving_unit,
@@ -118,8 +121,19 @@ def dossier_submit_online(
     return IntakeResult(dossier, missing=missing)
 
 
-def dossier_accept(*, dossier: Dossier, actor: Any, expected_version: int | None = None) -> Dossier:
-    """Accept an online submission: the clock starts now."""
+def dossier_accept(
+    *,
+    dossier: Dossier,
+    actor: Any,
+    to_user: Any = None,
+    expected_version: int | None = None,
+) -> Dossier:
+    """Accept an online submission: the clock starts now.
+
+    Like counter intake, accepting completes the intake step and hands the
+    dossier to the next step's unit, to ``to_user`` when the officer chose
+    its handler.
+    """
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
         _check_transition(locked, "accept")
@@ -136,13 +150,18 @@ def dossier_accept(*, dossier: Dossier, actor: Any, expected_version: int | None
                 code="incomplete",
                 extra={"missing": missing},
             )
+        plan = procedure_intake_plan(locked.procedure_version)
+        if to_user is not None:
+            _check_intake_handler(
+                to_user, intake_hand_over_for(plan, locked.receiving_unit, locked.agency)
+            )
         before = locked.status
         locked.status = DossierStatus.RECEIVED
         now = clock.now()
         locked.received_at = now
         locked.d0, locked.due_at = _clock_start(locked.agency, locked.procedure_version, now)
         logbook_enter(locked, field_id=locked.procedure_version.field_id)
-        _create_steps(locked, procedure_intake_plan(locked.procedure_version), at=now, actor=actor)
+        start = _create_steps(locked, plan, at=now, actor=actor, to_user=to_user)
         _bump(
             locked,
             *("status", "received_at", "d0", "due_at", "current_step", "current_handler"),
@@ -153,10 +172,21 @@ def dossier_accept(*, dossier: Dossier, actor: Any, expected_version: int | None
             actor=actor,
             action="accept",
             from_status=before,
-            step=locked.current_step,
+            step=start.first,
             data={"due": _iso(locked.due_at)},
+            to_status=DossierStatus.RECEIVED,
         )
+        for spec in start.hand_over:
+            _event(
+                locked,
+                actor=actor,
+                action=spec.action,
+                from_status=spec.from_status,
+                step=spec.step,
+                data=spec.data,
+            )
         _applicant_notice(locked, "dossier.received")
+        _notify_receiver(locked, to_user)
     return locked
 
 

@@ -167,14 +167,21 @@ def dossier_request_supplement(
     A second request needs a leader (agency or commune leader) and a reason.
     """
     clean_items = [nfc(item) for item in items if nfc(item)]
-    if not clean_items:
-        raise ApplicationError(
-            _("List what the applicant must add or correct."), code="items_required"
-        )
     reason = nfc(reason or "")
+    problems = []
+    if not clean_items:
+        problems.append(
+            ("items_required", "items", _("List what the applicant must add or correct."))
+        )
     if not reason:
+        problems.append(
+            ("reason_required", "reason", _("Write the reason for the supplement request."))
+        )
+    if problems:  # every problem at once, each on its field
         raise ApplicationError(
-            _("Write the reason for the supplement request."), code="reason_required"
+            problems[0][2],
+            code=problems[0][0],
+            extra={"errors": [{"field": field, "message": text} for _c, field, text in problems]},
         )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)

@@ -14,7 +14,7 @@ from motcua.catalog.content import StepSpec
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.tests.factories import content, make_procedure
 from motcua.core import clock
-from motcua.dossiers.services import Applicant, dossier_hand_over, dossier_receive
+from motcua.dossiers.services import Applicant, dossier_claim, dossier_receive
 from motcua.org.models import Role, Unit, UnitKind
 from motcua.org.services import role_assignment_create, unit_create
 from motcua.workdays.loader import calendar_cache_clear
@@ -155,9 +155,13 @@ class World:
         return list(version.documents.filter(is_mandatory=True).values_list("pk", flat=True))
 
     def to_handler(self, dossier: Any, when: datetime | None = None) -> Any:
-        """Hand ``dossier`` from the intake officer to the case handler (10:00 on 2/3/2026)."""
+        """Have the case handler take ``dossier`` from the ward's queue (10:00 on 2/3/2026).
+
+        Intake hands the dossier over to the review step's unit at once; the
+        handler then takes it (``dossier_claim``).
+        """
         with clock.frozen(when or at(2026, 3, 2, 10)):
-            return dossier_hand_over(dossier=dossier, actor=self.intake, to_user=self.handler)
+            return dossier_claim(dossier=dossier, actor=self.handler)
 
     def receive(self, version: ProcedureVersion | None = None, **kwargs: Any):
         version = version or self.pause_version

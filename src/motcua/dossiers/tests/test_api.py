@@ -104,11 +104,12 @@ class IntakeTests(ApiTestCase):
         self.assertEqual(first.status_code, 201, first.content)
         body = first.json()
         self.assertEqual(body["code"], "H33.15-260302-0001")
-        self.assertEqual(body["status"], "received")
+        # Intake hands over at once: the dossier waits in the ward's review queue.
+        self.assertEqual(body["status"], "in_progress")
         self.assertEqual(body["due_at"], "2026-03-05T17:00:00+07:00")
         self.assertEqual(body["d0"], "2026-03-02")
         self.assertEqual(body["agency"]["id"], self.w.ward.pk)
-        self.assertEqual(body["current_handler"]["username"], "tiepnhan")
+        self.assertIsNone(body["current_handler"])
         self.assertEqual(body["fee_total"], 50000)
         again = self.call(
             "post", BASE, self.intake_body(), idempotency_key="abc-1", when=at(2026, 3, 2, 9, 1)
@@ -118,6 +119,21 @@ class IntakeTests(ApiTestCase):
         self.assertEqual(Dossier.objects.count(), 1)
         other = self.call("post", BASE, self.intake_body(), idempotency_key="abc-2")
         self.assertEqual(other.json()["code"], "H33.15-260302-0002")
+
+    def test_counter_intake_hands_over_to_the_chosen_handler(self):
+        body = self.intake_body(to_user_id=self.w.handler.pk)
+        response = self.call("post", BASE, body, idempotency_key="to-1")
+        self.assertEqual(response.status_code, 201, response.content)
+        self.assertEqual(
+            (response.json()["status"], response.json()["current_handler"]["id"]),
+            ("in_progress", self.w.handler.pk),
+        )
+        response = self.call("post", BASE, self.intake_body(to_user_id=999999))
+        self.assertError(response, 400, "unknown_user")
+        self.assertEqual(response.json()["extra"]["errors"][0]["field"], "to_user_id")
+        response = self.call("post", BASE, self.intake_body(to_user_id=self.w.leader.pk))
+        self.assertError(response, 400, "invalid_handler")
+        self.assertEqual(Dossier.objects.count(), 1)
 
     def test_intake_writes_each_row_once(self):
         # The hot path (docs/performance.md): the steps go in under the dossier's
@@ -146,8 +162,13 @@ class IntakeTests(ApiTestCase):
         )
         dossier = Dossier.objects.select_related("current_step").get(code=response.json()["code"])
         self.assertEqual(dossier.current_step.dossier_id, dossier.pk)
-        self.assertEqual(dossier.current_step.order, 1)
-        self.assertEqual(dossier.current_handler, self.w.intake)
+        # The intake's hand-over is in the same statements: two history rows, two records.
+        self.assertEqual(dossier.current_step.order, 2)
+        self.assertIsNone(dossier.current_handler)
+        self.assertEqual(DossierEvent.objects.filter(dossier=dossier).count(), 2)
+        self.assertEqual(
+            AuditEvent.objects.filter(stream=f"dossiers.dossier:{dossier.pk}").count(), 2
+        )
         self.assertGreater(
             Dossier.objects.create(
                 status="received",
@@ -203,7 +224,11 @@ class IntakeTests(ApiTestCase):
                 self.assertNotIn(first["code"], response.content.decode())
                 self.assertNotIn("Bích Ngọc", response.content.decode())
         self.assertEqual(Dossier.objects.count(), 1)
-        self.assertEqual(DossierEvent.objects.count(), 1)
+        # The one intake's history: received, then handed over at the counter.
+        self.assertEqual(
+            list(DossierEvent.objects.order_by("pk").values_list("action", flat=True)),
+            ["receive", "hand_over"],
+        )
 
     def test_a_key_reused_with_another_document_list_is_a_conflict(self):
         make_procedure(
@@ -448,8 +473,16 @@ class IntakeTests(ApiTestCase):
         self.assertEqual(response.status_code, 200, response.content)
         self.assertEqual(
             (response.json()["status"], response.json()["due_at"]),
-            ("received", "2026-03-06T17:00:00+07:00"),
+            ("in_progress", "2026-03-06T17:00:00+07:00"),
         )
+        chosen = self.call("post", BASE + "online", body, when=at(2026, 3, 2, 20)).json()
+        response = self.call(
+            "post",
+            BASE + chosen["code"] + "/accept",
+            {"expected_version": 1, "to_user_id": self.w.handler2.pk},
+            when=at(2026, 3, 3, 8),
+        )
+        self.assertEqual(response.json()["current_handler"]["id"], self.w.handler2.pk)
         third = self.call("post", BASE + "online", body).json()
         response = self.call(
             "post", BASE + third["code"] + "/withdraw", {"expected_version": 1, "reason": "Rút"}
@@ -466,12 +499,7 @@ class ActionTests(ApiTestCase):
 
     def test_plain_path_through_the_api(self):
         d = self.receive()
-        r = self.post(
-            d,
-            "hand-over",
-            {"expected_version": 1, "to_user_id": self.w.handler.pk},
-            when=at(2026, 3, 2, 10),
-        )
+        r = self.post(d, "claim", {"expected_version": 1}, who="handler", when=at(2026, 3, 2, 10))
         self.assertEqual(r.status_code, 200, r.content)
         self.assertEqual((r.json()["status"], r.json()["version"]), ("in_progress", 2))
         self.assertEqual(r.json()["current_handler"]["id"], self.w.handler.pk)
@@ -511,16 +539,21 @@ class ActionTests(ApiTestCase):
         self.assertEqual(r.json()["status"], "returned")
         self.assertEqual(
             list(DossierEvent.objects.filter(dossier=d).values_list("action", flat=True)),
-            ["receive", "hand_over", "hand_over", "claim", "decide", "return_result"],
+            ["receive", "hand_over", "claim", "hand_over", "claim", "decide", "return_result"],
         )
 
     def test_hand_over_errors(self):
-        d = self.receive()
-        r = self.post(d, "hand-over", {"expected_version": 1, "to_user_id": 999999})
+        d = self.receive()  # at the ward's review step
+        r = self.post(d, "hand-over", {"expected_version": 1, "to_user_id": 999999}, who="handler")
         self.assertError(r, 400, "unknown_user")
-        r = self.post(d, "hand-over", {"expected_version": 1, "to_user_id": self.w.tax_officer.pk})
+        r = self.post(
+            d,
+            "hand-over",
+            {"expected_version": 1, "to_user_id": self.w.tax_officer.pk},
+            who="handler",
+        )
         self.assertError(r, 400, "invalid_handler")
-        r = self.post(d, "hand-over", {"expected_version": 1}, who="handler")
+        r = self.post(d, "hand-over", {"expected_version": 1})
         self.assertError(r, 403, "forbidden")
         self.assertEqual(self.version(d), 1)
 
@@ -534,11 +567,11 @@ class ActionTests(ApiTestCase):
         d = self.receive()
         r = self.post(d, "hand-over", {"expected_version": 7})
         self.assertError(r, 409, "conflict")
-        self.assertEqual(r.json()["extra"], {"version": 1, "status": "received"})
+        self.assertEqual(r.json()["extra"], {"version": 1, "status": "in_progress"})
         self.assertEqual(self.version(d), 1)
         r = self.post(d, "accept", {"expected_version": 1})
         self.assertError(r, 409, "not_allowed_now")
-        self.assertEqual(r.json()["extra"]["status"], "received")
+        self.assertEqual(r.json()["extra"]["status"], "in_progress")
         r = self.post(d, "hand-over", {})
         self.assertError(r, 422, "invalid_input")
         self.assertEqual(
@@ -670,10 +703,18 @@ class ScopeAndAuditTests(ApiTestCase):
         self.assertEqual([st["order"] for st in body["steps"]], [1, 2, 3, 4])
         self.assertEqual(body["steps"][0]["handler"]["username"], "tiepnhan")
         self.assertEqual(len(body["documents"]), 2)
-        self.assertEqual([e["action"] for e in body["events"]], ["receive"])
+        self.assertEqual([e["action"] for e in body["events"]], ["receive", "hand_over"])
         self.assertEqual(
             body["available_actions"],
-            ["hand-over", "request-supplement", "apologise", "apology-draft", "stop"],
+            [
+                "hand-over",
+                "request-supplement",
+                "request-payment",
+                "apologise",
+                "apology-draft",
+                "stop",
+                "claim",
+            ],
         )
         view = AuditEvent.objects.get(action="dossiers.view")
         self.assertEqual((view.actor, view.object_id), (self.w.handler, str(d.pk)))
@@ -711,8 +752,7 @@ class QueueTests(ApiTestCase):
     def test_queues(self):
         fresh = self.receive(when=at(2026, 3, 2, 9))
         mine = self.in_progress()  # handed to thuly
-        unclaimed = self.receive(when=at(2026, 3, 2, 11))
-        self.act(at(2026, 3, 2, 12), s.dossier_hand_over, dossier=unclaimed, actor=self.w.intake)
+        unclaimed = self.receive(when=at(2026, 3, 2, 11))  # intake leaves it in the ward's queue
         waiting = self.in_progress()
         self.act(
             at(2026, 3, 3, 9),
@@ -729,7 +769,7 @@ class QueueTests(ApiTestCase):
         )
         self.assertEqual(
             self.codes(self.call("get", BASE, {"queue": "unit"}, who="handler2", when=now)),
-            [unclaimed.code],
+            [fresh.code, unclaimed.code],
         )
         self.assertEqual(
             self.codes(self.call("get", BASE, {"queue": "waiting"}, who="handler", when=now)),
@@ -743,12 +783,37 @@ class QueueTests(ApiTestCase):
         everything = self.call("get", BASE, who="leader", when=now).json()
         self.assertEqual(everything["count"], 4)
         r = self.call(
-            "get", BASE, {"status": ["awaiting_payment", "received"]}, who="leader", when=now
+            "get", BASE, {"status": ["awaiting_payment", "result_ready"]}, who="leader", when=now
         )
-        self.assertEqual(sorted(self.codes(r)), sorted([waiting.code, fresh.code]))
+        self.assertEqual(self.codes(r), [waiting.code])
         r = self.call("get", BASE, {"queue": "nope"})
         self.assertError(r, 422, "invalid_input")
         self.assertEqual(r.json()["extra"]["errors"][0]["field"], "query.queue")
+
+    def test_online_submissions_have_their_own_queue(self):
+        with clock.frozen(at(2026, 3, 2, 20)):
+            online = s.dossier_submit_online(
+                applicant=self.w.applicant(),
+                procedure_code=self.w.pause_version.procedure.code,
+                receiving_unit=self.w.centre,
+                provided_documents=[],
+            ).dossier
+        paused = self.in_progress()
+        self.act(
+            at(2026, 3, 3, 9),
+            s.dossier_request_supplement,
+            dossier=paused,
+            actor=self.w.handler,
+            items=["A"],
+            reason="r",
+        )
+        now = at(2026, 3, 3, 10)
+        self.assertEqual(
+            self.codes(self.call("get", BASE, {"queue": "intake"}, when=now)), [online.code]
+        )
+        self.assertEqual(
+            self.codes(self.call("get", BASE, {"queue": "waiting"}, when=now)), [paused.code]
+        )
 
     def test_filters_and_pages(self):
         first = self.receive(when=at(2026, 3, 2, 9))
@@ -783,15 +848,13 @@ class QueueTests(ApiTestCase):
 
     def test_list_query_count_does_not_grow(self):
         """Token, scope, count, page ids, page rows: five queries for any number of dossiers."""
-        first = self.receive()
-        self.act(at(2026, 3, 2, 10), s.dossier_hand_over, dossier=first, actor=self.w.intake)
+        self.receive()
         self.call("get", BASE)  # sets last_used_at
         self.call("get", BASE, who="handler")
         counts = []
         for extra in (0, 4):
             for minute in range(extra):
-                d = self.receive(when=at(2026, 3, 2, 9, minute + 1))
-                self.act(at(2026, 3, 2, 10), s.dossier_hand_over, dossier=d, actor=self.w.intake)
+                self.receive(when=at(2026, 3, 2, 9, minute + 1))
             with CaptureQueriesContext(connection) as queries:
                 r = self.call("get", BASE, {"queue": "unit"}, who="handler")
                 r2 = self.call("get", BASE)

@@ -273,7 +273,7 @@ class PageTests(ApologyTestCase):
         form = next(item.form for item in page.context["actions"] if item.action == "apologise")
         self.assertEqual(form.initial["reason"], REASON)
         self.assertEqual(form.initial["new_date"], date(2026, 3, 10))
-        self.assertContains(page, 'value="2026-03-10"')
+        self.assertContains(page, 'value="10/03/2026"')
         response = self.post(d, "apologise", reason=REASON, new_date="2026-03-10")
         self.assertRedirects(response, self.url(d))
         page = self.client.get(self.url(d))

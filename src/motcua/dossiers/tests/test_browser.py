@@ -147,7 +147,9 @@ def test_counter_intake_to_printed_receipt_from_the_keyboard(
 
     page.wait_for_url(re.compile(r".*/tiep-nhan/xong/.+/$"))
     dossier = Dossier.objects.get()
-    assert dossier.status == DossierStatus.RECEIVED
+    # Intake handed it over at once: it waits in the ward's review queue.
+    assert dossier.status == DossierStatus.IN_PROGRESS
+    assert dossier.current_step.unit == world.ward
     assert dossier.applicant_name == "Nguyễn Văn Bình"
     assert dossier.documents.filter(provided=True).count() == 2
     assert page.locator("#dossier-code").inner_text() == dossier.code
@@ -186,15 +188,13 @@ def hand_over(page: Any, live_server: Any, code: str, to: Any) -> None:
 def test_a_dossier_goes_from_the_counter_to_its_return(
     world: World, live_server: Any, browser: Any
 ) -> None:
-    dossier = world.receive()
+    dossier = world.receive()  # intake hands it to the ward's queue at once
     code = dossier.code
 
-    page = login(browser, live_server, world.intake)
-    hand_over(page, live_server, code, world.handler)
-    page.context.close()
-
     page = login(browser, live_server, world.handler)
-    assert code in page.inner_text("table.queue")  # "assigned to me" is the first tab
+    # The handler lands on the queue that holds work: the ward's, where the dossier waits.
+    assert page.get_attribute("nav.tabs a.current", "data-tab") == "unit"
+    assert code in page.inner_text("table.queue")
     hand_over(page, live_server, code, world.leader)
     page.context.close()
 
@@ -211,7 +211,7 @@ def test_a_dossier_goes_from_the_counter_to_its_return(
     give_back = page.locator("#action-return_result")
     give_back.locator("input[value=counter]").check()
     give_back.locator("input[name='return_result-received_by']").fill("Trần Thị Bích Ngọc")
-    give_back.locator("button[type=submit]").click()
+    give_back.locator("button[type=submit]").first.click()
     page.wait_for_selector(".messages li")
 
     status = page.locator("#dossier-status")
@@ -222,3 +222,163 @@ def test_a_dossier_goes_from_the_counter_to_its_return(
     assert dossier.status == DossierStatus.RETURNED
     assert dossier.returned_to == "Trần Thị Bích Ngọc"
     page.context.close()
+
+
+def sign_in(browser: Any, live_server: Any, user: Any, **context: Any) -> Any:
+    """Sign in through the login page without a ``next``: where does the user land?"""
+    page = browser.new_context(**context).new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/dang-nhap/")
+    page.fill("#id_username", user.get_username())
+    page.fill("#id_password", "x")
+    page.press("#id_password", "Enter")
+    page.wait_for_load_state()
+    return page
+
+
+def menu_texts(page: Any) -> list[str]:
+    return [text.strip() for text in page.locator("header nav a").all_inner_texts()]
+
+
+def test_officers_land_on_their_queue_and_find_a_returning_citizen(
+    world: World, live_server: Any, browser: Any
+) -> None:
+    from motcua.dossiers import services as s
+
+    dossier = world.receive()
+    with clock.frozen(NOW):
+        s.dossier_submit_online(
+            applicant=world.applicant(name="Lê Thị Mỹ Duyên"),
+            procedure_code=world.pause_version.procedure.code,
+            receiving_unit=world.centre,
+            provided_documents=world.documents(world.pause_version),
+        )
+
+    page = sign_in(browser, live_server, world.intake)
+    assert re.search(r"/mot-cua/$", page.url)
+    assert "Tiếp nhận" in menu_texts(page)
+    # The desk lands on the tab that holds work: the online submission awaiting intake.
+    assert page.get_attribute("nav.tabs a.current", "data-tab") == "intake"
+    assert page.inner_text("nav.tabs a[data-tab=intake] .count") == "1"
+
+    # Alt+S puts the cursor in the search; the code as a citizen reads it out is enough.
+    page.keyboard.press("Alt+s")
+    assert page.evaluate("document.activeElement.id") == "id_q"
+    page.keyboard.type(dossier.code.lower().replace(".", " ").replace("-", " "))
+    page.keyboard.press("Enter")
+    page.wait_for_selector("table.queue")
+    link = page.locator("table.queue td.code a")
+    assert link.all_inner_texts() == [dossier.code]
+    # The code stays on one line.
+    assert (
+        page.evaluate(
+            "() => document.querySelector('table.queue td.code a').getClientRects().length"
+        )
+        == 1
+    )
+    page.context.close()
+
+    page = sign_in(browser, live_server, world.handler)
+    assert re.search(r"/mot-cua/$", page.url)
+    assert "Tiếp nhận" not in menu_texts(page)
+    assert "Hồ sơ cần xử lý" in menu_texts(page)
+    page.context.close()
+
+
+def test_a_reform_officer_is_told_what_they_can_do_today(
+    world: World, live_server: Any, browser: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+
+    from motcua.org.services import role_assignment_create
+
+    officer = get_user_model().objects.create_user("caicach", password="x")
+    role_assignment_create(
+        actor="test", user=officer, role=world.roles["reform_officer"], unit=world.ward
+    )
+    page = sign_in(browser, live_server, officer)
+    assert page.inner_text("h1") == "Những việc có thể làm hôm nay"
+    assert "Cán bộ cải cách hành chính" in page.inner_text("#held-roles")
+    assert "Việc của tôi" in menu_texts(page)
+    assert "Tiếp nhận" not in menu_texts(page)
+    page.click("#capabilities a >> nth=0")
+    page.wait_for_url(re.compile(r".*/thu-tuc/$"))
+    page.context.close()
+
+
+def test_errors_are_summarised_and_the_summary_takes_the_focus(
+    world: World, live_server: Any, browser: Any
+) -> None:
+    page = login(browser, live_server, world.intake)
+    page.goto(f"{live_server.url}/mot-cua/tiep-nhan/1.001193/")
+    page.fill("#id_applicant_phone", "12")
+    page.click("#accept-button")
+    page.wait_for_selector("#error-summary")
+    assert page.title().startswith("Lỗi: ")
+    page.wait_for_function("() => document.activeElement.id === 'error-summary'")
+    links = page.locator("#error-summary a")
+    assert links.count() >= 3  # applicant's name, phone and the documents, all at once
+    page.click("#error-summary a[href='#id_applicant_phone']")
+    assert page.evaluate("document.activeElement.id") == "id_applicant_phone"
+    assert Dossier.objects.count() == 0
+    page.context.close()
+
+
+def test_the_applicant_collects_the_result_with_one_key(
+    world: World, live_server: Any, browser: Any
+) -> None:
+    from motcua.dossiers import services as s
+
+    dossier = world.receive(to_user=world.handler)
+    with clock.frozen(at(2026, 3, 2, 9, 30)):
+        dossier = s.dossier_hand_over(dossier=dossier, actor=world.handler, to_user=world.leader)
+        dossier = s.dossier_decide(dossier=dossier, actor=world.leader, decision="granted")
+
+    page = login(browser, live_server, world.intake)
+    page.goto(f"{live_server.url}/mot-cua/ho-so/{dossier.code}/")
+    page.keyboard.press("Alt+n")
+    page.wait_for_selector(".messages li")
+    assert page.get_attribute("#dossier-status", "data-status") == DossierStatus.RETURNED
+    dossier.refresh_from_db()
+    assert (dossier.return_method, dossier.returned_to) == ("counter", "Trần Thị Bích Ngọc")
+    page.context.close()
+
+
+def test_the_year_calendar_reads_as_month_grids_on_a_1280_pixel_screen(
+    world: World, live_server: Any, browser: Any
+) -> None:
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from motcua.workdays.models import CalendarYear
+
+    admin = get_user_model().objects.create_superuser("quantri", password="x")
+    year = CalendarYear.objects.get(year=2026)
+    # An administrator signs in with a one-time code; the test hands the browser a session.
+    client = Client()
+    client.force_login(admin)
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/admin/workdays/calendaryear/{year.pk}/change/")
+    page.wait_for_selector("#year-grid")
+    months = page.locator("table.year-grid-month")
+    assert months.count() == 12
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    box = page.locator("#year-grid").bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 1280
+    tops = page.evaluate(
+        "() => [...document.querySelectorAll('table.year-grid-month')]"
+        ".map(t => Math.round(t.getBoundingClientRect().top))"
+    )
+    assert tops.count(tops[0]) >= 3  # several months side by side, not a column of twelve
+    size = page.evaluate(
+        "() => parseFloat(getComputedStyle(document.querySelector('.year-grid-month td')).fontSize)"
+    )
+    assert size >= 12
+    holiday = page.locator("td.day-holiday").first
+    assert holiday.get_attribute("title")
+    context.close()

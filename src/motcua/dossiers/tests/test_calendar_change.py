@@ -70,9 +70,10 @@ class NewHolidayTests(CalendarChangeTestCase):
     def setUp(self):
         super().setUp()
         w = self.w
-        # A: received Fri 20/11 09:00, 3 working days -> Wed 25/11; with the handler from
-        # Mon 23/11 10:00, whose 1.5 days run to Tue 24/11 16:00.
-        self.a = w.to_handler(self.receive(at(2026, 11, 20, 9)), when=at(2026, 11, 23, 10))
+        # A: received Fri 20/11 16:00, 3 working days -> Wed 25/11 (the cut-off does not
+        # lengthen a day limit); intake hands it to the review step at once, whose 1.5
+        # days run to Tue 24/11 10:00; the handler takes it on Mon 23/11 10:00.
+        self.a = w.to_handler(self.receive(at(2026, 11, 20, 16)), when=at(2026, 11, 23, 10))
         # B: paused the day of intake and resumed Mon 23/11 09:00 with 3 days left -> 26/11;
         # replaying that history on the amended calendar gives 27/11.
         self.b = self.supplement(
@@ -92,7 +93,7 @@ class NewHolidayTests(CalendarChangeTestCase):
 
     def test_the_setup_is_what_the_old_calendar_says(self):
         self.assertEqual(self.a.due_at, at(2026, 11, 25, 17))
-        self.assertEqual(self.a.current_step.due_at, at(2026, 11, 24, 16))
+        self.assertEqual(self.a.current_step.due_at, at(2026, 11, 24, 10))
         self.assertEqual(self.refresh(self.b).due_at, at(2026, 11, 26, 17))
         self.assertEqual(self.refresh(self.r).due_at, at(2026, 11, 26, 17))
         self.assertEqual(self.refresh(self.p).status, S.AWAITING_SUPPLEMENT)
@@ -109,7 +110,7 @@ class NewHolidayTests(CalendarChangeTestCase):
             (a, "Hạn giải quyết hồ sơ", at(2026, 11, 25, 17), at(2026, 11, 26, 17), 1), moves
         )
         self.assertIn(
-            (a, "Hạn của bước “Thụ lý”", at(2026, 11, 24, 16), at(2026, 11, 25, 16), 1), moves
+            (a, "Hạn của bước “Thụ lý”", at(2026, 11, 24, 10), at(2026, 11, 25, 10), 1), moves
         )
         self.assertIn(
             (b, "Hạn giải quyết hồ sơ", at(2026, 11, 26, 17), at(2026, 11, 27, 17), 1), moves
@@ -136,7 +137,7 @@ class NewHolidayTests(CalendarChangeTestCase):
         self.assertEqual((entry.kind, entry.legal_basis), ("holiday", BASIS))
         a = self.refresh(self.a)
         self.assertEqual(a.due_at, at(2026, 11, 26, 17))
-        self.assertEqual(a.current_step.due_at, at(2026, 11, 25, 16))
+        self.assertEqual(a.current_step.due_at, at(2026, 11, 25, 10))
         self.assertEqual(self.refresh(self.b).due_at, at(2026, 11, 27, 17))
         self.assertEqual(self.refresh(self.r).due_at, at(2026, 11, 27, 17))
         self.assertEqual(self.refresh(self.q).due_at, at(2026, 11, 30, 17))  # 26, 27, 30
@@ -151,8 +152,8 @@ class NewHolidayTests(CalendarChangeTestCase):
             [
                 at(2026, 11, 25, 17),
                 at(2026, 11, 26, 17),
-                at(2026, 11, 24, 16),
-                at(2026, 11, 25, 16),
+                at(2026, 11, 24, 10),
+                at(2026, 11, 25, 10),
             ],
         )
         self.assertTrue(

@@ -106,12 +106,8 @@ class ConcurrencyTests(TransactionTestCase):
         self.assertEqual(DossierEvent.objects.count(), 1)
 
     def test_two_officers_on_one_dossier_one_wins_the_other_gets_a_conflict(self):
-        with clock.frozen(at(2026, 3, 2, 9)):
-            dossier = self.w.receive()
-        with clock.frozen(at(2026, 3, 2, 10)):
-            dossier = s.dossier_hand_over(
-                dossier=dossier, actor=self.w.intake, to_user=self.w.handler
-            )
+        with clock.frozen(at(2026, 3, 2, 9)):  # intake hands it to the handler at once
+            dossier = self.w.receive(to_user=self.w.handler)
         seen = dossier.version
 
         def act(index: int):
@@ -138,23 +134,24 @@ class ConcurrencyTests(TransactionTestCase):
         self.assertIn("Vui lòng tải lại trang", conflicts[0].message)
         fresh = Dossier.objects.get(pk=dossier.pk)
         self.assertEqual(fresh.version, seen + 1)
-        self.assertEqual(DossierEvent.objects.filter(dossier=dossier).count(), 3)
+        self.assertEqual(DossierEvent.objects.filter(dossier=dossier).count(), 3)  # + receive
         self.assertIn(
             fresh.status, {DossierStatus.AWAITING_SIGNATURE, DossierStatus.AWAITING_SUPPLEMENT}
         )
 
     def test_the_same_hand_over_twice_without_a_version_moves_one_step(self):
-        with clock.frozen(at(2026, 3, 2, 9)):
-            dossier = self.w.receive()
+        with clock.frozen(at(2026, 3, 2, 9)):  # at the ward's review step after intake
+            dossier = self.w.receive(to_user=self.w.handler)
 
         def act(index: int):
-            return s.dossier_hand_over(dossier=dossier, actor=self.w.intake, to_user=self.w.handler)
+            return s.dossier_hand_over(dossier=dossier, actor=self.w.handler, to_user=self.w.leader)
 
         with clock.frozen(at(2026, 3, 2, 10)):
             results = run_in_threads(2, act)
         self.assertEqual(sum(isinstance(r, Dossier) for r in results), 1, results)
-        # The loser finds the dossier at the handler's step, which the intake officer may not hand over.
+        # The loser finds the dossier at the leader's step, which the handler may not hand over.
         self.assertEqual(sum(isinstance(r, ApplicationError) for r in results), 1, results)
+        # The intake step (finished at intake) and the review step.
         self.assertEqual(
-            DossierStep.objects.filter(dossier=dossier, finished_at__isnull=False).count(), 1
+            DossierStep.objects.filter(dossier=dossier, finished_at__isnull=False).count(), 2
         )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.test import TestCase, override_settings
 
+from motcua.catalog.content import StepSpec
 from motcua.core import clock
 from motcua.core.audit import audit_verify
 from motcua.core.errors import ApplicationError, ConflictError, PermissionDeniedError
@@ -39,17 +41,18 @@ class PlainPathTests(LifecycleTestCase):
         """A complete dossier goes intake → handler → leader → result → return, early."""
         d = self.receive()
         self.assertEqual(d.code, "H33.15-260302-0001")
-        self.assertEqual(d.status, S.RECEIVED)
         self.assertEqual(d.d0, date(2026, 3, 2))
         self.assertEqual(d.due_at, at(2026, 3, 5, 17))
         self.assertEqual(d.agency, self.w.ward)
         self.assertEqual(d.fee_total, 50000)
-        self.assertEqual(d.current_step.order, 1)
-        self.assertEqual(d.current_step.due_at, at(2026, 3, 2, 15))
+        # Intake is the intake step: the dossier is at once in the ward's review queue.
+        self.assertEqual(d.status, S.IN_PROGRESS)
+        self.assertEqual((d.current_step.order, d.current_step.unit), (2, self.w.ward))
+        self.assertIsNone(d.current_handler)
+        self.assertEqual(d.current_step.due_at, at(2026, 3, 3, 15))
 
         d = self.w.to_handler(d)
         self.assertEqual((d.status, d.current_handler), (S.IN_PROGRESS, self.w.handler))
-        self.assertEqual(d.current_step.due_at, at(2026, 3, 3, 16))
         d = self.act(
             at(2026, 3, 3, 15),
             s.dossier_hand_over,
@@ -85,11 +88,86 @@ class PlainPathTests(LifecycleTestCase):
             [None, self.w.intake.pk, self.w.handler.pk, self.w.leader.pk],
         )
         self.assertEqual(
-            list(DossierEvent.objects.filter(dossier=d).values_list("action", flat=True)),
-            ["receive", "hand_over", "hand_over", "decide", "return_result"],
+            [(st.started_at, st.finished_at) for st in steps[:2]],
+            [(at(2026, 3, 2, 9), at(2026, 3, 2, 9)), (at(2026, 3, 2, 9), at(2026, 3, 3, 15))],
         )
-        self.assertEqual(AuditEvent.objects.filter(stream=f"dossiers.dossier:{d.pk}").count(), 5)
+        self.assertEqual(
+            list(DossierEvent.objects.filter(dossier=d).values_list("action", flat=True)),
+            ["receive", "hand_over", "claim", "hand_over", "decide", "return_result"],
+        )
+        self.assertEqual(AuditEvent.objects.filter(stream=f"dossiers.dossier:{d.pk}").count(), 6)
         self.assertEqual(audit_verify(), [])
+
+    def test_intake_hands_over_in_the_same_action(self):
+        """Intake finishes the intake step and gives the dossier to the review step's unit."""
+        d = self.receive()
+        intake, review = DossierStep.objects.filter(dossier=d).order_by("order")[:2]
+        self.assertEqual(
+            (intake.handler, intake.finished_at, intake.timeliness),
+            (self.w.intake, at(2026, 3, 2, 9), "on_time"),
+        )
+        self.assertEqual(
+            (review.giver, review.handler, review.started_at),
+            (self.w.intake, None, at(2026, 3, 2, 9)),
+        )
+        events = list(DossierEvent.objects.filter(dossier=d).order_by("at", "id"))
+        self.assertEqual(
+            [(e.action, e.from_status, e.to_status, e.step_id) for e in events],
+            [
+                ("receive", "", S.RECEIVED, intake.pk),
+                ("hand_over", S.RECEIVED, S.IN_PROGRESS, review.pk),
+            ],
+        )
+        self.assertEqual(events[1].data["to_step"], 2)
+        audit = list(
+            AuditEvent.objects.filter(stream=f"dossiers.dossier:{d.pk}")
+            .order_by("seq")
+            .values_list("action", "seq")
+        )
+        self.assertEqual(audit, [("dossiers.receive", 1), ("dossiers.hand_over", 2)])
+        self.assertEqual(audit_verify(stream=f"dossiers.dossier:{d.pk}"), [])
+        # The ward's handlers find it in their unit queue, not the desk.
+        self.assertEqual(d.current_step.role.code, "case_handler")
+
+    def test_intake_can_name_the_handler_of_the_next_step(self):
+        d = self.receive(to_user=self.w.handler2)
+        self.assertEqual((d.status, d.current_handler), (S.IN_PROGRESS, self.w.handler2))
+        self.assertEqual(DossierStep.objects.get(dossier=d, order=2).handler, self.w.handler2)
+        self.assertEqual(
+            DossierEvent.objects.get(dossier=d, action="hand_over").data["receiver"],
+            self.w.handler2.pk,
+        )
+
+    def test_intake_refuses_a_handler_without_the_next_steps_role(self):
+        for wrong in (self.w.leader, self.w.outsider):
+            with self.subTest(user=wrong.username):
+                with self.assertRaises(ApplicationError) as caught:
+                    self.receive(to_user=wrong)
+                self.assertEqual(caught.exception.code, "invalid_handler")
+                self.assertEqual(caught.exception.extra["errors"][0]["field"], "to_user")
+        self.assertEqual(Dossier.objects.count(), 0)
+        self.assertEqual(DossierEvent.objects.count(), 0)
+
+    def test_a_workflow_without_an_intake_step_starts_at_its_first_step(self):
+        """Nothing to hand over: the dossier waits, received, at the first step's unit."""
+        version = self.w._procedure(
+            "2.000001",
+            name="Xác nhận không có intake",
+            steps=(
+                StepSpec(1, "Thụ lý", "case_handler", Decimal("2"), "working_days"),
+                StepSpec(2, "Ký", "commune_leader", Decimal("0.5"), "working_days"),
+                StepSpec(3, "Trả kết quả", "intake_officer", Decimal("0.5"), "working_days"),
+            ),
+        )
+        d = self.receive(version=version)
+        self.assertEqual((d.status, d.current_step.order), (S.RECEIVED, 1))
+        self.assertEqual(
+            list(DossierEvent.objects.filter(dossier=d).values_list("action", flat=True)),
+            ["receive"],
+        )
+        with self.assertRaises(ApplicationError) as caught:
+            self.receive(version=version, to_user=self.w.handler)
+        self.assertEqual(caught.exception.code, "invalid_handler")
 
     def test_codes_count_per_agency_per_day(self):
         first = self.receive()
@@ -278,8 +356,22 @@ class IntakeRuleTests(LifecycleTestCase):
         accepted = self.act(
             at(2026, 3, 3, 8), s.dossier_accept, dossier=online, actor=self.w.intake
         )
-        self.assertEqual(accepted.status, S.RECEIVED)
+        # Accepting is the intake: the dossier goes at once to the review step's queue.
+        self.assertEqual(accepted.status, S.IN_PROGRESS)
+        self.assertEqual(accepted.current_step.order, 2)
         self.assertEqual(accepted.due_at, at(2026, 3, 6, 17))
+        self.assertEqual(
+            list(
+                DossierEvent.objects.filter(dossier=online)
+                .order_by("id")
+                .values_list("action", "from_status", "to_status")
+            ),
+            [
+                ("submit_online", "", S.AWAITING_INTAKE),
+                ("accept", S.AWAITING_INTAKE, S.RECEIVED),
+                ("hand_over", S.RECEIVED, S.IN_PROGRESS),
+            ],
+        )
         with clock.frozen(at(2026, 3, 2, 21)):
             second = s.dossier_submit_online(
                 applicant=self.w.applicant(),
@@ -319,8 +411,9 @@ class SupplementTests(LifecycleTestCase):
         )
         # Two working days were left (4/3, 5/3); they count again from D0 = 9/3.
         self.assertEqual((d.status, d.due_at), (S.IN_PROGRESS, at(2026, 3, 11, 17)))
-        # The step had 4 working hours left (10:00–16:00 on 3/3).
-        self.assertEqual(self.refresh(d).current_step.due_at, at(2026, 3, 9, 15))
+        # The review step, started at intake (9:00 on 2/3), had 3 working hours
+        # left (10:00–15:00 on 3/3, lunch aside).
+        self.assertEqual(self.refresh(d).current_step.due_at, at(2026, 3, 9, 14))
 
     def test_supplement_restarts_the_clock_when_the_procedure_says_so(self):
         d = self._in_progress(self.w.restart_version)
@@ -472,13 +565,7 @@ class ApologyTests(LifecycleTestCase):
                 new_date=date(2026, 3, 10),
             )
         self.assertEqual(caught.exception.code, "apology_once")
-        d = self.act(
-            at(2026, 3, 4, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
-        )
+        d = self.w.to_handler(d, at(2026, 3, 4, 10))
         d = self.act(
             at(2026, 3, 5, 10),
             s.dossier_hand_over,
@@ -602,10 +689,9 @@ class StopAndReturnTests(LifecycleTestCase):
         seen = d.version
         self.act(
             at(2026, 3, 2, 10),
-            s.dossier_hand_over,
+            s.dossier_claim,
             dossier=d,
-            actor=self.w.intake,
-            to_user=self.w.handler,
+            actor=self.w.handler,
             expected_version=seen,
         )
         with self.assertRaises(ConflictError) as caught:
@@ -1036,7 +1122,7 @@ class OnlineSupplementTests(LifecycleTestCase):
         accepted = self.act(
             at(2026, 3, 4, 10), s.dossier_accept, dossier=online, actor=self.w.intake
         )
-        self.assertEqual((accepted.status, accepted.due_at), (S.RECEIVED, at(2026, 3, 9, 17)))
+        self.assertEqual((accepted.status, accepted.due_at), (S.IN_PROGRESS, at(2026, 3, 9, 17)))
 
 
 class MoreIntakeRuleTests(LifecycleTestCase):

@@ -79,13 +79,7 @@ class LogbookTests(TestCase):
             reason="Cần xác minh thêm",
             new_date=date(2026, 3, 10),
         )
-        first = act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=first,
-            actor=w.intake,
-            to_user=w.handler,
-        )
+        first = act(at(2026, 3, 2, 10), s.dossier_claim, dossier=first, actor=w.handler)
         first = act(
             at(2026, 3, 3, 9), s.dossier_hand_over, dossier=first, actor=w.handler, to_user=w.leader
         )

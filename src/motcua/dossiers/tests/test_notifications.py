@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import threading
 from datetime import timedelta
+from email import message_from_bytes
+from email import policy as email_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from unittest import mock
 
@@ -77,6 +79,17 @@ class NotificationDeliveryTests(TestCase):
         with self.captureOnCommitCallbacks(execute=True), clock.frozen(at(2026, 3, 2, 9)):
             return self.w.receive()
 
+    def test_the_subject_of_the_sent_email_starts_with_its_first_word(self):
+        """The encoded Subject is not folded onto a line of its own (read as " Hồ sơ …")."""
+        d = self.receive()
+        sent = mail.outbox[0]
+        raw = sent.message().as_bytes(linesep="\r\n")
+        header = next(line for line in raw.split(b"\r\n") if line.startswith(b"Subject:"))
+        self.assertNotEqual(header.strip(), b"Subject:")
+        parsed = message_from_bytes(raw, policy=email_policy.default)
+        self.assertEqual(parsed["Subject"], f"Hồ sơ {d.code} đã được tiếp nhận")
+        self.assertEqual(Notification.objects.get(channel="email").subject, parsed["Subject"])
+
     def test_receipt_goes_out_by_email_and_sms_after_commit(self):
         dossier = self.receive()
         self.assertEqual(len(mail.outbox), 1)
@@ -126,7 +139,7 @@ class NotificationDeliveryTests(TestCase):
     def test_a_failing_gateway_is_retried_with_backoff_and_never_blocks_the_dossier(self):
         self.gateway.failing = True
         dossier = self.receive()
-        self.assertEqual(Dossier.objects.get(pk=dossier.pk).status, DossierStatus.RECEIVED)
+        self.assertEqual(Dossier.objects.get(pk=dossier.pk).status, DossierStatus.IN_PROGRESS)
         sms = Notification.objects.get(channel="sms")
         self.assertEqual((sms.status, sms.attempts), ("pending", 1))
         self.assertIn("503", sms.last_error)
@@ -155,7 +168,7 @@ class NotificationDeliveryTests(TestCase):
         self.gateway.close()
         dossier = self.receive()
         self.assertTrue(
-            Dossier.objects.filter(pk=dossier.pk, status=DossierStatus.RECEIVED).exists()
+            Dossier.objects.filter(pk=dossier.pk, status=DossierStatus.IN_PROGRESS).exists()
         )
         sms = Notification.objects.get(channel="sms")
         self.assertEqual(sms.status, "pending")

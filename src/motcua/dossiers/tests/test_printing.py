@@ -550,7 +550,15 @@ class SupplementTests(PrintingTestCase):
         )
 
     def test_form_02_asked_at_the_desk_names_the_desk(self):
-        d = self.receive()
+        # Before intake: an online submission the desk asks to complete (after intake the
+        # dossier is already at the ward's step, whose unit Form 02 names).
+        with clock.frozen(at(2026, 3, 2, 8)):
+            d = s.dossier_submit_online(
+                applicant=self.w.applicant(),
+                procedure_code=self.w.pause_version.procedure.code,
+                receiving_unit=self.w.centre,
+                provided_documents=[],
+            ).dossier
         pause = self.act(
             at(2026, 3, 2, 10),
             s.dossier_request_supplement,
@@ -947,9 +955,8 @@ class StopTests(PrintingTestCase):
 
 class ControlSlipTests(PrintingTestCase):
     def handled(self) -> Dossier:
-        """Intake hands over on time, the handler early, the leader signs late."""
-        d = self.receive()
-        d = self.w.to_handler(d)
+        """Intake hands over at once, on time, the handler early, the leader signs late."""
+        d = self.receive(to_user=self.w.handler)
         d = self.act(
             at(2026, 3, 2, 11),
             s.dossier_hand_over,
@@ -979,7 +986,7 @@ class ControlSlipTests(PrintingTestCase):
             [
                 [
                     f"1. Giao: {desk}\n2. Nhận: {ward}",
-                    "10 giờ 00 phút, ngày 02/3/2026",
+                    "09 giờ 00 phút, ngày 02/3/2026",
                     f"{room}Nguyễn Thị Hoa",
                     f"{room}Lê Văn Minh",
                     "Đúng hạn",
@@ -1024,7 +1031,7 @@ class ControlSlipTests(PrintingTestCase):
                 "Thời gian Người giao (ký, ghi rõ họ tên) Người nhận (ký, ghi rõ họ tên)",
                 "1. Giao: Trung tâm Phục vụ hành chính công phường Ngã Bảy",
                 "2. Nhận: Ủy ban nhân dân phường Ngã Bảy",
-                "10 giờ 00 phút, ngày 02/3/2026 Nguyễn Thị Hoa Lê Văn Minh Đúng hạn",
+                "09 giờ 00 phút, ngày 02/3/2026 Nguyễn Thị Hoa Lê Văn Minh Đúng hạn",
                 "11 giờ 00 phút, ngày 02/3/2026 Lê Văn Minh Phạm Quốc Bảo Trước hạn",
                 "09 giờ 00 phút, ngày 03/3/2026 Phạm Quốc Bảo Nguyễn Thị Hoa Quá hạn",
             ],
@@ -1049,13 +1056,14 @@ class ControlSlipTests(PrintingTestCase):
 
         reader.pages[0].extract_text(visitor_text=visit)
         mm = 72 / 25.4
-        for time, giver, receiver in [
-            ("10 giờ 00 phút,", "Nguyễn Thị Hoa", "Lê Văn Minh"),
-            ("11 giờ 00 phút,", "Lê Văn Minh", "Phạm Quốc Bảo"),
-            ("09 giờ 00 phút,", "Phạm Quốc Bảo", "Nguyễn Thị Hoa"),
+        # The intake's hand-over (09:00 on 2/3) and the return's (09:00 on 3/3) share a time.
+        for time, nth, giver, receiver in [
+            ("09 giờ 00 phút,", 0, "Nguyễn Thị Hoa", "Lê Văn Minh"),
+            ("11 giờ 00 phút,", 0, "Lê Văn Minh", "Phạm Quốc Bảo"),
+            ("09 giờ 00 phút,", 1, "Phạm Quốc Bảo", "Nguyễn Thị Hoa"),
         ]:
-            with self.subTest(time=time):
-                (row_top,) = found[time]
+            with self.subTest(time=time, nth=nth):
+                row_top = sorted(found[time], reverse=True)[nth]  # the page's y grows upwards
                 # The name nearest below the row's first line is the one in this row.
                 for name in (giver, receiver):
                     below = [y for y in found[name] if y < row_top]

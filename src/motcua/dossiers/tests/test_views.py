@@ -195,7 +195,10 @@ class IntakeTests(ViewTestCase):
         response = self.client.post(self.intake_url, self.intake_data())
         dossier = Dossier.objects.get()
         self.assertEqual(dossier.code, "H33.15-260302-0001")
-        self.assertEqual(dossier.status, S.RECEIVED)
+        # Received and handed over at once: it waits in the ward's review queue.
+        self.assertEqual(dossier.status, S.IN_PROGRESS)
+        self.assertEqual(dossier.current_step.unit, self.w.ward)
+        self.assertIsNone(dossier.current_handler)
         self.assertEqual(dossier.receiving_unit, self.w.centre)
         self.assertEqual(dossier.applicant_id_number, "092190001234")
         self.assertRedirects(response, reverse("dossiers:intake_done", args=[dossier.code]))
@@ -362,6 +365,25 @@ class IntakeTests(ViewTestCase):
         self.assertIn("applicant_name", response.context["form"].errors)
         self.assertEqual(Dossier.objects.count(), 0)
 
+    def test_the_form_offers_the_next_steps_people_and_hands_over_to_one(self):
+        form = self.client.get(self.intake_url)
+        choices = [value for value, _label in form.context["form"].fields["to_user"].choices]
+        self.assertEqual(choices, ["", self.w.handler.pk, self.w.handler2.pk])
+        self.assertContains(form, "Để trong hàng chờ của đơn vị")
+        self.assertContains(form, "Thụ lý — Chuyên viên thụ lý, Phường Ngã Bảy")
+        response = self.client.post(self.intake_url, self.intake_data(to_user=self.w.handler2.pk))
+        dossier = Dossier.objects.get()
+        self.assertRedirects(response, reverse("dossiers:intake_done", args=[dossier.code]))
+        self.assertEqual(dossier.current_handler, self.w.handler2)
+
+    def test_a_handler_outside_the_list_is_refused_with_the_rest_kept(self):
+        response = self.client.post(
+            self.intake_url, self.intake_data(to_user=self.w.leader.pk, applicant_phone="12")
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("to_user", response.context["form"].errors)
+        self.assertEqual(Dossier.objects.count(), 0)
+
     def test_an_unknown_procedure_is_not_found(self):
         response = self.client.get(reverse("dossiers:intake_form", args=["9.999999"]))
         self.assertEqual(response.status_code, 404)
@@ -382,19 +404,34 @@ class DossierPageTests(ViewTestCase):
     def actions(self, response):
         return [item.action for item in response.context["actions"]]
 
-    def test_the_intake_officer_sees_hand_over_with_the_next_steps_people(self):
+    def test_the_handler_sees_hand_over_with_the_next_steps_people(self):
         d = self.receive()
-        self.login(self.w.intake)
+        self.login(self.w.handler)
         response = self.client.get(self.url(d))
-        self.assertEqual(self.actions(response), ["hand_over", "request_supplement", "stop"])
-        form = response.context["actions"][0].form
+        self.assertEqual(
+            self.actions(response),
+            ["claim", "hand_over", "request_supplement", "request_payment", "draft_apology"],
+        )
+        form = response.context["actions"][1].form
         choices = [value for value, _label in form.fields["to_user"].choices]
-        self.assertEqual(choices, ["", self.w.handler.pk, self.w.handler2.pk])
-        self.assertContains(response, "Thuly2")
-        self.assertContains(response, "Chuyển về đơn vị (ai nhận cũng được)")
+        self.assertEqual(choices, ["", self.w.leader.pk])
+        self.assertContains(response, "Lanhdao")
         self.assertContains(response, "Trần Thị Bích Ngọc")
         self.assertContains(response, "092190001234")
         self.assertContains(response, "Phiếu kiểm soát quá trình giải quyết hồ sơ")
+
+    def test_the_intake_officer_has_nothing_to_hand_over_after_intake(self):
+        d = self.receive()
+        self.login(self.w.intake)
+        response = self.client.get(self.url(d))
+        self.assertEqual(self.actions(response), ["request_supplement", "stop"])
+        # The control slip shows the intake's hand-over: giver, instant, the ward.
+        slip = response.context["steps"]
+        self.assertEqual(
+            (slip[1].giver, slip[1].step.started_at, slip[1].step.unit),
+            ("Tiepnhan", NOW, self.w.ward),
+        )
+        self.assertContains(response, "Chuyển xử lý")
 
     def test_viewing_a_dossier_is_audited(self):
         d = self.receive()
@@ -404,25 +441,25 @@ class DossierPageTests(ViewTestCase):
         self.assertEqual(views.count(), 1)
         self.assertEqual(views.get().actor, self.w.handler)
 
-    def test_the_handler_sees_no_buttons_before_the_hand_over(self):
+    def test_who_lacks_the_steps_role_sees_no_hand_over_and_is_refused(self):
         d = self.receive()
-        self.login(self.w.handler)
+        self.login(self.w.intake)
         response = self.client.get(self.url(d))
         self.assertNotIn("hand_over", self.actions(response))
-        response = self.post(d, "hand_over", to_user=self.w.handler.pk)
+        response = self.post(d, "hand_over", to_user=self.w.leader.pk)
         self.assertEqual(response.status_code, 403)
         # The service's refusal, in Vietnamese: what was refused and the role it needs.
         self.assertContains(response, "chuyển bước này", status_code=403)
         self.assertContains(response, "cần vai trò", status_code=403)
-        self.assertEqual(Dossier.objects.get(pk=d.pk).status, S.RECEIVED)
+        self.assertEqual(Dossier.objects.get(pk=d.pk).status, S.IN_PROGRESS)
 
     def test_hand_over_to_a_person(self):
         d = self.receive()
-        self.login(self.w.intake)
-        response = self.post(d, "hand_over", to_user=self.w.handler.pk, note="Đủ hồ sơ")
+        self.login(self.w.handler)
+        response = self.post(d, "hand_over", to_user=self.w.leader.pk, note="Đủ hồ sơ")
         self.assertRedirects(response, self.url(d), fetch_redirect_response=False)
         d.refresh_from_db()
-        self.assertEqual((d.status, d.current_handler), (S.IN_PROGRESS, self.w.handler))
+        self.assertEqual((d.status, d.current_handler), (S.AWAITING_SIGNATURE, self.w.leader))
         page = self.client.get(self.url(d))
         self.assertContains(page, "Đã thực hiện: Chuyển bước tiếp theo.")
         self.assertContains(page, "Chuyển xử lý")
@@ -719,27 +756,31 @@ class DossierPageTests(ViewTestCase):
 
 
 class QueueTests(ViewTestCase):
-    QUERIES = {"mine": 5, "unit": 5, "due_soon": 5, "overdue": 5, "waiting": 5}
+    # Session, user, roles, scope, the tab counts, the page's rows.
+    QUERIES = {"mine": 6, "unit": 6, "due_soon": 6, "overdue": 6, "waiting": 6}
 
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
         w = cls.w
         with clock.frozen(at(2026, 3, 2, 9)):
-            cls.mine = w.receive()
-            cls.queued = w.receive()
+            cls.queued = w.receive()  # handed to the ward's queue at intake
         with clock.frozen(at(2026, 3, 2, 10)):
-            cls.queued = s.dossier_hand_over(dossier=cls.queued, actor=w.intake)
-            cls.handled = s.dossier_hand_over(
-                dossier=w.receive(), actor=w.intake, to_user=w.handler
-            )
+            cls.handled = w.receive(to_user=w.handler)
         with clock.frozen(at(2026, 2, 20, 9)):
-            cls.late = s.dossier_hand_over(dossier=w.receive(), actor=w.intake, to_user=w.handler)
+            cls.late = w.receive(to_user=w.handler)
         with clock.frozen(at(2026, 3, 2, 11)):
-            cls.paused = s.dossier_hand_over(dossier=w.receive(), actor=w.intake, to_user=w.handler)
+            cls.paused = w.receive(to_user=w.handler)
             s.dossier_request_supplement(
                 dossier=cls.paused, actor=w.handler, items=["Ảnh 4x6"], reason="Thiếu ảnh"
             )
+        with clock.frozen(at(2026, 3, 3, 20)):
+            cls.online = s.dossier_submit_online(
+                applicant=w.applicant(name="Lê Thị Mỹ Duyên", phone="0907654321"),
+                procedure_code=w.pause_version.procedure.code,
+                receiving_unit=w.centre,
+                provided_documents=w.documents(w.pause_version),
+            ).dossier
 
     def setUp(self):
         super().setUp()
@@ -763,9 +804,38 @@ class QueueTests(ViewTestCase):
         waiting = self.client.get(reverse("dossiers:queue"), {"tab": "waiting"})
         self.assertEqual(self.codes(waiting), [self.paused.code])
         self.login(self.w.intake)
-        mine = self.client.get(reverse("dossiers:queue"), {"tab": "mine"})
-        self.assertEqual(self.codes(mine), [self.mine.code])
-        self.assertContains(mine, "Tiếp nhận hồ sơ mới")
+        intake = self.client.get(reverse("dossiers:queue"), {"tab": "intake"})
+        self.assertEqual(self.codes(intake), [self.online.code])
+        self.assertContains(intake, "Tiếp nhận hồ sơ mới")
+
+    def test_online_submissions_have_their_own_tab_at_the_desk(self):
+        self.login(self.w.intake)
+        waiting = self.client.get(reverse("dossiers:queue"), {"tab": "waiting"})
+        self.assertNotIn(self.online.code, self.codes(waiting))
+        intake = self.client.get(reverse("dossiers:queue"), {"tab": "intake"})
+        self.assertEqual(self.codes(intake), [self.online.code])
+        self.assertContains(intake, "Hồ sơ trực tuyến chờ tiếp nhận")
+        # The ward's handlers do not receive dossiers: no such tab for them.
+        self.login(self.w.handler)
+        page = self.client.get(reverse("dossiers:queue"))
+        self.assertNotIn("intake", [t.value for t in page.context["tabs"]])
+
+    def test_every_tab_shows_its_count(self):
+        self.login(self.w.handler)
+        page = self.client.get(reverse("dossiers:queue"))
+        counts = {t.value: t.count for t in page.context["tabs"]}
+        self.assertEqual(counts, {"mine": 3, "unit": 1, "due_soon": 0, "overdue": 1, "waiting": 1})
+        self.assertContains(page, '<span class="count" data-count="3">3</span>', html=False)
+        for tab, count in counts.items():
+            with self.subTest(tab=tab):
+                listed = self.client.get(reverse("dossiers:queue"), {"tab": tab})
+                self.assertEqual(len(listed.context["rows"]), count)
+
+    def test_without_a_tab_the_first_one_with_work_opens(self):
+        self.login(self.w.intake)
+        self.assertEqual(self.client.get(reverse("dossiers:queue")).context["tab"], "intake")
+        self.login(self.w.handler2)
+        self.assertEqual(self.client.get(reverse("dossiers:queue")).context["tab"], "unit")
 
     def test_due_soon_and_hours(self):
         self.freeze(at(2026, 3, 5, 9))
@@ -829,9 +899,7 @@ class QueueTests(ViewTestCase):
             self.client.get(reverse("dossiers:queue"))
         with clock.frozen(at(2026, 3, 3, 9)):
             for _ in range(3):
-                s.dossier_hand_over(
-                    dossier=self.w.receive(), actor=self.w.intake, to_user=self.w.handler
-                )
+                self.w.receive(to_user=self.w.handler)
         with CaptureQueriesContext(connection) as after:
             response = self.client.get(reverse("dossiers:queue"))
         self.assertEqual(len(response.context["rows"]), 6)
@@ -960,7 +1028,7 @@ class VietnameseTests(ViewTestCase):
 
     def test_the_dossier_page_speaks_vietnamese(self):
         d = self.receive()
-        self.login(self.w.intake)
+        self.login(self.w.handler)
         response = self.client.get(reverse("dossiers:detail", args=[d.code]))
         self.assertEqual(response["Content-Language"], "vi")
         self.assertContains(response, '<html lang="vi">')
@@ -969,7 +1037,7 @@ class VietnameseTests(ViewTestCase):
             "Người nộp",
             "Hẹn trả kết quả",
             "còn 3 ngày làm việc",
-            ">Đã tiếp nhận<",
+            ">Đang giải quyết<",
             "Thao tác có thể thực hiện",
             "Chuyển bước tiếp theo",
             "Biểu mẫu để in",
@@ -996,9 +1064,7 @@ class VietnameseTests(ViewTestCase):
                 self.assertContains(form, text)
         response = self.client.post(self.intake_url, self.intake_data(applicant_email="x@"))
         self.assertContains(
-            response,
-            "Chưa lưu gì. Hãy sửa các mục được đánh dấu bên dưới rồi nhấn lại nút.",
-            status_code=400,
+            response, "Chưa lưu gì. Hãy sửa từng mục dưới đây rồi gửi lại.", status_code=400
         )
 
     def test_a_bad_id_number_is_explained_in_vietnamese(self):
@@ -1015,11 +1081,13 @@ class VietnameseTests(ViewTestCase):
 
     def test_the_queue_and_the_log_book_speak_vietnamese(self):
         self.receive()
-        self.login(self.w.intake)
+        self.login(self.w.handler)  # the dossier waits in the ward's queue
         queue = self.client.get(reverse("dossiers:queue"))
-        for text in ["Hồ sơ cần xử lý", "Mã hồ sơ", "Hạn xử lý", "Tiếp nhận hồ sơ mới"]:
+        for text in ["Hồ sơ cần xử lý", "Mã hồ sơ", "Hạn xử lý", "Tìm hồ sơ"]:
             with self.subTest(text=text):
                 self.assertContains(queue, text)
+        self.login(self.w.intake)
+        self.assertContains(self.client.get(reverse("dossiers:queue")), "Tiếp nhận hồ sơ mới")
         logbook = self.client.get(reverse("dossiers:logbook"))
         for text in [
             "Sổ theo dõi hồ sơ",
@@ -1058,7 +1126,7 @@ class EnglishTests(ViewTestCase):
         d = self.receive()
         page = self.client.get(reverse("dossiers:detail", args=[d.code]))
         self.assertEqual(page["Content-Language"], "en")
-        for text in ["Available actions", "3 working day(s) left", "Control slip", ">Received<"]:
+        for text in ["Available actions", "3 working day(s) left", "Control slip", ">In progress<"]:
             with self.subTest(text=text):
                 self.assertContains(page, text)
         queue = self.client.get(reverse("dossiers:queue"))

@@ -19,6 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from motcua.catalog.selectors import procedure_intake_plan
 from motcua.core.errors import (
     ApplicationError,
     ConflictError,
@@ -26,8 +27,8 @@ from motcua.core.errors import (
     PermissionDeniedError,
 )
 from motcua.dossiers import services
-from motcua.dossiers.forms import ACTION_FORMS, ActionForm, HandOverForm
-from motcua.dossiers.models import Apology, ApologyDraft, Dossier
+from motcua.dossiers.forms import ACTION_FORMS, ActionForm, HandOverForm, ReturnForm
+from motcua.dossiers.models import Apology, ApologyDraft, Dossier, DossierStep
 from motcua.dossiers.screens import (
     DueClock,
     UserRoles,
@@ -39,6 +40,7 @@ from motcua.dossiers.screens import (
     may_override_supplement,
     next_step,
     print_forms,
+    role_holders,
     step_role_holders,
 )
 from motcua.dossiers.selectors import dossier_get_for_user, dossier_log_view
@@ -84,6 +86,21 @@ def _apology(dossier: Dossier) -> Apology | None:
         return None
 
 
+def _intake_target(dossier: Dossier) -> services.IntakeHandOver | None:
+    """Return the step that accepting an online submission hands it to."""
+    plan = procedure_intake_plan(dossier.procedure_version)
+    return services.intake_hand_over_for(plan, dossier.receiving_unit, dossier.agency)
+
+
+def _candidates(following: DossierStep | None, target: services.IntakeHandOver | None) -> list[Any]:
+    """Return who may take the next step: of a hand-over, or of an accepted submission."""
+    if following is not None:
+        return step_role_holders(following)
+    if target is not None:
+        return role_holders(target.role.pk, target.unit)
+    return []
+
+
 def _apology_draft(dossier: Dossier) -> ApologyDraft | None:
     try:
         return dossier.apology_draft
@@ -96,8 +113,10 @@ def _action_form(
 ) -> ActionForm:
     form_class = ACTION_FORMS[action]
     kwargs: dict[str, Any] = {"prefix": action}
-    if form_class is HandOverForm:
+    if issubclass(form_class, HandOverForm):
         kwargs["candidates"] = candidates
+    if form_class is ReturnForm:
+        kwargs["applicant_name"] = dossier.applicant_name
     if data is not None:
         return form_class(data, **kwargs)
     return form_class(initial={**(initial or {}), "expected_version": dossier.version}, **kwargs)
@@ -119,10 +138,9 @@ def _page(
     steps = list(dossier.steps.all())
     pauses = list(dossier.pauses.all())
     actions = allowed_actions(dossier, roles, has_apology=apology is not None)
-    candidates: list[Any] = []
     following = next_step(dossier, steps) if "hand_over" in actions else None
-    if following is not None:
-        candidates = step_role_holders(following)
+    intake_target = _intake_target(dossier) if "accept" in actions else None
+    candidates = _candidates(following, intake_target)
     override = dossier.supplement_count >= 1 and may_override_supplement(dossier, roles)
     forms: list[ActionPanel] = []
     for action in actions:
@@ -160,9 +178,11 @@ def _page(
         "events": event_rows(dossier.events.all()),
         "actions": forms,
         "next_step": following,
+        "intake_target": intake_target,
         "prints": print_forms(dossier, pauses, has_apology=apology is not None),
         "due": due_facts(dossier, pauses, clock),
         "alert": alert,
+        "bound_form": bound if bound is not None and bound.errors else None,
     }
     return render(request, "dossiers/detail.html", context, status=status)
 
@@ -192,8 +212,9 @@ def dossier_action(request: HttpRequest, roles: UserRoles, code: str, action: st
         return not_found(request, exc.message)
     candidates: list[Any] = []
     if action == "hand_over":
-        following = next_step(dossier, list(dossier.steps.all()))
-        candidates = step_role_holders(following) if following is not None else []
+        candidates = _candidates(next_step(dossier, list(dossier.steps.all())), None)
+    elif action == "accept":
+        candidates = _candidates(None, _intake_target(dossier))
     form = _action_form(action, dossier, candidates, data=request.POST)
     if not form.is_valid():
         return _page(request, roles, dossier, bound=form, bound_action=action, status=400)

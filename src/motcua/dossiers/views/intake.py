@@ -21,7 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from motcua.catalog.selectors import procedure_search, procedure_version_get
+from motcua.catalog.selectors import (
+    procedure_intake_plan,
+    procedure_search,
+    procedure_version_get,
+)
 from motcua.core.errors import (
     ApplicationError,
     ConflictError,
@@ -40,12 +44,15 @@ from motcua.dossiers.screens import (
     UserRoles,
     guidance_get,
     receiving_unit_for,
+    role_holders,
 )
 from motcua.dossiers.selectors import dossier_get_for_user
 from motcua.dossiers.services import (
+    agency_for,
     dossier_guide_incomplete,
     dossier_receive,
     dossier_refuse_at_intake,
+    intake_hand_over_for,
 )
 from motcua.dossiers.views.common import forbidden, not_found, staff_view
 
@@ -121,9 +128,11 @@ def intake_form(request: HttpRequest, roles: UserRoles, code: str) -> HttpRespon
     if unit is None:  # pragma: no cover - staff_view already required the role
         return forbidden(request, str(NEEDS_INTAKE_ROLE))
     documents = list(version.documents.all())
+    target = intake_hand_over_for(procedure_intake_plan(version), unit, agency_for(unit, version))
+    candidates = role_holders(target.role.pk, target.unit) if target is not None else []
     status = 200
     if request.method == "POST":
-        form = IntakeForm(request.POST, documents=documents)
+        form = IntakeForm(request.POST, documents=documents, candidates=candidates)
         action = request.POST.get("action", "accept")
         if action not in INTAKE_ACTIONS:
             action = "accept"
@@ -145,7 +154,11 @@ def intake_form(request: HttpRequest, roles: UserRoles, code: str) -> HttpRespon
         else:
             status = 400
     else:
-        form = IntakeForm(documents=documents, initial={"idempotency_key": uuid.uuid4().hex})
+        form = IntakeForm(
+            documents=documents,
+            candidates=candidates,
+            initial={"idempotency_key": uuid.uuid4().hex},
+        )
     return render(
         request,
         "dossiers/intake/form.html",
@@ -156,6 +169,7 @@ def intake_form(request: HttpRequest, roles: UserRoles, code: str) -> HttpRespon
             "documents": documents,
             "checked": form.checked(),
             "fees": version.fees.all(),
+            "intake_target": target,
             **_unit_context(request, roles),
         },
         status=status,
@@ -185,6 +199,7 @@ def _decide(
             channel=data["channel"],
             postal_address=data["postal_address"],
             idempotency_key=data["idempotency_key"] or None,
+            to_user=form.chosen_handler(),
         )
         request.session[RECEIVING_UNIT_SESSION_KEY] = unit.pk
         return redirect("dossiers:intake_done", code=result.dossier.code)

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET
 from motcua.catalog.selectors import field_list
 from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFoundError
+from motcua.core.forms import DAY_FORMAT
 from motcua.dossiers.constants import LogbookExportStatus, LogbookFormat
 from motcua.dossiers.forms import LogbookFilterForm
 from motcua.dossiers.logbook_exports import (
@@ -72,7 +73,12 @@ def logbook(request: HttpRequest, roles: UserRoles) -> HttpResponse:
     fields = list(field_list())
     today = clock.localdate()
     first_day = today.replace(day=1)
-    default = {"unit": units[0].pk, "start": first_day.isoformat(), "end": today.isoformat()}
+    # Shown as typed: dd/mm/yyyy, whatever the browser's language (core.forms.DayField).
+    default = {
+        "unit": units[0].pk,
+        "start": first_day.strftime(DAY_FORMAT),
+        "end": today.strftime(DAY_FORMAT),
+    }
     form = LogbookFilterForm(
         request.GET if "unit" in request.GET else default, units=units, fields=fields
     )

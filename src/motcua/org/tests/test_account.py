@@ -82,6 +82,8 @@ class PasswordChangeTests(TestCase):
     def test_a_wrong_old_password_is_refused(self):
         response = self.change("not-the-password", NEW_PASSWORD)
         self.assertContains(response, "Mật khẩu cũ không chính xác")
+        self.assertContains(response, "<title>Lỗi: ")
+        self.assertContains(response, '<li><a href="#id_old_password">Mật khẩu cũ không chính xác')
         self.assertUnchanged()
 
     def test_the_new_password_twice_must_match(self):

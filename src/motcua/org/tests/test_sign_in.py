@@ -84,7 +84,8 @@ class PasswordOnlySignInTests(SignInTestCase):
     def test_a_wrong_password_says_so_in_vietnamese(self):
         staff("tiepnhan", "intake_officer")
         response = self.sign_in("tiepnhan", "sai-mat-khau")
-        self.assertContains(response, "Vui lòng điền vào")
+        # The project's own words, not Django's ("… cả hai khung thông tin …").
+        self.assertContains(response, "Tên đăng nhập hoặc mật khẩu không đúng")
         self.assertIsNone(self.signed_in_as())
 
 
@@ -117,6 +118,10 @@ class SecondFactorSignInTests(SignInTestCase):
         wrong = f"{(int(right) + 1) % 1_000_000:06d}"
         response = self.code(wrong)
         self.assertContains(response, "Mã không đúng")
+        # Summarised the GOV.UK way, like every staff form (core/templatetags/form_errors.py).
+        self.assertContains(response, "<title>Lỗi: ")
+        self.assertContains(response, '<div class="error-summary"')
+        self.assertContains(response, '<li><a href="#id_code">Mã không đúng')
         self.assertIsNone(self.signed_in_as())
         for bad in ("12345", "abcdef", "1234567"):
             with self.subTest(code=bad):

@@ -22,7 +22,7 @@ class LookupTests(TestCase):
         response = self.client.get("/tra-cuu/", {"ma": self.dossier.code.lower()})
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, self.dossier.code)
-        self.assertContains(response, "Đã tiếp nhận")
+        self.assertContains(response, "Đang giải quyết")  # intake handed it to the ward
         self.assertContains(response, "17:00 05/03/2026")
         for secret in ("Trần", "Ngọc", "092190001234", "0912", "ngoc.tran", "Lê Lợi"):
             self.assertNotContains(response, secret)

@@ -70,13 +70,8 @@
       form.setAttribute("data-sent", "1");
     });
     window.addEventListener("pageshow", function () { form.removeAttribute("data-sent"); });
-    /* After a rejected submission, put the cursor on the first field to correct. */
-    var wrong = form.querySelector(".has-error input:not([type=hidden]), .has-error textarea, .has-error select, [aria-invalid=true]");
-    if (wrong) {
-      var details = wrong.closest("details");
-      if (details) { details.open = true; }
-      wrong.focus();
-    }
+    /* After a rejected submission the error summary has the focus (motcua/forms.js);
+       its links lead to each field. */
   }
 
   setupSearch();
