@@ -45,11 +45,9 @@ format: $(STAMP) ## Format and autofix
 	$(BIN)/ruff format src bench
 	$(BIN)/ruff check --fix src bench
 
-messages: $(STAMP) ## Update the Vietnamese catalogues from tools/translations/<app>.py and compile them
+messages: $(STAMP) ## Add new strings to each app's Vietnamese .po (translations kept) and compile them
 	for locale in src/motcua/*/locale; do \
-	  app=$$(basename $$(dirname $$locale)); \
 	  (cd $$locale/.. && MOTCUA_DATA_DIR=$(CURDIR)/var ../../../$(BIN)/motcua makemessages -l vi --no-obsolete --no-location --no-wrap -v0) && \
-	  if [ -n "$$(ls tools/translations/$$app.py tools/translations/$${app}_*.py 2>/dev/null)" ]; then $(BIN)/python tools/po_fill.py $$locale/vi/LC_MESSAGES/django.po tools/translations/$$app.py; fi && \
 	  (cd $$locale/.. && MOTCUA_DATA_DIR=$(CURDIR)/var ../../../$(BIN)/motcua compilemessages -l vi -v0) || exit 1; \
 	done
 

@@ -79,7 +79,13 @@ class ConcurrencyTests(TransactionTestCase):
         self.assertEqual([r for r in results if isinstance(r, Exception)], [])
         self.assertEqual(sorted(r.created for r in results), [False] * 7 + [True])
         self.assertEqual({r.dossier.pk for r in results}, {Dossier.objects.get().pk})
-        self.assertEqual(DossierEvent.objects.count(), 1)
+        # One intake's history and no more: one receipt, then the hand-over to the
+        # first step, each action once and all on the one dossier.
+        events = list(DossierEvent.objects.order_by("pk").values_list("dossier_id", "action"))
+        actions = [action for _, action in events]
+        self.assertEqual({dossier_id for dossier_id, _ in events}, {Dossier.objects.get().pk})
+        self.assertEqual(actions[0], "receive")
+        self.assertEqual(len(actions), len(set(actions)), actions)
 
     def test_parallel_requests_with_one_key_and_different_data_make_one_dossier(self):
         names = ["Trần Thị Bích Ngọc", "Nguyễn Văn An", "Lê Thị Hoa", "Phạm Văn Bình"]
@@ -103,7 +109,13 @@ class ConcurrencyTests(TransactionTestCase):
         self.assertEqual({c.code for c in conflicts}, {"idempotency_key_reused"})
         dossier = Dossier.objects.get()
         self.assertEqual(dossier.applicant_name, names[results.index(created[0])])
-        self.assertEqual(DossierEvent.objects.count(), 1)
+        # One intake's history and no more: one receipt, then the hand-over to the
+        # first step, each action once and all on the one dossier.
+        events = list(DossierEvent.objects.order_by("pk").values_list("dossier_id", "action"))
+        actions = [action for _, action in events]
+        self.assertEqual({dossier_id for dossier_id, _ in events}, {Dossier.objects.get().pk})
+        self.assertEqual(actions[0], "receive")
+        self.assertEqual(len(actions), len(set(actions)), actions)
 
     def test_two_officers_on_one_dossier_one_wins_the_other_gets_a_conflict(self):
         with clock.frozen(at(2026, 3, 2, 9)):  # intake hands it to the handler at once

@@ -1,3 +1,0 @@
-T = {
-    "sealing key": "khóa niêm phong",
-}

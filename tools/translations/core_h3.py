@@ -1,3 +1,0 @@
-T = {
-    "message id": "mã tin nhắn",
-}
