@@ -1,6 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.api.main import api
 from motcua.catalog.api import router as catalog_router
@@ -21,6 +22,10 @@ api.add_router("/workdays/", workdays_router)
 # The admin signs in through the staff sign-in (password, then the code)
 # and changes passwords through the audited account page (set before
 # admin.site.urls is read below).
+# django-otp's device admin is English-only and bypasses the audited services:
+# administrators reset a user's second factor with the user list's action instead.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 admin.site.login = org_views.admin_login  # type: ignore[method-assign]
 admin.site.password_change = org_views.admin_password_change  # type: ignore[method-assign,assignment]
 

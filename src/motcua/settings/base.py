@@ -24,6 +24,17 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # The project's apps come first: for a text both they and a third-party app
+    # translate, Django shows the first app's Vietnamese (and its templates and
+    # commands win the same way). test_translations checks what is shown.
+    "motcua.core",
+    "motcua.org",
+    "motcua.workdays",
+    "motcua.catalog",
+    "motcua.dossiers",
+    "motcua.portal",
+    "motcua.api",
+    "motcua.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,14 +50,6 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "motcua.core",
-    "motcua.org",
-    "motcua.workdays",
-    "motcua.catalog",
-    "motcua.dossiers",
-    "motcua.portal",
-    "motcua.api",
-    "motcua.demo",
 ]
 
 MIDDLEWARE = [
