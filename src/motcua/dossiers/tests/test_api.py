@@ -706,15 +706,7 @@ class ScopeAndAuditTests(ApiTestCase):
         self.assertEqual([e["action"] for e in body["events"]], ["receive", "hand_over"])
         self.assertEqual(
             body["available_actions"],
-            [
-                "hand-over",
-                "request-supplement",
-                "request-payment",
-                "apologise",
-                "apology-draft",
-                "stop",
-                "claim",
-            ],
+            ["claim", "hand-over", "request-supplement", "request-payment", "apology-draft"],
         )
         view = AuditEvent.objects.get(action="dossiers.view")
         self.assertEqual((view.actor, view.object_id), (self.w.handler, str(d.pk)))
