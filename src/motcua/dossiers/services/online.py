@@ -22,6 +22,8 @@ from motcua.dossiers.logbook import logbook_enter
 from motcua.dossiers.models import (
     Dossier,
 )
+from motcua.dossiers.services.applicant import Applicant, IntakeResult
+from motcua.dossiers.services.codes import agency_for
 from motcua.dossiers.services.common import (
     _applicant_notice,
     _authorise,
@@ -32,20 +34,18 @@ from motcua.dossiers.services.common import (
     _lock,
     _require_open,
 )
+from motcua.dossiers.services.idempotency import idempotent_replay, request_fingerprint
 from motcua.dossiers.services.intake import (
-    Applicant,
-    IntakeResult,
     _check_documents,
-    _check_intake_handler,
     _clock_start,
     _create_dossier,
+    _version_for,
+)
+from motcua.dossiers.services.intake_steps import (
+    _check_intake_handler,
     _create_steps,
     _notify_receiver,
-    _version_for,
-    agency_for,
-    idempotent_replay,
     intake_hand_over_for,
-    request_fingerprint,
 )
 from motcua.org.models import Unit
 
