@@ -266,6 +266,21 @@ class BadFileTests(TestCase):
             ],
         )
 
+    def test_errors_of_a_workbook_name_its_sheet_row_and_column(self):
+        """In an .xlsx list an error names the sheet, the row and the column letter."""
+        rows = [["Thành phố Cần Thơ", "92", "Phường A", "3111A", "Phường"]]
+        with self.assertRaises(ApplicationError) as caught:
+            units_import(
+                actor=ACTOR, data=xlsx_bytes(TWO_TIER_HEADER, rows, title_rows=2), valid_from=AFTER
+            )
+        self.assertEqual(
+            caught.exception.message, "Danh mục có lỗi (1 lỗi); chưa nhập dữ liệu nào."
+        )
+        self.assertEqual(
+            caught.exception.extra["lines"],
+            ["Trang “Sheet”, dòng 4, cột D (Mã PX), giá trị “3111A”: Mã chỉ được gồm chữ số."],
+        )
+
     def test_missing_and_duplicate_columns(self):
         """Missing and repeated columns are reported on the header row."""
         header = ["Tỉnh / Thành Phố", "Mã TP", "Phường Xã", "Phường Xã"]
