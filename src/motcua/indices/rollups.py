@@ -240,9 +240,9 @@ def _counts_from_facts() -> None:
         .values("agency_id", "procedure_id", "received_day")
         .annotate(
             n=Count("pk"),
-            online=Count("pk", filter=Q(online=True)),
-            eligible=Count("pk", filter=Q(fully_online_eligible=True)),
-            eligible_online=Count("pk", filter=Q(fully_online_eligible=True, online=True)),
+            n_online=Count("pk", filter=Q(online=True)),
+            n_eligible=Count("pk", filter=Q(fully_online_eligible=True)),
+            n_eligible_online=Count("pk", filter=Q(fully_online_eligible=True, online=True)),
         )
     )
     finished: Any = (
@@ -250,8 +250,8 @@ def _counts_from_facts() -> None:
         .values("agency_id", "procedure_id", "finished_day")
         .annotate(
             n=Count("pk"),
-            late=Count("pk", filter=Q(timeliness=Timeliness.LATE)),
-            seconds=Sum("handling_seconds"),
+            n_late=Count("pk", filter=Q(timeliness=Timeliness.LATE)),
+            n_seconds=Sum("handling_seconds"),
         )
     )
     returned: Any = (
@@ -262,15 +262,15 @@ def _counts_from_facts() -> None:
     for r in received:
         row = rows[(r["agency_id"], r["procedure_id"], r["received_day"])]
         row["received"] = r["n"]
-        row["received_online"] = r["online"]
-        row["received_eligible"] = r["eligible"]
-        row["received_eligible_online"] = r["eligible_online"]
+        row["received_online"] = r["n_online"]
+        row["received_eligible"] = r["n_eligible"]
+        row["received_eligible_online"] = r["n_eligible_online"]
     for r in finished:
         row = rows[(r["agency_id"], r["procedure_id"], r["finished_day"])]
         row["finished"] = r["n"]
-        row["finished_late"] = r["late"]
-        row["finished_on_time"] = r["n"] - r["late"]
-        row["handling_seconds"] = r["seconds"] or 0
+        row["finished_late"] = r["n_late"]
+        row["finished_on_time"] = r["n"] - r["n_late"]
+        row["handling_seconds"] = r["n_seconds"] or 0
     for r in returned:
         rows[(r["agency_id"], r["procedure_id"], r["returned_day"])]["returned"] = r["n"]
     DailyCount.objects.bulk_create(
