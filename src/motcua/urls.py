@@ -8,6 +8,7 @@ from motcua.catalog.api import router as catalog_router
 from motcua.core import views as core_views
 from motcua.dossiers.api import logbook_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.indices.api import router as indices_router
 from motcua.org import views as org_views
 from motcua.org.api import router as org_router
 from motcua.portal import views as portal_views
@@ -15,6 +16,7 @@ from motcua.workdays.api import router as workdays_router
 
 api.add_router("/catalog/", catalog_router)
 api.add_router("/dossiers/", dossiers_router)
+api.add_router("/indices/", indices_router)
 api.add_router("/logbook", logbook_router)
 api.add_router("/org/", org_router)
 api.add_router("/workdays/", workdays_router)

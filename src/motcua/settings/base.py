@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.portal",
+    "motcua.indices",
     "motcua.api",
     "motcua.demo",
     "django.contrib.admin",
