@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.portal",
+    "motcua.citizens",
     "motcua.api",
     "motcua.demo",
 ]
