@@ -41,6 +41,7 @@ urlpatterns = [
     path("dang-nhap/cai-dat-xac-thuc/", org_views.sign_in_enrol, name="sign_in_enrol"),
     path("tai-khoan/", include("motcua.org.urls")),
     path("dang-xuat/", LogoutView.as_view(), name="logout"),
+    path("cong-dan/", include("motcua.citizens.urls")),
     path("", portal_views.home, name="home"),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.dossiers.urls")),
