@@ -31,6 +31,7 @@ from motcua.dossiers.services.common import (
     _require_role,
 )
 from motcua.dossiers.services.steps import _end_current_step, _finish_step
+from motcua.dossiers.signals import dossier_returned
 
 
 def dossier_return(
@@ -96,6 +97,7 @@ def dossier_return(
             },
         )
         _applicant_notice(locked, "dossier.returned")
+        dossier_returned.send(sender=Dossier, dossier=locked, actor=actor)
     return locked
 
 
