@@ -1,0 +1,75 @@
+"""Forms of the feedback pages; the rules are checked again by the services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from motcua.feedback.constants import SatisfactionLevel
+from motcua.feedback.models import EvaluationScheme
+
+SCORE_CHOICES = [("", "—"), ("0", "0"), ("1", "1"), ("2", "2")]
+
+
+class EvaluationForm(forms.Form):
+    """The three levels as buttons, the nine indicators (optional, 0–2) and a comment."""
+
+    level = forms.ChoiceField(
+        label=_("How satisfied are you?"),
+        choices=SatisfactionLevel.choices,
+        error_messages={"required": _("Choose how satisfied you are.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args: Any, scheme: EvaluationScheme, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scheme = scheme
+        for number, name in enumerate(scheme.indicators, start=1):
+            self.fields[f"indicator_{number}"] = forms.ChoiceField(
+                label=f"{number}. {name}", choices=SCORE_CHOICES, required=False
+            )
+
+    def indicator_fields(self) -> list[forms.BoundField]:
+        return [self[f"indicator_{n}"] for n in range(1, len(self.scheme.indicators) + 1)]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        given = [data.get(f"indicator_{n}", "") for n in range(1, len(self.scheme.indicators) + 1)]
+        if any(given) and not all(given):
+            raise forms.ValidationError(
+                _("Score all nine indicators (0, 1 or 2 points), or leave them all empty.")
+            )
+        data["scores"] = [int(v) for v in given] if all(given) else []
+        return data
+
+
+class PairForm(forms.Form):
+    code = forms.CharField(
+        label=_("Pairing code"),
+        max_length=12,
+        help_text=_("The eight digits shown to the officer on the kiosk page of the desk."),
+    )
+
+
+class KioskCreateForm(forms.Form):
+    name = forms.CharField(label=_("Kiosk name"), max_length=100)
+    unit = forms.ChoiceField(label=_("Desk"))
+
+
+class FollowUpForm(forms.Form):
+    note = forms.CharField(
+        label=_("Contact with the citizen"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("When and how the citizen was contacted, and what they said."),
+    )
+    outcome = forms.CharField(
+        label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    close = forms.BooleanField(label=_("Close the follow-up"), required=False)
