@@ -7,4 +7,8 @@ class FeedbackConfig(AppConfig):
     verbose_name = _("Feedback and satisfaction")
 
     def ready(self) -> None:
+        from motcua.core.periodic import periodic_register
         from motcua.feedback import receivers  # noqa: F401  # connects the return hook
+        from motcua.feedback.jobs import feedback_alert
+
+        periodic_register("feedback", feedback_alert)

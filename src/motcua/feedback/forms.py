@@ -73,3 +73,42 @@ class FollowUpForm(forms.Form):
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     close = forms.BooleanField(label=_("Close the follow-up"), required=False)
+
+
+class PaknForm(forms.Form):
+    """A PAKN from the portal; staff add the channel and the receiving unit."""
+
+    sender_name = forms.CharField(label=_("Full name"), max_length=200)
+    sender_phone = forms.CharField(label=_("Phone"), max_length=20, required=False)
+    sender_email = forms.EmailField(label=_("E-mail"), required=False)
+    sender_address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    title = forms.CharField(label=_("Subject"), max_length=200)
+    content = forms.CharField(label=_("Content"), widget=forms.Textarea(attrs={"rows": 6}))
+    dossier_code = forms.CharField(
+        label=_("Dossier code (if it is about a dossier)"), max_length=60, required=False
+    )
+    consent_publish = forms.BooleanField(
+        label=_("I agree that the question and the answer are published (without my name)"),
+        required=False,
+    )
+    # A field people never see: a robot that fills it is ignored (no CAPTCHA).
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+
+class PaknStaffForm(PaknForm):
+    channel = forms.ChoiceField(label=_("Received through"))
+    unit = forms.ChoiceField(label=_("Receiving unit"))
+
+    field_order = ["channel", "unit"]
+
+
+class PaknAssignForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Classification"))
+    unit = forms.ChoiceField(label=_("Assign to"))
+    dossier_code = forms.CharField(
+        label=_("Dossier code (if it is about a dossier)"), max_length=60, required=False
+    )
+
+
+class PaknAnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6}))

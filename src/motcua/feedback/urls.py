@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.feedback import views
+from motcua.feedback import views, views_pakn
 
 app_name = "feedback"
 
@@ -12,4 +12,13 @@ urlpatterns = [
     path("mot-cua/danh-gia/phien/<int:pk>/", views.kiosk_session, name="kiosk_session"),
     path("mot-cua/danh-gia/theo-doi/", views.follow_ups, name="follow_ups"),
     path("mot-cua/danh-gia/theo-doi/<int:pk>/", views.follow_up, name="follow_up"),
+]
+
+urlpatterns += [
+    path("phan-anh-kien-nghi/", views_pakn.pakn_published, name="pakn_published"),
+    path("phan-anh-kien-nghi/gui/", views_pakn.pakn_new, name="pakn_new"),
+    path("phan-anh-kien-nghi/theo-doi/<str:token>/", views_pakn.pakn_track, name="pakn_track"),
+    path("mot-cua/phan-anh-kien-nghi/", views_pakn.pakn_list, name="pakn_list"),
+    path("mot-cua/phan-anh-kien-nghi/nhap/", views_pakn.pakn_enter, name="pakn_enter"),
+    path("mot-cua/phan-anh-kien-nghi/<int:pk>/", views_pakn.pakn_detail, name="pakn_detail"),
 ]
