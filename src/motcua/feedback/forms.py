@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.forms import DayField
 from motcua.feedback.constants import SatisfactionLevel
 from motcua.feedback.models import EvaluationScheme
 
@@ -112,3 +113,50 @@ class PaknAssignForm(forms.Form):
 
 class PaknAnswerForm(forms.Form):
     answer = forms.CharField(label=_("Answer"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class SurveyForm(forms.Form):
+    """One questionnaire version as a form: a 1–5 level per aspect, overall, expectations."""
+
+    website = forms.CharField(label=_("Leave this empty"), required=False)
+
+    def __init__(self, *args: Any, questionnaire: Any, paper: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        definition = questionnaire.definition
+        scale = [("", "—")] + [
+            (str(i), label) for i, label in enumerate(definition.get("scale", []), start=1)
+        ]
+        if paper:
+            self.fields["paper_number"] = forms.CharField(
+                label=_("Paper form number"), max_length=30
+            )
+        for aspect in questionnaire.aspects:
+            self.fields[f"aspect_{aspect['key']}"] = forms.ChoiceField(
+                label=aspect["name"],
+                choices=scale,
+                required=False,
+                help_text="; ".join(aspect.get("criteria", [])),
+                widget=forms.RadioSelect,
+            )
+        if definition.get("overall"):
+            self.fields["overall"] = forms.ChoiceField(
+                label=definition["overall"], choices=scale, required=False, widget=forms.RadioSelect
+            )
+        expectations = definition.get("expectations") or {}
+        if expectations.get("options"):
+            self.fields["expectations"] = forms.MultipleChoiceField(
+                label=expectations.get("question", ""),
+                choices=[(str(i), text) for i, text in enumerate(expectations["options"])],
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+            )
+        self.order_fields([name for name in self.fields if name != "website"] + ["website"])
+
+
+class CampaignForm(forms.Form):
+    name = forms.CharField(label=_("Campaign name"), max_length=200)
+    unit = forms.ChoiceField(label=_("Unit surveyed"))
+    questionnaire = forms.ChoiceField(label=_("Questionnaire"))
+    starts_on = DayField(label=_("From"))
+    ends_on = DayField(label=_("Until"))
+    sample_target = forms.IntegerField(label=_("Sample target"), min_value=1)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from motcua.feedback import views, views_pakn
+from motcua.feedback import views, views_pakn, views_surveys
 
 app_name = "feedback"
 
@@ -21,4 +21,11 @@ urlpatterns += [
     path("mot-cua/phan-anh-kien-nghi/", views_pakn.pakn_list, name="pakn_list"),
     path("mot-cua/phan-anh-kien-nghi/nhap/", views_pakn.pakn_enter, name="pakn_enter"),
     path("mot-cua/phan-anh-kien-nghi/<int:pk>/", views_pakn.pakn_detail, name="pakn_detail"),
+]
+
+urlpatterns += [
+    path("khao-sat/<str:slug>/", views_surveys.survey, name="survey"),
+    path("mot-cua/khao-sat/", views_surveys.campaigns, name="campaigns"),
+    path("mot-cua/khao-sat/<int:pk>/", views_surveys.campaign, name="campaign"),
+    path("mot-cua/khao-sat/<int:pk>/excel/", views_surveys.campaign_excel, name="campaign_excel"),
 ]
