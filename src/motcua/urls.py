@@ -7,6 +7,7 @@ from motcua.catalog.api import router as catalog_router
 from motcua.core import views as core_views
 from motcua.dossiers.api import logbook_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.feedback.api import router as feedback_router
 from motcua.org import views as org_views
 from motcua.org.api import router as org_router
 from motcua.portal import views as portal_views
@@ -14,6 +15,7 @@ from motcua.workdays.api import router as workdays_router
 
 api.add_router("/catalog/", catalog_router)
 api.add_router("/dossiers/", dossiers_router)
+api.add_router("/feedback/", feedback_router)
 api.add_router("/logbook", logbook_router)
 api.add_router("/org/", org_router)
 api.add_router("/workdays/", workdays_router)
