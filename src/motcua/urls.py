@@ -8,6 +8,7 @@ from motcua.catalog.api import router as catalog_router
 from motcua.core import views as core_views
 from motcua.dossiers.api import logbook_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.feedback.api import router as feedback_router
 from motcua.indices.api import router as indices_router
 from motcua.org import views as org_views
 from motcua.org.api import router as org_router
@@ -16,6 +17,7 @@ from motcua.workdays.api import router as workdays_router
 
 api.add_router("/catalog/", catalog_router)
 api.add_router("/dossiers/", dossiers_router)
+api.add_router("/feedback/", feedback_router)
 api.add_router("/indices/", indices_router)
 api.add_router("/logbook", logbook_router)
 api.add_router("/org/", org_router)
@@ -45,6 +47,7 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.dossiers.urls")),
+    path("", include("motcua.feedback.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.indices",
     "motcua.citizens",
+    "motcua.feedback",
     "motcua.api",
     "motcua.demo",
     "django.contrib.admin",
@@ -339,3 +340,20 @@ MOTCUA_AUDIT_KEY_FILE = DATA_DIR / "audit_keys"
 MOTCUA_AUDIT_CHECKPOINT_FILE: Path | None = Path(
     env_str("MOTCUA_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl"))
 )
+# Feedback (motcua.feedback). Days a rating link in the return message stays valid;
+# seconds a kiosk waits for the citizen's taps before it resets itself.
+MOTCUA_FEEDBACK_LINK_DAYS = env_int("MOTCUA_FEEDBACK_LINK_DAYS", 30)
+MOTCUA_FEEDBACK_KIOSK_SECONDS = env_int("MOTCUA_FEEDBACK_KIOSK_SECONDS", 300)
+# Roles that follow up unhappy ratings and handle PAKN on a unit (and below it).
+MOTCUA_FEEDBACK_DIRECTOR_ROLES = env_list(
+    "MOTCUA_FEEDBACK_DIRECTOR_ROLES", ["centre_director", "commune_leader"]
+)
+# Roles that read the feedback figures, lists and exports of a unit.
+MOTCUA_FEEDBACK_READER_ROLES = env_list(
+    "MOTCUA_FEEDBACK_READER_ROLES",
+    ["centre_director", "commune_leader", "reform_officer", "administrator"],
+)
+# Working days to answer a PAKN from its assignment [L: provincial rules differ].
+MOTCUA_PAKN_ANSWER_DAYS = env_int("MOTCUA_PAKN_ANSWER_DAYS", 10)
+# Public PAKN submissions and survey answers allowed per client address and hour.
+MOTCUA_FEEDBACK_PUBLIC_PER_HOUR = env_int("MOTCUA_FEEDBACK_PUBLIC_PER_HOUR", 20)

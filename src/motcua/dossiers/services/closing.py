@@ -29,6 +29,7 @@ from motcua.dossiers.services.common import (
     _lock,
 )
 from motcua.dossiers.services.steps import _end_current_step, _finish_step
+from motcua.dossiers.signals import dossier_returned
 
 
 def dossier_return(
@@ -88,6 +89,7 @@ def dossier_return(
             },
         )
         _applicant_notice(locked, "dossier.returned")
+        dossier_returned.send(sender=Dossier, dossier=locked, actor=actor)
     return locked
 
 
