@@ -82,7 +82,12 @@ class IndicatorGroup(models.Model):
 class Indicator(models.Model):
     """A sub-indicator (chỉ số thành phần): R = numerator / denominator, scored into points."""
 
-    group = models.ForeignKey(IndicatorGroup, on_delete=models.CASCADE, related_name="indicators")
+    group = models.ForeignKey(
+        IndicatorGroup,
+        on_delete=models.CASCADE,
+        related_name="indicators",
+        verbose_name=_("indicator group"),
+    )
     code = models.CharField(_("code"), max_length=10, help_text=_("For example 2.1."))
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     name = models.CharField(_("name"), max_length=300)

@@ -81,6 +81,34 @@ def _apology_dates(
     return due, new_due, late
 
 
+def _apology_input(
+    locked: Dossier, reason: str, new_date: date, now: datetime
+) -> tuple[datetime, datetime, bool]:
+    """Check the reason and the new date together, so a form lists every problem at once.
+
+    Return what :func:`_apology_dates` returns; raise one :class:`ApplicationError`
+    whose ``extra["errors"]`` names each field in trouble.
+    """
+    problems: list[dict[str, str]] = []
+    if not reason:
+        problems.append(
+            {
+                "field": "reason",
+                "code": "reason_required",
+                "message": str(_("Write the reason for the delay; it is printed on the apology.")),
+            }
+        )
+    try:
+        dates = _apology_dates(locked, new_date, now)
+    except ApplicationError as exc:
+        problems.append({"field": "new_date", "code": exc.code, "message": exc.message})
+    if problems:
+        raise ApplicationError(
+            problems[0]["message"], code=problems[0]["code"], extra={"errors": problems}
+        )
+    return dates
+
+
 def dossier_apologise(
     *,
     dossier: Dossier,
@@ -98,16 +126,11 @@ def dossier_apologise(
     moves the date; a case handler's draft ends with it.
     """
     reason = nfc(reason or "")
-    if not reason:
-        raise ApplicationError(
-            _("Write the reason for the delay; it is printed on the apology."),
-            code="reason_required",
-        )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
         _authorise(locked, "apologise", actor)
         now = clock.now()
-        due, new_due, late = _apology_dates(locked, new_date, now)
+        due, new_due, late = _apology_input(locked, reason, new_date, now)
         draft = ApologyDraft.objects.select_for_update().filter(dossier=locked).first()
         apology = Apology.objects.create(
             dossier=locked,
@@ -182,16 +205,11 @@ def dossier_apology_draft(
     replaces the previous one.
     """
     reason = nfc(reason or "")
-    if not reason:
-        raise ApplicationError(
-            _("Write the reason for the delay; it is printed on the apology."),
-            code="reason_required",
-        )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
         _authorise(locked, "draft_apology", actor)
         now = clock.now()
-        _due, _new_due, late = _apology_dates(locked, new_date, now)
+        _due, _new_due, late = _apology_input(locked, reason, new_date, now)
         draft, _created = ApologyDraft.objects.update_or_create(
             dossier=locked,
             defaults={
