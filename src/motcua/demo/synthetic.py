@@ -67,6 +67,7 @@ from motcua.catalog.selectors import StepPlan, procedure_intake_plan
 from motcua.core.audit import audit_event
 from motcua.core.models import AuditEvent
 from motcua.demo.calendars import load_demo_calendars
+from motcua.dossiers import kernel
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.constants import (
     ApplicantKind,
@@ -92,7 +93,7 @@ from motcua.dossiers.search import dossier_search_text
 from motcua.dossiers.workflow import SIGNING_ROLES
 from motcua.org.models import Role, RoleAssignment, Unit, UnitKind
 from motcua.org.services import role_assignment_create, unit_create
-from motcua.workdays.core import CalendarMissingError, LimitUnit, Remaining, WorkCalendar
+from motcua.workdays.core import CalendarMissingError, WorkCalendar
 from motcua.workdays.loader import calendar_for_unit, national_calendar
 
 ACTOR = "motcua seed synthetic"
@@ -362,6 +363,9 @@ class Mix:
     supplement: float = 0.08
     supplement_never: float = 0.15
     stop: float = 0.01
+    payment: float = 0.0
+    """Chance of a wait for financial obligations during the review (none by default, so the
+    benchmark's province stays as it was)."""
     late_step: float = 0.17
     claim: float = 0.3
     """Chance that a step left in its unit's queue is claimed before the work starts."""
@@ -847,6 +851,8 @@ class _Simulator:
         moment = at
         supplement = rng.random() < self.mix.supplement
         stop = rng.random() < self.mix.stop
+        # Drawn only when asked for, so the default mix draws the same numbers as before.
+        payment = self.mix.payment > 0 and rng.random() < self.mix.payment
         while True:
             step = d.current_step
             assert step is not None
@@ -887,6 +893,15 @@ class _Simulator:
                 if not self.supplement(sim, step, actor, when):
                     return
                 supplement = False
+                moment = d.updated_at
+                continue
+            if index == 1 and payment:
+                when = self.later(step.unit, moment, step.budget_seconds * rng.uniform(0.1, 0.6))
+                if when > self.now:
+                    return
+                if not self.payment(sim, step, actor, when):
+                    return
+                payment = False
                 moment = d.updated_at
                 continue
             when = self.later(step.unit, moment, step.budget_seconds * self.pace(step))
@@ -1058,41 +1073,21 @@ class _Simulator:
         # The procedure's window, as the services read it; none: no automatic closure.
         window = version.supplement_window_days
         respond_by = calendar.due_working_days(when, window) if window else None
-        remaining = calendar.remaining(d.due_at, version.time_limit_unit, when)  # type: ignore[arg-type]
-        step_clock: dict[str, Any] = {}
-        if step.due_at is not None:
-            step_clock = {
-                "step": step,  # the row's id once written
-                "remaining_seconds": int(
-                    self.calendar(step.unit).working_time_between(when, step.due_at).total_seconds()
-                ),
-            }
         items = ["Bản sao có chứng thực giấy tờ chứng minh"]
         reason = "Giấy tờ nộp kèm không rõ nét"
         before = d.status
-        pause = Pause(
-            dossier=d,
+        pause = self.pause(
+            sim,
+            step,
+            actor,
+            when,
             kind=PauseKind.SUPPLEMENT,
             number=d.supplement_count + 1,
             policy=version.supplement_policy,
-            started_at=when,
-            resume_status=d.status,
-            requested_by=actor,
             items=items,
             reason=reason,
             respond_by=respond_by,
-            override_reason="",
-            clock={
-                "unit": remaining.unit.value,
-                "working_days": remaining.working_days,
-                "working_seconds": int(remaining.working_time.total_seconds()),
-                "calendar_days": remaining.calendar_days,
-                "overdue": remaining.overdue,
-                "due_before": _iso_read(d.due_at),
-                **step_clock,
-            },
         )
-        sim.pauses.append(pause)
         d.supplement_count += 1
         d.status = DossierStatus.AWAITING_SUPPLEMENT
         self.bump(sim, when)
@@ -1133,30 +1128,109 @@ class _Simulator:
         )
         return False
 
+    def pause(
+        self,
+        sim: _Sim,
+        step: DossierStep,
+        actor: Any,
+        when: datetime,
+        *,
+        kind: str,
+        number: int,
+        policy: str,
+        items: list[str],
+        reason: str,
+        respond_by: datetime | None,
+    ) -> Pause:
+        """Open a pause at ``when`` keeping every running clock (``kernel.pause_clock``)."""
+        d, version = sim.dossier, sim.version
+        kept = kernel.pause_clock(
+            calendar=self.calendar(d.agency),
+            now=when,
+            due_at=d.due_at,
+            limit_unit=version.time_limit_unit,
+            extended_due_at=d.extended_due_at,
+            step_calendar=self.calendar(step.unit) if step.due_at is not None else None,
+            step_due_at=step.due_at,
+        )
+        if step.due_at is not None:
+            kept["step"] = step  # the row's id once written
+        pause = Pause(
+            dossier=d,
+            kind=kind,
+            number=number,
+            policy=policy,
+            started_at=when,
+            resume_status=d.status,
+            requested_by=actor,
+            items=items,
+            reason=reason,
+            respond_by=respond_by,
+            override_reason="",
+            clock=kept,
+        )
+        sim.pauses.append(pause)
+        return pause
+
+    def payment(self, sim: _Sim, step: DossierStep, actor: Any, when: datetime) -> bool:
+        """Wait for the financial obligations from ``when``; return whether they were met."""
+        d = sim.dossier
+        items = ["Lệ phí cấp giấy chứng nhận"]
+        before = d.status
+        number = 1 + sum(1 for p in sim.pauses if p.kind == PauseKind.PAYMENT)
+        pause = self.pause(
+            sim,
+            step,
+            actor,
+            when,
+            kind=PauseKind.PAYMENT,
+            number=number,
+            policy=PausePolicy.PAUSE,
+            items=items,
+            reason="",
+            respond_by=None,
+        )
+        d.status = DossierStatus.AWAITING_PAYMENT
+        self.bump(sim, when)
+        self.event(
+            sim,
+            at=when,
+            actor=actor,
+            action="request_payment",
+            from_status=before,
+            data={"items": items},
+        )
+        paid = self.later(d.agency, when, self.rng.uniform(0.5, 6) * 8 * 3600)
+        if paid > self.now:
+            return False
+        self.resume(sim, pause, paid, action="payment_received")
+        return True
+
     def supplement_received(self, sim: _Sim, pause: Pause, when: datetime) -> None:
+        self.resume(sim, pause, when, action="supplement_received")
+
+    def resume(self, sim: _Sim, pause: Pause, when: datetime, *, action: str) -> None:
+        """End ``pause`` at ``when`` by ``action`` (``kernel.resume_clock``), as the intake desk."""
         d, version = sim.dossier, sim.version
         calendar = self.calendar(d.agency)
-        due_before = d.due_at
-        if pause.policy == PausePolicy.RESTART:
-            new_due = calendar.due(when, version.time_limit_amount, version.time_limit_unit)
-        else:
-            data = pause.clock
-            remaining = Remaining(
-                unit=LimitUnit(data["unit"]),
-                working_days=data["working_days"],
-                working_time=timedelta(seconds=data["working_seconds"]),
-                calendar_days=data["calendar_days"],
-                overdue=data["overdue"],
-            )
-            new_due = calendar.resume(remaining, when, d.due_at)  # type: ignore[arg-type]
+        due_before, promised_before = d.due_at, d.extended_due_at
+        resumed = kernel.resume_clock(
+            calendar=calendar,
+            kept=pause.clock,
+            policy=pause.policy,
+            now=when,
+            due_at=d.due_at,
+            limit_amount=version.time_limit_amount,
+            limit_unit=version.time_limit_unit,
+            extended_due_at=d.extended_due_at,
+        )
+        new_due = resumed.due_at
         pause.ended_at = when
         pause.clock = {**pause.clock, "due_after": _iso(new_due)}
-        d.due_at = new_due
+        d.due_at, d.extended_due_at = new_due, resumed.extended_due_at
         step = d.current_step
         if step is not None and pause.clock.get("step") is step:
-            step.due_at = self.calendar(step.unit).add_working_time(
-                when, timedelta(seconds=pause.clock["remaining_seconds"])
-            )
+            step.due_at = kernel.step_due_after_pause(self.calendar(step.unit), when, pause.clock)
         before = d.status
         d.status = pause.resume_status
         self.bump(sim, when)
@@ -1164,14 +1238,14 @@ class _Simulator:
             sim,
             at=when,
             actor=sim.commune.intake,
-            action="supplement_received",
+            action=action,
             from_status=before,
             data={
                 "policy": pause.policy,
                 "due_before": _iso_read(due_before),
                 "due_after": _iso(new_due),
-                "promised_before": None,
-                "promised_after": None,
+                "promised_before": _iso_read(promised_before),
+                "promised_after": _iso(d.extended_due_at),
                 "documents_provided": [],
             },
         )

@@ -40,6 +40,7 @@ BUSY = Mix(
     supplement=0.45,
     supplement_never=0.35,
     stop=0.1,
+    payment=0.3,
     claim=1.0,
     not_granted=0.2,
     recent=0.8,
@@ -230,6 +231,12 @@ def _replay(d):
                     reason=e.note,
                     override_reason=e.data["override_reason"],
                 )
+            elif e.action == "request_payment":
+                s.dossier_request_payment(
+                    dossier=replayed, actor=actor, items=e.data["items"], reason=e.note
+                )
+            elif e.action == "payment_received":
+                s.dossier_payment_received(dossier=replayed, actor=actor, note=e.note)
             elif e.action == "supplement_received":
                 s.dossier_supplement_received(dossier=replayed, actor=actor, note=e.note)
             elif e.action == "close_unsupplemented":
@@ -261,9 +268,22 @@ def _replay(d):
 class SyntheticRowsTests(TestCase):
     def test_rows_equal_what_the_services_write(self):
         """Replaying each synthetic dossier's events through the services gives the same rows."""
+        self.assert_replay_gives_the_same_rows(seed=2)
+
+    @override_settings(
+        MOTCUA_CUTOFF_DAY_LIMITS=True,
+        MOTCUA_CUTOFF="14:00",
+        MOTCUA_WORK_SESSIONS="07:30-11:30,13:00-17:00",
+    )
+    def test_rows_equal_under_other_settings(self):
+        """The same holds with the cut-off on day limits, another cut-off and other sessions."""
+        self.addCleanup(calendar_cache_clear)  # the calendars hold the sessions
+        self.assert_replay_gives_the_same_rows(seed=5)
+
+    def assert_replay_gives_the_same_rows(self, *, seed):
         calendar_cache_clear()
         world = synthetic_world(units=2, procedures=8)
-        summary = synthetic_dossiers(world, count=80, seed=2, now=NOW, mix=BUSY, batch_size=25)
+        summary = synthetic_dossiers(world, count=80, seed=seed, now=NOW, mix=BUSY, batch_size=25)
         self.assertEqual(summary.created, 80)
         self.assertEqual(audit_verify(), [])
         synthetic = list(Dossier.objects.select_related("current_step", "procedure").order_by("pk"))
@@ -281,6 +301,8 @@ class SyntheticRowsTests(TestCase):
                 "request_supplement",
                 "supplement_received",
                 "close_unsupplemented",
+                "request_payment",
+                "payment_received",
                 "decide",
                 "return_result",
                 "stop",
@@ -292,6 +314,7 @@ class SyntheticRowsTests(TestCase):
             {
                 "in_progress",
                 "awaiting_supplement",
+                "awaiting_payment",
                 "returned",
                 "refused",
                 "closed",

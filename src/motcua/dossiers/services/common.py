@@ -16,7 +16,6 @@ from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, P
 from motcua.core.notifications import notify
 from motcua.dossiers.constants import (
     ACTIVE_STATUSES,
-    Timeliness,
 )
 from motcua.dossiers.models import (
     Apology,
@@ -167,17 +166,6 @@ def _applicant_notice(dossier: Dossier, event: str, **context: Any) -> None:
         phone=dossier.applicant_phone,
         obj=dossier,
     )
-
-
-def timeliness_of(finished: datetime, due: datetime | None) -> str:
-    """Return early / on time / late: late after ``due``; early on a day before its day."""
-    if due is None:
-        return ""
-    if finished > due:
-        return Timeliness.LATE
-    if _local(finished).date() < _local(due).date():
-        return Timeliness.EARLY
-    return Timeliness.ON_TIME
 
 
 def _require_dossier_role(actor: Any, dossier: Dossier, roles: Iterable[str], *, what: str) -> str:

@@ -16,6 +16,7 @@ from motcua.dossiers.constants import (
     Decision,
     DossierStatus,
 )
+from motcua.dossiers.kernel import timeliness_of
 from motcua.dossiers.models import (
     Dossier,
     DossierStep,
@@ -26,7 +27,6 @@ from motcua.dossiers.services.common import (
     _bump,
     _event,
     _lock,
-    timeliness_of,
 )
 from motcua.dossiers.services.steps import (
     _checked_handler,

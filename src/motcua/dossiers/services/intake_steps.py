@@ -19,6 +19,7 @@ from motcua.core.people import full_name
 from motcua.dossiers.constants import (
     DossierStatus,
 )
+from motcua.dossiers.kernel import timeliness_of
 from motcua.dossiers.models import (
     Dossier,
     DossierStep,
@@ -27,7 +28,6 @@ from motcua.dossiers.services.common import (
     EventSpec,
     _calendar,
     _with_calendar,
-    timeliness_of,
 )
 from motcua.dossiers.services.steps import status_for_step, step_plan
 from motcua.org.models import Unit

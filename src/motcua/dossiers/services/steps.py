@@ -22,11 +22,12 @@ from motcua.core.people import full_name
 from motcua.dossiers.constants import (
     DossierStatus,
 )
+from motcua.dossiers.kernel import timeliness_of
 from motcua.dossiers.models import (
     Dossier,
     DossierStep,
 )
-from motcua.dossiers.services.common import _calendar, _with_calendar, timeliness_of
+from motcua.dossiers.services.common import _calendar, _with_calendar
 from motcua.dossiers.workflow import SIGNING_ROLES
 from motcua.org.models import Role
 from motcua.org.selectors import user_has_role
