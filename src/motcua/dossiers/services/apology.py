@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
+from motcua.core.actors import Actor, user_of
 from motcua.core.errors import ApplicationError
 from motcua.core.notifications import notify
 from motcua.core.people import full_name
@@ -84,7 +85,7 @@ def _apology_dates(
 def dossier_apologise(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     reason: str,
     new_date: date,
     expected_version: int | None = None,
@@ -112,7 +113,7 @@ def dossier_apologise(
         apology = Apology.objects.create(
             dossier=locked,
             issued_at=now,
-            issued_by=actor,
+            issued_by=user_of(actor),
             signer_position=signing_position(
                 actor, LEADER_ROLES, locked.agency, on=_local(now).date()
             ),
@@ -169,7 +170,7 @@ def _leaders_of(unit: Unit, day: date) -> list[Any]:
 def dossier_apology_draft(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     reason: str,
     new_date: date,
     expected_version: int | None = None,
@@ -196,7 +197,7 @@ def dossier_apology_draft(
             dossier=locked,
             defaults={
                 "drafted_at": now,
-                "drafted_by": actor,
+                "drafted_by": user_of(actor),
                 "reason": reason,
                 "new_date": new_date,
             },

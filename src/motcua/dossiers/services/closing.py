@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
+from motcua.core.actors import Actor
 from motcua.core.errors import ApplicationError
 from motcua.core.text import nfc
 from motcua.dossiers.constants import (
@@ -34,7 +34,7 @@ from motcua.dossiers.services.steps import _end_current_step, _finish_step
 def dossier_return(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     method: str,
     received_by: str = "",
     note: str = "",
@@ -94,7 +94,7 @@ def dossier_return(
 def dossier_stop(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     reason: str,
     requested_on: date | None = None,
     expected_version: int | None = None,

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
+from motcua.core.actors import Actor, user_of
 from motcua.core.errors import ApplicationError
 from motcua.core.notifications import notify
 from motcua.core.people import full_name
@@ -40,7 +41,7 @@ from motcua.dossiers.services.steps import (
 def dossier_hand_over(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     to_user: Any = None,
     note: str = "",
     expected_version: int | None = None,
@@ -100,7 +101,7 @@ def dossier_hand_over(
 def dossier_decide(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     decision: str,
     reasons: str = "",
     expected_version: int | None = None,
@@ -162,16 +163,17 @@ def dossier_decide(
     return locked
 
 
-def dossier_claim(*, dossier: Dossier, actor: Any, expected_version: int | None = None) -> Dossier:
+def dossier_claim(
+    *, dossier: Dossier, actor: Actor, expected_version: int | None = None
+) -> Dossier:
     """Take the current step from the unit's queue (the receiver on the control slip)."""
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
         _authorise(locked, "claim", actor)
         step = locked.current_step
         assert step is not None  # the table needs a step
-        step.handler = actor
+        step.handler = locked.current_handler = user_of(actor)
         step.save(update_fields=["handler"])
-        locked.current_handler = actor
         _bump(locked, "current_handler")
         _event(locked, actor=actor, action="claim", from_status=locked.status, step=step)
     return locked

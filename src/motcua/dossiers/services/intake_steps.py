@@ -13,6 +13,7 @@ from motcua.catalog.selectors import (
     IntakePlan,
 )
 from motcua.core import fastsql
+from motcua.core.actors import Actor, user_of
 from motcua.core.errors import ApplicationError
 from motcua.core.notifications import notify
 from motcua.core.people import full_name
@@ -104,7 +105,7 @@ def _create_steps(
     plan: IntakePlan,
     *,
     at: datetime,
-    actor: Any,
+    actor: Actor,
     to_user: Any = None,
 ) -> StepsStart:
     """Copy the workflow into the dossier's steps, starting at ``at``.
@@ -130,7 +131,7 @@ def _create_steps(
         )
         for spec in step_plan(plan)
     ]
-    officer = actor if getattr(actor, "is_authenticated", False) else None
+    officer = user_of(actor)
     first = steps[0]
     first.started_at = at
     first.due_at = _with_calendar(

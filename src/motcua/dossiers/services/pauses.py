@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
+from motcua.core.actors import Actor, user_of
 from motcua.core.errors import ApplicationError
 from motcua.core.text import nfc
 from motcua.dossiers import kernel
@@ -42,7 +42,7 @@ from motcua.dossiers.workflow import LEADER_ROLES, role_unit
 def _pause_start(
     locked: Dossier,
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     policy: str,
     items: list[str],
@@ -79,7 +79,7 @@ def _pause_start(
         policy=policy,
         started_at=now,
         resume_status=locked.status,
-        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        requested_by=user_of(actor),
         items=items,
         reason=reason,
         respond_by=respond_by,
@@ -127,7 +127,7 @@ def _pause_end(locked: Dossier, pause: Pause) -> None:
 def dossier_request_supplement(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     items: Sequence[str],
     reason: str,
     override_reason: str = "",
@@ -211,7 +211,7 @@ def dossier_request_supplement(
 def _resume(
     dossier: Dossier,
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     note: str,
     expected_version: int | None,
@@ -268,7 +268,7 @@ def _mark_provided(dossier: Dossier, required_documents: Sequence[int]) -> list[
 def dossier_supplement_received(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     provided_documents: Sequence[int] = (),
     expected_version: int | None = None,
@@ -289,7 +289,7 @@ def dossier_supplement_received(
 
 
 def dossier_close_unsupplemented(
-    *, dossier: Dossier, actor: Any = None, expected_version: int | None = None
+    *, dossier: Dossier, actor: Actor = None, expected_version: int | None = None
 ) -> Dossier:
     """Close a dossier whose supplement did not arrive in time.
 
@@ -323,7 +323,7 @@ def dossier_close_unsupplemented(
 def dossier_request_payment(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     items: Sequence[str],
     reason: str = "",
     expected_version: int | None = None,
@@ -365,7 +365,7 @@ def dossier_request_payment(
 
 
 def dossier_payment_received(
-    *, dossier: Dossier, actor: Any, note: str = "", expected_version: int | None = None
+    *, dossier: Dossier, actor: Actor, note: str = "", expected_version: int | None = None
 ) -> Dossier:
     """The applicant met the financial obligations: the clock resumes."""
     return _resume(

@@ -16,6 +16,7 @@ from motcua.catalog.selectors import (
     StepPlan,
     working_day_seconds,
 )
+from motcua.core.actors import Actor, user_of
 from motcua.core.cache import ProcessCache
 from motcua.core.errors import ApplicationError
 from motcua.core.people import full_name
@@ -127,18 +128,18 @@ def _start_step(
     step.due_at = _with_calendar(
         calendar.add_working_time, at, timedelta(seconds=step.budget_seconds)
     )
-    step.giver = giver if getattr(giver, "is_authenticated", False) else None
+    step.giver = user_of(giver)
     step.handler = handler
     step.save(update_fields=["started_at", "due_at", "giver", "handler"])
     dossier.current_step = step
     dossier.current_handler = handler
 
 
-def _finish_step(step: DossierStep, *, at: datetime, actor: Any) -> None:
+def _finish_step(step: DossierStep, *, at: datetime, actor: Actor) -> None:
     step.finished_at = at
     step.timeliness = timeliness_of(at, step.due_at)
-    if step.handler_id is None and getattr(actor, "is_authenticated", False):
-        step.handler = actor
+    if step.handler_id is None and user_of(actor) is not None:
+        step.handler = user_of(actor)
     step.save(update_fields=["finished_at", "timeliness", "handler"])
 
 
