@@ -47,8 +47,7 @@ draws; the dates still run up to the moment of the seed (``now``).
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -1254,22 +1253,6 @@ class _Simulator:
 # --- writing -------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _keep_timestamps(*models: type[Model]) -> Iterator[None]:
-    """Let bulk_create keep the simulated created_at/updated_at (as if written then)."""
-    saved: list[tuple[Any, bool, bool]] = []
-    for model in models:
-        for name in ("created_at", "updated_at"):
-            f: Any = model._meta.get_field(name)
-            saved.append((f, f.auto_now, f.auto_now_add))
-            f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
-
-
 def _audit_records(sims: Sequence[_Sim]) -> list[AuditEvent]:
     """Return each dossier's audit chain, sealed as ``audit_record`` seals it.
 
@@ -1312,8 +1295,11 @@ def _write(
     if connection.vendor == "postgresql":
         _write_copy(sims, sequences, volumes)
         return
-    with transaction.atomic(), _keep_timestamps(Dossier):
+    with transaction.atomic():
         current = [s.dossier.current_step for s in sims]
+        # bulk_create stamps created_at/updated_at with the real time (auto_now); the
+        # simulated ones are written back below with the current steps.
+        stamps = [(s.dossier.created_at, s.dossier.updated_at) for s in sims]
         for s in sims:  # the steps get their ids after the dossiers
             s.dossier.current_step = None
         Dossier.objects.bulk_create([s.dossier for s in sims], batch_size=500)
@@ -1326,12 +1312,12 @@ def _write(
         # bulk_create gives the history rows their ids, which the audit records name.
         DossierEvent.objects.bulk_create([e for s in sims for e in s.events], batch_size=1000)
         AuditEvent.objects.bulk_create(_audit_records(sims), batch_size=1000)
-        with_step = []
-        for s, step in zip(sims, current, strict=True):
-            if step is not None:
-                s.dossier.current_step = step
-                with_step.append(s.dossier)
-        Dossier.objects.bulk_update(with_step, ["current_step"], batch_size=500)
+        for s, step, (created, updated) in zip(sims, current, stamps, strict=True):
+            s.dossier.current_step = step
+            s.dossier.created_at, s.dossier.updated_at = created, updated
+        Dossier.objects.bulk_update(
+            [s.dossier for s in sims], ["current_step", "created_at", "updated_at"], batch_size=500
+        )
         _save_sequences(sequences)
         _save_volumes(volumes)
 

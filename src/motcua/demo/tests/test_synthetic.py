@@ -325,6 +325,9 @@ class SyntheticRowsTests(TestCase):
         )
         for d in synthetic:
             with self.subTest(dossier=d.code or d.pk, status=d.status):
+                # Written as if then: created at its first event, changed at its last.
+                times = list(d.events.order_by("at", "id").values_list("at", flat=True))
+                self.assertEqual((d.created_at, d.updated_at), (times[0], times[-1]))
                 replayed = _replay(d)
                 self.assertEqual(_dossier_fields(replayed), _dossier_fields(d))
                 self.assertEqual(_rows(replayed), _rows(d))
