@@ -489,6 +489,19 @@ class _Simulator:
         sim.audit.append((at, actor, f"dossiers.{action}", payload, history))
         d.updated_at = at
 
+    def record(self, sim: _Sim, *, at: datetime, actor: Any, change: kernel.Change) -> None:
+        """Keep the history row and audit record of a kernel change (notices are not sent)."""
+        self.event(
+            sim,
+            at=at,
+            actor=actor,
+            action=change.action,
+            from_status=change.from_status,
+            note=change.note,
+            step=change.step,
+            data=change.data,
+        )
+
     def bump(self, sim: _Sim, at: datetime) -> None:
         sim.dossier.version += 1
         sim.dossier.updated_at = at
@@ -496,20 +509,12 @@ class _Simulator:
     def start_step(
         self, d: Dossier, step: DossierStep, *, at: datetime, giver: Any, handler: Any
     ) -> None:
-        step.started_at = at
-        step.due_at = self.calendar(step.unit).add_working_time(
-            at, timedelta(seconds=step.budget_seconds)
+        kernel.start_step(
+            d, step, at=at, calendar=self.calendar(step.unit), giver=giver, handler=handler
         )
-        step.giver = giver if getattr(giver, "is_authenticated", False) else None
-        step.handler = handler
-        d.current_step = step
-        d.current_handler = handler
 
     def finish_step(self, step: DossierStep, *, at: datetime, actor: Any) -> None:
-        step.finished_at = at
-        step.timeliness = dossier_services.timeliness_of(at, step.due_at)
-        if step.handler is None and getattr(actor, "is_authenticated", False):
-            step.handler = actor
+        kernel.finish_step(step, at=at, actor=actor)
 
     def steps_for(self, sim: _Sim) -> list[DossierStep]:
         version = sim.version
@@ -933,12 +938,9 @@ class _Simulator:
         when = self.later(step.unit, after, self.rng.uniform(60, 1800))
         if when > self.now:
             return when
-        step.handler = actor
-        sim.dossier.current_handler = actor
+        change = kernel.claim(sim.dossier, step, actor=actor)
         self.bump(sim, when)
-        self.event(
-            sim, at=when, actor=actor, action="claim", from_status=sim.dossier.status, step=step
-        )
+        self.record(sim, at=when, actor=actor, change=change)
         return when
 
     def hand_over(
@@ -950,26 +952,17 @@ class _Simulator:
         receiver: Any,
         when: datetime,
     ) -> None:
-        d = sim.dossier
-        before = d.status
-        self.finish_step(step, at=when, actor=actor)
-        self.start_step(d, following, at=when, giver=actor, handler=receiver)
-        d.status = dossier_services.status_for_step(following)
-        self.bump(sim, when)
-        self.event(
-            sim,
+        change = kernel.hand_over(
+            sim.dossier,
+            step,
+            following,
             at=when,
             actor=actor,
-            action="hand_over",
-            from_status=before,
-            step=following,
-            data={
-                "from_step": step.order,
-                "to_step": following.order,
-                "step_timeliness": step.timeliness,
-                "receiver": getattr(receiver, "pk", None),
-            },
+            receiver=receiver,
+            calendar=self.calendar(following.unit),
         )
+        self.bump(sim, when)
+        self.record(sim, at=when, actor=actor, change=change)
 
     def decide(
         self,
@@ -979,91 +972,52 @@ class _Simulator:
         actor: Any,
         when: datetime,
     ) -> None:
-        d = sim.dossier
-        before = d.status
         granted = self.rng.random() >= self.mix.not_granted
-        reasons = "" if granted else "Không đủ điều kiện theo quy định"
-        self.finish_step(step, at=when, actor=actor)
-        d.decision = Decision.GRANTED if granted else Decision.NOT_GRANTED
-        d.decision_reasons = reasons
-        d.finished_at = when
-        d.timeliness = dossier_services.timeliness_of(when, d.due_at)
-        d.status = DossierStatus.RESULT_READY
-        if following is not None:
-            self.start_step(d, following, at=when, giver=actor, handler=None)
-        else:  # pragma: no cover - every synthetic template ends with the return step
-            d.current_step = None
-            d.current_handler = None
-        self.bump(sim, when)
-        self.event(
-            sim,
+        change = kernel.decide(
+            sim.dossier,
+            step,
+            following,
             at=when,
             actor=actor,
-            action="decide",
-            from_status=before,
-            step=step,
-            note=reasons,
-            data={"decision": d.decision, "timeliness": d.timeliness},
+            decision=Decision.GRANTED if granted else Decision.NOT_GRANTED,
+            reasons="" if granted else "Không đủ điều kiện theo quy định",
+            calendar=self.calendar(following.unit) if following is not None else None,
         )
+        self.bump(sim, when)
+        self.record(sim, at=when, actor=actor, change=change)
 
     def return_result(self, sim: _Sim, when: datetime) -> None:
         d = sim.dossier
         actor = sim.commune.intake
-        before = d.status
         by_post = self.rng.random() < self.mix.return_by_post
-        method = ReturnMethod.POST if by_post else ReturnMethod.COUNTER
-        if d.current_step is not None:
-            self.finish_step(d.current_step, at=when, actor=actor)
-        d.status = DossierStatus.RETURNED
-        d.returned_at = when
-        d.return_method = method
-        d.returned_to = d.applicant_name
-        d.current_step = None
-        d.current_handler = None
-        self.bump(sim, when)
-        promised = d.effective_due_at
-        self.event(
-            sim,
+        change = kernel.return_result(
+            d,
+            d.current_step,
             at=when,
             actor=actor,
-            action="return_result",
-            from_status=before,
-            data={
-                "method": method,
-                "received_by": d.returned_to,
-                "returned_late": bool(promised and when > promised),
-            },
+            method=ReturnMethod.POST if by_post else ReturnMethod.COUNTER,
+            received_by="",
+            note="",
         )
+        self.bump(sim, when)
+        self.record(sim, at=when, actor=actor, change=change)
 
     def stop(self, sim: _Sim, when: datetime) -> None:
         d = sim.dossier
-        before = d.status
-        reason = "Người nộp có đơn xin dừng giải quyết"
-        stage = self.end_current_step(d, when, self.stop_note)
-        d.status = DossierStatus.STOPPED
-        d.stop_reason = reason
-        d.closed_at = when
-        self.bump(sim, when)
-        self.event(
-            sim,
+        change = kernel.stop(
+            d,
+            d.current_step,
             at=when,
-            actor=sim.commune.intake,
-            action="stop",
-            from_status=before,
-            note=reason,
-            data={"requested_on": _local_day(when).isoformat(), "stage": before, "step": stage},
+            reason="Người nộp có đơn xin dừng giải quyết",
+            requested_on=_local_day(when),
+            step_note=self.stop_note,
         )
+        self.bump(sim, when)
+        self.record(sim, at=when, actor=sim.commune.intake, change=change)
 
     def end_current_step(self, d: Dossier, when: datetime, note: str) -> str:
         """Close the current step of a dossier that ends early (as the services do)."""
-        step = d.current_step
-        if step is None:
-            return ""
-        step.finished_at = when
-        step.note = note
-        d.current_step = None
-        d.current_handler = None
-        return step.name
+        return kernel.end_current_step(d, d.current_step, at=when, note=note)
 
     def supplement(self, sim: _Sim, step: DossierStep, actor: Any, when: datetime) -> bool:
         """Request a supplement at ``when``; return whether the dossier moves on afterwards."""

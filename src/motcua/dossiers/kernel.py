@@ -6,7 +6,10 @@ through these functions, so the two cannot drift apart. Everything here is
 plain arithmetic (and Django's time-zone helpers) on a :class:`~motcua.workdays.core.WorkCalendar` and the
 values given: no query, no write, no clock read (``now`` is an argument).
 A calendar without the year raises ``CalendarMissingError``; the caller
-decides what that means (the services answer ``calendar_missing``).
+decides what that means (the services answer ``calendar_missing``). The
+transitions at the end (claim, hand-over, decision, return, stop) apply an
+action to the dossier and step instances given and return the
+:class:`Change` to record.
 
 What is modelled (DESIGN.md, deadline convention): a pause keeps what was
 left of the legal limit, of the date promised in an apology (in working
@@ -19,13 +22,15 @@ and what is written (the services' history and audit records).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
 
-from motcua.dossiers.constants import PausePolicy, Timeliness
+from motcua.core.actors import user_of
+from motcua.dossiers.constants import DossierStatus, PausePolicy, Timeliness
+from motcua.dossiers.workflow import SIGNING_ROLES
 from motcua.workdays.core import LimitUnit, Remaining, WorkCalendar
 
 
@@ -146,3 +151,187 @@ def timeliness_of(finished: datetime, due: datetime | None) -> str:
     if timezone.localtime(finished).date() < timezone.localtime(due).date():
         return Timeliness.EARLY
     return Timeliness.ON_TIME
+
+
+# --- transitions ---------------------------------------------------------------------------------
+#
+# Each function below applies one action to dossier and step instances in
+# memory and returns the :class:`Change` to record. The caller passes every
+# object it reads (the steps with their roles, the calendar of the unit
+# concerned): no related object is fetched here. The services save the
+# instances and write the change's history row, audit record and notices;
+# the synthetic province keeps them for its batched writes.
+
+
+@dataclass(frozen=True)
+class Change:
+    """What one transition must record: its history row (and audit record), and its notices."""
+
+    action: str
+    from_status: str
+    step: Any = None
+    note: str = ""
+    data: dict[str, Any] = field(default_factory=dict)
+    notices: tuple[str, ...] = ()
+    """Events of the applicant's notices (``notify``), sent after the commit."""
+
+
+def status_for_step(step: Any) -> str:
+    """Return the dossier status while ``step`` is the current one."""
+    if step.is_inter_agency:
+        return DossierStatus.AWAITING_COORDINATION
+    if step.role.code in SIGNING_ROLES:
+        return DossierStatus.AWAITING_SIGNATURE
+    return DossierStatus.IN_PROGRESS
+
+
+def start_step(
+    dossier: Any, step: Any, *, at: datetime, calendar: WorkCalendar, giver: Any, handler: Any
+) -> None:
+    """Make ``step`` the current one from ``at``: its due is its budget in working time."""
+    step.started_at = at
+    step.due_at = calendar.add_working_time(at, timedelta(seconds=step.budget_seconds))
+    step.giver = user_of(giver)
+    step.handler = handler
+    dossier.current_step = step
+    dossier.current_handler = handler
+
+
+def finish_step(step: Any, *, at: datetime, actor: Any) -> None:
+    """End ``step`` at ``at``, judged against its due; an unclaimed step is the actor's."""
+    step.finished_at = at
+    step.timeliness = timeliness_of(at, step.due_at)
+    if step.handler_id is None and user_of(actor) is not None:
+        step.handler = user_of(actor)
+
+
+def end_current_step(dossier: Any, step: Any, *, at: datetime, note: str) -> str:
+    """Close the current step of a dossier that ends early; return its name."""
+    if step is None:
+        return ""
+    step.finished_at = at
+    step.note = note
+    dossier.current_step = None
+    dossier.current_handler = None
+    return str(step.name)
+
+
+def claim(dossier: Any, step: Any, *, actor: Any) -> Change:
+    """The actor takes ``step`` from the unit's queue."""
+    step.handler = dossier.current_handler = user_of(actor)
+    return Change("claim", dossier.status, step=step)
+
+
+def hand_over(
+    dossier: Any,
+    step: Any,
+    following: Any,
+    *,
+    at: datetime,
+    actor: Any,
+    receiver: Any,
+    calendar: WorkCalendar,
+    note: str = "",
+) -> Change:
+    """Finish ``step`` and start ``following`` (``calendar``: its unit's), with ``receiver``."""
+    before = dossier.status
+    finish_step(step, at=at, actor=actor)
+    start_step(dossier, following, at=at, calendar=calendar, giver=actor, handler=receiver)
+    dossier.status = status_for_step(following)
+    return Change(
+        "hand_over",
+        before,
+        step=following,
+        note=note,
+        data={
+            "from_step": step.order,
+            "to_step": following.order,
+            "step_timeliness": step.timeliness,
+            "receiver": getattr(receiver, "pk", None),
+        },
+    )
+
+
+def decide(
+    dossier: Any,
+    step: Any,
+    return_step: Any,
+    *,
+    at: datetime,
+    actor: Any,
+    decision: str,
+    reasons: str,
+    calendar: WorkCalendar | None,
+) -> Change:
+    """Sign the decision on ``step``: the result is ready, judged against the legal due.
+
+    The dossier goes straight to ``return_step`` (the desk's, ``calendar``
+    its unit's) when there is one; a step the template put between them is
+    not run.
+    """
+    before = dossier.status
+    finish_step(step, at=at, actor=actor)
+    dossier.decision = decision
+    dossier.decision_reasons = reasons
+    dossier.finished_at = at
+    dossier.timeliness = timeliness_of(at, dossier.due_at)
+    dossier.status = DossierStatus.RESULT_READY
+    if return_step is not None:
+        assert calendar is not None
+        start_step(dossier, return_step, at=at, calendar=calendar, giver=actor, handler=None)
+    else:
+        dossier.current_step = None
+        dossier.current_handler = None
+    return Change(
+        "decide",
+        before,
+        step=step,
+        note=reasons,
+        data={"decision": decision, "timeliness": dossier.timeliness},
+        notices=("dossier.result_ready",),
+    )
+
+
+def return_result(
+    dossier: Any, step: Any, *, at: datetime, actor: Any, method: str, received_by: str, note: str
+) -> Change:
+    """Return the result (``step``: the current return step, if any)."""
+    before = dossier.status
+    if step is not None:
+        finish_step(step, at=at, actor=actor)
+    dossier.status = DossierStatus.RETURNED
+    dossier.returned_at = at
+    dossier.return_method = method
+    dossier.returned_to = received_by or dossier.applicant_name
+    dossier.current_step = None
+    dossier.current_handler = None
+    promised = dossier.effective_due_at
+    return Change(
+        "return_result",
+        before,
+        note=note,
+        data={
+            "method": method,
+            "received_by": dossier.returned_to,
+            "returned_late": bool(promised and at > promised),
+        },
+        notices=("dossier.returned",),
+    )
+
+
+def stop(
+    dossier: Any, step: Any, *, at: datetime, reason: str, requested_on: date, step_note: str
+) -> Change:
+    """Stop handling at the applicant's request (``step``: the current one, if any)."""
+    stage = end_current_step(dossier, step, at=at, note=step_note)
+    before = dossier.status
+    dossier.status = DossierStatus.STOPPED
+    dossier.stop_reason = reason
+    dossier.closed_at = at
+    return Change(
+        "stop",
+        before,
+        note=reason,
+        data={"requested_on": requested_on.isoformat(), "stage": before, "step": stage},
+        notices=("dossier.stopped",),
+    )

@@ -16,7 +16,7 @@ marked late); early / on time / late is always judged against the legal due.
 
 from __future__ import annotations
 
-from motcua.dossiers.kernel import timeliness_of
+from motcua.dossiers.kernel import status_for_step, timeliness_of
 from motcua.dossiers.services.apology import (
     dossier_apologise,
     dossier_apology_draft,
@@ -60,7 +60,6 @@ from motcua.dossiers.services.recalendar import (
     dossier_dues_recalendar,
 )
 from motcua.dossiers.services.steps import (
-    status_for_step,
     step_plan,
 )
 

@@ -15,6 +15,7 @@ from motcua.core.actors import Actor, user_of
 from motcua.core.audit import audit_record, audit_records_new_stream
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.notifications import notify
+from motcua.dossiers import kernel
 from motcua.dossiers.constants import (
     ACTIVE_STATUSES,
 )
@@ -149,6 +150,22 @@ def _events_of_new(dossier: Dossier, *, actor: Actor, specs: list[EventSpec]) ->
             for spec, row in zip(specs, rows, strict=True)
         ],
     )
+
+
+def _record(dossier: Dossier, *, actor: Actor, change: kernel.Change) -> DossierEvent:
+    """Write the history row and audit record of a kernel change; queue its notices."""
+    event = _event(
+        dossier,
+        actor=actor,
+        action=change.action,
+        from_status=change.from_status,
+        step=change.step,
+        note=change.note,
+        data=change.data,
+    )
+    for notice in change.notices:
+        _applicant_notice(dossier, notice)
+    return event
 
 
 def _iso(value: datetime | None) -> str | None:

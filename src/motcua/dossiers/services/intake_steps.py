@@ -20,7 +20,7 @@ from motcua.core.people import full_name
 from motcua.dossiers.constants import (
     DossierStatus,
 )
-from motcua.dossiers.kernel import timeliness_of
+from motcua.dossiers.kernel import status_for_step, timeliness_of
 from motcua.dossiers.models import (
     Dossier,
     DossierStep,
@@ -30,7 +30,7 @@ from motcua.dossiers.services.common import (
     _calendar,
     _with_calendar,
 )
-from motcua.dossiers.services.steps import status_for_step, step_plan
+from motcua.dossiers.services.steps import step_plan
 from motcua.org.models import Unit
 from motcua.org.selectors import user_has_role
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -16,14 +16,11 @@ from motcua.catalog.selectors import (
     StepPlan,
     working_day_seconds,
 )
-from motcua.core.actors import Actor, user_of
+from motcua.core.actors import Actor
 from motcua.core.cache import ProcessCache
 from motcua.core.errors import ApplicationError
 from motcua.core.people import full_name
-from motcua.dossiers.constants import (
-    DossierStatus,
-)
-from motcua.dossiers.kernel import timeliness_of
+from motcua.dossiers import kernel
 from motcua.dossiers.models import (
     Dossier,
     DossierStep,
@@ -111,36 +108,27 @@ def _completed_step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
     )
 
 
-def status_for_step(step: DossierStep) -> str:
-    """Return the dossier status while ``step`` is the current one."""
-    if step.is_inter_agency:
-        return DossierStatus.AWAITING_COORDINATION
-    if step.role.code in SIGNING_ROLES:
-        return DossierStatus.AWAITING_SIGNATURE
-    return DossierStatus.IN_PROGRESS
+STARTED = ["started_at", "due_at", "giver", "handler"]
+"""The fields of a step that :func:`kernel.start_step` sets."""
+FINISHED = ["finished_at", "timeliness", "handler"]
+"""The fields of a step that :func:`kernel.finish_step` sets."""
 
 
 def _start_step(
     dossier: Dossier, step: DossierStep, *, at: datetime, giver: Any, handler: Any
 ) -> None:
     calendar = _calendar(step.unit)
-    step.started_at = at
-    step.due_at = _with_calendar(
-        calendar.add_working_time, at, timedelta(seconds=step.budget_seconds)
+    _with_calendar(
+        lambda: kernel.start_step(
+            dossier, step, at=at, calendar=calendar, giver=giver, handler=handler
+        )
     )
-    step.giver = user_of(giver)
-    step.handler = handler
-    step.save(update_fields=["started_at", "due_at", "giver", "handler"])
-    dossier.current_step = step
-    dossier.current_handler = handler
+    step.save(update_fields=STARTED)
 
 
 def _finish_step(step: DossierStep, *, at: datetime, actor: Actor) -> None:
-    step.finished_at = at
-    step.timeliness = timeliness_of(at, step.due_at)
-    if step.handler_id is None and user_of(actor) is not None:
-        step.handler = user_of(actor)
-    step.save(update_fields=["finished_at", "timeliness", "handler"])
+    kernel.finish_step(step, at=at, actor=actor)
+    step.save(update_fields=FINISHED)
 
 
 def _checked_handler(handler: Any, step: DossierStep) -> Any:
@@ -170,9 +158,6 @@ def _end_current_step(locked: Dossier, at: datetime, *, note: str) -> str:
     if locked.current_step_id is None:
         return ""
     step = DossierStep.objects.get(pk=locked.current_step_id)
-    step.finished_at = at
-    step.note = note
+    name = kernel.end_current_step(locked, step, at=at, note=note)
     step.save(update_fields=["finished_at", "note"])
-    locked.current_step = None
-    locked.current_handler = None
-    return step.name
+    return name
