@@ -79,6 +79,7 @@ from motcua.dossiers.constants import (
     ReturnMethod,
 )
 from motcua.dossiers.models import (
+    Apology,
     CounterSlipSequence,
     Dossier,
     DossierCodeSequence,
@@ -89,8 +90,9 @@ from motcua.dossiers.models import (
     Pause,
 )
 from motcua.dossiers.search import dossier_search_text
-from motcua.dossiers.workflow import SIGNING_ROLES
+from motcua.dossiers.workflow import LEADER_ROLES, SIGNING_ROLES
 from motcua.org.models import Role, RoleAssignment, Unit, UnitKind
+from motcua.org.selectors import signing_position
 from motcua.org.services import role_assignment_create, unit_create
 from motcua.workdays.core import CalendarMissingError, WorkCalendar
 from motcua.workdays.loader import calendar_for_unit, national_calendar
@@ -365,6 +367,9 @@ class Mix:
     payment: float = 0.0
     """Chance of a wait for financial obligations during the review (none by default, so the
     benchmark's province stays as it was)."""
+    apology: float = 0.0
+    """Chance that a leader apologises and sets a new date during the review (Mẫu 04; none
+    by default, like ``payment``)."""
     late_step: float = 0.17
     claim: float = 0.3
     """Chance that a step left in its unit's queue is claimed before the work starts."""
@@ -384,6 +389,7 @@ class _Sim:
     documents: list[DossierDocument] = field(default_factory=list)
     steps: list[DossierStep] = field(default_factory=list)
     pauses: list[Pause] = field(default_factory=list)
+    apologies: list[Apology] = field(default_factory=list)
     events: list[DossierEvent] = field(default_factory=list)
     audit: list[tuple[datetime, Any, str, dict[str, Any], DossierEvent]] = field(
         default_factory=list
@@ -445,6 +451,7 @@ class _Simulator:
         self.agency: dict[tuple[int, str], Unit] = {}
         self.stop_note = _("Stopped at the applicant's request")
         self.close_note = _("Closed: supplement not provided")
+        self.positions: dict[tuple[int, int], str] = {}
 
     # helpers mirroring dossiers.services ------------------------------------------------------
 
@@ -857,6 +864,7 @@ class _Simulator:
         stop = rng.random() < self.mix.stop
         # Drawn only when asked for, so the default mix draws the same numbers as before.
         payment = self.mix.payment > 0 and rng.random() < self.mix.payment
+        apology = self.mix.apology > 0 and rng.random() < self.mix.apology
         while True:
             step = d.current_step
             assert step is not None
@@ -898,6 +906,14 @@ class _Simulator:
                     return
                 supplement = False
                 moment = d.updated_at
+                continue
+            if index == 1 and apology:
+                when = self.later(step.unit, moment, step.budget_seconds * rng.uniform(0.05, 0.3))
+                if when > self.now:
+                    return
+                self.apologise(sim, when)
+                apology = False
+                moment = when
                 continue
             if index == 1 and payment:
                 when = self.later(step.unit, moment, step.budget_seconds * rng.uniform(0.1, 0.6))
@@ -1125,6 +1141,40 @@ class _Simulator:
         sim.pauses.append(pause)
         return pause
 
+    def apologise(self, sim: _Sim, when: datetime) -> None:
+        """The commune's leader apologises at ``when`` and promises a date 1–3 working days
+        after the due date (or after today, when that has passed)."""
+        d = sim.dossier
+        leader = sim.commune.leader
+        calendar = self.calendar(d.agency)
+        assert d.due_at is not None
+        day = max(_local_day(d.due_at), _local_day(when))
+        day = calendar.add_working_days(day, self.rng.randint(1, 3))
+        new_due = timezone.make_aware(datetime.combine(day, calendar.schedule.day_end), calendar.tz)
+        late = kernel.apology_late(calendar, d.due_at, when)
+        key = (leader.pk, d.agency.pk)
+        if key not in self.positions:
+            self.positions[key] = signing_position(
+                leader, LEADER_ROLES, d.agency, on=_local_day(when)
+            )
+        reason = "Hồ sơ cần xác minh thêm tại địa phương"
+        sim.apologies.append(
+            Apology(
+                dossier=d,
+                issued_at=when,
+                issued_by=leader,
+                signer_position=self.positions[key],
+                reason=reason,
+                original_due_at=d.due_at,
+                new_due_at=new_due,
+                late=late,
+                drafted_by=None,
+            )
+        )
+        change = kernel.apologise(d, new_due=new_due, late=late, reason=reason, drafted_by_id=None)
+        self.bump(sim, when)
+        self.record(sim, at=when, actor=leader, change=change)
+
     def payment(self, sim: _Sim, step: DossierStep, actor: Any, when: datetime) -> bool:
         """Wait for the financial obligations from ``when``; return whether they were met."""
         d = sim.dossier
@@ -1263,6 +1313,7 @@ def _write(
         DossierStep.objects.bulk_create([st for s in sims for st in s.steps], batch_size=1000)
         _resolve_pause_steps(sims)
         Pause.objects.bulk_create([p for s in sims for p in s.pauses], batch_size=1000)
+        Apology.objects.bulk_create([a for s in sims for a in s.apologies], batch_size=1000)
         # bulk_create gives the history rows their ids, which the audit records name.
         DossierEvent.objects.bulk_create([e for s in sims for e in s.events], batch_size=1000)
         AuditEvent.objects.bulk_create(_audit_records(sims), batch_size=1000)
@@ -1338,6 +1389,7 @@ def _write_copy(
         _copy(cursor, DossierStep, steps)
         _copy(cursor, DossierDocument, [doc for s in sims for doc in s.documents])
         _copy(cursor, Pause, [p for s in sims for p in s.pauses])
+        _copy(cursor, Apology, [a for s in sims for a in s.apologies])
         _copy(cursor, DossierEvent, events)
         _copy(cursor, AuditEvent, _audit_records(sims))
         _save_sequences(sequences)

@@ -335,3 +335,33 @@ def stop(
         data={"requested_on": requested_on.isoformat(), "stage": before, "step": stage},
         notices=("dossier.stopped",),
     )
+
+
+def apology_late(calendar: WorkCalendar, due_at: datetime, now: datetime) -> bool:
+    """Return whether the one working day's notice before ``due_at`` can no longer be kept.
+
+    The law asks for the apology at least one working day before the due
+    date (DOMAIN.md §1.3): late when the due date is today, or passed.
+    """
+    due_day = timezone.localtime(due_at).date()
+    today = timezone.localtime(now).date()
+    return now > due_at or calendar.working_days_between(today, due_day) < 1
+
+
+def apologise(
+    dossier: Any, *, new_due: datetime, late: bool, reason: str, drafted_by_id: int | None
+) -> Change:
+    """Move the promised date to ``new_due`` (Mẫu 04); the legal due stays."""
+    original = dossier.due_at
+    dossier.extended_due_at = new_due
+    return Change(
+        "apologise",
+        dossier.status,
+        note=reason,
+        data={
+            "original_due": _iso(original),
+            "new_due": new_due.isoformat(),
+            "late": late,
+            "drafted_by": drafted_by_id,
+        },
+    )

@@ -23,6 +23,7 @@ from motcua.core.errors import ApplicationError
 from motcua.core.notifications import notify
 from motcua.core.people import full_name
 from motcua.core.text import nfc
+from motcua.dossiers import kernel
 from motcua.dossiers.models import (
     Apology,
     ApologyDraft,
@@ -34,9 +35,9 @@ from motcua.dossiers.services.common import (
     _bump,
     _calendar,
     _event,
-    _iso,
     _local,
     _lock,
+    _record,
     _with_calendar,
 )
 from motcua.dossiers.workflow import LEADER_ROLES
@@ -57,8 +58,7 @@ def _apology_dates(
     due = locked.due_at
     assert due is not None
     due_day = _local(due).date()
-    today = _local(now).date()
-    late = now > due or _with_calendar(calendar.working_days_between, today, due_day) < 1
+    late = _with_calendar(kernel.apology_late, calendar, due, now)
     if new_date <= due_day:
         raise ApplicationError(
             _("The new date must be after the current due date (%(due)s).")
@@ -125,21 +125,15 @@ def dossier_apologise(
         )
         if draft is not None:
             draft.delete()
-        locked.extended_due_at = new_due
-        _bump(locked, "extended_due_at")
-        _event(
+        change = kernel.apologise(
             locked,
-            actor=actor,
-            action="apologise",
-            from_status=locked.status,
-            note=reason,
-            data={
-                "original_due": _iso(due),
-                "new_due": _iso(new_due),
-                "late": late,
-                "drafted_by": apology.drafted_by_id,
-            },
+            new_due=new_due,
+            late=late,
+            reason=reason,
+            drafted_by_id=apology.drafted_by_id,
         )
+        _bump(locked, "extended_due_at")
+        _record(locked, actor=actor, change=change)
         _applicant_notice(locked, "dossier.apology", apology=apology)
     return apology
 
