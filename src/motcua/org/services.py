@@ -22,14 +22,14 @@ Rules kept here:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import CharField, F, Max, Q, Value
+from django.db.models import CharField, F, ForeignKey, Max, Model, Q, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import dateformat
 from django.utils.translation import gettext as _
@@ -133,6 +133,37 @@ def _value_for_audit(value: Any) -> Any:
     if isinstance(value, date):
         return value.isoformat()
     return value
+
+
+def _apply_changes(
+    current: Model,
+    data: Mapping[str, Any],
+    *,
+    shown: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> dict[str, list[Any]]:
+    """Set on ``current`` each field of ``data`` whose (normalised) value differs.
+
+    Return ``{field: [old, new]}`` as the audit record writes it: dates in
+    ISO form, a related row by its id, or by ``shown[field](row)`` when given.
+    """
+    changes: dict[str, list[Any]] = {}
+    for name, value in data.items():
+        if isinstance(current._meta.get_field(name), ForeignKey):
+            old_id = getattr(current, f"{name}_id")
+            if old_id == (value.pk if value is not None else None):
+                continue
+            show = (shown or {}).get(name)
+            if show is not None:
+                changes[name] = [show(getattr(current, name)), show(value)]
+            else:
+                changes[name] = [old_id, value.pk if value is not None else None]
+        else:
+            old = getattr(current, name)
+            if old == value:
+                continue
+            changes[name] = [_value_for_audit(old), _value_for_audit(value)]
+        setattr(current, name, value)
+    return changes
 
 
 def _unit_data(unit: Unit) -> dict[str, Any]:
@@ -422,24 +453,10 @@ def unit_update(*, actor: Actor, unit: Unit, data: Mapping[str, Any]) -> Unit:
         locked = _lock_units(unit.pk, target.pk if target is not None else None)
         current = locked[unit.pk]
         old_parent_id = current.parent_id
-        changes: dict[str, list[Any]] = {}
-        for field, raw in data.items():
-            value = _normalise_unit_value(field, raw)
-            if field == "parent":
-                new_id = value.pk if value is not None else None
-                if current.parent_id != new_id:
-                    changes[field] = [current.parent_id, new_id]
-                    current.parent = locked[new_id] if new_id is not None else None
-            elif field == "kind":
-                if current.kind_id != value.pk:
-                    changes[field] = [current.kind.code, value.code]
-                    current.kind = value
-            elif getattr(current, field) != value:
-                changes[field] = [
-                    _value_for_audit(getattr(current, field)),
-                    _value_for_audit(value),
-                ]
-                setattr(current, field, value)
+        values = {field: _normalise_unit_value(field, raw) for field, raw in data.items()}
+        if "parent" in values:
+            values["parent"] = locked[target.pk] if target is not None else None
+        changes = _apply_changes(current, values, shown={"kind": lambda kind: kind.code})
         if not changes:
             return current
         if {"admin_code", "valid_from", "valid_to"} & set(changes):
@@ -681,15 +698,8 @@ def unit_succession_update(
     with transaction.atomic():
         _lock_units(succession.predecessor_id)
         current = UnitSuccession.objects.select_for_update().get(pk=succession.pk)
-        changes: dict[str, list[Any]] = {}
-        for field, raw in data.items():
-            value = nfc(raw) if field == "legal_basis" else raw
-            if getattr(current, field) != value:
-                changes[field] = [
-                    _value_for_audit(getattr(current, field)),
-                    _value_for_audit(value),
-                ]
-                setattr(current, field, value)
+        values = {f: nfc(raw) if f == "legal_basis" else raw for f, raw in data.items()}
+        changes = _apply_changes(current, values)
         if not changes:
             return current
         _check_succession(current)
@@ -810,12 +820,9 @@ def _simple_update(
         raise ValueError(f"{action} cannot change {sorted(unknown)}")
     with transaction.atomic():
         current: _Editable = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-        changes: dict[str, list[Any]] = {}
-        for field, raw in data.items():
-            value = nfc(raw) if isinstance(raw, str) else raw
-            if getattr(current, field) != value:
-                changes[field] = [getattr(current, field), value]
-                setattr(current, field, value)
+        changes = _apply_changes(
+            current, {f: nfc(raw) if isinstance(raw, str) else raw for f, raw in data.items()}
+        )
         if not changes:
             return current
         try:
@@ -922,20 +929,8 @@ def role_assignment_update(
             .select_related("role", "unit", "user")
             .get(pk=assignment.pk)
         )
-        changes: dict[str, list[Any]] = {}
-        for field, value in data.items():
-            if field == "position":
-                value = nfc(value or "").strip()
-            if field in {"role", "unit"}:
-                if getattr(current, f"{field}_id") != value.pk:
-                    changes[field] = [getattr(current, f"{field}_id"), value.pk]
-                    setattr(current, field, value)
-            elif getattr(current, field) != value:
-                changes[field] = [
-                    _value_for_audit(getattr(current, field)),
-                    _value_for_audit(value),
-                ]
-                setattr(current, field, value)
+        values = {f: nfc(v or "").strip() if f == "position" else v for f, v in data.items()}
+        changes = _apply_changes(current, values)
         if not changes:
             return current
         _check_assignment(current)
