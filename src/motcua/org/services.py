@@ -166,6 +166,33 @@ def _apply_changes(
     return changes
 
 
+def _refuse_unknown(data: Mapping[str, Any], allowed: frozenset[str], service: str) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValueError(f"{service} cannot change {sorted(unknown)}")
+
+
+_Row = TypeVar("_Row", bound=Model)
+
+
+def _save_changes(
+    *,
+    actor: Actor,
+    current: _Row,
+    values: Mapping[str, Any],
+    check: Callable[[_Row], None],
+    action: str,
+) -> _Row:
+    """Apply ``values`` to the locked row; check, save and audit it if anything changed."""
+    changes = _apply_changes(current, values)
+    if not changes:
+        return current
+    check(current)
+    current.save()
+    audit_record(actor=actor, action=action, obj=current, data={"changes": changes})
+    return current
+
+
 def _unit_data(unit: Unit) -> dict[str, Any]:
     return {
         "name": unit.name,
@@ -182,6 +209,13 @@ def _unit_data(unit: Unit) -> dict[str, Any]:
 def _raise_field_errors(exc: ValidationError) -> None:
     messages = [str(message) for message in exc.messages]
     raise ApplicationError(" ".join(messages), code="invalid")
+
+
+def _full_clean(row: Model) -> None:
+    try:
+        row.full_clean()
+    except ValidationError as exc:
+        _raise_field_errors(exc)
 
 
 def _check_interval(start: date | None, end: date | None) -> None:
@@ -445,9 +479,7 @@ def unit_update(*, actor: Actor, unit: Unit, data: Mapping[str, Any]) -> Unit:
     A new ``parent`` moves the unit with its whole subtree. Nothing is
     written, and no audit record made, when nothing changes.
     """
-    unknown = set(data) - UNIT_FIELDS
-    if unknown:
-        raise ValueError(f"unit_update cannot change {sorted(unknown)}")
+    _refuse_unknown(data, UNIT_FIELDS, "unit_update")
     with transaction.atomic():
         target = data.get("parent")
         locked = _lock_units(unit.pk, target.pk if target is not None else None)
@@ -692,22 +724,18 @@ def unit_succession_update(
     *, actor: Actor, succession: UnitSuccession, data: Mapping[str, Any]
 ) -> UnitSuccession:
     """Change the date, legal basis or statistics flag of a succession link."""
-    unknown = set(data) - SUCCESSION_FIELDS
-    if unknown:
-        raise ValueError(f"unit_succession_update cannot change {sorted(unknown)}")
+    _refuse_unknown(data, SUCCESSION_FIELDS, "unit_succession_update")
     with transaction.atomic():
         _lock_units(succession.predecessor_id)
         current = UnitSuccession.objects.select_for_update().get(pk=succession.pk)
         values = {f: nfc(raw) if f == "legal_basis" else raw for f, raw in data.items()}
-        changes = _apply_changes(current, values)
-        if not changes:
-            return current
-        _check_succession(current)
-        current.save()
-        audit_record(
-            actor=actor, action="org.succession.update", obj=current, data={"changes": changes}
+        return _save_changes(
+            actor=actor,
+            current=current,
+            values=values,
+            check=_check_succession,
+            action="org.succession.update",
         )
-        return current
 
 
 def unit_succession_delete(*, actor: Actor, succession: UnitSuccession) -> None:
@@ -757,10 +785,7 @@ def unit_kind_create(
             gso_levels=nfc(gso_levels),
             order=order,
         )
-        try:
-            kind.full_clean()
-        except ValidationError as exc:
-            _raise_field_errors(exc)
+        _full_clean(kind)
         kind.save()
         audit_record(
             actor=actor,
@@ -789,10 +814,7 @@ def role_create(
                 _("A role with code “%(code)s” already exists.") % {"code": code}
             )
         role = Role(code=code, name=nfc(name), description=description.strip(), order=order)
-        try:
-            role.full_clean()
-        except ValidationError as exc:
-            _raise_field_errors(exc)
+        _full_clean(role)
         role.save()
         audit_record(
             actor=actor, action="org.role.create", obj=role, data={"code": code, "name": role.name}
@@ -815,23 +837,16 @@ def _simple_update(
     fields: frozenset[str],
     action: str,
 ) -> _Editable:
-    unknown = set(data) - fields
-    if unknown:
-        raise ValueError(f"{action} cannot change {sorted(unknown)}")
+    _refuse_unknown(data, fields, action)
     with transaction.atomic():
         current: _Editable = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-        changes = _apply_changes(
-            current, {f: nfc(raw) if isinstance(raw, str) else raw for f, raw in data.items()}
+        return _save_changes(
+            actor=actor,
+            current=current,
+            values={f: nfc(raw) if isinstance(raw, str) else raw for f, raw in data.items()},
+            check=_full_clean,
+            action=action,
         )
-        if not changes:
-            return current
-        try:
-            current.full_clean()
-        except ValidationError as exc:
-            _raise_field_errors(exc)
-        current.save()
-        audit_record(actor=actor, action=action, obj=current, data={"changes": changes})
-        return current
 
 
 # --- role assignments ----------------------------------------------------------------------------
@@ -920,9 +935,7 @@ def role_assignment_update(
     *, actor: Actor, assignment: RoleAssignment, data: Mapping[str, Any]
 ) -> RoleAssignment:
     """Change the role, unit or validity of an assignment."""
-    unknown = set(data) - ASSIGNMENT_FIELDS
-    if unknown:
-        raise ValueError(f"role_assignment_update cannot change {sorted(unknown)}")
+    _refuse_unknown(data, ASSIGNMENT_FIELDS, "role_assignment_update")
     with transaction.atomic():
         current = (
             RoleAssignment.objects.select_for_update()
@@ -930,15 +943,13 @@ def role_assignment_update(
             .get(pk=assignment.pk)
         )
         values = {f: nfc(v or "").strip() if f == "position" else v for f, v in data.items()}
-        changes = _apply_changes(current, values)
-        if not changes:
-            return current
-        _check_assignment(current)
-        current.save()
-        audit_record(
-            actor=actor, action="org.assignment.update", obj=current, data={"changes": changes}
+        return _save_changes(
+            actor=actor,
+            current=current,
+            values=values,
+            check=_check_assignment,
+            action="org.assignment.update",
         )
-        return current
 
 
 def role_assignment_delete(*, actor: Actor, assignment: RoleAssignment) -> None:
