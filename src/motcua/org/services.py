@@ -46,21 +46,21 @@ Actor = AbstractBaseUser | AnonymousUser | str | None
 
 PATH_MAX_LENGTH = Unit._meta.get_field("path").max_length or 255
 
-UNIT_FIELDS = frozenset(
-    {
-        "name",
-        "short_name",
-        "kind",
-        "parent",
-        "admin_code",
-        "agency_code",
-        "valid_from",
-        "valid_to",
-        "address",
-        "phone",
-        "place_name",
-    }
+# The fields of a unit that unit_update changes, in the order a form shows them.
+UNIT_FIELD_ORDER = (
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "admin_code",
+    "agency_code",
+    "valid_from",
+    "valid_to",
+    "address",
+    "phone",
+    "place_name",
 )
+UNIT_FIELDS = frozenset(UNIT_FIELD_ORDER)
 SUCCESSION_FIELDS = frozenset({"effective_on", "legal_basis", "carries_statistics"})
 KIND_FIELDS = frozenset(
     {"name", "tier", "is_administrative", "is_historical", "gso_levels", "order"}
