@@ -28,7 +28,7 @@ from motcua.core import clock
 from motcua.core.errors import ApplicationError
 from motcua.core.spreadsheets import CellError
 from motcua.core.text import search_terms
-from motcua.org import services
+from motcua.org import accounts, services
 from motcua.org.forms import UnitImportForm
 from motcua.org.importers import units_import
 from motcua.org.models import Role, RoleAssignment, Unit, UnitKind, UnitSuccession
@@ -415,6 +415,27 @@ class MotcuaUserAdmin(ServiceAdmin[Any], UserAdmin):  # type: ignore[type-arg]
     """Django's user admin with the user's role assignments inline."""
 
     inlines = [*UserAdmin.inlines, RoleAssignmentInline]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=gettext_lazy("Reset two-step verification"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """For a lost phone: the user sets up a new code at the next sign-in."""
+        removed = [
+            user.get_username()
+            for user in queryset
+            if accounts.second_factor_reset(actor=request.user, user=user)
+        ]
+        if removed:
+            self.message_user(
+                request,
+                _("Two-step verification was reset for: %(users)s.")
+                % {"users": ", ".join(removed)},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, _("None of the selected users had two-step verification."), messages.INFO
+            )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is RoleAssignment:

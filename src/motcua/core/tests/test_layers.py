@@ -16,6 +16,7 @@ LAYERS = (
     {"workdays"},
     {"catalog"},
     {"dossiers"},
+    {"feedback", "citizens", "indices"},
     {"portal", "demo"},
 )
 
