@@ -241,7 +241,11 @@ class ExportImportTests(ExcelTestCase):
         self.assertEqual(len(caught.exception.extra["errors"]), 1)
         error = caught.exception.extra["errors"][0]
         self.assertEqual((error["sheet"], error["row"], error["column"]), ("Thủ tục", 2, "M"))
-        self.assertIn("đã có hiệu lực từ 01/07/2025", error["message"])
+        self.assertEqual(
+            error["message"],
+            "Phiên bản 1 của thủ tục 2.000815 đã có hiệu lực từ 01/07/2025 nên không thể sửa "
+            "nữa; hãy tạo phiên bản mới với ngày hiệu lực muộn hơn.",
+        )
 
     def test_dry_run_reports_and_writes_nothing(self):
         wb = workbook(export_bytes(codes=["1.001193"]))

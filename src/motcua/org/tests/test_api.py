@@ -162,4 +162,4 @@ class UnitDetailApiTests(TestCase):
         response = self.client.get(f"{URL}/999999")
         self.assertEqual(response.status_code, 404)
         self.assertEqual(response.json()["code"], "not_found")
-        self.assertIn("999999", response.json()["detail"])
+        self.assertEqual(response.json()["detail"], "Không có đơn vị nào có mã số 999999.")

@@ -201,7 +201,11 @@ class ThreeTierImportTests(TestCase):
         errors = caught.exception.extra["errors"]
         self.assertEqual(len(errors), 1)
         self.assertIsNone(errors[0]["row"])
-        self.assertIn("Thị trấn", errors[0]["message"])
+        self.assertEqual(
+            errors[0]["message"],
+            "Danh mục có loại đơn vị chỉ còn trong lịch sử (Huyện, Quận, Thành phố thuộc tỉnh, "
+            "Thị trấn): hãy nhập ngày danh mục hết hiệu lực.",
+        )
         self.assertEqual(Unit.objects.count(), 0)
 
 
