@@ -39,6 +39,7 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.dossiers.urls")),
+    path("", include("motcua.indices.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -185,6 +185,13 @@ class DossierFact(models.Model):
     pending = models.BooleanField(default=False)
     clock_running = models.BooleanField(default=False)
     due_at = models.DateTimeField(null=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         indexes = [

@@ -53,6 +53,7 @@ _DOSSIER_FIELDS = (
     "timeliness",
     "due_at",
     "procedure_version__online_level",
+    "current_handler_id",
 )
 
 
@@ -79,6 +80,7 @@ def fact_from(row: dict[str, Any]) -> DossierFact:
         pending=row["status"] in ACTIVE_STATUSES and received is not None,
         clock_running=row["status"] in CLOCK_RUNNING,
         due_at=row["due_at"],
+        handler_id=row["current_handler_id"],
     )
 
 

@@ -16,6 +16,7 @@ LAYERS = (
     {"workdays"},
     {"catalog"},
     {"dossiers"},
+    {"indices"},
     {"portal", "demo"},
 )
 
