@@ -7,6 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,12 +15,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from motcua.core import clock
-from motcua.core.errors import NotFoundError, PermissionDeniedError
+from motcua.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from motcua.dossiers.screens import UserRoles
 from motcua.indices import tables
 from motcua.indices.charts import bar_chart, line_chart
+from motcua.indices.constants import ExternalIndex
 from motcua.indices.dashboard import leader_dashboard, monthly_rows
 from motcua.indices.excel import workbook_bytes, xlsx_response
-from motcua.indices.forms import PeriodForm
+from motcua.indices.external import external_results_import, external_trends
+from motcua.indices.forms import ExternalImportForm, PeriodForm
 from motcua.indices.models import FillState
 from motcua.indices.periods import month_keys, period_parse
 from motcua.indices.rollups import FILL_STATE
@@ -155,6 +159,76 @@ def drilldown(request: HttpRequest, unit: Unit, code: str) -> HttpResponse:
         request,
         "indices/drilldown.html",
         {"unit": unit, "form": form, "indicator": indicator, "rows": rows, "period": period},
+    )
+
+
+IMPORT_ROLES = frozenset({"reform_officer", "administrator"})
+
+
+@viewer_page
+def external(request: HttpRequest, unit: Unit) -> HttpResponse:
+    may_import = request.user.is_superuser or UserRoles.for_request(request).holds_any(IMPORT_ROLES)
+    form = ExternalImportForm()
+    row_errors: list[dict[str, Any]] = []
+    if request.method == "POST":
+        if not may_import:
+            return _forbidden(request, _("Only reform officers and administrators import results."))
+        form = ExternalImportForm(request.POST, request.FILES)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                count = external_results_import(
+                    actor=request.user, content=upload.read(), filename=upload.name
+                )
+            except ApplicationError as exc:
+                form.add_error("file", exc.message)
+                row_errors = exc.extra.get("errors", [])
+            else:
+                messages.success(request, _("%(count)s results imported.") % {"count": count})
+                return redirect("indices:external", unit_id=unit.pk)
+    trends = external_trends(unit)
+    years = sorted({r.year for results in trends.values() for r in results})[-6:]
+    measured = {year: service_index(unit, period_parse(str(year))) for year in years}
+    blocks = []
+    for code, results in trends.items():
+        label = ExternalIndex(code).label
+        blocks.append(
+            {
+                "label": label,
+                "chart": line_chart(
+                    str(label),
+                    [str(r.year) for r in results],
+                    [r.score for r in results],
+                    top=max(100.0, *(float(r.score) for r in results)),
+                ),
+                "table": (
+                    str(label),
+                    [_("Year"), _("Official score"), _("Rank"), _("Service index measured here")],
+                    [
+                        [
+                            r.year,
+                            r.score,
+                            r.rank or "",
+                            f"{measured[r.year].total} / {measured[r.year].max_measured}"
+                            if r.year in measured
+                            else "",
+                        ]
+                        for r in results
+                    ],
+                ),
+            }
+        )
+    return render(
+        request,
+        "indices/external.html",
+        {
+            "unit": unit,
+            "form": form,
+            "row_errors": row_errors,
+            "blocks": blocks,
+            "may_import": may_import,
+        },
+        status=400 if row_errors or form.errors else 200,
     )
 
 
