@@ -10,6 +10,7 @@ urlpatterns = [
     path("chi-so/<int:unit_id>/chi-so-phuc-vu/", views.service, name="service"),
     path("chi-so/<int:unit_id>/chi-so-phuc-vu/<str:code>/", views.drilldown, name="drilldown"),
     path("chi-so/<int:unit_id>/chi-so-ngoai/", views.external, name="external"),
+    path("chi-so/<int:unit_id>/bao-cao/", views.report, name="report"),
     path("thong-ke/", views.public_units, name="public_units"),
     path("thong-ke/<int:unit_id>/", views.public_stats, name="public_stats"),
 ]

@@ -26,6 +26,7 @@ from motcua.indices.external import external_results_import, external_trends
 from motcua.indices.forms import ExternalImportForm, PeriodForm
 from motcua.indices.models import FillState
 from motcua.indices.periods import month_keys, period_parse
+from motcua.indices.reports import report_build, report_pdf, report_xlsx
 from motcua.indices.rollups import FILL_STATE
 from motcua.indices.selectors import service_drilldown, service_index, unit_for_viewer, viewer_units
 from motcua.org.models import Unit
@@ -160,6 +161,23 @@ def drilldown(request: HttpRequest, unit: Unit, code: str) -> HttpResponse:
         "indices/drilldown.html",
         {"unit": unit, "form": form, "indicator": indicator, "rows": rows, "period": period},
     )
+
+
+@require_GET
+@viewer_page
+def report(request: HttpRequest, unit: Unit) -> HttpResponse:
+    form = PeriodForm(request.GET)
+    if not form.is_valid():
+        return render(
+            request, "indices/report_error.html", {"unit": unit, "form": form}, status=400
+        )
+    built = report_build(unit, form.cleaned_data["period"], now=clock.now())
+    name = f"bao-cao-{unit.pk}-{built.period.key}"
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(report_pdf(built), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{name}.pdf"'
+        return response
+    return xlsx_response(f"{name}.xlsx", report_xlsx(built))
 
 
 IMPORT_ROLES = frozenset({"reform_officer", "administrator"})

@@ -128,3 +128,47 @@ class PagesTests(TestCase):
         self.assertEqual(len(response.context["months"]), 12)
         self.assertNotContains(response, "Nguyễn Văn An")
         self.assertContains(response, "Chưa có dữ liệu")
+
+
+class ReportTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+        ProcedureVersion.objects.filter(pk=cls.w.restart_version.pk).update(online_level="partial")
+        cls.rows = march_data(cls.w)
+        rollups_refresh()
+
+    def get(self, url):
+        self.client.force_login(self.w.leader)
+        with clock.frozen(NOW):
+            return self.client.get(url)
+
+    def test_quarterly_report_in_excel(self):
+        response = self.get(f"/chi-so/{self.w.ward.pk}/bao-cao/?period=2026-Q1&format=xlsx")
+        self.assertEqual(response.status_code, 200)
+        book = load_workbook(BytesIO(response.content))
+        self.assertEqual(len(book.sheetnames), 4)
+        index = list(book.worksheets[0].iter_rows(values_only=True))
+        row21 = next(r for r in index if r[0] == "2.1")
+        self.assertEqual(row21[2:6], (20, 13.33, 4, 6))
+        months = list(book.worksheets[1].iter_rows(values_only=True))
+        self.assertEqual([m[0] for m in months[1:]], ["01/2026", "02/2026", "03/2026"])
+        self.assertEqual(months[2][1], 1)  # E was received in February
+
+    def test_report_in_pdf_with_its_charts(self):
+        from pypdf import PdfReader
+
+        response = self.get(f"/chi-so/{self.w.city.pk}/bao-cao/?period=2026-03&format=pdf")
+        self.assertEqual(response.status_code, 403)  # the ward leader does not see the city
+        response = self.get(f"/chi-so/{self.w.ward.pk}/bao-cao/?period=2026-03&format=pdf")
+        self.assertEqual(response["Content-Type"], "application/pdf")
+        text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+        self.assertIn("Phường Ngã Bảy", text)
+        self.assertIn("Điểm theo nhóm", text)  # the chart's title
+        self.assertIn("Tháng 03/2026", text)
+        self.assertIn("25.33", text)
+
+    def test_bad_period(self):
+        response = self.get(f"/chi-so/{self.w.ward.pk}/bao-cao/?period=Q3&format=pdf")
+        self.assertEqual(response.status_code, 400)
+        self.assertContains(response, "error-summary", status_code=400)
