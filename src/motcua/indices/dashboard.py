@@ -1,6 +1,8 @@
 """The leader's morning page and the public statistics, read from the rollups only.
 
-Every figure comes from :class:`DailyCount` (by day) or from the facts of
+Every figure comes from :class:`DailyCount` (today), :class:`MonthlyCount`
+(trends, the slowest procedures and units: the last three calendar months
+including this one) or from the facts of
 the dossiers still being handled; nothing here reads the dossier table,
 and the number of queries does not grow with the data (pinned by tests).
 """
@@ -18,8 +20,8 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.indices.models import DailyCount, DossierFact
-from motcua.indices.periods import Period, month_keys
+from motcua.indices.models import DailyCount, DossierFact, MonthlyCount
+from motcua.indices.periods import Period, month_keys, months_q
 from motcua.org.models import Unit
 
 
@@ -92,8 +94,8 @@ def monthly_rows(unit: Unit, months: list[Period]) -> list[MonthRow]:
     first, last = months[0].start, months[-1].end
     rows: dict[tuple[int, int], Any] = {
         (r["year"], r["month"]): r
-        for r in DailyCount.objects.filter(
-            agency__path__startswith=unit.path, day__range=(first, last)
+        for r in MonthlyCount.objects.filter(
+            months_q(first, last), agency__path__startswith=unit.path
         )
         .order_by()
         .values("year", "month")
@@ -122,7 +124,7 @@ def monthly_rows(unit: Unit, months: list[Period]) -> list[MonthRow]:
 
 def _slowest(unit: Unit, since: date, until: date, by: str, limit: int) -> list[dict[str, Any]]:
     rows = (
-        DailyCount.objects.filter(agency__path__startswith=unit.path, day__range=(since, until))
+        MonthlyCount.objects.filter(months_q(since, until), agency__path__startswith=unit.path)
         .order_by()
         .values(by)
         .annotate(
@@ -157,7 +159,7 @@ def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
         )
     )
     months = monthly_rows(unit, month_keys(today, 12))
-    since = today - timedelta(days=90)
+    since = month_keys(today, 3)[0].start
     procedures = _slowest(unit, since, today, "procedure_id", top)
     names = dict(
         ProcedureVersion.objects.filter(

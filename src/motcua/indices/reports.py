@@ -23,8 +23,8 @@ from motcua.indices import tables
 from motcua.indices.charts import Chart, bar_chart, line_chart
 from motcua.indices.dashboard import _slowest, monthly_rows
 from motcua.indices.excel import workbook_bytes
-from motcua.indices.models import DailyCount
-from motcua.indices.periods import Period, period_parse
+from motcua.indices.models import MonthlyCount
+from motcua.indices.periods import Period, months_q, period_parse
 from motcua.indices.selectors import IndexResult, service_index
 from motcua.org.models import Unit
 
@@ -55,8 +55,8 @@ def _children_table(unit: Unit, period: Period) -> tables.Table:
         c.pk: {"received": 0, "online": 0, "finished": 0, "on_time": 0} for c in children
     }
     rows = (
-        DailyCount.objects.filter(
-            agency__path__startswith=unit.path, day__range=(period.start, period.end)
+        MonthlyCount.objects.filter(
+            months_q(period.start, period.end), agency__path__startswith=unit.path
         )
         .order_by()
         .values("agency__path")
