@@ -6,6 +6,7 @@ app_name = "indices"
 
 urlpatterns = [
     path("chi-so/", views.home, name="home"),
+    path("chi-so/bat-dau/", views.landing, name="landing"),
     path("chi-so/<int:unit_id>/", views.dashboard, name="dashboard"),
     path("chi-so/<int:unit_id>/chi-so-phuc-vu/", views.service, name="service"),
     path("chi-so/<int:unit_id>/chi-so-phuc-vu/<str:code>/", views.drilldown, name="drilldown"),

@@ -31,6 +31,11 @@ from motcua.indices.rollups import FILL_STATE
 from motcua.indices.selectors import service_drilldown, service_index, unit_for_viewer, viewer_units
 from motcua.org.models import Unit
 
+LANDING_ROLES = frozenset({"agency_leader", "centre_director", "commune_leader"})
+"""Roles whose first page after sign-in is the dashboard. Reform officers keep the dossiers
+app's "what you can do today" page for now (its tests pin it); the menu offers them the
+dashboard."""
+
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "indices/forbidden.html", {"message": message}, status=403)
@@ -54,6 +59,16 @@ def viewer_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
 
 def _filled_at() -> Any:
     return FillState.objects.filter(name=FILL_STATE).values_list("filled_at", flat=True).first()
+
+
+@require_GET
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """Where staff land after signing in: leaders on the dashboard, everyone else on
+    their queue or what their roles allow (``dossiers:start``)."""
+    if UserRoles.for_request(request).holds_any(LANDING_ROLES) and viewer_units(request.user):
+        return redirect("indices:home")
+    return redirect("dossiers:start")
 
 
 @require_GET

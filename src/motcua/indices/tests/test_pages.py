@@ -172,3 +172,23 @@ class ReportTests(TestCase):
         response = self.get(f"/chi-so/{self.w.ward.pk}/bao-cao/?period=Q3&format=pdf")
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "error-summary", status_code=400)
+
+
+class LandingTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+
+    def test_leaders_land_on_the_dashboard_and_handlers_on_their_queue(self):
+        self.client.force_login(self.w.leader)
+        response = self.client.get("/chi-so/bat-dau/")
+        self.assertRedirects(response, "/chi-so/", fetch_redirect_response=False)
+        self.client.force_login(self.w.handler)
+        response = self.client.get("/chi-so/bat-dau/")
+        self.assertRedirects(response, "/mot-cua/bat-dau/", fetch_redirect_response=False)
+
+    def test_the_menu_shows_the_dashboard_only_to_viewer_roles(self):
+        self.client.force_login(self.w.leader)
+        self.assertContains(self.client.get("/tai-khoan/"), 'href="/chi-so/"')
+        self.client.force_login(self.w.handler)
+        self.assertNotContains(self.client.get("/tai-khoan/"), 'href="/chi-so/"')
