@@ -142,7 +142,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dossiers:start"  # staff land on their queue (or what their roles allow)
+# Staff land on their queue (or what their roles allow); leaders and reform officers on the
+# dashboard (indices.views.landing).
+LOGIN_REDIRECT_URL = "indices:landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR
