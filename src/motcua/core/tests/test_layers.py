@@ -16,7 +16,7 @@ LAYERS = (
     {"workdays"},
     {"catalog"},
     {"dossiers"},
-    {"portal", "demo"},
+    {"portal", "citizens", "demo"},
 )
 
 
