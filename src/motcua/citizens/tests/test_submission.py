@@ -338,3 +338,42 @@ class DigitisationTests(TestCase):
         self.assertEqual(Attachment.objects.filter(dossier=dossier).count(), 1)
         page = self.client.get(reverse("citizens:digitisation") + "?from=2026-03-01&to=2026-03-31")
         self.assertContains(page, self.w.centre.name)
+
+
+class DeskSeesOnlineFilesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+        with clock.frozen(T0):
+            cls.citizen = citizen_create(email="ngoc@example.vn", full_name="Ngọc")
+
+    def test_dossier_page_links_to_the_files_the_applicant_sent(self):
+        version = self.w.pause_version
+        with clock.frozen(T0):
+            draft = services.draft_start(
+                citizen=self.citizen, procedure_code=version.procedure.code
+            )
+            services.draft_save(
+                draft=draft,
+                citizen=self.citizen,
+                data={
+                    "applicant_name": "Ngọc",
+                    "applicant_email": "ngoc@example.vn",
+                    "receiving_unit": self.w.centre.pk,
+                },
+            )
+            for doc in version.documents.all():
+                services.draft_attach(
+                    draft=draft,
+                    citizen=self.citizen,
+                    required_document_id=doc.pk,
+                    file=pdf(f"{doc.order}.pdf"),
+                )
+            dossier = services.draft_submit(draft=draft, citizen=self.citizen)
+        self.client.force_login(self.w.intake)
+        files_url = reverse("citizens:digitise", args=[dossier.code])
+        detail = self.client.get(reverse("dossiers:detail", args=[dossier.code]))
+        self.assertContains(detail, f'href="{files_url}"')
+        page = self.client.get(files_url)
+        self.assertContains(page, "1.pdf")
+        self.assertContains(page, "2.pdf")

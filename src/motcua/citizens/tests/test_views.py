@@ -74,7 +74,9 @@ class CitizenPagesTests(TestCase):
         )
         self.assertEqual(response.status_code, 400)
         self.assertContains(
-            response, "không nộp trực tuyến được; vui lòng nộp hồ sơ tại bộ phận một cửa", status_code=400
+            response,
+            "không nộp trực tuyến được; vui lòng nộp hồ sơ tại bộ phận một cửa",
+            status_code=400,
         )
         self.assertFalse(Draft.objects.exists())
 
@@ -125,7 +127,9 @@ class CitizenPagesTests(TestCase):
             reverse("citizens:profile"), {"full_name": "Ngọc", "id_number": "12"}
         )
         self.assertContains(response, "<title>Lỗi: Thông tin của tôi")
-        self.assertContains(response, 'href="#id_id_number">Số định danh cá nhân gồm đúng 12 chữ số.')
+        self.assertContains(
+            response, 'href="#id_id_number">Số định danh cá nhân gồm đúng 12 chữ số.'
+        )
         self.assertEqual(Citizen.objects.get().id_number, "")
 
     def test_tampered_draft_link_is_not_found(self):
