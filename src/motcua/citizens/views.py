@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -35,6 +36,7 @@ from motcua.citizens.forms import (
     add_application_error,
 )
 from motcua.citizens.models import Attachment, Citizen, Draft, SignInCode
+from motcua.citizens.oidc import oidc_enabled
 from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.net import client_bucket
@@ -89,7 +91,15 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SESSION_CHALLENGE] = row.pk
             return redirect("citizens:sign_in_code")
-    return render(request, "citizens/sign_in.html", {"form": form})
+    return render(
+        request,
+        "citizens/sign_in.html",
+        {
+            "form": form,
+            "oidc_provider": settings.MOTCUA_OIDC_PROVIDER_NAME if oidc_enabled() else "",
+            "oidc_failed": request.GET.get("oidc") == "failed",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
