@@ -221,7 +221,9 @@ def citizen_create(
 ) -> Citizen:
     """Create a citizen and its password-less user (no staff rights, no roles)."""
     user = get_user_model().objects.create_user(
-        username=f"citizen-{uuid.uuid4().hex[:20]}", email=email, first_name=full_name[:150]
+        username=f"citizen-{uuid.uuid4().hex[:20]}",
+        email=email,
+        first_name=(full_name or email or phone)[:150],  # the name shown in the page header
     )
     user.set_unusable_password()
     user.save(update_fields=["password"])
