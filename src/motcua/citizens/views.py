@@ -40,7 +40,8 @@ from motcua.citizens.oidc import oidc_enabled
 from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.net import client_bucket
-from motcua.dossiers.selectors import dossier_get_for_user
+from motcua.dossiers.screens import UserRoles
+from motcua.dossiers.selectors import INTAKE_ROLES, dossier_get_for_user
 
 SESSION_CHALLENGE = "citizens.code"
 SESSION_NEXT = "citizens.next"
@@ -371,10 +372,15 @@ def digitise(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def may_see_digitisation(request: HttpRequest) -> bool:
+    """Intake officers and centre directors see the digitisation shares."""
+    return UserRoles.for_request(request).holds_any(INTAKE_ROLES)
+
+
 @login_required
 def digitisation(request: HttpRequest) -> HttpResponse:
-    """Share of paper dossiers with scans per desk, this month by default (staff only)."""
-    if selectors.citizen_of(request.user) is not None:
+    """Share of paper dossiers with scans per desk, this month by default (desk staff)."""
+    if not may_see_digitisation(request):
         return _not_found(request, NotFoundError(_("This page is for staff.")))
     today = timezone.localdate(clock.now())
     start = today.replace(day=1)

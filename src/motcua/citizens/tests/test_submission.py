@@ -337,7 +337,14 @@ class DigitisationTests(TestCase):
         self.assertContains(response, "Tệp trống")
         self.assertEqual(Attachment.objects.filter(dossier=dossier).count(), 1)
         page = self.client.get(reverse("citizens:digitisation") + "?from=2026-03-01&to=2026-03-31")
-        self.assertContains(page, self.w.centre.name)
+        self.assertContains(
+            page,
+            f"<tr><td>{self.w.centre.name}</td><td>1</td><td>1</td><td>100,0%</td></tr>",
+            html=True,
+        )
+        self.assertContains(page, 'href="/cong-dan/so-hoa/"')  # in the staff menu
+        self.client.force_login(self.w.handler)
+        self.assertEqual(self.client.get(reverse("citizens:digitisation")).status_code, 404)
 
 
 class DeskSeesOnlineFilesTests(TestCase):
