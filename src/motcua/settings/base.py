@@ -24,6 +24,20 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # The project's apps come first: for a text both they and a third-party app
+    # translate, Django shows the first app's Vietnamese (and its templates and
+    # commands win the same way). test_translations checks what is shown.
+    "motcua.core",
+    "motcua.org",
+    "motcua.workdays",
+    "motcua.catalog",
+    "motcua.dossiers",
+    "motcua.portal",
+    "motcua.indices",
+    "motcua.citizens",
+    "motcua.feedback",
+    "motcua.api",
+    "motcua.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,15 +53,6 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "motcua.core",
-    "motcua.org",
-    "motcua.workdays",
-    "motcua.catalog",
-    "motcua.dossiers",
-    "motcua.portal",
-    "motcua.citizens",
-    "motcua.api",
-    "motcua.demo",
 ]
 
 MIDDLEWARE = [
@@ -353,3 +358,20 @@ MOTCUA_AUDIT_KEY_FILE = DATA_DIR / "audit_keys"
 MOTCUA_AUDIT_CHECKPOINT_FILE: Path | None = Path(
     env_str("MOTCUA_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl"))
 )
+# Feedback (motcua.feedback). Days a rating link in the return message stays valid;
+# seconds a kiosk waits for the citizen's taps before it resets itself.
+MOTCUA_FEEDBACK_LINK_DAYS = env_int("MOTCUA_FEEDBACK_LINK_DAYS", 30)
+MOTCUA_FEEDBACK_KIOSK_SECONDS = env_int("MOTCUA_FEEDBACK_KIOSK_SECONDS", 300)
+# Roles that follow up unhappy ratings and handle PAKN on a unit (and below it).
+MOTCUA_FEEDBACK_DIRECTOR_ROLES = env_list(
+    "MOTCUA_FEEDBACK_DIRECTOR_ROLES", ["centre_director", "commune_leader"]
+)
+# Roles that read the feedback figures, lists and exports of a unit.
+MOTCUA_FEEDBACK_READER_ROLES = env_list(
+    "MOTCUA_FEEDBACK_READER_ROLES",
+    ["centre_director", "commune_leader", "reform_officer", "administrator"],
+)
+# Working days to answer a PAKN from its assignment [L: provincial rules differ].
+MOTCUA_PAKN_ANSWER_DAYS = env_int("MOTCUA_PAKN_ANSWER_DAYS", 10)
+# Public PAKN submissions and survey answers allowed per client address and hour.
+MOTCUA_FEEDBACK_PUBLIC_PER_HOUR = env_int("MOTCUA_FEEDBACK_PUBLIC_PER_HOUR", 20)

@@ -16,7 +16,9 @@ LAYERS = (
     {"workdays"},
     {"catalog"},
     {"dossiers"},
-    {"portal", "citizens", "demo"},
+    {"citizens", "feedback"},
+    {"indices"},
+    {"portal", "demo"},
 )
 
 
