@@ -214,6 +214,24 @@ class SubmissionTests(TestCase):
         row = my_dossiers(self.citizen)[0]
         self.assertEqual(row.due_at, accepted.due_at)
 
+    def test_my_dossiers_takes_two_queries_whatever_their_number(self):
+        for _n in range(3):
+            draft = self.ready_draft()
+            dossier = services.draft_submit(draft=draft, citizen=self.citizen)
+            dossier_request_supplement(
+                dossier=dossier, actor=self.w.intake, items=["Giấy chứng sinh"], reason="Mờ"
+            )
+            slot = self.version.documents.get(order=2)
+            services.supplement_answer(
+                citizen=self.citizen, dossier=dossier, files={slot.pk: png()}
+            )
+        with self.assertNumQueries(2):
+            rows = my_dossiers(self.citizen)
+        self.assertEqual(len(rows), 3)
+        self.assertEqual(
+            {row.asked for row in rows}, {"Đã gửi bổ sung; bộ phận một cửa đang kiểm tra."}
+        )
+
     def test_another_citizen_cannot_answer(self):
         draft = self.ready_draft()
         dossier = services.draft_submit(draft=draft, citizen=self.citizen)
