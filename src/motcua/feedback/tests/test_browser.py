@@ -38,7 +38,7 @@ def test_kiosk_rating_in_two_contexts(world: World, live_server: Any, browser: A
     officer.wait_for_selector("#rate-at-kiosk")
 
     # The desk's tablet is paired with a code shown to the officer.
-    officer.goto(f"{live_server.url}/mot-cua/danh-gia/may/")
+    officer.goto(f"{live_server.url}/phan-hoi/may-danh-gia/")
     officer.locator("button[name=pair]").click()
     code = re.search(r"(\d{8})", officer.inner_text("#pairing-code")).group(1)
     tablet = browser.new_context().new_page()

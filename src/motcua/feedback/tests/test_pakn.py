@@ -53,10 +53,10 @@ class PaknFlowTests(TestCase):
 
         self.client.force_login(self.w.leader)  # the ward's leader handles the ward's PAKN
         with clock.frozen(at(2026, 3, 2, 16)):
-            page = self.client.get(f"/mot-cua/phan-anh-kien-nghi/{pakn.pk}/")
+            page = self.client.get(f"/phan-hoi/pakn/{pakn.pk}/")
             self.assertContains(page, "Lê Văn Tâm")
             self.client.post(
-                f"/mot-cua/phan-anh-kien-nghi/{pakn.pk}/",
+                f"/phan-hoi/pakn/{pakn.pk}/",
                 {
                     "assign": "1",
                     "kind": "handling",
@@ -70,13 +70,13 @@ class PaknFlowTests(TestCase):
         self.assertEqual(pakn.due_at, at(2026, 3, 16, 17))
         with clock.frozen(at(2026, 3, 5, 10)):
             self.client.post(
-                f"/mot-cua/phan-anh-kien-nghi/{pakn.pk}/",
+                f"/phan-hoi/pakn/{pakn.pk}/",
                 {
                     "send_answer": "1",
                     "answer": "Chúng tôi xin lỗi; đã bố trí thêm cán bộ hướng dẫn.",
                 },
             )
-            self.client.post(f"/mot-cua/phan-anh-kien-nghi/{pakn.pk}/", {"publish": "1"})
+            self.client.post(f"/phan-hoi/pakn/{pakn.pk}/", {"publish": "1"})
         pakn.refresh_from_db()
         self.assertEqual(pakn.status, "published")
         self.assertIs(pakn.on_time, True)

@@ -79,7 +79,7 @@ class CampaignTests(TestCase):
         ):
             with clock.frozen(at(2026, 3, 11, 9)):
                 page = self.client.post(
-                    f"/mot-cua/khao-sat/{campaign.pk}/", {**data, "paper_number": number}
+                    f"/phan-hoi/khao-sat/{campaign.pk}/", {**data, "paper_number": number}
                 )
             self.assertEqual(page.status_code, 302)
         self.assertEqual(SurveyResponse.objects.filter(campaign=campaign).count(), 10)
@@ -100,12 +100,12 @@ class CampaignTests(TestCase):
         self.assertAlmostEqual(overall.low, 0.815469, places=5)
         self.assertEqual(overall.high, 1.0)  # 1.024531, held inside 0–1
 
-        page = self.client.get(f"/mot-cua/khao-sat/{campaign.pk}/")
+        page = self.client.get(f"/phan-hoi/khao-sat/{campaign.pk}/")
         self.assertContains(page, "<th>0,920</th>")
         self.assertContains(page, "<th>0,815–1,000</th>")
         self.assertContains(page, "<svg")  # the QR code of the link
         sheet = load_workbook(
-            BytesIO(self.client.get(f"/mot-cua/khao-sat/{campaign.pk}/excel/").content)
+            BytesIO(self.client.get(f"/phan-hoi/khao-sat/{campaign.pk}/excel/").content)
         )
         rows = list(sheet.worksheets[0].iter_rows(values_only=True))
         self.assertEqual(rows[1][:3], ("Tiếp cận dịch vụ", 0.8, 10))
