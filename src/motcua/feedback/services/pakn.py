@@ -212,7 +212,9 @@ def _tell_sender(pakn: Pakn, event: str) -> None:
 
 def _lock(pakn: Pakn | int) -> Pakn:
     pk = pakn.pk if isinstance(pakn, Pakn) else pakn
-    locked = Pakn.objects.select_for_update().select_related("unit").filter(pk=pk).first()
+    locked = (
+        Pakn.objects.select_for_update(of=("self",)).select_related("unit").filter(pk=pk).first()
+    )
     if locked is None:
         raise NotFoundError(_("This feedback does not exist."))
     return locked
