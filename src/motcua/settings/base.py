@@ -24,6 +24,20 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # The project's apps come first: for a text both they and a third-party app
+    # translate, Django shows the first app's Vietnamese (and its templates and
+    # commands win the same way). test_translations checks what is shown.
+    "motcua.core",
+    "motcua.org",
+    "motcua.workdays",
+    "motcua.catalog",
+    "motcua.dossiers",
+    "motcua.portal",
+    "motcua.indices",
+    "motcua.citizens",
+    "motcua.feedback",
+    "motcua.api",
+    "motcua.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,15 +53,6 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "motcua.core",
-    "motcua.org",
-    "motcua.workdays",
-    "motcua.catalog",
-    "motcua.dossiers",
-    "motcua.portal",
-    "motcua.feedback",
-    "motcua.api",
-    "motcua.demo",
 ]
 
 MIDDLEWARE = [
@@ -310,6 +315,20 @@ MOTCUA_REFERENCE_TTL = env_int("MOTCUA_REFERENCE_TTL", 60)
 # this many hours, then `motcua periodic` deletes them.
 MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS = env_int("MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS", 300)
 MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS = env_int("MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS", 24)
+# Uploads (motcua.core.uploads): PDF, JPEG and PNG only, judged by content.
+# The largest file in bytes; pictures above this many pixels are refused; JPEG
+# pictures are re-encoded (metadata stripped) at this quality.
+MOTCUA_UPLOAD_MAX_BYTES = env_int("MOTCUA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+MOTCUA_UPLOAD_MAX_PIXELS = env_int("MOTCUA_UPLOAD_MAX_PIXELS", 50_000_000)
+MOTCUA_UPLOAD_JPEG_QUALITY = env_int("MOTCUA_UPLOAD_JPEG_QUALITY", 88)
+# Citizens' sign-in by one-time code (motcua.citizens.codes): a code lives this
+# many seconds and allows this many wrong tries; at most this many codes per
+# phone or e-mail address and per client address within the window (seconds).
+MOTCUA_SIGN_IN_CODE_TTL = env_int("MOTCUA_SIGN_IN_CODE_TTL", 600)
+MOTCUA_SIGN_IN_CODE_ATTEMPTS = env_int("MOTCUA_SIGN_IN_CODE_ATTEMPTS", 5)
+MOTCUA_SIGN_IN_CODES_PER_DESTINATION = env_int("MOTCUA_SIGN_IN_CODES_PER_DESTINATION", 3)
+MOTCUA_SIGN_IN_CODES_PER_ADDRESS = env_int("MOTCUA_SIGN_IN_CODES_PER_ADDRESS", 10)
+MOTCUA_SIGN_IN_CODE_WINDOW = env_int("MOTCUA_SIGN_IN_CODE_WINDOW", 3600)
 # Public dossier look-ups allowed per client address and minute (codes are sequential).
 MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 30)
 # Audit log (docs/deploy.md, "Audit log"). Keys that seal the records, comma-separated:

@@ -29,17 +29,16 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.services.common import (
     _applicant_notice,
+    _authorise,
     _bump,
     _calendar,
-    _check_transition,
     _event,
     _iso,
     _local,
     _lock,
-    _require_role,
     _with_calendar,
 )
-from motcua.dossiers.workflow import APOLOGY_DRAFT_ROLES, LEADER_ROLES
+from motcua.dossiers.workflow import LEADER_ROLES
 from motcua.org.models import RoleAssignment, Unit
 from motcua.org.selectors import signing_position, valid_on_q
 
@@ -82,14 +81,6 @@ def _apology_dates(
     return due, new_due, late
 
 
-def _require_no_apology(locked: Dossier) -> None:
-    if Apology.objects.filter(dossier=locked).exists():
-        raise ApplicationError(
-            _("An apology with a new date was already issued; the date may be moved only once."),
-            code="apology_once",
-        )
-
-
 def dossier_apologise(
     *,
     dossier: Dossier,
@@ -114,9 +105,7 @@ def dossier_apologise(
         )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "apologise")
-        _require_no_apology(locked)
-        _require_role(actor, LEADER_ROLES, locked.agency, what=_("sign an apology"))
+        _authorise(locked, "apologise", actor)
         now = clock.now()
         due, new_due, late = _apology_dates(locked, new_date, now)
         draft = ApologyDraft.objects.select_for_update().filter(dossier=locked).first()
@@ -200,9 +189,7 @@ def dossier_apology_draft(
         )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "draft_apology")
-        _require_no_apology(locked)
-        _require_role(actor, APOLOGY_DRAFT_ROLES, locked.agency, what=_("draft an apology"))
+        _authorise(locked, "draft_apology", actor)
         now = clock.now()
         _due, _new_due, late = _apology_dates(locked, new_date, now)
         draft, _created = ApologyDraft.objects.update_or_create(
