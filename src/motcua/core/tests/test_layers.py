@@ -16,7 +16,8 @@ LAYERS = (
     {"workdays"},
     {"catalog"},
     {"dossiers"},
-    {"feedback"},
+    {"feedback", "citizens"},
+    {"indices"},
     {"portal", "demo"},
 )
 
