@@ -6,6 +6,7 @@ app_name = "feedback"
 
 urlpatterns = [
     path("danh-gia/may/", views.kiosk, name="kiosk"),
+    path("danh-gia/ho-so/<str:code>/", views.account_rate, name="account_rate"),
     path("danh-gia/<str:token>/", views.rate, name="rate"),
     path("phan-hoi/may-danh-gia/", views.kiosk_admin, name="kiosk_admin"),
     path("phan-hoi/gui-may/<int:pk>/", views.kiosk_send, name="kiosk_send"),

@@ -16,7 +16,8 @@ LAYERS = (
     {"workdays"},
     {"catalog"},
     {"dossiers"},
-    {"feedback", "citizens"},
+    {"citizens"},
+    {"feedback"},
     {"indices"},
     {"portal", "demo"},
 )
