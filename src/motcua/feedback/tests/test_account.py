@@ -53,3 +53,21 @@ class AccountRatingTests(TestCase):
             fetch_redirect_response=False,
         )
         self.assertFalse(Evaluation.objects.exists())
+
+
+class CitizenDossierPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+        cls.citizen = citizen_create(email="ngoc@example.vn", full_name="Trần Thị Bích Ngọc")
+        cls.mine = returned(cls.w, day=2)
+        Dossier.objects.filter(pk=cls.mine.pk).update(created_by=cls.citizen.user)
+
+    def test_the_dossier_page_links_to_the_rating_until_rated(self):
+        self.client.force_login(self.citizen.user)
+        page = self.client.get(f"/cong-dan/ho-so/{self.mine.code}/")
+        self.assertContains(page, f'href="/danh-gia/ho-so/{self.mine.code}/"')
+        with clock.frozen(at(2026, 3, 2, 15)):
+            self.client.post(f"/danh-gia/ho-so/{self.mine.code}/", {"level": "very_satisfied"})
+        page = self.client.get(f"/cong-dan/ho-so/{self.mine.code}/")
+        self.assertNotContains(page, "/danh-gia/ho-so/")
