@@ -22,6 +22,7 @@ urlpatterns += [
     path("phan-hoi/pakn/", views_pakn.pakn_list, name="pakn_list"),
     path("phan-hoi/pakn/nhap/", views_pakn.pakn_enter, name="pakn_enter"),
     path("phan-hoi/pakn/<int:pk>/", views_pakn.pakn_detail, name="pakn_detail"),
+    path("phan-hoi/pakn/<int:pk>/tep/<int:file_pk>/", views_pakn.pakn_file, name="pakn_file"),
 ]
 
 urlpatterns += [
