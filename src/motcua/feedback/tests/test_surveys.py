@@ -6,6 +6,8 @@ from datetime import date
 from io import BytesIO
 
 from django.test import SimpleTestCase, TestCase, override_settings
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from motcua.core import clock
@@ -171,3 +173,24 @@ class CampaignTests(TestCase):
                 campaign=campaign, actor=self.w.outsider, raw=raw, paper_number="P-3"
             )
         self.assertEqual(SurveyResponse.objects.count(), 1)
+
+
+class WilsonPropertyTests(SimpleTestCase):
+    @given(
+        st.integers(min_value=1, max_value=5000).flatmap(
+            lambda n: st.tuples(st.integers(0, n), st.just(n))
+        )
+    )
+    def test_the_interval_holds_the_share_inside_zero_one(self, case):
+        hits, n = case
+        low, high = wilson(hits, n)
+        self.assertLessEqual(0.0, low)
+        self.assertLessEqual(high, 1.0)
+        self.assertLessEqual(low, hits / n + 1e-12)
+        self.assertGreaterEqual(high, hits / n - 1e-12)
+
+    @given(st.integers(min_value=2, max_value=2000))
+    def test_more_answers_narrow_the_interval(self, n):
+        low1, high1 = wilson(n // 2, n)
+        low4, high4 = wilson(4 * (n // 2), 4 * n)
+        self.assertLess(high4 - low4, high1 - low1)
