@@ -26,9 +26,15 @@ from django.utils.translation import gettext_lazy
 
 from motcua.catalog import services
 from motcua.catalog.content import DocumentSpec, FeeSpec, StepSpec, VersionContent
+from motcua.catalog.declaration_forms import (
+    check_file,
+    declaration_form_attach,
+    declaration_form_remove,
+)
 from motcua.catalog.excel import procedure_export, procedure_import
 from motcua.catalog.forms import ProcedureImportForm
 from motcua.catalog.models import (
+    DeclarationForm,
     FeeLine,
     Field,
     Procedure,
@@ -507,3 +513,67 @@ class ProcedureVersionAdmin(ServiceErrorMixin, admin.ModelAdmin[ProcedureVersion
                 services.procedure_version_delete(actor=request.user, version=version)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
+
+
+# --- Declaration forms ----------------------------------------------------------
+
+
+class DeclarationFormForm(forms.ModelForm[DeclarationForm]):
+    upload = forms.FileField(
+        label=gettext_lazy("file"),
+        help_text=gettext_lazy(
+            "PDF, Word (.doc, .docx), OpenDocument (.odt, .ods) or Excel (.xls, .xlsx); "
+            "checked by its content."
+        ),
+    )
+
+    class Meta:
+        model = DeclarationForm
+        fields = ["version", "order", "name", "reference"]
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data["upload"]
+        try:
+            check_file(upload.read(), upload.name)
+        except ApplicationError as exc:
+            raise ValidationError(exc.message) from exc
+        upload.seek(0)
+        return upload
+
+
+@admin.register(DeclarationForm)
+class DeclarationFormAdmin(ServiceErrorMixin, admin.ModelAdmin[DeclarationForm]):
+    """Attach forms (tờ khai) to versions; also allowed while a version is in force."""
+
+    form = DeclarationFormForm
+    list_display = ["name", "version", "order", "filename", "size"]
+    list_select_related = ["version__procedure"]
+    search_fields = ["name", "version__procedure__code", "version__name"]
+    autocomplete_fields = ["version"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(
+        self, request: HttpRequest, obj: DeclarationForm, form: Any, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        upload = data["upload"]
+        saved = declaration_form_attach(
+            actor=request.user,
+            version=data["version"],
+            name=data["name"],
+            reference=data.get("reference", ""),
+            order=data.get("order"),
+            data=upload.read(),
+            filename=upload.name,
+        )
+        obj.__dict__.update(saved.__dict__)
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: DeclarationForm) -> None:
+        declaration_form_remove(actor=request.user, form=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DeclarationForm]) -> None:
+        for form in queryset:
+            declaration_form_remove(actor=request.user, form=form)

@@ -167,6 +167,14 @@ class ValidTodayFilter(admin.SimpleListFilter):
 
 
 class UnitForm(CheckedModelForm):
+    map_url = forms.URLField(
+        label=gettext_lazy("map link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=gettext_lazy("A link to the office on a map."),
+    )
+
     class Meta:
         model = Unit
         fields = [
@@ -181,6 +189,11 @@ class UnitForm(CheckedModelForm):
             "address",
             "phone",
             "place_name",
+            "serves_public",
+            "opening_hours",
+            "hotline",
+            "email",
+            "map_url",
         ]
 
     def check_instance(self) -> None:

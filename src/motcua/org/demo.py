@@ -58,6 +58,12 @@ def load_demo_units(actor: Actor) -> dict[str, Unit]:
                 valid_to=spec.get("valid_to"),
                 address=spec.get("address", ""),
                 place_name=spec.get("place_name", ""),
+                phone=spec.get("phone", ""),
+                serves_public=spec.get("serves_public", False),
+                opening_hours=spec.get("opening_hours", ""),
+                hotline=spec.get("hotline", ""),
+                email=spec.get("email", ""),
+                map_url=spec.get("map_url", ""),
             )
         for predecessor, successor, effective_on, legal_basis, carries in SUCCESSIONS:
             link_exists = UnitSuccession.objects.filter(

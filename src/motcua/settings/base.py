@@ -311,6 +311,16 @@ MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS = env_int("MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS",
 MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS = env_int("MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS", 24)
 # Public dossier look-ups allowed per client address and minute (codes are sequential).
 MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 30)
+# Tries of "code + last four digits of the applicant's telephone" (which shows the
+# dossier's history): per client address and hour, and wrong tries per dossier and hour
+# (4 digits are 10,000 guesses; the second limit stops many addresses sharing the work).
+MOTCUA_LOOKUP_PHONE_TRIES_PER_HOUR = env_int("MOTCUA_LOOKUP_PHONE_TRIES_PER_HOUR", 10)
+MOTCUA_LOOKUP_PHONE_FAILURES_PER_DOSSIER = env_int("MOTCUA_LOOKUP_PHONE_FAILURES_PER_DOSSIER", 10)
+# Seconds a shared cache (a provincial portal's proxy, a CDN) may keep a JSON look-up
+# answer without history; answers with history are never cached.
+MOTCUA_LOOKUP_MAX_AGE = env_int("MOTCUA_LOOKUP_MAX_AGE", 60)
+# The largest declaration form (tờ khai) file attached to a procedure version.
+MOTCUA_DECLARATION_FORM_MAX_BYTES = env_int("MOTCUA_DECLARATION_FORM_MAX_BYTES", 5_000_000)
 # Audit log (docs/deploy.md, "Audit log"). Keys that seal the records, comma-separated:
 # the first seals new records, the others only verify older ones. Without the
 # variable the keys live in MOTCUA_AUDIT_KEY_FILE, one per line, generated on first use.
