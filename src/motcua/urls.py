@@ -10,12 +10,14 @@ from motcua.dossiers.api import router as dossiers_router
 from motcua.org import views as org_views
 from motcua.org.api import router as org_router
 from motcua.portal import views as portal_views
+from motcua.portal.api import router as public_router
 from motcua.workdays.api import router as workdays_router
 
 api.add_router("/catalog/", catalog_router)
 api.add_router("/dossiers/", dossiers_router)
 api.add_router("/logbook", logbook_router)
 api.add_router("/org/", org_router)
+api.add_router("/public/", public_router)
 api.add_router("/workdays/", workdays_router)
 
 # The admin signs in through the staff sign-in (password, then the code)

@@ -162,6 +162,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Answers under these paths are never stored by a cache (the API carries
 # personal data with a token, no session); answers to signed-in users never are either.
 MOTCUA_PRIVATE_PATHS = env_list("MOTCUA_PRIVATE_PATHS", ["/api/", "/admin/"])
+# Except these anonymous, cacheable API paths (the public lookup sets its own headers).
+MOTCUA_PUBLIC_API_PATHS = env_list("MOTCUA_PUBLIC_API_PATHS", ["/api/v1/public/"])
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
