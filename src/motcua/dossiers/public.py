@@ -29,9 +29,11 @@ from django.db.models import F, Func, Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext as _
 
+from motcua.core.cache import ProcessCache
 from motcua.core.text import nfc
 from motcua.dossiers.constants import DossierStatus, PauseKind, PausePolicy
 from motcua.dossiers.models import Dossier, DossierEvent, Pause
+from motcua.org.selectors import unit_get_cached
 
 CODE_SHAPE = re.compile(r"^[0-9A-Z.\-]{8,60}$")
 _SPACES = re.compile(r"\s+")
@@ -105,26 +107,47 @@ _FIELDS = (
     "returned_at",
     "applicant_phone",
     "receiving_unit_id",
-    "procedure_version__name",
-    "procedure__code",
-    "agency__name",
-    "receiving_unit__name",
+    "agency_id",
+    "procedure_version_id",
 )
+"""One row of one table: names come from the process caches of the reference data."""
+
+_version_names: ProcessCache[tuple[str, str]] = ProcessCache("dossiers.public_versions")
+
+
+def _version_names_of(version_id: int) -> tuple[str, str]:
+    """Return (procedure code, version name), cached per process (versions in use are frozen)."""
+    from motcua.catalog.models import ProcedureVersion
+
+    def load() -> tuple[str, str]:
+        version = ProcedureVersion.objects.select_related("procedure").get(pk=version_id)
+        return version.procedure.code, version.name
+
+    return _version_names.get_or_set(version_id, load)
+
+
+def _unit_name(unit_id: int) -> str:
+    unit = unit_get_cached(unit_id)
+    return unit.name if unit is not None else ""
 
 
 def _find(code: str) -> dict[str, Any] | None:
     normalised = normalise_code(code)
     if not CODE_SHAPE.fullmatch(normalised):
         return None
-    row: dict[str, Any] | None = Dossier.objects.filter(code=normalised).values(*_FIELDS).first()
-    if row is not None:
-        return row
+    # No ORDER BY (the model's default): the code is unique.
+    rows: list[dict[str, Any]] = list(
+        Dossier.objects.filter(code=normalised).order_by().values(*_FIELDS)[:1]
+    )
+    if rows:
+        return rows[0]
     folded = fold_code(normalised)
     if len(folded) < 6:
         return None
     rows = list(
         Dossier.objects.annotate(folded=folded_code_expression())
         .filter(folded=folded)
+        .order_by()
         .values(*_FIELDS)[:2]
     )
     return rows[0] if len(rows) == 1 else None
@@ -150,20 +173,22 @@ PAUSED_STATUSES = frozenset({DossierStatus.AWAITING_SUPPLEMENT, DossierStatus.AW
 def dossier_public_status(code: str) -> PublicStatus | None:
     """Return the public status of the dossier with ``code``, or None (also for malformed codes).
 
-    One query for a dossier whose clock runs; a second one, for the open
-    pause, when it is paused.
+    One query of the dossier table for a dossier whose clock runs (the
+    procedure's and units' names come from the per-process caches of the
+    reference data); a second one, for the open pause, when it is paused.
     """
     row = _find(code)
     if row is None:
         return None
     status = row["status"]
+    procedure_code, procedure_name = _version_names_of(row["procedure_version_id"])
     return PublicStatus(
         code=row["code"],
-        procedure_code=row["procedure__code"],
-        procedure_name=row["procedure_version__name"],
-        agency_name=row["agency__name"],
+        procedure_code=procedure_code,
+        procedure_name=procedure_name,
+        agency_name=_unit_name(row["agency_id"]),
         receiving_unit_id=row["receiving_unit_id"],
-        receiving_unit_name=row["receiving_unit__name"],
+        receiving_unit_name=_unit_name(row["receiving_unit_id"]),
         status=status,
         status_label=str(DossierStatus(status).label),
         received_at=row["received_at"],

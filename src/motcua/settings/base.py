@@ -311,7 +311,8 @@ MOTCUA_REFERENCE_TTL = env_int("MOTCUA_REFERENCE_TTL", 60)
 # this many hours, then `motcua periodic` deletes them.
 MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS = env_int("MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS", 300)
 MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS = env_int("MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS", 24)
-# Public dossier look-ups allowed per client address and minute (codes are sequential).
+# Public dossier look-ups allowed per client address and minute (codes are sequential);
+# 0 switches the limit off (a benchmark, or a proxy in front that limits).
 MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 30)
 # Tries of "code + last four digits of the applicant's telephone" (which shows the
 # dossier's history): per client address and hour, and wrong tries per dossier and hour

@@ -246,6 +246,16 @@ class JsonTwinTests(LookupTestCase):
             (response.status_code, response.json()["code"]), (429, "too_many_requests")
         )
 
+    @override_settings(MOTCUA_LOOKUP_PER_MINUTE=0)
+    def test_zero_switches_the_limit_and_its_counting_off(self):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            statuses = {self.api().status_code for _ in range(40)}
+        self.assertEqual(statuses, {200})
+        self.assertFalse([q for q in queries if "motcua_cache" in q["sql"]])
+
     def test_the_operation_is_documented_with_its_errors(self):
         document = self.client.get("/api/v1/openapi.json").json()
         operation = document["paths"]["/api/v1/public/lookup"]["get"]
