@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog import services
+from motcua.catalog.bundle import bundle_export, bundle_import, is_bundle
 from motcua.catalog.content import DocumentSpec, FeeSpec, StepSpec, VersionContent
 from motcua.catalog.declaration_forms import (
     check_file,
@@ -199,6 +200,11 @@ class ProcedureAdmin(ServiceErrorMixin, admin.ModelAdmin[Procedure]):
                 self.admin_site.admin_view(self.export_view),
                 name="{}_{}_export".format(*info),
             ),
+            path(
+                "export-bundle/",
+                self.admin_site.admin_view(self.export_bundle_view),
+                name="{}_{}_export_bundle".format(*info),
+            ),
         ]
         return own + super().get_urls()
 
@@ -221,10 +227,20 @@ class ProcedureAdmin(ServiceErrorMixin, admin.ModelAdmin[Procedure]):
         errors: list[dict[str, Any]] = []
         if request.method == "POST" and form.is_valid():
             dry_run = form.cleaned_data["dry_run"]
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            upload.seek(0)
             try:
-                result = procedure_import(
-                    actor=request.user, file=form.cleaned_data["file"], dry_run=dry_run
-                )
+                if is_bundle(data):
+                    bundle = bundle_import(actor=request.user, data=data, dry_run=dry_run)
+                    result = bundle.catalogue
+                    messages.info(
+                        request,
+                        _("Declaration forms: %(attached)s attached, %(unchanged)s unchanged.")
+                        % {"attached": bundle.forms_attached, "unchanged": bundle.forms_unchanged},
+                    )
+                else:
+                    result = procedure_import(actor=request.user, file=upload, dry_run=dry_run)
             except ApplicationError as exc:
                 errors = exc.extra.get("errors", [])
                 messages.error(request, exc.message)
@@ -254,6 +270,17 @@ class ProcedureAdmin(ServiceErrorMixin, admin.ModelAdmin[Procedure]):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return _xlsx_response()
+
+    def export_bundle_view(self, request: HttpRequest) -> HttpResponse:
+        """Download the catalogue with its declaration forms (a .zip)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        buffer = io.BytesIO()
+        bundle_export(stream=buffer)
+        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        filename = f"thu-tuc-mau-don-{clock.localdate():%Y%m%d}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     @admin.action(description=gettext_lazy("Export the selected procedures to Excel"))
     def export_selected(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> HttpResponse:
