@@ -18,7 +18,7 @@ ones (a tenth typed in lower case without dots, which takes the folded
 index). Every answer must be 200.
 
 The raw ceiling, in the same run: the lookup's own SELECT (the exact-code
-query with its joins, as Django writes it) through psycopg from
+statement of ``dossiers.public``, one row of one table) through psycopg from
 ``CLIENTS`` connections (4 processes × 8 threads), for ``RAW_DURATION``.
 
 Targets on this 2-core machine (reported, never asserted): 1,500 requests/s
@@ -113,8 +113,7 @@ def _setup() -> dict[str, Any]:
     django.setup()
     from django.db import connection
 
-    from motcua.dossiers.models import Dossier
-    from motcua.dossiers.public import _FIELDS
+    from motcua.dossiers.public import _select
 
     with connection.cursor() as cursor:
         cursor.execute(
@@ -124,8 +123,8 @@ def _setup() -> dict[str, Any]:
         codes = [row[0] for row in cursor.fetchall()]
         cursor.execute("SELECT count(*) FROM dossiers_dossier")
         (total,) = cursor.fetchone()
-    sql, params = Dossier.objects.filter(code=codes[0]).values(*_FIELDS)[:1].query.sql_with_params()
-    return {"codes": codes, "sql": sql, "total": total, "param_count": len(params)}
+    # The very statement the lookup sends for a code typed as printed.
+    return {"codes": codes, "sql": _select(False), "total": total}
 
 
 # --- load generator (a separate process) ----------------------------------------------------------

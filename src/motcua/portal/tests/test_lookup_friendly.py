@@ -79,6 +79,20 @@ class LooseCodeTests(LookupTestCase):
                 self.assertContains(page, f'<h2 id="result-title" class="code">{CODE}</h2>')
                 self.assertEqual(self.api(typed).json()["code"], CODE)
 
+    def test_a_code_without_dots_is_found_through_its_index(self):
+        from django.db import connection
+
+        from motcua.dossiers.public import _select
+
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                cursor.execute("SET LOCAL enable_seqscan = off")  # a tiny test table
+                cursor.execute("EXPLAIN " + _select(True), ["H3315260302001"])
+            else:
+                cursor.execute("EXPLAIN QUERY PLAN " + _select(True), ["H3315260302001"])
+            plan = " ".join(str(row) for row in cursor.fetchall())
+        self.assertIn("dossiers_code_folded_idx", plan)
+
     def test_a_near_miss_is_not_found_with_a_linked_error(self):
         page = self.page("H33.15-260302-0002")
         self.assertContains(page, "<title>Lỗi: Tra cứu hồ sơ · Motcua</title>", html=True)
