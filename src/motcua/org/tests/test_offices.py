@@ -136,3 +136,16 @@ class OfficeAdminTests(TestCase):
         self.assertEqual(sorted(errors), ["email", "map_url"])
         intake.refresh_from_db()
         self.assertEqual((intake.email, intake.map_url), ("", ""))
+
+
+class DemoUpgradeTests(TestCase):
+    def test_an_older_demo_database_gets_the_contact_details_once(self):
+        units = load_demo_units(ACTOR)
+        centre = units["nga-bay-centre"]
+        Unit.objects.filter(pk=centre.pk).update(serves_public=False, address="", phone="")
+        load_demo_units(ACTOR)
+        centre.refresh_from_db()
+        self.assertEqual((centre.serves_public, centre.phone), (True, "0293 3 866 240"))
+        count = AuditEvent.objects.count()
+        load_demo_units(ACTOR)
+        self.assertEqual(AuditEvent.objects.count(), count)
