@@ -159,12 +159,18 @@ class CellError:
 class Row:
     """A data row read by :func:`typed_rows`; ``ok`` turns False at its first error."""
 
-    sheet: str
+    header: Header
     number: int
     values: dict[str, Any]
-    letters: dict[str, str]
-    headers: dict[str, str]
     ok: bool = True
+
+    @property
+    def sheet(self) -> str:
+        return self.header.sheet
+
+    def has_column(self, key: str) -> bool:
+        """Return whether the sheet has the column ``key`` (an optional one may be absent)."""
+        return key in self.header.positions
 
 
 class Problems:
@@ -204,8 +210,8 @@ class Problems:
             message,
             sheet=row.sheet,
             row=row.number,
-            column=row.letters.get(key, ""),
-            header=row.headers.get(key, ""),
+            column=row.header.letters.get(key, ""),
+            header=row.header.headers.get(key, ""),
             value=value,
         )
 
@@ -430,7 +436,7 @@ def typed_rows(table: Table, header: Header, problems: Problems) -> Iterator[Row
         }
         if all(_blank(v) for v in cells.values()):
             continue
-        row = Row(header.sheet, number, {}, header.letters, header.headers)
+        row = Row(header, number, {})
         for column in header.columns:
             row.values[column.key] = _convert(row, column, cells.get(column.key), problems)
         yield row
