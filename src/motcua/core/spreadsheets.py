@@ -67,14 +67,24 @@ Choices = dict[Any, tuple[str, ...]]
 YES_NO: Choices = {True: ("Có", "x", "yes", "true", "1"), False: ("Không", "no", "false", "0")}
 
 
+_LOOKUPS: dict[int, tuple[Choices, dict[str, Any]]] = {}
+
+
 def choice_lookup(table: Choices) -> dict[str, Any]:
-    """Return the stored value for each folded spelling (and each stored string value)."""
+    """Return the stored value for each folded spelling (and each stored string value).
+
+    Built once per table (choice tables are constants), not once per cell.
+    """
+    cached = _LOOKUPS.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
     found: dict[str, Any] = {}
     for value, spellings in table.items():
         if isinstance(value, str):
             found[value] = value
         for spelling in spellings:
             found[fold(spelling)] = value
+    _LOOKUPS[id(table)] = (table, found)
     return found
 
 
