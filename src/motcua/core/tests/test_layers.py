@@ -16,7 +16,9 @@ LAYERS = (
     {"workdays"},
     {"catalog"},
     {"dossiers"},
-    {"feedback", "citizens", "indices"},
+    {"citizens"},
+    {"feedback"},
+    {"indices"},
     {"portal", "demo"},
 )
 
