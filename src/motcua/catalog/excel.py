@@ -435,12 +435,12 @@ class _Importer:
 
     def place(self, entry: _Entry, problem: Problem) -> None:
         if problem.part == "version":
-            key = problem.attr if problem.attr in entry.row.letters else "code"
+            key = problem.attr if entry.row.has_column(problem.attr) else "code"
             self.error(entry.row, key, problem.message)
             return
         lines: list[Row] = getattr(entry, problem.part)
         row = lines[problem.index] if problem.index is not None else lines[0]
-        self.error(row, problem.attr if problem.attr in row.letters else "code", problem.message)
+        self.error(row, problem.attr if row.has_column(problem.attr) else "code", problem.message)
 
     def plan(self) -> None:
         codes = {entry.code for entry in self.entries.values()}
@@ -466,7 +466,7 @@ class _Importer:
                 assert entry.content is not None
                 same_day = stored.get(entry.effective_from)
                 previous = same_day or latest
-                if "supplement_window_days" not in entry.row.letters and previous is not None:
+                if not entry.row.has_column("supplement_window_days") and previous is not None:
                     # A workbook made before the column says nothing about the window: keep it.
                     entry.content = replace(
                         entry.content, supplement_window_days=previous.supplement_window_days

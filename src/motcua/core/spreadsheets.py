@@ -67,14 +67,24 @@ Choices = dict[Any, tuple[str, ...]]
 YES_NO: Choices = {True: ("Có", "x", "yes", "true", "1"), False: ("Không", "no", "false", "0")}
 
 
+_LOOKUPS: dict[int, tuple[Choices, dict[str, Any]]] = {}
+
+
 def choice_lookup(table: Choices) -> dict[str, Any]:
-    """Return the stored value for each folded spelling (and each stored string value)."""
+    """Return the stored value for each folded spelling (and each stored string value).
+
+    Built once per table (choice tables are constants), not once per cell.
+    """
+    cached = _LOOKUPS.get(id(table))
+    if cached is not None and cached[0] is table:
+        return cached[1]
     found: dict[str, Any] = {}
     for value, spellings in table.items():
         if isinstance(value, str):
             found[value] = value
         for spelling in spellings:
             found[fold(spelling)] = value
+    _LOOKUPS[id(table)] = (table, found)
     return found
 
 
@@ -159,12 +169,18 @@ class CellError:
 class Row:
     """A data row read by :func:`typed_rows`; ``ok`` turns False at its first error."""
 
-    sheet: str
+    header: Header
     number: int
     values: dict[str, Any]
-    letters: dict[str, str]
-    headers: dict[str, str]
     ok: bool = True
+
+    @property
+    def sheet(self) -> str:
+        return self.header.sheet
+
+    def has_column(self, key: str) -> bool:
+        """Return whether the sheet has the column ``key`` (an optional one may be absent)."""
+        return key in self.header.positions
 
 
 class Problems:
@@ -204,8 +220,8 @@ class Problems:
             message,
             sheet=row.sheet,
             row=row.number,
-            column=row.letters.get(key, ""),
-            header=row.headers.get(key, ""),
+            column=row.header.letters.get(key, ""),
+            header=row.header.headers.get(key, ""),
             value=value,
         )
 
@@ -430,7 +446,7 @@ def typed_rows(table: Table, header: Header, problems: Problems) -> Iterator[Row
         }
         if all(_blank(v) for v in cells.values()):
             continue
-        row = Row(header.sheet, number, {}, header.letters, header.headers)
+        row = Row(header, number, {})
         for column in header.columns:
             row.values[column.key] = _convert(row, column, cells.get(column.key), problems)
         yield row

@@ -207,8 +207,10 @@ class ProcedurePageTests(DeclarationFormTestCase):
             response,
             f'<a href="/thu-tuc/1.001193/mau-don/{form.pk}/" download>Tờ khai đăng ký khai sinh</a>',
         )
-        # A procedure done wholly online ("toàn trình") leads to the online submission.
-        self.assertContains(response, '<a class="button" href="/cong-dan/nop/1.001193/">')
+        # The online submission of the citizens app.
+        self.assertContains(
+            response, '<a class="button" href="/cong-dan/nop/1.001193/">Nộp hồ sơ trực tuyến</a>'
+        )
 
     def test_a_province_procedure_lists_the_province_centre(self):
         make_procedure("2.000635", name="Cấp bản sao trích lục", competent_level="province")
