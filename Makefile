@@ -50,6 +50,8 @@ messages: $(STAMP) ## Add new strings to each app's Vietnamese .po (translations
 	  (cd $$locale/.. && MOTCUA_DATA_DIR=$(CURDIR)/var ../../../$(BIN)/motcua makemessages -l vi --no-obsolete --no-location --no-wrap -v0) && \
 	  (cd $$locale/.. && MOTCUA_DATA_DIR=$(CURDIR)/var ../../../$(BIN)/motcua compilemessages -l vi -v0) || exit 1; \
 	done
+	# src/motcua/locale: Vietnamese for Django's and third-party apps' texts, edited by hand.
+	cd src/motcua && MOTCUA_DATA_DIR=$(CURDIR)/var ../../$(BIN)/motcua compilemessages -l vi -v0
 
 clean: ## Remove the virtual environment and the local data
 	rm -rf $(VENV) var

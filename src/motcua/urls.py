@@ -1,12 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.urls import include, path
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.api.main import api
 from motcua.catalog.api import router as catalog_router
 from motcua.core import views as core_views
 from motcua.dossiers.api import logbook_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.feedback.api import router as feedback_router
+from motcua.indices.api import router as indices_router
 from motcua.org import views as org_views
 from motcua.org.api import router as org_router
 from motcua.portal import views as portal_views
@@ -15,6 +18,8 @@ from motcua.workdays.api import router as workdays_router
 
 api.add_router("/catalog/", catalog_router)
 api.add_router("/dossiers/", dossiers_router)
+api.add_router("/feedback/", feedback_router)
+api.add_router("/indices/", indices_router)
 api.add_router("/logbook", logbook_router)
 api.add_router("/org/", org_router)
 api.add_router("/public/", public_router)
@@ -23,6 +28,10 @@ api.add_router("/workdays/", workdays_router)
 # The admin signs in through the staff sign-in (password, then the code)
 # and changes passwords through the audited account page (set before
 # admin.site.urls is read below).
+# django-otp's device admin is English-only and bypasses the audited services:
+# administrators reset a user's second factor with the user list's action instead.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 admin.site.login = org_views.admin_login  # type: ignore[method-assign]
 admin.site.password_change = org_views.admin_password_change  # type: ignore[method-assign,assignment]
 
@@ -36,9 +45,11 @@ urlpatterns = [
     path("dang-nhap/cai-dat-xac-thuc/", org_views.sign_in_enrol, name="sign_in_enrol"),
     path("tai-khoan/", include("motcua.org.urls")),
     path("dang-xuat/", LogoutView.as_view(), name="logout"),
+    path("cong-dan/", include("motcua.citizens.urls")),
     path("", portal_views.home, name="home"),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.dossiers.urls")),
+    path("", include("motcua.feedback.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -17,10 +17,10 @@ days than N); a same-day limit allows one working day.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -303,193 +303,246 @@ def _deciding_roles() -> frozenset[str]:
     return frozenset(settings.MOTCUA_DECISION_ROLES)
 
 
-def content_problems(
-    content: VersionContent,
-    *,
-    day_seconds: int,
-    known_fields: set[str] | None = None,
-    known_roles: set[str] | None = None,
-    known_agencies: set[str] | None = None,
-) -> list[Problem]:
-    """Return every rule ``content`` breaks (an empty list when it is valid).
+@dataclass(frozen=True)
+class _Known:
+    """What the rules are checked against: the schedule and the codes that exist (None: any)."""
 
-    The ``known_*`` sets, when given, are the field codes, role codes and
-    agency codes that exist; None skips that check.
-    """
-    c = content.normalized()
-    problems: list[Problem] = []
+    day_seconds: int
+    fields: set[str] | None = None
+    roles: set[str] | None = None
+    agencies: set[str] | None = None
 
-    def version(attr: str, message: str) -> None:
-        problems.append(Problem("version", None, attr, message))
 
-    if not c.name:
-        version("name", _("The procedure name is empty."))
+# --- rules of the version ---------------------------------------------------------------
+
+
+def _unknown_choice(attr: str, value: str, choices: Iterable[str], message: str) -> list[Problem]:
+    if value in choices:
+        return []
+    return [Problem("version", None, attr, message % {"value": value})]
+
+
+def _name_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    if c.name:
+        return []
+    return [Problem("version", None, "name", _("The procedure name is empty."))]
+
+
+def _field_rule(c: VersionContent, known: _Known) -> list[Problem]:
     if not c.field_code:
-        version("field_code", _("The field is missing."))
-    elif known_fields is not None and c.field_code not in known_fields:
-        version("field_code", _("There is no field with code “%(code)s”.") % {"code": c.field_code})
-    if c.competent_level not in CompetentLevel.values:
-        version(
-            "competent_level",
-            _("Unknown competent level “%(value)s”.") % {"value": c.competent_level},
-        )
-    if not c.competent_agency:
-        version("competent_agency", _("The competent agency is empty."))
-    if c.online_level not in OnlineLevel.values:
-        version(
-            "online_level",
-            _("Unknown online service level “%(value)s”.") % {"value": c.online_level},
-        )
-    if c.result_type not in ResultType.values:
-        version("result_type", _("Unknown result type “%(value)s”.") % {"value": c.result_type})
-    if c.supplement_policy not in SupplementPolicy.values:
-        version(
-            "supplement_policy",
-            _("Unknown supplement policy “%(value)s”.") % {"value": c.supplement_policy},
-        )
+        return [Problem("version", None, "field_code", _("The field is missing."))]
+    if known.fields is not None and c.field_code not in known.fields:
+        message = _("There is no field with code “%(code)s”.") % {"code": c.field_code}
+        return [Problem("version", None, "field_code", message)]
+    return []
 
+
+def _competent_level_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    return _unknown_choice(
+        "competent_level",
+        c.competent_level,
+        CompetentLevel.values,
+        _("Unknown competent level “%(value)s”."),
+    )
+
+
+def _competent_agency_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    if c.competent_agency:
+        return []
+    return [Problem("version", None, "competent_agency", _("The competent agency is empty."))]
+
+
+def _online_level_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    return _unknown_choice(
+        "online_level",
+        c.online_level,
+        OnlineLevel.values,
+        _("Unknown online service level “%(value)s”."),
+    )
+
+
+def _result_type_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    return _unknown_choice(
+        "result_type", c.result_type, ResultType.values, _("Unknown result type “%(value)s”.")
+    )
+
+
+def _supplement_policy_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    return _unknown_choice(
+        "supplement_policy",
+        c.supplement_policy,
+        SupplementPolicy.values,
+        _("Unknown supplement policy “%(value)s”."),
+    )
+
+
+def _supplement_window_rule(c: VersionContent, known: _Known) -> list[Problem]:
     window = c.supplement_window_days
-    if window is not None and (not _is_whole(window) or not 1 <= window <= MAX_SUPPLEMENT_WINDOW):
-        version(
-            "supplement_window_days",
-            _(
-                "The supplement window is a whole number of working days from 1 to 365; leave "
-                "it empty when the procedure's law sets no time (no automatic closure)."
-            ),
-        )
+    if window is None or (_is_whole(window) and 1 <= window <= MAX_SUPPLEMENT_WINDOW):
+        return []
+    message = _(
+        "The supplement window is a whole number of working days from 1 to 365; leave "
+        "it empty when the procedure's law sets no time (no automatic closure)."
+    )
+    return [Problem("version", None, "supplement_window_days", message)]
 
-    limit_ok = False
+
+def _time_limit_problem(c: VersionContent) -> tuple[str, str] | None:
+    """Return the attribute and message of what is wrong with the time limit, or None."""
     if c.time_limit_unit not in TimeLimitUnit.values:
-        version(
-            "time_limit_unit",
-            _("Unknown time limit unit “%(value)s”.") % {"value": c.time_limit_unit},
-        )
-    elif not _is_whole(c.time_limit_amount):
-        version("time_limit_amount", _("The time limit must be a whole number."))
-    elif c.time_limit_unit == TimeLimitUnit.SAME_DAY:
+        return "time_limit_unit", _("Unknown time limit unit “%(value)s”.") % {
+            "value": c.time_limit_unit
+        }
+    if not _is_whole(c.time_limit_amount):
+        return "time_limit_amount", _("The time limit must be a whole number.")
+    if c.time_limit_unit == TimeLimitUnit.SAME_DAY:
         if c.time_limit_amount != 0:
-            version("time_limit_amount", _("A same-day time limit has no amount: enter 0."))
-        else:
-            limit_ok = True
-    elif c.time_limit_amount > 9999:
-        version("time_limit_amount", _("The time limit must be at most 9999."))
-    elif c.time_limit_amount < 1:
-        version(
-            "time_limit_amount",
-            _(
-                "The time limit must be at least 1; use the unit “same day” for "
-                "procedures settled the same day."
-            ),
+            return "time_limit_amount", _("A same-day time limit has no amount: enter 0.")
+        return None
+    if c.time_limit_amount > 9999:
+        return "time_limit_amount", _("The time limit must be at most 9999.")
+    if c.time_limit_amount < 1:
+        return "time_limit_amount", _(
+            "The time limit must be at least 1; use the unit “same day” for "
+            "procedures settled the same day."
         )
-    else:
-        limit_ok = True
+    return None
 
-    problems += _order_problems("documents", (d.order for d in c.documents))
-    for i, d in enumerate(c.documents):
-        if not d.name:
-            problems.append(Problem("documents", i, "name", _("The document name is empty.")))
-        if d.form not in DocumentForm.values:
-            problems.append(
-                Problem(
-                    "documents",
-                    i,
-                    "form",
-                    _("Unknown document form “%(value)s”.") % {"value": d.form},
-                )
-            )
-        if not _is_whole(d.count) or d.count < 1:
-            problems.append(
-                Problem(
-                    "documents",
-                    i,
-                    "count",
-                    _("The number of copies must be a whole number from 1."),
-                )
-            )
 
-    problems += _order_problems("fees", (f.order for f in c.fees))
-    for i, f in enumerate(c.fees):
-        if not f.name:
-            problems.append(Problem("fees", i, "name", _("The fee name is empty.")))
-        if f.kind not in FeeKind.values:
-            problems.append(
-                Problem("fees", i, "kind", _("Unknown fee kind “%(value)s”.") % {"value": f.kind})
-            )
-        if not _is_whole(f.amount) or not 0 <= f.amount <= 10**15:
-            problems.append(
-                Problem(
-                    "fees",
-                    i,
-                    "amount",
-                    _("A fee is a whole number of đồng, zero or more; “%(value)s” is not.")
-                    % {"value": f.amount},
-                )
-            )
+def _time_limit_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    problem = _time_limit_problem(c)
+    return [Problem("version", None, *problem)] if problem else []
 
-    problems += _order_problems("steps", (s.order for s in c.steps))
-    total = Decimal(0)
-    budgets_ok = True
-    for i, s in enumerate(c.steps):
-        if not s.name:
-            problems.append(Problem("steps", i, "name", _("The step name is empty.")))
-        if not s.role_code:
-            problems.append(Problem("steps", i, "role_code", _("The step has no role.")))
-        elif known_roles is not None and s.role_code not in known_roles:
-            problems.append(
-                Problem(
-                    "steps",
-                    i,
-                    "role_code",
-                    _("There is no role with code “%(code)s”.") % {"code": s.role_code},
-                )
-            )
-        if s.agency_code and known_agencies is not None and s.agency_code not in known_agencies:
-            problems.append(
-                Problem(
-                    "steps",
-                    i,
-                    "agency_code",
-                    _("No unit has the electronic identifier code “%(code)s”.")
-                    % {"code": s.agency_code},
-                )
-            )
-        if s.budget_unit not in StepBudgetUnit.values:
-            problems.append(
-                Problem(
-                    "steps",
-                    i,
-                    "budget_unit",
-                    _("Unknown budget unit “%(value)s”.") % {"value": s.budget_unit},
-                )
-            )
-            budgets_ok = False
-        try:
-            amount = Decimal(s.budget_amount)
-            valid_amount = (
-                amount.is_finite()
-                and amount > 0
-                and amount <= MAX_BUDGET
-                and amount == amount.quantize(Decimal("0.01"))
-            )
-        except (InvalidOperation, TypeError, ValueError):
-            valid_amount = False
-        if not valid_amount:
-            problems.append(
-                Problem(
-                    "steps",
-                    i,
-                    "budget_amount",
-                    _(
-                        "A step's time budget must be more than 0, with at most two "
-                        "decimals; “%(value)s” is not."
-                    )
-                    % {"value": s.budget_amount},
-                )
-            )
-            budgets_ok = False
-        elif s.budget_unit in StepBudgetUnit.values:
-            total += budget_seconds(amount, s.budget_unit, day_seconds=day_seconds)
 
+# --- rules of one line (document, fee, step) ---------------------------------------------
+
+
+def _document_name_rule(i: int, d: DocumentSpec, known: _Known) -> list[Problem]:
+    return [] if d.name else [Problem("documents", i, "name", _("The document name is empty."))]
+
+
+def _document_form_rule(i: int, d: DocumentSpec, known: _Known) -> list[Problem]:
+    if d.form in DocumentForm.values:
+        return []
+    message = _("Unknown document form “%(value)s”.") % {"value": d.form}
+    return [Problem("documents", i, "form", message)]
+
+
+def _document_count_rule(i: int, d: DocumentSpec, known: _Known) -> list[Problem]:
+    if _is_whole(d.count) and 1 <= d.count <= 32767:
+        return []
+    message = _("The number of copies must be a whole number from 1.")
+    return [Problem("documents", i, "count", message)]
+
+
+def _fee_name_rule(i: int, f: FeeSpec, known: _Known) -> list[Problem]:
+    return [] if f.name else [Problem("fees", i, "name", _("The fee name is empty."))]
+
+
+def _fee_kind_rule(i: int, f: FeeSpec, known: _Known) -> list[Problem]:
+    if f.kind in FeeKind.values:
+        return []
+    return [Problem("fees", i, "kind", _("Unknown fee kind “%(value)s”.") % {"value": f.kind})]
+
+
+def _fee_amount_rule(i: int, f: FeeSpec, known: _Known) -> list[Problem]:
+    if _is_whole(f.amount) and 0 <= f.amount <= 10**15:
+        return []
+    message = _("A fee is a whole number of đồng, zero or more; “%(value)s” is not.") % {
+        "value": f.amount
+    }
+    return [Problem("fees", i, "amount", message)]
+
+
+def _step_name_rule(i: int, s: StepSpec, known: _Known) -> list[Problem]:
+    return [] if s.name else [Problem("steps", i, "name", _("The step name is empty."))]
+
+
+def _step_role_rule(i: int, s: StepSpec, known: _Known) -> list[Problem]:
+    if not s.role_code:
+        return [Problem("steps", i, "role_code", _("The step has no role."))]
+    if known.roles is not None and s.role_code not in known.roles:
+        message = _("There is no role with code “%(code)s”.") % {"code": s.role_code}
+        return [Problem("steps", i, "role_code", message)]
+    return []
+
+
+def _step_agency_rule(i: int, s: StepSpec, known: _Known) -> list[Problem]:
+    if not s.agency_code or known.agencies is None or s.agency_code in known.agencies:
+        return []
+    message = _("No unit has the electronic identifier code “%(code)s”.") % {"code": s.agency_code}
+    return [Problem("steps", i, "agency_code", message)]
+
+
+def _step_budget_unit_rule(i: int, s: StepSpec, known: _Known) -> list[Problem]:
+    if s.budget_unit in StepBudgetUnit.values:
+        return []
+    message = _("Unknown budget unit “%(value)s”.") % {"value": s.budget_unit}
+    return [Problem("steps", i, "budget_unit", message)]
+
+
+def _budget(s: StepSpec) -> Decimal | None:
+    """Return the step's budget amount when it is valid (positive, two decimals at most)."""
+    try:
+        amount = Decimal(s.budget_amount)
+        valid = (
+            amount.is_finite()
+            and amount > 0
+            and amount <= MAX_BUDGET
+            and amount == amount.quantize(Decimal("0.01"))
+        )
+    except (InvalidOperation, TypeError, ValueError):
+        return None
+    return amount if valid else None
+
+
+def _step_budget_amount_rule(i: int, s: StepSpec, known: _Known) -> list[Problem]:
+    if _budget(s) is not None:
+        return []
+    message = _(
+        "A step's time budget must be more than 0, with at most two decimals; “%(value)s” is not."
+    ) % {"value": s.budget_amount}
+    return [Problem("steps", i, "budget_amount", message)]
+
+
+def _line_problems(
+    part: str,
+    items: tuple[Any, ...],
+    rules: tuple[Callable[..., list[Problem]], ...],
+    known: _Known,
+) -> list[Problem]:
+    problems = _order_problems(part, (item.order for item in items))
+    for i, item in enumerate(items):
+        for rule in rules:
+            problems += rule(i, item, known)
+    return problems
+
+
+def _documents_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    rules = (_document_name_rule, _document_form_rule, _document_count_rule)
+    return _line_problems("documents", c.documents, rules, known)
+
+
+def _fees_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    return _line_problems("fees", c.fees, (_fee_name_rule, _fee_kind_rule, _fee_amount_rule), known)
+
+
+def _steps_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    rules = (
+        _step_name_rule,
+        _step_role_rule,
+        _step_agency_rule,
+        _step_budget_unit_rule,
+        _step_budget_amount_rule,
+    )
+    return _line_problems("steps", c.steps, rules, known)
+
+
+# --- rules across the version -----------------------------------------------------------
+
+
+def _text_length_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    problems: list[Problem] = []
     for (part, attr), limit in MAX_LENGTH.items():
         items: tuple[object, ...] = (c,) if part == "version" else getattr(c, part)
         for i, item in enumerate(items):
@@ -502,56 +555,90 @@ def content_problems(
                         _("The text is too long: at most %(limit)s characters.") % {"limit": limit},
                     )
                 )
-    for i, d in enumerate(c.documents):
-        if _is_whole(d.count) and d.count > 32767:
-            problems.append(
-                Problem(
-                    "documents",
-                    i,
-                    "count",
-                    _("The number of copies must be a whole number from 1."),
-                )
-            )
-
-    # The decision is taken at a deciding role's step and the dossier then goes to the
-    # final step (the return): a deciding step anywhere else would skip the steps after it.
-    deciding = [i for i, step in enumerate(c.steps) if step.role_code in _deciding_roles()]
-    for i in deciding:
-        if i < len(c.steps) - 2 or len(deciding) > 1:
-            problems.append(
-                Problem(
-                    "steps",
-                    i,
-                    "role_code",
-                    _(
-                        "The decision is signed at one step only, the last one or the one "
-                        "just before the return of the result; a step of role “%(role)s” "
-                        "here would skip the steps after it. Give an earlier step (for "
-                        "example the leader's assignment) another role."
-                    )
-                    % {"role": c.steps[i].role_code},
-                )
-            )
-    if limit_ok and budgets_ok and c.steps:
-        allowed = limit_seconds(c.time_limit_amount, c.time_limit_unit, day_seconds=day_seconds)
-        if total > allowed:
-            problems.append(
-                Problem(
-                    "steps",
-                    None,
-                    "budget_amount",
-                    _(
-                        "The workflow steps take %(total)s in all, more than the time limit "
-                        "of %(limit)s allows (%(allowed)s at %(day)s a day)."
-                    )
-                    % {
-                        "total": _hours_text(total),
-                        "limit": limit_text(
-                            c.time_limit_amount, c.time_limit_unit, in_sentence=True
-                        ),
-                        "allowed": _hours_text(allowed),
-                        "day": _hours_text(day_seconds),
-                    },
-                )
-            )
     return problems
+
+
+def _deciding_step_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    """The decision is taken at a deciding role's step and the dossier then goes to the
+    final step (the return): a deciding step anywhere else would skip the steps after it."""
+    deciding = [i for i, step in enumerate(c.steps) if step.role_code in _deciding_roles()]
+    return [
+        Problem(
+            "steps",
+            i,
+            "role_code",
+            _(
+                "The decision is signed at one step only, the last one or the one "
+                "just before the return of the result; a step of role “%(role)s” "
+                "here would skip the steps after it. Give an earlier step (for "
+                "example the leader's assignment) another role."
+            )
+            % {"role": c.steps[i].role_code},
+        )
+        for i in deciding
+        if i < len(c.steps) - 2 or len(deciding) > 1
+    ]
+
+
+def _budgets_within_limit_rule(c: VersionContent, known: _Known) -> list[Problem]:
+    """The steps' budgets together fit in the time limit (when both can be read)."""
+    if not c.steps or _time_limit_problem(c) is not None:
+        return []
+    total = Decimal(0)
+    for s in c.steps:
+        amount = _budget(s)
+        if amount is None or s.budget_unit not in StepBudgetUnit.values:
+            return []
+        total += budget_seconds(amount, s.budget_unit, day_seconds=known.day_seconds)
+    allowed = limit_seconds(c.time_limit_amount, c.time_limit_unit, day_seconds=known.day_seconds)
+    if total <= allowed:
+        return []
+    message = _(
+        "The workflow steps take %(total)s in all, more than the time limit "
+        "of %(limit)s allows (%(allowed)s at %(day)s a day)."
+    ) % {
+        "total": _hours_text(total),
+        "limit": limit_text(c.time_limit_amount, c.time_limit_unit, in_sentence=True),
+        "allowed": _hours_text(allowed),
+        "day": _hours_text(known.day_seconds),
+    }
+    return [Problem("steps", None, "budget_amount", message)]
+
+
+# In the order their problems are listed.
+RULES: tuple[Callable[[VersionContent, _Known], list[Problem]], ...] = (
+    _name_rule,
+    _field_rule,
+    _competent_level_rule,
+    _competent_agency_rule,
+    _online_level_rule,
+    _result_type_rule,
+    _supplement_policy_rule,
+    _supplement_window_rule,
+    _time_limit_rule,
+    _documents_rule,
+    _fees_rule,
+    _steps_rule,
+    _text_length_rule,
+    _deciding_step_rule,
+    _budgets_within_limit_rule,
+)
+
+
+def content_problems(
+    content: VersionContent,
+    *,
+    day_seconds: int,
+    known_fields: set[str] | None = None,
+    known_roles: set[str] | None = None,
+    known_agencies: set[str] | None = None,
+) -> list[Problem]:
+    """Return every rule ``content`` breaks (an empty list when it is valid).
+
+    The ``known_*`` sets, when given, are the field codes, role codes and
+    agency codes that exist; None skips that check. Each rule is one
+    function of :data:`RULES`.
+    """
+    c = content.normalized()
+    known = _Known(day_seconds, known_fields, known_roles, known_agencies)
+    return [problem for rule in RULES for problem in rule(c, known)]

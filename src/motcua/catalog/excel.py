@@ -19,23 +19,15 @@ today and every later one, so export → import is a no-op.
 
 from __future__ import annotations
 
-import re
-import zipfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from typing import IO, Any
 
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.utils.exceptions import InvalidFileException
+from openpyxl import Workbook
 
 from motcua.catalog import services
 from motcua.catalog.content import (
@@ -57,7 +49,22 @@ from motcua.catalog.selectors import (
 )
 from motcua.core import clock
 from motcua.core.errors import ApplicationError
-from motcua.core.text import fold, nfc
+from motcua.core.spreadsheets import (
+    YES_NO,
+    Choices,
+    Column,
+    Problems,
+    Row,
+    add_sheet,
+    date_cell,
+    find_sheet,
+    match_header,
+    read_workbook,
+    shown,
+    text_cell,
+    typed_rows,
+    write_all_or_nothing,
+)
 from motcua.org.models import Role
 
 SHEET_PROCEDURES = "Thủ tục"
@@ -66,7 +73,6 @@ SHEET_FEES = "Phí, lệ phí"
 SHEET_STEPS = "Quy trình"
 
 # Choice values as written in the workbook (first) and other spellings accepted.
-Choices = dict[Any, tuple[str, ...]]
 LEVELS: Choices = {
     "ministry": ("Cấp bộ", "Cấp trung ương", "Bộ"),
     "province": ("Cấp tỉnh", "Tỉnh"),
@@ -104,32 +110,6 @@ BUDGET_UNITS: Choices = {
     "working_days": ("ngày làm việc", "ngày"),
     "working_hours": ("giờ làm việc", "giờ"),
 }
-YES_NO: Choices = {True: ("Có", "x", "yes", "true", "1"), False: ("Không", "no", "false", "0")}
-
-
-def _lookup(table: Choices) -> dict[str, Any]:
-    found: dict[str, Any] = {}
-    for value, spellings in table.items():
-        if isinstance(value, str):
-            found[value] = value
-        for spelling in spellings:
-            found[fold(spelling)] = value
-    return found
-
-
-def shown(table: Choices, value: Any) -> str:
-    """Return the workbook spelling of a choice value."""
-    return table[value][0]
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    kind: str = "text"  # text, code, int, money, decimal, date, bool, choice
-    required: bool = True
-    choices: Choices | None = None
-    width: int = 14
 
 
 CODE = Column("code", "Mã thủ tục", "code", width=12)
@@ -210,44 +190,12 @@ PROBLEM_COLUMN = {"code": "code", "field_code": "field_code"}
 # --- Export ---------------------------------------------------------------------
 
 
-def _header_row(ws: Any, columns: Iterable[Column]) -> list[WriteOnlyCell]:
-    cells = []
-    for column in columns:
-        cell = WriteOnlyCell(ws, value=column.header)
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    return cells
-
-
-def _text_cell(ws: Any, value: str) -> WriteOnlyCell | str:
-    """Return ``value`` so that Excel shows it as text, never as a formula."""
-    if not value.startswith(("=", "+", "-", "@")):
-        return value
-    cell = WriteOnlyCell(ws, value=value)
-    cell.data_type = "s"
-    return cell
-
-
-def _date_cell(ws: Any, day: date) -> WriteOnlyCell:
-    cell = WriteOnlyCell(ws, value=day)
-    cell.number_format = "DD/MM/YYYY"
-    return cell
-
-
 def procedure_export(
     *, stream: IO[bytes], on: date | None = None, codes: Iterable[str] | None = None
 ) -> int:
     """Write the versions in force on ``on`` (today) and later ones; return their number."""
     wb = Workbook(write_only=True)
-    sheets = {}
-    for title, columns in SHEETS:
-        ws = wb.create_sheet(title)
-        for i, column in enumerate(columns, start=1):
-            ws.column_dimensions[get_column_letter(i)].width = column.width
-        ws.freeze_panes = "A2"
-        ws.append(_header_row(ws, columns))
-        sheets[title] = ws
-    ws_p, ws_d, ws_f, ws_s = (sheets[title] for title, _columns in SHEETS)
+    ws_p, ws_d, ws_f, ws_s = (add_sheet(wb, title, columns) for title, columns in SHEETS)
     count = 0
     for version in procedure_versions_for_export(on=on, codes=codes).iterator(chunk_size=200):
         count += 1
@@ -256,18 +204,18 @@ def procedure_export(
         ws_p.append(
             [
                 code,
-                _text_cell(ws_p, version.name),
-                _text_cell(ws_p, version.field.code),
-                _text_cell(ws_p, version.field.name),
+                text_cell(ws_p, version.name),
+                text_cell(ws_p, version.field.code),
+                text_cell(ws_p, version.field.name),
                 shown(LEVELS, version.competent_level),
-                _text_cell(ws_p, version.competent_agency),
+                text_cell(ws_p, version.competent_agency),
                 version.time_limit_amount,
                 shown(TIME_UNITS, version.time_limit_unit),
                 shown(ONLINE_LEVELS, version.online_level),
                 shown(RESULT_TYPES, version.result_type),
                 shown(SUPPLEMENT_POLICIES, version.supplement_policy),
-                _text_cell(ws_p, version.legal_basis),
-                _date_cell(ws_p, day),
+                text_cell(ws_p, version.legal_basis),
+                date_cell(ws_p, day),
                 version.supplement_window_days,
             ]
         )
@@ -276,12 +224,12 @@ def procedure_export(
                 [
                     code,
                     d.order,
-                    _text_cell(ws_d, d.name),
+                    text_cell(ws_d, d.name),
                     shown(DOCUMENT_FORMS, d.form),
                     d.count,
                     shown(YES_NO, d.is_mandatory),
-                    _date_cell(ws_d, day),
-                    _text_cell(ws_d, d.note),
+                    date_cell(ws_d, day),
+                    text_cell(ws_d, d.note),
                 ]
             )
         for f in version.fees.all():
@@ -289,11 +237,11 @@ def procedure_export(
                 [
                     code,
                     f.order,
-                    _text_cell(ws_f, f.name),
+                    text_cell(ws_f, f.name),
                     shown(FEE_KINDS, f.kind),
                     f.amount,
-                    _date_cell(ws_f, day),
-                    _text_cell(ws_f, f.note),
+                    date_cell(ws_f, day),
+                    text_cell(ws_f, f.note),
                 ]
             )
         for s in version.steps.all():
@@ -301,233 +249,17 @@ def procedure_export(
                 [
                     code,
                     s.order,
-                    _text_cell(ws_s, s.name),
+                    text_cell(ws_s, s.name),
                     s.role.code,
                     s.unit.agency_code if s.unit else "",
                     shown(YES_NO, s.is_inter_agency),
                     s.budget_amount,
                     shown(BUDGET_UNITS, s.budget_unit),
-                    _date_cell(ws_s, day),
+                    date_cell(ws_s, day),
                 ]
             )
     wb.save(stream)
     return count
-
-
-# --- Import: reading --------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CellError:
-    sheet: str
-    row: int
-    column: str
-    header: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "sheet": self.sheet,
-            "row": self.row,
-            "column": self.column,
-            "header": self.header,
-            "message": self.message,
-        }
-
-    def __str__(self) -> str:
-        where = _("Sheet “%(sheet)s”, row %(row)s") % {"sheet": self.sheet, "row": self.row}
-        if self.column:
-            where += _(", column %(column)s (%(header)s)") % {
-                "column": self.column,
-                "header": self.header,
-            }
-        return f"{where}: {self.message}"
-
-
-@dataclass
-class Row:
-    sheet: str
-    number: int
-    values: dict[str, Any]
-    letters: dict[str, str]
-    headers: dict[str, str]
-    ok: bool = True
-
-
-class _Reader:
-    """Read the sheets into typed rows, collecting cell errors."""
-
-    def __init__(self) -> None:
-        self.errors: list[CellError] = []
-        self.flagged: set[tuple[str, int, str]] = set()
-
-    def error(self, sheet: str, row: int, column: str, header: str, message: str) -> None:
-        self.errors.append(CellError(sheet, row, column, header, message))
-
-    def cell_error(self, row: Row, key: str, message: str) -> None:
-        """Record an error on a cell; a cell keeps its first error only."""
-        if (row.sheet, row.number, key) in self.flagged:
-            return
-        self.flagged.add((row.sheet, row.number, key))
-        row.ok = False
-        self.error(
-            row.sheet, row.number, row.letters.get(key, ""), row.headers.get(key, ""), message
-        )
-
-    def read(self, wb: Any) -> dict[str, list[Row]]:
-        by_folded = {fold(name): name for name in wb.sheetnames}
-        rows: dict[str, list[Row]] = {}
-        for title, columns in SHEETS:
-            name = by_folded.get(fold(title))
-            if name is None:
-                self.error(
-                    title, 1, "", "", _("The sheet “%(sheet)s” is missing.") % {"sheet": title}
-                )
-                rows[title] = []
-                continue
-            rows[title] = list(self.read_sheet(title, wb[name], columns))
-        return rows
-
-    def read_sheet(self, title: str, ws: Any, columns: tuple[Column, ...]) -> Iterator[Row]:
-        lines = ws.iter_rows(values_only=True)
-        header = next(lines, None) or ()
-        positions: dict[str, int] = {}
-        wanted = {fold(c.header): c for c in columns}
-        for index, value in enumerate(header):
-            column = wanted.get(fold(str(value))) if value is not None else None
-            if column is not None and column.key not in positions:
-                positions[column.key] = index
-        missing = [c for c in columns if c.key not in positions and c.required]
-        for column in missing:
-            self.error(
-                title,
-                1,
-                "",
-                column.header,
-                _("The column “%(header)s” is missing.") % {"header": column.header},
-            )
-        if missing:
-            return
-        letters = {key: get_column_letter(index + 1) for key, index in positions.items()}
-        headers = {c.key: c.header for c in columns}
-        for number, line in enumerate(lines, start=2):
-            cells = {
-                key: (line[index] if index < len(line) else None)
-                for key, index in positions.items()
-            }
-            if all(_blank(v) for v in cells.values()):
-                continue
-            row = Row(title, number, {}, letters, headers)
-            for column in columns:
-                row.values[column.key] = self.convert(row, column, cells.get(column.key))
-            yield row
-
-    def convert(self, row: Row, column: Column, raw: Any) -> Any:
-        if _blank(raw):
-            if column.required:
-                self.cell_error(row, column.key, _("This cell is empty."))
-            return "" if column.kind in ("text", "code") else None
-        converter: Callable[[Any, Column], Any] = getattr(self, f"to_{column.kind}")
-        try:
-            return converter(raw, column)
-        except ValueError as exc:
-            self.cell_error(row, column.key, str(exc))
-            return None
-
-    def to_text(self, raw: Any, column: Column) -> str:
-        if isinstance(raw, float) and raw.is_integer():
-            raw = int(raw)
-        return nfc(str(raw))
-
-    def to_code(self, raw: Any, column: Column) -> str:
-        # Excel turns 2.000635 typed in a general cell into a number; keep six decimals.
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
-            return f"{raw:.6f}"
-        return nfc(str(raw))
-
-    def to_int(self, raw: Any, column: Column) -> int:
-        if isinstance(raw, bool):
-            raise ValueError(_("“%(value)s” is not a whole number.") % {"value": raw})
-        if isinstance(raw, int):
-            return raw
-        if isinstance(raw, float) and raw.is_integer():
-            return int(raw)
-        text = str(raw).strip()
-        if re.fullmatch(r"-?\d+", text):
-            return int(text)
-        raise ValueError(_("“%(value)s” is not a whole number.") % {"value": raw})
-
-    def to_money(self, raw: Any, column: Column) -> int:
-        if isinstance(raw, int | float) and not isinstance(raw, bool):
-            if isinstance(raw, float) and not raw.is_integer():
-                raise ValueError(
-                    _("An amount is a whole number of đồng; “%(value)s” is not.") % {"value": raw}
-                )
-            return int(raw)
-        text = fold(str(raw))
-        if text in ("mien phi", "khong"):
-            return 0
-        text = re.sub(r"\s*(dong|d|vnd)$", "", text).replace(" ", "")
-        if re.fullmatch(r"-?\d+", text):
-            return int(text)
-        if re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-            return int(text.replace(".", ""))
-        if re.fullmatch(r"\d{1,3}(,\d{3})+", text):
-            return int(text.replace(",", ""))
-        raise ValueError(
-            _("An amount is a whole number of đồng; “%(value)s” is not.") % {"value": raw}
-        )
-
-    def to_decimal(self, raw: Any, column: Column) -> Decimal:
-        if isinstance(raw, bool):
-            raise ValueError(_("“%(value)s” is not a number.") % {"value": raw})
-        try:
-            if isinstance(raw, float):
-                return Decimal(repr(raw))
-            if isinstance(raw, int):
-                return Decimal(raw)
-            value = Decimal(str(raw).strip().replace(",", "."))
-        except InvalidOperation:
-            raise ValueError(_("“%(value)s” is not a number.") % {"value": raw}) from None
-        if not value.is_finite():
-            raise ValueError(_("“%(value)s” is not a number.") % {"value": raw})
-        return value
-
-    def to_date(self, raw: Any, column: Column) -> date:
-        if isinstance(raw, datetime):
-            return raw.date()
-        if isinstance(raw, date):
-            return raw
-        text = str(raw).strip()
-        for pattern in ("%d/%m/%Y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y"):
-            try:
-                return datetime.strptime(text, pattern).date()  # noqa: DTZ007 - a calendar date
-            except ValueError:
-                continue
-        raise ValueError(_("“%(value)s” is not a date; write it as 31/12/2026.") % {"value": raw})
-
-    def to_bool(self, raw: Any, column: Column) -> bool:
-        if isinstance(raw, bool):
-            return raw
-        value = _lookup(YES_NO).get(fold(str(raw)))
-        if value is None:
-            raise ValueError(_("Write “Có” or “Không”, not “%(value)s”.") % {"value": raw})
-        return bool(value)
-
-    def to_choice(self, raw: Any, column: Column) -> str:
-        assert column.choices is not None
-        value = _lookup(column.choices).get(fold(str(raw)))
-        if value is None:
-            allowed = ", ".join(f"“{spellings[0]}”" for spellings in column.choices.values())
-            raise ValueError(
-                _("“%(value)s” is not a value of this column; use one of %(allowed)s.")
-                % {"value": raw, "allowed": allowed}
-            )
-        return str(value)
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
 
 
 # --- Import: checking and planning -------------------------------------------------
@@ -571,10 +303,6 @@ class ImportResult:
             "fields": self.fields_created,
             "renamed": self.fields_renamed,
         }
-
-
-class _DryRun(Exception):
-    pass
 
 
 def _build_content(entry: _Entry) -> VersionContent:
@@ -628,15 +356,15 @@ def _build_content(entry: _Entry) -> VersionContent:
 
 
 class _Importer:
-    def __init__(self, reader: _Reader, rows: dict[str, list[Row]]) -> None:
-        self.reader = reader
+    def __init__(self, problems: Problems, rows: dict[str, list[Row]]) -> None:
+        self.problems = problems
         self.rows = rows
         self.today = clock.localdate()
         self.entries: dict[tuple[str, date], _Entry] = {}
         self.fields_in_file: dict[str, tuple[str, Row]] = {}
 
     def error(self, row: Row, key: str, message: str) -> None:
-        self.reader.cell_error(row, key, message)
+        self.problems.at(row, key, message)
 
     def collect_entries(self) -> None:
         for row in self.rows[SHEET_PROCEDURES]:
@@ -845,54 +573,52 @@ class _Importer:
                 else:
                     result.versions_unchanged += 1
             except ApplicationError as exc:
-                error = CellError(SHEET_PROCEDURES, entry.row.number, "", "", exc.message)
-                raise _failure([error]) from exc
+                self.problems.add(exc.message, sheet=SHEET_PROCEDURES, row=entry.row.number)
+                return
 
 
-def _failure(errors: list[CellError]) -> ApplicationError:
-    order = {title: i for i, (title, _columns) in enumerate(SHEETS)}
-    errors = sorted(errors, key=lambda e: (order.get(e.sheet, 9), e.row, e.column))
-    return ApplicationError(
-        _("The workbook has %(count)s errors; nothing was imported.") % {"count": len(errors)},
-        code="invalid_workbook",
-        extra={"errors": [e.as_dict() for e in errors], "lines": [str(e) for e in errors]},
-    )
+def _read(file: IO[bytes] | str, problems: Problems) -> dict[str, list[Row]]:
+    tables = read_workbook(file)
+    rows: dict[str, list[Row]] = {}
+    for title, columns in SHEETS:
+        table = find_sheet(tables, title)
+        rows[title] = []
+        if table is None:
+            problems.add(_("The sheet “%(sheet)s” is missing.") % {"sheet": title}, sheet=title)
+            continue
+        table.name = title
+        header = match_header(table, columns, problems)
+        if header is not None:
+            rows[title] = list(typed_rows(table, header, problems))
+    return rows
 
 
 def procedure_import(*, actor: Any, file: IO[bytes] | str, dry_run: bool = False) -> ImportResult:
     """Import a procedure workbook: all of it, or nothing and every error.
 
     Raise ApplicationError with ``extra["errors"]`` (sheet, row, column,
-    header, message) when anything is wrong. With ``dry_run`` every write is
-    made and rolled back, so the counts are exactly what an import would do.
+    header, message, value; see :class:`motcua.core.spreadsheets.CellError`)
+    when anything is wrong. With ``dry_run`` every write is made and rolled
+    back, so the counts are exactly what an import would do.
     """
     with translation.override("vi"):
-        try:
-            wb = load_workbook(file, read_only=True, data_only=True)
-        except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-            raise ApplicationError(
-                _("The file is not an Excel workbook (.xlsx) that can be read."),
-                code="invalid_workbook",
-            ) from exc
-        try:
-            reader = _Reader()
-            rows = reader.read(wb)
-        finally:
-            wb.close()
-        importer = _Importer(reader, rows)
+        problems = Problems([title for title, _columns in SHEETS])
+        importer = _Importer(problems, _read(file, problems))
         importer.collect_entries()
         importer.attach_lines()
         importer.check_contents()
-        if not reader.errors:
+        if not problems:
             importer.plan()
-        if reader.errors:
-            raise _failure(reader.errors)
         result = ImportResult(dry_run=dry_run)
-        try:
-            with transaction.atomic():
-                importer.apply(actor, result)
-                if dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
-        return result
+
+        def write() -> ImportResult:
+            importer.apply(actor, result)
+            return result
+
+        return write_all_or_nothing(
+            write,
+            problems=problems,
+            dry_run=dry_run,
+            message=_("The workbook has %(count)s errors; nothing was imported."),
+            code="invalid_workbook",
+        )

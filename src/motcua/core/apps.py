@@ -7,12 +7,17 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
+        # django-tasks-db names its admin section in English, outside gettext.
+        from django.apps import apps
         from django.db.models.signals import m2m_changed, post_delete, post_save
         from django.test.signals import setting_changed
 
         from motcua.core import checks  # noqa: F401 - registers the system checks
         from motcua.core.audit.sealing import audit_keys_reset
         from motcua.core.cache import on_reference_change
+
+        if apps.is_installed("django_tasks_db"):
+            apps.get_app_config("django_tasks_database").verbose_name = _("Background tasks")
 
         setting_changed.connect(audit_keys_reset, dispatch_uid="motcua.core.audit.keys")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class DossierStatus(models.TextChoices):
@@ -30,7 +31,7 @@ class Channel(models.TextChoices):
 
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("Person")
-    ORGANISATION = "organisation", _("Organisation")
+    ORGANISATION = "organisation", pgettext_lazy("applicant", "Organisation")
 
 
 class Decision(models.TextChoices):

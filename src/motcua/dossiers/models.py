@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.core.models import TimeStampedModel
 from motcua.dossiers.constants import (
@@ -77,7 +78,9 @@ class Dossier(TimeStampedModel):
 
     code = models.CharField(_("dossier code"), max_length=60, unique=True, null=True, blank=True)
     status = models.CharField(_("status"), max_length=30, choices=DossierStatus.choices)
-    channel = models.CharField(_("channel"), max_length=20, choices=Channel.choices)
+    channel = models.CharField(
+        pgettext_lazy("submission", "channel"), max_length=20, choices=Channel.choices
+    )
     procedure = models.ForeignKey(
         "catalog.Procedure",
         verbose_name=_("procedure"),

@@ -37,10 +37,10 @@ from motcua.dossiers.models import Dossier, DossierStep, IntakeGuidance, Pause
 from motcua.dossiers.printing import answer_applies, form_number
 from motcua.dossiers.selectors import DOSSIER_ROLES
 from motcua.dossiers.workflow import (
-    APOLOGY_DRAFT_ROLES,
     LEADER_ROLES,
-    SIGNING_ROLES,
     TRANSITIONS,
+    available_actions,
+    may,
     role_unit,
 )
 from motcua.org.models import Role, RoleAssignment, Unit
@@ -311,67 +311,18 @@ def due_facts(dossier: Dossier, pauses: Sequence[Pause], clock: DueClock) -> Due
     )
 
 
-def _holds_dossier_role(roles: UserRoles, dossier: Dossier, wanted: Iterable[str]) -> bool:
-    return any(roles.has(role, role_unit(dossier, role)) for role in wanted)
-
-
 def can_claim(dossier: Dossier, roles: UserRoles) -> bool:
     """Return whether the user may take the current step from the unit's queue."""
-    step = dossier.current_step
-    if step is None or step.handler_id is not None:
-        return False
-    allowed = TRANSITIONS["hand_over"].sources | {
-        DossierStatus.AWAITING_SIGNATURE,
-        DossierStatus.RESULT_READY,
-    }
-    return dossier.status in allowed and roles.has(step.role.code, step.unit)
-
-
-INTAKE_DESK_ACTIONS = frozenset(
-    {"accept", "refuse", "withdraw", "stop", "return_result", "close_unsupplemented"}
-)
-"""Actions the services check against the intake role on the receiving desk."""
+    return may("claim", dossier, roles).allowed
 
 
 def allowed_actions(dossier: Dossier, roles: UserRoles, *, has_apology: bool) -> list[str]:
     """Return the actions the user may take on ``dossier`` now, in the table's order.
 
-    ``claim`` comes first when it applies. The status must be a source of
-    the transition and the user must hold the role the service will check,
-    on the unit it will check it.
+    Exactly what :func:`motcua.dossiers.workflow.may` allows (``claim``
+    first when it applies), so the page offers what the services accept.
     """
-    status = dossier.status
-    step = dossier.current_step
-    actions: list[str] = []
-    if can_claim(dossier, roles):
-        actions.append("claim")
-    for action, transition in TRANSITIONS.items():
-        if status not in transition.sources:
-            continue
-        if action in INTAKE_DESK_ACTIONS:
-            allowed = roles.has("intake_officer", dossier.receiving_unit)
-        elif action == "hand_over":
-            allowed = step is not None and roles.has(step.role.code, step.unit)
-        elif action == "decide":
-            if step is None:
-                allowed = False
-            else:
-                signing = [step.role.code] if step.role.code in SIGNING_ROLES else SIGNING_ROLES
-                allowed = roles.has_any(signing, step.unit)
-        elif action == "apologise":
-            allowed = not has_apology and roles.has_any(LEADER_ROLES, dossier.agency)
-        elif action == "draft_apology":
-            # A leader signs at once; the draft is for those who cannot.
-            allowed = (
-                not has_apology
-                and roles.has_any(APOLOGY_DRAFT_ROLES, dossier.agency)
-                and not roles.has_any(LEADER_ROLES, dossier.agency)
-            )
-        else:
-            allowed = _holds_dossier_role(roles, dossier, transition.roles)
-        if allowed:
-            actions.append(action)
-    return actions
+    return available_actions(dossier, roles, has_apology=has_apology)
 
 
 def may_override_supplement(dossier: Dossier, roles: UserRoles) -> bool:
@@ -522,8 +473,6 @@ EVENT_LABELS = {
 
 def action_label(action: str) -> str:
     """Return the button label of an action of the dossier page."""
-    if action == "claim":
-        return _("Take this step")
     transition = TRANSITIONS.get(action)
     return str(transition.label) if transition is not None else action
 

@@ -194,6 +194,27 @@ def second_factor_disable(*, user: Any, code: str) -> None:
         TOTPDevice.objects.filter(user=user).delete()
 
 
+def second_factor_reset(*, actor: Any, user: Any) -> int:
+    """Remove ``user``'s devices for an administrator (a lost or replaced phone).
+
+    The user sets up a new one at the next sign-in when the role requires it.
+    Return how many devices were removed; nothing is recorded when there were none.
+    """
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().get(pk=user.pk)
+        devices = list(TOTPDevice.objects.filter(user=user).values_list("pk", flat=True))
+        if not devices:
+            return 0
+        audit_record(
+            actor=actor,
+            action="account.second_factor_reset",
+            obj=user,
+            data={"devices": devices},
+        )
+        TOTPDevice.objects.filter(pk__in=devices).delete()
+    return len(devices)
+
+
 def account_password_change(*, user: Any, new_password: str) -> None:
     """Set the user's own new password (checked by the password validators) and audit it."""
     validate_password(new_password, user)

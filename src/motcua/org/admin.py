@@ -26,10 +26,11 @@ from django.utils.translation import gettext_lazy
 
 from motcua.core import clock
 from motcua.core.errors import ApplicationError
+from motcua.core.spreadsheets import CellError
 from motcua.core.text import search_terms
-from motcua.org import services
+from motcua.org import accounts, services
 from motcua.org.forms import UnitImportForm
-from motcua.org.importers import RowError, units_import
+from motcua.org.importers import units_import
 from motcua.org.models import Role, RoleAssignment, Unit, UnitKind, UnitSuccession
 from motcua.org.selectors import valid_on_q
 
@@ -309,7 +310,7 @@ class UnitAdmin(ServiceAdmin[Unit]):
         """Upload a statistics-office list; show every error of a bad file."""
         if not (self.has_add_permission(request) and self.has_change_permission(request)):
             raise PermissionDenied
-        errors: list[RowError] = []
+        errors: list[CellError] = []
         summary = ""
         form = UnitImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
@@ -324,7 +325,7 @@ class UnitAdmin(ServiceAdmin[Unit]):
                 )
             except ApplicationError as exc:
                 summary = exc.message
-                errors = [RowError(**error) for error in exc.extra.get("errors", [])]
+                errors = [CellError(**error) for error in exc.extra.get("errors", [])]
             else:
                 text = _(
                     "Created %(created)s, updated %(updated)s, unchanged %(unchanged)s units."
@@ -430,6 +431,27 @@ class MotcuaUserAdmin(ServiceAdmin[Any], UserAdmin):  # type: ignore[type-arg]
     """Django's user admin with the user's role assignments inline."""
 
     inlines = [*UserAdmin.inlines, RoleAssignmentInline]
+    actions = ["reset_second_factor"]
+
+    @admin.action(description=gettext_lazy("Reset two-step verification"))
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        """For a lost phone: the user sets up a new code at the next sign-in."""
+        removed = [
+            user.get_username()
+            for user in queryset
+            if accounts.second_factor_reset(actor=request.user, user=user)
+        ]
+        if removed:
+            self.message_user(
+                request,
+                _("Two-step verification was reset for: %(users)s.")
+                % {"users": ", ".join(removed)},
+                messages.SUCCESS,
+            )
+        else:
+            self.message_user(
+                request, _("None of the selected users had two-step verification."), messages.INFO
+            )
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         if formset.model is RoleAssignment:

@@ -29,49 +29,46 @@ so importing the same file twice changes nothing the second time.
 
 from __future__ import annotations
 
-import csv
-import io
-import re
-import zipfile
-from dataclasses import asdict, dataclass, field
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import ApplicationError
-from motcua.core.text import fold, nfc
+from motcua.core.spreadsheets import (
+    Column,
+    Header,
+    Problems,
+    Row,
+    Table,
+    match_header,
+    read_table,
+    typed_rows,
+    write_all_or_nothing,
+)
+from motcua.core.text import fold
 from motcua.org.codes import UnitKindCode
 from motcua.org.models import Unit, UnitKind, UnitTier
 from motcua.org.selectors import valid_on_q
 from motcua.org.services import Actor, format_day, unit_create, unit_update
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 HEADER_SEARCH_ROWS = 10
 
-# Folded header (letters and digits only) → column key; None means ignored.
-HEADERS: dict[str, str | None] = {
-    "tinhthanhpho": "province_name",
-    "matp": "province_code",
-    "quanhuyen": "district_name",
-    "maqh": "district_code",
-    "phuongxa": "commune_name",
-    "mapx": "commune_code",
-    "cap": "level",
-    "tentienganh": None,
-}
-LABELS = {
-    "province_name": "Tỉnh / Thành Phố",
-    "province_code": "Mã TP",
-    "district_name": "Quận Huyện",
-    "district_code": "Mã QH",
-    "commune_name": "Phường Xã",
-    "commune_code": "Mã PX",
-    "level": "Cấp",
-}
-TWO_TIER = ("province_name", "province_code", "commune_name", "commune_code", "level")
-THREE_TIER = (*TWO_TIER, "district_name", "district_code")
+# Headers match without case, diacritics, spaces or slashes ("Tỉnh Thành Phố").
+COLUMNS = tuple(
+    Column(key, header, required=key not in ("district_name", "district_code"), allow_blank=True)
+    for key, header in (
+        ("province_name", "Tỉnh / Thành Phố"),
+        ("province_code", "Mã TP"),
+        ("district_name", "Quận Huyện"),
+        ("district_code", "Mã QH"),
+        ("commune_name", "Phường Xã"),
+        ("commune_code", "Mã PX"),
+        ("level", "Cấp"),
+    )
+)
+DISTRICT_KEYS = ("district_name", "district_code")
 CODE_WIDTH = {"province_code": 2, "district_code": 3, "commune_code": 5}
 
 # Name prefixes (folded) that tell the kind; Law 72/2025/QH15 and its
@@ -83,27 +80,6 @@ DISTRICT_PREFIXES = (
     ("quan ", UnitKindCode.URBAN_DISTRICT),
     ("huyen ", UnitKindCode.DISTRICT),
 )
-
-
-@dataclass(frozen=True)
-class RowError:
-    """One problem of the file; ``row`` is None for the file as a whole."""
-
-    row: int | None
-    column: str
-    value: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        where = _("Row %(row)s") % {"row": self.row} if self.row is not None else _("File")
-        if self.column:
-            where = _("%(where)s, column “%(column)s”") % {"where": where, "column": self.column}
-        if self.value:
-            where = _("%(where)s, value “%(value)s”") % {"where": where, "value": self.value}
-        return f"{where}: {self.message}"
 
 
 @dataclass
@@ -135,83 +111,10 @@ class _Entity:
 class _Parsed:
     layout: str
     rows: int
-    labels: dict[str, str]
-    provinces: dict[str, _Entity]
-    districts: dict[str, _Entity]
-    communes: dict[str, _Entity]
-    errors: list[RowError]
-
-
-class _DryRun(Exception):
-    pass
-
-
-# --- reading -------------------------------------------------------------------------------------
-
-
-def _cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(value)
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return nfc(str(value))
-
-
-def _read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-        raise ApplicationError(
-            _("The file could not be read as an Excel workbook (.xlsx).")
-        ) from exc
-    try:
-        sheet = workbook.worksheets[0]
-        return [
-            (number, [_cell_text(cell) for cell in row])
-            for number, row in enumerate(sheet.iter_rows(values_only=True), start=1)
-        ]
-    finally:
-        workbook.close()
-
-
-def _read_csv(data: bytes) -> list[tuple[int, list[str]]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise ApplicationError(
-            _(
-                "The file is neither UTF-8 text nor an Excel workbook: "
-                "save it as “CSV UTF-8” or .xlsx."
-            )
-        ) from exc
-    first_line = next((line for line in text.splitlines() if line.strip()), "")
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    return [(number, [nfc(cell) for cell in row]) for number, row in enumerate(reader, start=1)]
-
-
-def read_table(data: bytes) -> list[tuple[int, list[str]]]:
-    """Return the non-empty rows of a CSV or .xlsx file with their row numbers."""
-    if len(data) > MAX_FILE_BYTES:
-        raise ApplicationError(
-            _("The file is larger than %(size)s MB.") % {"size": MAX_FILE_BYTES // (1024 * 1024)}
-        )
-    if data[:4] == b"\xd0\xcf\x11\xe0":
-        raise ApplicationError(
-            _("Old Excel files (.xls) are not supported: save the list as .xlsx or CSV.")
-        )
-    rows = _read_xlsx(data) if data[:4] == b"PK\x03\x04" else _read_csv(data)
-    return [(number, cells) for number, cells in rows if any(cell.strip() for cell in cells)]
-
-
-def _header_key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", fold(text))
+    header: Header
+    provinces: dict[str, _Entity] = field(default_factory=dict)
+    districts: dict[str, _Entity] = field(default_factory=dict)
+    communes: dict[str, _Entity] = field(default_factory=dict)
 
 
 # --- checking ------------------------------------------------------------------------------------
@@ -238,61 +141,33 @@ def _kind_from_name(
     return None
 
 
-def _parse(
-    rows: list[tuple[int, list[str]]], *, valid_from: date, valid_to: date | None
-) -> _Parsed:
-    errors: list[RowError] = []
-    header_at = next(
-        (
-            index
-            for index, (_number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS])
-            if any(HEADERS.get(_header_key(cell)) for cell in cells)
-        ),
-        None,
-    )
-    if header_at is None:
-        raise ApplicationError(
-            _("No header row was found: the list needs the columns %(columns)s.")
-            % {"columns": ", ".join(f"“{LABELS[key]}”" for key in TWO_TIER)}
+class _Checker:
+    """Read the rows of a list into provinces, districts and communes, one rule a method."""
+
+    def __init__(
+        self, parsed: _Parsed, problems: Problems, *, valid_from: date, valid_to: date | None
+    ) -> None:
+        self.parsed = parsed
+        self.header = parsed.header
+        self.problems = problems
+        self.valid_from = valid_from
+        self.valid_to = valid_to
+        self.three_tier = parsed.layout == "three_tier"
+        self.kinds, self.level_kinds = _kinds()
+
+    def error(self, number: int | None, key: str, value: str, message: str) -> None:
+        self.problems.add(
+            message,
+            sheet=self.header.sheet,
+            row=number,
+            column=self.header.letters.get(key, ""),
+            header=self.header.headers.get(key, ""),
+            value=value,
         )
-    header_row, header_cells = rows[header_at]
-    columns: dict[str, int] = {}
-    labels = dict(LABELS)
-    for index, heading in enumerate(header_cells):
-        key = HEADERS.get(_header_key(heading))
-        if key is None:
-            continue
-        if key in columns:
-            errors.append(RowError(header_row, heading, "", _("This column appears twice.")))
-        columns[key] = index
-        labels[key] = heading.strip()
-    three_tier = "district_name" in columns or "district_code" in columns
-    layout = "three_tier" if three_tier else "two_tier"
-    for key in THREE_TIER if three_tier else TWO_TIER:
-        if key not in columns:
-            errors.append(
-                RowError(
-                    header_row,
-                    LABELS[key],
-                    "",
-                    _("The column “%(column)s” is missing.") % {"column": LABELS[key]},
-                )
-            )
-    data_rows = rows[header_at + 1 :]
-    parsed = _Parsed(layout, len(data_rows), labels, {}, {}, {}, errors)
-    if errors:
-        return parsed
-    if not data_rows:
-        errors.append(RowError(None, "", "", _("The file has no rows of units.")))
-        return parsed
-    kinds, level_kinds = _kinds()
 
-    def cell(cells: list[str], key: str) -> str:
-        index = columns[key]
-        return cells[index].strip() if index < len(cells) else ""
-
-    def code(number: int, cells: list[str], key: str) -> str | None:
-        value = cell(cells, key)
+    def code(self, row: Row, key: str) -> str | None:
+        """Return the code of column ``key`` padded to its width, or None if it is wrong."""
+        value: str = row.values[key]
         width = CODE_WIDTH[key]
         if not value:
             message = _("The code is empty.")
@@ -302,297 +177,332 @@ def _parse(
             message = _("The code has more than %(width)s digits.") % {"width": width}
         else:
             return value.zfill(width)
-        errors.append(RowError(number, labels[key], value, message))
+        self.error(row.number, key, value, message)
         return None
 
+    def kind_from_name(
+        self, row: Row, key: str, prefixes: tuple[tuple[str, str], ...], message: str
+    ) -> UnitKind | None:
+        """Return the kind that the name of column ``key`` starts with (None if empty)."""
+        name: str = row.values[key]
+        if not name:
+            return None
+        kind = _kind_from_name(name, prefixes, self.kinds)
+        if kind is None:
+            self.error(row.number, key, name, message)
+        return kind
+
     def remember(
-        table: dict[str, _Entity], entity: _Entity, name_key: str, code_key: str, parent_label: str
+        self,
+        table: dict[str, _Entity],
+        entity: _Entity,
+        keys: tuple[str, str],
+        parent_key: str = "",
     ) -> None:
+        """Keep ``entity``, or check that it agrees with the row that named its code first.
+
+        ``keys`` are its name and code columns, ``parent_key`` its parent's code column.
+        """
+        name_key, code_key = keys
         known = table.get(entity.code)
         if known is None:
             table[entity.code] = entity
             return
         known.rows.append(entity.row)
         if entity.name and known.name and fold(entity.name) != fold(known.name):
-            errors.append(
-                RowError(
-                    entity.row,
-                    labels[name_key],
-                    entity.name,
-                    _("Code %(code)s is named “%(name)s” on row %(row)s.")
-                    % {"code": entity.code, "name": known.name, "row": known.row},
-                )
+            self.error(
+                entity.row,
+                name_key,
+                entity.name,
+                _("Code %(code)s is named “%(name)s” on row %(row)s.")
+                % {"code": entity.code, "name": known.name, "row": known.row},
             )
         elif entity.name and not known.name:
             known.name, known.kind = entity.name, entity.kind
         if entity.parent_code and known.parent_code and entity.parent_code != known.parent_code:
-            errors.append(
-                RowError(
-                    entity.row,
-                    labels[code_key],
-                    entity.code,
-                    _("Code %(code)s is listed under %(parent)s %(parent_code)s on row %(row)s.")
-                    % {
-                        "code": entity.code,
-                        "parent": parent_label,
-                        "parent_code": known.parent_code,
-                        "row": known.row,
-                    },
-                )
+            self.error(
+                entity.row,
+                code_key,
+                entity.code,
+                _("Code %(code)s is listed under %(parent)s %(parent_code)s on row %(row)s.")
+                % {
+                    "code": entity.code,
+                    "parent": self.header.headers.get(parent_key, ""),
+                    "parent_code": known.parent_code,
+                    "row": known.row,
+                },
             )
 
-    for number, cells in data_rows:
-        province_code = code(number, cells, "province_code")
-        province_name = cell(cells, "province_name")
-        province_kind = None
-        if province_name:
-            province_kind = _kind_from_name(province_name, PROVINCE_PREFIXES, kinds)
-            if province_kind is None:
-                errors.append(
-                    RowError(
-                        number,
-                        labels["province_name"],
-                        province_name,
-                        _(
-                            "The name should start with “Tỉnh” or “Thành phố”, "
-                            "which tells the kind of unit."
-                        ),
-                    )
-                )
-        if province_code is not None:
-            remember(
-                parsed.provinces,
-                _Entity("province", province_code, province_name, number, province_kind),
-                "province_name",
-                "province_code",
+    def province(self, row: Row) -> str | None:
+        code = self.code(row, "province_code")
+        kind = self.kind_from_name(
+            row,
+            "province_name",
+            PROVINCE_PREFIXES,
+            _("The name should start with “Tỉnh” or “Thành phố”, which tells the kind of unit."),
+        )
+        if code is not None:
+            entity = _Entity("province", code, row.values["province_name"], row.number, kind)
+            self.remember(self.parsed.provinces, entity, ("province_name", "province_code"))
+        return code
+
+    def district(self, row: Row, province_code: str | None) -> str | None:
+        name: str = row.values["district_name"]
+        if not row.values["district_code"] and not name:
+            self.error(
+                row.number,
+                "district_code",
                 "",
+                _("A row of a three-tier list needs its district (“Quận Huyện” and “Mã QH”)."),
             )
-        parent_code = province_code
-        if three_tier:
-            district_code_raw = cell(cells, "district_code")
-            district_name = cell(cells, "district_name")
-            district_code = None
-            if not district_code_raw and not district_name:
-                errors.append(
-                    RowError(
-                        number,
-                        labels["district_code"],
-                        "",
-                        _(
-                            "A row of a three-tier list needs its district "
-                            "(“Quận Huyện” and “Mã QH”)."
-                        ),
-                    )
-                )
-            else:
-                district_code = code(number, cells, "district_code")
-            district_kind = None
-            if district_name:
-                district_kind = _kind_from_name(district_name, DISTRICT_PREFIXES, kinds)
-                if district_kind is None:
-                    errors.append(
-                        RowError(
-                            number,
-                            labels["district_name"],
-                            district_name,
-                            _(
-                                "The name should start with “Huyện”, “Quận”, “Thị xã” "
-                                "or “Thành phố”, which tells the kind of unit."
-                            ),
-                        )
-                    )
-            if district_code is not None:
-                remember(
-                    parsed.districts,
-                    _Entity(
-                        "district",
-                        district_code,
-                        district_name,
-                        number,
-                        district_kind,
-                        province_code or "",
-                    ),
-                    "district_name",
-                    "district_code",
-                    labels["province_code"],
-                )
-            parent_code = district_code
-        commune_code = code(number, cells, "commune_code")
-        commune_name = cell(cells, "commune_name")
-        if not commune_name:
-            errors.append(RowError(number, labels["commune_name"], "", _("The name is empty.")))
-        level = cell(cells, "level")
-        commune_kind = level_kinds.get(fold(level)) if level else None
+            code = None
+        else:
+            code = self.code(row, "district_code")
+        kind = self.kind_from_name(
+            row,
+            "district_name",
+            DISTRICT_PREFIXES,
+            _(
+                "The name should start with “Huyện”, “Quận”, “Thị xã” "
+                "or “Thành phố”, which tells the kind of unit."
+            ),
+        )
+        if code is not None:
+            entity = _Entity("district", code, name, row.number, kind, province_code or "")
+            self.remember(
+                self.parsed.districts, entity, ("district_name", "district_code"), "province_code"
+            )
+        return code
+
+    def commune_kind(self, row: Row) -> UnitKind | None:
+        level: str = row.values["level"]
         if not level:
-            errors.append(RowError(number, labels["level"], "", _("The level is empty.")))
-        elif commune_kind is None:
-            errors.append(
-                RowError(
-                    number,
-                    labels["level"],
-                    level,
-                    _("Unknown level; expected one of: %(levels)s.")
-                    % {"levels": ", ".join(sorted({k.name for k in level_kinds.values()}))},
-                )
+            self.error(row.number, "level", "", _("The level is empty."))
+            return None
+        kind = self.level_kinds.get(fold(level))
+        if kind is None:
+            self.error(
+                row.number,
+                "level",
+                level,
+                _("Unknown level; expected one of: %(levels)s.")
+                % {"levels": ", ".join(sorted({k.name for k in self.level_kinds.values()}))},
             )
-        if commune_code is not None and commune_name:
-            remember(
-                parsed.communes,
-                _Entity(
-                    "commune", commune_code, commune_name, number, commune_kind, parent_code or ""
-                ),
-                "commune_name",
-                "commune_code",
-                labels["district_code" if three_tier else "province_code"],
+        return kind
+
+    def commune(self, row: Row, parent_code: str | None) -> None:
+        code = self.code(row, "commune_code")
+        name: str = row.values["commune_name"]
+        if not name:
+            self.error(row.number, "commune_name", "", _("The name is empty."))
+        kind = self.commune_kind(row)
+        if code is not None and name:
+            entity = _Entity("commune", code, name, row.number, kind, parent_code or "")
+            parent_key = "district_code" if self.three_tier else "province_code"
+            self.remember(
+                self.parsed.communes, entity, ("commune_name", "commune_code"), parent_key
             )
 
-    # A parent named by code only must be known from another row or the database.
-    for table, code_key in (
-        (parsed.provinces, "province_code"),
-        (parsed.districts, "district_code"),
-    ):
-        for entity in table.values():
-            if entity.name:
-                continue
-            existing = (
-                Unit.objects.filter(admin_code=entity.code, kind__is_administrative=True)
-                .filter(valid_on_q(valid_from))
-                .select_related("kind")
-                .first()
-            )
-            if existing is None:
-                errors.append(
-                    RowError(
+    def row(self, row: Row) -> None:
+        parent_code = self.province(row)
+        if self.three_tier:
+            parent_code = self.district(row, parent_code)
+        self.commune(row, parent_code)
+
+    def parents_named_by_code(self) -> None:
+        """A parent named by code only must be known from another row or the database."""
+        for table, code_key in (
+            (self.parsed.provinces, "province_code"),
+            (self.parsed.districts, "district_code"),
+        ):
+            for entity in table.values():
+                if entity.name:
+                    continue
+                existing = (
+                    Unit.objects.filter(admin_code=entity.code, kind__is_administrative=True)
+                    .filter(valid_on_q(self.valid_from))
+                    .select_related("kind")
+                    .first()
+                )
+                if existing is None:
+                    self.error(
                         entity.row,
-                        labels[code_key],
+                        code_key,
                         entity.code,
                         _(
                             "Code %(code)s is unknown: no row gives its name and no unit holds "
                             "this code on %(day)s."
                         )
-                        % {"code": entity.code, "day": format_day(valid_from)},
+                        % {"code": entity.code, "day": format_day(self.valid_from)},
                     )
-                )
-            else:
-                entity.name, entity.kind = existing.name, existing.kind
-    if valid_to is None:
+                else:
+                    entity.name, entity.kind = existing.name, existing.kind
+
+    def historical_kinds_need_an_end(self) -> None:
+        """A list holding historical kinds of unit needs ``valid_to``."""
+        if self.valid_to is not None:
+            return
         historical = sorted(
             {
                 entity.kind.name
-                for table in (parsed.provinces, parsed.districts, parsed.communes)
+                for table in (self.parsed.provinces, self.parsed.districts, self.parsed.communes)
                 for entity in table.values()
                 if entity.kind is not None and entity.kind.is_historical
             }
         )
         if historical:
-            errors.append(
-                RowError(
-                    None,
-                    "",
-                    "",
-                    _(
-                        "The list contains historical kinds of unit (%(kinds)s): give the date "
-                        "until which it was valid."
-                    )
-                    % {"kinds": ", ".join(historical)},
+            self.error(
+                None,
+                "",
+                "",
+                _(
+                    "The list contains historical kinds of unit (%(kinds)s): give the date "
+                    "until which it was valid."
                 )
+                % {"kinds": ", ".join(historical)},
             )
-    return parsed
+
+
+def _parse(
+    table: Table, problems: Problems, *, valid_from: date, valid_to: date | None
+) -> _Checker | None:
+    """Read and check the list; return None when its header or layout is wrong."""
+    header = match_header(table, COLUMNS, problems, search_rows=HEADER_SEARCH_ROWS)
+    if header is None:
+        return None
+    three_tier = any(key in header.positions for key in DISTRICT_KEYS)
+    if three_tier and not header.require(DISTRICT_KEYS, problems):
+        return None
+    rows = list(typed_rows(table, header, problems))
+    parsed = _Parsed("three_tier" if three_tier else "two_tier", len(rows), header)
+    checker = _Checker(parsed, problems, valid_from=valid_from, valid_to=valid_to)
+    if not rows:
+        problems.add(_("The file has no rows of units."), sheet=table.name)
+        return checker
+    for row in rows:
+        checker.row(row)
+    checker.parents_named_by_code()
+    checker.historical_kinds_need_an_end()
+    return checker
 
 
 # --- writing -------------------------------------------------------------------------------------
 
 
-def _write(
-    parsed: _Parsed,
-    *,
-    actor: Actor,
-    valid_from: date,
-    valid_to: date | None,
-    result: ImportResult,
-    skip: set[tuple[int | None, str]],
-) -> list[RowError]:
-    errors: list[RowError] = []
-    labels = parsed.labels
-    all_codes = [*parsed.provinces, *parsed.districts, *parsed.communes]
-    holders: dict[str, Unit] = {}
-    for unit in (
-        Unit.objects.filter(admin_code__in=all_codes)
-        .filter(valid_on_q(valid_from))
-        .select_related("kind")
-        .order_by("-valid_from")
-    ):
-        holders.setdefault(unit.admin_code, unit)
-    placed: dict[tuple[str, str], Unit] = {}
+class _Writer:
+    """Create or update the units of a checked list through the org services."""
+
+    def __init__(
+        self,
+        checker: _Checker,
+        *,
+        actor: Actor,
+        result: ImportResult,
+        skip: set[tuple[int | None, str]],
+    ) -> None:
+        self.checker = checker
+        self.parsed = checker.parsed
+        self.actor = actor
+        self.result = result
+        self.skip = skip
+        self.valid_from, self.valid_to = checker.valid_from, checker.valid_to
+        self.placed: dict[tuple[str, str], Unit] = {}
+        self.holders: dict[str, Unit] = {}
+        codes = [*self.parsed.provinces, *self.parsed.districts, *self.parsed.communes]
+        for unit in (
+            Unit.objects.filter(admin_code__in=codes)
+            .filter(valid_on_q(self.valid_from))
+            .select_related("kind")
+            .order_by("-valid_from")
+        ):
+            self.holders.setdefault(unit.admin_code, unit)
+
+    def changes(
+        self, holder: Unit, entity: _Entity, kind: UnitKind, parent: Unit | None, keep_parent: bool
+    ) -> dict[str, Any]:
+        """Return what the list changes in the unit that already holds the code."""
+        changes: dict[str, Any] = {}
+        if holder.name != entity.name:
+            changes["name"] = entity.name
+        if holder.kind_id != kind.pk:
+            changes["kind"] = kind
+        if not keep_parent and holder.parent_id != (parent.pk if parent else None):
+            changes["parent"] = parent
+        if self.valid_to is not None and holder.valid_to is None:
+            changes["valid_to"] = self.valid_to
+        return changes
+
+    def reuse(
+        self,
+        holder: Unit,
+        entity: _Entity,
+        kind: UnitKind,
+        parent: Unit | None,
+        keep_parent: bool,
+    ) -> Unit:
+        changes = self.changes(holder, entity, kind, parent, keep_parent)
+        if not changes:
+            self.result.unchanged += 1
+            return holder
+        self.result.updated += 1
+        return unit_update(actor=self.actor, unit=holder, data=changes)
+
+    def create(self, entity: _Entity, kind: UnitKind, parent: Unit | None) -> Unit:
+        self.result.created += 1
+        return unit_create(
+            actor=self.actor,
+            name=entity.name,
+            kind=kind,
+            parent=parent,
+            admin_code=entity.code,
+            valid_from=self.valid_from,
+            valid_to=self.valid_to,
+        )
 
     def place(
-        entity: _Entity, parent: Unit | None, code_key: str, name_key: str, keep_parent: bool
+        self, entity: _Entity, parent: Unit | None, keys: tuple[str, str], keep_parent: bool
     ) -> None:
-        own_cells = {(entity.row, labels[code_key]), (entity.row, labels[name_key])}
-        if entity.kind is None or not entity.name or own_cells & skip:
+        """Write one unit, unless its row is at fault; record what the services refuse."""
+        name_key, code_key = keys
+        headers = self.parsed.header.headers
+        own_cells = {(entity.row, headers[code_key]), (entity.row, headers[name_key])}
+        if entity.kind is None or not entity.name or own_cells & self.skip:
             return
-        holder = holders.get(entity.code)
-        try:
-            if holder is not None:
-                if fold(holder.name) != fold(entity.name):
-                    errors.append(
-                        RowError(
-                            entity.row,
-                            labels[name_key],
-                            entity.name,
-                            _(
-                                "Code %(code)s belongs to “%(other)s” on %(day)s. If the code was "
-                                "reused, end that unit first; otherwise correct the row."
-                            )
-                            % {
-                                "code": entity.code,
-                                "other": holder.name,
-                                "day": format_day(valid_from),
-                            },
-                        )
-                    )
-                    return
-                changes: dict[str, Any] = {}
-                if holder.name != entity.name:
-                    changes["name"] = entity.name
-                if holder.kind_id != entity.kind.pk:
-                    changes["kind"] = entity.kind
-                if not keep_parent and holder.parent_id != (parent.pk if parent else None):
-                    changes["parent"] = parent
-                if valid_to is not None and holder.valid_to is None:
-                    changes["valid_to"] = valid_to
-                if changes:
-                    holder = unit_update(actor=actor, unit=holder, data=changes)
-                    result.updated += 1
-                else:
-                    result.unchanged += 1
-                placed[(entity.level, entity.code)] = holder
-            else:
-                placed[(entity.level, entity.code)] = unit_create(
-                    actor=actor,
-                    name=entity.name,
-                    kind=entity.kind,
-                    parent=parent,
-                    admin_code=entity.code,
-                    valid_from=valid_from,
-                    valid_to=valid_to,
+        holder = self.holders.get(entity.code)
+        if holder is not None and fold(holder.name) != fold(entity.name):
+            self.checker.error(
+                entity.row,
+                name_key,
+                entity.name,
+                _(
+                    "Code %(code)s belongs to “%(other)s” on %(day)s. If the code was "
+                    "reused, end that unit first; otherwise correct the row."
                 )
-                result.created += 1
+                % {"code": entity.code, "other": holder.name, "day": format_day(self.valid_from)},
+            )
+            return
+        try:
+            self.placed[(entity.level, entity.code)] = (
+                self.reuse(holder, entity, entity.kind, parent, keep_parent)
+                if holder is not None
+                else self.create(entity, entity.kind, parent)
+            )
         except ApplicationError as exc:
-            errors.append(RowError(entity.row, labels[code_key], entity.code, exc.message))
+            self.checker.error(entity.row, code_key, entity.code, exc.message)
 
-    for entity in parsed.provinces.values():
-        place(entity, None, "province_code", "province_name", keep_parent=True)
-    for entity in parsed.districts.values():
-        province = placed.get(("province", entity.parent_code))
-        if province is not None:
-            place(entity, province, "district_code", "district_name", keep_parent=False)
-    parent_level = "district" if parsed.layout == "three_tier" else "province"
-    for entity in parsed.communes.values():
-        parent = placed.get((parent_level, entity.parent_code))
-        if parent is not None:
-            place(entity, parent, "commune_code", "commune_name", keep_parent=False)
-    return errors
+    def write(self) -> ImportResult:
+        for entity in self.parsed.provinces.values():
+            self.place(entity, None, ("province_name", "province_code"), keep_parent=True)
+        for entity in self.parsed.districts.values():
+            province = self.placed.get(("province", entity.parent_code))
+            if province is not None:
+                self.place(entity, province, ("district_name", "district_code"), False)
+        parent_level = "district" if self.parsed.layout == "three_tier" else "province"
+        for entity in self.parsed.communes.values():
+            parent = self.placed.get((parent_level, entity.parent_code))
+            if parent is not None:
+                self.place(entity, parent, ("commune_name", "commune_code"), False)
+        return self.result
 
 
 def units_import(
@@ -607,49 +517,33 @@ def units_import(
 
     ``valid_to``, for a list that is no longer in force, becomes the end
     date of every unit of the list that has none yet. Raise one
-    ApplicationError carrying every error in ``extra["errors"]`` (dicts with
-    ``row``, ``column``, ``value`` and ``message``) and write nothing when the
-    file or any of its units is wrong; with ``dry_run`` check and count but
-    write nothing either way.
+    ApplicationError carrying every error in ``extra["errors"]`` (dicts of
+    :class:`motcua.core.spreadsheets.CellError`: ``sheet``, ``row``,
+    ``column``, ``header``, ``value`` and ``message``) and write nothing when
+    the file or any of its units is wrong; with ``dry_run`` check and count
+    but write nothing either way.
     """
-    try:
-        if valid_to is not None and valid_to <= valid_from:
-            raise ApplicationError(
-                _("The end of validity (%(end)s) must be after its start (%(start)s).")
-                % {"end": format_day(valid_to), "start": format_day(valid_from)}
-            )
-        parsed = _parse(read_table(data), valid_from=valid_from, valid_to=valid_to)
-    except ApplicationError as exc:
-        if not exc.extra.get("errors"):
-            exc.extra["errors"] = [RowError(None, "", "", exc.message).as_dict()]
-        raise
-    errors = list(parsed.errors)
-    result = ImportResult(layout=parsed.layout, rows=parsed.rows, dry_run=dry_run)
-    if not any(error.row is None for error in errors):
-        # Rows with errors are left out; the others are written to collect
-        # the rules the services enforce, then rolled back if anything failed.
-        skip = {(error.row, error.column) for error in errors}
-        try:
-            with transaction.atomic():
-                errors.extend(
-                    _write(
-                        parsed,
-                        actor=actor,
-                        valid_from=valid_from,
-                        valid_to=valid_to,
-                        result=result,
-                        skip=skip,
-                    )
-                )
-                if errors or dry_run:
-                    raise _DryRun
-        except _DryRun:
-            pass
-    if errors:
-        errors.sort(key=lambda error: (error.row is not None, error.row or 0))
-        raise ApplicationError(
-            _("The list has errors (%(count)s); nothing was imported.") % {"count": len(errors)},
-            code="import_invalid",
-            extra={"errors": [error.as_dict() for error in errors]},
+    message = _("The list has errors (%(count)s); nothing was imported.")
+    problems = Problems()
+    if valid_to is not None and valid_to <= valid_from:
+        problems.add(
+            _("The end of validity (%(end)s) must be after its start (%(start)s).")
+            % {"end": format_day(valid_to), "start": format_day(valid_from)}
         )
-    return result
+        raise problems.failure(message, code="import_invalid")
+    checker = _parse(read_table(data), problems, valid_from=valid_from, valid_to=valid_to)
+    if checker is None or any(error.row is None for error in problems.errors):
+        raise problems.failure(message, code="import_invalid")
+    result = ImportResult(layout=checker.parsed.layout, rows=checker.parsed.rows, dry_run=dry_run)
+    # Rows with errors are left out; the others are written to collect the
+    # rules the services enforce, then rolled back if anything failed.
+    skip = {(error.row, error.header) for error in problems.errors}
+    writer = _Writer(checker, actor=actor, result=result, skip=skip)
+    return write_all_or_nothing(
+        writer.write,
+        problems=problems,
+        dry_run=dry_run,
+        message=message,
+        code="import_invalid",
+        despite_problems=True,
+    )

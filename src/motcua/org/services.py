@@ -191,15 +191,23 @@ def _normalise_unit_value(field: str, value: Any) -> Any:
 # --- units ---------------------------------------------------------------------------------------
 
 
-def _check_unit(unit: Unit, *, parent: Unit | None, interval_changed: bool) -> None:
-    """Raise ApplicationError when ``unit`` (not yet saved) breaks a rule."""
+def _unit_named(unit: Unit, parent: Unit | None, interval_changed: bool) -> None:
     if not unit.name:
         raise ApplicationError(_("A unit needs a name."), code="name_required")
+
+
+def _unit_fields_valid(unit: Unit, parent: Unit | None, interval_changed: bool) -> None:
     try:
         unit.clean_fields(exclude=["path", "depth", "search_name", "parent", "kind", "name"])
     except ValidationError as exc:
         _raise_field_errors(exc)
+
+
+def _unit_interval_valid(unit: Unit, parent: Unit | None, interval_changed: bool) -> None:
     _check_interval(unit.valid_from, unit.valid_to)
+
+
+def _historical_unit_ends(unit: Unit, parent: Unit | None, interval_changed: bool) -> None:
     if unit.kind.is_historical and unit.valid_to is None:
         raise ApplicationError(
             _(
@@ -209,69 +217,97 @@ def _check_unit(unit: Unit, *, parent: Unit | None, interval_changed: bool) -> N
             % {"kind": unit.kind.name},
             code="historical_kind",
         )
-    if parent is not None and not _contains(
+
+
+def _unit_inside_parent(unit: Unit, parent: Unit | None, interval_changed: bool) -> None:
+    if parent is None or _contains(
         parent.valid_from, parent.valid_to, unit.valid_from, unit.valid_to
     ):
+        return
+    raise ApplicationError(
+        _(
+            "“%(unit)s” would be valid %(interval)s, but its parent unit “%(parent)s” is "
+            "valid only %(parent_interval)s. A unit can exist only while its parent exists."
+        )
+        % {
+            "unit": unit.name,
+            "interval": format_interval(unit.valid_from, unit.valid_to),
+            "parent": parent.name,
+            "parent_interval": format_interval(parent.valid_from, parent.valid_to),
+        },
+        code="outside_parent",
+    )
+
+
+def _children_inside_unit(unit: Unit, parent: Unit | None, interval_changed: bool) -> None:
+    if not interval_changed or unit.pk is None:
+        return
+    outside = Q()
+    if unit.valid_from is not None:
+        outside |= Q(valid_from__isnull=True) | Q(valid_from__lt=unit.valid_from)
+    if unit.valid_to is not None:
+        outside |= Q(valid_to__isnull=True) | Q(valid_to__gt=unit.valid_to)
+    if not outside:
+        return
+    child = Unit.objects.filter(parent_id=unit.pk).filter(outside).order_by("pk").first()
+    if child is not None:
         raise ApplicationError(
             _(
-                "“%(unit)s” would be valid %(interval)s, but its parent unit “%(parent)s” is "
-                "valid only %(parent_interval)s. A unit can exist only while its parent exists."
+                "“%(child)s”, a unit under “%(unit)s”, is valid %(child_interval)s, outside "
+                "the new validity %(interval)s. Change or close the units below first."
             )
             % {
+                "child": child.name,
                 "unit": unit.name,
+                "child_interval": format_interval(child.valid_from, child.valid_to),
                 "interval": format_interval(unit.valid_from, unit.valid_to),
-                "parent": parent.name,
-                "parent_interval": format_interval(parent.valid_from, parent.valid_to),
             },
-            code="outside_parent",
+            code="children_outside",
         )
-    if interval_changed and unit.pk is not None:
-        outside = Q()
-        if unit.valid_from is not None:
-            outside |= Q(valid_from__isnull=True) | Q(valid_from__lt=unit.valid_from)
-        if unit.valid_to is not None:
-            outside |= Q(valid_to__isnull=True) | Q(valid_to__gt=unit.valid_to)
-        child = (
-            Unit.objects.filter(parent_id=unit.pk).filter(outside).order_by("pk").first()
-            if outside
-            else None
-        )
-        if child is not None:
-            raise ApplicationError(
-                _(
-                    "“%(child)s”, a unit under “%(unit)s”, is valid %(child_interval)s, outside "
-                    "the new validity %(interval)s. Change or close the units below first."
-                )
-                % {
-                    "child": child.name,
-                    "unit": unit.name,
-                    "child_interval": format_interval(child.valid_from, child.valid_to),
-                    "interval": format_interval(unit.valid_from, unit.valid_to),
-                },
-                code="children_outside",
+
+
+def _admin_code_free(unit: Unit, parent: Unit | None, interval_changed: bool) -> None:
+    if not unit.admin_code:
+        return
+    other = (
+        Unit.objects.filter(admin_code=unit.admin_code)
+        .exclude(pk=unit.pk)
+        .filter(overlapping_q(unit.valid_from, unit.valid_to))
+        .order_by("valid_from")
+        .first()
+    )
+    if other is not None:
+        raise ApplicationError(
+            _(
+                "Code %(code)s is already used by “%(other)s” (valid %(interval)s) on "
+                "overlapping dates. An administrative unit code is reused only after the "
+                "earlier unit has ended."
             )
-    if unit.admin_code:
-        other = (
-            Unit.objects.filter(admin_code=unit.admin_code)
-            .exclude(pk=unit.pk)
-            .filter(overlapping_q(unit.valid_from, unit.valid_to))
-            .order_by("valid_from")
-            .first()
+            % {
+                "code": unit.admin_code,
+                "other": other.name,
+                "interval": format_interval(other.valid_from, other.valid_to),
+            },
+            code="admin_code_in_use",
         )
-        if other is not None:
-            raise ApplicationError(
-                _(
-                    "Code %(code)s is already used by “%(other)s” (valid %(interval)s) on "
-                    "overlapping dates. An administrative unit code is reused only after the "
-                    "earlier unit has ended."
-                )
-                % {
-                    "code": unit.admin_code,
-                    "other": other.name,
-                    "interval": format_interval(other.valid_from, other.valid_to),
-                },
-                code="admin_code_in_use",
-            )
+
+
+# The rules of a unit, checked in this order; the first broken one is raised.
+UNIT_RULES = (
+    _unit_named,
+    _unit_fields_valid,
+    _unit_interval_valid,
+    _historical_unit_ends,
+    _unit_inside_parent,
+    _children_inside_unit,
+    _admin_code_free,
+)
+
+
+def _check_unit(unit: Unit, *, parent: Unit | None, interval_changed: bool) -> None:
+    """Raise ApplicationError when ``unit`` (not yet saved) breaks a rule of UNIT_RULES."""
+    for rule in UNIT_RULES:
+        rule(unit, parent, interval_changed)
 
 
 def _lock_admin_code(code: str) -> None:
@@ -496,10 +532,13 @@ def unit_close(*, actor: Actor, unit: Unit, on: date) -> list[Unit]:
 # --- successions ---------------------------------------------------------------------------------
 
 
-def _check_succession(succession: UnitSuccession) -> None:
-    predecessor, successor = succession.predecessor, succession.successor
-    if predecessor.pk == successor.pk:
+def _succession_not_to_itself(succession: UnitSuccession) -> None:
+    if succession.predecessor.pk == succession.successor.pk:
         raise ApplicationError(_("A unit cannot succeed itself."), code="succession_self")
+
+
+def _successor_valid_on_the_day(succession: UnitSuccession) -> None:
+    successor = succession.successor
     if not successor.is_valid_on(succession.effective_on):
         raise ApplicationError(
             _(
@@ -509,6 +548,10 @@ def _check_succession(succession: UnitSuccession) -> None:
             % {"unit": successor.name, "day": format_day(succession.effective_on)},
             code="succession_date",
         )
+
+
+def _predecessor_starts_before(succession: UnitSuccession) -> None:
+    predecessor = succession.predecessor
     if predecessor.valid_from is not None and predecessor.valid_from >= succession.effective_on:
         raise ApplicationError(
             _(
@@ -522,6 +565,10 @@ def _check_succession(succession: UnitSuccession) -> None:
             },
             code="succession_date",
         )
+
+
+def _succession_recorded_once(succession: UnitSuccession) -> None:
+    predecessor, successor = succession.predecessor, succession.successor
     duplicate = UnitSuccession.objects.filter(predecessor=predecessor, successor=successor).exclude(
         pk=succession.pk
     )
@@ -531,23 +578,32 @@ def _check_succession(succession: UnitSuccession) -> None:
             % {"successor": successor.name, "predecessor": predecessor.name},
             code="succession_exists",
         )
-    if succession.carries_statistics:
-        heir = (
-            UnitSuccession.objects.filter(predecessor=predecessor, carries_statistics=True)
-            .exclude(pk=succession.pk)
-            .select_related("successor")
-            .first()
-        )
-        if heir is not None:
-            raise ApplicationError(
-                _(
-                    "The statistics of “%(predecessor)s” already go to “%(heir)s”; only one "
-                    "successor can carry them."
-                )
-                % {"predecessor": predecessor.name, "heir": heir.successor.name},
-                code="succession_heir",
+
+
+def _one_heir_of_statistics(succession: UnitSuccession) -> None:
+    if not succession.carries_statistics:
+        return
+    predecessor = succession.predecessor
+    heir = (
+        UnitSuccession.objects.filter(predecessor=predecessor, carries_statistics=True)
+        .exclude(pk=succession.pk)
+        .select_related("successor")
+        .first()
+    )
+    if heir is not None:
+        raise ApplicationError(
+            _(
+                "The statistics of “%(predecessor)s” already go to “%(heir)s”; only one "
+                "successor can carry them."
             )
-    # Walk forward from the successor; reaching the predecessor closes a cycle.
+            % {"predecessor": predecessor.name, "heir": heir.successor.name},
+            code="succession_heir",
+        )
+
+
+def _no_succession_cycle(succession: UnitSuccession) -> None:
+    """Walk forward from the successor; reaching the predecessor closes a cycle."""
+    predecessor, successor = succession.predecessor, succession.successor
     seen: set[int] = {successor.pk}
     frontier = {successor.pk}
     while frontier:
@@ -569,6 +625,22 @@ def _check_succession(succession: UnitSuccession) -> None:
                 code="succession_cycle",
             )
         seen |= frontier
+
+
+# The rules of a succession link, checked in this order; the first broken one is raised.
+SUCCESSION_RULES = (
+    _succession_not_to_itself,
+    _successor_valid_on_the_day,
+    _predecessor_starts_before,
+    _succession_recorded_once,
+    _one_heir_of_statistics,
+    _no_succession_cycle,
+)
+
+
+def _check_succession(succession: UnitSuccession) -> None:
+    for rule in SUCCESSION_RULES:
+        rule(succession)
 
 
 def unit_succession_check(*, succession: UnitSuccession) -> None:

@@ -24,6 +24,20 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
+    # The project's apps come first: for a text both they and a third-party app
+    # translate, Django shows the first app's Vietnamese (and its templates and
+    # commands win the same way). test_translations checks what is shown.
+    "motcua.core",
+    "motcua.org",
+    "motcua.workdays",
+    "motcua.catalog",
+    "motcua.dossiers",
+    "motcua.portal",
+    "motcua.indices",
+    "motcua.citizens",
+    "motcua.feedback",
+    "motcua.api",
+    "motcua.demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -39,14 +53,6 @@ INSTALLED_APPS = [
     "csp",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "motcua.core",
-    "motcua.org",
-    "motcua.workdays",
-    "motcua.catalog",
-    "motcua.dossiers",
-    "motcua.portal",
-    "motcua.api",
-    "motcua.demo",
 ]
 
 MIDDLEWARE = [
@@ -311,6 +317,20 @@ MOTCUA_REFERENCE_TTL = env_int("MOTCUA_REFERENCE_TTL", 60)
 # this many hours, then `motcua periodic` deletes them.
 MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS = env_int("MOTCUA_LOGBOOK_EXPORT_INLINE_ROWS", 300)
 MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS = env_int("MOTCUA_LOGBOOK_EXPORT_KEEP_HOURS", 24)
+# Uploads (motcua.core.uploads): PDF, JPEG and PNG only, judged by content.
+# The largest file in bytes; pictures above this many pixels are refused; JPEG
+# pictures are re-encoded (metadata stripped) at this quality.
+MOTCUA_UPLOAD_MAX_BYTES = env_int("MOTCUA_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+MOTCUA_UPLOAD_MAX_PIXELS = env_int("MOTCUA_UPLOAD_MAX_PIXELS", 50_000_000)
+MOTCUA_UPLOAD_JPEG_QUALITY = env_int("MOTCUA_UPLOAD_JPEG_QUALITY", 88)
+# Citizens' sign-in by one-time code (motcua.citizens.codes): a code lives this
+# many seconds and allows this many wrong tries; at most this many codes per
+# phone or e-mail address and per client address within the window (seconds).
+MOTCUA_SIGN_IN_CODE_TTL = env_int("MOTCUA_SIGN_IN_CODE_TTL", 600)
+MOTCUA_SIGN_IN_CODE_ATTEMPTS = env_int("MOTCUA_SIGN_IN_CODE_ATTEMPTS", 5)
+MOTCUA_SIGN_IN_CODES_PER_DESTINATION = env_int("MOTCUA_SIGN_IN_CODES_PER_DESTINATION", 3)
+MOTCUA_SIGN_IN_CODES_PER_ADDRESS = env_int("MOTCUA_SIGN_IN_CODES_PER_ADDRESS", 10)
+MOTCUA_SIGN_IN_CODE_WINDOW = env_int("MOTCUA_SIGN_IN_CODE_WINDOW", 3600)
 # Public dossier look-ups allowed per client address and minute (codes are sequential);
 # 0 switches the limit off (a benchmark, or a proxy in front that limits).
 MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 30)
@@ -333,3 +353,20 @@ MOTCUA_AUDIT_KEY_FILE = DATA_DIR / "audit_keys"
 MOTCUA_AUDIT_CHECKPOINT_FILE: Path | None = Path(
     env_str("MOTCUA_AUDIT_CHECKPOINT_FILE", str(DATA_DIR / "audit-checkpoints.jsonl"))
 )
+# Feedback (motcua.feedback). Days a rating link in the return message stays valid;
+# seconds a kiosk waits for the citizen's taps before it resets itself.
+MOTCUA_FEEDBACK_LINK_DAYS = env_int("MOTCUA_FEEDBACK_LINK_DAYS", 30)
+MOTCUA_FEEDBACK_KIOSK_SECONDS = env_int("MOTCUA_FEEDBACK_KIOSK_SECONDS", 300)
+# Roles that follow up unhappy ratings and handle PAKN on a unit (and below it).
+MOTCUA_FEEDBACK_DIRECTOR_ROLES = env_list(
+    "MOTCUA_FEEDBACK_DIRECTOR_ROLES", ["centre_director", "commune_leader"]
+)
+# Roles that read the feedback figures, lists and exports of a unit.
+MOTCUA_FEEDBACK_READER_ROLES = env_list(
+    "MOTCUA_FEEDBACK_READER_ROLES",
+    ["centre_director", "commune_leader", "reform_officer", "administrator"],
+)
+# Working days to answer a PAKN from its assignment [L: provincial rules differ].
+MOTCUA_PAKN_ANSWER_DAYS = env_int("MOTCUA_PAKN_ANSWER_DAYS", 10)
+# Public PAKN submissions and survey answers allowed per client address and hour.
+MOTCUA_FEEDBACK_PUBLIC_PER_HOUR = env_int("MOTCUA_FEEDBACK_PUBLIC_PER_HOUR", 20)

@@ -458,6 +458,19 @@ class BadWorkbookTests(ExcelTestCase):
         self.assertIn("Thiếu cột “Mã lĩnh vực”.", messages)
         self.assertIn("Thiếu trang “Quy trình”.", messages)
 
+    def test_a_repeated_column_is_an_error(self):
+        wb = load_workbook(bad_workbook())
+        ws = wb["Phí, lệ phí"]
+        ws.cell(row=1, column=ws.max_column + 1).value = "Số tiền (đồng)"
+        with self.assertRaises(ApplicationError) as caught:
+            procedure_import(actor=ACTOR, file=save(wb))
+        repeated = [e for e in caught.exception.extra["errors"] if e["sheet"] == "Phí, lệ phí"]
+        self.assertEqual(
+            [(e["row"], e["column"], e["header"], e["message"]) for e in repeated],
+            [(1, "F", "Số tiền (đồng)", "Cột này xuất hiện hai lần.")],
+        )
+        self.assertFalse(Procedure.objects.exists())
+
     def test_a_half_valid_file_writes_nothing(self):
         """The valid procedure of a workbook with errors is not imported either."""
         wb = load_workbook(bad_workbook())

@@ -225,6 +225,94 @@ class ContentRuleTests(SimpleTestCase):
         )
 
 
+class OneRuleEachTests(SimpleTestCase):
+    """One broken rule gives exactly its own problem, at its own part, line and attribute."""
+
+    def setUp(self):
+        self.enterContext(translation.override("en"))
+
+    def test_each_rule_alone(self):
+        base = content()
+        doc, fee, first = base.documents[0], base.fees[0], base.steps[0]
+
+        def documents(**changes):
+            return {"documents": (dataclasses.replace(doc, **changes), base.documents[1])}
+
+        def steps(**changes):
+            return {"steps": (dataclasses.replace(first, **changes), *base.steps[1:])}
+
+        cases = [
+            ({"field_code": ""}, ("version", None, "field_code", "The field is missing.")),
+            (
+                {"supplement_policy": "wait"},
+                ("version", None, "supplement_policy", "Unknown supplement policy “wait”."),
+            ),
+            (
+                {"time_limit_unit": "weeks"},
+                ("version", None, "time_limit_unit", "Unknown time limit unit “weeks”."),
+            ),
+            (
+                {"time_limit_amount": 2.5},
+                ("version", None, "time_limit_amount", "The time limit must be a whole number."),
+            ),
+            (
+                {"time_limit_amount": 10000},
+                ("version", None, "time_limit_amount", "The time limit must be at most 9999."),
+            ),
+            (
+                {"name": "x" * 501},
+                ("version", None, "name", "The text is too long: at most 500 characters."),
+            ),
+            (documents(name=""), ("documents", 0, "name", "The document name is empty.")),
+            (
+                documents(form="scan"),
+                ("documents", 0, "form", "Unknown document form “scan”."),
+            ),
+            (
+                documents(count=0),
+                ("documents", 0, "count", "The number of copies must be a whole number from 1."),
+            ),
+            (
+                documents(count=32768),
+                ("documents", 0, "count", "The number of copies must be a whole number from 1."),
+            ),
+            (
+                documents(note="x" * 501),
+                ("documents", 0, "note", "The text is too long: at most 500 characters."),
+            ),
+            (
+                {"fees": (dataclasses.replace(fee, name=""),)},
+                ("fees", 0, "name", "The fee name is empty."),
+            ),
+            (
+                {"fees": (dataclasses.replace(fee, kind="tax"),)},
+                ("fees", 0, "kind", "Unknown fee kind “tax”."),
+            ),
+            (steps(name=""), ("steps", 0, "name", "The step name is empty.")),
+            (steps(role_code=""), ("steps", 0, "role_code", "The step has no role.")),
+            (
+                steps(budget_unit="weeks"),
+                ("steps", 0, "budget_unit", "Unknown budget unit “weeks”."),
+            ),
+        ]
+        for changes, expected in cases:
+            with self.subTest(changes=str(changes)[:60]):
+                problems = content_problems(content(**changes), day_seconds=DAY)
+                self.assertEqual(
+                    [(p.part, p.index, p.attr, p.message) for p in problems], [expected]
+                )
+
+    def test_every_rule_is_listed_once(self):
+        from motcua.catalog import content as module
+
+        rules = [name for name in dir(module) if name.endswith("_rule") and name.startswith("_")]
+        line_rules = [name for name in rules if name.split("_")[1] in ("document", "fee", "step")]
+        self.assertEqual(len(module.RULES), len(set(module.RULES)))
+        self.assertEqual(
+            sorted([rule.__name__ for rule in module.RULES] + line_rules), sorted(rules)
+        )
+
+
 class ServiceValidationTests(TestCase):
     """Services refuse bad input with every message and write nothing."""
 

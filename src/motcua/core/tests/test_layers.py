@@ -16,6 +16,8 @@ LAYERS = (
     {"workdays"},
     {"catalog"},
     {"dossiers"},
+    {"citizens", "feedback"},
+    {"indices"},
     {"portal", "demo"},
 )
 

@@ -1,8 +1,17 @@
-"""Actions on an existing dossier, one endpoint each."""
+"""Actions on an existing dossier: one endpoint each, all made by :func:`action_endpoint`.
 
+Each endpoint parses its body, calls the service of the same name with the
+body's fields (``to_user_id`` looked up as ``to_user``) and the
+``expected_version``, and answers the dossier, or the dossier and what the
+action created (a pause, an apology, a draft). The paths are those of
+``output.ACTION_PATHS``; the operation ids stay ``motcua_dossiers_api_<service>``.
+"""
+
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
+from ninja import Schema
 
 from motcua.dossiers import services
 from motcua.dossiers.api.common import (
@@ -13,7 +22,7 @@ from motcua.dossiers.api.common import (
     _target,
     router,
 )
-from motcua.dossiers.api.output import _apology, _apology_draft, _pause
+from motcua.dossiers.api.output import ACTION_PATHS, _apology, _apology_draft, _pause
 from motcua.dossiers.api.schemas import (
     ERRORS,
     AcceptIn,
@@ -36,10 +45,63 @@ from motcua.dossiers.api.schemas import (
 
 ACTION_RESPONSES: dict[int, Any] = {200: DossierOut, **ERRORS}
 
+Created = tuple[str, type[Schema], Callable[[Any], dict[str, Any]]]
+"""What an action creates besides the change: its key in the answer, the answer's schema
+and the shape of the created object."""
 
-@router.post(
-    "/{code}/accept",
-    response=ACTION_RESPONSES,
+PAUSE: Created = ("pause", PauseActionOut, _pause)
+APOLOGY: Created = ("apology", ApologyActionOut, _apology)
+APOLOGY_DRAFT: Created = ("apology_draft", ApologyDraftActionOut, _apology_draft)
+
+
+def action_endpoint(
+    action: str,
+    service: Callable[..., Any],
+    body_type: type[ActionIn],
+    *,
+    summary: str,
+    description: str,
+    created: Created | None = None,
+) -> Callable[..., dict[str, Any]]:
+    """Register ``POST /{code}/<path of action>`` calling ``service``; return the endpoint."""
+    fields = [name for name in body_type.model_fields if name != "expected_version"]
+
+    def endpoint(request: HttpRequest, code: str, body: ActionIn) -> dict[str, Any]:
+        dossier = _target(request, code)
+        arguments = {name: getattr(body, name) for name in fields}
+        if "to_user_id" in arguments:
+            arguments["to_user"] = _active_user("to_user_id", arguments.pop("to_user_id"))
+        done = _act(
+            dossier,
+            lambda: service(
+                dossier=dossier,
+                actor=_caller(request),
+                expected_version=body.expected_version,
+                **arguments,
+            ),
+        )
+        if created is None:
+            return _summary_of(done)
+        key, _schema, shape = created
+        return {"dossier": _summary_of(dossier), key: shape(done)}
+
+    # django-ninja reads the body's schema from the annotation and names the
+    # operation after the function: the service's name, as before.
+    endpoint.__annotations__["body"] = body_type
+    endpoint.__name__ = endpoint.__qualname__ = service.__name__
+    response = {200: created[1], **ERRORS} if created is not None else ACTION_RESPONSES
+    return router.post(
+        f"/{{code}}/{ACTION_PATHS[action]}",
+        response=response,
+        summary=summary,
+        description=description,
+    )(endpoint)
+
+
+action_endpoint(
+    "accept",
+    services.dossier_accept,
+    AcceptIn,
     summary="Accept an online submission",
     description=(
         "**Tiếp nhận hồ sơ trực tuyến**: the clock starts now (D0, legal due, steps), and "
@@ -48,64 +110,24 @@ ACTION_RESPONSES: dict[int, Any] = {200: DossierOut, **ERRORS}
         "otherwise request a supplement or refuse. Intake role on the receiving unit."
     ),
 )
-def dossier_accept(request: HttpRequest, code: str, body: AcceptIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    receiver = _active_user("to_user_id", body.to_user_id)
-    done = _act(
-        dossier,
-        lambda: services.dossier_accept(
-            dossier=dossier,
-            actor=_caller(request),
-            to_user=receiver,
-            expected_version=body.expected_version,
-        ),
-    )
-    return _summary_of(done)
-
-
-@router.post(
-    "/{code}/refuse",
-    response=ACTION_RESPONSES,
+action_endpoint(
+    "refuse",
+    services.dossier_refuse,
+    RefuseIn,
     summary="Refuse an online submission",
     description="**Từ chối tiếp nhận** an online submission (Mẫu 03) with written reasons.",
 )
-def dossier_refuse(request: HttpRequest, code: str, body: RefuseIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    done = _act(
-        dossier,
-        lambda: services.dossier_refuse(
-            dossier=dossier,
-            actor=_caller(request),
-            reasons=body.reasons,
-            expected_version=body.expected_version,
-        ),
-    )
-    return _summary_of(done)
-
-
-@router.post(
-    "/{code}/withdraw",
-    response=ACTION_RESPONSES,
+action_endpoint(
+    "withdraw",
+    services.dossier_withdraw,
+    ReasonIn,
     summary="Withdraw an online submission",
     description="**Rút hồ sơ** before intake, at the applicant's request.",
 )
-def dossier_withdraw(request: HttpRequest, code: str, body: ReasonIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    done = _act(
-        dossier,
-        lambda: services.dossier_withdraw(
-            dossier=dossier,
-            actor=_caller(request),
-            reason=body.reason,
-            expected_version=body.expected_version,
-        ),
-    )
-    return _summary_of(done)
-
-
-@router.post(
-    "/{code}/hand-over",
-    response=ACTION_RESPONSES,
+action_endpoint(
+    "hand_over",
+    services.dossier_hand_over,
+    HandOverIn,
     summary="Hand the dossier over to the next step",
     description=(
         "**Chuyển hồ sơ** (bàn giao, recorded on the phiếu kiểm soát): finishes the current "
@@ -114,25 +136,10 @@ def dossier_withdraw(request: HttpRequest, code: str, body: ReasonIn) -> dict[st
         "The caller must hold the current step's role."
     ),
 )
-def dossier_hand_over(request: HttpRequest, code: str, body: HandOverIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    receiver = _active_user("to_user_id", body.to_user_id)
-    done = _act(
-        dossier,
-        lambda: services.dossier_hand_over(
-            dossier=dossier,
-            actor=_caller(request),
-            to_user=receiver,
-            note=body.note,
-            expected_version=body.expected_version,
-        ),
-    )
-    return _summary_of(done)
-
-
-@router.post(
-    "/{code}/claim",
-    response=ACTION_RESPONSES,
+action_endpoint(
+    "claim",
+    services.dossier_claim,
+    ActionIn,
     summary="Take the current step from the unit's queue",
     description=(
         "**Nhận xử lý hồ sơ**: the caller becomes the handler of the current step (the "
@@ -140,115 +147,50 @@ def dossier_hand_over(request: HttpRequest, code: str, body: HandOverIn) -> dict
         "someone took it first."
     ),
 )
-def dossier_claim(request: HttpRequest, code: str, body: ActionIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    done = _act(
-        dossier,
-        lambda: services.dossier_claim(
-            dossier=dossier, actor=_caller(request), expected_version=body.expected_version
-        ),
-    )
-    return _summary_of(done)
-
-
-@router.post(
-    "/{code}/request-supplement",
-    response={200: PauseActionOut, **ERRORS},
+action_endpoint(
+    "request_supplement",
+    services.dossier_request_supplement,
+    SupplementIn,
     summary="Ask the applicant for a supplement",
     description=(
         "**Yêu cầu bổ sung, hoàn thiện hồ sơ** (Mẫu 02): once, listing everything at once; "
         "the clock stops (tạm dừng) until the supplement arrives, then resumes or restarts "
         "by the procedure's policy. A second request needs a leader and `override_reason`."
     ),
+    created=PAUSE,
 )
-def dossier_request_supplement(
-    request: HttpRequest, code: str, body: SupplementIn
-) -> dict[str, Any]:
-    dossier = _target(request, code)
-    pause = _act(
-        dossier,
-        lambda: services.dossier_request_supplement(
-            dossier=dossier,
-            actor=_caller(request),
-            items=body.items,
-            reason=body.reason,
-            override_reason=body.override_reason,
-            expected_version=body.expected_version,
-        ),
-    )
-    return {"dossier": _summary_of(dossier), "pause": _pause(pause)}
-
-
-@router.post(
-    "/{code}/supplement-received",
-    response=ACTION_RESPONSES,
+action_endpoint(
+    "supplement_received",
+    services.dossier_supplement_received,
+    NoteIn,
     summary="Record the supplement",
     description=(
         "**Tiếp nhận hồ sơ bổ sung**: the complete dossier arrived; the clock resumes "
         "(or restarts in full when the procedure says so)."
     ),
 )
-def dossier_supplement_received(request: HttpRequest, code: str, body: NoteIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    done = _act(
-        dossier,
-        lambda: services.dossier_supplement_received(
-            dossier=dossier,
-            actor=_caller(request),
-            note=body.note,
-            expected_version=body.expected_version,
-        ),
-    )
-    return _summary_of(done)
-
-
-@router.post(
-    "/{code}/request-payment",
-    response={200: PauseActionOut, **ERRORS},
+action_endpoint(
+    "request_payment",
+    services.dossier_request_payment,
+    PaymentIn,
     summary="Wait for the applicant's financial obligations",
     description=(
         "**Chờ thực hiện nghĩa vụ tài chính** (e.g. land levy): the clock stops until "
         "`payment-received`."
     ),
+    created=PAUSE,
 )
-def dossier_request_payment(request: HttpRequest, code: str, body: PaymentIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    pause = _act(
-        dossier,
-        lambda: services.dossier_request_payment(
-            dossier=dossier,
-            actor=_caller(request),
-            items=body.items,
-            reason=body.reason,
-            expected_version=body.expected_version,
-        ),
-    )
-    return {"dossier": _summary_of(dossier), "pause": _pause(pause)}
-
-
-@router.post(
-    "/{code}/payment-received",
-    response=ACTION_RESPONSES,
+action_endpoint(
+    "payment_received",
+    services.dossier_payment_received,
+    NoteIn,
     summary="Record that the obligations were met",
     description="**Đã thực hiện nghĩa vụ tài chính**: the clock resumes.",
 )
-def dossier_payment_received(request: HttpRequest, code: str, body: NoteIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    done = _act(
-        dossier,
-        lambda: services.dossier_payment_received(
-            dossier=dossier,
-            actor=_caller(request),
-            note=body.note,
-            expected_version=body.expected_version,
-        ),
-    )
-    return _summary_of(done)
-
-
-@router.post(
-    "/{code}/apologise",
-    response={200: ApologyActionOut, **ERRORS},
+action_endpoint(
+    "apologise",
+    services.dossier_apologise,
+    ApologyIn,
     summary="Apologise and set a new return date",
     description=(
         "**Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết** (Mẫu 04): once per "
@@ -257,25 +199,12 @@ def dossier_payment_received(request: HttpRequest, code: str, body: NoteIn) -> d
         "due date, or after it, it is still issued and marked `late`. It takes over a case "
         "handler's draft. Early / on time / late is still judged on the legal due."
     ),
+    created=APOLOGY,
 )
-def dossier_apologise(request: HttpRequest, code: str, body: ApologyIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    apology = _act(
-        dossier,
-        lambda: services.dossier_apologise(
-            dossier=dossier,
-            actor=_caller(request),
-            reason=body.reason,
-            new_date=body.new_date,
-            expected_version=body.expected_version,
-        ),
-    )
-    return {"dossier": _summary_of(dossier), "apology": _apology(apology)}
-
-
-@router.post(
-    "/{code}/apology-draft",
-    response={200: ApologyDraftActionOut, **ERRORS},
+action_endpoint(
+    "draft_apology",
+    services.dossier_apology_draft,
+    ApologyIn,
     summary="Draft an apology for a leader to sign",
     description=(
         "**Dự thảo văn bản xin lỗi**: a case handler or division head of the handling agency "
@@ -283,49 +212,22 @@ def dossier_apologise(request: HttpRequest, code: str, body: ApologyIn) -> dict[
         "the applicant and no date moves until a leader signs (`apologise`). A new draft "
         "replaces the previous one."
     ),
+    created=APOLOGY_DRAFT,
 )
-def dossier_apology_draft(request: HttpRequest, code: str, body: ApologyIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    draft = _act(
-        dossier,
-        lambda: services.dossier_apology_draft(
-            dossier=dossier,
-            actor=_caller(request),
-            reason=body.reason,
-            new_date=body.new_date,
-            expected_version=body.expected_version,
-        ),
-    )
-    return {"dossier": _summary_of(dossier), "apology_draft": _apology_draft(draft)}
-
-
-@router.post(
-    "/{code}/stop",
-    response=ACTION_RESPONSES,
+action_endpoint(
+    "stop",
+    services.dossier_stop,
+    StopIn,
     summary="Stop handling at the applicant's request",
     description=(
         "**Dừng giải quyết hồ sơ** (Mẫu 05) before a decision, at the applicant's written "
         "request. Intake role on the receiving unit."
     ),
 )
-def dossier_stop(request: HttpRequest, code: str, body: StopIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    done = _act(
-        dossier,
-        lambda: services.dossier_stop(
-            dossier=dossier,
-            actor=_caller(request),
-            reason=body.reason,
-            requested_on=body.requested_on,
-            expected_version=body.expected_version,
-        ),
-    )
-    return _summary_of(done)
-
-
-@router.post(
-    "/{code}/decide",
-    response=ACTION_RESPONSES,
+action_endpoint(
+    "decide",
+    services.dossier_decide,
+    DecideIn,
     summary="Sign the decision",
     description=(
         "**Ký duyệt kết quả** (phê duyệt): granted, or not granted with written reasons. "
@@ -333,49 +235,20 @@ def dossier_stop(request: HttpRequest, code: str, body: StopIn) -> dict[str, Any
         "the legal due. Leader's role on the signing step's unit."
     ),
 )
-def dossier_decide(request: HttpRequest, code: str, body: DecideIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    done = _act(
-        dossier,
-        lambda: services.dossier_decide(
-            dossier=dossier,
-            actor=_caller(request),
-            decision=body.decision,
-            reasons=body.reasons,
-            expected_version=body.expected_version,
-        ),
-    )
-    return _summary_of(done)
-
-
-@router.post(
-    "/{code}/return",
-    response=ACTION_RESPONSES,
+action_endpoint(
+    "return_result",
+    services.dossier_return,
+    ReturnIn,
     summary="Return the result",
     description=(
         "**Trả kết quả giải quyết hồ sơ** at the counter (the receiver signs the log book, "
         "sổ theo dõi), by post or electronically. Intake role on the receiving unit."
     ),
 )
-def dossier_return(request: HttpRequest, code: str, body: ReturnIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    done = _act(
-        dossier,
-        lambda: services.dossier_return(
-            dossier=dossier,
-            actor=_caller(request),
-            method=body.method,
-            received_by=body.received_by,
-            note=body.note,
-            expected_version=body.expected_version,
-        ),
-    )
-    return _summary_of(done)
-
-
-@router.post(
-    "/{code}/close-unsupplemented",
-    response=ACTION_RESPONSES,
+action_endpoint(
+    "close_unsupplemented",
+    services.dossier_close_unsupplemented,
+    ActionIn,
     summary="Close a dossier whose supplement did not arrive",
     description=(
         "**Kết thúc hồ sơ do không bổ sung**: after the applicant's time to supplement "
@@ -383,12 +256,3 @@ def dossier_return(request: HttpRequest, code: str, body: ReturnIn) -> dict[str,
         "an intake officer of the receiving unit may too."
     ),
 )
-def dossier_close_unsupplemented(request: HttpRequest, code: str, body: ActionIn) -> dict[str, Any]:
-    dossier = _target(request, code)
-    done = _act(
-        dossier,
-        lambda: services.dossier_close_unsupplemented(
-            dossier=dossier, actor=_caller(request), expected_version=body.expected_version
-        ),
-    )
-    return _summary_of(done)

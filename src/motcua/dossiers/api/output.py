@@ -15,7 +15,7 @@ from motcua.dossiers.printing import answer_applies, form_number, form_title
 from motcua.dossiers.selectors import (
     LIST_RELATED,
 )
-from motcua.dossiers.workflow import TRANSITIONS
+from motcua.dossiers.workflow import RoleHolder, available_actions
 from motcua.org.models import Unit
 
 
@@ -133,6 +133,7 @@ def _step(s: DossierStep) -> dict[str, Any]:
 
 
 ACTION_PATHS = {
+    "claim": "claim",
     "accept": "accept",
     "refuse": "refuse",
     "withdraw": "withdraw",
@@ -148,27 +149,12 @@ ACTION_PATHS = {
     "stop": "stop",
     "return_result": "return",
 }
+"""The path of each action of ``workflow.TRANSITIONS`` under ``/dossiers/{code}/``."""
 
 
-CLAIMABLE = TRANSITIONS["hand_over"].sources | {
-    DossierStatus.AWAITING_SIGNATURE,
-    DossierStatus.RESULT_READY,
-}
-
-
-APOLOGY_ACTIONS = frozenset({"apologise", "draft_apology"})
-
-
-def _available_actions(d: Dossier, *, has_apology: bool) -> list[str]:
-    actions = [
-        path
-        for action, path in ACTION_PATHS.items()
-        if d.status in TRANSITIONS[action].sources
-        and not (has_apology and action in APOLOGY_ACTIONS)
-    ]
-    if d.current_step_id is not None and d.current_handler_id is None and d.status in CLAIMABLE:
-        actions.append("claim")
-    return actions
+def _available_actions(d: Dossier, roles: RoleHolder, *, has_apology: bool) -> list[str]:
+    """Return the paths of the actions the caller may take now (``workflow.may``)."""
+    return [ACTION_PATHS[action] for action in available_actions(d, roles, has_apology=has_apology)]
 
 
 DOSSIER_FORMS = ("receipt", "refusal", "apology", "stop", "answer", "control")
@@ -211,7 +197,7 @@ def _forms(d: Dossier, pauses: list[Pause], *, has_apology: bool) -> list[dict[s
     return links
 
 
-def _detail(d: Dossier) -> dict[str, Any]:
+def _detail(d: Dossier, roles: RoleHolder) -> dict[str, Any]:
     apology = getattr(d, "apology", None)  # the reverse one-to-one raises when absent
     draft = getattr(d, "apology_draft", None) if apology is None else None
     pauses = list(d.pauses.all())
@@ -239,7 +225,7 @@ def _detail(d: Dossier) -> dict[str, Any]:
         "stop_reason": d.stop_reason,
         "return_method": d.return_method,
         "returned_to": d.returned_to,
-        "available_actions": _available_actions(d, has_apology=apology is not None),
+        "available_actions": _available_actions(d, roles, has_apology=apology is not None),
         "steps": [_step(s) for s in d.steps.all()],
         "documents": [
             {

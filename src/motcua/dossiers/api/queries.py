@@ -8,6 +8,7 @@ from ninja import Query
 from motcua.dossiers.api.common import _caller, router
 from motcua.dossiers.api.output import _detail, _dossier
 from motcua.dossiers.api.schemas import ERRORS, DossierDetailOut, DossierFilter, DossierPageOut
+from motcua.dossiers.screens import UserRoles
 from motcua.dossiers.selectors import (
     dossier_get_for_user,
     dossier_list_for_user,
@@ -65,4 +66,4 @@ def dossier_list(request: HttpRequest, filters: Query[DossierFilter]) -> dict[st
 def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     dossier = dossier_get_for_user(_caller(request), code, with_history=True)
     dossier_log_view(actor=_caller(request), dossier=dossier, via="api")
-    return _detail(dossier)
+    return _detail(dossier, UserRoles.load(_caller(request)))

@@ -246,7 +246,10 @@ class DossierDetailOut(DossierOut):
     return_method: ReturnMethod | Literal[""]
     returned_to: str
     available_actions: list[str] = Field(
-        description="Actions the status allows now (the caller's roles are checked on use)."
+        description=(
+            "Actions the caller may take now: the status, the current step and the "
+            "caller's role on the unit concerned allow them (the rules the action checks)."
+        )
     )
     steps: list[StepOut] = Field(description="The control slip (phiếu kiểm soát).")
     documents: list[DocumentOut]

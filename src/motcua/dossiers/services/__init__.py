@@ -20,9 +20,15 @@ from motcua.dossiers.services.apology import (
     dossier_apologise,
     dossier_apology_draft,
 )
+from motcua.dossiers.services.applicant import Applicant, IntakeResult
 from motcua.dossiers.services.closing import (
     dossier_return,
     dossier_stop,
+)
+from motcua.dossiers.services.codes import (
+    agency_for,
+    dossier_code_for,
+    next_counter_slip_number,
 )
 from motcua.dossiers.services.common import (
     timeliness_of,
@@ -32,20 +38,13 @@ from motcua.dossiers.services.handling import (
     dossier_decide,
     dossier_hand_over,
 )
+from motcua.dossiers.services.idempotency import idempotent_replay, request_fingerprint
 from motcua.dossiers.services.intake import (
-    Applicant,
-    IntakeHandOver,
-    IntakeResult,
-    agency_for,
-    dossier_code_for,
     dossier_guide_incomplete,
     dossier_receive,
     dossier_refuse_at_intake,
-    idempotent_replay,
-    intake_hand_over_for,
-    next_counter_slip_number,
-    request_fingerprint,
 )
+from motcua.dossiers.services.intake_steps import IntakeHandOver, intake_hand_over_for
 from motcua.dossiers.services.online import (
     dossier_accept,
     dossier_refuse,

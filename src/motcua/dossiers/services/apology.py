@@ -29,17 +29,16 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.services.common import (
     _applicant_notice,
+    _authorise,
     _bump,
     _calendar,
-    _check_transition,
     _event,
     _iso,
     _local,
     _lock,
-    _require_role,
     _with_calendar,
 )
-from motcua.dossiers.workflow import APOLOGY_DRAFT_ROLES, LEADER_ROLES
+from motcua.dossiers.workflow import LEADER_ROLES
 from motcua.org.models import RoleAssignment, Unit
 from motcua.org.selectors import signing_position, valid_on_q
 
@@ -82,12 +81,32 @@ def _apology_dates(
     return due, new_due, late
 
 
-def _require_no_apology(locked: Dossier) -> None:
-    if Apology.objects.filter(dossier=locked).exists():
-        raise ApplicationError(
-            _("An apology with a new date was already issued; the date may be moved only once."),
-            code="apology_once",
+def _apology_input(
+    locked: Dossier, reason: str, new_date: date, now: datetime
+) -> tuple[datetime, datetime, bool]:
+    """Check the reason and the new date together, so a form lists every problem at once.
+
+    Return what :func:`_apology_dates` returns; raise one :class:`ApplicationError`
+    whose ``extra["errors"]`` names each field in trouble.
+    """
+    problems: list[dict[str, str]] = []
+    if not reason:
+        problems.append(
+            {
+                "field": "reason",
+                "code": "reason_required",
+                "message": str(_("Write the reason for the delay; it is printed on the apology.")),
+            }
         )
+    try:
+        dates = _apology_dates(locked, new_date, now)
+    except ApplicationError as exc:
+        problems.append({"field": "new_date", "code": exc.code, "message": exc.message})
+    if problems:
+        raise ApplicationError(
+            problems[0]["message"], code=problems[0]["code"], extra={"errors": problems}
+        )
+    return dates
 
 
 def dossier_apologise(
@@ -107,18 +126,11 @@ def dossier_apologise(
     moves the date; a case handler's draft ends with it.
     """
     reason = nfc(reason or "")
-    if not reason:
-        raise ApplicationError(
-            _("Write the reason for the delay; it is printed on the apology."),
-            code="reason_required",
-        )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "apologise")
-        _require_no_apology(locked)
-        _require_role(actor, LEADER_ROLES, locked.agency, what=_("sign an apology"))
+        _authorise(locked, "apologise", actor)
         now = clock.now()
-        due, new_due, late = _apology_dates(locked, new_date, now)
+        due, new_due, late = _apology_input(locked, reason, new_date, now)
         draft = ApologyDraft.objects.select_for_update().filter(dossier=locked).first()
         apology = Apology.objects.create(
             dossier=locked,
@@ -193,18 +205,11 @@ def dossier_apology_draft(
     replaces the previous one.
     """
     reason = nfc(reason or "")
-    if not reason:
-        raise ApplicationError(
-            _("Write the reason for the delay; it is printed on the apology."),
-            code="reason_required",
-        )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "draft_apology")
-        _require_no_apology(locked)
-        _require_role(actor, APOLOGY_DRAFT_ROLES, locked.agency, what=_("draft an apology"))
+        _authorise(locked, "draft_apology", actor)
         now = clock.now()
-        _due, _new_due, late = _apology_dates(locked, new_date, now)
+        _due, _new_due, late = _apology_input(locked, reason, new_date, now)
         draft, _created = ApologyDraft.objects.update_or_create(
             dossier=locked,
             defaults={

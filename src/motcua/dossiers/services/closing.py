@@ -12,7 +12,6 @@ from motcua.core import clock
 from motcua.core.errors import ApplicationError
 from motcua.core.text import nfc
 from motcua.dossiers.constants import (
-    ACTIVE_STATUSES,
     DossierStatus,
     ReturnMethod,
 )
@@ -23,14 +22,14 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.services.common import (
     _applicant_notice,
+    _authorise,
     _bump,
-    _check_transition,
     _event,
     _local,
     _lock,
-    _require_role,
 )
 from motcua.dossiers.services.steps import _end_current_step, _finish_step
+from motcua.dossiers.signals import dossier_returned
 
 
 def dossier_return(
@@ -52,17 +51,11 @@ def dossier_return(
         )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        if locked.status in ACTIVE_STATUSES:
-            raise ApplicationError(
-                _("There is no result to return yet: the decision has not been signed."),
-                code="no_result",
-            )
-        _check_transition(locked, "return_result")
+        _authorise(locked, "return_result", actor)
         if method == ReturnMethod.POST and not (locked.postal_address or locked.applicant_address):
             raise ApplicationError(
                 _("The dossier has no postal address for the result."), code="no_address"
             )
-        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("return results"))
         now = clock.now()
         before = locked.status
         if locked.current_step_id is not None:
@@ -96,6 +89,7 @@ def dossier_return(
             },
         )
         _applicant_notice(locked, "dossier.returned")
+        dossier_returned.send(sender=Dossier, dossier=locked, actor=actor)
     return locked
 
 
@@ -121,8 +115,7 @@ def dossier_stop(
         )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "stop")
-        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("stop dossiers"))
+        _authorise(locked, "stop", actor)
         if locked.received_at is not None and asked_on < _local(locked.received_at).date():
             raise ApplicationError(
                 _("The applicant's request cannot be dated before the dossier was received."),

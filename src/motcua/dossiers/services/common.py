@@ -15,14 +15,16 @@ from motcua.core.audit import audit_record, audit_records_new_stream
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.notifications import notify
 from motcua.dossiers.constants import (
+    ACTIVE_STATUSES,
     Timeliness,
 )
 from motcua.dossiers.models import (
+    Apology,
     Dossier,
     DossierEvent,
     DossierStep,
 )
-from motcua.dossiers.workflow import TRANSITIONS, role_unit
+from motcua.dossiers.workflow import TRANSITIONS, Verdict, may, role_unit
 from motcua.org.models import Role, Unit
 from motcua.org.selectors import user_has_role
 from motcua.workdays.core import CalendarMissingError, WorkCalendar
@@ -205,13 +207,19 @@ def _require_open(unit: Unit, day: date) -> None:
 
 
 def _require_role(actor: Any, roles: Iterable[str], unit: Unit, *, what: str) -> str:
+    roles = list(roles)
     for role in roles:
         if user_has_role(actor, role, unit):
             return role
+    raise _role_refusal(roles, unit, what=what)
+
+
+def _role_refusal(roles: Iterable[str], unit: Unit, *, what: str) -> PermissionDeniedError:
+    """Return the refusal naming the roles (by their names, in the roles' order) and the unit."""
     names = ", ".join(
         Role.objects.filter(code__in=list(roles)).order_by("order").values_list("name", flat=True)
     )
-    raise PermissionDeniedError(
+    return PermissionDeniedError(
         _("You cannot %(what)s for %(unit)s: it needs the role %(roles)s.")
         % {"what": what, "unit": unit, "roles": names}
     )
@@ -257,3 +265,62 @@ def _check_transition(dossier: Dossier, action: str) -> None:
 def _bump(dossier: Dossier, *fields: str) -> None:
     dossier.version += 1
     dossier.save(update_fields=[*fields, "version", "updated_at"])
+
+
+@dataclass(frozen=True)
+class ActorRoles:
+    """The actor as :func:`workflow.may` sees it: each role checked in the database now."""
+
+    actor: Any
+
+    def has(self, role: str, unit: Unit) -> bool:
+        return user_has_role(self.actor, role, unit)
+
+
+def _authorise(locked: Dossier, action: str, actor: Any) -> None:
+    """Refuse ``action`` unless :func:`workflow.may` allows it; raise the error its reason names.
+
+    The current step is read once with its role and unit; the apology is
+    looked up only for the actions it bars.
+    """
+    transition = TRANSITIONS[action]
+    if transition.needs_step and locked.current_step_id is not None:
+        locked.current_step = DossierStep.objects.select_related("role", "unit").get(
+            pk=locked.current_step_id
+        )
+    has_apology = (
+        transition.once_per_dossier
+        and locked.status in transition.sources
+        and Apology.objects.filter(dossier=locked).exists()
+    )
+    holder = None if actor is None else ActorRoles(actor)
+    verdict = may(action, locked, holder, has_apology=has_apology)
+    if not verdict:
+        _refuse(locked, action, verdict)
+
+
+def _refuse(locked: Dossier, action: str, verdict: Verdict) -> None:
+    transition = TRANSITIONS[action]
+    if action == "return_result" and locked.status in ACTIVE_STATUSES:
+        raise ApplicationError(
+            _("There is no result to return yet: the decision has not been signed."),
+            code="no_result",
+        )
+    if verdict.reason == "not_allowed_now" or (action == "claim" and verdict.reason == "no_step"):
+        if action == "claim":
+            raise ConflictError(
+                _("There is no step to take on this dossier now."), code="not_allowed_now"
+            )
+        _check_transition(locked, action)
+    if verdict.reason == "no_step":
+        if action == "decide":
+            raise ApplicationError(_("The dossier has no step to sign."), code="no_step")
+        raise ApplicationError(_("The dossier has no step to hand over."), code="no_step")
+    if verdict.reason == "taken":
+        raise ConflictError(_("Someone else already took this step."), code="taken")
+    if verdict.reason == "apology_once":
+        raise ApplicationError(
+            _("An apology with a new date was already issued; the date may be moved only once."),
+            code="apology_once",
+        )
+    raise _role_refusal(verdict.roles, verdict.unit, what=str(transition.what))

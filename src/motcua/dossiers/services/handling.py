@@ -8,7 +8,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
-from motcua.core.errors import ApplicationError, ConflictError
+from motcua.core.errors import ApplicationError
 from motcua.core.notifications import notify
 from motcua.core.people import full_name
 from motcua.core.text import nfc
@@ -22,11 +22,10 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.services.common import (
     _applicant_notice,
+    _authorise,
     _bump,
-    _check_transition,
     _event,
     _lock,
-    _require_role,
     timeliness_of,
 )
 from motcua.dossiers.services.steps import (
@@ -36,7 +35,6 @@ from motcua.dossiers.services.steps import (
     _start_step,
     status_for_step,
 )
-from motcua.dossiers.workflow import SIGNING_ROLES, TRANSITIONS
 
 
 def dossier_hand_over(
@@ -50,12 +48,9 @@ def dossier_hand_over(
     """Finish the current step and hand the dossier to the next one (phiếu kiểm soát)."""
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "hand_over")
+        _authorise(locked, "hand_over", actor)
         step = locked.current_step
-        if step is None:
-            raise ApplicationError(_("The dossier has no step to hand over."), code="no_step")
-        step = DossierStep.objects.select_related("role", "unit").get(pk=step.pk)
-        _require_role(actor, [step.role.code], step.unit, what=_("hand over this step"))
+        assert step is not None  # the table needs a step
         following = (
             DossierStep.objects.select_related("role", "unit")
             .filter(dossier=locked, order__gt=step.order)
@@ -120,12 +115,9 @@ def dossier_decide(
         )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "decide")
-        if locked.current_step_id is None:
-            raise ApplicationError(_("The dossier has no step to sign."), code="no_step")
-        step = DossierStep.objects.select_related("role", "unit").get(pk=locked.current_step_id)
-        roles = [step.role.code] if step.role.code in SIGNING_ROLES else sorted(SIGNING_ROLES)
-        _require_role(actor, roles, step.unit, what=_("sign the decision"))
+        _authorise(locked, "decide", actor)
+        step = locked.current_step
+        assert step is not None  # the table needs a step
         now = clock.now()
         before = locked.status
         _finish_step(step, at=now, actor=actor)
@@ -174,16 +166,9 @@ def dossier_claim(*, dossier: Dossier, actor: Any, expected_version: int | None 
     """Take the current step from the unit's queue (the receiver on the control slip)."""
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        if locked.current_step_id is None or locked.status not in TRANSITIONS[
-            "hand_over"
-        ].sources | {DossierStatus.AWAITING_SIGNATURE, DossierStatus.RESULT_READY}:
-            raise ConflictError(
-                _("There is no step to take on this dossier now."), code="not_allowed_now"
-            )
-        step = DossierStep.objects.select_related("role", "unit").get(pk=locked.current_step_id)
-        if step.handler_id is not None:
-            raise ConflictError(_("Someone else already took this step."), code="taken")
-        _require_role(actor, [step.role.code], step.unit, what=_("take this step"))
+        _authorise(locked, "claim", actor)
+        step = locked.current_step
+        assert step is not None  # the table needs a step
         step.handler = actor
         step.save(update_fields=["handler"])
         locked.current_handler = actor

@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
-from django.conf import settings
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.core.validators import validate_email
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
@@ -23,28 +17,30 @@ from motcua.catalog.selectors import (
 )
 from motcua.core import clock, fastsql
 from motcua.core.audit import audit_record
-from motcua.core.cache import ProcessCache
-from motcua.core.errors import ApplicationError, ConflictError, NotFoundError
-from motcua.core.idnumbers import clean_organisation_id, clean_personal_id, clean_phone
-from motcua.core.notifications import notify
-from motcua.core.people import full_name
+from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.text import nfc
 from motcua.dossiers.constants import (
-    ApplicantKind,
     Channel,
     CounterSlip,
     DossierStatus,
 )
 from motcua.dossiers.logbook import logbook_enter
 from motcua.dossiers.models import (
-    CounterSlipSequence,
     Dossier,
-    DossierCodeSequence,
     DossierDocument,
-    DossierStep,
     IntakeGuidance,
 )
 from motcua.dossiers.search import dossier_search_text
+from motcua.dossiers.services.applicant import (
+    Applicant,
+    IntakeResult,
+)
+from motcua.dossiers.services.codes import (
+    _next_sequence,
+    agency_for,
+    dossier_code_for,
+    next_counter_slip_number,
+)
 from motcua.dossiers.services.common import (
     EventSpec,
     _applicant_notice,
@@ -56,205 +52,20 @@ from motcua.dossiers.services.common import (
     _require_open,
     _require_role,
     _with_calendar,
-    timeliness_of,
 )
-from motcua.dossiers.services.steps import status_for_step, step_plan
-from motcua.org.models import Unit, UnitTier
-from motcua.org.selectors import user_has_role
-
-
-@dataclass
-class Applicant:
-    """Who applies: a person or an organisation, and a representative if any."""
-
-    name: str
-    kind: str = ApplicantKind.PERSON
-    id_number: str = ""
-    phone: str = ""
-    email: str = ""
-    address: str = ""
-    representative_name: str = ""
-    representative_id_number: str = ""
-    representative_phone: str = ""
-    representative_address: str = ""
-    authorisation_document: str = ""
-
-    def cleaned(self, today: date) -> dict[str, str]:
-        """Return the model fields, normalised, or raise with every problem listed."""
-        problems: list[dict[str, str]] = []
-        data: dict[str, str] = {}
-
-        def check(field_name: str, func: Any, *args: Any) -> str:
-            try:
-                return str(func(*args))
-            except ApplicationError as exc:
-                problems.append({"field": field_name, "message": exc.message})
-                return ""
-
-        name = nfc(self.name or "")
-        if not name:
-            problems.append(
-                {"field": "applicant_name", "message": _("Enter the applicant's name.")}
-            )
-        if self.kind not in ApplicantKind.values:
-            problems.append(
-                {"field": "applicant_kind", "message": _("Choose a person or an organisation.")}
-            )
-        data["applicant_kind"] = self.kind
-        data["applicant_name"] = name
-        if self.id_number.strip():
-            if self.kind == ApplicantKind.ORGANISATION:
-                data["applicant_id_number"] = check(
-                    "applicant_id_number", clean_organisation_id, self.id_number
-                )
-            else:
-                data["applicant_id_number"] = check(
-                    "applicant_id_number", clean_personal_id, self.id_number, today
-                )
-        else:
-            data["applicant_id_number"] = ""
-        data["applicant_phone"] = (
-            check("applicant_phone", clean_phone, self.phone) if self.phone.strip() else ""
-        )
-        email = (self.email or "").strip()
-        if email and not _valid_email(email):
-            problems.append(
-                {"field": "applicant_email", "message": _("The e-mail address is not valid.")}
-            )
-        data["applicant_email"] = email
-        data["applicant_address"] = nfc(self.address or "")
-        data["representative_name"] = nfc(self.representative_name or "")
-        if self.representative_id_number.strip():
-            data["representative_id_number"] = check(
-                "representative_id_number", clean_personal_id, self.representative_id_number, today
-            )
-        else:
-            data["representative_id_number"] = ""
-        data["representative_phone"] = (
-            check("representative_phone", clean_phone, self.representative_phone)
-            if self.representative_phone.strip()
-            else ""
-        )
-        data["representative_address"] = nfc(self.representative_address or "")
-        data["authorisation_document"] = nfc(self.authorisation_document or "")
-        if data["representative_name"] and not data["authorisation_document"]:
-            problems.append(
-                {
-                    "field": "authorisation_document",
-                    "message": _(
-                        "A representative needs the authorisation document (giấy ủy quyền)."
-                    ),
-                }
-            )
-        if problems:
-            raise ApplicationError(
-                problems[0]["message"]
-                if len(problems) == 1
-                else _("Some applicant details are not valid."),
-                code="invalid_applicant",
-                extra={"errors": problems},
-            )
-        return data
-
-
-def _valid_email(address: str) -> bool:
-    try:
-        validate_email(address)
-    except DjangoValidationError:
-        return False
-    return True
-
-
-@dataclass
-class IntakeResult:
-    dossier: Dossier
-    created: bool = True
-    missing: list[str] = field(default_factory=list)
-
-
-_agencies: ProcessCache[Unit] = ProcessCache("dossiers.agencies")
-
-
-def agency_for(receiving_unit: Unit, version: ProcedureVersion) -> Unit:
-    """Return the agency that handles a dossier received at ``receiving_unit``.
-
-    The nearest administrative unit above the desk at the procedure's
-    competent level (a ward for a commune-level procedure, the province for
-    a province-level one); the desk itself when nothing matches. Cached per
-    process (core.cache).
-    """
-    wanted = (
-        UnitTier.PROVINCE
-        if version.competent_level in ("province", "ministry")
-        else UnitTier.COMMUNE
-    )
-
-    def find() -> Unit:
-        ancestors = {
-            unit.pk: unit
-            for unit in Unit.objects.filter(pk__in=receiving_unit.ancestor_ids()).select_related(
-                "kind"
-            )
-        }
-        for unit_id in reversed(receiving_unit.ancestor_ids()):
-            unit = ancestors.get(unit_id)
-            if unit is not None and unit.kind.is_administrative and unit.kind.tier == wanted:
-                return unit
-        return receiving_unit
-
-    return _agencies.get_or_set((receiving_unit.pk, wanted), find)
-
-
-def _agency_identifier(agency: Unit) -> str:
-    return agency.agency_code or agency.admin_code or f"U{agency.pk}"
-
-
-def _next_sequence(agency: Unit, day: date) -> tuple[int, int]:
-    """Return the next number of ``agency`` on ``day`` and a reserved dossier key.
-
-    One atomic upsert, safe in parallel. The key (``fastsql.next_id_sql``)
-    lets the dossier's steps be written before the dossier row itself.
-    """
-    table = DossierCodeSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (agency_id, day, last_value) VALUES (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (agency_id, day) DO UPDATE SET last_value = {table}.last_value + 1 "
-            f"RETURNING last_value, {fastsql.next_id_sql(Dossier)}",
-            [agency.pk, day],
-        )
-        row = cursor.fetchone()
-    return int(row[0]), int(row[1])
-
-
-def next_counter_slip_number(desk: Unit, year: int, kind: str) -> int:
-    """Return the next number of ``kind`` slips at ``desk`` in ``year`` ("12" of "12/PBS").
-
-    One atomic upsert on the (desk, year, kind) row, as for dossier codes:
-    parallel slips never share a number, and only slips of the same desk
-    and kind wait for each other.
-    """
-    table = CounterSlipSequence._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (desk_id, year, kind, last_value) VALUES (%s, %s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (desk_id, year, kind) DO UPDATE SET last_value = {table}.last_value + 1 "
-            "RETURNING last_value",
-            [desk.pk, year, kind],
-        )
-        row = cursor.fetchone()
-    return int(row[0])
-
-
-def dossier_code_for(agency: Unit, day: date, sequence: int) -> str:
-    """Format a dossier code by ``MOTCUA_DOSSIER_CODE_PATTERN`` (DOMAIN.md §3)."""
-    pattern: str = settings.MOTCUA_DOSSIER_CODE_PATTERN
-    return pattern.format(
-        agency=_agency_identifier(agency),
-        date=day,
-        seq=sequence,
-        system=settings.MOTCUA_DOSSIER_CODE_SYSTEM,
-    )
+from motcua.dossiers.services.idempotency import (
+    idempotent_replay,
+    request_fingerprint,
+)
+from motcua.dossiers.services.intake_steps import (
+    IntakeHandOver,
+    StepsStart,
+    _check_intake_handler,
+    _create_steps,
+    _notify_receiver,
+    intake_hand_over_for,
+)
+from motcua.org.models import Unit
 
 
 def _check_documents(plan: IntakePlan, provided: Sequence[int]) -> list[str]:
@@ -377,165 +188,6 @@ def _clock_start(agency: Unit, version: ProcedureVersion, at: datetime) -> tuple
     return d0, due
 
 
-@dataclass(frozen=True)
-class IntakeHandOver:
-    """The step a dossier goes to when its intake is done: role and unit, from the plan."""
-
-    role: Any
-    unit: Unit
-    name: str
-
-
-def intake_hand_over_for(
-    plan: IntakePlan, receiving_unit: Unit, agency: Unit
-) -> IntakeHandOver | None:
-    """Return where intake sends a dossier of ``plan``, or None when it stays where it starts.
-
-    A workflow that opens with the desk's intake step (the usual one, and
-    the default) is handed to its second step as part of the intake; the
-    return step at the end is never handed to before a decision. A workflow
-    that starts elsewhere is simply started there.
-    """
-    specs = step_plan(plan)
-    if not _intake_hands_over([spec.role.code for spec in specs]):
-        return None
-    following = specs[1]
-    unit = following.unit or (receiving_unit if following.role.code == "intake_officer" else agency)
-    return IntakeHandOver(role=following.role, unit=unit, name=following.name)
-
-
-def _intake_hands_over(roles: Sequence[str]) -> bool:
-    """Return whether a workflow whose steps have these roles is handed over at intake."""
-    if len(roles) < 2 or roles[0] != "intake_officer":
-        return False
-    return not (roles[1] == "intake_officer" and len(roles) == 2)
-
-
-def _check_intake_handler(handler: Any, target: IntakeHandOver | None) -> None:
-    """Refuse a handler who cannot take the step the intake hands the dossier to."""
-    if handler is None:
-        return
-    if target is None:
-        raise ApplicationError(
-            _("This procedure's first step is not the desk's intake: choose no handler."),
-            code="invalid_handler",
-            extra={"errors": [{"field": "to_user", "message": _("Choose no handler.")}]},
-        )
-    if not user_has_role(handler, target.role.code, target.unit):
-        message = _("%(user)s does not hold the role %(role)s for %(unit)s.") % {
-            "user": full_name(handler),
-            "role": target.role.name,
-            "unit": target.unit,
-        }
-        raise ApplicationError(
-            message,
-            code="invalid_handler",
-            extra={"errors": [{"field": "to_user", "message": message}]},
-        )
-
-
-@dataclass(frozen=True)
-class StepsStart:
-    """The first step of a new dossier and the history of its hand-over at intake, if any."""
-
-    first: DossierStep
-    hand_over: list[EventSpec]
-
-
-def _create_steps(
-    dossier: Dossier,
-    plan: IntakePlan,
-    *,
-    at: datetime,
-    actor: Any,
-    to_user: Any = None,
-) -> StepsStart:
-    """Copy the workflow into the dossier's steps, starting at ``at``.
-
-    When the workflow opens with the desk's intake step, intake completes
-    it and hands the dossier to the next step (to ``to_user``, already
-    checked, or to that unit's queue) in the same instant, as the control
-    slip (phiếu kiểm soát) records it: intake officer as giver, instant,
-    and the next step's receiver. Sets ``status``, ``current_step`` and
-    ``current_handler`` on the instance (the caller saves them) and returns
-    the history of the hand-over, if any, for the caller to write.
-    """
-    steps = [
-        DossierStep(
-            dossier=dossier,
-            order=spec.order,
-            name=spec.name,
-            role=spec.role,
-            unit=spec.unit
-            or (dossier.receiving_unit if spec.role.code == "intake_officer" else dossier.agency),
-            is_inter_agency=spec.is_inter_agency,
-            budget_seconds=spec.budget_seconds,
-        )
-        for spec in step_plan(plan)
-    ]
-    officer = actor if getattr(actor, "is_authenticated", False) else None
-    first = steps[0]
-    first.started_at = at
-    first.due_at = _with_calendar(
-        _calendar(first.unit).add_working_time, at, timedelta(seconds=first.budget_seconds)
-    )
-    if not _intake_hands_over([step.role.code for step in steps]):
-        first.handler = officer if first.role.code == "intake_officer" else None
-        fastsql.insert(steps)
-        dossier.current_step = first
-        dossier.current_handler = first.handler
-        return StepsStart(first, [])
-    following = steps[1]
-    first.handler = officer
-    first.finished_at = at
-    first.timeliness = timeliness_of(at, first.due_at)
-    following.started_at = at
-    following.due_at = _with_calendar(
-        _calendar(following.unit).add_working_time,
-        at,
-        timedelta(seconds=following.budget_seconds),
-    )
-    following.giver = officer
-    following.handler = to_user
-    fastsql.insert(steps)
-    dossier.current_step = following
-    dossier.current_handler = to_user
-    dossier.status = status_for_step(following)
-    return StepsStart(
-        first,
-        [
-            EventSpec(
-                action="hand_over",
-                from_status=DossierStatus.RECEIVED,
-                to_status=dossier.status,
-                step=following,
-                data={
-                    "from_step": first.order,
-                    "to_step": following.order,
-                    "step_timeliness": first.timeliness,
-                    "receiver": getattr(to_user, "pk", None),
-                    "at_intake": True,
-                },
-            )
-        ],
-    )
-
-
-def _notify_receiver(dossier: Dossier, to_user: Any) -> None:
-    if to_user is None or dossier.current_step is None:
-        return
-    notify(
-        event="step.assigned",
-        context={
-            "dossier": dossier,
-            "step": dossier.current_step,
-            "user_name": full_name(to_user),
-        },
-        user=to_user,
-        obj=dossier,
-    )
-
-
 def _intake_checked(
     *,
     applicant: Applicant,
@@ -617,54 +269,6 @@ def _applicant_with(
     if other is not None:
         raise other
     return cleaned
-
-
-def request_fingerprint(operation: str, **fields: Any) -> str:
-    """Return the SHA-256 (hex) of ``operation`` and its parsed, normalised input.
-
-    ``fields`` are what the service acts on after parsing: ids, the cleaned
-    applicant, NFC text, the ticked documents as a sorted set. The same
-    request sent again, with other spacing in a phone number or the
-    documents in another order, gives the same fingerprint; any change of
-    substance, or another operation, gives another.
-    """
-    canonical = json.dumps(
-        {"operation": operation, **fields},
-        sort_keys=True,
-        separators=(",", ":"),
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def _idempotent_hit(actor: Any, key: str | None) -> Dossier | None:
-    if not key or not getattr(actor, "is_authenticated", False):
-        return None
-    return Dossier.objects.filter(created_by=actor, idempotency_key=key).first()
-
-
-def idempotent_replay(actor: Any, key: str | None, fingerprint: str) -> IntakeResult | None:
-    """Return the dossier an earlier request with ``key`` created, if it was this request.
-
-    Called only after the insert failed on the key's unique constraint, so
-    a first request costs no query. The same key with another request (any
-    field changed, or another operation) raises ``ConflictError``
-    ``idempotency_key_reused`` and shows nothing of the earlier dossier: it
-    may be another applicant's.
-    """
-    previous = _idempotent_hit(actor, key)
-    if previous is None:
-        return None
-    if previous.idempotency_fingerprint != fingerprint:
-        raise ConflictError(
-            _(
-                "This Idempotency-Key was already used for a different request; nothing was "
-                "written. Send a new key for a new dossier, or repeat the first request "
-                "unchanged to get its answer."
-            ),
-            code="idempotency_key_reused",
-        )
-    return IntakeResult(previous, created=False)
 
 
 def dossier_receive(

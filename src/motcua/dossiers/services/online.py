@@ -22,31 +22,30 @@ from motcua.dossiers.logbook import logbook_enter
 from motcua.dossiers.models import (
     Dossier,
 )
+from motcua.dossiers.services.applicant import Applicant, IntakeResult
+from motcua.dossiers.services.codes import agency_for
 from motcua.dossiers.services.common import (
     _applicant_notice,
+    _authorise,
     _bump,
-    _check_transition,
     _event,
     _iso,
     _local,
     _lock,
     _require_open,
-    _require_role,
 )
+from motcua.dossiers.services.idempotency import idempotent_replay, request_fingerprint
 from motcua.dossiers.services.intake import (
-    Applicant,
-    IntakeResult,
     _check_documents,
-    _check_intake_handler,
     _clock_start,
     _create_dossier,
+    _version_for,
+)
+from motcua.dossiers.services.intake_steps import (
+    _check_intake_handler,
     _create_steps,
     _notify_receiver,
-    _version_for,
-    agency_for,
-    idempotent_replay,
     intake_hand_over_for,
-    request_fingerprint,
 )
 from motcua.org.models import Unit
 
@@ -136,8 +135,7 @@ def dossier_accept(
     """
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "accept")
-        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("receive dossiers"))
+        _authorise(locked, "accept", actor)
         missing = list(
             locked.documents.filter(is_mandatory=True, provided=False).values_list(
                 "name", flat=True
@@ -202,8 +200,7 @@ def dossier_refuse(
         )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "refuse")
-        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("refuse dossiers"))
+        _authorise(locked, "refuse", actor)
         before = locked.status
         locked.status = DossierStatus.REFUSED
         locked.refusal_reasons = reasons
@@ -220,8 +217,7 @@ def dossier_withdraw(
     """Withdraw an online submission before intake, at the applicant's request."""
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "withdraw")
-        _require_role(actor, ["intake_officer"], locked.receiving_unit, what=_("withdraw dossiers"))
+        _authorise(locked, "withdraw", actor)
         before = locked.status
         locked.status = DossierStatus.WITHDRAWN
         locked.closed_at = clock.now()

@@ -24,19 +24,18 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.services.common import (
     _applicant_notice,
+    _authorise,
     _bump,
     _calendar,
-    _check_transition,
     _event,
     _iso,
     _local,
     _lock,
-    _require_dossier_role,
     _require_role,
     _with_calendar,
 )
 from motcua.dossiers.services.steps import _end_current_step
-from motcua.dossiers.workflow import LEADER_ROLES, TRANSITIONS, role_unit
+from motcua.dossiers.workflow import LEADER_ROLES, role_unit
 from motcua.workdays.core import LimitUnit, Remaining
 
 
@@ -185,11 +184,8 @@ def dossier_request_supplement(
         )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "request_supplement")
+        _authorise(locked, "request_supplement", actor)
         unit = role_unit(locked, "case_handler")
-        _require_dossier_role(
-            actor, locked, TRANSITIONS["request_supplement"].roles, what=_("request a supplement")
-        )
         override_reason = nfc(override_reason or "")
         if locked.supplement_count >= 1:
             if not override_reason:
@@ -245,7 +241,6 @@ def _resume(
     *,
     actor: Any,
     action: str,
-    what: str,
     note: str,
     expected_version: int | None,
     provided_documents: Sequence[int] = (),
@@ -253,8 +248,7 @@ def _resume(
     """End the open pause of ``dossier`` by ``action``: move the dues and go back to work."""
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, action)
-        _require_dossier_role(actor, locked, TRANSITIONS[action].roles, what=what)
+        _authorise(locked, action, actor)
         pause = Pause.objects.select_for_update().get(dossier=locked, ended_at__isnull=True)
         ticked = _mark_provided(locked, provided_documents)
         before = locked.status
@@ -316,7 +310,6 @@ def dossier_supplement_received(
         dossier,
         actor=actor,
         action="supplement_received",
-        what=_("record the supplement"),
         note=note,
         expected_version=expected_version,
         provided_documents=provided_documents,
@@ -334,11 +327,7 @@ def dossier_close_unsupplemented(
     """
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "close_unsupplemented")
-        if actor is not None:
-            _require_role(
-                actor, ["intake_officer"], locked.receiving_unit, what=_("close dossiers")
-            )
+        _authorise(locked, "close_unsupplemented", actor)
         pause = Pause.objects.select_for_update().get(dossier=locked, ended_at__isnull=True)
         now = clock.now()
         if pause.respond_by and now <= pause.respond_by:
@@ -375,13 +364,7 @@ def dossier_request_payment(
         )
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
-        _check_transition(locked, "request_payment")
-        _require_dossier_role(
-            actor,
-            locked,
-            TRANSITIONS["request_payment"].roles,
-            what=_("ask for financial obligations"),
-        )
+        _authorise(locked, "request_payment", actor)
         before = locked.status
         number = locked.pauses.filter(kind=PauseKind.PAYMENT).count() + 1
         pause = _pause_start(
@@ -417,7 +400,6 @@ def dossier_payment_received(
         dossier,
         actor=actor,
         action="payment_received",
-        what=_("record the payment"),
         note=note,
         expected_version=expected_version,
     )

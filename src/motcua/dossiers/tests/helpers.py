@@ -9,11 +9,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.test import TestCase
 
 from motcua.catalog.content import StepSpec
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.tests.factories import content, make_procedure
 from motcua.core import clock
+from motcua.dossiers import services as s
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import Applicant, dossier_claim, dossier_receive
 from motcua.org.models import Role, Unit, UnitKind
 from motcua.org.services import role_assignment_create, unit_create
@@ -175,4 +178,160 @@ class World:
         ).dossier
 
 
-__all__ = ["ACTOR", "VN", "World", "at", "content"]
+class States:
+    """Dossiers in each state of the lifecycle, one call each, reached through the services.
+
+    Every builder starts from a counter intake (or an online submission) of
+    the world's plain procedure at 09:00 on Monday 2/3/2026 and acts later
+    that day, so the clock and the history are those of real use.
+    """
+
+    def __init__(self, world: World) -> None:
+        self.w = world
+
+    def _act(self, when: datetime, func: Any, **kwargs: Any) -> Any:
+        with clock.frozen(when):
+            return func(**kwargs)
+
+    def _fresh(self, dossier: Dossier) -> Dossier:
+        return Dossier.objects.select_related("current_step__role", "current_step__unit").get(
+            pk=dossier.pk
+        )
+
+    def online(self, version: ProcedureVersion | None = None) -> Dossier:
+        """An online submission waiting for intake (awaiting_intake)."""
+        version = version or self.w.pause_version
+        with clock.frozen(at(2026, 3, 2, 9)):
+            result = s.dossier_submit_online(
+                applicant=self.w.applicant(),
+                procedure_code=version.procedure.code,
+                receiving_unit=self.w.centre,
+                provided_documents=self.w.documents(version),
+            )
+        return self._fresh(result.dossier)
+
+    def refused(self) -> Dossier:
+        d = self.online()
+        self._act(
+            at(2026, 3, 2, 10),
+            s.dossier_refuse,
+            dossier=d,
+            actor=self.w.intake,
+            reasons="Không đúng thẩm quyền",
+        )
+        return self._fresh(d)
+
+    def withdrawn(self) -> Dossier:
+        d = self.online()
+        self._act(at(2026, 3, 2, 10), s.dossier_withdraw, dossier=d, actor=self.w.intake)
+        return self._fresh(d)
+
+    def handed_over(self, version: ProcedureVersion | None = None) -> Dossier:
+        """Received at the counter and handed to the review step, nobody has taken it yet."""
+        with clock.frozen(at(2026, 3, 2, 9)):
+            d = self.w.receive(version)
+        return self._fresh(d)
+
+    def in_progress(self, version: ProcedureVersion | None = None) -> Dossier:
+        """Received and taken by the case handler (in_progress)."""
+        d = self.handed_over(version)
+        self.w.to_handler(d)
+        return self._fresh(d)
+
+    def awaiting_coordination(self) -> Dossier:
+        """Handed to the tax office's inter-agency step."""
+        d = self.in_progress(self.w.inter_version)
+        self._act(at(2026, 3, 2, 11), s.dossier_hand_over, dossier=d, actor=self.w.handler)
+        return self._fresh(d)
+
+    def awaiting_signature(self) -> Dossier:
+        d = self.in_progress()
+        self._act(at(2026, 3, 2, 11), s.dossier_hand_over, dossier=d, actor=self.w.handler)
+        return self._fresh(d)
+
+    def awaiting_supplement(self) -> Dossier:
+        d = self.in_progress()
+        self._act(
+            at(2026, 3, 2, 11),
+            s.dossier_request_supplement,
+            dossier=d,
+            actor=self.w.handler,
+            items=["Bản sao giấy chứng sinh có chứng thực"],
+            reason="Bản sao không rõ",
+        )
+        return self._fresh(d)
+
+    def awaiting_payment(self) -> Dossier:
+        d = self.in_progress()
+        self._act(
+            at(2026, 3, 2, 11),
+            s.dossier_request_payment,
+            dossier=d,
+            actor=self.w.handler,
+            items=["Lệ phí trước bạ"],
+        )
+        return self._fresh(d)
+
+    def result_ready(self) -> Dossier:
+        d = self.awaiting_signature()
+        self._act(
+            at(2026, 3, 2, 14), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
+        )
+        return self._fresh(d)
+
+    def returned(self) -> Dossier:
+        d = self.result_ready()
+        self._act(
+            at(2026, 3, 2, 15),
+            s.dossier_return,
+            dossier=d,
+            actor=self.w.intake,
+            method="counter",
+            received_by="Trần Thị Bích Ngọc",
+        )
+        return self._fresh(d)
+
+    def stopped(self) -> Dossier:
+        d = self.in_progress()
+        self._act(
+            at(2026, 3, 2, 11),
+            s.dossier_stop,
+            dossier=d,
+            actor=self.w.intake,
+            reason="Người nộp xin rút hồ sơ",
+        )
+        return self._fresh(d)
+
+    def closed(self) -> Dossier:
+        """Closed by the job when the supplement window (15 working days) had passed."""
+        d = self.awaiting_supplement()
+        self._act(at(2026, 3, 25, 9), s.dossier_close_unsupplemented, dossier=d, actor=None)
+        return self._fresh(d)
+
+
+class DossierTestCase(TestCase):
+    """The shared base of dossier tests: the world, its states, and acting at a frozen time."""
+
+    w: World
+    states: States
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.w = World()
+        cls.states = States(cls.w)
+
+    def receive(
+        self, when: datetime | None = None, version: ProcedureVersion | None = None, **kwargs: Any
+    ) -> Any:
+        with clock.frozen(when or at(2026, 3, 2, 9)):
+            return self.w.receive(version, **kwargs)
+
+    def act(self, when: datetime, func: Any, **kwargs: Any) -> Any:
+        with clock.frozen(when):
+            return func(**kwargs)
+
+    def refresh(self, dossier: Dossier) -> Dossier:
+        return Dossier.objects.select_related("current_step").get(pk=dossier.pk)
+
+
+__all__ = ["ACTOR", "VN", "DossierTestCase", "States", "World", "at", "content"]

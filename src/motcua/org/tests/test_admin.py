@@ -241,3 +241,37 @@ def _empty_inlines() -> dict[str, str]:
             }
         )
     return data
+
+
+class SecondFactorResetAdminTests(AdminTestCase):
+    """django-otp's English, unaudited device admin is replaced by an audited user action."""
+
+    def test_the_device_admin_is_gone(self):
+        self.assertEqual(self.client.get("/admin/otp_totp/totpdevice/").status_code, 404)
+        self.assertNotContains(self.client.get("/admin/"), "TOTP")
+
+    def test_the_user_action_removes_the_devices_and_audits_it(self):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from motcua.org import accounts
+
+        accounts.second_factor_provision(actor=ACTOR, user=self.staff)
+        before = AuditEvent.objects.filter(action="account.second_factor_reset").count()
+        response = self.client.post(
+            reverse("admin:auth_user_changelist"),
+            {"action": "reset_second_factor", "_selected_action": [self.staff.pk, self.admin.pk]},
+            follow=True,
+        )
+        self.assertContains(response, "Đã đặt lại xác thực hai bước cho: canbo.")
+        self.assertFalse(TOTPDevice.objects.filter(user=self.staff).exists())
+        event = AuditEvent.objects.filter(action="account.second_factor_reset").get()
+        self.assertEqual(
+            (before, event.stream, event.actor_id), (0, f"auth.user:{self.staff.pk}", self.admin.pk)
+        )
+        again = self.client.post(
+            reverse("admin:auth_user_changelist"),
+            {"action": "reset_second_factor", "_selected_action": [self.staff.pk]},
+            follow=True,
+        )
+        self.assertContains(again, "Không người dùng nào đã chọn có xác thực hai bước.")
+        self.assertEqual(AuditEvent.objects.filter(action="account.second_factor_reset").count(), 1)

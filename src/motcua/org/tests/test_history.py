@@ -203,6 +203,24 @@ class SuccessionServiceTests(TestCase):
             )
         self.assertEqual(caught.exception.code, "succession_date")
 
+    def test_predecessor_must_exist_before_the_succession(self):
+        """A predecessor that starts on or after the succession date is refused."""
+        predecessor = make_unit("Phường Trước", "ward", valid_from=date(2025, 7, 1))
+        successor = make_unit("Phường Sau", "ward", valid_from=date(2025, 1, 1))
+        with self.assertRaises(ApplicationError) as caught:
+            unit_succession_create(
+                actor=ACTOR,
+                predecessor=predecessor,
+                successor=successor,
+                effective_on=date(2025, 7, 1),
+            )
+        self.assertEqual(caught.exception.code, "succession_date")
+        self.assertEqual(
+            caught.exception.message,
+            "Đơn vị tiền thân “Phường Trước” chỉ bắt đầu hiệu lực từ 01/07/2025, "
+            "không trước ngày kế thừa (01/07/2025).",
+        )
+
     def test_cycles_and_duplicates_are_refused(self):
         """A link back to an ancestor of the chain, or the same link twice, is refused."""
         with self.assertRaises(ApplicationError) as caught:

@@ -218,7 +218,7 @@ class BadFileTests(TestCase):
             )
         self.assertEqual(snapshot(), before)
         self.assertEqual(AuditEvent.objects.count(), events)
-        return [(e["row"], e["column"], e["value"]) for e in caught.exception.extra["errors"]]
+        return [(e["row"], e["header"], e["value"]) for e in caught.exception.extra["errors"]]
 
     def test_every_row_error_is_listed_and_nothing_is_written(self):
         """File errors and database conflicts come back together, with row and column."""
@@ -266,11 +266,31 @@ class BadFileTests(TestCase):
             ],
         )
 
+    def test_errors_of_a_workbook_name_its_sheet_row_and_column(self):
+        """In an .xlsx list an error names the sheet, the row and the column letter."""
+        rows = [["Thành phố Cần Thơ", "92", "Phường A", "3111A", "Phường"]]
+        with self.assertRaises(ApplicationError) as caught:
+            units_import(
+                actor=ACTOR, data=xlsx_bytes(TWO_TIER_HEADER, rows, title_rows=2), valid_from=AFTER
+            )
+        self.assertEqual(
+            caught.exception.message, "Danh mục có lỗi (1 lỗi); chưa nhập dữ liệu nào."
+        )
+        self.assertEqual(
+            caught.exception.extra["lines"],
+            ["Trang “Sheet”, dòng 4, cột D (Mã PX), giá trị “3111A”: Mã chỉ được gồm chữ số."],
+        )
+
     def test_missing_and_duplicate_columns(self):
         """Missing and repeated columns are reported on the header row."""
         header = ["Tỉnh / Thành Phố", "Mã TP", "Phường Xã", "Phường Xã"]
-        errors = self.assertRejected(csv_bytes(header, [["a", "1", "b", "c"]]))
-        self.assertEqual(errors, [(1, "Phường Xã", ""), (1, "Mã PX", ""), (1, "Cấp", "")])
+        with self.assertRaises(ApplicationError) as caught:
+            units_import(
+                actor=ACTOR, data=csv_bytes(header, [["a", "1", "b", "c"]]), valid_from=AFTER
+            )
+        errors = [(e["row"], e["column"], e["header"]) for e in caught.exception.extra["errors"]]
+        # Missing columns have no letter and come first; the repeated one is column D.
+        self.assertEqual(errors, [(1, "", "Mã PX"), (1, "", "Cấp"), (1, "D", "Phường Xã")])
 
     def test_three_tier_rows_need_a_district(self):
         """A three-tier row with neither district name nor code is an error."""

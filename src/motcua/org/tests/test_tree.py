@@ -211,10 +211,11 @@ class UnitValidityTests(TestCase):
 
     def test_field_formats_are_checked(self):
         """Malformed codes are refused with the validator's message."""
-        with self.assertRaises(ApplicationError):
-            make_unit("Tỉnh Y", "province", admin_code="9A", valid_to=date(2025, 7, 1))
-        with self.assertRaises(ApplicationError):
-            make_unit("Tỉnh Y", "province", agency_code="33.H", valid_to=date(2025, 7, 1))
+        for field, value in (("admin_code", "9A"), ("agency_code", "33.H")):
+            with self.subTest(field=field), self.assertRaises(ApplicationError) as caught:
+                make_unit("Tỉnh Y", "province", valid_to=date(2025, 7, 1), **{field: value})
+            self.assertEqual(caught.exception.code, "invalid")
+        self.assertFalse(Unit.objects.filter(name="Tỉnh Y").exists())
         with self.assertRaises(ApplicationError) as caught:
             make_unit("  ", "province")
         self.assertEqual(caught.exception.code, "name_required")

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandParser
 
 from motcua.core.audit import audit_checkpoint
 from motcua.core.notifications import notifications_retry_due
+from motcua.core.periodic import periodic_run_registered
 from motcua.dossiers.jobs import dossiers_alert, dossiers_close_unsupplemented
 from motcua.dossiers.logbook_exports import logbook_exports_clean
 
@@ -26,6 +27,7 @@ class Command(BaseCommand):
             closed = dossiers_close_unsupplemented()
             sent = notifications_retry_due()
             removed = logbook_exports_clean()
+            others = periodic_run_registered()
             # Last, so the checkpoint covers the records the jobs above just wrote.
             checkpoint = audit_checkpoint()
             self.stdout.write(
@@ -33,6 +35,7 @@ class Command(BaseCommand):
                 f"closed: {len(closed)}; notifications sent: {sent}; "
                 f"old log book exports removed: {removed}; "
                 f"audit checkpoint: {checkpoint.streams if checkpoint else 'off'}"
+                + "".join(f"; {line}" for line in others)
             )
             if not options["loop"]:
                 return

@@ -11,7 +11,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import ApplicationError
-from motcua.org.importers import RowError, units_import
+from motcua.core.spreadsheets import CellError
+from motcua.org.importers import units_import
 
 
 def _day(value: str) -> date:
@@ -59,7 +60,7 @@ class Command(BaseCommand):
             )
         except ApplicationError as exc:
             for error in exc.extra.get("errors", []):
-                self.stderr.write(str(RowError(**error)))
+                self.stderr.write(str(CellError(**error)))
             raise CommandError(exc.message) from exc
         summary = _("Created %(created)s, updated %(updated)s, unchanged %(unchanged)s units.") % {
             "created": result.created,

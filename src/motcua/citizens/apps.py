@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CitizensConfig(AppConfig):
+    name = "motcua.citizens"
+    verbose_name = _("Citizen accounts")
+
+    def ready(self) -> None:
+        from motcua.core.menu import register_public_link
+
+        register_public_link("citizens:dossiers", _("My dossiers"), order=30)

@@ -1,0 +1,1 @@
+"""Satisfaction as the measure: per-dossier ratings, citizen feedback (PAKN), SIPAS-style surveys."""

@@ -1,0 +1,195 @@
+"""Named numerator/denominator queries of the service index (DOMAIN.md §5.1).
+
+An :class:`~motcua.indices.models.Indicator` names one of these by its
+``query``. Each reads the rollups for a unit's subtree and a period through
+one :class:`Scope` (one query for the counts, one for the dossiers being
+handled, shared by every indicator of the page) and returns a
+:class:`Figure`, or ``None`` when the data it needs does not exist in this
+system yet: then the indicator says "no data", never 0 or 100.
+
+Definitions used here (the DVCQG formula document is [L]):
+
+- ``dossiers_on_time`` (2.1): numerator = dossiers finished in the period
+  early or on time + dossiers received in the period still being handled
+  and not past their legal due now; denominator = dossiers finished in the
+  period + dossiers received in the period still being handled.
+- ``handling_days_average`` (2.2): total calendar days from intake to
+  decision / dossiers finished in the period.
+- ``fully_online_share`` (3.1): dossiers received online / dossiers
+  received, both for procedures offered fully online (NĐ 42/2022).
+- ``online_share`` (3.2): dossiers received online / all dossiers received.
+- ``unavailable_*``: the feedback, payment, digitisation and national
+  portal data do not exist here yet.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.constants import Timeliness
+from motcua.indices.models import COUNT_FIELDS, DailyCount, DossierFact
+from motcua.indices.periods import Period
+from motcua.org.models import Unit
+
+
+@dataclass(frozen=True)
+class Figure:
+    numerator: Decimal
+    denominator: Decimal
+
+
+@dataclass
+class Scope:
+    """A unit's subtree, a period and the moment of looking; caches its two reads."""
+
+    unit: Unit
+    period: Period
+    now: datetime
+    _counts: dict[str, int] | None = field(default=None, repr=False)
+    _pending: dict[str, int] | None = field(default=None, repr=False)
+
+    def unit_q(self, prefix: str = "agency") -> Q:
+        return Q(**{f"{prefix}__path__startswith": self.unit.path})
+
+    def counts(self) -> dict[str, int]:
+        if self._counts is None:
+            row = (
+                DailyCount.objects.filter(
+                    self.unit_q(), day__range=(self.period.start, self.period.end)
+                )
+                .order_by()
+                .aggregate(**{name: Sum(name) for name in COUNT_FIELDS})
+            )
+            self._counts = {name: int(value or 0) for name, value in row.items()}
+        return self._counts
+
+    def pending_facts(self) -> QuerySet[DossierFact]:
+        return DossierFact.objects.filter(
+            self.unit_q(),
+            pending=True,
+            received_day__range=(self.period.start, self.period.end),
+        )
+
+    def overdue_q(self) -> Q:
+        return Q(clock_running=True, due_at__lt=self.now)
+
+    def pending(self) -> dict[str, int]:
+        if self._pending is None:
+            self._pending = (
+                self.pending_facts()
+                .order_by()
+                .aggregate(pending=Count("pk"), overdue=Count("pk", filter=self.overdue_q()))
+            )
+        return self._pending
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    description: Any
+    figure: Callable[[Scope], Figure | None]
+    drilldown: Callable[[Scope], QuerySet[DossierFact]] | None = None
+    reasons: Callable[[DossierFact, Scope], str] | None = None
+
+
+def _figure(numerator: Decimal | int, denominator: Decimal | int) -> Figure | None:
+    if not denominator:
+        return None
+    return Figure(Decimal(str(numerator)), Decimal(str(denominator)))
+
+
+def _on_time(scope: Scope) -> Figure | None:
+    counts, pending = scope.counts(), scope.pending()
+    return _figure(
+        counts["finished_on_time"] + pending["pending"] - pending["overdue"],
+        counts["finished"] + pending["pending"],
+    )
+
+
+def _on_time_drilldown(scope: Scope) -> QuerySet[DossierFact]:
+    period = scope.period
+    late = Q(finished_day__range=(period.start, period.end), timeliness=Timeliness.LATE)
+    overdue = Q(pending=True, received_day__range=(period.start, period.end)) & scope.overdue_q()
+    return DossierFact.objects.filter(scope.unit_q()).filter(late | overdue)
+
+
+def _on_time_reason(fact: DossierFact, scope: Scope) -> str:
+    return "finished_late" if fact.timeliness == Timeliness.LATE else "overdue"
+
+
+def _handling_days(scope: Scope) -> Figure | None:
+    counts = scope.counts()
+    days = Decimal(counts["handling_seconds"]) / Decimal(86400)
+    return _figure(round(days, 2), counts["finished"])
+
+
+def _fully_online(scope: Scope) -> Figure | None:
+    counts = scope.counts()
+    return _figure(counts["received_eligible_online"], counts["received_eligible"])
+
+
+def _fully_online_drilldown(scope: Scope) -> QuerySet[DossierFact]:
+    return DossierFact.objects.filter(
+        scope.unit_q(),
+        received_day__range=(scope.period.start, scope.period.end),
+        fully_online_eligible=True,
+        online=False,
+    )
+
+
+def _online(scope: Scope) -> Figure | None:
+    counts = scope.counts()
+    return _figure(counts["received_online"], counts["received"])
+
+
+def _online_drilldown(scope: Scope) -> QuerySet[DossierFact]:
+    return DossierFact.objects.filter(
+        scope.unit_q(), received_day__range=(scope.period.start, scope.period.end), online=False
+    )
+
+
+def _no_data(scope: Scope) -> Figure | None:
+    return None
+
+
+QUERIES: dict[str, NamedQuery] = {
+    "dossiers_on_time": NamedQuery(
+        _("Dossiers handled early or on time, or still within the time limit"),
+        _on_time,
+        _on_time_drilldown,
+        _on_time_reason,
+    ),
+    "handling_days_average": NamedQuery(_("Average days from intake to decision"), _handling_days),
+    "fully_online_share": NamedQuery(
+        _("Share of dossiers received online, procedures offered fully online"),
+        _fully_online,
+        _fully_online_drilldown,
+        lambda fact, scope: "not_online",
+    ),
+    "online_share": NamedQuery(
+        _("Share of dossiers received online"),
+        _online,
+        _online_drilldown,
+        lambda fact, scope: "not_online",
+    ),
+    "unavailable_feedback": NamedQuery(
+        _("Needs citizen feedback and ratings (not in this system yet)"), _no_data
+    ),
+    "unavailable_payments": NamedQuery(
+        _("Needs online payment records (not in this system yet)"), _no_data
+    ),
+    "unavailable_digitisation": NamedQuery(
+        _("Needs digitised components and electronic results (not in this system yet)"), _no_data
+    ),
+    "unavailable_national_portal": NamedQuery(
+        _("Needs the national portal's synchronisation records (not in this system yet)"),
+        _no_data,
+    ),
+}
+"""The named queries an indicator may use; ``unavailable_*`` say "no data"."""

@@ -1,0 +1,301 @@
+"""Reads of the indices app: the service index of a unit and period, and its drill-down."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Prefetch, Q, Sum
+from django.utils.translation import gettext as _
+
+from motcua.core import clock
+from motcua.core.errors import NotFoundError, PermissionDeniedError
+from motcua.indices.constants import INDEX_VIEWER_ROLES, IndicatorSource, Scoring
+from motcua.indices.models import EnteredFigure, IndexVersion, Indicator, IndicatorGroup
+from motcua.indices.periods import Period
+from motcua.indices.queries import QUERIES, Figure, Scope
+from motcua.org.models import RoleAssignment, Unit
+from motcua.org.selectors import valid_on_q
+
+TWO = Decimal("0.01")
+
+
+@dataclass
+class IndicatorResult:
+    code: str
+    name: str
+    max_points: Decimal
+    target: Decimal | None
+    source: str
+    """``computed``, ``entered`` or ``no_data``."""
+    numerator: Decimal | None
+    denominator: Decimal | None
+    ratio: Decimal | None
+    score: Decimal | None
+    tracked: bool
+    numerator_label: str
+    denominator_label: str
+    evidence: str = ""
+    drillable: bool = False
+
+
+@dataclass
+class GroupResult:
+    number: int
+    name: str
+    max_points: Decimal
+    score: Decimal
+    max_measured: Decimal
+    indicators: list[IndicatorResult]
+
+
+@dataclass
+class IndexResult:
+    unit: Unit
+    period: Period
+    version: IndexVersion
+    groups: list[GroupResult]
+    total: Decimal
+    max_measured: Decimal
+    rating: str | None
+
+
+def score_of(ratio: Decimal, max_points: Decimal, target: Decimal | None) -> Decimal:
+    """Return the points of ratio R: R × max without a target; full at the target, else R × max / target."""
+    if target is None or target <= 0:
+        value = ratio * max_points
+    elif ratio >= target:
+        value = max_points
+    else:
+        value = ratio * max_points / target
+    return min(value, max_points).quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def version_for(day: Any, code: str = "qd766") -> IndexVersion:
+    """Return the version in force on ``day`` with its groups, indicators and bands (4 queries)."""
+    version = (
+        IndexVersion.objects.filter(code=code, effective_from__lte=day)
+        .order_by("-effective_from")
+        .prefetch_related(
+            Prefetch(
+                "groups",
+                IndicatorGroup.objects.order_by("number").prefetch_related(
+                    Prefetch("indicators", Indicator.objects.order_by("order", "code"))
+                ),
+            ),
+            "bands",
+        )
+        .first()
+    )
+    if version is None:
+        raise NotFoundError(
+            _("No version of the index is in force on %(day)s.") % {"day": f"{day:%d/%m/%Y}"},
+            code="no_index_version",
+        )
+    return version
+
+
+def _entered(scope: Scope) -> dict[str, tuple[Decimal, Decimal, str]]:
+    rows = (
+        EnteredFigure.objects.filter(scope.unit_q("unit"), period=scope.period.key)
+        .order_by()
+        .values("indicator_code")
+        .annotate(n=Sum("numerator"), d=Sum("denominator"))
+    )
+    evidence: dict[str, list[str]] = {}
+    for code, unit_name, text in EnteredFigure.objects.filter(
+        scope.unit_q("unit"), period=scope.period.key
+    ).values_list("indicator_code", "unit__name", "evidence"):
+        evidence.setdefault(code, []).append(f"{unit_name}: {text}")
+    return {
+        r["indicator_code"]: (r["n"], r["d"], "\n".join(evidence[r["indicator_code"]]))
+        for r in rows
+    }
+
+
+def service_index(unit: Unit, period: Period, *, now: datetime | None = None) -> IndexResult:
+    """Compute the service index of ``unit`` and everything below it for ``period``.
+
+    Roll-up sums numerators and denominators over the subtree (never
+    averages scores). The total adds the points of the indicators that have
+    data; ``max_measured`` is what those could have earned, and the rating
+    band is looked up on the total scaled to 100 by it.
+    """
+    version = version_for(period.end)
+    scope = Scope(unit=unit, period=period, now=now or clock.now())
+    entered: dict[str, tuple[Decimal, Decimal, str]] | None = None
+    groups = []
+    for group in version.groups.all():
+        results = []
+        for indicator in group.indicators.all():
+            tracked = indicator.scoring == Scoring.TRACKED
+            figure: Figure | None = None
+            evidence = ""
+            drillable = False
+            if indicator.source == IndicatorSource.ENTERED:
+                if entered is None:
+                    entered = _entered(scope)
+                if indicator.code in entered:
+                    n, d, evidence = entered[indicator.code]
+                    figure = Figure(n, d) if d else None
+            else:
+                named = QUERIES.get(indicator.query)
+                if named is not None:
+                    figure = named.figure(scope)
+                    drillable = named.drilldown is not None
+            ratio = score = None
+            if figure is not None:
+                ratio = figure.numerator / figure.denominator
+                if not tracked:
+                    score = score_of(min(ratio, Decimal(1)), indicator.max_points, indicator.target)
+                ratio = ratio.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+            results.append(
+                IndicatorResult(
+                    code=indicator.code,
+                    name=indicator.name,
+                    max_points=indicator.max_points,
+                    target=indicator.target,
+                    source="no_data" if figure is None else indicator.source,
+                    numerator=figure.numerator if figure else None,
+                    denominator=figure.denominator if figure else None,
+                    ratio=ratio,
+                    score=score,
+                    tracked=tracked,
+                    numerator_label=indicator.numerator_label,
+                    denominator_label=indicator.denominator_label,
+                    evidence=evidence,
+                    drillable=drillable and figure is not None,
+                )
+            )
+        scored = [r for r in results if r.score is not None]
+        groups.append(
+            GroupResult(
+                number=group.number,
+                name=group.name,
+                max_points=group.max_points,
+                score=sum((r.score for r in scored if r.score is not None), Decimal("0.00")),
+                max_measured=sum((r.max_points for r in scored), Decimal("0.00")),
+                indicators=results,
+            )
+        )
+    total = sum((g.score for g in groups), Decimal("0.00"))
+    max_measured = sum((g.max_measured for g in groups), Decimal("0.00"))
+    rating = None
+    if max_measured:
+        scaled = total * 100 / max_measured
+        for band in version.bands.all():  # highest first
+            if scaled >= band.min_score:
+                rating = band.label
+                break
+    return IndexResult(
+        unit=unit,
+        period=period,
+        version=version,
+        groups=groups,
+        total=total,
+        max_measured=max_measured,
+        rating=rating,
+    )
+
+
+@dataclass
+class DrilldownRow:
+    dossier_id: int
+    code: str
+    procedure: str
+    agency: str
+    received_day: Any
+    due_at: Any
+    finished_day: Any
+    reason: str
+
+
+def service_drilldown(
+    unit: Unit, period: Period, indicator_code: str, *, now: datetime | None = None
+) -> tuple[Indicator, list[DrilldownRow]]:
+    """Return the dossiers that cost ``indicator_code`` points (2 + 1 queries)."""
+    version = version_for(period.end)
+    indicator = next(
+        (i for g in version.groups.all() for i in g.indicators.all() if i.code == indicator_code),
+        None,
+    )
+    if indicator is None:
+        raise NotFoundError(
+            _("The index has no sub-indicator %(code)s.") % {"code": indicator_code},
+            code="unknown_indicator",
+        )
+    named = QUERIES.get(indicator.query) if indicator.source == IndicatorSource.COMPUTED else None
+    if named is None or named.drilldown is None:
+        raise NotFoundError(
+            _("Sub-indicator %(code)s has no list of dossiers behind it.")
+            % {"code": indicator_code},
+            code="no_drilldown",
+        )
+    scope = Scope(unit=unit, period=period, now=now or clock.now())
+    facts = (
+        named.drilldown(scope)
+        .select_related("dossier__procedure_version", "agency")
+        .only(
+            "dossier__code",
+            "dossier__procedure_version__name",
+            "agency__name",
+            "received_day",
+            "due_at",
+            "finished_day",
+            "timeliness",
+            "pending",
+            "clock_running",
+        )
+        .order_by("received_day", "dossier_id")
+    )
+    reasons = named.reasons
+    rows = [
+        DrilldownRow(
+            dossier_id=fact.dossier_id,
+            code=fact.dossier.code or f"#{fact.dossier_id}",
+            procedure=fact.dossier.procedure_version.name,
+            agency=fact.agency.name,
+            received_day=fact.received_day,
+            due_at=fact.due_at,
+            finished_day=fact.finished_day,
+            reason=reasons(fact, scope) if reasons else "",
+        )
+        for fact in facts
+    ]
+    return indicator, rows
+
+
+def unit_for_viewer(user: Any, unit_id: int) -> Unit:
+    """Return the unit if ``user`` may see its indices (a viewer role on it or above), else raise."""
+    unit = Unit.objects.filter(pk=unit_id).first()
+    if unit is None:
+        raise NotFoundError(_("No unit has the id %(id)s.") % {"id": unit_id}, code="unknown_unit")
+    if not viewer_may_see(user, unit):
+        raise PermissionDeniedError(
+            _("Only leaders and reform officers of %(unit)s or above see its indices.")
+            % {"unit": unit.name}
+        )
+    return unit
+
+
+def viewer_may_see(user: Any, unit: Unit) -> bool:
+    if getattr(user, "is_superuser", False):
+        return True
+    return (
+        RoleAssignment.objects.filter(
+            Q(user=user, role__code__in=INDEX_VIEWER_ROLES, unit_id__in=unit.ancestor_ids())
+            & valid_on_q(clock.localdate())
+        )
+        .order_by()
+        .exists()
+    )
+
+
+def viewer_units(user: Any) -> list[Unit]:
+    """Return the units where ``user`` holds a viewer role, highest first."""
+    ids = RoleAssignment.objects.filter(
+        Q(user=user, role__code__in=INDEX_VIEWER_ROLES) & valid_on_q(clock.localdate())
+    ).values("unit_id")
+    return list(Unit.objects.filter(pk__in=ids).order_by("depth", "name"))

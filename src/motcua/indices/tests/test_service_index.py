@@ -1,0 +1,278 @@
+"""The QĐ 766-style index on hand-built data sets whose scores are worked out by hand."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.test import TestCase
+
+from motcua.catalog.models import ProcedureVersion
+from motcua.core.errors import ApplicationError
+from motcua.indices.definitions import GROUPS
+from motcua.indices.models import (
+    EnteredFigure,
+    IndexVersion,
+    Indicator,
+    IndicatorGroup,
+    RatingBand,
+)
+from motcua.indices.periods import period_parse
+from motcua.indices.rollups import rollups_refresh
+from motcua.indices.selectors import score_of, service_drilldown, service_index
+from motcua.indices.tests.helpers import World, at, dossier
+
+D = Decimal
+NOW = at(2026, 4, 10, 9)
+
+
+def march_data(w: World) -> dict[str, object]:
+    """The March 2026 data set of the tests below (see the module's worked figures).
+
+    Phường Ngã Bảy (ward): A early, B late, E finished in March (received in
+    February) on time; C overdue, D within time, F paused past its due.
+    Phường Đại Thành (other_ward): G late; H (online), I, J, K on time.
+    ``pause_version`` is offered fully online; ``restart_version`` partly.
+    """
+    full, partial = w.pause_version, w.restart_version
+    ward, other = w.ward, w.other_ward
+    rows = {
+        "A": dossier(
+            ward,
+            full,
+            received=at(2026, 3, 2),
+            due=at(2026, 3, 5, 17),
+            finished=at(2026, 3, 4),
+            timeliness="early",
+        ),
+        "B": dossier(
+            ward,
+            partial,
+            received=at(2026, 3, 3),
+            due=at(2026, 3, 10, 17),
+            finished=at(2026, 3, 20),
+            timeliness="late",
+        ),
+        "E": dossier(
+            ward,
+            partial,
+            received=at(2026, 2, 10),
+            due=at(2026, 3, 3, 17),
+            finished=at(2026, 3, 3),
+            timeliness="on_time",
+        ),
+        "C": dossier(
+            ward, partial, received=at(2026, 3, 5), due=at(2026, 3, 10, 17), status="in_progress"
+        ),
+        "D": dossier(
+            ward,
+            full,
+            received=at(2026, 3, 25),
+            due=at(2026, 4, 20, 17),
+            status="in_progress",
+            channel="online",
+        ),
+        "F": dossier(
+            ward,
+            full,
+            received=at(2026, 3, 26),
+            due=at(2026, 3, 30, 17),
+            status="awaiting_supplement",
+            channel="online",
+        ),
+        "G": dossier(
+            other,
+            partial,
+            received=at(2026, 3, 2),
+            due=at(2026, 3, 5, 17),
+            finished=at(2026, 3, 9),
+            timeliness="late",
+        ),
+        "H": dossier(
+            other,
+            full,
+            received=at(2026, 3, 4),
+            due=at(2026, 3, 9, 17),
+            finished=at(2026, 3, 5),
+            timeliness="early",
+            channel="online",
+        ),
+    }
+    for name in "IJK":
+        rows[name] = dossier(
+            other,
+            full,
+            received=at(2026, 3, 6),
+            due=at(2026, 3, 11, 17),
+            finished=at(2026, 3, 6),
+            timeliness="early",
+        )
+    return rows  # fmt: skip
+
+
+class ServiceIndexTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+        ProcedureVersion.objects.filter(pk=cls.w.restart_version.pk).update(online_level="partial")
+        cls.rows = march_data(cls.w)
+        rollups_refresh()
+        cls.march = period_parse("2026-03")
+
+    def figures(self, unit, period=None):
+        result = service_index(unit, period or self.march, now=NOW)
+        return {i.code: i for g in result.groups for i in g.indicators}, result
+
+    def test_on_time_without_a_target(self):
+        """2.1 (no target): (2 on time + 3 pending − 1 overdue) / (3 finished + 3 pending) × 20."""
+        figures, _ = self.figures(self.w.ward)
+        f = figures["2.1"]
+        self.assertEqual((f.numerator, f.denominator), (D(4), D(6)))
+        self.assertEqual(f.ratio, D("0.6667"))
+        self.assertEqual(f.score, D("13.33"))  # 4/6 × 20
+        self.assertEqual(f.source, "computed")
+
+    def test_online_share_reaching_its_target_earns_the_maximum(self):
+        """3.1 (target 50%): 2 of 3 fully-online-eligible dossiers came online → 12 of 12."""
+        f = self.figures(self.w.ward)[0]["3.1"]
+        self.assertEqual((f.numerator, f.denominator, f.score), (D(2), D(3), D("12.00")))
+
+    def test_online_share_below_its_target_is_proportional(self):
+        """3.1: 1 of 4 online = 25%, half the 50% target → 0.25 × 12 / 0.5 = 6 points."""
+        figures, _ = self.figures(self.w.other_ward)
+        self.assertEqual(
+            (figures["3.1"].numerator, figures["3.1"].denominator, figures["3.1"].score),
+            (D(1), D(4), D("6.00")),
+        )
+        self.assertEqual(figures["2.1"].score, D("16.00"))  # 4 on time of 5 finished
+
+    def test_the_city_sums_numerators_and_denominators_of_its_subtree(self):
+        """The city: 2.1 = 8/11 × 20 = 14.55 (not the mean of 13.33 and 16); 3.1 = 3/7 → 10.29."""
+        figures, _ = self.figures(self.w.city)
+        self.assertEqual((figures["2.1"].numerator, figures["2.1"].denominator), (D(8), D(11)))
+        self.assertEqual(figures["2.1"].score, D("14.55"))
+        self.assertEqual((figures["3.1"].numerator, figures["3.1"].denominator), (D(3), D(7)))
+        self.assertEqual(figures["3.1"].score, D("10.29"))  # 3/7 × 12 / 0.5
+
+    def test_average_handling_time_is_tracked_without_points(self):
+        """2.2: A 2 days, B 17 days, E 21 days → 40/3 days; worth no points."""
+        f = self.figures(self.w.ward)[0]["2.2"]
+        self.assertEqual(f.denominator, D(3))
+        self.assertEqual(f.numerator, D("40.00"))
+        self.assertIsNone(f.score)
+        self.assertTrue(f.tracked)
+
+    def test_missing_data_says_no_data_never_zero(self):
+        figures, result = self.figures(self.w.ward)
+        for code in ("1.4", "4.c", "5.2", "5.3", "5.4", "6.1", "6.2"):
+            self.assertEqual(
+                (figures[code].source, figures[code].score, figures[code].ratio),
+                ("no_data", None, None),
+                code,
+            )
+        # Entered figures nobody entered say no data too.
+        self.assertEqual(figures["1.1"].source, "no_data")
+        self.assertEqual(result.total, D("25.33"))  # 13.33 + 12
+        self.assertEqual(result.max_measured, D("32.00"))  # 2.1 and 3.1 only
+
+    def test_entered_figures_are_marked_and_roll_up(self):
+        EnteredFigure.objects.create(
+            indicator_code="1.1", unit=self.w.ward, period="2026-03", numerator=5,
+            denominator=8, evidence="Quyết định công bố số 12/QĐ-UBND", entered_at=NOW,
+        )  # fmt: skip
+        EnteredFigure.objects.create(
+            indicator_code="1.1", unit=self.w.city, period="2026-03", numerator=3,
+            denominator=4, evidence="Báo cáo của Sở", entered_at=NOW,
+        )  # fmt: skip
+        ward = self.figures(self.w.ward)[0]["1.1"]
+        self.assertEqual((ward.source, ward.score), ("entered", D("3.75")))  # 5/8 × 6
+        self.assertIn("12/QĐ-UBND", ward.evidence)
+        city = self.figures(self.w.city)[0]["1.1"]
+        self.assertEqual((city.numerator, city.denominator, city.score), (D(8), D(12), D("4.00")))
+        # Another period does not use them.
+        self.assertEqual(
+            self.figures(self.w.ward, period_parse("2026-Q1"))[0]["1.1"].source, "no_data"
+        )
+
+    def test_rating_band_on_the_measured_points(self):
+        version = IndexVersion.objects.get()
+        RatingBand.objects.create(version=version, label="Tốt", min_score=75)
+        RatingBand.objects.create(version=version, label="Khá", min_score=50)
+        _, result = self.figures(self.w.ward)
+        # 25.33 of 32 measurable = 79.2 → Tốt.
+        self.assertEqual(result.rating, "Tốt")
+        _, result = self.figures(self.w.city)
+        # 14.55 + 10.29 = 24.84 of 32 = 77.6 → Tốt; the other ward 22 of 32 = 68.75 → Khá.
+        self.assertEqual(result.total, D("24.84"))
+        self.assertEqual(self.figures(self.w.other_ward)[1].rating, "Khá")
+
+    def test_quarter_and_year_cover_their_months(self):
+        """Q1 and the year add E's February intake to 3.1's denominator (partial: no change)."""
+        q1 = self.figures(self.w.ward, period_parse("2026-Q1"))[0]
+        year = self.figures(self.w.ward, period_parse("2026"))[0]
+        self.assertEqual((q1["2.1"].numerator, q1["2.1"].denominator), (D(4), D(6)))
+        self.assertEqual((year["2.1"].numerator, year["2.1"].denominator), (D(4), D(6)))
+        february = self.figures(self.w.ward, period_parse("2026-02"))[0]
+        self.assertEqual(february["2.1"].source, "no_data")  # nothing finished or pending
+
+    def test_a_later_version_applies_from_its_effective_date(self):
+        old = IndexVersion.objects.get()
+        new = IndexVersion.objects.create(name="766 sửa đổi", effective_from=date(2026, 7, 1))
+        group = IndicatorGroup.objects.create(version=new, number=2, name="Tiến độ", max_points=25)
+        Indicator.objects.create(
+            group=group, code="2.1", name="Đúng hạn", max_points=25, query="dossiers_on_time",
+            target=D("0.9"),
+        )  # fmt: skip
+        march = self.figures(self.w.ward)[1]
+        self.assertEqual(march.version, old)
+        # The same March figures under the new version: 4/6 of a 90% target × 25 = 18.52.
+        july = service_index(self.w.ward, period_parse("2026-03"), now=NOW)
+        self.assertEqual(july.version, old)
+        later = service_index(self.w.ward, period_parse("2026-Q3"), now=NOW)
+        self.assertEqual(later.version, new)
+        self.assertEqual([g.number for g in later.groups], [2])
+
+    def test_drilldown_lists_exactly_the_dossiers_that_cost_points(self):
+        _, rows = service_drilldown(self.w.ward, self.march, "2.1", now=NOW)
+        self.assertEqual(
+            [(r.code, r.reason) for r in rows],
+            [(self.rows["B"].code, "finished_late"), (self.rows["C"].code, "overdue")],
+        )
+        _, rows = service_drilldown(self.w.city, self.march, "2.1", now=NOW)
+        self.assertEqual(
+            sorted(r.code for r in rows),
+            sorted(self.rows[n].code for n in "BCG"),
+        )
+        _, rows = service_drilldown(self.w.other_ward, self.march, "3.1", now=NOW)
+        self.assertEqual(sorted(r.code for r in rows), sorted(self.rows[n].code for n in "IJK"))
+
+
+class ScoringTests(TestCase):
+    def test_score_rule(self):
+        self.assertEqual(score_of(D("0.5"), D(20), None), D("10.00"))
+        self.assertEqual(score_of(D("0.4"), D(12), D("0.5")), D("9.60"))
+        self.assertEqual(score_of(D("0.5"), D(12), D("0.5")), D("12.00"))
+        self.assertEqual(score_of(D("0.9"), D(12), D("0.5")), D("12.00"))
+
+    def test_the_shipped_groups_are_worth_18_20_12_10_18_22(self):
+        self.assertEqual([g[2] for g in GROUPS], [18, 20, 12, 10, 18, 22])
+        for number, _name, points, indicators in GROUPS:
+            self.assertEqual(sum(i[2] for i in indicators), points, number)
+        version = IndexVersion.objects.get(code="qd766")
+        self.assertEqual(
+            [int(g.max_points) for g in version.groups.order_by("number")], [18, 20, 12, 10, 18, 22]
+        )
+
+    def test_periods(self):
+        self.assertEqual(
+            (period_parse("2026").start, period_parse("2026").end),
+            (date(2026, 1, 1), date(2026, 12, 31)),
+        )
+        q3 = period_parse("2026-Q3")
+        self.assertEqual((q3.start, q3.end), (date(2026, 7, 1), date(2026, 9, 30)))
+        feb = period_parse("2028-02")
+        self.assertEqual((feb.start, feb.end), (date(2028, 2, 1), date(2028, 2, 29)))
+        for bad in ("2026-13", "2026-Q5", "26", "2026-7", ""):
+            with self.assertRaises(ApplicationError) as caught:
+                period_parse(bad)
+            self.assertEqual(caught.exception.code, "invalid_period")
