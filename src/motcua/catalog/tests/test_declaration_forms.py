@@ -207,7 +207,7 @@ class ProcedurePageTests(DeclarationFormTestCase):
             response,
             f'<a href="/thu-tuc/1.001193/mau-don/{form.pk}/" download>Tờ khai đăng ký khai sinh</a>',
         )
-        # The online submission of the citizens app.
+        # The citizens app's online submission for this procedure.
         self.assertContains(
             response, '<a class="button" href="/cong-dan/nop/1.001193/">Nộp hồ sơ trực tuyến</a>'
         )
@@ -227,12 +227,23 @@ class ProcedurePageTests(DeclarationFormTestCase):
         self.assertContains(response, "thủ tục này chưa nộp trực tuyến được")
 
 
+def _without_citizens() -> list:
+    from motcua import urls
+
+    return [p for p in urls.urlpatterns if getattr(p, "namespace", None) != "citizens"]
+
+
+urlpatterns = _without_citizens()
+
+
 class OnlineButtonTests(DeclarationFormTestCase):
-    def test_the_button_leads_to_the_online_submission_when_it_exists(self):
-        response = self.client.get("/thu-tuc/1.001193/")
-        self.assertContains(
-            response, '<a class="button" href="/cong-dan/nop/1.001193/">Nộp hồ sơ trực tuyến</a>'
-        )
+    def test_the_address_is_guarded_when_the_online_submission_is_missing(self):
+        """A build without the citizens app gets no button rather than a broken one."""
+        from motcua.catalog.selectors import online_submit_url
+
+        self.assertEqual(online_submit_url("1.001193"), "/cong-dan/nop/1.001193/")
+        with override_settings(ROOT_URLCONF=__name__):
+            self.assertEqual(online_submit_url("1.001193"), "")
 
     def test_no_button_when_the_procedure_is_not_online(self):
         make_procedure("1.000894", name="Đăng ký kết hôn", online_level="information")
