@@ -134,21 +134,7 @@ def feedback_summary(unit: Unit, period: str) -> dict[str, Any]:
     still_within = pakn.filter(answered_at__isnull=True, due_at__gte=now).count()
     late_open = pakn.filter(answered_at__isnull=True, due_at__lt=now).count()
     counted = answered.count() + still_within + late_open
-    surveys = []
-    for campaign in campaigns_in(unit, start, end):
-        aspects, overall, count = campaign_results(campaign)
-        surveys.append(
-            {
-                "campaign_id": campaign.pk,
-                "name": campaign.name,
-                "unit_id": campaign.unit_id,
-                "unit_name": campaign.unit.name,
-                "sample_target": campaign.sample_target,
-                "answers": count,
-                "overall": overall.as_dict(),
-                "aspects": [a.as_dict() for a in aspects],
-            }
-        )
+    surveys = [campaign_figures(c) for c in campaigns_in(unit, start, end)]
     return {
         "unit_id": unit.pk,
         "unit_name": unit.name,
@@ -169,6 +155,23 @@ def feedback_summary(unit: Unit, period: str) -> dict[str, Any]:
             "late": counted - on_time - still_within,
         },
         "surveys": surveys,
+    }
+
+
+def campaign_figures(campaign: SurveyCampaign) -> dict[str, Any]:
+    """Return a campaign's indices with their sample sizes and intervals, as plain data."""
+    aspects, overall, count = campaign_results(campaign)
+    return {
+        "campaign_id": campaign.pk,
+        "name": campaign.name,
+        "unit_id": campaign.unit_id,
+        "unit_name": campaign.unit.name,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+        "sample_target": campaign.sample_target,
+        "answers": count,
+        "overall": overall.as_dict(),
+        "aspects": [a.as_dict() for a in aspects],
     }
 
 

@@ -112,6 +112,7 @@ class FeedbackApiTests(TestCase):
         self.assertEqual(survey["overall"]["ci_high"], 1.0)
         one = self.get(f"/api/v1/feedback/surveys/{self.campaign.pk}").json()
         self.assertEqual(one["aspects"][0]["index"], 0.75)
+        self.assertEqual(one["starts_on"], "2026-07-01")
 
     def test_lists_and_excel(self):
         rows = self.get(f"/api/v1/feedback/ratings?unit_id={self.w.ward.pk}&period=2026-03").json()
