@@ -48,6 +48,7 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.dossiers.urls")),
     path("", include("motcua.feedback.urls")),
+    path("", include("motcua.indices.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog import services
-from motcua.catalog.content import DocumentSpec, FeeSpec, StepSpec, VersionContent
+from motcua.catalog.content import content_from
 from motcua.catalog.excel import procedure_export, procedure_import
 from motcua.catalog.forms import ProcedureImportForm
 from motcua.catalog.models import (
@@ -412,51 +412,16 @@ class ProcedureVersionAdmin(ServiceErrorMixin, admin.ModelAdmin[ProcedureVersion
         lines: dict[type, list[forms.ModelForm[Any]]] = {
             fs.model: fs.kept_forms() for fs in formsets
         }
-        content = VersionContent(
-            name=data["name"],
-            field_code=data["field"].code,
-            competent_level=data["competent_level"],
-            competent_agency=data["competent_agency"],
-            time_limit_amount=data["time_limit_amount"],
-            time_limit_unit=data["time_limit_unit"],
-            online_level=data["online_level"],
-            result_type=data["result_type"],
-            supplement_policy=data["supplement_policy"],
-            supplement_window_days=data["supplement_window_days"],
-            legal_basis=data["legal_basis"],
-            documents=tuple(
-                DocumentSpec(
-                    order=f.cleaned_data["order"],
-                    name=f.cleaned_data["name"],
-                    form=f.cleaned_data["form"],
-                    count=f.cleaned_data["count"],
-                    is_mandatory=f.cleaned_data["is_mandatory"],
-                    note=f.cleaned_data["note"],
-                )
-                for f in lines.get(RequiredDocument, [])
-            ),
-            fees=tuple(
-                FeeSpec(
-                    order=f.cleaned_data["order"],
-                    name=f.cleaned_data["name"],
-                    kind=f.cleaned_data["kind"],
-                    amount=f.cleaned_data["amount"],
-                    note=f.cleaned_data["note"],
-                )
-                for f in lines.get(FeeLine, [])
-            ),
-            steps=tuple(
-                StepSpec(
-                    order=f.cleaned_data["order"],
-                    name=f.cleaned_data["name"],
-                    role_code=f.cleaned_data["role"].code,
-                    agency_code=f.cleaned_data["unit"].agency_code
-                    if f.cleaned_data.get("unit")
-                    else "",
-                    is_inter_agency=f.cleaned_data["is_inter_agency"],
-                    budget_amount=f.cleaned_data["budget_amount"],
-                    budget_unit=f.cleaned_data["budget_unit"],
-                )
+        content = content_from(
+            {**data, "field_code": data["field"].code},
+            documents=(f.cleaned_data for f in lines.get(RequiredDocument, [])),
+            fees=(f.cleaned_data for f in lines.get(FeeLine, [])),
+            steps=(
+                {
+                    **f.cleaned_data,
+                    "role_code": f.cleaned_data["role"].code,
+                    "agency_code": unit.agency_code if (unit := f.cleaned_data.get("unit")) else "",
+                }
                 for f in lines.get(WorkflowStep, [])
             ),
         )

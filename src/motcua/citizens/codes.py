@@ -40,6 +40,7 @@ from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError
 from motcua.core.idnumbers import clean_phone
+from motcua.core.models import Notification
 from motcua.core.notifications import notify
 
 CODE_DIGITS = 6
@@ -180,9 +181,12 @@ def code_verify(*, challenge: int, code: str) -> Citizen:
             row.attempts += 1
             row.save(update_fields=["attempts"])
             wrong_left = settings.MOTCUA_SIGN_IN_CODE_ATTEMPTS - row.attempts
+            if not wrong_left:
+                _scrub_messages(row)
         else:
             row.used_at = now
             row.save(update_fields=["used_at"])
+            _scrub_messages(row)
             citizen, created = citizen_for(row.channel, row.destination)
             audit_record(
                 actor=citizen.user,
@@ -200,6 +204,17 @@ def code_verify(*, challenge: int, code: str) -> Citizen:
     raise _refused(
         _("The code is not right, and no tries are left; ask for a new one."), "code_locked"
     )
+
+
+def _scrub_messages(row: SignInCode) -> None:
+    """Blank the outbox copies of a code that can no longer be used.
+
+    The message that carried the code is the only place it was written in
+    clear; once the code is used up, nothing needs to keep it.
+    """
+    Notification.objects.filter(
+        object_type=SignInCode._meta.label_lower, object_id=str(row.pk)
+    ).update(body="", subject="")
 
 
 def citizen_for(channel: str, address: str, *, full_name: str = "") -> tuple[Citizen, bool]:
@@ -221,7 +236,9 @@ def citizen_create(
 ) -> Citizen:
     """Create a citizen and its password-less user (no staff rights, no roles)."""
     user = get_user_model().objects.create_user(
-        username=f"citizen-{uuid.uuid4().hex[:20]}", email=email, first_name=full_name[:150]
+        username=f"citizen-{uuid.uuid4().hex[:20]}",
+        email=email,
+        first_name=(full_name or email or phone)[:150],  # the name shown in the page header
     )
     user.set_unusable_password()
     user.save(update_fields=["password"])

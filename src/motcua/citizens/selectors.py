@@ -60,14 +60,19 @@ class MyDossier:
 
 
 def my_dossiers(citizen: Citizen) -> list[MyDossier]:
-    """The citizen's dossiers, newest first, with due date and what is asked of them now."""
+    """The citizen's dossiers, newest first, with due date and what is asked of them now.
+
+    Two queries whatever the number of dossiers (the dossiers, their open pauses).
+    """
     dossiers = (
         Dossier.objects.filter(my_dossiers_q(citizen))
         .select_related("procedure_version", "receiving_unit")
         .prefetch_related(
             Prefetch(
                 "pauses",
-                queryset=Pause.objects.filter(ended_at__isnull=True),
+                queryset=Pause.objects.filter(ended_at__isnull=True).select_related(
+                    "online_answer"
+                ),
                 to_attr="open_pauses",
             )
         )

@@ -149,7 +149,7 @@ def profile_update(*, citizen: Citizen, data: Mapping[str, str]) -> Citizen:
         for field, value in clean.items():
             setattr(locked, field, value)
         locked.save(update_fields=list(clean))
-        locked.user.first_name = locked.full_name[:150]
+        locked.user.first_name = (locked.full_name or locked.email or locked.phone)[:150]
         locked.user.email = locked.email
         locked.user.save(update_fields=["first_name", "email"])
         changed = sorted(field for field in clean if before[field] != clean[field])

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from motcua.citizens import views
+from motcua.citizens import oidc, views
 
 app_name = "citizens"
 
 urlpatterns = [
     path("dang-nhap/", views.sign_in, name="sign_in"),
     path("dang-nhap/ma/", views.sign_in_code, name="sign_in_code"),
+    path("oidc/dang-nhap/", oidc.oidc_start, name="oidc_start"),
+    path("oidc/xac-thuc/", oidc.oidc_callback, name="oidc_callback"),
     path("thong-tin/", views.profile, name="profile"),
     path("ho-so/", views.dossiers, name="dossiers"),
     path("ho-so/<str:code>/", views.dossier, name="dossier"),

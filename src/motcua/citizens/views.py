@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.files.storage import default_storage
@@ -35,10 +36,12 @@ from motcua.citizens.forms import (
     add_application_error,
 )
 from motcua.citizens.models import Attachment, Citizen, Draft, SignInCode
+from motcua.citizens.oidc import oidc_enabled
 from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.net import client_bucket
-from motcua.dossiers.selectors import dossier_get_for_user
+from motcua.dossiers.screens import UserRoles
+from motcua.dossiers.selectors import INTAKE_ROLES, dossier_get_for_user
 
 SESSION_CHALLENGE = "citizens.code"
 SESSION_NEXT = "citizens.next"
@@ -89,7 +92,15 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         else:
             request.session[SESSION_CHALLENGE] = row.pk
             return redirect("citizens:sign_in_code")
-    return render(request, "citizens/sign_in.html", {"form": form})
+    return render(
+        request,
+        "citizens/sign_in.html",
+        {
+            "form": form,
+            "oidc_provider": settings.MOTCUA_OIDC_PROVIDER_NAME if oidc_enabled() else "",
+            "oidc_failed": request.GET.get("oidc") == "failed",
+        },
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -361,10 +372,15 @@ def digitise(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def may_see_digitisation(request: HttpRequest) -> bool:
+    """Intake officers and centre directors see the digitisation shares."""
+    return UserRoles.for_request(request).holds_any(INTAKE_ROLES)
+
+
 @login_required
 def digitisation(request: HttpRequest) -> HttpResponse:
-    """Share of paper dossiers with scans per desk, this month by default (staff only)."""
-    if selectors.citizen_of(request.user) is not None:
+    """Share of paper dossiers with scans per desk, this month by default (desk staff)."""
+    if not may_see_digitisation(request):
         return _not_found(request, NotFoundError(_("This page is for staff.")))
     today = timezone.localdate(clock.now())
     start = today.replace(day=1)

@@ -142,7 +142,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dossiers:start"  # staff land on their queue (or what their roles allow)
+# Staff land on their queue (or what their roles allow); leaders and reform officers on the
+# dashboard (indices.views.landing).
+LOGIN_REDIRECT_URL = "indices:landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR
@@ -329,6 +331,24 @@ MOTCUA_SIGN_IN_CODE_ATTEMPTS = env_int("MOTCUA_SIGN_IN_CODE_ATTEMPTS", 5)
 MOTCUA_SIGN_IN_CODES_PER_DESTINATION = env_int("MOTCUA_SIGN_IN_CODES_PER_DESTINATION", 3)
 MOTCUA_SIGN_IN_CODES_PER_ADDRESS = env_int("MOTCUA_SIGN_IN_CODES_PER_ADDRESS", 10)
 MOTCUA_SIGN_IN_CODE_WINDOW = env_int("MOTCUA_SIGN_IN_CODE_WINDOW", 3600)
+# Citizens' OpenID Connect sign-in (VNeID, provincial SSO; motcua.citizens.oidc):
+# on when OIDC_RP_CLIENT_ID is set. The endpoints are the provider's; the ID
+# token must be signed (RS256 by default, keys from the JWKS endpoint) and name
+# this client as its audience, and MOTCUA_OIDC_ISSUER as its issuer when set.
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = env_str("OIDC_RP_SCOPES", "openid email profile")
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "citizens:oidc_callback"
+MOTCUA_OIDC_ISSUER = env_str("MOTCUA_OIDC_ISSUER", "")
+MOTCUA_OIDC_PROVIDER_NAME = env_str("MOTCUA_OIDC_PROVIDER_NAME", "VNeID")
+if OIDC_RP_CLIENT_ID:
+    AUTHENTICATION_BACKENDS.append("motcua.citizens.oidc.CitizenOIDCBackend")
 # Public dossier look-ups allowed per client address and minute (codes are sequential).
 MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 30)
 # Audit log (docs/deploy.md, "Audit log"). Keys that seal the records, comma-separated:

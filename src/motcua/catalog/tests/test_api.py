@@ -117,7 +117,10 @@ class CatalogApiTests(TestCase):
         response = self.client.get(f"{BASE}/procedures/9.999999")
         self.assertEqual(response.status_code, 404)
         self.assertEqual(response.json()["code"], "not_found")
-        self.assertIn("9.999999", response.json()["detail"])
+        self.assertEqual(
+            response.json()["detail"],
+            "Không có thủ tục mã “9.999999” có hiệu lực vào ngày 02/03/2026.",
+        )
         self.assertEqual(
             self.client.get(f"{BASE}/procedures/1.001193", {"on": "2020-01-01"}).status_code, 404
         )

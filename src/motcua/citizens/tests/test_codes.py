@@ -70,6 +70,12 @@ class SignInCodeTests(TestCase):
         row.refresh_from_db()
         self.assertNotIn(code, row.code_hash)
         self.assertRegex(row.code_hash, r"^[0-9a-f]{16}\$[0-9a-f]{64}$")
+        # The sent message is the only clear copy; it is blanked once the code is used.
+        message = Notification.objects.get(object_id=str(row.pk))
+        self.assertIn(code, message.body)
+        self.verify(row, code)
+        message.refresh_from_db()
+        self.assertEqual((message.subject, message.body), ("", ""))
 
     def test_message_is_vietnamese_and_names_the_lifetime(self):
         self.request()

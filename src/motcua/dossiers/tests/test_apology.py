@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 
 from django.test import TestCase
@@ -280,6 +281,19 @@ class PageTests(ApologyTestCase):
         self.assertNotContains(page, 'id="apology-draft"')
         self.assertContains(page, reverse("dossiers:print", args=[d.code, "apology"]))
         self.assertEqual(Apology.objects.get(dossier=d).drafted_by, self.w.handler)
+
+    def test_the_apology_form_lists_every_problem_at_once(self):
+        d = self.receive()
+        self.client.force_login(self.w.leader)
+        response = self.post(d, "apologise", reason="", new_date="03/03/2026")
+        content = response.content.decode()
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("<title>Lỗi: ", content)
+        self.assertEqual(
+            re.findall(r'<li><a href="#([^"]+)">', content),
+            ["id_apologise-reason", "id_apologise-new_date"],
+        )
+        self.assertFalse(Apology.objects.filter(dossier=d).exists())
 
     def test_a_late_apology_is_marked_on_the_page(self):
         d = self.receive()

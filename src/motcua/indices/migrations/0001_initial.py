@@ -72,7 +72,7 @@ class Migration(migrations.Migration):
                 ('scoring', models.CharField(choices=[('proportional', 'Proportional to the ratio (full at the target)'), ('tracked', 'Tracked only, no points')], default='proportional', max_length=20, verbose_name='scoring rule')),
                 ('numerator_label', models.CharField(blank=True, max_length=300, verbose_name='numerator')),
                 ('denominator_label', models.CharField(blank=True, max_length=300, verbose_name='denominator')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='indices.indicatorgroup')),
+                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='indicators', to='indices.indicatorgroup', verbose_name='indicator group')),
             ],
             options={
                 'verbose_name': 'sub-indicator',
