@@ -177,6 +177,14 @@ class ValidTodayFilter(admin.SimpleListFilter):
 
 
 class UnitForm(CheckedModelForm):
+    map_url = forms.URLField(
+        label=gettext_lazy("map link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=gettext_lazy("A link to the office on a map."),
+    )
+
     class Meta:
         model = Unit
         fields = list(services.UNIT_FIELD_ORDER)

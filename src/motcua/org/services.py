@@ -59,6 +59,11 @@ UNIT_FIELD_ORDER = (
     "address",
     "phone",
     "place_name",
+    "serves_public",
+    "opening_hours",
+    "hotline",
+    "email",
+    "map_url",
 )
 UNIT_FIELDS = frozenset(UNIT_FIELD_ORDER)
 SUCCESSION_FIELDS = frozenset({"effective_on", "legal_basis", "carries_statistics"})
@@ -239,8 +244,10 @@ def _normalise_unit_value(field: str, value: Any) -> Any:
         return nfc(value or "")
     if field == "place_name":
         return nfc(value or "").strip()
-    if field in {"admin_code", "phone"}:
+    if field in {"admin_code", "phone", "hotline", "email", "map_url"}:
         return (value or "").strip()
+    if field == "opening_hours":
+        return nfc(value or "").strip().replace("\r\n", "\n")
     if field == "agency_code":
         return (value or "").strip().upper()
     return value
@@ -396,6 +403,11 @@ def unit_create(
     address: str = "",
     phone: str = "",
     place_name: str = "",
+    serves_public: bool = False,
+    opening_hours: str = "",
+    hotline: str = "",
+    email: str = "",
+    map_url: str = "",
 ) -> Unit:
     """Create a unit under ``parent`` (or a root) and set its path and depth."""
     with transaction.atomic():
@@ -409,6 +421,11 @@ def unit_create(
             "address": address,
             "phone": phone,
             "place_name": place_name,
+            "serves_public": serves_public,
+            "opening_hours": opening_hours,
+            "hotline": hotline,
+            "email": email,
+            "map_url": map_url,
         }
         for field, value in values.items():
             setattr(unit, field, _normalise_unit_value(field, value))

@@ -82,7 +82,7 @@ from motcua.dossiers.printing.words import (
 )
 from motcua.dossiers.workflow import LEADER_ROLES
 from motcua.org.models import Unit
-from motcua.org.selectors import signing_position
+from motcua.org.selectors import office_for_unit, signing_position
 
 # --- Mẫu 01 --------------------------------------------------------------------------------------
 
@@ -167,10 +167,12 @@ def _receipt_pdf(
     )
     pdf.labelled("Thời gian nhận hồ sơ", time_text(d.received_at))
     pdf.labelled("Thời gian trả kết quả giải quyết hồ sơ", time_text(d.due_at), bold=True)
+    office = office_for_unit(d.receiving_unit_id)
     if d.postal_address:
         place = f"Qua dịch vụ bưu chính công ích, địa chỉ: {d.postal_address}"
     else:
-        place = ", ".join(part for part in (desk.agency, desk.address) if part)
+        address = desk.address or (office.address if office is not None else "")
+        place = ", ".join(part for part in (desk.agency, address) if part)
     pdf.labelled("Đăng ký nhận kết quả tại", place)
     if fees:
         lines = "; ".join(f"{fee.name}: {money(fee.amount)}" for fee in fees)
@@ -185,17 +187,26 @@ def _receipt_pdf(
         Signature("NGƯỜI NỘP HỒ SƠ", name=d.representative_name or d.applicant_name),
         Signature("NGƯỜI TIẾP NHẬN HỒ SƠ", name=officer),
     )
-    contact = f"{desk.agency}" + (f", điện thoại {desk.phone}" if desk.phone else "")
-    pdf.notes(
-        [
-            "Giấy này được lập thành 02 liên: 01 liên giao cho tổ chức, cá nhân; 01 liên lưu "
-            "cùng Phiếu kiểm soát quá trình giải quyết hồ sơ. Tổ chức, cá nhân mang theo Giấy "
-            "này khi đến nhận kết quả; người nhận thay mang theo văn bản ủy quyền.",
-            f"Mọi phản ánh, kiến nghị về việc tiếp nhận, giải quyết hồ sơ xin liên hệ: {contact}.",
-            "Tra cứu tình trạng hồ sơ: quét mã QR ở đầu Giấy này hoặc truy cập địa chỉ "
-            f"{lookup_url(d.code)}",
-        ]
-    )
+    phone = desk.phone or (office.phone if office is not None else "")
+    contact = f"{desk.agency}" + (f", điện thoại {phone}" if phone else "")
+    if office is not None and office.hotline:
+        contact += f", đường dây nóng {office.hotline}"
+    if office is not None and office.email:
+        contact += f", thư điện tử {office.email}"
+    notes = [
+        "Giấy này được lập thành 02 liên: 01 liên giao cho tổ chức, cá nhân; 01 liên lưu "
+        "cùng Phiếu kiểm soát quá trình giải quyết hồ sơ. Tổ chức, cá nhân mang theo Giấy "
+        "này khi đến nhận kết quả; người nhận thay mang theo văn bản ủy quyền.",
+    ]
+    if office is not None and office.opening_hours and not d.postal_address:
+        hours = "; ".join(line.strip() for line in office.opening_hours.splitlines() if line)
+        notes.append(f"Giờ tiếp nhận và trả kết quả: {hours}.")
+    notes += [
+        f"Mọi phản ánh, kiến nghị về việc tiếp nhận, giải quyết hồ sơ xin liên hệ: {contact}.",
+        "Tra cứu tình trạng hồ sơ: quét mã QR ở đầu Giấy này hoặc truy cập địa chỉ "
+        f"{lookup_url(d.code)}",
+    ]
+    pdf.notes(notes)
     return pdf
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from motcua.catalog.demo import load_demo_procedures
+from motcua.catalog.demo import load_demo_declaration_forms, load_demo_procedures
 from motcua.demo.calendars import load_demo_calendars
 from motcua.demo.dossiers import load_demo_dossiers
 from motcua.demo.feedback import load_demo_feedback
@@ -44,6 +44,7 @@ class Command(BaseCommand):
             )
         units = load_demo_units(actor)
         procedures = load_demo_procedures(actor)
+        load_demo_declaration_forms(actor)
         lines = load_demo_staff(actor=actor, units=units)
         dossiers, skipped = load_demo_dossiers(units=units)
         for reason in skipped:
