@@ -21,6 +21,7 @@ from motcua.core.schemas import error_responses
 from motcua.feedback.excel import XLSX
 from motcua.feedback.models import FollowUp, SurveyCampaign
 from motcua.feedback.selectors import (
+    campaign_figures,
     evaluations_export,
     evaluations_in,
     feedback_summary,
@@ -29,7 +30,7 @@ from motcua.feedback.selectors import (
     period_range,
 )
 from motcua.feedback.services.common import holds_any, reader_roles
-from motcua.feedback.services.surveys import campaign_results, campaign_roles
+from motcua.feedback.services.surveys import campaign_roles
 from motcua.org.models import Unit
 from motcua.org.selectors import unit_get_cached
 
@@ -99,6 +100,8 @@ class CampaignFiguresOut(Schema):
     name: str
     unit_id: int
     unit_name: str
+    starts_on: date
+    ends_on: date
     sample_target: int
     answers: int
     overall: EstimateOut
@@ -286,14 +289,4 @@ def survey(request: HttpRequest, campaign_id: Path[int]) -> Any:
     )
     if campaign is None or not holds_any(_caller(request), campaign_roles(), campaign.unit):
         raise NotFoundError(_("This survey does not exist."), code="no_campaign")
-    aspects, overall, count = campaign_results(campaign)
-    return {
-        "campaign_id": campaign.pk,
-        "name": campaign.name,
-        "unit_id": campaign.unit_id,
-        "unit_name": campaign.unit.name,
-        "sample_target": campaign.sample_target,
-        "answers": count,
-        "overall": overall.as_dict(),
-        "aspects": [a.as_dict() for a in aspects],
-    }
+    return campaign_figures(campaign)

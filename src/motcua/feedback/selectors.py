@@ -7,6 +7,7 @@ A unit's figures cover it and every unit below it. Periods are written
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import clock
 from motcua.core.errors import ApplicationError
-from motcua.feedback.constants import PaknStatus, SatisfactionLevel
+from motcua.feedback.constants import AnswerRating, PaknStatus, SatisfactionLevel
 from motcua.feedback.excel import workbook
 from motcua.feedback.models import (
     Evaluation,
@@ -134,21 +135,7 @@ def feedback_summary(unit: Unit, period: str) -> dict[str, Any]:
     still_within = pakn.filter(answered_at__isnull=True, due_at__gte=now).count()
     late_open = pakn.filter(answered_at__isnull=True, due_at__lt=now).count()
     counted = answered.count() + still_within + late_open
-    surveys = []
-    for campaign in campaigns_in(unit, start, end):
-        aspects, overall, count = campaign_results(campaign)
-        surveys.append(
-            {
-                "campaign_id": campaign.pk,
-                "name": campaign.name,
-                "unit_id": campaign.unit_id,
-                "unit_name": campaign.unit.name,
-                "sample_target": campaign.sample_target,
-                "answers": count,
-                "overall": overall.as_dict(),
-                "aspects": [a.as_dict() for a in aspects],
-            }
-        )
+    surveys = [campaign_figures(c) for c in campaigns_in(unit, start, end)]
     return {
         "unit_id": unit.pk,
         "unit_name": unit.name,
@@ -169,6 +156,64 @@ def feedback_summary(unit: Unit, period: str) -> dict[str, Any]:
             "late": counted - on_time - still_within,
         },
         "surveys": surveys,
+    }
+
+
+@dataclass(frozen=True)
+class PaknGroup5:
+    """The PAKN figures of QĐ 766 group 5 for a unit's subtree and a period ([L] formulas).
+
+    - 5.2 on time: ``on_time_or_within / received`` — answered by the due instant, or
+      not answered and not yet due (unassigned ones have no due yet and count as within);
+    - 5.3 satisfaction: ``(received − dissatisfied − overdue) / received`` — the answer
+      rated dissatisfied, or overdue (answered late or past due unanswered), counts against.
+      Re-raised PAKN are not tracked yet.
+    """
+
+    received: int
+    on_time_or_within: int
+    overdue: int
+    dissatisfied: int
+
+    @property
+    def satisfied_numerator(self) -> int:
+        return self.received - self.dissatisfied - self.overdue
+
+
+def pakn_group5(unit: Unit, start: date, end: date, *, now: datetime | None = None) -> PaknGroup5:
+    """Return the group-5 PAKN figures; one query."""
+    moment = now or clock.now()
+    rows = pakn_in(unit, start, end)
+    late = Q(answered_at__isnull=False, answered_at__gt=F("due_at")) | Q(
+        answered_at__isnull=True, due_at__lt=moment
+    )
+    figures = rows.aggregate(
+        received=Count("id"),
+        overdue=Count("id", filter=late),
+        dissatisfied=Count("id", filter=Q(answer_rating=AnswerRating.DISSATISFIED) & ~late),
+    )
+    return PaknGroup5(
+        received=figures["received"],
+        on_time_or_within=figures["received"] - figures["overdue"],
+        overdue=figures["overdue"],
+        dissatisfied=figures["dissatisfied"],
+    )
+
+
+def campaign_figures(campaign: SurveyCampaign) -> dict[str, Any]:
+    """Return a campaign's indices with their sample sizes and intervals, as plain data."""
+    aspects, overall, count = campaign_results(campaign)
+    return {
+        "campaign_id": campaign.pk,
+        "name": campaign.name,
+        "unit_id": campaign.unit_id,
+        "unit_name": campaign.unit.name,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+        "sample_target": campaign.sample_target,
+        "answers": count,
+        "overall": overall.as_dict(),
+        "aspects": [a.as_dict() for a in aspects],
     }
 
 

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from motcua.core import clock
 from motcua.core.errors import ApplicationError
 from motcua.core.http import private_no_store
 from motcua.core.ratelimit import rate_limit_hit
@@ -188,8 +189,26 @@ def pakn_list(request: HttpRequest) -> HttpResponse:
     query = Q(unit__in=scope)
     if _director_units(request.user):
         query |= Q(unit__isnull=True)
-    rows = Pakn.objects.filter(query).select_related("unit").order_by("-received_at")[:200]
-    return render(request, "feedback/pakn_list.html", {"rows": rows})
+    status = request.GET.get("trang-thai", "")
+    rows = Pakn.objects.filter(query).select_related("unit").order_by("-received_at")
+    if status in PaknStatus.values:
+        rows = rows.filter(status=status)
+    return render(
+        request,
+        "feedback/pakn_list.html",
+        {
+            "rows": rows[:200],
+            "now": clock.now(),
+            "statuses": PaknStatus.choices,
+            "status": status,
+            "units": _director_units(request.user),
+            "quarter": _quarter(clock.localdate()),
+        },
+    )
+
+
+def _quarter(day: Any) -> str:
+    return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
 @login_required

@@ -112,6 +112,7 @@ class FeedbackApiTests(TestCase):
         self.assertEqual(survey["overall"]["ci_high"], 1.0)
         one = self.get(f"/api/v1/feedback/surveys/{self.campaign.pk}").json()
         self.assertEqual(one["aspects"][0]["index"], 0.75)
+        self.assertEqual(one["starts_on"], "2026-07-01")
 
     def test_lists_and_excel(self):
         rows = self.get(f"/api/v1/feedback/ratings?unit_id={self.w.ward.pk}&period=2026-03").json()
@@ -154,3 +155,45 @@ class FeedbackApiTests(TestCase):
             sorted(paths["/api/v1/feedback/summary"]["get"]["responses"]),
             ["200", "400", "401", "403", "404", "422"],
         )
+
+
+class PaknGroup5Tests(TestCase):
+    """The QĐ 766 group-5 PAKN figures the service index reads."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+
+    def test_on_time_and_satisfaction(self):
+        from motcua.feedback.models import Pakn
+        from motcua.feedback.selectors import pakn_group5
+        from motcua.feedback.services.pakn import pakn_rate_answer, pakn_token
+
+        sender = Sender(name="Lê Văn Tâm", phone="0987654321")
+        made = []
+        with clock.frozen(at(2026, 3, 2, 9)):
+            for title in ("đúng hạn", "không hài lòng", "quá hạn", "đang trong hạn", "chưa giao"):
+                made.append(
+                    pakn_submit(
+                        channel="hotline",
+                        sender=sender,
+                        title=title,
+                        content="Nội dung phản ánh đủ dài",
+                        actor=self.w.intake,
+                        unit=self.w.centre,
+                    )
+                )
+            for pakn in made[:3]:
+                pakn_assign(pakn=pakn, actor=self.w.director, kind="handling", unit=self.w.centre)
+        with clock.frozen(at(2026, 3, 10, 9)):
+            pakn_assign(pakn=made[3], actor=self.w.director, kind="handling", unit=self.w.centre)
+            for pakn in made[:2]:
+                pakn_answer(pakn=pakn, actor=self.w.director, answer="Đã trả lời đầy đủ, đúng hạn.")
+            pakn_rate_answer(
+                token=pakn_token(Pakn.objects.get(pk=made[1].pk)), rating="dissatisfied"
+            )
+        # made[2] was due 16/3 17:00 and is still unanswered on 17/3.
+        with clock.frozen(at(2026, 3, 17, 9)):
+            g = pakn_group5(self.w.ward, date(2026, 3, 1), date(2026, 3, 31))
+        self.assertEqual((g.received, g.on_time_or_within, g.overdue, g.dissatisfied), (5, 4, 1, 1))
+        self.assertEqual(g.satisfied_numerator, 3)

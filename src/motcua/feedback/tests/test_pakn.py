@@ -277,3 +277,36 @@ class PaknAttachmentTests(TestCase):
         response = self.client.post("/phan-anh-kien-nghi/gui/", {**FORM, "attachment": fake})
         self.assertContains(response, "Chỉ nhận tệp PDF, JPEG và PNG", status_code=400)
         self.assertFalse(Pakn.objects.exists())
+
+
+class PaknListTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+
+    def test_the_list_filters_by_state_and_marks_the_overdue(self):
+        with clock.frozen(at(2026, 3, 2, 9)):
+            for title in ("Thư đã giao", "Thư mới"):
+                pakn_submit(
+                    channel="letter",
+                    sender=Sender(name="Người gửi", phone="0987654321"),
+                    title=title,
+                    content="Nội dung thư góp ý đủ dài",
+                    actor=self.w.intake,
+                    unit=self.w.centre,
+                )
+            pakn_assign(
+                pakn=Pakn.objects.get(title="Thư đã giao"),
+                actor=self.w.director,
+                kind="regulation",
+                unit=self.w.centre,
+            )
+        self.client.force_login(self.w.director)
+        with clock.frozen(at(2026, 3, 20, 9)):
+            every = self.client.get("/phan-hoi/pakn/")
+            assigned = self.client.get("/phan-hoi/pakn/?trang-thai=assigned")
+        self.assertContains(every, "Thư mới")
+        self.assertContains(every, "due-overdue", count=1)
+        self.assertContains(every, "format=xlsx")
+        self.assertContains(assigned, "Thư đã giao")
+        self.assertNotContains(assigned, "Thư mới")
