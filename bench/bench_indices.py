@@ -2,15 +2,17 @@
 
 On PostgreSQL (``DATABASE_URL``, by default ``motcua_bench_indices`` on
 127.0.0.1:5432; dropped, created and migrated here): the synthetic province
-of ``demo.synthetic`` with ``BENCH_INDICES_UNITS`` wards (default 500) and
-10 procedures, then ``BENCH_INDICES_DOSSIERS`` dossiers (default 300,000;
-the issue's size is 2,000,000) spread over three years, bulk-loaded by one
+of ``demo.synthetic`` with ``BENCH_INDICES_UNITS`` wards (default 200, so
+``make bench`` stays within minutes; the issue's size is 500) and 10
+procedures, then ``BENCH_INDICES_DOSSIERS`` dossiers (default 200,000; the
+issue's size is 2,000,000, about 30 minutes here) spread over three years, bulk-loaded by one
 ``INSERT … SELECT generate_series`` (not one ORM row at a time), then
 ``rollups_rebuild``. 95% are finished, a quarter of those late; 30% came
 online.
 
 Measured in-process through Django's test client (server time: URL
-resolution, views, queries, templates; no network), ``REPEAT`` times each
+resolution, views, queries, templates; no network), ``BENCH_INDICES_REPEAT``
+times each (default 10)
 after one warm-up: the province leader's morning page, the province's
 service index page for a quarter, and the province's monthly report
 (Excel). Beside each, in the same run, the raw GROUP BY queries over the
@@ -37,9 +39,9 @@ PYTHON = sys.executable
 DB_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/motcua_bench_indices"
 DB_NAME = DB_URL.rsplit("/", 1)[1].split("?", 1)[0]
 PG_ADMIN = "postgresql://" + DB_URL.split("://", 1)[1].rsplit("/", 1)[0] + "/postgres"
-UNITS = int(os.environ.get("BENCH_INDICES_UNITS", "500"))
-DOSSIERS = int(os.environ.get("BENCH_INDICES_DOSSIERS", "300000"))
-REPEAT = int(os.environ.get("BENCH_INDICES_REPEAT", "20"))
+UNITS = int(os.environ.get("BENCH_INDICES_UNITS", "200"))
+DOSSIERS = int(os.environ.get("BENCH_INDICES_DOSSIERS", "200000"))
+REPEAT = int(os.environ.get("BENCH_INDICES_REPEAT", "10"))
 TARGET_RATIO = 20.0
 TARGET_P95_MS = 300.0
 

@@ -153,9 +153,9 @@ def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
         DossierFact.objects.filter(in_tree, pending=True)
         .order_by()
         .aggregate(
-            pending=Count("pk"),
-            overdue=Count("pk", filter=running & Q(due_at__lt=now)),
-            due_soon=Count("pk", filter=running & Q(due_at__gte=now, due_at__lt=soon)),
+            pending=Count("*"),
+            overdue=Count("agency", filter=running & Q(due_at__lt=now)),
+            due_soon=Count("agency", filter=running & Q(due_at__gte=now, due_at__lt=soon)),
         )
     )
     months = monthly_rows(unit, month_keys(today, 12))
@@ -176,7 +176,7 @@ def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
         DossierFact.objects.filter(in_tree, pending=True, handler__isnull=False)
         .order_by()
         .values("handler_id")
-        .annotate(n=Count("pk"), late=Count("pk", filter=running & Q(due_at__lt=now)))
+        .annotate(n=Count("*"), late=Count("agency", filter=running & Q(due_at__lt=now)))
         .order_by("-n", "handler_id")[:10]
     )
     workload: list[dict[str, Any]] = list(workload_rows)

@@ -85,7 +85,7 @@ class Scope:
             self._pending = (
                 self.pending_facts()
                 .order_by()
-                .aggregate(pending=Count("pk"), overdue=Count("pk", filter=self.overdue_q()))
+                .aggregate(pending=Count("*"), overdue=Count("agency", filter=self.overdue_q()))
             )
         return self._pending
 
