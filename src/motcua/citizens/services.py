@@ -35,6 +35,7 @@ from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from motcua.core.idnumbers import clean_personal_id, clean_phone
+from motcua.core.notifications import notify
 from motcua.core.text import nfc
 from motcua.core.uploads import check_upload, store_upload
 from motcua.dossiers import services as dossier_services
@@ -513,6 +514,14 @@ def supplement_answer(
                     dossier=locked,
                     document=lines[pk],
                     required_document_id=pk,
+                )
+            if pause.requested_by is not None:
+                # The officer who asked learns that the answer is in (after the commit).
+                notify(
+                    event="citizens.supplement_answered",
+                    context={"dossier": locked, "answer": answer},
+                    user=pause.requested_by,
+                    obj=locked,
                 )
             audit_record(
                 actor=citizen.user,

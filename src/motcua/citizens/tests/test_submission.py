@@ -192,9 +192,17 @@ class SubmissionTests(TestCase):
         row = my_dossiers(self.citizen)[0]
         self.assertEqual(row.asked, "Nộp bổ sung theo yêu cầu: Ảnh mờ")
         slot = self.version.documents.get(order=2)
-        answer = services.supplement_answer(
-            citizen=self.citizen, dossier=dossier, files={slot.pk: png()}, note="Ảnh rõ hơn"
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            answer = services.supplement_answer(
+                citizen=self.citizen, dossier=dossier, files={slot.pk: png()}, note="Ảnh rõ hơn"
+            )
+        told = [m for m in mail.outbox if self.w.intake.email in m.to]
+        self.assertEqual(len(told), 1)
+        self.assertEqual(
+            told[0].subject, f"Hồ sơ {dossier.code}: người nộp đã gửi bổ sung trực tuyến"
         )
+        self.assertIn("Ghi chú của người nộp: Ảnh rõ hơn", told[0].body)
         self.assertEqual(answer.note, "Ảnh rõ hơn")
         added = Attachment.objects.get(dossier=dossier, kind="supplement")
         self.assertEqual(added.document.required_document_id, slot.pk)
