@@ -372,6 +372,11 @@ def digitise(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def is_citizen(request: HttpRequest) -> bool:
+    """A signed-in citizen sees the public menu only (core.menu)."""
+    return selectors.citizen_of(request.user) is not None
+
+
 def may_see_digitisation(request: HttpRequest) -> bool:
     """Intake officers and centre directors see the digitisation shares."""
     return UserRoles.for_request(request).holds_any(INTAKE_ROLES)

@@ -132,6 +132,16 @@ class CitizenPagesTests(TestCase):
         )
         self.assertEqual(Citizen.objects.get().id_number, "")
 
+    def test_a_citizen_gets_the_public_menu_only(self):
+        self.sign_in()
+        page = self.client.get(reverse("citizens:dossiers"))
+        self.assertContains(page, 'href="/cong-dan/ho-so/"')
+        self.assertNotContains(page, 'href="/mot-cua/"')  # the staff's "my work"
+        self.assertNotContains(page, 'href="/tai-khoan/"')  # the staff's account page
+        self.client.force_login(self.w.intake)
+        page = self.client.get(reverse("citizens:digitisation"))
+        self.assertContains(page, 'href="/mot-cua/tiep-nhan/"')
+
     def test_tampered_draft_link_is_not_found(self):
         self.sign_in()
         response = self.client.get(
