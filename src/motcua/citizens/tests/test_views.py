@@ -45,7 +45,9 @@ class CitizenPagesTests(TestCase):
         submit = reverse("citizens:submit", args=[self.code])
         response = self.client.get(submit)
         self.assertRedirects(
-            response, f"{reverse('citizens:sign_in')}?next={submit}", fetch_redirect_response=False
+            response,
+            f"{reverse('citizens:sign_in')}?next=%2Fcong-dan%2Fnop%2F1.001193%2F",
+            fetch_redirect_response=False,
         )
         response = self.sign_in(next_url=submit)
         self.assertRedirects(response, submit, fetch_redirect_response=False)
