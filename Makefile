@@ -22,12 +22,14 @@ demo: $(STAMP) ## Migrate the SQLite database under var/, load the demo once, se
 	$(BIN)/motcua migrate --noinput -v0
 	$(BIN)/motcua collectstatic --noinput -v0
 	$(BIN)/motcua seed demo
+	$(BIN)/motcua indices_rollups --rebuild
 	@echo "Motcua: http://127.0.0.1:$(PORT)/  (quản trị: http://127.0.0.1:$(PORT)/admin/)"
 	@echo "Thư điện tử của bản demo được ghi vào var/mail/; nhật ký tác vụ nền: var/worker.log"
 	EMAIL_BACKEND=django.core.mail.backends.filebased.EmailBackend sh -c '\
 	  $(BIN)/motcua db_worker --interval 2 > var/worker.log 2>&1 & worker=$$!; \
 	  $(BIN)/motcua periodic --loop 300 > var/periodic.log 2>&1 & periodic=$$!; \
-	  trap "kill $$worker $$periodic 2>/dev/null" EXIT INT TERM; \
+	  $(BIN)/motcua indices_rollups --loop 60 > var/indices.log 2>&1 & indices=$$!; \
+	  trap "kill $$worker $$periodic $$indices 2>/dev/null" EXIT INT TERM; \
 	  $(BIN)/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 --log-level warning motcua.wsgi:application'
 
 test: $(STAMP) ## Run the whole suite (SQLite, or PostgreSQL when DATABASE_URL says so)

@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SUITES = ["deadlines", "intake"]
+SUITES = ["deadlines", "intake", "indices", "lookup"]
 
 
 def _machine() -> dict[str, object]:

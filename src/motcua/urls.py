@@ -13,6 +13,7 @@ from motcua.indices.api import router as indices_router
 from motcua.org import views as org_views
 from motcua.org.api import router as org_router
 from motcua.portal import views as portal_views
+from motcua.portal.api import router as public_router
 from motcua.workdays.api import router as workdays_router
 
 api.add_router("/catalog/", catalog_router)
@@ -21,6 +22,7 @@ api.add_router("/feedback/", feedback_router)
 api.add_router("/indices/", indices_router)
 api.add_router("/logbook", logbook_router)
 api.add_router("/org/", org_router)
+api.add_router("/public/", public_router)
 api.add_router("/workdays/", workdays_router)
 
 # The admin signs in through the staff sign-in (password, then the code)
@@ -48,6 +50,7 @@ urlpatterns = [
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.dossiers.urls")),
     path("", include("motcua.feedback.urls")),
+    path("", include("motcua.indices.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -25,10 +25,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog import services
-from motcua.catalog.content import DocumentSpec, FeeSpec, StepSpec, VersionContent
+from motcua.catalog.bundle import bundle_export, bundle_import, is_bundle
+from motcua.catalog.content import content_from
+from motcua.catalog.declaration_forms import (
+    check_file,
+    declaration_form_attach,
+    declaration_form_remove,
+)
 from motcua.catalog.excel import procedure_export, procedure_import
 from motcua.catalog.forms import ProcedureImportForm
 from motcua.catalog.models import (
+    DeclarationForm,
     FeeLine,
     Field,
     Procedure,
@@ -193,6 +200,11 @@ class ProcedureAdmin(ServiceErrorMixin, admin.ModelAdmin[Procedure]):
                 self.admin_site.admin_view(self.export_view),
                 name="{}_{}_export".format(*info),
             ),
+            path(
+                "export-bundle/",
+                self.admin_site.admin_view(self.export_bundle_view),
+                name="{}_{}_export_bundle".format(*info),
+            ),
         ]
         return own + super().get_urls()
 
@@ -215,10 +227,20 @@ class ProcedureAdmin(ServiceErrorMixin, admin.ModelAdmin[Procedure]):
         errors: list[dict[str, Any]] = []
         if request.method == "POST" and form.is_valid():
             dry_run = form.cleaned_data["dry_run"]
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            upload.seek(0)
             try:
-                result = procedure_import(
-                    actor=request.user, file=form.cleaned_data["file"], dry_run=dry_run
-                )
+                if is_bundle(data):
+                    bundle = bundle_import(actor=request.user, data=data, dry_run=dry_run)
+                    result = bundle.catalogue
+                    messages.info(
+                        request,
+                        _("Declaration forms: %(attached)s attached, %(unchanged)s unchanged.")
+                        % {"attached": bundle.forms_attached, "unchanged": bundle.forms_unchanged},
+                    )
+                else:
+                    result = procedure_import(actor=request.user, file=upload, dry_run=dry_run)
             except ApplicationError as exc:
                 errors = exc.extra.get("errors", [])
                 messages.error(request, exc.message)
@@ -248,6 +270,17 @@ class ProcedureAdmin(ServiceErrorMixin, admin.ModelAdmin[Procedure]):
         if not self.has_view_permission(request):
             raise PermissionDenied
         return _xlsx_response()
+
+    def export_bundle_view(self, request: HttpRequest) -> HttpResponse:
+        """Download the catalogue with its declaration forms (a .zip)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        buffer = io.BytesIO()
+        bundle_export(stream=buffer)
+        response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+        filename = f"thu-tuc-mau-don-{clock.localdate():%Y%m%d}.zip"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     @admin.action(description=gettext_lazy("Export the selected procedures to Excel"))
     def export_selected(self, request: HttpRequest, queryset: QuerySet[Procedure]) -> HttpResponse:
@@ -412,51 +445,16 @@ class ProcedureVersionAdmin(ServiceErrorMixin, admin.ModelAdmin[ProcedureVersion
         lines: dict[type, list[forms.ModelForm[Any]]] = {
             fs.model: fs.kept_forms() for fs in formsets
         }
-        content = VersionContent(
-            name=data["name"],
-            field_code=data["field"].code,
-            competent_level=data["competent_level"],
-            competent_agency=data["competent_agency"],
-            time_limit_amount=data["time_limit_amount"],
-            time_limit_unit=data["time_limit_unit"],
-            online_level=data["online_level"],
-            result_type=data["result_type"],
-            supplement_policy=data["supplement_policy"],
-            supplement_window_days=data["supplement_window_days"],
-            legal_basis=data["legal_basis"],
-            documents=tuple(
-                DocumentSpec(
-                    order=f.cleaned_data["order"],
-                    name=f.cleaned_data["name"],
-                    form=f.cleaned_data["form"],
-                    count=f.cleaned_data["count"],
-                    is_mandatory=f.cleaned_data["is_mandatory"],
-                    note=f.cleaned_data["note"],
-                )
-                for f in lines.get(RequiredDocument, [])
-            ),
-            fees=tuple(
-                FeeSpec(
-                    order=f.cleaned_data["order"],
-                    name=f.cleaned_data["name"],
-                    kind=f.cleaned_data["kind"],
-                    amount=f.cleaned_data["amount"],
-                    note=f.cleaned_data["note"],
-                )
-                for f in lines.get(FeeLine, [])
-            ),
-            steps=tuple(
-                StepSpec(
-                    order=f.cleaned_data["order"],
-                    name=f.cleaned_data["name"],
-                    role_code=f.cleaned_data["role"].code,
-                    agency_code=f.cleaned_data["unit"].agency_code
-                    if f.cleaned_data.get("unit")
-                    else "",
-                    is_inter_agency=f.cleaned_data["is_inter_agency"],
-                    budget_amount=f.cleaned_data["budget_amount"],
-                    budget_unit=f.cleaned_data["budget_unit"],
-                )
+        content = content_from(
+            {**data, "field_code": data["field"].code},
+            documents=(f.cleaned_data for f in lines.get(RequiredDocument, [])),
+            fees=(f.cleaned_data for f in lines.get(FeeLine, [])),
+            steps=(
+                {
+                    **f.cleaned_data,
+                    "role_code": f.cleaned_data["role"].code,
+                    "agency_code": unit.agency_code if (unit := f.cleaned_data.get("unit")) else "",
+                }
                 for f in lines.get(WorkflowStep, [])
             ),
         )
@@ -507,3 +505,67 @@ class ProcedureVersionAdmin(ServiceErrorMixin, admin.ModelAdmin[ProcedureVersion
                 services.procedure_version_delete(actor=request.user, version=version)
             except ApplicationError as exc:
                 messages.error(request, exc.message)
+
+
+# --- Declaration forms ----------------------------------------------------------
+
+
+class DeclarationFormForm(forms.ModelForm[DeclarationForm]):
+    upload = forms.FileField(
+        label=gettext_lazy("file"),
+        help_text=gettext_lazy(
+            "PDF, Word (.doc, .docx), OpenDocument (.odt, .ods) or Excel (.xls, .xlsx); "
+            "checked by its content."
+        ),
+    )
+
+    class Meta:
+        model = DeclarationForm
+        fields = ["version", "order", "name", "reference"]
+
+    def clean_upload(self) -> Any:
+        upload = self.cleaned_data["upload"]
+        try:
+            check_file(upload.read(), upload.name)
+        except ApplicationError as exc:
+            raise ValidationError(exc.message) from exc
+        upload.seek(0)
+        return upload
+
+
+@admin.register(DeclarationForm)
+class DeclarationFormAdmin(ServiceErrorMixin, admin.ModelAdmin[DeclarationForm]):
+    """Attach forms (tờ khai) to versions; also allowed while a version is in force."""
+
+    form = DeclarationFormForm
+    list_display = ["name", "version", "order", "filename", "size"]
+    list_select_related = ["version__procedure"]
+    search_fields = ["name", "version__procedure__code", "version__name"]
+    autocomplete_fields = ["version"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(
+        self, request: HttpRequest, obj: DeclarationForm, form: Any, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        upload = data["upload"]
+        saved = declaration_form_attach(
+            actor=request.user,
+            version=data["version"],
+            name=data["name"],
+            reference=data.get("reference", ""),
+            order=data.get("order"),
+            data=upload.read(),
+            filename=upload.name,
+        )
+        obj.__dict__.update(saved.__dict__)
+        obj._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: DeclarationForm) -> None:
+        declaration_form_remove(actor=request.user, form=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DeclarationForm]) -> None:
+        for form in queryset:
+            declaration_form_remove(actor=request.user, form=form)

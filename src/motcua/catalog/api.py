@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.http import HttpRequest
+from django.urls import reverse
 from ninja import Query, Router, Schema
 from pydantic import Field as SchemaField
 
@@ -93,6 +94,18 @@ class ProcedureStepOut(Schema):
     budget_unit: StepBudgetUnit
 
 
+class DeclarationFormOut(Schema):
+    """A form (tờ khai) to download and fill in."""
+
+    order: int
+    name: str
+    reference: str
+    url: str = SchemaField(description="Where to download it (no sign-in).")
+    content_type: str
+    size: int = SchemaField(description="Bytes.")
+    sha256: str
+
+
 class ProcedureDetailOut(ProcedureSummaryOut):
     result_type: ResultType
     supplement_policy: SupplementPolicy
@@ -106,6 +119,7 @@ class ProcedureDetailOut(ProcedureSummaryOut):
     documents: list[ProcedureDocumentOut]
     fees: list[FeeOut]
     steps: list[ProcedureStepOut]
+    declaration_forms: list[DeclarationFormOut]
 
 
 class ProcedurePageOut(Schema):
@@ -214,6 +228,18 @@ def procedure_detail(request: HttpRequest, code: str, query: Query[OnQuery]) -> 
                 "budget_unit": s.budget_unit,
             }
             for s in version.steps.all()
+        ],
+        "declaration_forms": [
+            {
+                "order": f.order,
+                "name": f.name,
+                "reference": f.reference,
+                "url": reverse("catalog:declaration_form", args=[version.procedure.code, f.pk]),
+                "content_type": f.content_type,
+                "size": f.size,
+                "sha256": f.sha256,
+            }
+            for f in version.declaration_forms.all()
         ],
     }
 

@@ -17,10 +17,10 @@ days than N); a same-day limit allows one working day.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -159,6 +159,35 @@ class VersionContent:
                 )
             ),
         )
+
+
+_Spec = TypeVar("_Spec", DocumentSpec, FeeSpec, StepSpec)
+
+
+def spec_from(cls: type[_Spec], values: Mapping[str, Any]) -> _Spec:
+    """Build a line spec from the keys of ``values`` that name its fields (others ignored)."""
+    return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+
+
+def content_from(
+    values: Mapping[str, Any],
+    *,
+    documents: Iterable[Mapping[str, Any]] = (),
+    fees: Iterable[Mapping[str, Any]] = (),
+    steps: Iterable[Mapping[str, Any]] = (),
+) -> VersionContent:
+    """Build content from form or spreadsheet values, the lines from one mapping each."""
+    parts = ("documents", "fees", "steps")
+    return VersionContent(
+        **{
+            f.name: values[f.name]
+            for f in fields(VersionContent)
+            if f.name in values and f.name not in parts
+        },
+        documents=tuple(spec_from(DocumentSpec, d) for d in documents),
+        fees=tuple(spec_from(FeeSpec, f) for f in fees),
+        steps=tuple(spec_from(StepSpec, s) for s in steps),
+    )
 
 
 def content_of(version: ProcedureVersion) -> VersionContent:

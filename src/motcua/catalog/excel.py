@@ -31,12 +31,10 @@ from openpyxl import Workbook
 
 from motcua.catalog import services
 from motcua.catalog.content import (
-    DocumentSpec,
-    FeeSpec,
     Problem,
-    StepSpec,
     VersionContent,
     code_problem,
+    content_from,
     content_of,
     content_problems,
 )
@@ -306,52 +304,15 @@ class ImportResult:
 
 
 def _build_content(entry: _Entry) -> VersionContent:
-    v = entry.row.values
-    return VersionContent(
-        name=v["name"] or "",
-        field_code=v["field_code"] or "",
-        competent_level=v["competent_level"] or "",
-        competent_agency=v["competent_agency"] or "",
-        time_limit_amount=v["time_limit_amount"] if v["time_limit_amount"] is not None else 0,
-        time_limit_unit=v["time_limit_unit"] or "",
-        online_level=v["online_level"] or "",
-        result_type=v["result_type"] or "",
-        supplement_policy=v["supplement_policy"] or "",
-        supplement_window_days=v.get("supplement_window_days"),
-        legal_basis=v["legal_basis"] or "",
-        documents=tuple(
-            DocumentSpec(
-                order=r.values["order"],
-                name=r.values["name"],
-                form=r.values["form"],
-                count=r.values["count"],
-                is_mandatory=r.values["is_mandatory"],
-                note=r.values.get("note") or "",
-            )
-            for r in entry.documents
-        ),
-        fees=tuple(
-            FeeSpec(
-                order=r.values["order"],
-                name=r.values["name"],
-                amount=r.values["amount"],
-                kind=r.values["kind"],
-                note=r.values.get("note") or "",
-            )
-            for r in entry.fees
-        ),
-        steps=tuple(
-            StepSpec(
-                order=r.values["order"],
-                name=r.values["name"],
-                role_code=r.values["role_code"],
-                agency_code=r.values["agency_code"] or "",
-                is_inter_agency=r.values["is_inter_agency"],
-                budget_amount=r.values["budget_amount"],
-                budget_unit=r.values["budget_unit"],
-            )
-            for r in entry.steps
-        ),
+    """Return the entry's content; a cell that could not be read counts as empty."""
+    values = {key: "" if value is None else value for key, value in entry.row.values.items()}
+    values["time_limit_amount"] = values["time_limit_amount"] or 0
+    values["supplement_window_days"] = entry.row.values.get("supplement_window_days")
+    return content_from(
+        values,
+        documents=(r.values for r in entry.documents),
+        fees=(r.values for r in entry.fees),
+        steps=(r.values for r in entry.steps),
     )
 
 

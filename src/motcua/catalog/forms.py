@@ -38,9 +38,10 @@ class ProcedureImportForm(forms.Form):
     """Upload of a procedure workbook in the admin."""
 
     file = forms.FileField(
-        label=_("Excel workbook (.xlsx)"),
+        label=_("Excel workbook (.xlsx) or bundle with the forms (.zip)"),
         help_text=_(
-            "Sheets “Thủ tục”, “Thành phần hồ sơ”, “Phí, lệ phí” and “Quy trình”, as exported."
+            "Sheets “Thủ tục”, “Thành phần hồ sơ”, “Phí, lệ phí” and “Quy trình”, as exported; "
+            "or the .zip exported with the declaration forms."
         ),
     )
     dry_run = forms.BooleanField(

@@ -325,3 +325,60 @@ class WorkflowStep(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order}. {self.name}"
+
+
+def declaration_form_path(instance: DeclarationForm, filename: str) -> str:
+    """Store forms by content hash: the same file uploaded twice is one file."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"catalog/forms/{instance.sha256[:2]}/{instance.sha256}.{extension}"
+
+
+class DeclarationForm(models.Model):
+    """A declaration form (tờ khai, mẫu đơn) attached to a version, to download and fill in.
+
+    Forms are published material of the version: they may be added or
+    replaced while the version is in force (a missing or mistyped file is
+    corrected), always through :mod:`motcua.catalog.services`, which checks
+    the file by its content and records who changed what.
+    """
+
+    version = models.ForeignKey(
+        ProcedureVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="declaration_forms",
+    )
+    order = models.PositiveSmallIntegerField(_("order"))
+    name = models.CharField(_("name"), max_length=300)
+    reference = models.CharField(
+        _("reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("The form's sign and source, e.g. “Mẫu TK1-TS, Thông tư 04/2020/TT-BTP”."),
+    )
+    file = models.FileField(_("file"), upload_to=declaration_form_path, max_length=255)
+    filename = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+
+    class Meta:
+        verbose_name = _("declaration form")
+        verbose_name_plural = _("declaration forms")
+        ordering = ["version", "order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "order"], name="catalog_declaration_form_order_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:declaration_form", args=[self.version.procedure.code, self.pk])
+
+    @property
+    def extension(self) -> str:
+        """Return the file's kind as shown beside the link: PDF, DOCX…"""
+        return self.filename.rsplit(".", 1)[-1].upper() if "." in self.filename else ""

@@ -15,9 +15,11 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import (
+    DeclarationForm,
     FeeLine,
     Field,
     Procedure,
@@ -30,7 +32,8 @@ from motcua.core import clock
 from motcua.core.cache import ProcessCache
 from motcua.core.errors import NotFoundError
 from motcua.core.text import nfc, search_terms
-from motcua.org.models import Unit
+from motcua.org.models import Unit, UnitTier
+from motcua.org.selectors import offices_for_tier
 
 
 def working_day_seconds() -> int:
@@ -67,8 +70,9 @@ def procedure_version_on(procedure: Procedure | str, day: date) -> ProcedureVers
 
 
 def version_children_prefetch() -> list[Prefetch[str, Any, Any]]:
-    """Return the prefetches that load a version's documents, fees and steps."""
+    """Return the prefetches that load a version's documents, fees, steps and forms."""
     return [
+        Prefetch("declaration_forms", queryset=DeclarationForm.objects.order_by("order")),
         Prefetch("documents", queryset=RequiredDocument.objects.order_by("order")),
         Prefetch("fees", queryset=FeeLine.objects.order_by("order")),
         Prefetch(
@@ -241,3 +245,40 @@ def procedure_intake_plan(version: ProcedureVersion) -> IntakePlan:
         )
 
     return _plans.get_or_set(version.pk, build)
+
+
+def declaration_form_get(code: str, pk: int) -> DeclarationForm:
+    """Return form ``pk`` of a version of procedure ``code``, or raise NotFoundError."""
+    form = (
+        DeclarationForm.objects.select_related("version__procedure")
+        .filter(pk=pk, version__procedure__code=nfc(code), version__procedure__is_active=True)
+        .first()
+    )
+    if form is None:
+        raise NotFoundError(_("This form does not exist (any more)."))
+    return form
+
+
+def offices_for_version(version: ProcedureVersion) -> list[Unit]:
+    """Return the offices where a citizen hands in a dossier of ``version`` today.
+
+    The same rule as intake's ``agency_for``: a province- or ministry-level
+    procedure at the province's offices, any other at a commune's.
+    """
+    tier = (
+        UnitTier.PROVINCE
+        if version.competent_level in ("province", "ministry")
+        else UnitTier.COMMUNE
+    )
+    return offices_for_tier(tier, on=clock.localdate())
+
+
+def online_submit_url(code: str) -> str:
+    """Return the online submission address of procedure ``code``, or "" when none exists.
+
+    The citizens app adds ``citizens:submit``; without it there is no button.
+    """
+    try:
+        return reverse("citizens:submit", args=[code])
+    except NoReverseMatch:
+        return ""

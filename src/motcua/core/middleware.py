@@ -44,18 +44,22 @@ class PrivateCacheMiddleware:
 
     That is every answer to a signed-in user (staff pages, the admin, the
     API through the session) and every answer under ``MOTCUA_PRIVATE_PATHS``
-    (the API with a token). Public pages for anonymous visitors keep their
-    caching; a citizen's page marks itself with
+    (the API with a token), except ``MOTCUA_PUBLIC_API_PATHS`` (anonymous
+    operations that set their own headers). Public pages for anonymous
+    visitors keep their caching; a citizen's page marks itself with
     :func:`motcua.core.http.private_no_store`.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
         self.prefixes = tuple(settings.MOTCUA_PRIVATE_PATHS)
+        self.public = tuple(settings.MOTCUA_PUBLIC_API_PATHS)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if request.path_info.startswith(self.prefixes) or _signed_in(request):
+        path = request.path_info
+        private_path = path.startswith(self.prefixes) and not path.startswith(self.public)
+        if private_path or _signed_in(request):
             mark_private(response)
         return response
 

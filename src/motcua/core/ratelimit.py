@@ -17,7 +17,16 @@ from motcua.core.net import client_bucket
 
 def rate_limit_hit(scope: str, request: HttpRequest, *, limit: int, window: int = 60) -> bool:
     """Count one request of ``request``'s client in ``scope``; True when it is over ``limit``."""
-    key = f"rate:{scope}:{client_bucket(request)}"
+    return counter_add(f"rate:{scope}:{client_bucket(request)}", window=window) > limit
+
+
+def counter_value(key: str) -> int:
+    """Return the count under ``key`` in its open window (0 when none is open)."""
+    return int(cache.get(key) or 0)
+
+
+def counter_add(key: str, *, window: int = 60) -> int:
+    """Count one event under ``key`` (any subject: a client, a dossier); return the count."""
     try:
         count = cache.incr(key)
     except ValueError:  # no window open: open one
@@ -27,4 +36,4 @@ def rate_limit_hit(scope: str, request: HttpRequest, *, limit: int, window: int 
             # Redis' INCR re-created a key that expired after Django's
             # existence check, without a timeout: give it one.
             cache.touch(key, timeout=window)
-    return bool(count > limit)
+    return int(count)

@@ -47,8 +47,7 @@ draws; the dates still run up to the moment of the seed (``now``).
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -67,6 +66,7 @@ from motcua.catalog.selectors import StepPlan, procedure_intake_plan
 from motcua.core.audit import audit_event
 from motcua.core.models import AuditEvent
 from motcua.demo.calendars import load_demo_calendars
+from motcua.dossiers import kernel
 from motcua.dossiers import services as dossier_services
 from motcua.dossiers.constants import (
     ApplicantKind,
@@ -79,6 +79,7 @@ from motcua.dossiers.constants import (
     ReturnMethod,
 )
 from motcua.dossiers.models import (
+    Apology,
     CounterSlipSequence,
     Dossier,
     DossierCodeSequence,
@@ -89,10 +90,11 @@ from motcua.dossiers.models import (
     Pause,
 )
 from motcua.dossiers.search import dossier_search_text
-from motcua.dossiers.workflow import SIGNING_ROLES
+from motcua.dossiers.workflow import LEADER_ROLES, SIGNING_ROLES
 from motcua.org.models import Role, RoleAssignment, Unit, UnitKind
+from motcua.org.selectors import signing_position
 from motcua.org.services import role_assignment_create, unit_create
-from motcua.workdays.core import CalendarMissingError, LimitUnit, Remaining, WorkCalendar
+from motcua.workdays.core import CalendarMissingError, WorkCalendar
 from motcua.workdays.loader import calendar_for_unit, national_calendar
 
 ACTOR = "motcua seed synthetic"
@@ -362,6 +364,12 @@ class Mix:
     supplement: float = 0.08
     supplement_never: float = 0.15
     stop: float = 0.01
+    payment: float = 0.0
+    """Chance of a wait for financial obligations during the review (none by default, so the
+    benchmark's province stays as it was)."""
+    apology: float = 0.0
+    """Chance that a leader apologises and sets a new date during the review (Mẫu 04; none
+    by default, like ``payment``)."""
     late_step: float = 0.17
     claim: float = 0.3
     """Chance that a step left in its unit's queue is claimed before the work starts."""
@@ -381,6 +389,7 @@ class _Sim:
     documents: list[DossierDocument] = field(default_factory=list)
     steps: list[DossierStep] = field(default_factory=list)
     pauses: list[Pause] = field(default_factory=list)
+    apologies: list[Apology] = field(default_factory=list)
     events: list[DossierEvent] = field(default_factory=list)
     audit: list[tuple[datetime, Any, str, dict[str, Any], DossierEvent]] = field(
         default_factory=list
@@ -442,6 +451,7 @@ class _Simulator:
         self.agency: dict[tuple[int, str], Unit] = {}
         self.stop_note = _("Stopped at the applicant's request")
         self.close_note = _("Closed: supplement not provided")
+        self.positions: dict[tuple[int, int], str] = {}
 
     # helpers mirroring dossiers.services ------------------------------------------------------
 
@@ -486,6 +496,19 @@ class _Simulator:
         sim.audit.append((at, actor, f"dossiers.{action}", payload, history))
         d.updated_at = at
 
+    def record(self, sim: _Sim, *, at: datetime, actor: Any, change: kernel.Change) -> None:
+        """Keep the history row and audit record of a kernel change (notices are not sent)."""
+        self.event(
+            sim,
+            at=at,
+            actor=actor,
+            action=change.action,
+            from_status=change.from_status,
+            note=change.note,
+            step=change.step,
+            data=change.data,
+        )
+
     def bump(self, sim: _Sim, at: datetime) -> None:
         sim.dossier.version += 1
         sim.dossier.updated_at = at
@@ -493,20 +516,12 @@ class _Simulator:
     def start_step(
         self, d: Dossier, step: DossierStep, *, at: datetime, giver: Any, handler: Any
     ) -> None:
-        step.started_at = at
-        step.due_at = self.calendar(step.unit).add_working_time(
-            at, timedelta(seconds=step.budget_seconds)
+        kernel.start_step(
+            d, step, at=at, calendar=self.calendar(step.unit), giver=giver, handler=handler
         )
-        step.giver = giver if getattr(giver, "is_authenticated", False) else None
-        step.handler = handler
-        d.current_step = step
-        d.current_handler = handler
 
     def finish_step(self, step: DossierStep, *, at: datetime, actor: Any) -> None:
-        step.finished_at = at
-        step.timeliness = dossier_services.timeliness_of(at, step.due_at)
-        if step.handler is None and getattr(actor, "is_authenticated", False):
-            step.handler = actor
+        kernel.finish_step(step, at=at, actor=actor)
 
     def steps_for(self, sim: _Sim) -> list[DossierStep]:
         version = sim.version
@@ -847,6 +862,9 @@ class _Simulator:
         moment = at
         supplement = rng.random() < self.mix.supplement
         stop = rng.random() < self.mix.stop
+        # Drawn only when asked for, so the default mix draws the same numbers as before.
+        payment = self.mix.payment > 0 and rng.random() < self.mix.payment
+        apology = self.mix.apology > 0 and rng.random() < self.mix.apology
         while True:
             step = d.current_step
             assert step is not None
@@ -889,6 +907,23 @@ class _Simulator:
                 supplement = False
                 moment = d.updated_at
                 continue
+            if index == 1 and apology:
+                when = self.later(step.unit, moment, step.budget_seconds * rng.uniform(0.05, 0.3))
+                if when > self.now:
+                    return
+                self.apologise(sim, when)
+                apology = False
+                moment = when
+                continue
+            if index == 1 and payment:
+                when = self.later(step.unit, moment, step.budget_seconds * rng.uniform(0.1, 0.6))
+                if when > self.now:
+                    return
+                if not self.payment(sim, step, actor, when):
+                    return
+                payment = False
+                moment = d.updated_at
+                continue
             when = self.later(step.unit, moment, step.budget_seconds * self.pace(step))
             if when > self.now:
                 return
@@ -919,12 +954,9 @@ class _Simulator:
         when = self.later(step.unit, after, self.rng.uniform(60, 1800))
         if when > self.now:
             return when
-        step.handler = actor
-        sim.dossier.current_handler = actor
+        change = kernel.claim(sim.dossier, step, actor=actor)
         self.bump(sim, when)
-        self.event(
-            sim, at=when, actor=actor, action="claim", from_status=sim.dossier.status, step=step
-        )
+        self.record(sim, at=when, actor=actor, change=change)
         return when
 
     def hand_over(
@@ -936,26 +968,17 @@ class _Simulator:
         receiver: Any,
         when: datetime,
     ) -> None:
-        d = sim.dossier
-        before = d.status
-        self.finish_step(step, at=when, actor=actor)
-        self.start_step(d, following, at=when, giver=actor, handler=receiver)
-        d.status = dossier_services.status_for_step(following)
-        self.bump(sim, when)
-        self.event(
-            sim,
+        change = kernel.hand_over(
+            sim.dossier,
+            step,
+            following,
             at=when,
             actor=actor,
-            action="hand_over",
-            from_status=before,
-            step=following,
-            data={
-                "from_step": step.order,
-                "to_step": following.order,
-                "step_timeliness": step.timeliness,
-                "receiver": getattr(receiver, "pk", None),
-            },
+            receiver=receiver,
+            calendar=self.calendar(following.unit),
         )
+        self.bump(sim, when)
+        self.record(sim, at=when, actor=actor, change=change)
 
     def decide(
         self,
@@ -965,91 +988,52 @@ class _Simulator:
         actor: Any,
         when: datetime,
     ) -> None:
-        d = sim.dossier
-        before = d.status
         granted = self.rng.random() >= self.mix.not_granted
-        reasons = "" if granted else "Không đủ điều kiện theo quy định"
-        self.finish_step(step, at=when, actor=actor)
-        d.decision = Decision.GRANTED if granted else Decision.NOT_GRANTED
-        d.decision_reasons = reasons
-        d.finished_at = when
-        d.timeliness = dossier_services.timeliness_of(when, d.due_at)
-        d.status = DossierStatus.RESULT_READY
-        if following is not None:
-            self.start_step(d, following, at=when, giver=actor, handler=None)
-        else:  # pragma: no cover - every synthetic template ends with the return step
-            d.current_step = None
-            d.current_handler = None
-        self.bump(sim, when)
-        self.event(
-            sim,
+        change = kernel.decide(
+            sim.dossier,
+            step,
+            following,
             at=when,
             actor=actor,
-            action="decide",
-            from_status=before,
-            step=step,
-            note=reasons,
-            data={"decision": d.decision, "timeliness": d.timeliness},
+            decision=Decision.GRANTED if granted else Decision.NOT_GRANTED,
+            reasons="" if granted else "Không đủ điều kiện theo quy định",
+            calendar=self.calendar(following.unit) if following is not None else None,
         )
+        self.bump(sim, when)
+        self.record(sim, at=when, actor=actor, change=change)
 
     def return_result(self, sim: _Sim, when: datetime) -> None:
         d = sim.dossier
         actor = sim.commune.intake
-        before = d.status
         by_post = self.rng.random() < self.mix.return_by_post
-        method = ReturnMethod.POST if by_post else ReturnMethod.COUNTER
-        if d.current_step is not None:
-            self.finish_step(d.current_step, at=when, actor=actor)
-        d.status = DossierStatus.RETURNED
-        d.returned_at = when
-        d.return_method = method
-        d.returned_to = d.applicant_name
-        d.current_step = None
-        d.current_handler = None
-        self.bump(sim, when)
-        promised = d.effective_due_at
-        self.event(
-            sim,
+        change = kernel.return_result(
+            d,
+            d.current_step,
             at=when,
             actor=actor,
-            action="return_result",
-            from_status=before,
-            data={
-                "method": method,
-                "received_by": d.returned_to,
-                "returned_late": bool(promised and when > promised),
-            },
+            method=ReturnMethod.POST if by_post else ReturnMethod.COUNTER,
+            received_by="",
+            note="",
         )
+        self.bump(sim, when)
+        self.record(sim, at=when, actor=actor, change=change)
 
     def stop(self, sim: _Sim, when: datetime) -> None:
         d = sim.dossier
-        before = d.status
-        reason = "Người nộp có đơn xin dừng giải quyết"
-        stage = self.end_current_step(d, when, self.stop_note)
-        d.status = DossierStatus.STOPPED
-        d.stop_reason = reason
-        d.closed_at = when
-        self.bump(sim, when)
-        self.event(
-            sim,
+        change = kernel.stop(
+            d,
+            d.current_step,
             at=when,
-            actor=sim.commune.intake,
-            action="stop",
-            from_status=before,
-            note=reason,
-            data={"requested_on": _local_day(when).isoformat(), "stage": before, "step": stage},
+            reason="Người nộp có đơn xin dừng giải quyết",
+            requested_on=_local_day(when),
+            step_note=self.stop_note,
         )
+        self.bump(sim, when)
+        self.record(sim, at=when, actor=sim.commune.intake, change=change)
 
     def end_current_step(self, d: Dossier, when: datetime, note: str) -> str:
         """Close the current step of a dossier that ends early (as the services do)."""
-        step = d.current_step
-        if step is None:
-            return ""
-        step.finished_at = when
-        step.note = note
-        d.current_step = None
-        d.current_handler = None
-        return step.name
+        return kernel.end_current_step(d, d.current_step, at=when, note=note)
 
     def supplement(self, sim: _Sim, step: DossierStep, actor: Any, when: datetime) -> bool:
         """Request a supplement at ``when``; return whether the dossier moves on afterwards."""
@@ -1058,41 +1042,21 @@ class _Simulator:
         # The procedure's window, as the services read it; none: no automatic closure.
         window = version.supplement_window_days
         respond_by = calendar.due_working_days(when, window) if window else None
-        remaining = calendar.remaining(d.due_at, version.time_limit_unit, when)  # type: ignore[arg-type]
-        step_clock: dict[str, Any] = {}
-        if step.due_at is not None:
-            step_clock = {
-                "step": step,  # the row's id once written
-                "remaining_seconds": int(
-                    self.calendar(step.unit).working_time_between(when, step.due_at).total_seconds()
-                ),
-            }
         items = ["Bản sao có chứng thực giấy tờ chứng minh"]
         reason = "Giấy tờ nộp kèm không rõ nét"
         before = d.status
-        pause = Pause(
-            dossier=d,
+        pause = self.pause(
+            sim,
+            step,
+            actor,
+            when,
             kind=PauseKind.SUPPLEMENT,
             number=d.supplement_count + 1,
             policy=version.supplement_policy,
-            started_at=when,
-            resume_status=d.status,
-            requested_by=actor,
             items=items,
             reason=reason,
             respond_by=respond_by,
-            override_reason="",
-            clock={
-                "unit": remaining.unit.value,
-                "working_days": remaining.working_days,
-                "working_seconds": int(remaining.working_time.total_seconds()),
-                "calendar_days": remaining.calendar_days,
-                "overdue": remaining.overdue,
-                "due_before": _iso_read(d.due_at),
-                **step_clock,
-            },
         )
-        sim.pauses.append(pause)
         d.supplement_count += 1
         d.status = DossierStatus.AWAITING_SUPPLEMENT
         self.bump(sim, when)
@@ -1133,30 +1097,143 @@ class _Simulator:
         )
         return False
 
+    def pause(
+        self,
+        sim: _Sim,
+        step: DossierStep,
+        actor: Any,
+        when: datetime,
+        *,
+        kind: str,
+        number: int,
+        policy: str,
+        items: list[str],
+        reason: str,
+        respond_by: datetime | None,
+    ) -> Pause:
+        """Open a pause at ``when`` keeping every running clock (``kernel.pause_clock``)."""
+        d, version = sim.dossier, sim.version
+        kept = kernel.pause_clock(
+            calendar=self.calendar(d.agency),
+            now=when,
+            due_at=d.due_at,
+            limit_unit=version.time_limit_unit,
+            extended_due_at=d.extended_due_at,
+            step_calendar=self.calendar(step.unit) if step.due_at is not None else None,
+            step_due_at=step.due_at,
+        )
+        if step.due_at is not None:
+            kept["step"] = step  # the row's id once written
+        pause = Pause(
+            dossier=d,
+            kind=kind,
+            number=number,
+            policy=policy,
+            started_at=when,
+            resume_status=d.status,
+            requested_by=actor,
+            items=items,
+            reason=reason,
+            respond_by=respond_by,
+            override_reason="",
+            clock=kept,
+        )
+        sim.pauses.append(pause)
+        return pause
+
+    def apologise(self, sim: _Sim, when: datetime) -> None:
+        """The commune's leader apologises at ``when`` and promises a date 1–3 working days
+        after the due date (or after today, when that has passed)."""
+        d = sim.dossier
+        leader = sim.commune.leader
+        calendar = self.calendar(d.agency)
+        assert d.due_at is not None
+        day = max(_local_day(d.due_at), _local_day(when))
+        day = calendar.add_working_days(day, self.rng.randint(1, 3))
+        new_due = timezone.make_aware(datetime.combine(day, calendar.schedule.day_end), calendar.tz)
+        late = kernel.apology_late(calendar, d.due_at, when)
+        key = (leader.pk, d.agency.pk)
+        if key not in self.positions:
+            self.positions[key] = signing_position(
+                leader, LEADER_ROLES, d.agency, on=_local_day(when)
+            )
+        reason = "Hồ sơ cần xác minh thêm tại địa phương"
+        sim.apologies.append(
+            Apology(
+                dossier=d,
+                issued_at=when,
+                issued_by=leader,
+                signer_position=self.positions[key],
+                reason=reason,
+                original_due_at=d.due_at,
+                new_due_at=new_due,
+                late=late,
+                drafted_by=None,
+            )
+        )
+        change = kernel.apologise(d, new_due=new_due, late=late, reason=reason, drafted_by_id=None)
+        self.bump(sim, when)
+        self.record(sim, at=when, actor=leader, change=change)
+
+    def payment(self, sim: _Sim, step: DossierStep, actor: Any, when: datetime) -> bool:
+        """Wait for the financial obligations from ``when``; return whether they were met."""
+        d = sim.dossier
+        items = ["Lệ phí cấp giấy chứng nhận"]
+        before = d.status
+        number = 1 + sum(1 for p in sim.pauses if p.kind == PauseKind.PAYMENT)
+        pause = self.pause(
+            sim,
+            step,
+            actor,
+            when,
+            kind=PauseKind.PAYMENT,
+            number=number,
+            policy=PausePolicy.PAUSE,
+            items=items,
+            reason="",
+            respond_by=None,
+        )
+        d.status = DossierStatus.AWAITING_PAYMENT
+        self.bump(sim, when)
+        self.event(
+            sim,
+            at=when,
+            actor=actor,
+            action="request_payment",
+            from_status=before,
+            data={"items": items},
+        )
+        paid = self.later(d.agency, when, self.rng.uniform(0.5, 6) * 8 * 3600)
+        if paid > self.now:
+            return False
+        self.resume(sim, pause, paid, action="payment_received")
+        return True
+
     def supplement_received(self, sim: _Sim, pause: Pause, when: datetime) -> None:
+        self.resume(sim, pause, when, action="supplement_received")
+
+    def resume(self, sim: _Sim, pause: Pause, when: datetime, *, action: str) -> None:
+        """End ``pause`` at ``when`` by ``action`` (``kernel.resume_clock``), as the intake desk."""
         d, version = sim.dossier, sim.version
         calendar = self.calendar(d.agency)
-        due_before = d.due_at
-        if pause.policy == PausePolicy.RESTART:
-            new_due = calendar.due(when, version.time_limit_amount, version.time_limit_unit)
-        else:
-            data = pause.clock
-            remaining = Remaining(
-                unit=LimitUnit(data["unit"]),
-                working_days=data["working_days"],
-                working_time=timedelta(seconds=data["working_seconds"]),
-                calendar_days=data["calendar_days"],
-                overdue=data["overdue"],
-            )
-            new_due = calendar.resume(remaining, when, d.due_at)  # type: ignore[arg-type]
+        due_before, promised_before = d.due_at, d.extended_due_at
+        resumed = kernel.resume_clock(
+            calendar=calendar,
+            kept=pause.clock,
+            policy=pause.policy,
+            now=when,
+            due_at=d.due_at,
+            limit_amount=version.time_limit_amount,
+            limit_unit=version.time_limit_unit,
+            extended_due_at=d.extended_due_at,
+        )
+        new_due = resumed.due_at
         pause.ended_at = when
         pause.clock = {**pause.clock, "due_after": _iso(new_due)}
-        d.due_at = new_due
+        d.due_at, d.extended_due_at = new_due, resumed.extended_due_at
         step = d.current_step
         if step is not None and pause.clock.get("step") is step:
-            step.due_at = self.calendar(step.unit).add_working_time(
-                when, timedelta(seconds=pause.clock["remaining_seconds"])
-            )
+            step.due_at = kernel.step_due_after_pause(self.calendar(step.unit), when, pause.clock)
         before = d.status
         d.status = pause.resume_status
         self.bump(sim, when)
@@ -1164,36 +1241,20 @@ class _Simulator:
             sim,
             at=when,
             actor=sim.commune.intake,
-            action="supplement_received",
+            action=action,
             from_status=before,
             data={
                 "policy": pause.policy,
                 "due_before": _iso_read(due_before),
                 "due_after": _iso(new_due),
-                "promised_before": None,
-                "promised_after": None,
+                "promised_before": _iso_read(promised_before),
+                "promised_after": _iso(d.extended_due_at),
                 "documents_provided": [],
             },
         )
 
 
 # --- writing -------------------------------------------------------------------------------------
-
-
-@contextmanager
-def _keep_timestamps(*models: type[Model]) -> Iterator[None]:
-    """Let bulk_create keep the simulated created_at/updated_at (as if written then)."""
-    saved: list[tuple[Any, bool, bool]] = []
-    for model in models:
-        for name in ("created_at", "updated_at"):
-            f: Any = model._meta.get_field(name)
-            saved.append((f, f.auto_now, f.auto_now_add))
-            f.auto_now = f.auto_now_add = False
-    try:
-        yield
-    finally:
-        for f, auto_now, auto_now_add in saved:
-            f.auto_now, f.auto_now_add = auto_now, auto_now_add
 
 
 def _audit_records(sims: Sequence[_Sim]) -> list[AuditEvent]:
@@ -1238,8 +1299,11 @@ def _write(
     if connection.vendor == "postgresql":
         _write_copy(sims, sequences, volumes)
         return
-    with transaction.atomic(), _keep_timestamps(Dossier):
+    with transaction.atomic():
         current = [s.dossier.current_step for s in sims]
+        # bulk_create stamps created_at/updated_at with the real time (auto_now); the
+        # simulated ones are written back below with the current steps.
+        stamps = [(s.dossier.created_at, s.dossier.updated_at) for s in sims]
         for s in sims:  # the steps get their ids after the dossiers
             s.dossier.current_step = None
         Dossier.objects.bulk_create([s.dossier for s in sims], batch_size=500)
@@ -1249,15 +1313,16 @@ def _write(
         DossierStep.objects.bulk_create([st for s in sims for st in s.steps], batch_size=1000)
         _resolve_pause_steps(sims)
         Pause.objects.bulk_create([p for s in sims for p in s.pauses], batch_size=1000)
+        Apology.objects.bulk_create([a for s in sims for a in s.apologies], batch_size=1000)
         # bulk_create gives the history rows their ids, which the audit records name.
         DossierEvent.objects.bulk_create([e for s in sims for e in s.events], batch_size=1000)
         AuditEvent.objects.bulk_create(_audit_records(sims), batch_size=1000)
-        with_step = []
-        for s, step in zip(sims, current, strict=True):
-            if step is not None:
-                s.dossier.current_step = step
-                with_step.append(s.dossier)
-        Dossier.objects.bulk_update(with_step, ["current_step"], batch_size=500)
+        for s, step, (created, updated) in zip(sims, current, stamps, strict=True):
+            s.dossier.current_step = step
+            s.dossier.created_at, s.dossier.updated_at = created, updated
+        Dossier.objects.bulk_update(
+            [s.dossier for s in sims], ["current_step", "created_at", "updated_at"], batch_size=500
+        )
         _save_sequences(sequences)
         _save_volumes(volumes)
 
@@ -1324,6 +1389,7 @@ def _write_copy(
         _copy(cursor, DossierStep, steps)
         _copy(cursor, DossierDocument, [doc for s in sims for doc in s.documents])
         _copy(cursor, Pause, [p for s in sims for p in s.pauses])
+        _copy(cursor, Apology, [a for s in sims for a in s.apologies])
         _copy(cursor, DossierEvent, events)
         _copy(cursor, AuditEvent, _audit_records(sims))
         _save_sequences(sequences)

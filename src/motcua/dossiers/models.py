@@ -12,7 +12,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Q, Value
+from django.db.models.functions import Replace
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -233,6 +234,11 @@ class Dossier(TimeStampedModel):
             models.Index(fields=["status"], name="dossiers_status_idx"),
             models.Index(fields=["agency", "status"], name="dossiers_agency_status_idx"),
             models.Index(fields=["current_handler", "status"], name="dossiers_handler_status_idx"),
+            # The public lookup of a code typed without its dots (dossiers.public).
+            models.Index(
+                Replace(Replace("code", Value("."), Value("")), Value("-"), Value("")),
+                name="dossiers_code_folded_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core import clock
+from motcua.core.actors import active_user_of
 from motcua.core.people import full_name
 from motcua.dossiers.constants import (
     CLOCK_RUNNING,
@@ -68,7 +69,7 @@ class UserRoles:
 
     @classmethod
     def load(cls, user: Any, *, on: date | None = None) -> UserRoles:
-        if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
+        if active_user_of(user) is None:
             return cls(user)
         day = on or clock.localdate()
         assignments = (

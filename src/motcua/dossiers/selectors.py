@@ -33,6 +33,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core import clock
+from motcua.core.actors import Actor, active_user_of
 from motcua.core.audit import audit_record
 from motcua.core.errors import NotFoundError
 from motcua.dossiers.constants import CLOCK_RUNNING, WAITING, DossierStatus
@@ -128,7 +129,7 @@ def dossier_scope(user: Any, *, on: date | None = None) -> DossierScope:
     covered whatever their own dates, so dossiers of a unit that has since
     merged stay visible. An inactive or anonymous user has an empty scope.
     """
-    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
+    if active_user_of(user) is None:
         return DossierScope(())
     day = on or clock.localdate()
     roles = sorted(DOSSIER_ROLES)
@@ -345,7 +346,7 @@ def dossier_get_for_user(user: Any, code: str, *, with_history: bool = False) ->
     return dossier
 
 
-def dossier_log_view(*, actor: Any, dossier: Dossier, via: str) -> None:
+def dossier_log_view(*, actor: Actor, dossier: Dossier, via: str) -> None:
     """Record that ``actor`` was shown the dossier's personal data (``dossiers.view``).
 
     ``via`` names the screen or ``"api"``. Call it once per read that shows

@@ -92,6 +92,11 @@ class PaknForm(forms.Form):
         label=_("I agree that the question and the answer are published (without my name)"),
         required=False,
     )
+    attachment = forms.FileField(
+        label=_("Attached file (optional)"),
+        required=False,
+        help_text=_("PDF, JPEG or PNG: a photo or a scan of a letter or a document."),
+    )
     # A field people never see: a robot that fills it is ignored (no CAPTCHA).
     website = forms.CharField(label=_("Leave this empty"), required=False)
 

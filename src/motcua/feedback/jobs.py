@@ -39,13 +39,13 @@ def feedback_alert() -> FeedbackAlerts:
     summary = FeedbackAlerts()
     with transaction.atomic():
         follow_ups = list(
-            FollowUp.objects.select_for_update(skip_locked=True)
+            FollowUp.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(due_at__lt=now, overdue_alerted=False)
             .exclude(status=FollowUpStatus.CLOSED)
             .select_related("unit", "evaluation__dossier")
         )
         pakns = list(
-            Pakn.objects.select_for_update(skip_locked=True)
+            Pakn.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=PaknStatus.ASSIGNED, due_at__lt=now, overdue_alerted=False)
             .select_related("unit")
         )

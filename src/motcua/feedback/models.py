@@ -435,3 +435,23 @@ class SurveyResponse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.campaign_id}: {self.pk}"
+
+
+class PaknAttachment(models.Model):
+    """A file sent with a PAKN (PDF, JPEG or PNG, checked by ``core.uploads``)."""
+
+    pakn = models.ForeignKey(Pakn, on_delete=models.CASCADE, related_name="attachments")
+    name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.CharField(max_length=300, editable=False)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["pakn", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -10,7 +10,7 @@ import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db.models import Avg, Count, F, Q, QuerySet
+from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +24,7 @@ from motcua.feedback.models import (
     IndicatorScore,
     Pakn,
     SurveyCampaign,
+    SurveyResponse,
 )
 from motcua.feedback.services.surveys import campaign_results, campaign_roles
 from motcua.org.models import Unit
@@ -94,9 +95,13 @@ def pakn_in(unit: Unit, start: date, end: date) -> QuerySet[Pakn]:
 
 
 def campaigns_in(unit: Unit, start: date, end: date) -> QuerySet[SurveyCampaign]:
-    return SurveyCampaign.objects.filter(
-        under(unit, "unit"), starts_on__lte=end, ends_on__gte=start
-    ).select_related("unit", "questionnaire")
+    return (
+        SurveyCampaign.objects.filter(under(unit, "unit"), starts_on__lte=end, ends_on__gte=start)
+        .select_related("unit", "questionnaire")
+        .prefetch_related(
+            Prefetch("responses", SurveyResponse.objects.only("campaign_id", "answers"))
+        )
+    )
 
 
 def feedback_summary(unit: Unit, period: str) -> dict[str, Any]:
@@ -173,9 +178,14 @@ def campaigns_for(user: Any) -> list[dict[str, Any]]:
     for role in campaign_roles():
         scope |= user_scope_q(user, role)
     rows = []
-    for campaign in SurveyCampaign.objects.filter(scope).select_related("unit", "questionnaire")[
-        :100
-    ]:
+    campaigns = (
+        SurveyCampaign.objects.filter(scope)
+        .select_related("unit", "questionnaire")
+        .prefetch_related(
+            Prefetch("responses", SurveyResponse.objects.only("campaign_id", "answers"))
+        )
+    )
+    for campaign in campaigns[:100]:
         _aspects, overall, count = campaign_results(campaign)
         rows.append({"campaign": campaign, "overall": overall, "count": count})
     return rows

@@ -22,6 +22,8 @@ from motcua.feedback import services
 from motcua.feedback.constants import FollowUpStatus, KioskSessionStatus
 from motcua.feedback.forms import EvaluationForm, FollowUpForm, KioskCreateForm, PairForm
 from motcua.feedback.models import Evaluation, FollowUp, Kiosk
+from motcua.feedback.services.account import account_dossier
+from motcua.feedback.services.account import account_rate as account_rate_service
 from motcua.feedback.services.common import director_roles, holds_any, scheme_in_force
 from motcua.feedback.services.kiosk import (
     DESK_ROLES,
@@ -329,5 +331,40 @@ def follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "feedback/follow_up.html",
         {"row": row, "form": form, "now": clock.now()},
+        status=400 if form.errors else 200,
+    )
+
+
+@private_no_store
+@require_http_methods(["GET", "POST"])
+def account_rate(request: HttpRequest, code: str) -> HttpResponse:
+    """The citizen rates their own returned dossier from their account."""
+    if not request.user.is_authenticated:
+        return HttpResponseRedirect(reverse("citizens:sign_in") + f"?next={request.path}")
+    try:
+        dossier = account_dossier(user=request.user, code=code)
+        services.evaluation_check_open(dossier)
+    except ApplicationError as exc:
+        return render(
+            request, "feedback/rate_closed.html", {"message": exc.message}, status=exc.status
+        )
+    form = EvaluationForm(request.POST or None, scheme=scheme_in_force())
+    if request.method == "POST" and form.is_valid():
+        try:
+            account_rate_service(
+                user=request.user,
+                code=code,
+                level=form.cleaned_data["level"],
+                scores=form.cleaned_data["scores"],
+                comment=form.cleaned_data["comment"],
+            )
+        except ApplicationError as exc:
+            form.add_error(None, exc.message)
+        else:
+            return render(request, "feedback/rate_done.html")
+    return render(
+        request,
+        "feedback/rate.html",
+        {"form": form, "procedure_name": dossier.procedure_version.name},
         status=400 if form.errors else 200,
     )

@@ -6,8 +6,10 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.files.storage import default_storage
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -56,7 +58,7 @@ def _sender(data: dict[str, Any]) -> Sender:
 @require_http_methods(["GET", "POST"])
 def pakn_new(request: HttpRequest) -> HttpResponse:
     """Send feedback from the portal, with or without an account (honeypot + rate limit)."""
-    form = PaknForm(request.POST or None)
+    form = PaknForm(request.POST or None, request.FILES or None)
     if request.method == "POST":
         if rate_limit_hit(
             "feedback.pakn", request, limit=settings.MOTCUA_FEEDBACK_PUBLIC_PER_HOUR, window=3600
@@ -78,6 +80,7 @@ def pakn_new(request: HttpRequest) -> HttpResponse:
                     consent_publish=form.cleaned_data["consent_publish"],
                     actor=request.user,
                     dossier_code=form.cleaned_data["dossier_code"],
+                    files=[form.cleaned_data["attachment"]],
                 )
             except ApplicationError as exc:
                 _apply(form, exc)
@@ -131,6 +134,40 @@ def pakn_published(request: HttpRequest) -> HttpResponse:
     return render(request, "feedback/pakn_published.html", {"rows": rows})
 
 
+def _pakn_for_staff(user: Any, pk: int) -> Pakn | None:
+    """Return the PAKN a director may see: assigned within their units, or not yet assigned."""
+    pakn = Pakn.objects.select_related("unit", "dossier").filter(pk=pk).first()
+    if pakn is None:
+        return None
+    if pakn.unit is None:
+        return pakn if _director_units(user) else None
+    return pakn if holds_any(user, director_roles(), pakn.unit) else None
+
+
+@login_required
+def pakn_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
+    """Serve a PAKN's attachment to the staff who may see the PAKN; 404 to anyone else."""
+    pakn = _pakn_for_staff(request.user, pk)
+    found = pakn.attachments.filter(pk=file_pk).first() if pakn is not None else None
+    if found is None:
+        return render(
+            request,
+            "feedback/message.html",
+            {"message": _("This file does not exist.")},
+            status=404,
+        )
+    response = FileResponse(
+        default_storage.open(found.file, "rb"),
+        content_type=found.content_type,
+        as_attachment=True,
+        filename=found.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
 def _director_units(user: Any) -> list[Unit]:
     ids = {u.pk for role in director_roles() for u in user_units_for_role(user, role)}
     return list(Unit.objects.filter(pk__in=ids).order_by("name"))
@@ -169,7 +206,7 @@ def pakn_enter(request: HttpRequest) -> HttpResponse:
             }
         ).order_by("name")
     )
-    form = PaknStaffForm(request.POST or None)
+    form = PaknStaffForm(request.POST or None, request.FILES or None)
     form.fields["channel"].choices = [(c.value, c.label) for c in STAFF_PAKN_CHANNELS]  # type: ignore[attr-defined]
     form.fields["unit"].choices = [(str(u.pk), u.name) for u in units]  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
@@ -184,6 +221,7 @@ def pakn_enter(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
                 unit=unit,
                 dossier_code=form.cleaned_data["dossier_code"],
+                files=[form.cleaned_data["attachment"]],
             )
         except ApplicationError as exc:
             _apply(form, exc)
@@ -199,13 +237,8 @@ def pakn_enter(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def pakn_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """Classify and assign, answer, publish."""
-    pakn = Pakn.objects.select_related("unit", "dossier").filter(pk=pk).first()
-    units = _director_units(request.user)
-    visible = pakn is not None and (
-        (pakn.unit is None and units)
-        or (pakn.unit is not None and holds_any(request.user, director_roles(), pakn.unit))
-    )
-    if pakn is None or not visible:
+    pakn = _pakn_for_staff(request.user, pk)
+    if pakn is None:
         return render(
             request,
             "feedback/message.html",

@@ -6,7 +6,8 @@ its named numerator/denominator query (``indices.queries``), its target
 and its scoring rule; :class:`RatingBand` rows name the bands. Inputs the
 system cannot see are :class:`EnteredFigure` rows with their evidence.
 
-Aggregates come from :class:`DailyCount` (agency × procedure × day), kept
+Aggregates come from :class:`DailyCount` (agency × day) and
+:class:`MonthlyCount` (agency × procedure × month), kept
 current from the dossiers' history by ``indices.rollups`` with the progress
 recorded in :class:`FillState`; :class:`DossierFact` keeps the figures each
 dossier contributed, so a change subtracts the old contribution exactly.
@@ -190,6 +191,13 @@ class DossierFact(models.Model):
     pending = models.BooleanField(default=False)
     clock_running = models.BooleanField(default=False)
     due_at = models.DateTimeField(null=True)
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
 
     class Meta:
         indexes = [
@@ -207,13 +215,37 @@ class DossierFact(models.Model):
 
 
 class DailyCount(models.Model):
-    """Counts of one agency's dossiers of one procedure on one local day."""
+    """Counts of one agency's dossiers on one local day (the day's tiles)."""
+
+    agency = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    received = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
+    received_eligible = models.IntegerField(default=0)
+    received_eligible_online = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+    finished_on_time = models.IntegerField(default=0)
+    finished_late = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    handling_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "day"], name="indices_daily_unique")
+        ]
+        indexes = [models.Index(fields=["day"], name="indices_daily_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.day}"
+
+
+class MonthlyCount(models.Model):
+    """Counts of one agency's dossiers of one procedure in one month (periods, trends, reports)."""
 
     agency = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
     procedure = models.ForeignKey(
         "catalog.Procedure", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    day = models.DateField()
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
     received = models.IntegerField(default=0)
@@ -229,13 +261,13 @@ class DailyCount(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["agency", "procedure", "day"], name="indices_daily_unique"
+                fields=["agency", "procedure", "year", "month"], name="indices_monthly_unique"
             )
         ]
-        indexes = [models.Index(fields=["day", "agency"], name="indices_daily_day_idx")]
+        indexes = [models.Index(fields=["year", "month"], name="indices_monthly_month_idx")]
 
     def __str__(self) -> str:
-        return f"{self.agency_id} {self.procedure_id} {self.day}"
+        return f"{self.agency_id} {self.procedure_id} {self.year}-{self.month:02d}"
 
 
 COUNT_FIELDS = (

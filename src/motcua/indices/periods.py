@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import ApplicationError
@@ -64,6 +65,17 @@ def period_parse(key: str) -> Period:
         first, last = 1, 12
     end = date(year, last, calendar.monthrange(year, last)[1])
     return Period(key=key.strip(), start=date(year, first, 1), end=end)
+
+
+def months_q(first: date, last: date) -> Q:
+    """Return a filter on ``year``/``month`` columns for the months from ``first`` to ``last``."""
+    if first.year == last.year:
+        return Q(year=first.year, month__gte=first.month, month__lte=last.month)
+    return (
+        Q(year=first.year, month__gte=first.month)
+        | Q(year__gt=first.year, year__lt=last.year)
+        | Q(year=last.year, month__lte=last.month)
+    )
 
 
 def month_keys(end: date, count: int) -> list[Period]:

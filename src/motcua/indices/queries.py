@@ -34,8 +34,8 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.constants import Timeliness
-from motcua.indices.models import COUNT_FIELDS, DailyCount, DossierFact
-from motcua.indices.periods import Period
+from motcua.indices.models import COUNT_FIELDS, DossierFact, MonthlyCount
+from motcua.indices.periods import Period, months_q
 from motcua.org.models import Unit
 
 
@@ -61,8 +61,8 @@ class Scope:
     def counts(self) -> dict[str, int]:
         if self._counts is None:
             row = (
-                DailyCount.objects.filter(
-                    self.unit_q(), day__range=(self.period.start, self.period.end)
+                MonthlyCount.objects.filter(
+                    self.unit_q(), months_q(self.period.start, self.period.end)
                 )
                 .order_by()
                 .aggregate(**{name: Sum(name) for name in COUNT_FIELDS})

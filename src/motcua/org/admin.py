@@ -79,8 +79,43 @@ class CheckedModelForm(forms.ModelForm):  # type: ignore[type-arg]
 # --- unit kinds and roles ------------------------------------------------------------------------
 
 
+_Coded = TypeVar("_Coded", UnitKind, Role)
+
+
+class CodedAdmin(ServiceAdmin[_Coded]):
+    """Unit kinds and roles: a code given once at creation, never deleted.
+
+    Subclasses name the fields the services may change and call them.
+    """
+
+    editable_fields: frozenset[str] = frozenset()
+
+    def get_readonly_fields(self, request: HttpRequest, obj: _Coded | None = None) -> list[str]:
+        return ["code"] if obj is not None else []
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def create(self, request: HttpRequest, code: str, data: dict[str, Any]) -> _Coded:
+        raise NotImplementedError
+
+    def update(self, request: HttpRequest, obj: _Coded, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: _Coded, form: Any, change: bool) -> None:
+        data = {
+            name: form.cleaned_data[name]
+            for name in self.editable_fields
+            if name in form.cleaned_data
+        }
+        if change:
+            self.update(request, obj, data)
+        else:
+            _adopt(obj, self.create(request, form.cleaned_data["code"], data))
+
+
 @admin.register(UnitKind)
-class UnitKindAdmin(ServiceAdmin[UnitKind]):
+class UnitKindAdmin(CodedAdmin[UnitKind]):
     list_display = [
         "name",
         "code",
@@ -92,52 +127,26 @@ class UnitKindAdmin(ServiceAdmin[UnitKind]):
     ]
     list_filter = ["tier", "is_administrative", "is_historical"]
     search_fields = ["name", "code"]
+    editable_fields = services.KIND_FIELDS
 
-    def get_readonly_fields(self, request: HttpRequest, obj: UnitKind | None = None) -> list[str]:
-        return ["code"] if obj is not None else []
+    def create(self, request: HttpRequest, code: str, data: dict[str, Any]) -> UnitKind:
+        return services.unit_kind_create(actor=request.user, code=code, **data)
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: UnitKind, form: Any, change: bool) -> None:
-        data = {
-            name: form.cleaned_data[name]
-            for name in services.KIND_FIELDS
-            if name in form.cleaned_data
-        }
-        if change:
-            services.unit_kind_update(actor=request.user, kind=obj, data=data)
-        else:
-            created = services.unit_kind_create(
-                actor=request.user, code=form.cleaned_data["code"], **data
-            )
-            _adopt(obj, created)
+    def update(self, request: HttpRequest, obj: UnitKind, data: dict[str, Any]) -> None:
+        services.unit_kind_update(actor=request.user, kind=obj, data=data)
 
 
 @admin.register(Role)
-class RoleAdmin(ServiceAdmin[Role]):
+class RoleAdmin(CodedAdmin[Role]):
     list_display = ["name", "code", "order"]
     search_fields = ["name", "code"]
+    editable_fields = services.ROLE_FIELDS
 
-    def get_readonly_fields(self, request: HttpRequest, obj: Role | None = None) -> list[str]:
-        return ["code"] if obj is not None else []
+    def create(self, request: HttpRequest, code: str, data: dict[str, Any]) -> Role:
+        return services.role_create(actor=request.user, code=code, **data)
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def save_model(self, request: HttpRequest, obj: Role, form: Any, change: bool) -> None:
-        data = {
-            name: form.cleaned_data[name]
-            for name in services.ROLE_FIELDS
-            if name in form.cleaned_data
-        }
-        if change:
-            services.role_update(actor=request.user, role=obj, data=data)
-        else:
-            created = services.role_create(
-                actor=request.user, code=form.cleaned_data["code"], **data
-            )
-            _adopt(obj, created)
+    def update(self, request: HttpRequest, obj: Role, data: dict[str, Any]) -> None:
+        services.role_update(actor=request.user, role=obj, data=data)
 
 
 def _adopt(obj: Any, saved: Any) -> None:
@@ -168,21 +177,17 @@ class ValidTodayFilter(admin.SimpleListFilter):
 
 
 class UnitForm(CheckedModelForm):
+    map_url = forms.URLField(
+        label=gettext_lazy("map link"),
+        max_length=500,
+        required=False,
+        assume_scheme="https",
+        help_text=gettext_lazy("A link to the office on a map."),
+    )
+
     class Meta:
         model = Unit
-        fields = [
-            "name",
-            "short_name",
-            "kind",
-            "parent",
-            "admin_code",
-            "agency_code",
-            "valid_from",
-            "valid_to",
-            "address",
-            "phone",
-            "place_name",
-        ]
+        fields = list(services.UNIT_FIELD_ORDER)
 
     def check_instance(self) -> None:
         services.unit_check(unit=self.instance)

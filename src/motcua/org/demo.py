@@ -9,7 +9,23 @@ from django.db import transaction
 from motcua.core.text import fold
 from motcua.org.demo_data import SUCCESSIONS, UNITS
 from motcua.org.models import Unit, UnitKind, UnitSuccession
-from motcua.org.services import Actor, overlapping_q, unit_create, unit_succession_create
+from motcua.org.services import (
+    Actor,
+    overlapping_q,
+    unit_create,
+    unit_succession_create,
+    unit_update,
+)
+
+CONTACT_FIELDS = (
+    "serves_public",
+    "address",
+    "opening_hours",
+    "phone",
+    "hotline",
+    "email",
+    "map_url",
+)
 
 
 def _existing(spec: dict[str, Any], kind: UnitKind, parent: Unit | None) -> Unit | None:
@@ -32,9 +48,10 @@ def _existing(spec: dict[str, Any], kind: UnitKind, parent: Unit | None) -> Unit
 def load_demo_units(actor: Actor) -> dict[str, Unit]:
     """Create the demo units and succession links once; return units by slug.
 
-    A unit already present (see :func:`_existing`) is reused unchanged and
-    an existing link is kept, so running the loader again creates nothing
-    and writes no audit record.
+    A unit already present (see :func:`_existing`) is reused unchanged (but
+    for an office's contact details, filled in once when the unit is not yet
+    an office) and an existing link is kept, so running the loader again
+    creates nothing and writes no audit record.
     """
     kinds = {kind.code: kind for kind in UnitKind.objects.all()}
     units: dict[str, Unit] = {}
@@ -46,6 +63,13 @@ def load_demo_units(actor: Actor) -> dict[str, Unit]:
                 # A parent taken from an imported list may start later than the demo's.
                 spec = {**spec, "valid_from": max(spec["valid_from"], parent.valid_from)}
             existing = _existing(spec, kind, parent)
+            if existing is not None and spec.get("serves_public") and not existing.serves_public:
+                # A demo database made before offices had contact details gets them once.
+                existing = unit_update(
+                    actor=actor,
+                    unit=existing,
+                    data={name: spec[name] for name in CONTACT_FIELDS if name in spec},
+                )
             units[spec["slug"]] = existing or unit_create(
                 actor=actor,
                 name=spec["name"],
@@ -58,6 +82,12 @@ def load_demo_units(actor: Actor) -> dict[str, Unit]:
                 valid_to=spec.get("valid_to"),
                 address=spec.get("address", ""),
                 place_name=spec.get("place_name", ""),
+                phone=spec.get("phone", ""),
+                serves_public=spec.get("serves_public", False),
+                opening_hours=spec.get("opening_hours", ""),
+                hotline=spec.get("hotline", ""),
+                email=spec.get("email", ""),
+                map_url=spec.get("map_url", ""),
             )
         for predecessor, successor, effective_on, legal_basis, carries in SUCCESSIONS:
             link_exists = UnitSuccession.objects.filter(

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from urllib.parse import quote
 
 REORGANISED_ON = date(2025, 7, 1)  # two-tier local government (NQ 203/2025/QH15)
 CAN_THO_FROM = date(2004, 1, 1)  # Cần Thơ and Hậu Giang split (NQ 22/2003/QH11)
@@ -30,6 +31,12 @@ NGA_BAY_CITY_FROM = date(2020, 2, 1)  # NQ 869/NQ-UBTVQH14
 
 NQ_1668 = "Nghị quyết 1668/NQ-UBTVQH15 (16/6/2025)"
 NQ_202 = "Nghị quyết 202/2025/QH15 (12/6/2025)"
+
+OPENING_HOURS = (
+    "Thứ Hai đến thứ Sáu: sáng 7 giờ 00 – 11 giờ 30, chiều 13 giờ 30 – 17 giờ 00\n"
+    "Sáng thứ Bảy: 7 giờ 30 – 11 giờ 30 (chỉ trả kết quả)"
+)
+"""Illustrative opening hours of the demo offices (each deployment types its own)."""
 
 UNITS: list[dict[str, Any]] = [
     # --- Cần Thơ today ---------------------------------------------------------------------------
@@ -51,6 +58,14 @@ UNITS: list[dict[str, Any]] = [
         "kind": "service_centre",
         "agency_code": "H33.1",  # illustrative
         "valid_from": REORGANISED_ON,
+        # Contact details below are illustrative.
+        "serves_public": True,
+        "address": "Số 2 Hòa Bình, phường Ninh Kiều, thành phố Cần Thơ",
+        "opening_hours": OPENING_HOURS,
+        "phone": "0292 3 820 111",
+        "hotline": "1900 0000",
+        "email": "ttpvhcc@cantho.example.invalid",
+        "map_url": "https://www.openstreetmap.org/search?query=2%20H%C3%B2a%20B%C3%ACnh%20C%E1%BA%A7n%20Th%C6%A1",
     },
     {
         "slug": "so-tu-phap",
@@ -140,11 +155,13 @@ UNITS: list[dict[str, Any]] = [
 
 # A commune-level public-administration service centre and one intake point
 # per demo ward (NĐ 118/2025/NĐ-CP; TT 03/2025/TT-VPCP).
-for _slug, _ward in (
-    ("ninh-kieu", "Ninh Kiều"),
-    ("nga-bay", "Ngã Bảy"),
-    ("dai-thanh", "Đại Thành"),
+# Their addresses, telephones, e-mails and map links are illustrative.
+for _slug, _ward, _street, _phone in (
+    ("ninh-kieu", "Ninh Kiều", "Số 10 Trần Văn Khéo", "0292 3 821 040"),
+    ("nga-bay", "Ngã Bảy", "Số 1 Hùng Vương, khu vực 1", "0293 3 866 240"),
+    ("dai-thanh", "Đại Thành", "Quốc lộ 61C, ấp Mái Dầm", "0293 3 866 550"),
 ):
+    _email = _slug.replace("-", "")
     UNITS.append(
         {
             "slug": f"{_slug}-centre",
@@ -153,6 +170,13 @@ for _slug, _ward in (
             "short_name": f"TTPVHCC phường {_ward}",
             "kind": "service_centre",
             "valid_from": REORGANISED_ON,
+            "serves_public": True,
+            "address": f"{_street}, phường {_ward}, thành phố Cần Thơ",
+            "opening_hours": OPENING_HOURS,
+            "phone": _phone,
+            "email": f"motcua.{_email}@cantho.example.invalid",
+            "map_url": "https://www.openstreetmap.org/search?query="
+            + quote(f"{_street}, {_ward}, Cần Thơ"),
         }
     )
     UNITS.append(

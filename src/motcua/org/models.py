@@ -181,6 +181,27 @@ class Unit(TimeStampedModel):
         ),
     )
 
+    # Office contact (nơi tiếp nhận hồ sơ): shown to citizens on procedure
+    # pages, receipts, notifications and the lookup (issue 10).
+    serves_public = models.BooleanField(
+        _("office open to the public"),
+        default=False,
+        help_text=_(
+            "Citizens hand in dossiers and collect results here: the office is listed on the "
+            "portal with the contact details below."
+        ),
+    )
+    opening_hours = models.TextField(
+        _("opening hours"),
+        blank=True,
+        help_text=_("As citizens should read them, one line per group of days."),
+    )
+    hotline = models.CharField(_("hotline"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    map_url = models.URLField(
+        _("map link"), max_length=500, blank=True, help_text=_("A link to the office on a map.")
+    )
+
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
@@ -202,6 +223,18 @@ class Unit(TimeStampedModel):
         if self.valid_from is not None and day < self.valid_from:
             return False
         return self.valid_to is None or day < self.valid_to
+
+    @property
+    def has_contact(self) -> bool:
+        """Return whether any contact detail is filled in."""
+        return bool(
+            self.address
+            or self.phone
+            or self.hotline
+            or self.email
+            or self.opening_hours
+            or self.map_url
+        )
 
     def ancestor_ids(self) -> list[int]:
         """Return the ids from the root down to this unit (itself included)."""

@@ -366,3 +366,70 @@ def unit_get_cached(unit_id: int) -> Unit | None:
     return _units.get_or_set(
         unit_id, lambda: Unit.objects.select_related("kind").filter(pk=unit_id).first()
     )
+
+
+# --- offices open to the public (nơi tiếp nhận hồ sơ) -------------------------------------------
+
+_offices: ProcessCache[Unit | None] = ProcessCache("org.offices")
+
+
+def office_for_unit(unit_id: int) -> Unit | None:
+    """Return the office a citizen goes to for a dossier received at ``unit_id``.
+
+    The unit itself when it serves the public, else the nearest unit above
+    it that does (an intake point's centre); None when no unit on the way up
+    has been set up as an office. Cached per process (see core.cache).
+    """
+
+    def find() -> Unit | None:
+        unit = Unit.objects.filter(pk=unit_id).only("path").first()
+        if unit is None:
+            return None
+        ids = unit.ancestor_ids()
+        offices = {u.pk: u for u in Unit.objects.filter(pk__in=ids, serves_public=True)}
+        return next((offices[pk] for pk in reversed(ids) if pk in offices), None)
+
+    return _offices.get_or_set(unit_id, find)
+
+
+def office_list(*, on: date | None = None) -> list[Unit]:
+    """Return the offices open to the public on ``on`` (today), in tree order."""
+    day = on or clock.localdate()
+    return list(
+        Unit.objects.filter(valid_on_q(day), serves_public=True)
+        .select_related("kind")
+        .order_by(TreePath("path"))
+    )
+
+
+def offices_for_tier(tier: str, *, on: date | None = None) -> list[Unit]:
+    """Return the offices whose nearest administrative unit above has ``tier``.
+
+    A commune-level procedure is handed in at a ward's or commune's office, a
+    province-level one at the province's centre (the same rule as
+    :func:`motcua.dossiers.services.intake.agency_for`).
+    """
+    day = on or clock.localdate()
+    return _offices_by_tier.get_or_set((tier, day), lambda: _offices_for_tier(tier, day))
+
+
+_offices_by_tier: ProcessCache[list[Unit]] = ProcessCache("org.offices_by_tier")
+
+
+def _offices_for_tier(tier: str, day: date) -> list[Unit]:
+    offices = office_list(on=day)
+    ancestor_ids = {pk for office in offices for pk in office.ancestor_ids()}
+    administrative = {
+        unit.pk: unit.kind.tier
+        for unit in Unit.objects.filter(pk__in=ancestor_ids, kind__is_administrative=True)
+        .only("pk", "kind__tier")
+        .select_related("kind")
+    }
+    found = []
+    for office in offices:
+        tiers = [
+            administrative[pk] for pk in reversed(office.ancestor_ids()) if pk in administrative
+        ]
+        if tiers and tiers[0] == tier:
+            found.append(office)
+    return found

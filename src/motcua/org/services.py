@@ -22,14 +22,14 @@ Rules kept here:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any, TypeVar
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.db.models import CharField, F, Max, Q, Value
+from django.db.models import CharField, F, ForeignKey, Max, Model, Q, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import dateformat
 from django.utils.translation import gettext as _
@@ -46,21 +46,26 @@ Actor = AbstractBaseUser | AnonymousUser | str | None
 
 PATH_MAX_LENGTH = Unit._meta.get_field("path").max_length or 255
 
-UNIT_FIELDS = frozenset(
-    {
-        "name",
-        "short_name",
-        "kind",
-        "parent",
-        "admin_code",
-        "agency_code",
-        "valid_from",
-        "valid_to",
-        "address",
-        "phone",
-        "place_name",
-    }
+# The fields of a unit that unit_update changes, in the order a form shows them.
+UNIT_FIELD_ORDER = (
+    "name",
+    "short_name",
+    "kind",
+    "parent",
+    "admin_code",
+    "agency_code",
+    "valid_from",
+    "valid_to",
+    "address",
+    "phone",
+    "place_name",
+    "serves_public",
+    "opening_hours",
+    "hotline",
+    "email",
+    "map_url",
 )
+UNIT_FIELDS = frozenset(UNIT_FIELD_ORDER)
 SUCCESSION_FIELDS = frozenset({"effective_on", "legal_basis", "carries_statistics"})
 KIND_FIELDS = frozenset(
     {"name", "tier", "is_administrative", "is_historical", "gso_levels", "order"}
@@ -135,6 +140,64 @@ def _value_for_audit(value: Any) -> Any:
     return value
 
 
+def _apply_changes(
+    current: Model,
+    data: Mapping[str, Any],
+    *,
+    shown: Mapping[str, Callable[[Any], Any]] | None = None,
+) -> dict[str, list[Any]]:
+    """Set on ``current`` each field of ``data`` whose (normalised) value differs.
+
+    Return ``{field: [old, new]}`` as the audit record writes it: dates in
+    ISO form, a related row by its id, or by ``shown[field](row)`` when given.
+    """
+    changes: dict[str, list[Any]] = {}
+    for name, value in data.items():
+        if isinstance(current._meta.get_field(name), ForeignKey):
+            old_id = getattr(current, f"{name}_id")
+            if old_id == (value.pk if value is not None else None):
+                continue
+            show = (shown or {}).get(name)
+            if show is not None:
+                changes[name] = [show(getattr(current, name)), show(value)]
+            else:
+                changes[name] = [old_id, value.pk if value is not None else None]
+        else:
+            old = getattr(current, name)
+            if old == value:
+                continue
+            changes[name] = [_value_for_audit(old), _value_for_audit(value)]
+        setattr(current, name, value)
+    return changes
+
+
+def _refuse_unknown(data: Mapping[str, Any], allowed: frozenset[str], service: str) -> None:
+    unknown = set(data) - allowed
+    if unknown:
+        raise ValueError(f"{service} cannot change {sorted(unknown)}")
+
+
+_Row = TypeVar("_Row", bound=Model)
+
+
+def _save_changes(
+    *,
+    actor: Actor,
+    current: _Row,
+    values: Mapping[str, Any],
+    check: Callable[[_Row], None],
+    action: str,
+) -> _Row:
+    """Apply ``values`` to the locked row; check, save and audit it if anything changed."""
+    changes = _apply_changes(current, values)
+    if not changes:
+        return current
+    check(current)
+    current.save()
+    audit_record(actor=actor, action=action, obj=current, data={"changes": changes})
+    return current
+
+
 def _unit_data(unit: Unit) -> dict[str, Any]:
     return {
         "name": unit.name,
@@ -151,6 +214,13 @@ def _unit_data(unit: Unit) -> dict[str, Any]:
 def _raise_field_errors(exc: ValidationError) -> None:
     messages = [str(message) for message in exc.messages]
     raise ApplicationError(" ".join(messages), code="invalid")
+
+
+def _full_clean(row: Model) -> None:
+    try:
+        row.full_clean()
+    except ValidationError as exc:
+        _raise_field_errors(exc)
 
 
 def _check_interval(start: date | None, end: date | None) -> None:
@@ -174,8 +244,10 @@ def _normalise_unit_value(field: str, value: Any) -> Any:
         return nfc(value or "")
     if field == "place_name":
         return nfc(value or "").strip()
-    if field in {"admin_code", "phone"}:
+    if field in {"admin_code", "phone", "hotline", "email", "map_url"}:
         return (value or "").strip()
+    if field == "opening_hours":
+        return nfc(value or "").strip().replace("\r\n", "\n")
     if field == "agency_code":
         return (value or "").strip().upper()
     return value
@@ -331,6 +403,11 @@ def unit_create(
     address: str = "",
     phone: str = "",
     place_name: str = "",
+    serves_public: bool = False,
+    opening_hours: str = "",
+    hotline: str = "",
+    email: str = "",
+    map_url: str = "",
 ) -> Unit:
     """Create a unit under ``parent`` (or a root) and set its path and depth."""
     with transaction.atomic():
@@ -344,6 +421,11 @@ def unit_create(
             "address": address,
             "phone": phone,
             "place_name": place_name,
+            "serves_public": serves_public,
+            "opening_hours": opening_hours,
+            "hotline": hotline,
+            "email": email,
+            "map_url": map_url,
         }
         for field, value in values.items():
             setattr(unit, field, _normalise_unit_value(field, value))
@@ -414,32 +496,16 @@ def unit_update(*, actor: Actor, unit: Unit, data: Mapping[str, Any]) -> Unit:
     A new ``parent`` moves the unit with its whole subtree. Nothing is
     written, and no audit record made, when nothing changes.
     """
-    unknown = set(data) - UNIT_FIELDS
-    if unknown:
-        raise ValueError(f"unit_update cannot change {sorted(unknown)}")
+    _refuse_unknown(data, UNIT_FIELDS, "unit_update")
     with transaction.atomic():
         target = data.get("parent")
         locked = _lock_units(unit.pk, target.pk if target is not None else None)
         current = locked[unit.pk]
         old_parent_id = current.parent_id
-        changes: dict[str, list[Any]] = {}
-        for field, raw in data.items():
-            value = _normalise_unit_value(field, raw)
-            if field == "parent":
-                new_id = value.pk if value is not None else None
-                if current.parent_id != new_id:
-                    changes[field] = [current.parent_id, new_id]
-                    current.parent = locked[new_id] if new_id is not None else None
-            elif field == "kind":
-                if current.kind_id != value.pk:
-                    changes[field] = [current.kind.code, value.code]
-                    current.kind = value
-            elif getattr(current, field) != value:
-                changes[field] = [
-                    _value_for_audit(getattr(current, field)),
-                    _value_for_audit(value),
-                ]
-                setattr(current, field, value)
+        values = {field: _normalise_unit_value(field, raw) for field, raw in data.items()}
+        if "parent" in values:
+            values["parent"] = locked[target.pk] if target is not None else None
+        changes = _apply_changes(current, values, shown={"kind": lambda kind: kind.code})
         if not changes:
             return current
         if {"admin_code", "valid_from", "valid_to"} & set(changes):
@@ -675,29 +741,18 @@ def unit_succession_update(
     *, actor: Actor, succession: UnitSuccession, data: Mapping[str, Any]
 ) -> UnitSuccession:
     """Change the date, legal basis or statistics flag of a succession link."""
-    unknown = set(data) - SUCCESSION_FIELDS
-    if unknown:
-        raise ValueError(f"unit_succession_update cannot change {sorted(unknown)}")
+    _refuse_unknown(data, SUCCESSION_FIELDS, "unit_succession_update")
     with transaction.atomic():
         _lock_units(succession.predecessor_id)
         current = UnitSuccession.objects.select_for_update().get(pk=succession.pk)
-        changes: dict[str, list[Any]] = {}
-        for field, raw in data.items():
-            value = nfc(raw) if field == "legal_basis" else raw
-            if getattr(current, field) != value:
-                changes[field] = [
-                    _value_for_audit(getattr(current, field)),
-                    _value_for_audit(value),
-                ]
-                setattr(current, field, value)
-        if not changes:
-            return current
-        _check_succession(current)
-        current.save()
-        audit_record(
-            actor=actor, action="org.succession.update", obj=current, data={"changes": changes}
+        values = {f: nfc(raw) if f == "legal_basis" else raw for f, raw in data.items()}
+        return _save_changes(
+            actor=actor,
+            current=current,
+            values=values,
+            check=_check_succession,
+            action="org.succession.update",
         )
-        return current
 
 
 def unit_succession_delete(*, actor: Actor, succession: UnitSuccession) -> None:
@@ -747,10 +802,7 @@ def unit_kind_create(
             gso_levels=nfc(gso_levels),
             order=order,
         )
-        try:
-            kind.full_clean()
-        except ValidationError as exc:
-            _raise_field_errors(exc)
+        _full_clean(kind)
         kind.save()
         audit_record(
             actor=actor,
@@ -779,10 +831,7 @@ def role_create(
                 _("A role with code “%(code)s” already exists.") % {"code": code}
             )
         role = Role(code=code, name=nfc(name), description=description.strip(), order=order)
-        try:
-            role.full_clean()
-        except ValidationError as exc:
-            _raise_field_errors(exc)
+        _full_clean(role)
         role.save()
         audit_record(
             actor=actor, action="org.role.create", obj=role, data={"code": code, "name": role.name}
@@ -805,26 +854,16 @@ def _simple_update(
     fields: frozenset[str],
     action: str,
 ) -> _Editable:
-    unknown = set(data) - fields
-    if unknown:
-        raise ValueError(f"{action} cannot change {sorted(unknown)}")
+    _refuse_unknown(data, fields, action)
     with transaction.atomic():
         current: _Editable = type(obj)._default_manager.select_for_update().get(pk=obj.pk)
-        changes: dict[str, list[Any]] = {}
-        for field, raw in data.items():
-            value = nfc(raw) if isinstance(raw, str) else raw
-            if getattr(current, field) != value:
-                changes[field] = [getattr(current, field), value]
-                setattr(current, field, value)
-        if not changes:
-            return current
-        try:
-            current.full_clean()
-        except ValidationError as exc:
-            _raise_field_errors(exc)
-        current.save()
-        audit_record(actor=actor, action=action, obj=current, data={"changes": changes})
-        return current
+        return _save_changes(
+            actor=actor,
+            current=current,
+            values={f: nfc(raw) if isinstance(raw, str) else raw for f, raw in data.items()},
+            check=_full_clean,
+            action=action,
+        )
 
 
 # --- role assignments ----------------------------------------------------------------------------
@@ -913,37 +952,21 @@ def role_assignment_update(
     *, actor: Actor, assignment: RoleAssignment, data: Mapping[str, Any]
 ) -> RoleAssignment:
     """Change the role, unit or validity of an assignment."""
-    unknown = set(data) - ASSIGNMENT_FIELDS
-    if unknown:
-        raise ValueError(f"role_assignment_update cannot change {sorted(unknown)}")
+    _refuse_unknown(data, ASSIGNMENT_FIELDS, "role_assignment_update")
     with transaction.atomic():
         current = (
             RoleAssignment.objects.select_for_update()
             .select_related("role", "unit", "user")
             .get(pk=assignment.pk)
         )
-        changes: dict[str, list[Any]] = {}
-        for field, value in data.items():
-            if field == "position":
-                value = nfc(value or "").strip()
-            if field in {"role", "unit"}:
-                if getattr(current, f"{field}_id") != value.pk:
-                    changes[field] = [getattr(current, f"{field}_id"), value.pk]
-                    setattr(current, field, value)
-            elif getattr(current, field) != value:
-                changes[field] = [
-                    _value_for_audit(getattr(current, field)),
-                    _value_for_audit(value),
-                ]
-                setattr(current, field, value)
-        if not changes:
-            return current
-        _check_assignment(current)
-        current.save()
-        audit_record(
-            actor=actor, action="org.assignment.update", obj=current, data={"changes": changes}
+        values = {f: nfc(v or "").strip() if f == "position" else v for f, v in data.items()}
+        return _save_changes(
+            actor=actor,
+            current=current,
+            values=values,
+            check=_check_assignment,
+            action="org.assignment.update",
         )
-        return current
 
 
 def role_assignment_delete(*, actor: Actor, assignment: RoleAssignment) -> None:

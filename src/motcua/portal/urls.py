@@ -5,5 +5,5 @@ from motcua.portal import views
 app_name = "portal"
 
 urlpatterns = [
-    path("tra-cuu/", views.lookup, name="lookup"),
+    path("tra-cuu/", views.lookup_page, name="lookup"),
 ]

@@ -1,42 +1,59 @@
+"""Citizen pages: the home page and the dossier lookup."""
+
 from __future__ import annotations
 
-from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from motcua.core.http import private_no_store
-from motcua.core.ratelimit import rate_limit_hit
-from motcua.dossiers.public import dossier_public_status
+from motcua.dossiers.public import pause_explanation
+from motcua.portal.forms import LookupForm
+from motcua.portal.lookup import Outcome, lookup, problem_message
+from motcua.portal.selectors import home_page_data
+
+PHONE_PROBLEMS = frozenset({Outcome.PHONE_INVALID, Outcome.PHONE_MISMATCH, Outcome.PHONE_LOCKED})
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """The public home page: what the office does and the procedure search."""
-    return render(request, "portal/home.html")
+    """The public home page: search, most used and online procedures, the offices."""
+    return render(request, "portal/home.html", home_page_data())
 
 
 @private_no_store
 @require_GET
-def lookup(request: HttpRequest) -> HttpResponse:
+def lookup_page(request: HttpRequest) -> HttpResponse:
     """Show a dossier's status by its code (tra cứu hồ sơ); nothing personal.
 
-    Codes are sequential, so look-ups are limited per client
-    (``MOTCUA_LOOKUP_PER_MINUTE``) in the cache every process shares.
+    With the last four digits of the applicant's telephone, its history too
+    (see :mod:`motcua.portal.lookup` for the limits).
     """
-    code = request.GET.get("ma", "").strip()
-    too_many = bool(code) and rate_limit_hit(
-        "lookup", request, limit=settings.MOTCUA_LOOKUP_PER_MINUTE
-    )
-    status = dossier_public_status(code) if code and not too_many else None
+    asked = "ma" in request.GET
+    form = LookupForm(request.GET if asked else None)
+    result = None
+    status = 200
+    if asked and form.is_valid():
+        result = lookup(request, form.cleaned_data["ma"], form.cleaned_data["so"])
+        message = problem_message(result)
+        if result.problem in PHONE_PROBLEMS:
+            form.add_error("so", message)
+        elif result.problem == Outcome.NOT_FOUND:
+            form.add_error("ma", message)
+        elif result.problem:
+            form.add_error(None, message)
+        if result.problem in (Outcome.TOO_MANY, Outcome.TOO_MANY_PHONE_TRIES):
+            status = 429
+    found = result.status if result is not None else None
     return render(
         request,
         "portal/lookup.html",
         {
-            "code": code,
-            "result": status,
-            "too_many": too_many,
-            "not_found": bool(code) and not too_many and status is None,
+            "form": form,
+            "result": found,
+            "office": result.office if result is not None else None,
+            "timeline": result.timeline if result is not None else None,
+            "pause_text": pause_explanation(found.pause) if found and found.pause else "",
         },
-        status=429 if too_many else 200,
+        status=status,
     )

@@ -142,7 +142,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "dossiers:start"  # staff land on their queue (or what their roles allow)
+# Staff land on their queue (or what their roles allow); leaders and reform officers on the
+# dashboard (indices.views.landing).
+LOGIN_REDIRECT_URL = "indices:landing"
 LOGOUT_REDIRECT_URL = "home"
 
 # Reverse proxies whose X-Forwarded-For is believed (addresses or CIDR
@@ -168,6 +170,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Answers under these paths are never stored by a cache (the API carries
 # personal data with a token, no session); answers to signed-in users never are either.
 MOTCUA_PRIVATE_PATHS = env_list("MOTCUA_PRIVATE_PATHS", ["/api/", "/admin/"])
+# Except these anonymous, cacheable API paths (the public lookup sets its own headers).
+MOTCUA_PUBLIC_API_PATHS = env_list("MOTCUA_PUBLIC_API_PATHS", ["/api/v1/public/"])
 
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
@@ -347,8 +351,19 @@ MOTCUA_OIDC_ISSUER = env_str("MOTCUA_OIDC_ISSUER", "")
 MOTCUA_OIDC_PROVIDER_NAME = env_str("MOTCUA_OIDC_PROVIDER_NAME", "VNeID")
 if OIDC_RP_CLIENT_ID:
     AUTHENTICATION_BACKENDS.append("motcua.citizens.oidc.CitizenOIDCBackend")
-# Public dossier look-ups allowed per client address and minute (codes are sequential).
+# Public dossier look-ups allowed per client address and minute (codes are sequential);
+# 0 switches the limit off (a benchmark, or a proxy in front that limits).
 MOTCUA_LOOKUP_PER_MINUTE = env_int("MOTCUA_LOOKUP_PER_MINUTE", 30)
+# Tries of "code + last four digits of the applicant's telephone" (which shows the
+# dossier's history): per client address and hour, and wrong tries per dossier and hour
+# (4 digits are 10,000 guesses; the second limit stops many addresses sharing the work).
+MOTCUA_LOOKUP_PHONE_TRIES_PER_HOUR = env_int("MOTCUA_LOOKUP_PHONE_TRIES_PER_HOUR", 10)
+MOTCUA_LOOKUP_PHONE_FAILURES_PER_DOSSIER = env_int("MOTCUA_LOOKUP_PHONE_FAILURES_PER_DOSSIER", 10)
+# Seconds a shared cache (a provincial portal's proxy, a CDN) may keep a JSON look-up
+# answer without history; answers with history are never cached.
+MOTCUA_LOOKUP_MAX_AGE = env_int("MOTCUA_LOOKUP_MAX_AGE", 60)
+# The largest declaration form (tờ khai) file attached to a procedure version.
+MOTCUA_DECLARATION_FORM_MAX_BYTES = env_int("MOTCUA_DECLARATION_FORM_MAX_BYTES", 5_000_000)
 # Audit log (docs/deploy.md, "Audit log"). Keys that seal the records, comma-separated:
 # the first seals new records, the others only verify older ones. Without the
 # variable the keys live in MOTCUA_AUDIT_KEY_FILE, one per line, generated on first use.

@@ -70,7 +70,7 @@ class CatalogApiTests(TestCase):
             effective_from=date(2026, 6, 1),
             content=content(time_limit_amount=5, supplement_window_days=15),
         )
-        with self.assertNumQueries(4):
+        with self.assertNumQueries(5):  # the version, its documents, fees, steps and forms
             body = self.client.get(f"{BASE}/procedures/1.001193").json()
         self.assertEqual(
             (body["version"], body["time_limit_amount"], body["effective_to"]), (1, 3, "2026-06-01")
@@ -117,7 +117,10 @@ class CatalogApiTests(TestCase):
         response = self.client.get(f"{BASE}/procedures/9.999999")
         self.assertEqual(response.status_code, 404)
         self.assertEqual(response.json()["code"], "not_found")
-        self.assertIn("9.999999", response.json()["detail"])
+        self.assertEqual(
+            response.json()["detail"],
+            "Không có thủ tục mã “9.999999” có hiệu lực vào ngày 02/03/2026.",
+        )
         self.assertEqual(
             self.client.get(f"{BASE}/procedures/1.001193", {"on": "2020-01-01"}).status_code, 404
         )

@@ -241,7 +241,11 @@ class ExportImportTests(ExcelTestCase):
         self.assertEqual(len(caught.exception.extra["errors"]), 1)
         error = caught.exception.extra["errors"][0]
         self.assertEqual((error["sheet"], error["row"], error["column"]), ("Thủ tục", 2, "M"))
-        self.assertIn("đã có hiệu lực từ 01/07/2025", error["message"])
+        self.assertEqual(
+            error["message"],
+            "Phiên bản 1 của thủ tục 2.000815 đã có hiệu lực từ 01/07/2025 nên không thể sửa "
+            "nữa; hãy tạo phiên bản mới với ngày hiệu lực muộn hơn.",
+        )
 
     def test_dry_run_reports_and_writes_nothing(self):
         wb = workbook(export_bytes(codes=["1.001193"]))
@@ -454,9 +458,25 @@ class BadWorkbookTests(ExcelTestCase):
         wb.active.append(["Mã thủ tục", "Tên thủ tục"])
         with self.assertRaises(ApplicationError) as caught:
             procedure_import(actor=ACTOR, file=save(wb))
-        messages = [e["message"] for e in caught.exception.extra["errors"]]
-        self.assertIn("Thiếu cột “Mã lĩnh vực”.", messages)
-        self.assertIn("Thiếu trang “Quy trình”.", messages)
+        missing_columns = (
+            "Mã lĩnh vực",
+            "Cấp thực hiện",
+            "Cơ quan thực hiện",
+            "Thời hạn giải quyết",
+            "Đơn vị thời hạn",
+            "Mức độ dịch vụ công trực tuyến",
+            "Loại kết quả",
+            "Khi yêu cầu bổ sung hồ sơ",
+            "Ngày hiệu lực",
+        )
+        self.assertEqual(
+            caught.exception.extra["lines"],
+            [f"Trang “Thủ tục”, dòng 1, cột “{h}”: Thiếu cột “{h}”." for h in missing_columns]
+            + [
+                f"Trang “{title}”: Thiếu trang “{title}”."
+                for title in ("Thành phần hồ sơ", "Phí, lệ phí", "Quy trình")
+            ],
+        )
 
     def test_a_repeated_column_is_an_error(self):
         wb = load_workbook(bad_workbook())
@@ -500,7 +520,7 @@ class CommandTests(ExcelTestCase):
         path = self.dir / "catalogue.xlsx"
         out = io.StringIO()
         call_command("export_procedures", str(path), stdout=out)
-        self.assertIn("1", out.getvalue())
+        self.assertEqual(out.getvalue(), f"Đã ghi 1 phiên bản thủ tục vào {path}.\n")
         ProcedureVersion.objects.all().delete()
         Procedure.objects.all().delete()
         out = io.StringIO()

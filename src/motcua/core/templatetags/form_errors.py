@@ -52,9 +52,12 @@ def form_problems(*candidates: Any) -> list[Problem]:
 
 
 @register.inclusion_tag("core/_error_summary.html")
-def error_summary(*forms_: Any) -> dict[str, Any]:
-    """Render the summary of every problem of ``forms_`` (nothing when there is none)."""
-    return {"problems": form_problems(*forms_)}
+def error_summary(*forms_: Any, intro: str = "") -> dict[str, Any]:
+    """Render the summary of every problem of ``forms_`` (nothing when there is none).
+
+    ``intro`` replaces the sentence under the heading (a search saves nothing).
+    """
+    return {"problems": form_problems(*forms_), "intro": intro}
 
 
 @register.simple_tag

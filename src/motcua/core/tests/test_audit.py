@@ -165,7 +165,7 @@ class KeyTests(TempDirMixin, TestCase):
             first = audit_keys()
             self.assertEqual(stat.S_IMODE(os.stat(path).st_mode), 0o600)
             secret = path.read_text(encoding="ascii").strip()
-            self.assertGreaterEqual(len(secret), 32)
+            self.assertEqual(len(secret), 43)  # secrets.token_urlsafe(32)
             self.assertEqual(first.current, key_id_of(secret))
             audit_keys.cache_clear()  # another process reads the same key
             self.assertEqual(audit_keys().current, first.current)

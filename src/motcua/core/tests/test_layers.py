@@ -16,7 +16,8 @@ LAYERS = (
     {"workdays"},
     {"catalog"},
     {"dossiers"},
-    {"citizens", "feedback"},
+    {"citizens"},
+    {"feedback"},
     {"indices"},
     {"portal", "demo"},
 )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, time
+from datetime import date, datetime, time
 from io import StringIO
 
 from django.contrib.auth import get_user_model
@@ -18,6 +18,7 @@ from motcua.core.models import AuditEvent
 from motcua.demo.synthetic import Mix, synthetic_dossiers, synthetic_world
 from motcua.dossiers import services as s
 from motcua.dossiers.models import (
+    Apology,
     CounterSlipSequence,
     Dossier,
     DossierCodeSequence,
@@ -40,6 +41,8 @@ BUSY = Mix(
     supplement=0.45,
     supplement_never=0.35,
     stop=0.1,
+    payment=0.3,
+    apology=0.3,
     claim=1.0,
     not_granted=0.2,
     recent=0.8,
@@ -141,7 +144,20 @@ def _rows(d):
         (a.at, a.actor_id, a.actor_repr, a.action, payload(a.data))
         for a in AuditEvent.objects.filter(stream=f"dossiers.dossier:{d.pk}").order_by("seq")
     ]
+    apologies = list(
+        Apology.objects.filter(dossier=d).values_list(
+            "issued_at",
+            "issued_by_id",
+            "signer_position",
+            "reason",
+            "original_due_at",
+            "new_due_at",
+            "late",
+            "drafted_by_id",
+        )
+    )
     return {
+        "apologies": apologies,
         "steps": steps,
         "documents": documents,
         "pauses": pauses,
@@ -230,6 +246,19 @@ def _replay(d):
                     reason=e.note,
                     override_reason=e.data["override_reason"],
                 )
+            elif e.action == "apologise":
+                s.dossier_apologise(
+                    dossier=replayed,
+                    actor=actor,
+                    reason=e.note,
+                    new_date=timezone.localtime(datetime.fromisoformat(e.data["new_due"])).date(),
+                )
+            elif e.action == "request_payment":
+                s.dossier_request_payment(
+                    dossier=replayed, actor=actor, items=e.data["items"], reason=e.note
+                )
+            elif e.action == "payment_received":
+                s.dossier_payment_received(dossier=replayed, actor=actor, note=e.note)
             elif e.action == "supplement_received":
                 s.dossier_supplement_received(dossier=replayed, actor=actor, note=e.note)
             elif e.action == "close_unsupplemented":
@@ -261,9 +290,22 @@ def _replay(d):
 class SyntheticRowsTests(TestCase):
     def test_rows_equal_what_the_services_write(self):
         """Replaying each synthetic dossier's events through the services gives the same rows."""
+        self.assert_replay_gives_the_same_rows(seed=6)
+
+    @override_settings(
+        MOTCUA_CUTOFF_DAY_LIMITS=True,
+        MOTCUA_CUTOFF="14:00",
+        MOTCUA_WORK_SESSIONS="07:30-11:30,13:00-17:00",
+    )
+    def test_rows_equal_under_other_settings(self):
+        """The same holds with the cut-off on day limits, another cut-off and other sessions."""
+        self.addCleanup(calendar_cache_clear)  # the calendars hold the sessions
+        self.assert_replay_gives_the_same_rows(seed=8)
+
+    def assert_replay_gives_the_same_rows(self, *, seed):
         calendar_cache_clear()
         world = synthetic_world(units=2, procedures=8)
-        summary = synthetic_dossiers(world, count=80, seed=2, now=NOW, mix=BUSY, batch_size=25)
+        summary = synthetic_dossiers(world, count=80, seed=seed, now=NOW, mix=BUSY, batch_size=25)
         self.assertEqual(summary.created, 80)
         self.assertEqual(audit_verify(), [])
         synthetic = list(Dossier.objects.select_related("current_step", "procedure").order_by("pk"))
@@ -281,6 +323,9 @@ class SyntheticRowsTests(TestCase):
                 "request_supplement",
                 "supplement_received",
                 "close_unsupplemented",
+                "request_payment",
+                "payment_received",
+                "apologise",
                 "decide",
                 "return_result",
                 "stop",
@@ -302,6 +347,9 @@ class SyntheticRowsTests(TestCase):
         )
         for d in synthetic:
             with self.subTest(dossier=d.code or d.pk, status=d.status):
+                # Written as if then: created at its first event, changed at its last.
+                times = list(d.events.order_by("at", "id").values_list("at", flat=True))
+                self.assertEqual((d.created_at, d.updated_at), (times[0], times[-1]))
                 replayed = _replay(d)
                 self.assertEqual(_dossier_fields(replayed), _dossier_fields(d))
                 self.assertEqual(_rows(replayed), _rows(d))

@@ -19,16 +19,12 @@ Phụ lục I): "Ngã Bảy, ngày …" for the ward's bodies
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
-from itertools import pairwise
 
 from django.conf import settings
 from django.db.models import Q
-from django.utils.http import urlencode
 
 from motcua.catalog.models import FeeLine
-from motcua.core import clock
 from motcua.dossiers import logbook
 from motcua.dossiers.models import (
     Apology,
@@ -39,198 +35,54 @@ from motcua.dossiers.models import (
     IntakeGuidance,
     Pause,
 )
+
+# The control slip is drawn in its own module; its names stay reachable from here.
+from motcua.dossiers.printing.control import SIGN_ROOM as SIGN_ROOM
+from motcua.dossiers.printing.control import control_rows as control_rows
+from motcua.dossiers.printing.control import draw_control as draw_control
 from motcua.dossiers.printing.layout import (
     FormPDF,
-    HeadCell,
-    Header,
     Recipients,
     Signature,
 )
 from motcua.dossiers.printing.numbering import (
-    BASIS,
-    NO_FORM_NOTE,
-    NOT_IN_SET_NOTES,
-    NUMBERS,
     TITLES,
     form_title,
+)
+from motcua.dossiers.printing.pieces import (
+    _actor,
+    _applicant_lines,
+    _counter_number,
+    _dossier,
+    _header,
+    _id_label,
+    _last_event,
+    _leader_signature,
+    _logbook_place,
+    _procedure,
+    _ref,
+    _start,
+    lookup_url,
+)
+from motcua.dossiers.printing.units import (
+    UnitNames,
+    unit_names,
 )
 from motcua.dossiers.printing.words import (
     BLANK,
     DOCUMENT_FORMS,
     STAGES,
-    TIMELINESS,
     agency_name,
     local,
     money,
     person_name,
-    place_and_date,
     short_date,
     time_limit,
     time_text,
-    upper,
 )
 from motcua.dossiers.workflow import LEADER_ROLES
 from motcua.org.models import Unit
-from motcua.org.selectors import signing_position, unit_place_name
-
-# --- units ---------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class UnitNames:
-    """How a unit is named on a form: header lines, body name and place.
-
-    ``keep`` lists the phrases a line break must not split: the place and
-    the administrative unit's name ("Phường Ngã Bảy").
-    """
-
-    parent: str
-    header: str
-    agency: str
-    place: str
-    address: str
-    phone: str
-    keep: tuple[str, ...] = ()
-
-
-def header_name(unit: Unit) -> str:
-    """Return the name as printed in a header: "Ủy ban nhân dân" on a line of its own."""
-    if unit.kind.is_administrative:
-        return f"Ủy ban nhân dân\n{unit.name}"
-    return unit.name
-
-
-def unit_names(unit: Unit) -> UnitNames:
-    """Return the header lines of ``unit`` and the place where it sits (one query)."""
-    ancestors = list(
-        Unit.objects.filter(pk__in=unit.ancestor_ids()).select_related("kind").order_by("depth")
-    )
-    parent = ""
-    if not unit.kind.is_administrative and len(ancestors) > 1:
-        parent = header_name(ancestors[-2])
-    place = unit_place_name(unit, ancestors)
-    keep = [place] if place else []
-    keep += [a.name for a in reversed(ancestors) if a.kind.is_administrative][:1]
-    return UnitNames(
-        parent=parent,
-        header=header_name(unit),
-        agency=agency_name(unit),
-        place=place,
-        address=unit.address,
-        phone=unit.phone,
-        keep=tuple(keep),
-    )
-
-
-# --- shared pieces -------------------------------------------------------------------------------
-
-
-def _dossier(pk: int) -> Dossier:
-    return Dossier.objects.select_related(
-        "procedure",
-        "procedure_version__field",
-        "agency__kind",
-        "receiving_unit__kind",
-    ).get(pk=pk)
-
-
-def _start(form: str, numbering: str, *, landscape: bool = False, scale: float = 1.0) -> FormPDF:
-    pdf = FormPDF(landscape=landscape, page_numbers=landscape, scale=scale)
-    number = NUMBERS[numbering][form]
-    if number:
-        pdf.form_mark(number, BASIS[numbering])
-    else:
-        pdf.form_mark(None, NOT_IN_SET_NOTES.get(form, NO_FORM_NOTE))
-    return pdf
-
-
-def _header(pdf: FormPDF, names: UnitNames, number: str, when: datetime | None) -> None:
-    pdf.header_block(
-        Header(
-            agency=names.header,
-            parent=names.parent,
-            number=number,
-            place_date=place_and_date(names.place, when or _now()),
-            keep=names.keep,
-        )
-    )
-
-
-def _now() -> datetime:
-    return clock.now()
-
-
-def _last_event(dossier: Dossier, *actions: str) -> DossierEvent | None:
-    return (
-        DossierEvent.objects.filter(dossier=dossier, action__in=actions)
-        .select_related("actor", "step__unit__kind")
-        .order_by("-at", "-id")
-        .first()
-    )
-
-
-def _actor(dossier: Dossier, *actions: str) -> str:
-    event = _last_event(dossier, *actions)
-    return person_name(event.actor) if event is not None else ""
-
-
-def _counter_number(number: int | None, fallback: int, suffix: str) -> str:
-    """Return "12/PBS": the slip's number in the desk's register (its id for older slips)."""
-    return f"{number or fallback}/{suffix}"
-
-
-def _leader_signature(position: str, name: str) -> Signature:
-    """Return a leader's signature block: the position in capitals, room to sign, the name."""
-    return Signature(upper(position) if position else BLANK, name=name, hint="")
-
-
-def _id_label(kind: str) -> str:
-    if kind == "organisation":
-        return "Mã số doanh nghiệp/mã số thuế"
-    return "Số định danh cá nhân"
-
-
-def _applicant_lines(pdf: FormPDF, dossier: Dossier, *, first_label: str) -> None:
-    pdf.labelled(first_label, dossier.applicant_name, bold=True)
-    pdf.labelled(_id_label(dossier.applicant_kind), dossier.applicant_id_number)
-    pdf.labelled("Địa chỉ", dossier.applicant_address)
-    pdf.labelled_pairs(
-        [
-            ("Số điện thoại", dossier.applicant_phone),
-            ("Thư điện tử (e-mail)", dossier.applicant_email),
-        ]
-    )
-    if dossier.representative_name:
-        pdf.labelled("Người được ủy quyền nộp hồ sơ", dossier.representative_name, bold=True)
-        pdf.labelled_pairs(
-            [
-                ("Số định danh cá nhân", dossier.representative_id_number),
-                ("Số điện thoại", dossier.representative_phone),
-            ],
-            indent=5,
-        )
-        pdf.labelled("Địa chỉ", dossier.representative_address, indent=5)
-        pdf.labelled("Văn bản ủy quyền", dossier.authorisation_document, indent=5)
-
-
-def _procedure(dossier: Dossier) -> str:
-    return f"{dossier.procedure_version.name} (mã thủ tục: {dossier.procedure.code})"
-
-
-def _ref(dossier: Dossier) -> str:
-    return dossier.code or str(dossier.pk)
-
-
-def lookup_url(code: str) -> str:
-    """Return the public tracking address printed as a QR code on the receipt."""
-    base = str(settings.MOTCUA_PUBLIC_URL).rstrip("/")
-    return f"{base}/tra-cuu/?{urlencode({'ma': code})}"
-
-
-def _logbook_place(dossier: Dossier) -> tuple[str, int | str]:
-    """Return the volume and entry number given at intake, as the log book prints them."""
-    return logbook.logbook_place(dossier, blank=BLANK)
-
+from motcua.org.selectors import office_for_unit, signing_position
 
 # --- Mẫu 01 --------------------------------------------------------------------------------------
 
@@ -315,10 +167,12 @@ def _receipt_pdf(
     )
     pdf.labelled("Thời gian nhận hồ sơ", time_text(d.received_at))
     pdf.labelled("Thời gian trả kết quả giải quyết hồ sơ", time_text(d.due_at), bold=True)
+    office = office_for_unit(d.receiving_unit_id)
     if d.postal_address:
         place = f"Qua dịch vụ bưu chính công ích, địa chỉ: {d.postal_address}"
     else:
-        place = ", ".join(part for part in (desk.agency, desk.address) if part)
+        address = desk.address or (office.address if office is not None else "")
+        place = ", ".join(part for part in (desk.agency, address) if part)
     pdf.labelled("Đăng ký nhận kết quả tại", place)
     if fees:
         lines = "; ".join(f"{fee.name}: {money(fee.amount)}" for fee in fees)
@@ -333,17 +187,26 @@ def _receipt_pdf(
         Signature("NGƯỜI NỘP HỒ SƠ", name=d.representative_name or d.applicant_name),
         Signature("NGƯỜI TIẾP NHẬN HỒ SƠ", name=officer),
     )
-    contact = f"{desk.agency}" + (f", điện thoại {desk.phone}" if desk.phone else "")
-    pdf.notes(
-        [
-            "Giấy này được lập thành 02 liên: 01 liên giao cho tổ chức, cá nhân; 01 liên lưu "
-            "cùng Phiếu kiểm soát quá trình giải quyết hồ sơ. Tổ chức, cá nhân mang theo Giấy "
-            "này khi đến nhận kết quả; người nhận thay mang theo văn bản ủy quyền.",
-            f"Mọi phản ánh, kiến nghị về việc tiếp nhận, giải quyết hồ sơ xin liên hệ: {contact}.",
-            "Tra cứu tình trạng hồ sơ: quét mã QR ở đầu Giấy này hoặc truy cập địa chỉ "
-            f"{lookup_url(d.code)}",
-        ]
-    )
+    phone = desk.phone or (office.phone if office is not None else "")
+    contact = f"{desk.agency}" + (f", điện thoại {phone}" if phone else "")
+    if office is not None and office.hotline:
+        contact += f", đường dây nóng {office.hotline}"
+    if office is not None and office.email:
+        contact += f", thư điện tử {office.email}"
+    notes = [
+        "Giấy này được lập thành 02 liên: 01 liên giao cho tổ chức, cá nhân; 01 liên lưu "
+        "cùng Phiếu kiểm soát quá trình giải quyết hồ sơ. Tổ chức, cá nhân mang theo Giấy "
+        "này khi đến nhận kết quả; người nhận thay mang theo văn bản ủy quyền.",
+    ]
+    if office is not None and office.opening_hours and not d.postal_address:
+        hours = "; ".join(line.strip() for line in office.opening_hours.splitlines() if line)
+        notes.append(f"Giờ tiếp nhận và trả kết quả: {hours}.")
+    notes += [
+        f"Mọi phản ánh, kiến nghị về việc tiếp nhận, giải quyết hồ sơ xin liên hệ: {contact}.",
+        "Tra cứu tình trạng hồ sơ: quét mã QR ở đầu Giấy này hoặc truy cập địa chỉ "
+        f"{lookup_url(d.code)}",
+    ]
+    pdf.notes(notes)
     return pdf
 
 
@@ -632,100 +495,6 @@ def draw_stop(dossier: Dossier, numbering: str) -> FormPDF:
     pdf.closing(
         Recipients(["Như trên;", f"{agency_name(d.agency)};", "Lưu: VT."]),
         Signature("NGƯỜI TIẾP NHẬN", name=person_name(event.actor) if event else ""),
-    )
-    return pdf
-
-
-# --- Phiếu kiểm soát -----------------------------------------------------------------------------
-
-
-def _steps(d: Dossier) -> list[DossierStep]:
-    return list(
-        DossierStep.objects.filter(dossier=d)
-        .select_related("unit__kind", "giver", "handler")
-        .order_by("order")
-    )
-
-
-SIGN_ROOM = "\n\n\n"
-"""Blank lines left above a printed name for the wet signature (about 15 mm)."""
-
-
-def control_rows(d: Dossier, steps: list[DossierStep] | None = None) -> list[list[str]]:
-    """Return the control slip's rows: one per hand-over between consecutive steps.
-
-    Columns: the giving and receiving units, the hand-over time, the giver's
-    and the receiver's signature (room to sign above the printed name), how
-    the giving step finished (before, on or after its due time), notes. The
-    giving unit is the previous step's (the intake desk first); hand-overs
-    not reached yet print blanks to fill by hand.
-    """
-    if steps is None:
-        steps = _steps(d)
-    rows: list[list[str]] = []
-    for previous, step in pairwise(steps):
-        giver = person_name(step.giver) if step.giver_id else ""
-        receiver = person_name(step.handler) if step.handler_id else ""
-        notes = []
-        if step.is_inter_agency:
-            notes.append("Liên thông")
-        if previous.note:
-            notes.append(previous.note)
-        rows.append(
-            [
-                f"1. Giao: {agency_name(previous.unit)}\n2. Nhận: {agency_name(step.unit)}",
-                time_text(step.started_at),
-                f"{SIGN_ROOM}{giver or BLANK}",
-                f"{SIGN_ROOM}{receiver or BLANK}",
-                TIMELINESS.get(previous.timeliness, ""),
-                "; ".join(notes),
-            ]
-        )
-    return rows
-
-
-def draw_control(dossier: Dossier, numbering: str) -> FormPDF:
-    """Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06; Mẫu 05 under TT 01/2018)."""
-    d = _dossier(dossier.pk)
-    desk = unit_names(d.receiving_unit)
-    pdf = _start("control", numbering)
-    _header(pdf, desk, f"{_ref(d)}/PKS", d.received_at)
-    pdf.heading(form_title("control", numbering), f"Mã hồ sơ: {d.code or BLANK}")
-    pdf.para(
-        f"(Kèm theo Giấy tiếp nhận hồ sơ và hẹn trả kết quả số: {d.code or BLANK})",
-        style="I",
-        align="C",
-    )
-    steps = _steps(d)
-    coordinating = list(
-        dict.fromkeys(agency_name(step.unit) for step in steps if step.is_inter_agency)
-    )
-    pdf.labelled("Thủ tục hành chính", _procedure(d))
-    pdf.labelled("Tên tổ chức, cá nhân", d.applicant_name, bold=True)
-    pdf.labelled("Cơ quan giải quyết hồ sơ", agency_name(d.agency))
-    pdf.labelled("Cơ quan phối hợp giải quyết hồ sơ", ", ".join(coordinating) or "Không")
-    pdf.labelled("Thời gian nhận hồ sơ", time_text(d.received_at))
-    appointment = time_text(d.due_at)
-    if d.extended_due_at:
-        appointment += f" (hẹn lại: {time_text(d.extended_due_at)})"
-    pdf.labelled("Thời gian trả kết quả giải quyết hồ sơ", appointment, bold=True)
-    pdf.ln(2)
-    headings: list[list[str | HeadCell]] = [
-        [
-            HeadCell("TÊN CƠ QUAN/ĐƠN VỊ", rowspan=2),
-            HeadCell("THỜI GIAN GIAO, NHẬN HỒ SƠ", colspan=3),
-            HeadCell("KẾT QUẢ GIẢI QUYẾT HỒ SƠ (Trước hạn/Đúng hạn/Quá hạn)", rowspan=2),
-            HeadCell("GHI CHÚ", rowspan=2),
-        ],
-        ["Thời gian", "Người giao (ký, ghi rõ họ tên)", "Người nhận (ký, ghi rõ họ tên)"],
-    ]
-    pdf.grid(
-        headings,
-        control_rows(d, steps),
-        (35, 27, 28, 28, 25, 22),
-        aligns=("LEFT", "LEFT", "CENTER", "CENTER", "CENTER", "LEFT"),
-        size=10,
-        line_height=4.6,
     )
     return pdf
 

@@ -16,6 +16,7 @@ marked late); early / on time / late is always judged against the legal due.
 
 from __future__ import annotations
 
+from motcua.dossiers.kernel import status_for_step, timeliness_of
 from motcua.dossiers.services.apology import (
     dossier_apologise,
     dossier_apology_draft,
@@ -29,9 +30,6 @@ from motcua.dossiers.services.codes import (
     agency_for,
     dossier_code_for,
     next_counter_slip_number,
-)
-from motcua.dossiers.services.common import (
-    timeliness_of,
 )
 from motcua.dossiers.services.handling import (
     dossier_claim,
@@ -62,7 +60,6 @@ from motcua.dossiers.services.recalendar import (
     dossier_dues_recalendar,
 )
 from motcua.dossiers.services.steps import (
-    status_for_step,
     step_plan,
 )
 

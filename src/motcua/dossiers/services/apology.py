@@ -18,10 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
+from motcua.core.actors import Actor, user_of
 from motcua.core.errors import ApplicationError
 from motcua.core.notifications import notify
 from motcua.core.people import full_name
 from motcua.core.text import nfc
+from motcua.dossiers import kernel
 from motcua.dossiers.models import (
     Apology,
     ApologyDraft,
@@ -33,9 +35,9 @@ from motcua.dossiers.services.common import (
     _bump,
     _calendar,
     _event,
-    _iso,
     _local,
     _lock,
+    _record,
     _with_calendar,
 )
 from motcua.dossiers.workflow import LEADER_ROLES
@@ -56,8 +58,7 @@ def _apology_dates(
     due = locked.due_at
     assert due is not None
     due_day = _local(due).date()
-    today = _local(now).date()
-    late = now > due or _with_calendar(calendar.working_days_between, today, due_day) < 1
+    late = _with_calendar(kernel.apology_late, calendar, due, now)
     if new_date <= due_day:
         raise ApplicationError(
             _("The new date must be after the current due date (%(due)s).")
@@ -112,7 +113,7 @@ def _apology_input(
 def dossier_apologise(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     reason: str,
     new_date: date,
     expected_version: int | None = None,
@@ -135,7 +136,7 @@ def dossier_apologise(
         apology = Apology.objects.create(
             dossier=locked,
             issued_at=now,
-            issued_by=actor,
+            issued_by=user_of(actor),
             signer_position=signing_position(
                 actor, LEADER_ROLES, locked.agency, on=_local(now).date()
             ),
@@ -147,21 +148,15 @@ def dossier_apologise(
         )
         if draft is not None:
             draft.delete()
-        locked.extended_due_at = new_due
-        _bump(locked, "extended_due_at")
-        _event(
+        change = kernel.apologise(
             locked,
-            actor=actor,
-            action="apologise",
-            from_status=locked.status,
-            note=reason,
-            data={
-                "original_due": _iso(due),
-                "new_due": _iso(new_due),
-                "late": late,
-                "drafted_by": apology.drafted_by_id,
-            },
+            new_due=new_due,
+            late=late,
+            reason=reason,
+            drafted_by_id=apology.drafted_by_id,
         )
+        _bump(locked, "extended_due_at")
+        _record(locked, actor=actor, change=change)
         _applicant_notice(locked, "dossier.apology", apology=apology)
     return apology
 
@@ -192,7 +187,7 @@ def _leaders_of(unit: Unit, day: date) -> list[Any]:
 def dossier_apology_draft(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     reason: str,
     new_date: date,
     expected_version: int | None = None,
@@ -214,7 +209,7 @@ def dossier_apology_draft(
             dossier=locked,
             defaults={
                 "drafted_at": now,
-                "drafted_by": actor,
+                "drafted_by": user_of(actor),
                 "reason": reason,
                 "new_date": new_date,
             },

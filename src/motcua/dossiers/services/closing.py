@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
+from motcua.core.actors import Actor
 from motcua.core.errors import ApplicationError
 from motcua.core.text import nfc
+from motcua.dossiers import kernel
 from motcua.dossiers.constants import (
-    DossierStatus,
     ReturnMethod,
 )
 from motcua.dossiers.models import (
@@ -21,21 +21,20 @@ from motcua.dossiers.models import (
     Pause,
 )
 from motcua.dossiers.services.common import (
-    _applicant_notice,
     _authorise,
     _bump,
-    _event,
     _local,
     _lock,
+    _record,
 )
-from motcua.dossiers.services.steps import _end_current_step, _finish_step
+from motcua.dossiers.services.steps import FINISHED
 from motcua.dossiers.signals import dossier_returned
 
 
 def dossier_return(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     method: str,
     received_by: str = "",
     note: str = "",
@@ -56,16 +55,22 @@ def dossier_return(
             raise ApplicationError(
                 _("The dossier has no postal address for the result."), code="no_address"
             )
-        now = clock.now()
-        before = locked.status
-        if locked.current_step_id is not None:
-            _finish_step(DossierStep.objects.get(pk=locked.current_step_id), at=now, actor=actor)
-        locked.status = DossierStatus.RETURNED
-        locked.returned_at = now
-        locked.return_method = method
-        locked.returned_to = received_by or locked.applicant_name
-        locked.current_step = None
-        locked.current_handler = None
+        step = (
+            DossierStep.objects.get(pk=locked.current_step_id)
+            if locked.current_step_id is not None
+            else None
+        )
+        change = kernel.return_result(
+            locked,
+            step,
+            at=clock.now(),
+            actor=actor,
+            method=method,
+            received_by=received_by,
+            note=nfc(note),
+        )
+        if step is not None:
+            step.save(update_fields=FINISHED)
         _bump(
             locked,
             "status",
@@ -75,20 +80,7 @@ def dossier_return(
             "current_step",
             "current_handler",
         )
-        promised = locked.effective_due_at
-        _event(
-            locked,
-            actor=actor,
-            action="return_result",
-            from_status=before,
-            note=nfc(note),
-            data={
-                "method": method,
-                "received_by": locked.returned_to,
-                "returned_late": bool(promised and now > promised),
-            },
-        )
-        _applicant_notice(locked, "dossier.returned")
+        _record(locked, actor=actor, change=change)
         dossier_returned.send(sender=Dossier, dossier=locked, actor=actor)
     return locked
 
@@ -96,7 +88,7 @@ def dossier_return(
 def dossier_stop(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     reason: str,
     requested_on: date | None = None,
     expected_version: int | None = None,
@@ -127,19 +119,21 @@ def dossier_stop(
         if open_pause is not None:
             open_pause.ended_at = now
             open_pause.save(update_fields=["ended_at"])
-        stage = _end_current_step(locked, now, note=_("Stopped at the applicant's request"))
-        before = locked.status
-        locked.status = DossierStatus.STOPPED
-        locked.stop_reason = reason
-        locked.closed_at = now
-        _bump(locked, "status", "stop_reason", "closed_at", "current_step", "current_handler")
-        _event(
-            locked,
-            actor=actor,
-            action="stop",
-            from_status=before,
-            note=reason,
-            data={"requested_on": asked_on.isoformat(), "stage": before, "step": stage},
+        step = (
+            DossierStep.objects.get(pk=locked.current_step_id)
+            if locked.current_step_id is not None
+            else None
         )
-        _applicant_notice(locked, "dossier.stopped")
+        change = kernel.stop(
+            locked,
+            step,
+            at=now,
+            reason=reason,
+            requested_on=asked_on,
+            step_note=_("Stopped at the applicant's request"),
+        )
+        if step is not None:
+            step.save(update_fields=["finished_at", "note"])
+        _bump(locked, "status", "stop_reason", "closed_at", "current_step", "current_handler")
+        _record(locked, actor=actor, change=change)
     return locked

@@ -11,12 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core import clock, fastsql
+from motcua.core.actors import Actor, user_of
 from motcua.core.audit import audit_record, audit_records_new_stream
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.notifications import notify
+from motcua.dossiers import kernel
 from motcua.dossiers.constants import (
     ACTIVE_STATUSES,
-    Timeliness,
 )
 from motcua.dossiers.models import (
     Apology,
@@ -49,7 +50,7 @@ def _with_calendar(func: Any, *args: Any) -> Any:
 def _event(
     dossier: Dossier,
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     from_status: str,
     note: str = "",
@@ -64,7 +65,7 @@ def _event(
     the status the dossier ends the action with (an intake that hands over
     at once: see :func:`_events_of_new`).
     """
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_of(actor)
     target = dossier.status if to_status is None else to_status
     event = DossierEvent(
         dossier=dossier,
@@ -107,14 +108,14 @@ class EventSpec:
     data: dict[str, Any] = field(default_factory=dict)
 
 
-def _events_of_new(dossier: Dossier, *, actor: Any, specs: list[EventSpec]) -> None:
+def _events_of_new(dossier: Dossier, *, actor: Actor, specs: list[EventSpec]) -> None:
     """Write the history rows and audit records of a dossier created in this transaction.
 
     One INSERT for the rows and one for the records (the chain starts
     here), so an intake that also hands over costs no more statements than
     one that does not (ADR 0004).
     """
-    user = actor if getattr(actor, "is_authenticated", False) else None
+    user = user_of(actor)
     now = clock.now()
     rows = [
         DossierEvent(
@@ -151,6 +152,22 @@ def _events_of_new(dossier: Dossier, *, actor: Any, specs: list[EventSpec]) -> N
     )
 
 
+def _record(dossier: Dossier, *, actor: Actor, change: kernel.Change) -> DossierEvent:
+    """Write the history row and audit record of a kernel change; queue its notices."""
+    event = _event(
+        dossier,
+        actor=actor,
+        action=change.action,
+        from_status=change.from_status,
+        step=change.step,
+        note=change.note,
+        data=change.data,
+    )
+    for notice in change.notices:
+        _applicant_notice(dossier, notice)
+    return event
+
+
 def _iso(value: datetime | None) -> str | None:
     return value.isoformat() if value else None
 
@@ -169,18 +186,9 @@ def _applicant_notice(dossier: Dossier, event: str, **context: Any) -> None:
     )
 
 
-def timeliness_of(finished: datetime, due: datetime | None) -> str:
-    """Return early / on time / late: late after ``due``; early on a day before its day."""
-    if due is None:
-        return ""
-    if finished > due:
-        return Timeliness.LATE
-    if _local(finished).date() < _local(due).date():
-        return Timeliness.EARLY
-    return Timeliness.ON_TIME
-
-
-def _require_dossier_role(actor: Any, dossier: Dossier, roles: Iterable[str], *, what: str) -> str:
+def _require_dossier_role(
+    actor: Actor, dossier: Dossier, roles: Iterable[str], *, what: str
+) -> str:
     """Require one of ``roles``, each checked on the unit where it acts on this dossier."""
     wanted = sorted(roles)
     for role in wanted:
@@ -206,7 +214,7 @@ def _require_open(unit: Unit, day: date) -> None:
     raise ApplicationError(message, code="unit_not_in_operation")
 
 
-def _require_role(actor: Any, roles: Iterable[str], unit: Unit, *, what: str) -> str:
+def _require_role(actor: Actor, roles: Iterable[str], unit: Unit, *, what: str) -> str:
     roles = list(roles)
     for role in roles:
         if user_has_role(actor, role, unit):
@@ -271,13 +279,13 @@ def _bump(dossier: Dossier, *fields: str) -> None:
 class ActorRoles:
     """The actor as :func:`workflow.may` sees it: each role checked in the database now."""
 
-    actor: Any
+    actor: Actor
 
     def has(self, role: str, unit: Unit) -> bool:
         return user_has_role(self.actor, role, unit)
 
 
-def _authorise(locked: Dossier, action: str, actor: Any) -> None:
+def _authorise(locked: Dossier, action: str, actor: Actor) -> None:
     """Refuse ``action`` unless :func:`workflow.may` allows it; raise the error its reason names.
 
     The current step is read once with its role and unit; the apology is

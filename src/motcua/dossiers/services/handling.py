@@ -8,39 +8,39 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
+from motcua.core.actors import Actor
 from motcua.core.errors import ApplicationError
 from motcua.core.notifications import notify
 from motcua.core.people import full_name
 from motcua.core.text import nfc
+from motcua.dossiers import kernel
 from motcua.dossiers.constants import (
     Decision,
-    DossierStatus,
 )
 from motcua.dossiers.models import (
     Dossier,
     DossierStep,
 )
 from motcua.dossiers.services.common import (
-    _applicant_notice,
     _authorise,
     _bump,
-    _event,
+    _calendar,
     _lock,
-    timeliness_of,
+    _record,
+    _with_calendar,
 )
 from motcua.dossiers.services.steps import (
+    FINISHED,
+    STARTED,
     _checked_handler,
-    _finish_step,
     _last_order,
-    _start_step,
-    status_for_step,
 )
 
 
 def dossier_hand_over(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     to_user: Any = None,
     note: str = "",
     expected_version: int | None = None,
@@ -67,26 +67,23 @@ def dossier_hand_over(
                 code="needs_decision",
             )
         receiver = _checked_handler(to_user, following)
-        now = clock.now()
-        before = locked.status
-        _finish_step(step, at=now, actor=actor)
-        _start_step(locked, following, at=now, giver=actor, handler=receiver)
-        locked.status = status_for_step(following)
-        _bump(locked, "status", "current_step", "current_handler")
-        _event(
-            locked,
-            actor=actor,
-            action="hand_over",
-            from_status=before,
-            step=following,
-            note=nfc(note),
-            data={
-                "from_step": step.order,
-                "to_step": following.order,
-                "step_timeliness": step.timeliness,
-                "receiver": getattr(receiver, "pk", None),
-            },
+        calendar = _calendar(following.unit)
+        change = _with_calendar(
+            lambda: kernel.hand_over(
+                locked,
+                step,
+                following,
+                at=clock.now(),
+                actor=actor,
+                receiver=receiver,
+                calendar=calendar,
+                note=nfc(note),
+            )
         )
+        step.save(update_fields=FINISHED)
+        following.save(update_fields=STARTED)
+        _bump(locked, "status", "current_step", "current_handler")
+        _record(locked, actor=actor, change=change)
         if receiver is not None:
             notify(
                 event="step.assigned",
@@ -100,7 +97,7 @@ def dossier_hand_over(
 def dossier_decide(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     decision: str,
     reasons: str = "",
     expected_version: int | None = None,
@@ -118,27 +115,31 @@ def dossier_decide(
         _authorise(locked, "decide", actor)
         step = locked.current_step
         assert step is not None  # the table needs a step
-        now = clock.now()
-        before = locked.status
-        _finish_step(step, at=now, actor=actor)
-        locked.decision = decision
-        locked.decision_reasons = reasons
-        locked.finished_at = now
-        locked.timeliness = timeliness_of(now, locked.due_at)
-        locked.status = DossierStatus.RESULT_READY
         # With the decision signed, the dossier goes to the desk's return step (the
         # last one); a step the template put between them is not run.
-        following = (
+        last = (
             DossierStep.objects.select_related("role", "unit")
             .filter(dossier=locked, order__gt=step.order)
             .order_by("-order")
             .first()
         )
-        if following is not None and following.role.code == "intake_officer":
-            _start_step(locked, following, at=now, giver=actor, handler=None)
-        else:
-            locked.current_step = None
-            locked.current_handler = None
+        following = last if last is not None and last.role.code == "intake_officer" else None
+        calendar = _calendar(following.unit) if following is not None else None
+        change = _with_calendar(
+            lambda: kernel.decide(
+                locked,
+                step,
+                following,
+                at=clock.now(),
+                actor=actor,
+                decision=decision,
+                reasons=reasons,
+                calendar=calendar,
+            )
+        )
+        step.save(update_fields=FINISHED)
+        if following is not None:
+            following.save(update_fields=STARTED)
         _bump(
             locked,
             "status",
@@ -149,29 +150,21 @@ def dossier_decide(
             "current_step",
             "current_handler",
         )
-        _event(
-            locked,
-            actor=actor,
-            action="decide",
-            from_status=before,
-            step=step,
-            note=reasons,
-            data={"decision": decision, "timeliness": locked.timeliness},
-        )
-        _applicant_notice(locked, "dossier.result_ready")
+        _record(locked, actor=actor, change=change)
     return locked
 
 
-def dossier_claim(*, dossier: Dossier, actor: Any, expected_version: int | None = None) -> Dossier:
+def dossier_claim(
+    *, dossier: Dossier, actor: Actor, expected_version: int | None = None
+) -> Dossier:
     """Take the current step from the unit's queue (the receiver on the control slip)."""
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
         _authorise(locked, "claim", actor)
         step = locked.current_step
         assert step is not None  # the table needs a step
-        step.handler = actor
+        change = kernel.claim(locked, step, actor=actor)
         step.save(update_fields=["handler"])
-        locked.current_handler = actor
         _bump(locked, "current_handler")
-        _event(locked, actor=actor, action="claim", from_status=locked.status, step=step)
+        _record(locked, actor=actor, change=change)
     return locked

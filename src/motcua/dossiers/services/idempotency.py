@@ -8,6 +8,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from motcua.core.actors import Actor, user_of
 from motcua.core.errors import ConflictError
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.applicant import IntakeResult
@@ -31,13 +32,14 @@ def request_fingerprint(operation: str, **fields: Any) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _idempotent_hit(actor: Any, key: str | None) -> Dossier | None:
-    if not key or not getattr(actor, "is_authenticated", False):
+def _idempotent_hit(actor: Actor, key: str | None) -> Dossier | None:
+    user = user_of(actor)
+    if not key or user is None:
         return None
-    return Dossier.objects.filter(created_by=actor, idempotency_key=key).first()
+    return Dossier.objects.filter(created_by=user, idempotency_key=key).first()
 
 
-def idempotent_replay(actor: Any, key: str | None, fingerprint: str) -> IntakeResult | None:
+def idempotent_replay(actor: Actor, key: str | None, fingerprint: str) -> IntakeResult | None:
     """Return the dossier an earlier request with ``key`` created, if it was this request.
 
     Called only after the insert failed on the key's unique constraint, so

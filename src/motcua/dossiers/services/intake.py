@@ -16,6 +16,7 @@ from motcua.catalog.selectors import (
     procedure_version_in_force,
 )
 from motcua.core import clock, fastsql
+from motcua.core.actors import Actor, user_of
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.text import nfc
@@ -105,7 +106,7 @@ def _version_for(
 
 def _create_dossier(
     *,
-    actor: Any,
+    actor: Actor,
     plan: IntakePlan,
     receiving_unit: Unit,
     agency: Unit,
@@ -138,7 +139,7 @@ def _create_dossier(
         procedure_version=version,
         agency=agency,
         receiving_unit=receiving_unit,
-        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        created_by=user_of(actor),
         idempotency_key=idempotency_key,
         idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
         fee_total=plan.fee_total,
@@ -273,7 +274,7 @@ def _applicant_with(
 
 def dossier_receive(
     *,
-    actor: Any,
+    actor: Actor,
     receiving_unit: Unit,
     applicant: Applicant,
     provided_documents: Sequence[int],
@@ -382,7 +383,7 @@ def dossier_receive(
 
 def dossier_refuse_at_intake(
     *,
-    actor: Any,
+    actor: Actor,
     receiving_unit: Unit,
     applicant: Applicant,
     reasons: str,
@@ -442,7 +443,7 @@ def dossier_refuse_at_intake(
 
 def dossier_guide_incomplete(
     *,
-    actor: Any,
+    actor: Actor,
     receiving_unit: Unit,
     applicant: Applicant,
     provided_documents: Sequence[int],
@@ -478,7 +479,7 @@ def dossier_guide_incomplete(
             procedure_version=version,
             receiving_unit=receiving_unit,
             at=now,
-            officer=actor,
+            officer=user_of(actor),
             applicant_name=cleaned["applicant_name"],
             applicant_id_number=cleaned["applicant_id_number"],
             applicant_phone=cleaned["applicant_phone"],

@@ -13,12 +13,14 @@ from motcua.catalog.selectors import (
     IntakePlan,
 )
 from motcua.core import fastsql
+from motcua.core.actors import Actor, user_of
 from motcua.core.errors import ApplicationError
 from motcua.core.notifications import notify
 from motcua.core.people import full_name
 from motcua.dossiers.constants import (
     DossierStatus,
 )
+from motcua.dossiers.kernel import status_for_step, timeliness_of
 from motcua.dossiers.models import (
     Dossier,
     DossierStep,
@@ -27,9 +29,8 @@ from motcua.dossiers.services.common import (
     EventSpec,
     _calendar,
     _with_calendar,
-    timeliness_of,
 )
-from motcua.dossiers.services.steps import status_for_step, step_plan
+from motcua.dossiers.services.steps import step_plan
 from motcua.org.models import Unit
 from motcua.org.selectors import user_has_role
 
@@ -104,7 +105,7 @@ def _create_steps(
     plan: IntakePlan,
     *,
     at: datetime,
-    actor: Any,
+    actor: Actor,
     to_user: Any = None,
 ) -> StepsStart:
     """Copy the workflow into the dossier's steps, starting at ``at``.
@@ -130,7 +131,7 @@ def _create_steps(
         )
         for spec in step_plan(plan)
     ]
-    officer = actor if getattr(actor, "is_authenticated", False) else None
+    officer = user_of(actor)
     first = steps[0]
     first.started_at = at
     first.due_at = _with_calendar(

@@ -12,6 +12,7 @@ from motcua.catalog.selectors import (
     procedure_intake_plan,
 )
 from motcua.core import clock
+from motcua.core.actors import Actor
 from motcua.core.errors import ApplicationError
 from motcua.core.text import nfc
 from motcua.dossiers.constants import (
@@ -56,7 +57,7 @@ def dossier_submit_online(
     procedure_code: str,
     receiving_unit: Unit,
     provided_documents: Sequence[int],
-    actor: Any = None,
+    actor: Actor = None,
     postal_address: str = "",
     idempotency_key: str | None = None,
 ) -> IntakeResult:
@@ -123,7 +124,7 @@ def dossier_submit_online(
 def dossier_accept(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     to_user: Any = None,
     expected_version: int | None = None,
 ) -> Dossier:
@@ -189,7 +190,7 @@ def dossier_accept(
 
 
 def dossier_refuse(
-    *, dossier: Dossier, actor: Any, reasons: str, expected_version: int | None = None
+    *, dossier: Dossier, actor: Actor, reasons: str, expected_version: int | None = None
 ) -> Dossier:
     """Refuse an online submission (Mẫu 03) with reasons."""
     reasons = nfc(reasons or "")
@@ -212,7 +213,7 @@ def dossier_refuse(
 
 
 def dossier_withdraw(
-    *, dossier: Dossier, actor: Any, reason: str = "", expected_version: int | None = None
+    *, dossier: Dossier, actor: Actor, reason: str = "", expected_version: int | None = None
 ) -> Dossier:
     """Withdraw an online submission before intake, at the applicant's request."""
     with transaction.atomic():

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
+from motcua.core.actors import Actor, user_of
 from motcua.core.errors import ApplicationError
 from motcua.core.text import nfc
+from motcua.dossiers import kernel
 from motcua.dossiers.constants import (
     DossierStatus,
     PauseKind,
@@ -36,33 +37,12 @@ from motcua.dossiers.services.common import (
 )
 from motcua.dossiers.services.steps import _end_current_step
 from motcua.dossiers.workflow import LEADER_ROLES, role_unit
-from motcua.workdays.core import LimitUnit, Remaining
-
-
-def _remaining_dict(remaining: Remaining) -> dict[str, Any]:
-    return {
-        "unit": remaining.unit.value,
-        "working_days": remaining.working_days,
-        "working_seconds": int(remaining.working_time.total_seconds()),
-        "calendar_days": remaining.calendar_days,
-        "overdue": remaining.overdue,
-    }
-
-
-def _remaining_from(data: dict[str, Any]) -> Remaining:
-    return Remaining(
-        unit=LimitUnit(data["unit"]),
-        working_days=data["working_days"],
-        working_time=timedelta(seconds=data["working_seconds"]),
-        calendar_days=data["calendar_days"],
-        overdue=data["overdue"],
-    )
 
 
 def _pause_start(
     locked: Dossier,
     *,
-    actor: Any,
+    actor: Actor,
     kind: str,
     policy: str,
     items: list[str],
@@ -77,28 +57,21 @@ def _pause_start(
     has no clock: the pause only records the request.
     """
     now = clock.now()
-    saved: dict[str, Any] = {}
-    if locked.due_at is not None:
-        calendar = _calendar(locked.agency)
-        unit = locked.procedure_version.time_limit_unit
-        saved = {
-            **_remaining_dict(_with_calendar(calendar.remaining, locked.due_at, unit, now)),
-            "due_before": _iso(locked.due_at),
-        }
-        if locked.extended_due_at is not None:
-            # The date promised in the apology moves with the pause too, by working days.
-            saved["extended"] = _remaining_dict(
-                _with_calendar(
-                    calendar.remaining, locked.extended_due_at, LimitUnit.WORKING_DAYS, now
-                )
-            )
     step = locked.current_step
-    if step is not None and step.due_at is not None:
-        step_calendar = _calendar(step.unit)
-        saved["step"] = step.pk
-        saved["remaining_seconds"] = int(
-            _with_calendar(step_calendar.working_time_between, now, step.due_at).total_seconds()
+    timed_step = step if step is not None and step.due_at is not None else None
+    saved = _with_calendar(
+        lambda: kernel.pause_clock(
+            calendar=_calendar(locked.agency) if locked.due_at is not None else None,
+            now=now,
+            due_at=locked.due_at,
+            limit_unit=locked.procedure_version.time_limit_unit,
+            extended_due_at=locked.extended_due_at,
+            step_calendar=_calendar(timed_step.unit) if timed_step else None,
+            step_due_at=timed_step.due_at if timed_step else None,
         )
+    )
+    if timed_step is not None:
+        saved["step"] = timed_step.pk
     return Pause.objects.create(
         dossier=locked,
         kind=kind,
@@ -106,7 +79,7 @@ def _pause_start(
         policy=policy,
         started_at=now,
         resume_status=locked.status,
-        requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        requested_by=user_of(actor),
         items=items,
         reason=reason,
         respond_by=respond_by,
@@ -121,19 +94,21 @@ def _pause_end(locked: Dossier, pause: Pause) -> None:
     data = pause.clock
     pause.ended_at = now
     if locked.due_at is not None and "unit" in data:
-        calendar = _calendar(locked.agency)
         version = locked.procedure_version
-        if pause.policy == PausePolicy.RESTART:
-            new_due = _with_calendar(
-                calendar.due, now, version.time_limit_amount, version.time_limit_unit
+        resumed = _with_calendar(
+            lambda: kernel.resume_clock(
+                calendar=_calendar(locked.agency),
+                kept=data,
+                policy=pause.policy,
+                now=now,
+                due_at=locked.due_at,
+                limit_amount=version.time_limit_amount,
+                limit_unit=version.time_limit_unit,
+                extended_due_at=locked.extended_due_at,
             )
-        else:
-            new_due = _with_calendar(calendar.resume, _remaining_from(data), now, locked.due_at)
-        if locked.extended_due_at is not None and "extended" in data:
-            moved = _with_calendar(
-                calendar.resume, _remaining_from(data["extended"]), now, locked.extended_due_at
-            )
-            locked.extended_due_at = max(moved, new_due)
+        )
+        new_due = resumed.due_at
+        locked.extended_due_at = resumed.extended_due_at
         pause.clock = {**data, "due_after": _iso(new_due)}
         if new_due != locked.due_at and locked.overdue_alerted:
             # A new due, a new warning: the alert job tells again before it.
@@ -143,10 +118,7 @@ def _pause_end(locked: Dossier, pause: Pause) -> None:
     pause.save(update_fields=["ended_at", "clock"])
     step = locked.current_step
     if step is not None and data.get("step") == step.pk:
-        step_calendar = _calendar(step.unit)
-        step.due_at = _with_calendar(
-            step_calendar.add_working_time, now, timedelta(seconds=data["remaining_seconds"])
-        )
+        step.due_at = _with_calendar(kernel.step_due_after_pause, _calendar(step.unit), now, data)
         step.alerted = ""
         step.save(update_fields=["due_at", "alerted"])
     locked.status = pause.resume_status
@@ -155,7 +127,7 @@ def _pause_end(locked: Dossier, pause: Pause) -> None:
 def dossier_request_supplement(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     items: Sequence[str],
     reason: str,
     override_reason: str = "",
@@ -239,7 +211,7 @@ def dossier_request_supplement(
 def _resume(
     dossier: Dossier,
     *,
-    actor: Any,
+    actor: Actor,
     action: str,
     note: str,
     expected_version: int | None,
@@ -296,7 +268,7 @@ def _mark_provided(dossier: Dossier, required_documents: Sequence[int]) -> list[
 def dossier_supplement_received(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     note: str = "",
     provided_documents: Sequence[int] = (),
     expected_version: int | None = None,
@@ -317,7 +289,7 @@ def dossier_supplement_received(
 
 
 def dossier_close_unsupplemented(
-    *, dossier: Dossier, actor: Any = None, expected_version: int | None = None
+    *, dossier: Dossier, actor: Actor = None, expected_version: int | None = None
 ) -> Dossier:
     """Close a dossier whose supplement did not arrive in time.
 
@@ -351,7 +323,7 @@ def dossier_close_unsupplemented(
 def dossier_request_payment(
     *,
     dossier: Dossier,
-    actor: Any,
+    actor: Actor,
     items: Sequence[str],
     reason: str = "",
     expected_version: int | None = None,
@@ -393,7 +365,7 @@ def dossier_request_payment(
 
 
 def dossier_payment_received(
-    *, dossier: Dossier, actor: Any, note: str = "", expected_version: int | None = None
+    *, dossier: Dossier, actor: Actor, note: str = "", expected_version: int | None = None
 ) -> Dossier:
     """The applicant met the financial obligations: the clock resumes."""
     return _resume(

@@ -30,6 +30,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.core.actors import Actor
 from motcua.dossiers.constants import CLOCK_RUNNING, PausePolicy
 from motcua.dossiers.models import Dossier, DossierStep, Pause
 from motcua.dossiers.services.common import _applicant_notice, _bump, _event, _iso, _lock
@@ -208,7 +209,7 @@ class DossierDues:
         *,
         window: tuple[date, date],
         calendar_for: CalendarFor,
-        actor: Any,
+        actor: Actor,
         reason: str,
     ) -> list[DueMove]:
         moved: list[DueMove] = []
@@ -222,7 +223,7 @@ class DossierDues:
 
 
 def dossier_dues_recalendar(
-    *, dossier: Dossier | int, calendar_for: CalendarFor, actor: Any, reason: str
+    *, dossier: Dossier | int, calendar_for: CalendarFor, actor: Actor, reason: str
 ) -> list[DueMove]:
     """Recompute a running dossier's dues under ``calendar_for`` and record the move.
 

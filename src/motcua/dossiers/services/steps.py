@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -16,17 +16,16 @@ from motcua.catalog.selectors import (
     StepPlan,
     working_day_seconds,
 )
+from motcua.core.actors import Actor
 from motcua.core.cache import ProcessCache
 from motcua.core.errors import ApplicationError
 from motcua.core.people import full_name
-from motcua.dossiers.constants import (
-    DossierStatus,
-)
+from motcua.dossiers import kernel
 from motcua.dossiers.models import (
     Dossier,
     DossierStep,
 )
-from motcua.dossiers.services.common import _calendar, _with_calendar, timeliness_of
+from motcua.dossiers.services.common import _calendar, _with_calendar
 from motcua.dossiers.workflow import SIGNING_ROLES
 from motcua.org.models import Role
 from motcua.org.selectors import user_has_role
@@ -109,36 +108,27 @@ def _completed_step_plan(plan: IntakePlan) -> tuple[StepPlan, ...]:
     )
 
 
-def status_for_step(step: DossierStep) -> str:
-    """Return the dossier status while ``step`` is the current one."""
-    if step.is_inter_agency:
-        return DossierStatus.AWAITING_COORDINATION
-    if step.role.code in SIGNING_ROLES:
-        return DossierStatus.AWAITING_SIGNATURE
-    return DossierStatus.IN_PROGRESS
+STARTED = ["started_at", "due_at", "giver", "handler"]
+"""The fields of a step that :func:`kernel.start_step` sets."""
+FINISHED = ["finished_at", "timeliness", "handler"]
+"""The fields of a step that :func:`kernel.finish_step` sets."""
 
 
 def _start_step(
     dossier: Dossier, step: DossierStep, *, at: datetime, giver: Any, handler: Any
 ) -> None:
     calendar = _calendar(step.unit)
-    step.started_at = at
-    step.due_at = _with_calendar(
-        calendar.add_working_time, at, timedelta(seconds=step.budget_seconds)
+    _with_calendar(
+        lambda: kernel.start_step(
+            dossier, step, at=at, calendar=calendar, giver=giver, handler=handler
+        )
     )
-    step.giver = giver if getattr(giver, "is_authenticated", False) else None
-    step.handler = handler
-    step.save(update_fields=["started_at", "due_at", "giver", "handler"])
-    dossier.current_step = step
-    dossier.current_handler = handler
+    step.save(update_fields=STARTED)
 
 
-def _finish_step(step: DossierStep, *, at: datetime, actor: Any) -> None:
-    step.finished_at = at
-    step.timeliness = timeliness_of(at, step.due_at)
-    if step.handler_id is None and getattr(actor, "is_authenticated", False):
-        step.handler = actor
-    step.save(update_fields=["finished_at", "timeliness", "handler"])
+def _finish_step(step: DossierStep, *, at: datetime, actor: Actor) -> None:
+    kernel.finish_step(step, at=at, actor=actor)
+    step.save(update_fields=FINISHED)
 
 
 def _checked_handler(handler: Any, step: DossierStep) -> Any:
@@ -168,9 +158,6 @@ def _end_current_step(locked: Dossier, at: datetime, *, note: str) -> str:
     if locked.current_step_id is None:
         return ""
     step = DossierStep.objects.get(pk=locked.current_step_id)
-    step.finished_at = at
-    step.note = note
+    name = kernel.end_current_step(locked, step, at=at, note=note)
     step.save(update_fields=["finished_at", "note"])
-    locked.current_step = None
-    locked.current_handler = None
-    return step.name
+    return name

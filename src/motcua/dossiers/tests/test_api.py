@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.db import connection
-from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
@@ -16,7 +15,7 @@ from motcua.catalog.tests.factories import make_procedure
 from motcua.core import clock
 from motcua.core.models import AuditEvent
 from motcua.dossiers.models import Dossier, DossierEvent, IntakeGuidance
-from motcua.dossiers.tests.helpers import World, at
+from motcua.dossiers.tests.helpers import DossierTestCase, at
 from motcua.org.services import role_assignment_create
 
 BASE = "/api/v1/dossiers/"
@@ -25,10 +24,10 @@ LOGBOOK_QUERIES = 7
 test's transaction wraps in a savepoint (two more statements)."""
 
 
-class ApiTestCase(TestCase):
+class ApiTestCase(DossierTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.w = World()
+        super().setUpTestData()
         cls.tokens = {}
         for name in ("intake", "handler", "handler2", "leader", "tax_officer", "outsider"):
             user = getattr(cls.w, name)
@@ -65,14 +64,6 @@ class ApiTestCase(TestCase):
         }
         body.update(overrides)
         return body
-
-    def receive(self, when=None, version=None, **kwargs):
-        with clock.frozen(when or at(2026, 3, 2, 9)):
-            return self.w.receive(version, **kwargs)
-
-    def act(self, when, func, **kwargs):
-        with clock.frozen(when):
-            return func(**kwargs)
 
     def in_progress(self, version=None):
         return self.w.to_handler(self.receive(version=version))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.test import TestCase, override_settings
+from django.test import override_settings
 
 from motcua.catalog.content import StepSpec
 from motcua.core import clock
@@ -15,24 +15,11 @@ from motcua.core.models import AuditEvent
 from motcua.dossiers import services as s
 from motcua.dossiers.constants import DossierStatus as S
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
-from motcua.dossiers.tests.helpers import World, at
+from motcua.dossiers.tests.helpers import DossierTestCase, at
 
 
-class LifecycleTestCase(TestCase):
-    @classmethod
-    def setUpTestData(cls):
-        cls.w = World()
-
-    def receive(self, when=None, version=None, **kwargs):
-        with clock.frozen(when or at(2026, 3, 2, 9)):
-            return self.w.receive(version, **kwargs)
-
-    def act(self, when, func, **kwargs):
-        with clock.frozen(when):
-            return func(**kwargs)
-
-    def refresh(self, dossier):
-        return Dossier.objects.select_related("current_step").get(pk=dossier.pk)
+class LifecycleTestCase(DossierTestCase):
+    """Scenarios through the services on the shared world."""
 
 
 class PlainPathTests(LifecycleTestCase):

@@ -295,7 +295,7 @@ class DeliveryTransactionTests(TransactionTestCase):
         )
         self.assertEqual(notifications_retry_due(now=at(2026, 3, 2, 9, 0)), 0)
         lease_over = at(2026, 3, 2, 9, 1) + send_lease()
-        self.assertGreaterEqual(notifications_retry_due(now=lease_over), 1)
+        self.assertEqual(notifications_retry_due(now=lease_over), 1)  # that row, once
         row.refresh_from_db()
         self.assertEqual(row.status, "sent")
 
@@ -387,7 +387,27 @@ class PlainTextTests(TestCase):
         }
         folder = Path(s.__file__).parent.parent / "templates" / "notifications"
         events = sorted({p.name.split(".txt")[0].removesuffix(".sms") for p in folder.iterdir()})
-        self.assertGreaterEqual(len(events), 14)
+        self.assertEqual(
+            events,
+            [
+                "alert.due_soon",
+                "alert.overdue",
+                "apology.drafted",
+                "dossier.apology",
+                "dossier.closed",
+                "dossier.due_changed",
+                "dossier.payment_requested",
+                "dossier.received",
+                "dossier.refused",
+                "dossier.result_ready",
+                "dossier.resumed",
+                "dossier.returned",
+                "dossier.stopped",
+                "dossier.submitted",
+                "dossier.supplement_requested",
+                "step.assigned",
+            ],
+        )
         for event in events:
             with self.subTest(event=event):
                 subject, body, sms = _render(event, context, sms=True)

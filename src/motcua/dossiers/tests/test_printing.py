@@ -10,12 +10,10 @@ from datetime import date
 from django.test import TestCase, override_settings
 from pypdf import PdfReader
 
-from motcua.core import clock
 from motcua.dossiers import printing
-from motcua.dossiers.models import Dossier
 from motcua.dossiers.printing import layout
 from motcua.dossiers.printing.words import date_words, money, place_and_date, time_text
-from motcua.dossiers.tests.helpers import World, at
+from motcua.dossiers.tests.helpers import DossierTestCase, at
 from motcua.org.models import RoleAssignment
 from motcua.org.services import role_assignment_update
 
@@ -34,10 +32,10 @@ def named(user, family: str, given: str) -> None:
     user.save(update_fields=["last_name", "first_name"])
 
 
-class PrintingTestCase(TestCase):
+class PrintingTestCase(DossierTestCase):
     @classmethod
     def setUpTestData(cls):
-        cls.w = World()
+        super().setUpTestData()
         named(cls.w.intake, "Nguyễn Thị", "Hoa")
         named(cls.w.handler, "Lê Văn", "Minh")
         named(cls.w.leader, "Phạm Quốc", "Bảo")
@@ -48,14 +46,6 @@ class PrintingTestCase(TestCase):
             assignment=RoleAssignment.objects.get(user=cls.w.leader),
             data={"position": "Phó Chủ tịch"},
         )
-
-    def act(self, when, func, **kwargs):
-        with clock.frozen(when):
-            return func(**kwargs)
-
-    def receive(self, when=None, **kwargs) -> Dossier:
-        with clock.frozen(when or at(2026, 3, 2, 9)):
-            return self.w.receive(**kwargs)
 
     def render(self, form, obj, **kwargs) -> str:
         data = printing.render_pdf(form, obj, **kwargs)

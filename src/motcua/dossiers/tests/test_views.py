@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 
-from django.test import TestCase
 from django.urls import reverse
 
 from motcua.core import clock
@@ -12,7 +11,7 @@ from motcua.core.models import AuditEvent
 from motcua.dossiers.constants import DossierStatus as S
 from motcua.dossiers.models import Dossier, IntakeGuidance
 from motcua.dossiers.screens import RECEIVING_UNIT_SESSION_KEY
-from motcua.dossiers.tests.helpers import World, at
+from motcua.dossiers.tests.helpers import DossierTestCase, at
 from motcua.org.models import Role
 from motcua.org.services import role_assignment_create
 
@@ -25,16 +24,12 @@ def ticked(response):
     return [int(pk) for pk in TICKED.findall(response.content.decode())]
 
 
-class ViewTestCase(TestCase):
+class ViewTestCase(DossierTestCase):
     """Logged-in pages at a frozen instant, in the default language: Vietnamese.
 
     The assertions use the Vietnamese UI, so a msgid left untranslated fails
     a test; :class:`EnglishTests` checks that the English UI still works.
     """
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.w = World()
 
     def setUp(self):
         self.freeze(NOW)
@@ -46,14 +41,6 @@ class ViewTestCase(TestCase):
 
     def login(self, user):
         self.client.force_login(user)
-
-    def receive(self, when=NOW, **kwargs):
-        with clock.frozen(when):
-            return self.w.receive(**kwargs)
-
-    def act(self, when, func, **kwargs):
-        with clock.frozen(when):
-            return func(**kwargs)
 
     def intake_data(self, **overrides):
         version = self.w.pause_version

@@ -240,7 +240,9 @@ def _follow_up_open(
 def _lock_follow_up(follow_up: FollowUp | int) -> FollowUp:
     pk = follow_up.pk if isinstance(follow_up, FollowUp) else follow_up
     locked = (
-        FollowUp.objects.select_for_update().select_related("unit", "evaluation").filter(pk=pk)
+        FollowUp.objects.select_for_update(of=("self",))
+        .select_related("unit", "evaluation")
+        .filter(pk=pk)
     ).first()
     if locked is None:
         raise NotFoundError(_("The follow-up does not exist."))

@@ -68,7 +68,7 @@ def invite_open(token: str, *, lock: bool = False) -> RatingInvite:
         raise _invalid()
     query = RatingInvite.objects.select_related("dossier__procedure_version")
     if lock:
-        query = query.select_for_update()
+        query = query.select_for_update(of=("self",))
     invite = query.filter(pk=payload["i"], nonce=str(payload.get("n", ""))).first()
     if invite is None:
         raise _invalid()

@@ -202,7 +202,7 @@ def kiosk_rate(
     """Record the citizen's taps on ``kiosk`` for the session sent to it."""
     with transaction.atomic():
         session = (
-            KioskSession.objects.select_for_update()
+            KioskSession.objects.select_for_update(of=("self",))
             .select_related("dossier")
             .filter(pk=session_id, kiosk=kiosk)
             .first()

@@ -11,6 +11,7 @@ service index (QĐ 766: 5.1 classification, 5.2 on time, 5.3 satisfaction).
 from __future__ import annotations
 
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +28,7 @@ from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.notifications import notify
 from motcua.core.text import nfc
+from motcua.core.uploads import CheckedUpload, UploadError, check_upload, store_upload
 from motcua.dossiers.models import Dossier
 from motcua.feedback.constants import (
     STAFF_PAKN_CHANNELS,
@@ -35,7 +37,7 @@ from motcua.feedback.constants import (
     PaknKind,
     PaknStatus,
 )
-from motcua.feedback.models import Pakn
+from motcua.feedback.models import Pakn, PaknAttachment
 from motcua.feedback.services.common import director_roles, holds_any, is_staff_user, require_any
 from motcua.org.models import Unit
 from motcua.workdays.core import CalendarMissingError
@@ -94,6 +96,7 @@ def pakn_submit(
     actor: Any = None,
     unit: Unit | None = None,
     dossier_code: str = "",
+    files: Sequence[Any] = (),
 ) -> Pakn:
     """Receive a PAKN: from the portal (citizen, with or without an account) or from staff.
 
@@ -146,6 +149,7 @@ def pakn_submit(
             _("Sign in to your account to send feedback with it."), code="not_signed_in"
         )
     dossier = _dossier(dossier_code)
+    checked = _checked_files(files)
     with transaction.atomic():
         now = clock.now()
         pakn = Pakn.objects.create(
@@ -168,6 +172,18 @@ def pakn_submit(
         local = timezone.localtime(now)
         pakn.code = f"PAKN-{local:%y%m%d}-{pakn.pk:05d}"
         pakn.save(update_fields=["code"])
+        PaknAttachment.objects.bulk_create(
+            PaknAttachment(
+                pakn=pakn,
+                name=upload.name[:200],
+                content_type=upload.content_type,
+                size=upload.size,
+                sha256=upload.sha256,
+                file=store_upload(upload, folder="pakn"),
+                created_at=now,
+            )
+            for upload in checked
+        )
         audit_record(
             actor=actor if staff else f"citizen:{channel}",
             action="feedback.pakn_submit",
@@ -177,10 +193,32 @@ def pakn_submit(
                 "code": pakn.code,
                 "channel": channel,
                 "dossier": dossier.code if dossier else None,
+                "files": [upload.sha256 for upload in checked],
             },
         )
         _tell_sender(pakn, "feedback.pakn_received")
     return pakn
+
+
+MAX_FILES = 3
+
+
+def _checked_files(files: Sequence[Any]) -> list[CheckedUpload]:
+    """Check every file before anything is written; refuse more than ``MAX_FILES``."""
+    given = [f for f in files if f]
+    if len(given) > MAX_FILES:
+        raise _field(
+            "attachments",
+            _("Attach at most %(count)s files.") % {"count": MAX_FILES},
+            "too_many_files",
+        )
+    checked = []
+    for item in given:
+        try:
+            checked.append(check_upload(item))
+        except UploadError as exc:
+            raise _field("attachments", exc.message, exc.code) from None
+    return checked
 
 
 def _dossier(code: str) -> Dossier | None:
@@ -212,7 +250,9 @@ def _tell_sender(pakn: Pakn, event: str) -> None:
 
 def _lock(pakn: Pakn | int) -> Pakn:
     pk = pakn.pk if isinstance(pakn, Pakn) else pakn
-    locked = Pakn.objects.select_for_update().select_related("unit").filter(pk=pk).first()
+    locked = (
+        Pakn.objects.select_for_update(of=("self",)).select_related("unit").filter(pk=pk).first()
+    )
     if locked is None:
         raise NotFoundError(_("This feedback does not exist."))
     return locked

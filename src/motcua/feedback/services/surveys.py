@@ -223,7 +223,8 @@ def survey_answer_paper(
 
 def campaign_results(campaign: SurveyCampaign) -> tuple[list[Estimate], Estimate, int]:
     """Return the aspect estimates, the overall one and the number of answers."""
-    answers = list(campaign.responses.values_list("answers", flat=True))
+    # .all(): a list page prefetches the responses of all its campaigns in one query.
+    answers = [response.answers for response in campaign.responses.all()]
     aspects, overall = survey_indices(
         campaign.questionnaire.definition,
         answers,

@@ -19,3 +19,13 @@ def feedback_return_panel(dossier: Any) -> dict[str, Any]:
         return {"show": False}
     evaluation = Evaluation.objects.filter(dossier_id=dossier.pk).first()
     return {"show": True, "dossier": dossier, "evaluation": evaluation}
+
+
+@register.inclusion_tag("feedback/_citizen_rate_link.html")
+def feedback_citizen_link(dossier: Any) -> dict[str, Any]:
+    """On the citizen's dossier page: the link to rate a returned, unrated dossier."""
+    show = (
+        dossier.status == DossierStatus.RETURNED
+        and not Evaluation.objects.filter(dossier_id=dossier.pk).exists()
+    )
+    return {"show": show, "dossier": dossier}

@@ -38,7 +38,7 @@ def test_kiosk_rating_in_two_contexts(world: World, live_server: Any, browser: A
     officer.wait_for_selector("#rate-at-kiosk")
 
     # The desk's tablet is paired with a code shown to the officer.
-    officer.goto(f"{live_server.url}/mot-cua/danh-gia/may/")
+    officer.goto(f"{live_server.url}/phan-hoi/may-danh-gia/")
     officer.locator("button[name=pair]").click()
     code = re.search(r"(\d{8})", officer.inner_text("#pairing-code")).group(1)
     tablet = browser.new_context().new_page()
@@ -74,3 +74,31 @@ def test_kiosk_rating_in_two_contexts(world: World, live_server: Any, browser: A
     assert officer.inner_text("#rating-panel").startswith("Hài lòng")
     tablet.context.close()
     officer.context.close()
+
+
+def test_rating_link_in_the_browser(world: World, live_server: Any, browser: Any) -> None:  # noqa: F811
+    """The citizen opens the link of the return message, taps, and the link is used up."""
+    import re as _re
+
+    from motcua.core.models import Notification
+    from motcua.feedback.tests.helpers import returned
+
+    dossier = returned(world)
+    body = Notification.objects.get(event="feedback.rating_invite", channel="email").body
+    path = _re.search(r"(/danh-gia/[^/\s]+/)", body).group(1)
+    page = browser.new_context().new_page()
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}{path}")
+    assert dossier.procedure_version.name in page.inner_text("main")
+    assert dossier.applicant_name not in page.inner_text("main")
+    page.click("summary")  # open the nine indicators
+    for number in range(1, 10):
+        page.select_option(f"#id_indicator_{number}", "2" if number != 7 else "0")
+    page.click("#level-satisfied")
+    page.wait_for_selector("#rate-done")
+    evaluation = Evaluation.objects.get(dossier=dossier)
+    assert (evaluation.channel, evaluation.total, evaluation.band) == ("link", 16, "Xuất sắc")
+    assert evaluation.follow_up.reason == "chỉ tiêu thấp: 7"
+    page.goto(f"{live_server.url}{path}")
+    assert "đã được sử dụng" in page.inner_text("#rate-closed")
+    page.context.close()

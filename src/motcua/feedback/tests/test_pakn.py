@@ -53,10 +53,10 @@ class PaknFlowTests(TestCase):
 
         self.client.force_login(self.w.leader)  # the ward's leader handles the ward's PAKN
         with clock.frozen(at(2026, 3, 2, 16)):
-            page = self.client.get(f"/mot-cua/phan-anh-kien-nghi/{pakn.pk}/")
+            page = self.client.get(f"/phan-hoi/pakn/{pakn.pk}/")
             self.assertContains(page, "Lê Văn Tâm")
             self.client.post(
-                f"/mot-cua/phan-anh-kien-nghi/{pakn.pk}/",
+                f"/phan-hoi/pakn/{pakn.pk}/",
                 {
                     "assign": "1",
                     "kind": "handling",
@@ -70,13 +70,13 @@ class PaknFlowTests(TestCase):
         self.assertEqual(pakn.due_at, at(2026, 3, 16, 17))
         with clock.frozen(at(2026, 3, 5, 10)):
             self.client.post(
-                f"/mot-cua/phan-anh-kien-nghi/{pakn.pk}/",
+                f"/phan-hoi/pakn/{pakn.pk}/",
                 {
                     "send_answer": "1",
                     "answer": "Chúng tôi xin lỗi; đã bố trí thêm cán bộ hướng dẫn.",
                 },
             )
-            self.client.post(f"/mot-cua/phan-anh-kien-nghi/{pakn.pk}/", {"publish": "1"})
+            self.client.post(f"/phan-hoi/pakn/{pakn.pk}/", {"publish": "1"})
         pakn.refresh_from_db()
         self.assertEqual(pakn.status, "published")
         self.assertIs(pakn.on_time, True)
@@ -234,3 +234,46 @@ class OverdueAlertTests(TestCase):
         self.assertEqual([r for r, _b in bodies], [self.w.director.email] * 2)
         self.assertIn(d.code, bodies[0][1])
         self.assertIn(pakn.code, bodies[1][1])
+
+
+def _png() -> bytes:
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (4, 4), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+class PaknAttachmentTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+
+    def test_a_photo_travels_with_the_feedback_and_only_staff_open_it(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        photo = SimpleUploadedFile("ghe-cho.png", _png(), content_type="image/png")
+        with clock.frozen(at(2026, 3, 2, 15)):
+            response = self.client.post("/phan-anh-kien-nghi/gui/", {**FORM, "attachment": photo})
+        self.assertEqual(response.status_code, 200)
+        pakn = Pakn.objects.get()
+        [attachment] = pakn.attachments.all()
+        self.assertEqual((attachment.name, attachment.content_type), ("ghe-cho.png", "image/png"))
+        url = f"/phan-hoi/pakn/{pakn.pk}/tep/{attachment.pk}/"
+        self.client.force_login(self.w.outsider)  # no director role anywhere
+        self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.force_login(self.w.director)
+        download = self.client.get(url)
+        self.assertEqual(download.status_code, 200)
+        self.assertTrue(b"".join(download.streaming_content).startswith(b"\x89PNG"))
+        self.assertEqual(download["Cache-Control"], "private, no-store")
+
+    def test_a_disguised_file_is_refused_and_nothing_is_written(self):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        fake = SimpleUploadedFile("anh.png", b"MZ\x90\x00 not a picture", content_type="image/png")
+        response = self.client.post("/phan-anh-kien-nghi/gui/", {**FORM, "attachment": fake})
+        self.assertContains(response, "Chỉ nhận tệp PDF, JPEG và PNG", status_code=400)
+        self.assertFalse(Pakn.objects.exists())

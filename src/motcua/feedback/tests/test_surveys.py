@@ -6,6 +6,8 @@ from datetime import date
 from io import BytesIO
 
 from django.test import SimpleTestCase, TestCase, override_settings
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from motcua.core import clock
@@ -79,7 +81,7 @@ class CampaignTests(TestCase):
         ):
             with clock.frozen(at(2026, 3, 11, 9)):
                 page = self.client.post(
-                    f"/mot-cua/khao-sat/{campaign.pk}/", {**data, "paper_number": number}
+                    f"/phan-hoi/khao-sat/{campaign.pk}/", {**data, "paper_number": number}
                 )
             self.assertEqual(page.status_code, 302)
         self.assertEqual(SurveyResponse.objects.filter(campaign=campaign).count(), 10)
@@ -100,12 +102,12 @@ class CampaignTests(TestCase):
         self.assertAlmostEqual(overall.low, 0.815469, places=5)
         self.assertEqual(overall.high, 1.0)  # 1.024531, held inside 0–1
 
-        page = self.client.get(f"/mot-cua/khao-sat/{campaign.pk}/")
+        page = self.client.get(f"/phan-hoi/khao-sat/{campaign.pk}/")
         self.assertContains(page, "<th>0,920</th>")
         self.assertContains(page, "<th>0,815–1,000</th>")
         self.assertContains(page, "<svg")  # the QR code of the link
         sheet = load_workbook(
-            BytesIO(self.client.get(f"/mot-cua/khao-sat/{campaign.pk}/excel/").content)
+            BytesIO(self.client.get(f"/phan-hoi/khao-sat/{campaign.pk}/excel/").content)
         )
         rows = list(sheet.worksheets[0].iter_rows(values_only=True))
         self.assertEqual(rows[1][:3], ("Tiếp cận dịch vụ", 0.8, 10))
@@ -171,3 +173,24 @@ class CampaignTests(TestCase):
                 campaign=campaign, actor=self.w.outsider, raw=raw, paper_number="P-3"
             )
         self.assertEqual(SurveyResponse.objects.count(), 1)
+
+
+class WilsonPropertyTests(SimpleTestCase):
+    @given(
+        st.integers(min_value=1, max_value=5000).flatmap(
+            lambda n: st.tuples(st.integers(0, n), st.just(n))
+        )
+    )
+    def test_the_interval_holds_the_share_inside_zero_one(self, case):
+        hits, n = case
+        low, high = wilson(hits, n)
+        self.assertLessEqual(0.0, low)
+        self.assertLessEqual(high, 1.0)
+        self.assertLessEqual(low, hits / n + 1e-12)
+        self.assertGreaterEqual(high, hits / n - 1e-12)
+
+    @given(st.integers(min_value=2, max_value=2000))
+    def test_more_answers_narrow_the_interval(self, n):
+        low1, high1 = wilson(n // 2, n)
+        low4, high4 = wilson(4 * (n // 2), 4 * n)
+        self.assertLess(high4 - low4, high1 - low1)

@@ -169,7 +169,10 @@ class ImportPageTests(AdminTestCase):
         count = Unit.objects.count()
         response = self.post(csv_bytes(TWO_TIER_HEADER[:5], rows), dry_run="on")
         self.assertEqual(response.status_code, 200)
-        self.assertIn("2", response.context["summary"])
+        self.assertEqual(
+            response.context["summary"],
+            "Chỉ kiểm tra, chưa ghi dữ liệu. Đã tạo 2, cập nhật 0, giữ nguyên 0 đơn vị.",
+        )
         self.assertEqual(Unit.objects.count(), count)
 
     def test_staff_without_permission_is_refused(self):
@@ -241,6 +244,46 @@ def _empty_inlines() -> dict[str, str]:
             }
         )
     return data
+
+
+class CodedAdminTests(AdminTestCase):
+    def test_kinds_and_roles_are_created_and_changed_through_the_services(self):
+        """The code is given once, then read only; each save leaves one audit record."""
+        self.client.post(
+            reverse("admin:org_role_add"),
+            {"code": "archivist", "name": "Lưu trữ viên", "description": "", "order": 9},
+        )
+        role = Role.objects.get(code="archivist")
+        self.client.post(
+            reverse("admin:org_role_change", args=[role.pk]),
+            {"code": "changed", "name": "Lưu trữ", "description": "", "order": 9},
+        )
+        role.refresh_from_db()
+        self.assertEqual((role.code, role.name), ("archivist", "Lưu trữ"))
+        self.client.post(
+            reverse("admin:org_unitkind_add"),
+            {"code": "hamlet", "name": "Thôn", "tier": "commune", "gso_levels": "", "order": 99},
+        )
+        self.assertEqual(UnitKind.objects.get(code="hamlet").name, "Thôn")
+        self.assertEqual(
+            list(
+                AuditEvent.objects.filter(action__startswith="org.role.")
+                .order_by("pk")
+                .values_list("action", "data")
+            )
+            + list(
+                AuditEvent.objects.filter(action="org.unit_kind.create").values_list(
+                    "action", "data"
+                )
+            ),
+            [
+                ("org.role.create", {"code": "archivist", "name": "Lưu trữ viên"}),
+                ("org.role.update", {"changes": {"name": ["Lưu trữ viên", "Lưu trữ"]}}),
+                ("org.unit_kind.create", {"code": "hamlet", "name": "Thôn"}),
+            ],
+        )
+        delete = reverse("admin:org_role_delete", args=[role.pk])
+        self.assertEqual(self.client.get(delete).status_code, 403)
 
 
 class SecondFactorResetAdminTests(AdminTestCase):

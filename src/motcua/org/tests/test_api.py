@@ -123,7 +123,7 @@ class UnitListApiTests(TestCase):
             response = self.client.get(
                 URL, {"page_size": 100, "q": "phuong", "valid_on": "2026-01-01"}
             )
-        self.assertGreaterEqual(len(response.json()["items"]), 25)
+        self.assertEqual(len(response.json()["items"]), 31)  # the 20 added and 11 demo wards
 
 
 class UnitDetailApiTests(TestCase):
@@ -162,4 +162,4 @@ class UnitDetailApiTests(TestCase):
         response = self.client.get(f"{URL}/999999")
         self.assertEqual(response.status_code, 404)
         self.assertEqual(response.json()["code"], "not_found")
-        self.assertIn("999999", response.json()["detail"])
+        self.assertEqual(response.json()["detail"], "Không có đơn vị nào có mã số 999999.")

@@ -181,7 +181,11 @@ class SuccessionServiceTests(TestCase):
                 effective_on=AFTER,
             )
         self.assertEqual(caught.exception.code, "succession_heir")
-        self.assertIn("Phường Ngã Bảy", caught.exception.message)
+        self.assertEqual(
+            caught.exception.message,
+            "Số liệu của “Phường Lái Hiếu” đã được chuyển cho “Phường Ngã Bảy”; chỉ một đơn vị "
+            "kế thừa được nhận số liệu.",
+        )
         link = unit_succession_create(
             actor=ACTOR,
             predecessor=self.units["lai-hieu"],

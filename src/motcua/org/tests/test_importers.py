@@ -201,7 +201,11 @@ class ThreeTierImportTests(TestCase):
         errors = caught.exception.extra["errors"]
         self.assertEqual(len(errors), 1)
         self.assertIsNone(errors[0]["row"])
-        self.assertIn("Thị trấn", errors[0]["message"])
+        self.assertEqual(
+            errors[0]["message"],
+            "Danh mục có loại đơn vị chỉ còn trong lịch sử (Huyện, Quận, Thành phố thuộc tỉnh, "
+            "Thị trấn): hãy nhập ngày danh mục hết hiệu lực.",
+        )
         self.assertEqual(Unit.objects.count(), 0)
 
 
@@ -358,7 +362,7 @@ class ImportCommandTests(TestCase):
         path = self.write(xlsx_bytes(TWO_TIER_HEADER, TWO_TIER_ROWS), ".xlsx")
         status, out, _err = self.run_command(str(path), "--valid-from", "2025-07-01")
         self.assertEqual(status, 0)
-        self.assertIn("7", out)
+        self.assertEqual(out, "Đã tạo 7, cập nhật 0, giữ nguyên 0 đơn vị.\n")
         self.assertEqual(Unit.objects.count(), 7)
 
     def test_bad_file_exits_non_zero_with_one_line_per_error(self):
@@ -371,10 +375,15 @@ class ImportCommandTests(TestCase):
         status, _out, err = self.run_command(str(path), "--valid-from", "2025-07-01")
         self.assertEqual(status, 1)
         lines = err.strip().splitlines()
-        self.assertEqual(len(lines), 3)  # two errors and the CommandError summary
-        self.assertIn("2", lines[0])
-        self.assertIn("“x”", lines[0])
-        self.assertIn("Ấp", lines[1])
+        self.assertEqual(
+            lines,
+            [
+                "Dòng 2, cột D (Mã PX), giá trị “x”: Mã chỉ được gồm chữ số.",
+                "Dòng 3, cột E (Cấp), giá trị “Ấp”: Cấp không hợp lệ; phải là một trong các "
+                "giá trị: Phường, Thị trấn, Xã, Đặc khu.",
+                "CommandError: Danh mục có lỗi (2 lỗi); chưa nhập dữ liệu nào.",
+            ],
+        )
         self.assertEqual(Unit.objects.count(), 0)
 
     def test_dry_run_and_call_command(self):

@@ -173,7 +173,12 @@ class UnitValidityTests(TestCase):
         with self.assertRaises(ApplicationError) as caught:
             unit_update(actor=ACTOR, unit=self.city, data={"valid_to": date(2024, 1, 1)})
         self.assertEqual(caught.exception.code, "children_outside")
-        self.assertIn("Phường Lái Hiếu", caught.exception.message)
+        self.assertEqual(
+            caught.exception.message,
+            "“Phường Lái Hiếu”, đơn vị trực thuộc “Thành phố Ngã Bảy”, có hiệu lực từ 01/02/2020 "
+            "đến 01/07/2025, nằm ngoài thời gian hiệu lực mới từ 01/02/2020 đến 01/01/2024. Hãy "
+            "sửa hoặc kết thúc hiệu lực các đơn vị trực thuộc trước.",
+        )
         self.assertEqual(Unit.objects.get(pk=self.city.pk).valid_to, date(2025, 7, 1))
 
     def test_close_ends_the_whole_subtree(self):

@@ -7,9 +7,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from motcua.catalog.demo import load_demo_procedures
+from motcua.catalog.demo import load_demo_declaration_forms, load_demo_procedures
 from motcua.demo.calendars import load_demo_calendars
 from motcua.demo.dossiers import load_demo_dossiers
+from motcua.demo.feedback import load_demo_feedback
 from motcua.demo.staff import load_demo_staff, logins_file
 from motcua.org.demo import load_demo_units
 
@@ -43,10 +44,17 @@ class Command(BaseCommand):
             )
         units = load_demo_units(actor)
         procedures = load_demo_procedures(actor)
+        load_demo_declaration_forms(actor)
         lines = load_demo_staff(actor=actor, units=units)
         dossiers, skipped = load_demo_dossiers(units=units)
         for reason in skipped:
             self.stdout.write(f"  (bỏ qua hồ sơ mẫu {reason})")
+        feedback = load_demo_feedback(units=units)
+        if feedback:
+            self.stdout.write(
+                f"Đánh giá mẫu: {feedback['ratings']} · Phản ánh, kiến nghị: {feedback['pakn']} · "
+                f"Phiếu khảo sát: {feedback['survey_answers']}"
+            )
         self.stdout.write(
             f"Đơn vị: {len(units)} · Thủ tục: {procedures} · Hồ sơ mẫu: {dossiers} · "
             f"Tài khoản mẫu ({logins_file()}):"

@@ -1,0 +1,313 @@
+"""Benchmark the indices pages against a raw GROUP BY over the dossier table.
+
+On PostgreSQL (``DATABASE_URL``, by default ``motcua_bench_indices`` on
+127.0.0.1:5432; dropped, created and migrated here): the synthetic province
+of ``demo.synthetic`` with ``BENCH_INDICES_UNITS`` wards (default 500) and
+10 procedures, then ``BENCH_INDICES_DOSSIERS`` dossiers (default 300,000;
+the issue's size is 2,000,000) spread over three years, bulk-loaded by one
+``INSERT … SELECT generate_series`` (not one ORM row at a time), then
+``rollups_rebuild``. 95% are finished, a quarter of those late; 30% came
+online.
+
+Measured in-process through Django's test client (server time: URL
+resolution, views, queries, templates; no network), ``REPEAT`` times each
+after one warm-up: the province leader's morning page, the province's
+service index page for a quarter, and the province's monthly report
+(Excel). Beside each, in the same run, the raw GROUP BY queries over the
+dossier table that would compute the same figures without rollups; the
+ratio is raw p95 / page p95. Targets (reported, never asserted): ≥ 20×
+and p95 ≤ 300 ms.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PYTHON = sys.executable
+DB_URL = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/motcua_bench_indices"
+DB_NAME = DB_URL.rsplit("/", 1)[1].split("?", 1)[0]
+PG_ADMIN = "postgresql://" + DB_URL.split("://", 1)[1].rsplit("/", 1)[0] + "/postgres"
+UNITS = int(os.environ.get("BENCH_INDICES_UNITS", "500"))
+DOSSIERS = int(os.environ.get("BENCH_INDICES_DOSSIERS", "300000"))
+REPEAT = int(os.environ.get("BENCH_INDICES_REPEAT", "20"))
+TARGET_RATIO = 20.0
+TARGET_P95_MS = 300.0
+
+
+def _env(data_dir: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DJANGO_", "DB_"))}
+    env.update(
+        DJANGO_SETTINGS_MODULE="motcua.settings.base",
+        DATABASE_URL=DB_URL,
+        DB_CONN_MAX_AGE="600",
+        DEBUG="false",
+        MOTCUA_DATA_DIR=data_dir,
+        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        LOG_LEVEL="ERROR",
+    )
+    return env
+
+
+def run() -> dict[str, Any]:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    with tempfile.TemporaryDirectory() as data_dir:
+        env = _env(data_dir)
+        subprocess.run(
+            [str(Path(PYTHON).parent / "motcua"), "migrate", "-v0"], env=env, check=True, cwd=ROOT
+        )
+        out = subprocess.run(
+            [PYTHON, str(Path(__file__).resolve()), "--inner"],
+            env=env,
+            check=True,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+        )
+    result: dict[str, Any] = json.loads(out.stdout.strip().splitlines()[-1])
+    return result
+
+
+# --- inside the Django process ----------------------------------------------------------------
+
+
+def _p95(samples: list[float]) -> float:
+    ordered = sorted(samples)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def _time(func: Any, repeat: int) -> list[float]:
+    func()  # warm-up
+    samples = []
+    for _i in range(repeat):
+        began = time.perf_counter()
+        func()
+        samples.append((time.perf_counter() - began) * 1000)
+    return samples
+
+
+def _load(world: Any, count: int) -> float:
+    from django.db import connection
+
+    agencies = [c.unit.pk for c in world.communes]
+    receivers = [c.centre.pk for c in world.communes]
+    versions = [(v.pk, v.procedure_id) for v in world.versions]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT column_name, data_type FROM information_schema.columns "
+            "WHERE table_name = 'dossiers_dossier' AND is_nullable = 'NO' "
+            "AND column_default IS NULL AND column_name <> 'id'"
+        )
+        defaults = {
+            name: {"boolean": "false", "jsonb": "'{}'::jsonb"}.get(
+                kind, "0" if kind in {"integer", "bigint", "smallint"} else "''"
+            )
+            for name, kind in cursor.fetchall()
+        }
+        given = {
+            "status": "CASE WHEN fin THEN 'returned' ELSE 'in_progress' END",
+            "channel": "CASE WHEN random() < 0.3 THEN 'online' ELSE 'counter' END",
+            "procedure_version_id": "(%(versions)s)[v]",
+            "procedure_id": "(%(procedures)s)[v]",
+            "agency_id": "(%(agencies)s)[a]",
+            "receiving_unit_id": "(%(receivers)s)[a]",
+            "applicant_name": "'Nguyễn Văn Thử'",
+            "received_at": "rec",
+            "due_at": "rec + interval '7 days'",
+            "finished_at": "CASE WHEN fin THEN rec + dur END",
+            "returned_at": "CASE WHEN fin THEN rec + dur + interval '1 hour' END",
+            "timeliness": "CASE WHEN NOT fin THEN '' WHEN dur > interval '7 days' THEN 'late' "
+            "WHEN dur > interval '6 days' THEN 'on_time' ELSE 'early' END",
+            "created_at": "rec",
+            "updated_at": "rec",
+            "version": "1",
+        }
+        columns = sorted(set(defaults) | set(given))
+        select = ", ".join(given.get(c, defaults.get(c, "NULL")) for c in columns)
+        sql = (
+            f"INSERT INTO dossiers_dossier ({', '.join(columns)}) SELECT {select} FROM ("
+            "SELECT 1 + floor(random() * %(n_agencies)s)::int AS a, "
+            "1 + floor(random() * %(n_versions)s)::int AS v, "
+            "timestamptz '2024-01-01 08:00+07' + random() * interval '1065 days' AS rec, "
+            "random() < 0.95 AS fin, random() * interval '9 days' AS dur "
+            "FROM generate_series(1, %(count)s)) g"
+        )
+        began = time.perf_counter()
+        cursor.execute(
+            sql,
+            {
+                "versions": [v for v, _p in versions],
+                "procedures": [p for _v, p in versions],
+                "agencies": agencies,
+                "receivers": receivers,
+                "n_agencies": len(agencies),
+                "n_versions": len(versions),
+                "count": count,
+            },
+        )
+        cursor.execute("ANALYZE dossiers_dossier")
+    return time.perf_counter() - began
+
+
+RAW_DASHBOARD = [
+    # today's tiles
+    "SELECT count(*) FILTER (WHERE received_at >= %(today)s AND received_at < %(tomorrow)s), "
+    "count(*) FILTER (WHERE finished_at >= %(today)s AND finished_at < %(tomorrow)s), "
+    "count(*) FILTER (WHERE returned_at >= %(today)s AND returned_at < %(tomorrow)s) "
+    "FROM dossiers_dossier d JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s",
+    # pending, overdue, due soon
+    "SELECT count(*), count(*) FILTER (WHERE due_at < %(now)s) FROM dossiers_dossier d "
+    "JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s AND d.status = 'in_progress'",
+    # 12-month trends
+    "SELECT date_trunc('month', received_at AT TIME ZONE 'Asia/Ho_Chi_Minh'), count(*), "
+    "count(*) FILTER (WHERE channel = 'online') FROM dossiers_dossier d "
+    "JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s "
+    "AND received_at >= %(year_ago)s GROUP BY 1",
+    "SELECT date_trunc('month', finished_at AT TIME ZONE 'Asia/Ho_Chi_Minh'), count(*), "
+    "count(*) FILTER (WHERE timeliness <> 'late') FROM dossiers_dossier d "
+    "JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s "
+    "AND finished_at >= %(year_ago)s GROUP BY 1",
+    # slowest procedures and units, last three months
+    "SELECT procedure_id, count(*), avg(finished_at - received_at) FROM dossiers_dossier d "
+    "JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s "
+    "AND finished_at >= %(quarter_ago)s GROUP BY 1 ORDER BY 3 DESC LIMIT 5",
+    "SELECT agency_id, count(*), avg(finished_at - received_at) FROM dossiers_dossier d "
+    "JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s "
+    "AND finished_at >= %(quarter_ago)s GROUP BY 1 ORDER BY 3 DESC LIMIT 5",
+]
+RAW_INDEX = [
+    "SELECT count(*), count(*) FILTER (WHERE timeliness <> 'late'), "
+    "sum(extract(epoch FROM finished_at - received_at)) FROM dossiers_dossier d "
+    "JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s "
+    "AND finished_at >= %(q_start)s AND finished_at < %(q_end)s AND timeliness <> ''",
+    "SELECT count(*), count(*) FILTER (WHERE channel = 'online') FROM dossiers_dossier d "
+    "JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s "
+    "AND received_at >= %(q_start)s AND received_at < %(q_end)s",
+    "SELECT count(*), count(*) FILTER (WHERE due_at < %(now)s) FROM dossiers_dossier d "
+    "JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s AND d.status = 'in_progress' "
+    "AND received_at >= %(q_start)s AND received_at < %(q_end)s",
+]
+RAW_MONTHLY = [
+    "SELECT agency_id, count(*) FILTER (WHERE received_at >= %(m_start)s AND received_at < %(m_end)s), "
+    "count(*) FILTER (WHERE finished_at >= %(m_start)s AND finished_at < %(m_end)s), "
+    "count(*) FILTER (WHERE finished_at >= %(m_start)s AND finished_at < %(m_end)s AND timeliness <> 'late') "
+    "FROM dossiers_dossier d JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s "
+    "AND (received_at >= %(m_start)s AND received_at < %(m_end)s OR finished_at >= %(m_start)s "
+    "AND finished_at < %(m_end)s) GROUP BY 1",
+]
+
+
+def _raw(queries: list[str], params: dict[str, Any]) -> Any:
+    from django.db import connection
+
+    def go() -> None:
+        with connection.cursor() as cursor:
+            for sql in queries:
+                cursor.execute(sql, params)
+                cursor.fetchall()
+
+    return go
+
+
+def inner() -> dict[str, Any]:
+    import django
+
+    django.setup()
+    from datetime import datetime, timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from motcua.core import clock
+    from motcua.demo.synthetic import synthetic_world
+    from motcua.indices.rollups import rollups_rebuild
+
+    setup_test_environment()
+    began = time.perf_counter()
+    world = synthetic_world(units=UNITS, procedures=10)
+    world_s = time.perf_counter() - began
+    load_s = _load(world, DOSSIERS)
+    began = time.perf_counter()
+    rollups_rebuild()
+    rebuild_s = time.perf_counter() - began
+
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    now = datetime(2026, 11, 20, 9, tzinfo=vn)
+    province = world.province
+    admin = get_user_model().objects.create_superuser("bench.indices", password=None)
+    client = Client()
+    client.force_login(admin)
+    results = []
+    ratios: dict[str, float] = {}
+    today = datetime(2026, 11, 20, tzinfo=vn)
+    params = {
+        "path": province.path + "%",
+        "now": now,
+        "today": today,
+        "tomorrow": today + timedelta(days=1),
+        "year_ago": datetime(2025, 12, 1, tzinfo=vn),
+        "quarter_ago": datetime(2026, 9, 1, tzinfo=vn),
+        "q_start": datetime(2026, 7, 1, tzinfo=vn),
+        "q_end": datetime(2026, 10, 1, tzinfo=vn),
+        "m_start": datetime(2026, 7, 1, tzinfo=vn),
+        "m_end": datetime(2026, 8, 1, tzinfo=vn),
+    }
+    cases = [
+        ("dashboard", f"/chi-so/{province.pk}/", RAW_DASHBOARD),
+        ("index_quarter", f"/chi-so/{province.pk}/chi-so-phuc-vu/?period=2026-Q3", RAW_INDEX),
+        ("report_month", f"/chi-so/{province.pk}/bao-cao/?period=2026-07&format=xlsx", RAW_MONTHLY),
+    ]
+    with clock.frozen(now):
+        for name, url, raw in cases:
+
+            def page(url: str = url) -> None:
+                response = client.get(url)
+                assert response.status_code == 200, (url, response.status_code)
+
+            page_ms = _time(page, REPEAT)
+            raw_ms = _time(_raw(raw, params), max(5, REPEAT // 4))
+            p95, raw_p95 = _p95(page_ms), _p95(raw_ms)
+            results += [
+                {"metric": f"{name} p95", "value": round(p95, 1), "unit": "ms"},
+                {
+                    "metric": f"{name} median",
+                    "value": round(statistics.median(page_ms), 1),
+                    "unit": "ms",
+                },
+                {"metric": f"{name} raw GROUP BY p95", "value": round(raw_p95, 1), "unit": "ms"},
+            ]
+            ratios[f"{name}: raw p95 / page p95 (target ≥ {TARGET_RATIO:g})"] = round(
+                raw_p95 / p95, 1
+            )
+    results += [
+        {"metric": "dossiers", "value": DOSSIERS, "unit": "rows"},
+        {"metric": "wards", "value": UNITS, "unit": "units"},
+        {"metric": "world (synthetic_world)", "value": round(world_s, 1), "unit": "s"},
+        {"metric": "bulk load (INSERT … SELECT)", "value": round(load_s, 1), "unit": "s"},
+        {"metric": "rollups rebuild", "value": round(rebuild_s, 1), "unit": "s"},
+    ]
+    return {
+        "name": "indices",
+        "results": results,
+        "ratios": ratios,
+        "targets": {"p95_ms": TARGET_P95_MS, "ratio": TARGET_RATIO},
+    }
+
+
+if __name__ == "__main__" and "--inner" in sys.argv:
+    print(json.dumps(inner(), ensure_ascii=False))

@@ -1,0 +1,218 @@
+"""The leader's morning page and the public statistics, read from the rollups only.
+
+Every figure comes from :class:`DailyCount` (today), :class:`MonthlyCount`
+(trends, the slowest procedures and units: the last three calendar months
+including this one) or from the facts of
+the dossiers still being handled; nothing here reads the dossier table,
+and the number of queries does not grow with the data (pinned by tests).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
+
+from motcua.catalog.models import ProcedureVersion
+from motcua.indices.models import DailyCount, DossierFact, MonthlyCount
+from motcua.indices.periods import Period, month_keys, months_q
+from motcua.org.models import Unit
+
+
+@dataclass
+class MonthRow:
+    key: str
+    label: str
+    received: int
+    received_online: int
+    finished: int
+    finished_on_time: int
+
+    @property
+    def on_time_pct(self) -> Decimal | None:
+        return _pct(self.finished_on_time, self.finished)
+
+    @property
+    def online_pct(self) -> Decimal | None:
+        return _pct(self.received_online, self.received)
+
+
+@dataclass
+class SlowRow:
+    name: str
+    finished: int
+    late: int
+    average_days: Decimal
+
+    @property
+    def late_pct(self) -> Decimal | None:
+        return _pct(self.late, self.finished)
+
+
+@dataclass
+class WorkloadRow:
+    name: str
+    pending: int
+    overdue: int
+
+
+@dataclass
+class Dashboard:
+    unit: Unit
+    today: date
+    received_today: int
+    finished_today: int
+    returned_today: int
+    pending: int
+    overdue: int
+    due_soon: int
+    months: list[MonthRow]
+    slow_procedures: list[SlowRow]
+    slow_units: list[SlowRow]
+    workload: list[WorkloadRow]
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _pct(part: int, whole: int) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"))
+
+
+def _days(seconds: int, count: int) -> Decimal:
+    return (Decimal(seconds) / 86400 / max(count, 1)).quantize(Decimal("0.1"))
+
+
+def monthly_rows(unit: Unit, months: list[Period]) -> list[MonthRow]:
+    """Return one row per month of ``months`` for ``unit``'s subtree (one query)."""
+    first, last = months[0].start, months[-1].end
+    rows: dict[tuple[int, int], Any] = {
+        (r["year"], r["month"]): r
+        for r in MonthlyCount.objects.filter(
+            months_q(first, last), agency__path__startswith=unit.path
+        )
+        .order_by()
+        .values("year", "month")
+        .annotate(
+            n_received=Sum("received"),
+            n_online=Sum("received_online"),
+            n_finished=Sum("finished"),
+            n_on_time=Sum("finished_on_time"),
+        )
+    }
+    out = []
+    for period in months:
+        r: dict[str, Any] = rows.get((period.start.year, period.start.month), {})
+        out.append(
+            MonthRow(
+                key=period.key,
+                label=f"{period.start.month:02d}/{period.start.year}",
+                received=int(r.get("n_received") or 0),
+                received_online=int(r.get("n_online") or 0),
+                finished=int(r.get("n_finished") or 0),
+                finished_on_time=int(r.get("n_on_time") or 0),
+            )
+        )
+    return out
+
+
+def _slowest(unit: Unit, since: date, until: date, by: str, limit: int) -> list[dict[str, Any]]:
+    rows = (
+        MonthlyCount.objects.filter(months_q(since, until), agency__path__startswith=unit.path)
+        .order_by()
+        .values(by)
+        .annotate(
+            n_finished=Sum("finished"),
+            n_late=Sum("finished_late"),
+            n_seconds=Sum("handling_seconds"),
+        )
+        .filter(n_finished__gt=0)
+    )
+    ranked = sorted(rows, key=lambda r: (-(r["n_seconds"] or 0) / r["n_finished"], r[by]))
+    return ranked[:limit]
+
+
+def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
+    """Return the morning page of ``unit`` and everything below it (8 queries)."""
+    today = timezone.localtime(now).date()
+    in_tree = Q(agency__path__startswith=unit.path)
+    day = (
+        DailyCount.objects.filter(in_tree, day=today)
+        .order_by()
+        .aggregate(received=Sum("received"), finished=Sum("finished"), returned=Sum("returned"))
+    )
+    soon = now + timedelta(days=getattr(settings, "MOTCUA_INDICES_DUE_SOON_DAYS", 2))
+    running = Q(clock_running=True)
+    pending = (
+        DossierFact.objects.filter(in_tree, pending=True)
+        .order_by()
+        .aggregate(
+            pending=Count("pk"),
+            overdue=Count("pk", filter=running & Q(due_at__lt=now)),
+            due_soon=Count("pk", filter=running & Q(due_at__gte=now, due_at__lt=soon)),
+        )
+    )
+    months = monthly_rows(unit, month_keys(today, 12))
+    since = month_keys(today, 3)[0].start
+    procedures = _slowest(unit, since, today, "procedure_id", top)
+    names = dict(
+        ProcedureVersion.objects.filter(
+            pk__in=Subquery(
+                ProcedureVersion.objects.filter(procedure_id=OuterRef("procedure_id"))
+                .order_by("-effective_from")
+                .values("pk")[:1]
+            ),
+            procedure_id__in=[r["procedure_id"] for r in procedures],
+        ).values_list("procedure_id", "name")
+    )
+    units = _slowest(unit, since, today, "agency__name", top)
+    workload_rows: Any = (
+        DossierFact.objects.filter(in_tree, pending=True, handler__isnull=False)
+        .order_by()
+        .values("handler_id")
+        .annotate(n=Count("pk"), late=Count("pk", filter=running & Q(due_at__lt=now)))
+        .order_by("-n", "handler_id")[:10]
+    )
+    workload: list[dict[str, Any]] = list(workload_rows)
+    people = {
+        u.pk: (u.get_full_name() or u.get_username())
+        for u in get_user_model().objects.filter(pk__in=[w["handler_id"] for w in workload])
+    }
+    return Dashboard(
+        unit=unit,
+        today=today,
+        received_today=int(day["received"] or 0),
+        finished_today=int(day["finished"] or 0),
+        returned_today=int(day["returned"] or 0),
+        pending=pending["pending"],
+        overdue=pending["overdue"],
+        due_soon=pending["due_soon"],
+        months=months,
+        slow_procedures=[
+            SlowRow(
+                names.get(r["procedure_id"], str(r["procedure_id"])),
+                r["n_finished"],
+                r["n_late"],
+                _days(r["n_seconds"] or 0, r["n_finished"]),
+            )
+            for r in procedures
+        ],
+        slow_units=[
+            SlowRow(
+                r["agency__name"],
+                r["n_finished"],
+                r["n_late"],
+                _days(r["n_seconds"] or 0, r["n_finished"]),
+            )
+            for r in units
+        ],
+        workload=[
+            WorkloadRow(people.get(w["handler_id"], "?"), w["n"], w["late"]) for w in workload
+        ],
+    )
