@@ -12,7 +12,6 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase, override_settings
-from django.urls import include, path
 
 from motcua.catalog.declaration_forms import check_file, declaration_form_attach
 from motcua.catalog.models import DeclarationForm
@@ -208,8 +207,10 @@ class ProcedurePageTests(DeclarationFormTestCase):
             response,
             f'<a href="/thu-tuc/1.001193/mau-don/{form.pk}/" download>Tờ khai đăng ký khai sinh</a>',
         )
-        # No online submission pages in this build: no button that leads nowhere.
-        self.assertNotContains(response, "Nộp hồ sơ trực tuyến")
+        # The citizens app is installed: the button leads to its submission page.
+        self.assertContains(
+            response, '<a class="button" href="/cong-dan/nop/1.001193/">Nộp hồ sơ trực tuyến</a>'
+        )
 
     def test_a_province_procedure_lists_the_province_centre(self):
         make_procedure("2.000635", name="Cấp bản sao trích lục", competent_level="province")
@@ -226,18 +227,6 @@ class ProcedurePageTests(DeclarationFormTestCase):
         self.assertContains(response, "thủ tục này chưa nộp trực tuyến được")
 
 
-def submit_view(request, code):  # pragma: no cover - only reversed
-    raise AssertionError
-
-
-citizens_patterns = ([path("nop/<str:code>/", submit_view, name="submit")], "citizens")
-urlpatterns = [
-    path("cong-dan/", include(citizens_patterns)),
-    path("", include("motcua.urls")),
-]
-
-
-@override_settings(ROOT_URLCONF=__name__)
 class OnlineButtonTests(DeclarationFormTestCase):
     def test_the_button_leads_to_the_online_submission_when_it_exists(self):
         response = self.client.get("/thu-tuc/1.001193/")
