@@ -35,6 +35,7 @@ from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from motcua.core.idnumbers import clean_personal_id, clean_phone
+from motcua.core.notifications import notify
 from motcua.core.text import nfc
 from motcua.core.uploads import check_upload, store_upload
 from motcua.dossiers import services as dossier_services
@@ -388,6 +389,22 @@ def draft_submit(*, draft: Draft, citizen: Citizen) -> Dossier:
             dossier: Dossier = locked.dossier  # type: ignore[assignment]
             return dossier
         version = online_version(locked.procedure_version.procedure.code)
+        changed = version.pk != locked.procedure_version_id
+        if changed:
+            _draft_follow(locked, version)
+    if changed:
+        raise ApplicationError(
+            _(
+                "The procedure's requirements changed on %(date)s; the draft now follows them. "
+                "Check the documents and send again."
+            )
+            % {"date": version.effective_from.strftime("%d/%m/%Y")},
+            code="procedure_changed",
+        )
+    with transaction.atomic():
+        locked = _lock_draft(draft, citizen)
+        if locked.dossier_id is not None:
+            return locked.dossier  # type: ignore[return-value]
         problems: list[dict[str, str]] = []
         if locked.receiving_unit_id is None:
             problems.append(
@@ -452,6 +469,25 @@ def draft_submit(*, draft: Draft, citizen: Citizen) -> Dossier:
     return dossier
 
 
+def _draft_follow(locked: Draft, version: ProcedureVersion) -> None:
+    """Move a draft to the procedure's new version; files stay in the slots of the same name."""
+    slots = {doc.name: doc for doc in RequiredDocument.objects.filter(version=version)}
+    dropped: list[str] = []
+    for attachment in Attachment.objects.filter(draft=locked).select_related("required_document"):
+        old_slot = attachment.required_document
+        new_slot = slots.get(old_slot.name) if old_slot is not None else None
+        if new_slot is None:
+            dropped.append(str(attachment.file.name))
+            attachment.delete()
+        else:
+            attachment.required_document = new_slot
+            attachment.save(update_fields=["required_document"])
+    transaction.on_commit(lambda: _delete_files(dropped))
+    locked.procedure_version = version
+    locked.updated_at = clock.now()
+    locked.save(update_fields=["procedure_version", "updated_at"])
+
+
 def citizen_owns(citizen: Citizen, dossier: Dossier) -> bool:
     """Whether the dossier is the citizen's: sent by them online."""
     return bool(
@@ -513,6 +549,14 @@ def supplement_answer(
                     dossier=locked,
                     document=lines[pk],
                     required_document_id=pk,
+                )
+            if pause.requested_by is not None:
+                # The officer who asked learns that the answer is in (after the commit).
+                notify(
+                    event="citizens.supplement_answered",
+                    context={"dossier": locked, "answer": answer},
+                    user=pause.requested_by,
+                    obj=locked,
                 )
             audit_record(
                 actor=citizen.user,

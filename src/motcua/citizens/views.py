@@ -20,7 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -64,7 +64,7 @@ def citizen_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         citizen = selectors.citizen_of(request.user)
         if citizen is None:
             return redirect(
-                f"{reverse('citizens:sign_in')}?next={request.get_full_path()}"
+                f"{reverse('citizens:sign_in')}?{urlencode({'next': request.get_full_path()})}"
                 if request.method == "GET"
                 else reverse("citizens:sign_in")
             )
@@ -313,7 +313,9 @@ def dossier(request: HttpRequest, citizen: Citizen, code: str) -> HttpResponse:
 def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Serve a file to its applicant or to staff entitled to its dossier; 404 to anyone else."""
     if not request.user.is_authenticated:
-        return redirect(f"{reverse('citizens:sign_in')}?next={request.get_full_path()}")
+        return redirect(
+            f"{reverse('citizens:sign_in')}?{urlencode({'next': request.get_full_path()})}"
+        )
     try:
         found = selectors.attachment_for_user(request.user, pk)
     except NotFoundError as exc:
@@ -370,6 +372,16 @@ def digitise(request: HttpRequest, code: str) -> HttpResponse:
         },
         status=200 if allowed or request.method == "GET" else 403,
     )
+
+
+def is_citizen(request: HttpRequest) -> bool:
+    """A signed-in citizen sees the public menu only (core.menu).
+
+    Staff with roles are answered from the roles the menu loads anyway: no query.
+    """
+    if UserRoles.for_request(request):
+        return False
+    return selectors.citizen_of(request.user) is not None
 
 
 def may_see_digitisation(request: HttpRequest) -> bool:

@@ -27,6 +27,22 @@ class MenuLink:
 
 _STAFF_LINKS: dict[str, MenuLink] = {}
 _PUBLIC_LINKS: dict[str, MenuLink] = {}
+_PUBLIC_ACCOUNTS: list[Callable[[HttpRequest], bool]] = []
+
+
+def register_public_account(check: Callable[[HttpRequest], bool]) -> None:
+    """Say which signed-in users are members of the public: they get no staff menu.
+
+    ``check(request)`` is asked only on pages that show the menu (idempotent).
+    """
+    if check not in _PUBLIC_ACCOUNTS:
+        _PUBLIC_ACCOUNTS.append(check)
+
+
+def _staff_links(request: HttpRequest) -> list[tuple[str, Any]]:
+    if any(check(request) for check in _PUBLIC_ACCOUNTS):
+        return []
+    return _resolved(_STAFF_LINKS, request)
 
 
 def register_public_link(url_name: str, label: str | Promise, *, order: int = 100) -> None:
@@ -69,7 +85,5 @@ def staff_menu(request: HttpRequest) -> dict[str, Any]:
     # that show the menu (not the admin's).
     return {
         "public_menu": _resolved(_PUBLIC_LINKS),
-        "staff_menu": SimpleLazyObject(lambda: _resolved(_STAFF_LINKS, request))
-        if signed_in
-        else [],
+        "staff_menu": SimpleLazyObject(lambda: _staff_links(request)) if signed_in else [],
     }

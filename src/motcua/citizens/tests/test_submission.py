@@ -1,5 +1,5 @@
 import io
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from django.core import mail
@@ -11,6 +11,9 @@ from django.utils import translation
 from PIL import Image
 from pypdf import PdfWriter
 
+from motcua.catalog.selectors import _versions_in_force
+from motcua.catalog.services import procedure_version_create
+from motcua.catalog.tests.factories import content
 from motcua.citizens import services
 from motcua.citizens.codes import citizen_create
 from motcua.citizens.models import Attachment, Draft, SupplementAnswer
@@ -94,8 +97,6 @@ class SubmissionTests(TestCase):
     def test_procedure_not_online_is_refused_clearly(self):
         self.version.online_level = "information"
         self.version.save(update_fields=["online_level"])
-        from motcua.catalog.selectors import _versions_in_force
-
         _versions_in_force.clear()
         self.addCleanup(_versions_in_force.clear)
         with self.assertRaises(ApplicationError) as caught:
@@ -192,9 +193,17 @@ class SubmissionTests(TestCase):
         row = my_dossiers(self.citizen)[0]
         self.assertEqual(row.asked, "Nộp bổ sung theo yêu cầu: Ảnh mờ")
         slot = self.version.documents.get(order=2)
-        answer = services.supplement_answer(
-            citizen=self.citizen, dossier=dossier, files={slot.pk: png()}, note="Ảnh rõ hơn"
+        mail.outbox.clear()
+        with self.captureOnCommitCallbacks(execute=True):
+            answer = services.supplement_answer(
+                citizen=self.citizen, dossier=dossier, files={slot.pk: png()}, note="Ảnh rõ hơn"
+            )
+        told = [m for m in mail.outbox if self.w.intake.email in m.to]
+        self.assertEqual(len(told), 1)
+        self.assertEqual(
+            told[0].subject, f"Hồ sơ {dossier.code}: người nộp đã gửi bổ sung trực tuyến"
         )
+        self.assertIn("Ghi chú của người nộp: Ảnh rõ hơn", told[0].body)
         self.assertEqual(answer.note, "Ảnh rõ hơn")
         added = Attachment.objects.get(dossier=dossier, kind="supplement")
         self.assertEqual(added.document.required_document_id, slot.pk)
@@ -230,6 +239,47 @@ class SubmissionTests(TestCase):
         self.assertEqual(len(rows), 3)
         self.assertEqual(
             {row.asked for row in rows}, {"Đã gửi bổ sung; bộ phận một cửa đang kiểm tra."}
+        )
+
+    def test_a_new_version_in_force_moves_the_draft_and_asks_to_check_again(self):
+
+        from motcua.catalog.tests.factories import DocumentSpec
+
+        draft = self.ready_draft()
+        new = procedure_version_create(
+            actor="test",
+            procedure=self.version.procedure,
+            effective_from=date(2026, 3, 3),
+            content=content(
+                documents=(
+                    DocumentSpec(order=1, name="Tờ khai đăng ký khai sinh", form="original"),
+                    DocumentSpec(order=2, name="Giấy chứng sinh bản chính", form="original"),
+                )
+            ),
+        )
+        self.addCleanup(
+            __import__("motcua.catalog.selectors", fromlist=["x"])._versions_in_force.clear
+        )
+        with (
+            clock.frozen(datetime(2026, 3, 3, 9, tzinfo=VN)),
+            self.assertRaises(ApplicationError) as caught,
+        ):
+            services.draft_submit(draft=draft, citizen=self.citizen)
+        self.assertEqual(caught.exception.code, "procedure_changed")
+        self.assertIn("03/03/2026", caught.exception.message)
+        draft.refresh_from_db()
+        self.assertEqual(draft.procedure_version, new)
+        kept = Attachment.objects.get(draft=draft)
+        self.assertEqual(kept.required_document.name, "Tờ khai đăng ký khai sinh")
+        self.assertFalse(Dossier.objects.exists())
+        with (
+            clock.frozen(datetime(2026, 3, 3, 9, tzinfo=VN)),
+            self.assertRaises(ApplicationError) as caught,
+        ):
+            services.draft_submit(draft=draft, citizen=self.citizen)
+        self.assertEqual(
+            caught.exception.extra["errors"][0]["message"],
+            "Đính kèm các giấy tờ bắt buộc: Giấy chứng sinh bản chính.",
         )
 
     def test_another_citizen_cannot_answer(self):

@@ -45,7 +45,9 @@ class CitizenPagesTests(TestCase):
         submit = reverse("citizens:submit", args=[self.code])
         response = self.client.get(submit)
         self.assertRedirects(
-            response, f"{reverse('citizens:sign_in')}?next={submit}", fetch_redirect_response=False
+            response,
+            f"{reverse('citizens:sign_in')}?next=%2Fcong-dan%2Fnop%2F1.001193%2F",
+            fetch_redirect_response=False,
         )
         response = self.sign_in(next_url=submit)
         self.assertRedirects(response, submit, fetch_redirect_response=False)
@@ -131,6 +133,16 @@ class CitizenPagesTests(TestCase):
             response, 'href="#id_id_number">Số định danh cá nhân gồm đúng 12 chữ số.'
         )
         self.assertEqual(Citizen.objects.get().id_number, "")
+
+    def test_a_citizen_gets_the_public_menu_only(self):
+        self.sign_in()
+        page = self.client.get(reverse("citizens:dossiers"))
+        self.assertContains(page, 'href="/cong-dan/ho-so/"')
+        self.assertNotContains(page, 'href="/mot-cua/"')  # the staff's "my work"
+        self.assertNotContains(page, 'href="/tai-khoan/"')  # the staff's account page
+        self.client.force_login(self.w.intake)
+        page = self.client.get(reverse("citizens:digitisation"))
+        self.assertContains(page, 'href="/mot-cua/tiep-nhan/"')
 
     def test_tampered_draft_link_is_not_found(self):
         self.sign_in()
