@@ -136,13 +136,28 @@ def pakn_published(request: HttpRequest) -> HttpResponse:
 
 
 def _pakn_for_staff(user: Any, pk: int) -> Pakn | None:
-    """Return the PAKN a director may see: assigned within their units, or not yet assigned."""
-    pakn = Pakn.objects.select_related("unit", "dossier").filter(pk=pk).first()
+    """Return the PAKN a director may see: assigned within their units, or not yet assigned
+    and either about a dossier of their units or, without a dossier, for the triage desk."""
+    pakn = (
+        Pakn.objects.select_related("unit", "dossier__receiving_unit", "dossier__agency")
+        .filter(pk=pk)
+        .first()
+    )
     if pakn is None:
         return None
-    if pakn.unit is None:
-        return pakn if _director_units(user) else None
-    return pakn if holds_any(user, director_roles(), pakn.unit) else None
+    if pakn.unit is not None:
+        return pakn if holds_any(user, director_roles(), pakn.unit) else None
+    if pakn.dossier is not None:
+        units = (pakn.dossier.receiving_unit, pakn.dossier.agency)
+        return pakn if any(holds_any(user, director_roles(), u) for u in units) else None
+    return pakn if _triage_units(user) else None
+
+
+def _triage_units(user: Any) -> list[int]:
+    """The units where ``user`` holds a role of MOTCUA_PAKN_TRIAGE_ROLES."""
+    return [
+        u.pk for role in settings.MOTCUA_PAKN_TRIAGE_ROLES for u in user_units_for_role(user, role)
+    ]
 
 
 @login_required
@@ -184,11 +199,12 @@ def _scope_units(user: Any) -> Any:
 @login_required
 @private_no_store
 def pakn_list(request: HttpRequest) -> HttpResponse:
-    """PAKN of the user's units, and the unassigned ones for directors."""
+    """PAKN of the user's units; unassigned ones about their dossiers, or for the triage desk."""
     scope = _scope_units(request.user)
-    query = Q(unit__in=scope)
-    if _director_units(request.user):
-        query |= Q(unit__isnull=True)
+    about_my_dossiers = Q(dossier__receiving_unit__in=scope) | Q(dossier__agency__in=scope)
+    query = Q(unit__in=scope) | Q(unit__isnull=True) & about_my_dossiers
+    if _triage_units(request.user):
+        query |= Q(unit__isnull=True, dossier__isnull=True)
     status = request.GET.get("trang-thai", "")
     rows = Pakn.objects.filter(query).select_related("unit").order_by("-received_at")
     if status in PaknStatus.values:

@@ -392,5 +392,9 @@ MOTCUA_FEEDBACK_READER_ROLES = env_list(
 )
 # Working days to answer a PAKN from its assignment [L: provincial rules differ].
 MOTCUA_PAKN_ANSWER_DAYS = env_int("MOTCUA_PAKN_ANSWER_DAYS", 10)
+# Roles that see and assign the PAKN sent from the portal without a dossier (no unit
+# yet): the province's triage desk. A PAKN naming a dossier goes to the directors
+# over that dossier's desk and agency instead; no one else sees the sender.
+MOTCUA_PAKN_TRIAGE_ROLES = env_list("MOTCUA_PAKN_TRIAGE_ROLES", ["centre_director"])
 # Public PAKN submissions and survey answers allowed per client address and hour.
 MOTCUA_FEEDBACK_PUBLIC_PER_HOUR = env_int("MOTCUA_FEEDBACK_PUBLIC_PER_HOUR", 20)

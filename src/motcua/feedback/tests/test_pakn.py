@@ -310,3 +310,43 @@ class PaknListTests(TestCase):
         self.assertContains(every, "format=xlsx")
         self.assertContains(assigned, "Thư đã giao")
         self.assertNotContains(assigned, "Thư mới")
+
+
+class UnassignedPaknPrivacyTests(TestCase):
+    """A PAKN not yet assigned shows its sender only to those who may take it up."""
+
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+        cls.other_leader = cls.w._user("lanhdao2", "commune_leader", cls.w.other_ward)
+        cls.dossier = returned(cls.w)
+
+    def send(self, dossier_code=""):
+        with clock.frozen(at(2026, 3, 2, 15)):
+            self.client.post("/phan-anh-kien-nghi/gui/", {**FORM, "dossier_code": dossier_code})
+        self.client.logout()
+        return Pakn.objects.latest("pk")
+
+    def sees(self, user, pakn):
+        self.client.force_login(user)
+        detail = self.client.get(f"/phan-hoi/pakn/{pakn.pk}/")
+        listed = self.client.get("/phan-hoi/pakn/")
+        return (detail.status_code, pakn.code in listed.content.decode())
+
+    def test_without_a_dossier_only_the_triage_desk_sees_it(self):
+        pakn = self.send()
+        self.assertEqual(self.sees(self.w.director, pakn), (200, True))
+        self.assertEqual(self.sees(self.w.leader, pakn), (404, False))
+        self.assertEqual(self.sees(self.other_leader, pakn), (404, False))
+
+    def test_about_a_dossier_the_directors_over_its_desk_see_it(self):
+        pakn = self.send(self.dossier.code)
+        self.assertEqual(self.sees(self.w.leader, pakn), (200, True))
+        self.assertEqual(self.sees(self.w.director, pakn), (200, True))
+        self.assertEqual(self.sees(self.other_leader, pakn), (404, False))
+
+    @override_settings(MOTCUA_PAKN_TRIAGE_ROLES=["commune_leader"])
+    def test_the_triage_roles_are_a_setting(self):
+        pakn = self.send()
+        self.assertEqual(self.sees(self.other_leader, pakn), (200, True))
+        self.assertEqual(self.sees(self.w.director, pakn), (404, False))
