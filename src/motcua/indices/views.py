@@ -31,10 +31,9 @@ from motcua.indices.rollups import FILL_STATE
 from motcua.indices.selectors import service_drilldown, service_index, unit_for_viewer, viewer_units
 from motcua.org.models import Unit
 
-LANDING_ROLES = frozenset({"agency_leader", "centre_director", "commune_leader"})
-"""Roles whose first page after sign-in is the dashboard. Reform officers keep the dossiers
-app's "what you can do today" page for now (its tests pin it); the menu offers them the
-dashboard."""
+LANDING_ROLES = frozenset({"agency_leader", "centre_director", "commune_leader", "reform_officer"})
+"""Roles whose first page after sign-in is the dashboard (issue 12: leaders and reform
+officers); the others land on their queue or on the dossiers app's "what you can do today"."""
 
 
 def _forbidden(request: HttpRequest, message: str) -> HttpResponse:

@@ -285,7 +285,7 @@ def test_officers_land_on_their_queue_and_find_a_returning_citizen(
     page.context.close()
 
 
-def test_a_reform_officer_is_told_what_they_can_do_today(
+def test_a_reform_officer_lands_on_the_dashboard_and_is_told_what_they_can_do(
     world: World, live_server: Any, browser: Any
 ) -> None:
     from django.contrib.auth import get_user_model
@@ -297,6 +297,10 @@ def test_a_reform_officer_is_told_what_they_can_do_today(
         actor="test", user=officer, role=world.roles["reform_officer"], unit=world.ward
     )
     page = sign_in(browser, live_server, officer)
+    # Reform officers land on the dashboard (indices); the page of what they can do is
+    # one click away.
+    assert re.search(rf"/chi-so/{world.ward.pk}/$", page.url)
+    page.goto(f"{live_server.url}/mot-cua/bat-dau/")
     assert page.inner_text("h1") == "Những việc có thể làm hôm nay"
     assert "Cán bộ cải cách hành chính" in page.inner_text("#held-roles")
     assert "Việc của tôi" in menu_texts(page)

@@ -187,6 +187,15 @@ class LandingTests(TestCase):
         response = self.client.get("/chi-so/bat-dau/")
         self.assertRedirects(response, "/mot-cua/bat-dau/", fetch_redirect_response=False)
 
+    def test_a_reform_officer_lands_on_the_dashboard(self):
+        reform = self.w._user("caicach", "reform_officer", self.w.ward)
+        self.client.force_login(reform)
+        response = self.client.get("/chi-so/bat-dau/")
+        self.assertRedirects(response, "/chi-so/", fetch_redirect_response=False)
+        self.assertRedirects(
+            self.client.get("/chi-so/"), f"/chi-so/{self.w.ward.pk}/", fetch_redirect_response=False
+        )
+
     def test_the_menu_shows_the_dashboard_only_to_viewer_roles(self):
         self.client.force_login(self.w.leader)
         self.assertContains(self.client.get("/tai-khoan/"), 'href="/chi-so/"')
