@@ -57,9 +57,9 @@ GROUPS: list[tuple[int, str, int, list[tuple[Any, ...]]]] = [
     (5, "Mức độ hài lòng", 18, [
         ("5.1", "Phân loại phản ánh, kiến nghị", 0, C, "unavailable_feedback", None, "tracked",
          "", ""),
-        ("5.2", "Phản ánh, kiến nghị xử lý đúng hạn", 6, C, "unavailable_feedback", None,
+        ("5.2", "Phản ánh, kiến nghị xử lý đúng hạn", 6, C, "pakn_on_time", None,
          "proportional", "PAKN xử lý đúng hạn hoặc còn hạn", "PAKN tiếp nhận trong kỳ"),
-        ("5.3", "Hài lòng trong xử lý phản ánh, kiến nghị", 6, C, "unavailable_feedback", None,
+        ("5.3", "Hài lòng trong xử lý phản ánh, kiến nghị", 6, C, "pakn_not_dissatisfied", None,
          "proportional", "PAKN không bị đánh giá không hài lòng", "PAKN tiếp nhận lần đầu"),
         ("5.4", "Hài lòng trong tiếp nhận, giải quyết TTHC", 6, C, "unavailable_feedback",
          "0.9000", "proportional", "", ""),

@@ -18,8 +18,10 @@ Definitions used here (the DVCQG formula document is [L]):
 - ``fully_online_share`` (3.1): dossiers received online / dossiers
   received, both for procedures offered fully online (NĐ 42/2022).
 - ``online_share`` (3.2): dossiers received online / all dossiers received.
-- ``unavailable_*``: the feedback, payment, digitisation and national
-  portal data do not exist here yet.
+- ``pakn_on_time`` (5.2) and ``pakn_not_dissatisfied`` (5.3): the feedback app's
+  ``pakn_group5`` over the PAKN assigned within the subtree and received in the period.
+- ``unavailable_*``: the data do not exist here yet (5.1, 5.4: ratings per the formula
+  document [L]; payment, digitisation and national portal data).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.constants import Timeliness
+from motcua.feedback.selectors import PaknGroup5, pakn_group5
 from motcua.indices.models import COUNT_FIELDS, DossierFact, MonthlyCount
 from motcua.indices.periods import Period, months_q
 from motcua.org.models import Unit
@@ -54,6 +57,7 @@ class Scope:
     now: datetime
     _counts: dict[str, int] | None = field(default=None, repr=False)
     _pending: dict[str, int] | None = field(default=None, repr=False)
+    _pakn: PaknGroup5 | None = field(default=None, repr=False)
 
     def unit_q(self, prefix: str = "agency") -> Q:
         return Q(**{f"{prefix}__path__startswith": self.unit.path})
@@ -88,6 +92,12 @@ class Scope:
                 .aggregate(pending=Count("*"), overdue=Count("agency", filter=self.overdue_q()))
             )
         return self._pending
+
+    def pakn(self) -> PaknGroup5:
+        """The group-5 PAKN figures of the subtree and period (feedback app; one query)."""
+        if self._pakn is None:
+            self._pakn = pakn_group5(self.unit, self.period.start, self.period.end, now=self.now)
+        return self._pakn
 
 
 @dataclass(frozen=True)
@@ -158,6 +168,16 @@ def _no_data(scope: Scope) -> Figure | None:
     return None
 
 
+def _pakn_on_time(scope: Scope) -> Figure | None:
+    pakn = scope.pakn()
+    return _figure(pakn.on_time_or_within, pakn.received)
+
+
+def _pakn_not_dissatisfied(scope: Scope) -> Figure | None:
+    pakn = scope.pakn()
+    return _figure(pakn.received - pakn.dissatisfied - pakn.overdue, pakn.received)
+
+
 QUERIES: dict[str, NamedQuery] = {
     "dossiers_on_time": NamedQuery(
         _("Dossiers handled early or on time, or still within the time limit"),
@@ -177,6 +197,14 @@ QUERIES: dict[str, NamedQuery] = {
         _online,
         _online_drilldown,
         lambda fact, scope: "not_online",
+    ),
+    "pakn_on_time": NamedQuery(
+        _("Citizen feedback (PAKN) answered on time or still within the time limit"),
+        _pakn_on_time,
+    ),
+    "pakn_not_dissatisfied": NamedQuery(
+        _("Citizen feedback (PAKN) neither answered late nor rated dissatisfied"),
+        _pakn_not_dissatisfied,
     ),
     "unavailable_feedback": NamedQuery(
         _("Needs citizen feedback and ratings (not in this system yet)"), _no_data

@@ -276,3 +276,59 @@ class ScoringTests(TestCase):
             with self.assertRaises(ApplicationError) as caught:
                 period_parse(bad)
             self.assertEqual(caught.exception.code, "invalid_period")
+
+
+class PaknIndicatorTests(TestCase):
+    """5.2 and 5.3 from the feedback app's PAKN, worked out by hand (NOW = 10/4/2026)."""
+
+    @classmethod
+    def setUpTestData(cls):
+        from motcua.feedback.models import Pakn
+
+        cls.w = World()
+
+        def pakn(unit, title, *, due, answered=None, rating=""):
+            return Pakn.objects.create(
+                channel="letter",
+                status="answered" if answered else "assigned",
+                kind="handling",
+                title=title,
+                content="Nội dung",
+                sender_name="Người gửi",
+                unit=unit,
+                received_at=at(2026, 3, 2, 9),
+                assigned_at=at(2026, 3, 2, 10),
+                due_at=due,
+                answered_at=answered,
+                answer_rating=rating,
+                access_nonce=title,
+            )
+
+        ward = cls.w.ward
+        # On time, but its answer rated dissatisfied: on time for 5.2, against 5.3.
+        pakn(ward, "a", due=at(2026, 3, 16, 17), answered=at(2026, 3, 10, 9), rating="dissatisfied")
+        pakn(ward, "b", due=at(2026, 3, 16, 17), answered=at(2026, 3, 20, 9))  # answered late
+        pakn(ward, "c", due=at(2026, 3, 16, 17))  # unanswered, past due on 10/4
+        pakn(ward, "d", due=at(2026, 4, 20, 17))  # unanswered, still within its time
+        pakn(cls.w.other_ward, "e", due=at(2026, 3, 16, 17), answered=at(2026, 3, 9, 9))
+
+    def figures(self, unit):
+        result = service_index(unit, period_parse("2026-03"), now=NOW)
+        return {i.code: i for g in result.groups for i in g.indicators}
+
+    def test_on_time_counts_the_answered_in_time_and_those_still_within(self):
+        """5.2: a and d of a, b, c, d → 2/4 × 6 = 3 points."""
+        f = self.figures(self.w.ward)["5.2"]
+        self.assertEqual(
+            (f.numerator, f.denominator, f.score, f.source), (D(2), D(4), D("3.00"), "computed")
+        )
+
+    def test_satisfaction_loses_the_late_and_the_dissatisfied(self):
+        """5.3: 4 − 1 dissatisfied (a) − 2 late (b, c) = 1 of 4 → 1.5 points."""
+        f = self.figures(self.w.ward)["5.3"]
+        self.assertEqual((f.numerator, f.denominator, f.score), (D(1), D(4), D("1.50")))
+
+    def test_the_city_adds_its_wards(self):
+        """5.2 for the city: (2 + 1) / (4 + 1) × 6 = 3.6 points."""
+        f = self.figures(self.w.city)["5.2"]
+        self.assertEqual((f.numerator, f.denominator, f.score), (D(3), D(5), D("3.60")))
