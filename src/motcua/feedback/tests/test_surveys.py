@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -114,6 +115,39 @@ class CampaignTests(TestCase):
         self.assertEqual((rows[6][0], rows[6][2]), ("Chỉ số chung", 10))
         self.assertAlmostEqual(rows[6][1], 0.92, places=10)
         self.assertEqual(sheet.worksheets[1].max_row, 11)
+
+    def test_the_campaigns_compare_units_and_years(self):
+        """A city reform officer sees each unit's campaign of each year, with index and n."""
+        officer = self.w._user("caicach", "reform_officer", self.w.city)
+        ward_2025 = self.create(
+            name="Khảo sát năm 2025", starts_on=date(2025, 3, 1), ends_on=date(2025, 3, 31)
+        )
+        other_2026 = self.create(
+            unit=self.w.other_ward, name="Khảo sát năm 2026", actor=officer, sample_target=4
+        )
+        for campaign, sheets in (
+            (ward_2025, [SATISFIED_ALL, TWO_NEUTRAL]),
+            (other_2026, [SATISFIED_ALL] * 4),
+        ):
+            for i, data in enumerate(sheets):
+                survey_answer_paper(
+                    campaign=campaign, actor=officer, raw=data, paper_number=f"P-{i}"
+                )
+        self.client.force_login(officer)
+        page = self.client.get("/phan-hoi/khao-sat/").content.decode()
+        rows = re.findall(
+            r"<tr><td><a [^>]*>([^<]+)</a></td><td>([^<]+)</td>.*?<td>(\d+) / (\d+)</td>\s*<td>([^<]+)</td>",
+            page,
+            re.S,
+        )
+        self.assertEqual(
+            sorted(rows),
+            [
+                # 2 answers: access and procedure half satisfied, (0.5 + 0.5 + 1 + 1 + 1) / 5
+                ("Khảo sát năm 2025", self.w.ward.name, "2", "10", "80%"),
+                ("Khảo sát năm 2026", self.w.other_ward.name, "4", "4", "100%"),
+            ],
+        )
 
     def test_one_answer_per_device_and_honeypot(self):
         campaign = self.create()
