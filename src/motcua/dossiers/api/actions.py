@@ -252,7 +252,8 @@ action_endpoint(
     summary="Close a dossier whose supplement did not arrive",
     description=(
         "**Kết thúc hồ sơ do không bổ sung**: after the applicant's time to supplement "
-        "(15 working days by default) has passed. Usually the scheduled job does it; "
-        "an intake officer of the receiving unit may too."
+        "(the procedure version's `supplement_window_days`) has passed. Usually the "
+        "scheduled job does it; an intake officer of the receiving unit may too, and is the "
+        "only one to close a dossier whose version has no window (the job never does)."
     ),
 )
