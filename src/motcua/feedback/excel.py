@@ -9,6 +9,8 @@ from typing import Any
 from django.utils import timezone
 from openpyxl import Workbook
 
+from motcua.core.spreadsheets import text_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -19,13 +21,16 @@ def workbook(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[Any]]]
         sheet = book.create_sheet(title[:31])
         sheet.append(list(header))
         for row in rows:
-            sheet.append([_cell(value) for value in row])
+            sheet.append([_cell(sheet, value) for value in row])
     out = BytesIO()
     book.save(out)
     return out.getvalue()
 
 
-def _cell(value: Any) -> Any:
+def _cell(sheet: Any, value: Any) -> Any:
+    """Local time for an aware datetime; text typed by citizens never becomes a formula."""
     if hasattr(value, "tzinfo") and getattr(value, "tzinfo", None) is not None:
         return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, str):
+        return text_cell(sheet, value)
     return value

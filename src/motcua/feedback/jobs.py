@@ -52,14 +52,21 @@ def feedback_alert() -> FeedbackAlerts:
         bundles: dict[int, dict[str, Any]] = defaultdict(
             lambda: {"user": None, "follow_ups": [], "pakn": []}
         )
+        directors: dict[int, list[Any]] = {}  # one query per unit, not per item
+
+        def directors_over(unit: Any) -> list[Any]:
+            if unit.pk not in directors:
+                directors[unit.pk] = list(directors_of(unit))
+            return directors[unit.pk]
+
         for row in follow_ups:
-            for user in directors_of(row.unit):
+            for user in directors_over(row.unit):
                 bundles[user.pk]["user"] = user
                 bundles[user.pk]["follow_ups"].append(row)
         for item in pakns:
             if item.unit is None:
                 continue
-            for user in directors_of(item.unit):
+            for user in directors_over(item.unit):
                 bundles[user.pk]["user"] = user
                 bundles[user.pk]["pakn"].append(item)
         for bundle in bundles.values():
