@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import common
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYTHON = sys.executable
@@ -46,20 +48,6 @@ TARGET_RATIO = 20.0
 TARGET_P95_MS = 300.0
 
 
-def _env(data_dir: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DJANGO_", "DB_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="motcua.settings.base",
-        DATABASE_URL=DB_URL,
-        DB_CONN_MAX_AGE="600",
-        DEBUG="false",
-        MOTCUA_DATA_DIR=data_dir,
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        LOG_LEVEL="ERROR",
-    )
-    return env
-
-
 def run() -> dict[str, Any]:
     import psycopg
 
@@ -67,7 +55,7 @@ def run() -> dict[str, Any]:
         conn.execute(f'DROP DATABASE IF EXISTS "{DB_NAME}" WITH (FORCE)')
         conn.execute(f'CREATE DATABASE "{DB_NAME}"')
     with tempfile.TemporaryDirectory() as data_dir:
-        env = _env(data_dir)
+        env = common.django_env(DB_URL, data_dir)
         subprocess.run(
             [str(Path(PYTHON).parent / "motcua"), "migrate", "-v0"], env=env, check=True, cwd=ROOT
         )

@@ -42,9 +42,10 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
+
+import common
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -72,48 +73,12 @@ TARGET_P99_MS = 150.0
 # --- environment ---------------------------------------------------------------------------------
 
 
-def _env(data_dir: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DJANGO_", "DB_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="motcua.settings.base",
-        DATABASE_URL=DB_URL,
-        DB_CONN_MAX_AGE="600",
-        DEBUG="false",
-        MOTCUA_DATA_DIR=data_dir,
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        LOG_LEVEL="ERROR",
-        PYTHONPATH=str(HERE),
-    )
-    return env
-
-
-def _pg_problem() -> str | None:
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover
-        return "psycopg is not installed"
-    try:
-        with psycopg.connect(PG_ADMIN, connect_timeout=3) as conn:
-            conn.execute("SELECT 1")
-    except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        return f"PostgreSQL is unreachable ({type(exc).__name__}: {first})"
-    return None
-
-
 def _recreate_database() -> None:
     import psycopg
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {DB_NAME}")
-
-
-def _run(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args[:3])} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 def _free_port() -> int:
@@ -662,37 +627,20 @@ def _short(filename: str) -> str:
 # --- the benchmark -------------------------------------------------------------------------------
 
 
-def _wait_ready(url: str, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    end = time.time() + timeout
-    while time.time() < end:
-        if proc.poll() is not None:
-            raise RuntimeError("granian exited before serving")
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=1) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("granian did not answer /healthz in time")
-
-
-def _skipped(reason: str) -> dict[str, Any]:
-    print(f"   intake benchmark skipped: {reason}")
-    return {"name": "intake", "skipped": reason, "results": [], "ratios": {"skipped": reason}}
-
-
 def run(duration: float = DURATION) -> dict[str, Any]:
     """Run the benchmark and return its figures (see the module docstring)."""
-    problem = _pg_problem()
+    problem = common.pg_problem(PG_ADMIN)
     if problem:
-        return _skipped(problem)
+        return common.skipped("intake", problem)
     if shutil.which("granian", path=str(BIN)) is None and not (BIN / "granian").exists():
-        return _skipped("granian is not installed in the virtual environment")
+        return common.skipped("intake", "granian is not installed in the virtual environment")
     data_dir = tempfile.mkdtemp(prefix="motcua-bench-")
-    env = _env(data_dir)
+    env = common.django_env(DB_URL, data_dir, PYTHONPATH=str(HERE))
     _recreate_database()
-    _run([str(BIN / "motcua"), "migrate", "--noinput", "-v0"], env)
-    world = json.loads(_run([PYTHON, str(Path(__file__)), "--setup"], env).splitlines()[-1])
+    common.run_command([str(BIN / "motcua"), "migrate", "--noinput", "-v0"], env)
+    world = json.loads(
+        common.run_command([PYTHON, str(Path(__file__)), "--setup"], env).splitlines()[-1]
+    )
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
     server = subprocess.Popen(
@@ -720,7 +668,7 @@ def run(duration: float = DURATION) -> dict[str, Any]:
         start_new_session=True,
     )
     try:
-        _wait_ready(url, server)
+        common.wait_ready(url, server)
         use_wrk = shutil.which("wrk") is not None
         if use_wrk:
             script = Path(data_dir) / "intake.lua"
@@ -769,7 +717,9 @@ def run(duration: float = DURATION) -> dict[str, Any]:
         == EVENTS_PER_INTAKE * app["created"],
     }
     profile = json.loads(
-        _run([PYTHON, str(Path(__file__)), "--profile", json.dumps(world)], env).splitlines()[-1]
+        common.run_command(
+            [PYTHON, str(Path(__file__)), "--profile", json.dumps(world)], env
+        ).splitlines()[-1]
     )
     raw = _raw_ceiling(world, RAW_DURATION)
     shutil.rmtree(data_dir, ignore_errors=True)

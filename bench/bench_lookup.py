@@ -42,6 +42,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+import common
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PYTHON = sys.executable
@@ -63,45 +65,6 @@ THREADS = 8
 SAMPLE = 2000
 TARGETS = {"json": 1500.0, "html": 800.0}
 TARGET_P99_MS = 50.0
-
-
-def _env(data_dir: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "DJANGO_", "DB_"))}
-    env.update(
-        DJANGO_SETTINGS_MODULE="motcua.settings.base",
-        DATABASE_URL=DB_URL,
-        DB_CONN_MAX_AGE="600",
-        DEBUG="false",
-        MOTCUA_DATA_DIR=data_dir,
-        MOTCUA_LOOKUP_PER_MINUTE="0",
-        ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
-        LOG_LEVEL="ERROR",
-        PYTHONPATH=str(HERE),
-    )
-    return env
-
-
-def _pg_problem() -> str | None:
-    try:
-        import psycopg
-    except ImportError:  # pragma: no cover
-        return "psycopg is not installed"
-    try:
-        with psycopg.connect(f"{PG_SERVER}/postgres", connect_timeout=3, autocommit=True) as conn:
-            exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
-            if exists.fetchone() is None:
-                conn.execute(f"CREATE DATABASE {DB_NAME}")
-    except Exception as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        return f"PostgreSQL is unreachable ({type(exc).__name__}: {first})"
-    return None
-
-
-def _run(args: list[str], env: dict[str, str]) -> str:
-    done = subprocess.run(args, env=env, cwd=ROOT, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args[:3])} failed:\n{done.stdout}\n{done.stderr}")
-    return done.stdout
 
 
 # --- setup (a subprocess with Django configured) --------------------------------------------------
@@ -276,41 +239,20 @@ def _raw_ceiling(sql: str, codes: list[str], seconds: float) -> dict[str, float]
 # --- the benchmark ---------------------------------------------------------------------------------
 
 
-def _wait_ready(port: int, proc: subprocess.Popen[bytes], timeout: float = 30) -> None:
-    import urllib.request
-
-    end = time.time() + timeout
-    while time.time() < end:
-        if proc.poll() is not None:
-            raise RuntimeError("granian exited before serving")
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as answer:
-                if answer.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    raise RuntimeError("granian did not answer /healthz in time")
-
-
-def _skipped(reason: str) -> dict[str, Any]:
-    print(f"   lookup benchmark skipped: {reason}")
-    return {"name": "lookup", "skipped": reason, "results": [], "ratios": {"skipped": reason}}
-
-
 def run(duration: float = DURATION) -> dict[str, Any]:
     """Run the benchmark and return its figures (see the module docstring)."""
     import socket
 
-    problem = _pg_problem()
+    problem = common.pg_problem(f"{PG_SERVER}/postgres", create=DB_NAME)
     if problem:
-        return _skipped(problem)
+        return common.skipped("lookup", problem)
     if not (BIN / "granian").exists():
-        return _skipped("granian is not installed in the virtual environment")
+        return common.skipped("lookup", "granian is not installed in the virtual environment")
     data_dir = tempfile.mkdtemp(prefix="motcua-bench-lookup-")
-    env = _env(data_dir)
-    _run([str(BIN / "motcua"), "migrate", "--noinput", "-v0"], env)
+    env = common.django_env(DB_URL, data_dir, MOTCUA_LOOKUP_PER_MINUTE="0", PYTHONPATH=str(HERE))
+    common.run_command([str(BIN / "motcua"), "migrate", "--noinput", "-v0"], env)
     began = time.perf_counter()
-    _run(
+    common.run_command(
         [
             str(BIN / "motcua"),
             "seed",
@@ -323,7 +265,9 @@ def run(duration: float = DURATION) -> dict[str, Any]:
         env,
     )
     seeded = time.perf_counter() - began
-    world = json.loads(_run([PYTHON, str(Path(__file__)), "--setup"], env).splitlines()[-1])
+    world = json.loads(
+        common.run_command([PYTHON, str(Path(__file__)), "--setup"], env).splitlines()[-1]
+    )
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
@@ -353,7 +297,7 @@ def run(duration: float = DURATION) -> dict[str, Any]:
     )
     figures: dict[str, dict[str, Any]] = {}
     try:
-        _wait_ready(port, server)
+        common.wait_ready(f"http://127.0.0.1:{port}", server)
         for kind in ("json", "html"):
             paths = _paths(kind, world["codes"])
             _generate(port, paths, WARMUP, env)
@@ -408,7 +352,7 @@ def _generate(port: int, paths: list[str], seconds: float, env: dict[str, str]) 
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
         json.dump(paths, handle)
     try:
-        out = _run(
+        out = common.run_command(
             [PYTHON, str(Path(__file__)), "--load", str(port), handle.name, str(seconds)], env
         )
     finally:
