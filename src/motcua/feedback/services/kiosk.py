@@ -33,7 +33,7 @@ from motcua.feedback.models import Evaluation, Kiosk, KioskSession
 from motcua.feedback.services.common import director_roles, require_any
 from motcua.feedback.services.evaluations import evaluation_check_open, evaluation_submit
 from motcua.org.models import Unit
-from motcua.org.selectors import user_has_role
+from motcua.org.selectors import unit_subtree, user_has_role
 
 PAIRING_MINUTES = 10
 DESK_ROLES = ("intake_officer",)
@@ -141,7 +141,7 @@ def kiosk_send(*, kiosk: Kiosk, dossier: Dossier, actor: Any) -> KioskSession:
             _("Only the officers of %(unit)s can use its kiosks.") % {"unit": kiosk.unit.name},
             code="other_desk",
         )
-    if dossier.receiving_unit_id not in _desk_unit_ids(kiosk.unit):
+    if not unit_subtree(kiosk.unit).filter(pk=dossier.receiving_unit_id).exists():
         raise PermissionDeniedError(
             _("Dossier %(code)s was received at another desk; use that desk's kiosk.")
             % {"code": dossier.code},
@@ -174,10 +174,6 @@ def kiosk_send(*, kiosk: Kiosk, dossier: Dossier, actor: Any) -> KioskSession:
             data={"dossier": dossier.code, "session": session.pk},
         )
     return session
-
-
-def _desk_unit_ids(unit: Unit) -> set[int]:
-    return set(Unit.objects.filter(path__startswith=unit.path).values_list("pk", flat=True))
 
 
 def kiosk_current(kiosk: Kiosk) -> KioskSession | None:
