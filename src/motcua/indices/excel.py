@@ -10,6 +10,8 @@ from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from motcua.core.spreadsheets import text_cell
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -23,7 +25,7 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for row in rows:
-            sheet.append([float(v) if hasattr(v, "as_tuple") else v for v in row])
+            sheet.append([_cell(sheet, v) for v in row])
         for column, header in zip(sheet.columns, headers, strict=False):
             sheet.column_dimensions[column[0].column_letter].width = max(
                 12, min(60, len(str(header)) + 4)
@@ -31,6 +33,15 @@ def workbook_bytes(sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence[
     out = BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(sheet: Any, value: Any) -> Any:
+    """Decimals as numbers; names and codes as text, never as a formula."""
+    if hasattr(value, "as_tuple"):
+        return float(value)
+    if isinstance(value, str):
+        return text_cell(sheet, value)
+    return value
 
 
 def xlsx_response(filename: str, content: bytes) -> HttpResponse:

@@ -21,7 +21,7 @@ from fpdf import FPDF
 import motcua.core
 from motcua.indices import tables
 from motcua.indices.charts import Chart, bar_chart, line_chart
-from motcua.indices.dashboard import _slowest, monthly_rows
+from motcua.indices.dashboard import _pct, _slowest, monthly_rows
 from motcua.indices.excel import workbook_bytes
 from motcua.indices.models import MonthlyCount
 from motcua.indices.periods import Period, months_q, period_parse
@@ -77,8 +77,6 @@ def _children_table(unit: Unit, period: Period) -> tables.Table:
         t["online"] += row["n_online"] or 0
         t["finished"] += row["n_finished"] or 0
         t["on_time"] += row["n_on_time"] or 0
-    from motcua.indices.dashboard import _pct
-
     return (
         _("Units below"),
         [_("Unit"), _("Received"), _("Received online"), _("Finished"), _("On time (%)")],
@@ -88,7 +86,7 @@ def _children_table(unit: Unit, period: Period) -> tables.Table:
                 totals[c.pk]["received"],
                 totals[c.pk]["online"],
                 totals[c.pk]["finished"],
-                _pct(totals[c.pk]["on_time"], totals[c.pk]["finished"]) or "",
+                tables._blank(_pct(totals[c.pk]["on_time"], totals[c.pk]["finished"])),
             ]
             for c in children
         ],
