@@ -82,10 +82,15 @@ def _text(value: Any) -> str:
 
 def external_results_import(*, actor: Any, content: bytes, filename: str) -> int:
     """Import the rows of the file; return how many were written, or raise listing every problem."""
-    rows = [row for row in _rows(content, filename) if any(_text(v) for v in row)]
+    # Blank lines are skipped but keep their place: errors name the file's own row numbers.
+    rows = [
+        (number, row)
+        for number, row in enumerate(_rows(content, filename), start=1)
+        if any(_text(v) for v in row)
+    ]
     if not rows:
         raise ApplicationError(_("The file is empty."), code="empty")
-    columns = [HEADERS.get(_text(h).lower()) for h in rows[0]]
+    columns = [HEADERS.get(_text(h).lower()) for h in rows[0][1]]
     missing = [name for name in REQUIRED if name not in columns]
     if missing:
         raise ApplicationError(
@@ -103,7 +108,7 @@ def external_results_import(*, actor: Any, content: bytes, filename: str) -> int
     errors: list[RowError] = []
     parsed: list[dict[str, Any]] = []
     seen: set[tuple[Any, ...]] = set()
-    for number, raw in enumerate(rows[1:], start=2):
+    for number, raw in rows[1:]:
         row = {name: _text(value) for name, value in zip(columns, raw, strict=False) if name}
         problems = []
         index = INDEX_NAMES.get(row.get("index", "").lower())

@@ -52,6 +52,12 @@ class ExternalImportTests(TestCase):
         external_results_import(actor=self.w.leader, content=GOOD.encode(), filename="kq.csv")
         self.assertEqual(ExternalResult.objects.count(), 4)
 
+    def test_errors_name_the_files_rows_even_after_a_blank_line(self):
+        bad = GOOD + "\n,,,,,,\npisa,92,2025,,1,,\n"
+        with self.assertRaises(ApplicationError) as caught:
+            external_results_import(actor=self.w.leader, content=bad.encode(), filename="kq.csv")
+        self.assertEqual([e["row"] for e in caught.exception.extra["errors"]], [8])
+
     def test_every_error_is_listed_and_nothing_is_written(self):
         bad = GOOD + ("pisa,92,2025,,1,,\npci,99999,20x5,,abc,first,\npar_index,92,2024,,70,,\n")
         with self.assertRaises(ApplicationError) as caught:
