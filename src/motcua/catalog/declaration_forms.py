@@ -25,6 +25,7 @@ from motcua.catalog.models import DeclarationForm, ProcedureVersion
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError
 from motcua.core.text import fold, nfc
+from motcua.core.uploads import check_pdf
 
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
@@ -113,6 +114,8 @@ def check_file(data: bytes, filename: str) -> CheckedFile:
             % {"name": name},
             code="bad_type",
         )
+    if extension == "pdf":
+        check_pdf(data)  # citizens download it: no password, scripts or attached files
     return CheckedFile(
         data=data,
         filename=name,

@@ -44,7 +44,7 @@ _JPEG_SIGNATURE = b"\xff\xd8\xff"
 # The PDF header may follow a little junk (ISO 32000-1, 7.5.2 tolerates it in readers).
 _PDF_HEADER_WINDOW = 1024
 # Catalogue entries that run something or carry other files inside the PDF.
-_PDF_ACTIVE_KEYS = ("/OpenAction", "/AA")
+_PDF_ACTIVE_KEYS = ("/AA",)
 _PDF_ACTIVE_NAMES = ("/JavaScript", "/EmbeddedFiles")
 
 
@@ -132,7 +132,19 @@ def _corrupt(kind: str) -> UploadError:
     )
 
 
-def _check_pdf(data: bytes) -> bytes:
+def _opens_with_an_action(root: Any) -> bool:
+    """Whether the document runs an action when opened. An /OpenAction that is only a
+    destination (an array: "open at page 1, fit width", as fpdf2 and word processors
+    write) is harmless; an action dictionary (JavaScript, Launch, URI …) is not."""
+    opening = root.get("/OpenAction")
+    if opening is None:
+        return False
+    return not isinstance(opening.get_object(), list)
+
+
+def check_pdf(data: bytes) -> bytes:
+    """Return ``data`` when it is a readable, unprotected PDF without scripts, automatic
+    actions or attached files; raise :class:`UploadError` otherwise."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
@@ -147,8 +159,10 @@ def _check_pdf(data: bytes) -> bytes:
             raise _corrupt("PDF")
         root: Any = reader.trailer["/Root"].get_object()
         names: Any = root.get("/Names")
-        active = any(key in root for key in _PDF_ACTIVE_KEYS) or (
-            names is not None and any(key in names for key in _PDF_ACTIVE_NAMES)
+        active = (
+            any(key in root for key in _PDF_ACTIVE_KEYS)
+            or _opens_with_an_action(root)
+            or (names is not None and any(key in names for key in _PDF_ACTIVE_NAMES))
         )
         for page in reader.pages:
             active = active or "/AA" in page
@@ -234,7 +248,7 @@ def check_upload(source: Any, *, name: str = "", max_bytes: int | None = None) -
             ),
             code="file_type_not_allowed",
         )
-    clean = _check_pdf(data) if content_type == PDF else _reencode_image(data, content_type)
+    clean = check_pdf(data) if content_type == PDF else _reencode_image(data, content_type)
     return CheckedUpload(
         content=clean,
         content_type=content_type,

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import zipfile
 from datetime import datetime
+from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
@@ -22,7 +23,23 @@ from motcua.core.models import AuditEvent
 from motcua.org.demo import load_demo_units
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _pdf(script: str = "") -> bytes:
+    """A real one-page PDF (with a script when ``script`` is given)."""
+    from pypdf import PdfWriter
+    from pypdf.actions import JavaScript
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    if script:
+        writer.add_open_action(JavaScript(script))
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PDF = _pdf()
 EXE = b"MZ\x90\x00\x03\x00\x00\x00" + b"\x00" * 200
 
 
@@ -70,6 +87,15 @@ class FileCheckTests(TestCase):
                     check_file(data, name)
                 self.assertEqual(caught.exception.code, code)
                 self.assertIn("to-khai", caught.exception.message)
+
+
+class ActivePdfTests(TestCase):
+    def test_a_pdf_with_a_script_is_refused(self):
+        """Citizens download these forms: the checks of core.uploads apply to them too."""
+        with self.assertRaises(ApplicationError) as caught:
+            check_file(_pdf("app.alert('x')"), "to-khai.pdf")
+        self.assertEqual(caught.exception.code, "file_active_content")
+        self.assertIn("lưu lại thành PDF thông thường", caught.exception.message)
 
 
 class DeclarationFormTestCase(TestCase):

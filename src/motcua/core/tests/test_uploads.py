@@ -216,3 +216,18 @@ class StoreTests(SimpleTestCase):
         with default_storage.open(stored) as handle:
             self.assertEqual(handle.read(), upload.content)
         default_storage.delete(stored)
+
+
+class PdfOpenActionTests(SimpleTestCase):
+    def test_a_pdf_that_only_opens_at_a_page_is_accepted(self):
+        """fpdf2 and word processors write /OpenAction [page /FitH]: a view, not an action."""
+        from fpdf import FPDF
+        from pypdf import PdfReader
+
+        from motcua.core.uploads import check_pdf
+
+        pdf = FPDF()
+        pdf.add_page()
+        data = bytes(pdf.output())
+        self.assertIn("/OpenAction", PdfReader(io.BytesIO(data)).trailer["/Root"])
+        self.assertEqual(check_pdf(data), data)
