@@ -53,12 +53,6 @@ APPLICANT_FIELDS = (
 )
 
 
-def _local_today() -> Any:
-    from motcua.dossiers.services.common import _local
-
-    return _local(clock.now()).date()
-
-
 def _problems(problems: list[dict[str, str]]) -> ApplicationError:
     return ApplicationError(
         problems[0]["message"] if len(problems) == 1 else _("Some details are not valid."),
@@ -88,7 +82,7 @@ def _check_person(data: Mapping[str, Any], names: Mapping[str, str]) -> dict[str
 
     ``names`` maps each detail to the form field that holds it (problems name those fields).
     """
-    today = _local_today()
+    today = clock.localdate()
     problems: list[dict[str, str]] = []
 
     def value(key: str) -> str:
@@ -162,7 +156,7 @@ def profile_update(*, citizen: Citizen, data: Mapping[str, str]) -> Citizen:
 
 def online_version(procedure_code: str) -> ProcedureVersion:
     """Return the version in force that may be submitted online, or raise clearly."""
-    version = procedure_version_in_force(nfc(procedure_code), _local_today())
+    version = procedure_version_in_force(nfc(procedure_code), clock.localdate())
     if version is None:
         raise NotFoundError(
             _("There is no procedure %(code)s in force.") % {"code": procedure_code[:40]}
@@ -217,8 +211,8 @@ def draft_start(*, citizen: Citizen, procedure_code: str) -> Draft:
 
 def _lock_draft(draft: Draft, citizen: Citizen) -> Draft:
     locked = (
-        Draft.objects.select_for_update()
-        .select_related("procedure_version")
+        Draft.objects.select_for_update(of=("self",))
+        .select_related("procedure_version__procedure")
         .filter(pk=draft.pk, citizen=citizen)
         .first()
     )
@@ -239,7 +233,7 @@ def online_desks() -> list[Unit]:
     """The units where an intake officer works today: where online dossiers may go."""
     from motcua.org.selectors import units_valid_on
 
-    today = _local_today()
+    today = clock.localdate()
     return list(
         units_valid_on(today)
         .filter(role_assignments__role__code="intake_officer")
