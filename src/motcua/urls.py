@@ -5,23 +5,33 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.api.main import api
 from motcua.catalog.api import router as catalog_router
+from motcua.contests.api import router as contests_router
 from motcua.core import views as core_views
 from motcua.dossiers.api import logbook_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.feedback.api import router as feedback_router
 from motcua.indices.api import router as indices_router
+from motcua.initiatives.api import router as initiatives_router
 from motcua.org import views as org_views
 from motcua.org.api import router as org_router
+from motcua.outreach.api import router as outreach_router
+from motcua.parindex.api import router as parindex_router
 from motcua.portal import views as portal_views
 from motcua.portal.api import router as public_router
+from motcua.quizzes.api import router as quizzes_router
 from motcua.workdays.api import router as workdays_router
 
 api.add_router("/catalog/", catalog_router)
+api.add_router("/contests/", quizzes_router)
+api.add_router("/contests/judged/", contests_router)
 api.add_router("/dossiers/", dossiers_router)
 api.add_router("/feedback/", feedback_router)
 api.add_router("/indices/", indices_router)
 api.add_router("/logbook", logbook_router)
 api.add_router("/org/", org_router)
+api.add_router("/outreach/", outreach_router)
+api.add_router("/outreach/models", initiatives_router)
+api.add_router("/parindex/", parindex_router)
 api.add_router("/public/", public_router)
 api.add_router("/workdays/", workdays_router)
 
@@ -51,6 +61,11 @@ urlpatterns = [
     path("mot-cua/", include("motcua.dossiers.urls")),
     path("", include("motcua.feedback.urls")),
     path("", include("motcua.indices.urls")),
+    path("", include("motcua.outreach.urls")),
+    path("", include("motcua.initiatives.urls")),
+    path("", include("motcua.parindex.urls")),
+    path("", include("motcua.contests.urls")),
+    path("", include("motcua.quizzes.urls")),
     path("", include("motcua.portal.urls")),
 ]
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET
 
 from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from motcua.core.landing import landing_for
 from motcua.dossiers.screens import UserRoles
 from motcua.indices import tables
 from motcua.indices.charts import bar_chart, line_chart
@@ -64,7 +65,11 @@ def _filled_at() -> Any:
 @login_required
 def landing(request: HttpRequest) -> HttpResponse:
     """Where staff land after signing in: leaders on the dashboard, everyone else on
-    their queue or what their roles allow (``dossiers:start``)."""
+    their queue or what their roles allow (``dossiers:start``). A page an app
+    registered for the user's role (``core.landing``) comes first."""
+    registered = landing_for(request)
+    if registered:
+        return redirect(registered)
     if UserRoles.for_request(request).holds_any(LANDING_ROLES) and viewer_units(request.user):
         return redirect("indices:home")
     return redirect("dossiers:start")

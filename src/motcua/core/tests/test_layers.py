@@ -19,6 +19,10 @@ LAYERS = (
     {"citizens"},
     {"feedback"},
     {"indices"},
+    {"outreach"},
+    {"initiatives"},
+    {"parindex"},
+    {"contests", "quizzes"},
     {"portal", "demo"},
 )
 

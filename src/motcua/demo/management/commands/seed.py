@@ -11,6 +11,7 @@ from motcua.catalog.demo import load_demo_declaration_forms, load_demo_procedure
 from motcua.demo.calendars import load_demo_calendars
 from motcua.demo.dossiers import load_demo_dossiers
 from motcua.demo.feedback import load_demo_feedback
+from motcua.demo.reform import reform_loaders
 from motcua.demo.staff import load_demo_staff, logins_file
 from motcua.org.demo import load_demo_units
 
@@ -55,6 +56,9 @@ class Command(BaseCommand):
                 f"Đánh giá mẫu: {feedback['ratings']} · Phản ánh, kiến nghị: {feedback['pakn']} · "
                 f"Phiếu khảo sát: {feedback['survey_answers']}"
             )
+        for loader in reform_loaders():
+            for line in loader(actor=actor, units=units).get("lines", []):
+                self.stdout.write(line)
         self.stdout.write(
             f"Đơn vị: {len(units)} · Thủ tục: {procedures} · Hồ sơ mẫu: {dossiers} · "
             f"Tài khoản mẫu ({logins_file()}):"

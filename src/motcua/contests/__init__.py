@@ -1,0 +1,1 @@
+"""The judged administrative-reform contest (Hội thi) (issue 14)."""

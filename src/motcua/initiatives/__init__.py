@@ -1,0 +1,1 @@
+"""Initiatives, councils, models and their measured effect (issue 13)."""

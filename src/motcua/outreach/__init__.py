@@ -1,0 +1,1 @@
+"""Communication plans, reform articles, leaflets and broadcast scripts (issue 13)."""

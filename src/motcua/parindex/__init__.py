@@ -1,0 +1,1 @@
+"""PAR INDEX definitions, self-assessment, appraisal and ranking (issue 13)."""

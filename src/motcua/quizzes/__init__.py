@@ -1,0 +1,1 @@
+"""Online multiple-choice quiz contests for citizens (issue 14)."""
