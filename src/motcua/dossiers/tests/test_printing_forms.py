@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.urls import reverse
 
@@ -423,7 +424,7 @@ class AnswerTests(PrintingTestCase):
         self.assertEqual(pdf["Content-Type"], "application/pdf")
         self.assertIn(self.REASONS, flat(pdf.content))
         token = api_token_create(actor="test", user=self.w.intake, name="t")[1]
-        auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
         with clock.frozen(at(2026, 3, 3, 10)):
             detail = self.client.get(f"/api/v1/dossiers/{d.code}", **auth).json()
             (link,) = [f for f in detail["forms"] if f["form"] == "answer"]
