@@ -169,6 +169,25 @@ class World:
         with clock.frozen(when or at(2026, 3, 2, 10)):
             return dossier_claim(dossier=dossier, actor=self.handler)
 
+    def signed(
+        self,
+        dossier: Dossier,
+        *,
+        handed_at: datetime,
+        decided_at: datetime,
+        decision: str = "granted",
+        **decide: Any,
+    ) -> Dossier:
+        """Have the case handler hand ``dossier`` to the leader, who then decides on it.
+
+        The hand-over happens at ``handed_at``, the decision at ``decided_at``;
+        ``decide`` goes to ``dossier_decide`` (``reasons`` of a refusal, for example).
+        """
+        with clock.frozen(handed_at):
+            dossier = s.dossier_hand_over(dossier=dossier, actor=self.handler, to_user=self.leader)
+        with clock.frozen(decided_at):
+            return s.dossier_decide(dossier=dossier, actor=self.leader, decision=decision, **decide)
+
     def receive(self, version: ProcedureVersion | None = None, **kwargs: Any) -> Dossier:
         version = version or self.pause_version
         return dossier_receive(

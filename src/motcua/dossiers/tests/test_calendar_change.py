@@ -210,20 +210,7 @@ class NewHolidayTests(CalendarChangeTestCase):
             )
         # Decided on Thu 26/11 at 16:00: late against the old due (25/11), on time now.
         a = self.refresh(self.a)
-        a = self.act(
-            at(2026, 11, 25, 9),
-            s.dossier_hand_over,
-            dossier=a,
-            actor=self.w.handler,
-            to_user=self.w.leader,
-        )
-        a = self.act(
-            at(2026, 11, 26, 16),
-            s.dossier_decide,
-            dossier=a,
-            actor=self.w.leader,
-            decision="granted",
-        )
+        a = self.w.signed(a, handed_at=at(2026, 11, 25, 9), decided_at=at(2026, 11, 26, 16))
         self.assertEqual(a.timeliness, "on_time")
 
 

@@ -271,16 +271,7 @@ class ApologyTests(LifecycleTestCase):
             )
         self.assertEqual(caught.exception.code, "apology_once")
         d = self.w.to_handler(d, at(2026, 3, 4, 10))
-        d = self.act(
-            at(2026, 3, 5, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.handler,
-            to_user=self.w.leader,
-        )
-        d = self.act(
-            at(2026, 3, 6, 10), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
-        )
+        d = self.w.signed(d, handed_at=at(2026, 3, 5, 10), decided_at=at(2026, 3, 6, 10))
         self.assertEqual(d.timeliness, "late")
 
     def test_apology_rules(self):
@@ -371,16 +362,7 @@ class StopAndReturnTests(LifecycleTestCase):
     def test_late_decision_and_late_return(self):
         d = self.receive()
         d = self.w.to_handler(d)
-        d = self.act(
-            at(2026, 3, 6, 9),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.handler,
-            to_user=self.w.leader,
-        )
-        d = self.act(
-            at(2026, 3, 6, 10), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
-        )
+        d = self.w.signed(d, handed_at=at(2026, 3, 6, 9), decided_at=at(2026, 3, 6, 10))
         self.assertEqual(d.timeliness, "late")
         d = self.act(
             at(2026, 3, 9, 9), s.dossier_return, dossier=d, actor=self.w.intake, method="post"

@@ -355,18 +355,10 @@ class AnswerTests(PrintingTestCase):
     def decided(self, decision="not_granted", reasons=REASONS) -> Dossier:
         d = self.receive()
         d = self.w.to_handler(d)
-        d = self.act(
-            at(2026, 3, 2, 11),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.handler,
-            to_user=self.w.leader,
-        )
-        return self.act(
-            at(2026, 3, 3, 9),
-            s.dossier_decide,
-            dossier=d,
-            actor=self.w.leader,
+        return self.w.signed(
+            d,
+            handed_at=at(2026, 3, 2, 11),
+            decided_at=at(2026, 3, 3, 9),
             decision=decision,
             reasons=reasons,
         )

@@ -209,20 +209,7 @@ class DateTests(ViewTestCase):
 def result_ready(case: ViewTestCase) -> Dossier:
     """A dossier decided at 11:00 on 2/3/2026, its result waiting at the counter."""
     d = case.receive(to_user=case.w.handler)
-    d = case.act(
-        at(2026, 3, 2, 10),
-        s.dossier_hand_over,
-        dossier=d,
-        actor=case.w.handler,
-        to_user=case.w.leader,
-    )
-    return case.act(
-        at(2026, 3, 2, 11),
-        s.dossier_decide,
-        dossier=d,
-        actor=case.w.leader,
-        decision="granted",
-    )
+    return case.w.signed(d, handed_at=at(2026, 3, 2, 10), decided_at=at(2026, 3, 2, 11))
 
 
 class ReturnAtTheCounterTests(ViewTestCase):
