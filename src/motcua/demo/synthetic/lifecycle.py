@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+
+from django.contrib.auth.models import User
 
 from motcua.catalog.models import ProcedureVersion
+from motcua.core.actors import Actor
 from motcua.demo.synthetic.pauses import _Pauses
 from motcua.demo.synthetic.recorder import _iso, _local_day, _Sim
 from motcua.demo.synthetic.world import Commune
@@ -255,7 +257,7 @@ class _Simulator(_Pauses):
             return
         self.return_result(sim, when)
 
-    def holder(self, step: DossierStep, commune: Commune) -> Any:
+    def holder(self, step: DossierStep, commune: Commune) -> User:
         code = step.role.code
         if step.unit == self.world.tax:
             return self.world.tax_officer
@@ -265,7 +267,7 @@ class _Simulator(_Pauses):
             return commune.leader
         return commune.handlers[0]
 
-    def claim(self, sim: _Sim, step: DossierStep, actor: Any, after: datetime) -> datetime:
+    def claim(self, sim: _Sim, step: DossierStep, actor: Actor, after: datetime) -> datetime:
         """Claim ``step`` a little after ``after``; return when (after ``now``: not yet)."""
         when = self.later(step.unit, after, self.rng.uniform(60, 1800))
         if when > self.now:
@@ -280,8 +282,8 @@ class _Simulator(_Pauses):
         sim: _Sim,
         step: DossierStep,
         following: DossierStep,
-        actor: Any,
-        receiver: Any,
+        actor: Actor,
+        receiver: Actor,
         when: datetime,
     ) -> None:
         change = kernel.hand_over(
@@ -301,7 +303,7 @@ class _Simulator(_Pauses):
         sim: _Sim,
         step: DossierStep,
         following: DossierStep | None,
-        actor: Any,
+        actor: Actor,
         when: datetime,
     ) -> None:
         granted = self.rng.random() >= self.mix.not_granted

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from django.utils import timezone
 
+from motcua.core.actors import Actor, user_of
 from motcua.demo.synthetic.recorder import _iso, _iso_read, _local_day, _Recorder, _Sim
 from motcua.dossiers import kernel
 from motcua.dossiers.constants import DossierStatus, PauseKind, PausePolicy
@@ -22,7 +22,7 @@ class _Pauses(_Recorder):
         """Close the current step of a dossier that ends early (as the services do)."""
         return kernel.end_current_step(d, d.current_step, at=when, note=note)
 
-    def supplement(self, sim: _Sim, step: DossierStep, actor: Any, when: datetime) -> bool:
+    def supplement(self, sim: _Sim, step: DossierStep, actor: Actor, when: datetime) -> bool:
         """Request a supplement at ``when``; return whether the dossier moves on afterwards."""
         d, version = sim.dossier, sim.version
         calendar = self.calendar(d.agency)
@@ -88,7 +88,7 @@ class _Pauses(_Recorder):
         self,
         sim: _Sim,
         step: DossierStep,
-        actor: Any,
+        actor: Actor,
         when: datetime,
         *,
         kind: str,
@@ -118,7 +118,7 @@ class _Pauses(_Recorder):
             policy=policy,
             started_at=when,
             resume_status=d.status,
-            requested_by=actor,
+            requested_by=user_of(actor),
             items=items,
             reason=reason,
             respond_by=respond_by,
@@ -162,7 +162,7 @@ class _Pauses(_Recorder):
         self.bump(sim, when)
         self.record(sim, at=when, actor=leader, change=change)
 
-    def payment(self, sim: _Sim, step: DossierStep, actor: Any, when: datetime) -> bool:
+    def payment(self, sim: _Sim, step: DossierStep, actor: Actor, when: datetime) -> bool:
         """Wait for the financial obligations from ``when``; return whether they were met."""
         d = sim.dossier
         items = ["Lệ phí cấp giấy chứng nhận"]

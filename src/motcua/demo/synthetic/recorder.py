@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import StepPlan, procedure_intake_plan
+from motcua.core.actors import Actor, user_of
 from motcua.demo.synthetic.world import Commune, SyntheticWorld
 from motcua.dossiers import kernel
 from motcua.dossiers import services as dossier_services
@@ -81,7 +82,7 @@ class _Sim:
     pauses: list[Pause] = field(default_factory=list)
     apologies: list[Apology] = field(default_factory=list)
     events: list[DossierEvent] = field(default_factory=list)
-    audit: list[tuple[datetime, Any, str, dict[str, Any], DossierEvent]] = field(
+    audit: list[tuple[datetime, Actor, str, dict[str, Any], DossierEvent]] = field(
         default_factory=list
     )
 
@@ -165,7 +166,7 @@ class _Recorder:
         sim: _Sim,
         *,
         at: datetime,
-        actor: Any,
+        actor: Actor,
         action: str,
         from_status: str,
         note: str = "",
@@ -173,7 +174,7 @@ class _Recorder:
         data: dict[str, Any] | None = None,
     ) -> None:
         d = sim.dossier
-        user = actor if getattr(actor, "is_authenticated", False) else None
+        user = user_of(actor)
         history = DossierEvent(
             dossier=d,
             at=at,
@@ -190,7 +191,7 @@ class _Recorder:
         sim.audit.append((at, actor, f"dossiers.{action}", payload, history))
         d.updated_at = at
 
-    def record(self, sim: _Sim, *, at: datetime, actor: Any, change: kernel.Change) -> None:
+    def record(self, sim: _Sim, *, at: datetime, actor: Actor, change: kernel.Change) -> None:
         """Keep the history row and audit record of a kernel change (notices are not sent)."""
         self.event(
             sim,
@@ -208,13 +209,13 @@ class _Recorder:
         sim.dossier.updated_at = at
 
     def start_step(
-        self, d: Dossier, step: DossierStep, *, at: datetime, giver: Any, handler: Any
+        self, d: Dossier, step: DossierStep, *, at: datetime, giver: Actor, handler: Actor
     ) -> None:
         kernel.start_step(
             d, step, at=at, calendar=self.calendar(step.unit), giver=giver, handler=handler
         )
 
-    def finish_step(self, step: DossierStep, *, at: datetime, actor: Any) -> None:
+    def finish_step(self, step: DossierStep, *, at: datetime, actor: Actor) -> None:
         kernel.finish_step(step, at=at, actor=actor)
 
     def steps_for(self, sim: _Sim) -> list[DossierStep]:
@@ -270,7 +271,7 @@ class _Recorder:
         status: str,
         channel: str,
         at: datetime,
-        creator: Any,
+        creator: Actor,
         with_code: bool,
     ) -> _Sim:
         key = (commune.centre.pk, version.competent_level)
@@ -284,7 +285,7 @@ class _Recorder:
             procedure_version=version,
             agency=agency,
             receiving_unit=commune.centre,
-            created_by=creator if getattr(creator, "is_authenticated", False) else None,
+            created_by=user_of(creator),
             idempotency_key=None,
             fee_total=sum(fee.amount for fee in version.fees.all()),
             postal_address="",
@@ -332,7 +333,7 @@ class _Recorder:
         self.dirty_volumes.add(key)
         d.logbook_id, d.logbook_number = entry[0], entry[1]
 
-    def start_clock(self, sim: _Sim, *, at: datetime, actor: Any) -> None:
+    def start_clock(self, sim: _Sim, *, at: datetime, actor: Actor) -> None:
         d, version = sim.dossier, sim.version
         calendar = self.calendar(d.agency)
         d.received_at = at
@@ -354,7 +355,7 @@ class _Recorder:
             self.intake_hand_over[version.pk] = target is not None
         return self.intake_hand_over[version.pk]
 
-    def intake_hand_over_step(self, sim: _Sim, *, at: datetime, actor: Any) -> None:
+    def intake_hand_over_step(self, sim: _Sim, *, at: datetime, actor: Actor) -> None:
         """Finish the intake step and start the next one in the same instant, as intake does."""
         if not self.hands_over_at_intake(sim):
             return

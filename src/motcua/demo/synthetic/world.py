@@ -6,9 +6,9 @@ Created through the services and found again by its codes (see the package docst
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from motcua.catalog import services as catalog_services
@@ -34,17 +34,17 @@ class Commune:
 
     unit: Unit
     centre: Unit
-    intake: Any
-    handlers: list[Any]
-    leader: Any
-    director: Any
+    intake: User
+    handlers: list[User]
+    leader: User
+    director: User
 
 
 @dataclass
 class SyntheticWorld:
     province: Unit
     tax: Unit
-    tax_officer: Any
+    tax_officer: User
     communes: list[Commune]
     versions: list[ProcedureVersion]
 
@@ -70,7 +70,7 @@ def _unit(
     )
 
 
-def _staff(username: str, full_name: str, role: Role, unit: Unit) -> Any:
+def _staff(username: str, full_name: str, role: Role, unit: Unit) -> User:
     users = get_user_model().objects
     user = users.filter(username=username).first()
     if user is None:
