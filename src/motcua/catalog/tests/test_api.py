@@ -4,6 +4,7 @@ from zoneinfo import ZoneInfo
 from django.test import TestCase
 
 from motcua.catalog import services
+from motcua.catalog.models import Procedure
 from motcua.catalog.tests.factories import ACTOR, content, make_field, make_procedure
 from motcua.core import clock
 
@@ -12,6 +13,8 @@ BASE = "/api/v1/catalog"
 
 
 class CatalogApiTests(TestCase):
+    birth: Procedure
+
     @classmethod
     def setUpTestData(cls):
         cls.birth = make_procedure("1.001193", name="Đăng ký khai sinh")
@@ -49,9 +52,9 @@ class CatalogApiTests(TestCase):
         self.assertEqual([i["code"] for i in body["items"]], ["1.000894", "1.001193"])
         for i in range(21):
             make_procedure(f"9.0002{i:02d}", name=f"Mẫu {i:02d}")
-        body = self.client.get(f"{BASE}/procedures", {"q": "mau", "page": 2}).json()
+        body = self.client.get(f"{BASE}/procedures", {"q": "mau", "page": "2"}).json()
         self.assertEqual((body["count"], body["pages"], len(body["items"])), (21, 2, 1))
-        body = self.client.get(f"{BASE}/procedures", {"q": "mau", "page": 9}).json()
+        body = self.client.get(f"{BASE}/procedures", {"q": "mau", "page": "9"}).json()
         self.assertEqual(body["items"], [])
 
     def test_bad_parameters_answer_422(self):

@@ -12,15 +12,17 @@ from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import FileResponse
 from django.test import TestCase, override_settings
 
 from motcua.catalog.declaration_forms import check_file, declaration_form_attach
-from motcua.catalog.models import DeclarationForm
+from motcua.catalog.models import DeclarationForm, Procedure, ProcedureVersion
 from motcua.catalog.tests.factories import ACTOR, make_procedure
 from motcua.core import clock
 from motcua.core.errors import ApplicationError
 from motcua.core.models import AuditEvent
 from motcua.org.demo import load_demo_units
+from motcua.org.models import Unit
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 
@@ -99,6 +101,10 @@ class ActivePdfTests(TestCase):
 
 
 class DeclarationFormTestCase(TestCase):
+    units: dict[str, Unit]
+    procedure: Procedure
+    version: ProcedureVersion
+
     @classmethod
     def setUpTestData(cls):
         cls.units = load_demo_units(ACTOR)
@@ -149,6 +155,7 @@ class AttachAndDownloadTests(DeclarationFormTestCase):
         form = self.attach()
         response = self.client.get(f"/thu-tuc/1.001193/mau-don/{form.pk}/")
         self.assertEqual(response.status_code, 200)
+        assert isinstance(response, FileResponse)
         self.assertEqual(b"".join(response.streaming_content), PDF)
         self.assertEqual(response["Content-Type"], "application/pdf")
         self.assertEqual(
@@ -253,7 +260,7 @@ class ProcedurePageTests(DeclarationFormTestCase):
         self.assertContains(response, "thủ tục này chưa nộp trực tuyến được")
 
 
-def _without_citizens() -> list:
+def _without_citizens() -> list[object]:
     from motcua import urls
 
     return [p for p in urls.urlpatterns if getattr(p, "namespace", None) != "citizens"]

@@ -26,6 +26,7 @@ class DemoProcedureTests(TestCase):
         tax_step = WorkflowStep.objects.get(
             version__procedure__code="1.001612", is_inter_agency=True
         )
+        assert tax_step.unit is not None
         self.assertEqual(tax_step.unit.agency_code, "H33.90")
         self.assertEqual(AuditEvent.objects.count(), events)
 

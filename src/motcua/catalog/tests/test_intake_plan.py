@@ -5,11 +5,15 @@ from datetime import date
 from django.test import TestCase
 
 from motcua.catalog import services
+from motcua.catalog.models import Procedure, ProcedureVersion
 from motcua.catalog.selectors import procedure_intake_plan, procedure_version_in_force
 from motcua.catalog.tests.factories import ACTOR, content, make_procedure
 
 
 class IntakePlanTests(TestCase):
+    procedure: Procedure
+    version: ProcedureVersion
+
     @classmethod
     def setUpTestData(cls):
         cls.procedure = make_procedure("1.001193")

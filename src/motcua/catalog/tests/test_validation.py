@@ -1,6 +1,7 @@
 import dataclasses
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import translation
@@ -45,7 +46,8 @@ class ContentRuleTests(SimpleTestCase):
             "The supplement window is a whole number of working days from 1 to 365; leave it "
             "empty when the procedure's law sets no time (no automatic closure)."
         )
-        for window in (0, 366, 1.5, True):
+        not_whole_days: tuple[Any, ...] = (0, 366, 1.5, True)  # ill-typed on purpose
+        for window in not_whole_days:
             with self.subTest(window=window):
                 self.assertEqual(messages(content(supplement_window_days=window)), [rule])
 
@@ -171,7 +173,8 @@ class ContentRuleTests(SimpleTestCase):
 
     def test_fees_are_whole_non_negative_dong(self):
         fee = content().fees[0]
-        for amount in (-1, Decimal("1000.5"), 1000.0, "1000"):
+        not_whole_dong: tuple[Any, ...] = (-1, Decimal("1000.5"), 1000.0, "1000")  # on purpose
+        for amount in not_whole_dong:
             with self.subTest(amount=amount):
                 self.assertEqual(
                     messages(content(fees=(dataclasses.replace(fee, amount=amount),))),

@@ -64,6 +64,7 @@ class VersioningTests(TestCase):
     def test_a_dossier_keeps_its_version_when_a_new_one_comes(self):
         """The version FK taken at intake still says what applied then."""
         received_under = procedure_version_on(self.procedure, TODAY)
+        assert received_under is not None
         self.add_version(date(2026, 4, 1), time_limit_amount=5)
         received_under.refresh_from_db()
         self.assertEqual(received_under.time_limit_amount, 3)

@@ -1,4 +1,5 @@
 from datetime import date, datetime
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from django.test import TestCase
@@ -82,7 +83,7 @@ class ProcedureListTests(TestCase):
         self.assertContains(response, "trang 1/2")
         self.assertContains(response, 'href="?q=thu+tuc+mau&amp;page=2"')
         with self.assertNumQueries(3):
-            response = self.client.get("/thu-tuc/", {"q": "thu tuc mau", "page": 2})
+            response = self.client.get("/thu-tuc/", {"q": "thu tuc mau", "page": "2"})
         self.assertContains(response, "Thủ tục mẫu 24")
         self.assertNotContains(response, "Thủ tục mẫu 00")
         self.assertContains(response, "trang 2/2")
@@ -138,7 +139,7 @@ class ProcedureDetailTests(TestCase):
                         order=1,
                         name="Làm ngay",
                         role_code="case_handler",
-                        budget_amount=8,
+                        budget_amount=Decimal("8"),
                         budget_unit="working_hours",
                     ),
                 ),

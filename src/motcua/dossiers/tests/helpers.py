@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import TestCase
 
 from motcua.catalog.content import StepSpec
@@ -24,6 +26,7 @@ from motcua.workdays.loader import calendar_cache_clear
 
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 ACTOR = "test"
+T = TypeVar("T")
 
 
 def at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime:
@@ -132,7 +135,7 @@ class World:
             ),
         )
 
-    def _user(self, username: str, role: str, unit: Unit) -> Any:
+    def _user(self, username: str, role: str, unit: Unit) -> User:
         user = get_user_model().objects.create_user(
             username, password="x", email=f"{username}@example.invalid", first_name=username.title()
         )
@@ -157,7 +160,7 @@ class World:
     def documents(self, version: ProcedureVersion) -> list[int]:
         return list(version.documents.filter(is_mandatory=True).values_list("pk", flat=True))
 
-    def to_handler(self, dossier: Any, when: datetime | None = None) -> Any:
+    def to_handler(self, dossier: Dossier, when: datetime | None = None) -> Dossier:
         """Have the case handler take ``dossier`` from the ward's queue (10:00 on 2/3/2026).
 
         Intake hands the dossier over to the review step's unit at once; the
@@ -166,7 +169,26 @@ class World:
         with clock.frozen(when or at(2026, 3, 2, 10)):
             return dossier_claim(dossier=dossier, actor=self.handler)
 
-    def receive(self, version: ProcedureVersion | None = None, **kwargs: Any):
+    def signed(
+        self,
+        dossier: Dossier,
+        *,
+        handed_at: datetime,
+        decided_at: datetime,
+        decision: str = "granted",
+        **decide: Any,
+    ) -> Dossier:
+        """Have the case handler hand ``dossier`` to the leader, who then decides on it.
+
+        The hand-over happens at ``handed_at``, the decision at ``decided_at``;
+        ``decide`` goes to ``dossier_decide`` (``reasons`` of a refusal, for example).
+        """
+        with clock.frozen(handed_at):
+            dossier = s.dossier_hand_over(dossier=dossier, actor=self.handler, to_user=self.leader)
+        with clock.frozen(decided_at):
+            return s.dossier_decide(dossier=dossier, actor=self.leader, decision=decision, **decide)
+
+    def receive(self, version: ProcedureVersion | None = None, **kwargs: Any) -> Dossier:
         version = version or self.pause_version
         return dossier_receive(
             actor=kwargs.pop("actor", self.intake),
@@ -189,7 +211,7 @@ class States:
     def __init__(self, world: World) -> None:
         self.w = world
 
-    def _act(self, when: datetime, func: Any, **kwargs: Any) -> Any:
+    def _act(self, when: datetime, func: Callable[..., T], **kwargs: Any) -> T:
         with clock.frozen(when):
             return func(**kwargs)
 
@@ -322,11 +344,11 @@ class DossierTestCase(TestCase):
 
     def receive(
         self, when: datetime | None = None, version: ProcedureVersion | None = None, **kwargs: Any
-    ) -> Any:
+    ) -> Dossier:
         with clock.frozen(when or at(2026, 3, 2, 9)):
             return self.w.receive(version, **kwargs)
 
-    def act(self, when: datetime, func: Any, **kwargs: Any) -> Any:
+    def act(self, when: datetime, func: Callable[..., T], **kwargs: Any) -> T:
         with clock.frozen(when):
             return func(**kwargs)
 

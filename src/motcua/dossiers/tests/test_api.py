@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -25,6 +26,8 @@ test's transaction wraps in a savepoint (two more statements)."""
 
 
 class ApiTestCase(DossierTestCase):
+    tokens: dict[str, str]
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -35,7 +38,7 @@ class ApiTestCase(DossierTestCase):
         cls.tokens["nobody"] = api_token_create(actor="test", user=cls.w.nobody, name="t")[1]
 
     def call(self, method, path, body=None, *, who="intake", when=None, **headers):
-        extra = {"HTTP_AUTHORIZATION": f"Bearer {self.tokens[who]}"} if who else {}
+        extra: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {self.tokens[who]}"} if who else {}
         for key, value in headers.items():
             extra[f"HTTP_{key.upper()}"] = value
         with clock.frozen(when or at(2026, 3, 2, 9)):
@@ -146,6 +149,7 @@ class IntakeTests(ApiTestCase):
             ],
         )
         dossier = Dossier.objects.select_related("current_step").get(code=response.json()["code"])
+        assert dossier.current_step is not None
         self.assertEqual(dossier.current_step.dossier_id, dossier.pk)
         # The intake's hand-over is in the same statements: two history rows, two records.
         self.assertEqual(dossier.current_step.order, 2)
@@ -360,7 +364,7 @@ class IntakeTests(ApiTestCase):
         self.assertEqual(Dossier.objects.count(), 0)
 
     def test_unreadable_bodies_and_odd_codes_never_answer_500(self):
-        auth = {"HTTP_AUTHORIZATION": f"Bearer {self.tokens['intake']}"}
+        auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {self.tokens['intake']}"}
         for body in ("{not json", "[1, 2]", ""):
             with self.subTest(body=body):
                 r = self.client.post(BASE, data=body, content_type="application/json", **auth)

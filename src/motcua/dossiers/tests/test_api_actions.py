@@ -198,7 +198,7 @@ class ScopeAndAuditTests(ApiTestCase):
         d = self.receive()
         for who in ("outsider", "nobody"):
             with self.subTest(who):
-                self.assertError(self.call("get", BASE + d.code, who=who), 404, "not_found")
+                self.assertError(self.call("get", f"{BASE}{d.code}", who=who), 404, "not_found")
                 r = self.call("post", f"{BASE}{d.code}/claim", {"expected_version": 1}, who=who)
                 self.assertError(r, 404, "not_found")
                 self.assertEqual(self.call("get", BASE, who=who).json()["count"], 0)
@@ -209,14 +209,16 @@ class ScopeAndAuditTests(ApiTestCase):
         plain = self.receive()
         r = self.call("get", BASE, who="tax_officer")
         self.assertEqual([item["code"] for item in r.json()["items"]], [d.code])
-        self.assertEqual(self.call("get", BASE + plain.code, who="tax_officer").status_code, 404)
+        self.assertEqual(
+            self.call("get", f"{BASE}{plain.code}", who="tax_officer").status_code, 404
+        )
 
     def test_reading_personal_data_is_audited(self):
         d = self.receive()
         before = AuditEvent.objects.filter(action="dossiers.view").count()
         self.call("get", BASE)
         self.assertEqual(AuditEvent.objects.filter(action="dossiers.view").count(), before)
-        r = self.call("get", BASE + d.code, who="handler", when=at(2026, 3, 2, 10))
+        r = self.call("get", f"{BASE}{d.code}", who="handler", when=at(2026, 3, 2, 10))
         self.assertEqual(r.status_code, 200)
         body = r.json()
         self.assertEqual(body["applicant"]["id_number"], "092190001234")
@@ -251,7 +253,7 @@ class ScopeAndAuditTests(ApiTestCase):
             items=["A"],
             reason="r",
         )
-        body = self.call("get", BASE + d.code).json()
+        body = self.call("get", f"{BASE}{d.code}").json()
         self.assertEqual(body["pauses"][0]["items"], ["A"])
         self.assertEqual(body["apology"]["reason"], "Cần xác minh")
         self.assertEqual(body["status"], "awaiting_supplement")

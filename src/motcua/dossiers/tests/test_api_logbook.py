@@ -12,12 +12,18 @@ from openpyxl import load_workbook
 from motcua.api.services import api_token_create
 from motcua.core import clock
 from motcua.core.models import AuditEvent
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.helpers import at
 from motcua.dossiers.tests.test_api import LOGBOOK_QUERIES, ApiTestCase, vietnamese
 from motcua.org.services import role_assignment_create
 
 
 class LogbookApiTests(ApiTestCase):
+    february: Dossier
+    first: Dossier
+    second: Dossier
+    elsewhere: Dossier
+
     URL = "/api/v1/logbook"
 
     @classmethod

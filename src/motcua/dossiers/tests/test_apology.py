@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from typing import Any
 
 from django.test import TestCase
 from django.urls import reverse
@@ -23,6 +24,8 @@ REASON = "Cần xác minh thêm với cơ quan khác"
 
 
 class ApologyTestCase(TestCase):
+    w: World
+
     @classmethod
     def setUpTestData(cls):
         cls.w = World()
@@ -180,7 +183,7 @@ class DraftTests(ApologyTestCase):
 
     def test_bad_drafts_write_nothing(self):
         d = self.receive()
-        cases = [
+        cases: list[tuple[dict[str, Any], str]] = [
             ({"reason": ""}, "reason_required"),
             ({"new_date": date(2026, 3, 7)}, "invalid_new_date"),  # a Saturday
             ({"new_date": date(2026, 3, 5)}, "invalid_new_date"),  # not after the due date
@@ -306,6 +309,8 @@ class PageTests(ApologyTestCase):
 
 
 class ApiTests(ApologyTestCase):
+    tokens: dict[str, str]
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -315,7 +320,7 @@ class ApiTests(ApologyTestCase):
         }
 
     def call(self, method, path, body=None, *, who, when=None):
-        auth = {"HTTP_AUTHORIZATION": f"Bearer {self.tokens[who]}"}
+        auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {self.tokens[who]}"}
         with clock.frozen(when or at(2026, 3, 4, 9)):
             if method == "get":
                 return self.client.get(path, **auth)

@@ -45,13 +45,17 @@ from motcua.core.tests.tampering import (
     tamper,
 )
 from motcua.dossiers import services as s
-from motcua.dossiers.models import DossierEvent
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.tests.helpers import World, at
 
 HISTORY = DossierEvent._meta.db_table
 
 
 class TamperingTestCase(TestCase):
+    w: World
+    dossier: Dossier
+    stream: str
+
     @classmethod
     def setUpTestData(cls):
         cls.w = World()
@@ -70,7 +74,9 @@ class TamperingTestCase(TestCase):
         self.addCleanup(shutil.rmtree, folder)
         self.checkpoints = Path(folder) / "audit-checkpoints.jsonl"
         self.enterContext(override_settings(MOTCUA_AUDIT_CHECKPOINT_FILE=self.checkpoints))
-        self.assertTrue(audit_checkpoint().written)
+        checkpoint = audit_checkpoint()
+        assert checkpoint is not None
+        self.assertTrue(checkpoint.written)
         self.assertEqual(audit_verify(), [])
 
     def records(self):

@@ -149,6 +149,7 @@ def test_counter_intake_to_printed_receipt_from_the_keyboard(
     dossier = Dossier.objects.get()
     # Intake handed it over at once: it waits in the ward's review queue.
     assert dossier.status == DossierStatus.IN_PROGRESS
+    assert dossier.current_step is not None
     assert dossier.current_step.unit == world.ward
     assert dossier.applicant_name == "Nguyễn Văn Bình"
     assert dossier.documents.filter(provided=True).count() == 2
@@ -168,6 +169,7 @@ def test_counter_intake_to_printed_receipt_from_the_keyboard(
     assert bodies, "the receipt PDF was not requested"
     receipt.close()
     assert bodies[0].startswith(b"%PDF")
+    assert dossier.code is not None
     assert dossier.code in pdf_text(bodies[0])
 
     # "Next citizen" goes back to an empty search with the focus in it.
@@ -190,6 +192,7 @@ def test_a_dossier_goes_from_the_counter_to_its_return(
 ) -> None:
     dossier = world.receive()  # intake hands it to the ward's queue at once
     code = dossier.code
+    assert code is not None
 
     page = login(browser, live_server, world.handler)
     # The handler lands on the queue that holds work: the ward's, where the dossier waits.
@@ -264,6 +267,7 @@ def test_officers_land_on_their_queue_and_find_a_returning_citizen(
     # Alt+S puts the cursor in the search; the code as a citizen reads it out is enough.
     page.keyboard.press("Alt+s")
     assert page.evaluate("document.activeElement.id") == "id_q"
+    assert dossier.code is not None
     page.keyboard.type(dossier.code.lower().replace(".", " ").replace("-", " "))
     page.keyboard.press("Enter")
     page.wait_for_selector("table.queue")

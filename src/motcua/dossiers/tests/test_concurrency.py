@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import threading
 import unittest
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.db import connection, connections
@@ -17,10 +19,10 @@ from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
 from motcua.dossiers.tests.helpers import World, at
 
 
-def run_in_threads(count: int, target) -> list:
+def run_in_threads(count: int, target: Callable[[int], Any]) -> list[Any]:
     """Run ``target(index)`` in ``count`` threads released together; return results or exceptions."""
     barrier = threading.Barrier(count)
-    results: list = [None] * count
+    results: list[Any] = [None] * count
 
     def worker(index: int) -> None:
         try:
@@ -48,7 +50,7 @@ class ConcurrencyTests(TransactionTestCase):
         self.w = World()
 
     def test_parallel_intake_never_duplicates_a_code(self):
-        def intake(index: int) -> list[str]:
+        def intake(index: int) -> list[str | None]:
             return [self.w.receive().code for _ in range(5)]
 
         # The frozen clock is process-wide: freeze it once around all the threads.

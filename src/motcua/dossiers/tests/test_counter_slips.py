@@ -7,6 +7,7 @@ import unittest
 from datetime import date
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import connection
 from django.test import TestCase, TransactionTestCase, override_settings
 
@@ -18,7 +19,7 @@ from motcua.dossiers.models import CounterSlipSequence, IntakeGuidance
 from motcua.dossiers.tests.helpers import World, at
 from motcua.dossiers.tests.test_concurrency import run_in_threads
 from motcua.dossiers.tests.test_printing import flat
-from motcua.org.models import UnitKind
+from motcua.org.models import Unit, UnitKind
 from motcua.org.services import unit_create
 
 
@@ -51,6 +52,10 @@ def refuse(w: World, when, desk=None, actor=None):
 
 
 class CounterSlipNumberTests(TestCase):
+    w: World
+    other_desk: Unit
+    other_officer: User
+
     @classmethod
     def setUpTestData(cls):
         cls.w = World()
@@ -123,7 +128,7 @@ class ParallelCounterSlipTests(TransactionTestCase):
         ]
 
     def test_parallel_slips_at_one_desk_never_share_a_number(self):
-        def issue(index: int) -> list[int]:
+        def issue(index: int) -> list[int | None]:
             officer = self.officers[index]
             numbers = []
             for _ in range(4):

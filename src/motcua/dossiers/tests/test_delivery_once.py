@@ -109,6 +109,8 @@ def _wait_for(condition: Any, what: str) -> None:
 class StableIdTests(TestCase):
     """Every attempt at one message carries the same id, by SMS and by e-mail."""
 
+    w: World
+
     @classmethod
     def setUpTestData(cls):
         cls.w = World()
@@ -164,6 +166,8 @@ class StableIdTests(TestCase):
 
 class FollowUpTests(TestCase):
     """With the database task backend the worker schedules its own follow-ups."""
+
+    w: World
 
     @classmethod
     def setUpTestData(cls):
@@ -271,10 +275,12 @@ class SharedDatabase:
     def query(self, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
         if self.sqlite:
             with sqlite3.connect(self.path, timeout=20) as db:
-                return db.execute(sql.replace("%s", "?"), params).fetchall()
+                rows: list[tuple[Any, ...]] = db.execute(sql.replace("%s", "?"), params).fetchall()
+                return rows
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
-            return cursor.fetchall()
+            fetched: list[tuple[Any, ...]] = cursor.fetchall()
+            return fetched
 
 
 class WorkerKillTests(TransactionTestCase):

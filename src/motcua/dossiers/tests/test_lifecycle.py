@@ -33,8 +33,10 @@ class PlainPathTests(LifecycleTestCase):
         self.assertEqual(d.fee_total, 50000)
         # Intake is the intake step: the dossier is at once in the ward's review queue.
         self.assertEqual(d.status, S.IN_PROGRESS)
+        assert d.current_step is not None
         self.assertEqual((d.current_step.order, d.current_step.unit), (2, self.w.ward))
         self.assertIsNone(d.current_handler)
+        assert d.current_step is not None
         self.assertEqual(d.current_step.due_at, at(2026, 3, 3, 15))
 
         d = self.w.to_handler(d)
@@ -47,11 +49,13 @@ class PlainPathTests(LifecycleTestCase):
             to_user=self.w.leader,
         )
         self.assertEqual(d.status, S.AWAITING_SIGNATURE)
+        assert d.current_step is not None
         self.assertEqual(d.current_step.due_at, at(2026, 3, 4, 9))
         d = self.act(
             at(2026, 3, 4, 8), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
         )
         self.assertEqual((d.status, d.timeliness), (S.RESULT_READY, "early"))
+        assert d.current_step is not None
         self.assertEqual(d.current_step.order, 4)
         d = self.act(
             at(2026, 3, 4, 10),
@@ -113,6 +117,7 @@ class PlainPathTests(LifecycleTestCase):
         self.assertEqual(audit, [("dossiers.receive", 1), ("dossiers.hand_over", 2)])
         self.assertEqual(audit_verify(stream=f"dossiers.dossier:{d.pk}"), [])
         # The ward's handlers find it in their unit queue, not the desk.
+        assert d.current_step is not None
         self.assertEqual(d.current_step.role.code, "case_handler")
 
     def test_intake_can_name_the_handler_of_the_next_step(self):
@@ -146,6 +151,7 @@ class PlainPathTests(LifecycleTestCase):
             ),
         )
         d = self.receive(version=version)
+        assert d.current_step is not None
         self.assertEqual((d.status, d.current_step.order), (S.RECEIVED, 1))
         self.assertEqual(
             list(DossierEvent.objects.filter(dossier=d).values_list("action", flat=True)),
@@ -344,6 +350,7 @@ class IntakeRuleTests(LifecycleTestCase):
         )
         # Accepting is the intake: the dossier goes at once to the review step's queue.
         self.assertEqual(accepted.status, S.IN_PROGRESS)
+        assert accepted.current_step is not None
         self.assertEqual(accepted.current_step.order, 2)
         self.assertEqual(accepted.due_at, at(2026, 3, 6, 17))
         self.assertEqual(

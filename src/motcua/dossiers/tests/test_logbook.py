@@ -11,6 +11,7 @@ from django.test import TestCase
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from motcua.catalog.models import Field, ProcedureVersion
 from motcua.catalog.tests.factories import make_field, make_procedure
 from motcua.core import clock
 from motcua.dossiers import printing
@@ -22,11 +23,23 @@ from motcua.dossiers.logbook import (
     logbook_rows,
     logbook_xlsx,
 )
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.helpers import ACTOR, World, at
 from motcua.org.services import role_assignment_create
 
 
 class LogbookTests(TestCase):
+    w: World
+    civil: Field
+    business: Field
+    business_version: ProcedureVersion
+    before: Dossier
+    business_dossier: Dossier
+    other_ward_dossier: Dossier
+    late_afternoon: Dossier
+    after_midnight: Dossier
+    first: Dossier
+
     @classmethod
     def setUpTestData(cls):
         w = cls.w = World()

@@ -8,6 +8,7 @@ from unittest import mock
 
 from django.core.files.storage import default_storage
 from django.core.management import call_command
+from django.http import FileResponse
 from django.test import TestCase, override_settings
 from django.urls import reverse
 from django.utils import translation
@@ -32,6 +33,9 @@ def vi(msgid: str, **values: str) -> str:
 
 
 class LogbookCase(TestCase):
+    w: World
+    token: str
+
     @classmethod
     def setUpTestData(cls):
         w = cls.w = World()
@@ -167,6 +171,7 @@ class BackgroundExportTests(LogbookCase):
             callback()
         export.refresh_from_db()
         self.assertEqual((export.status, export.rows), ("ready", 3))
+        assert export.file.name is not None
         self.assertTrue(default_storage.exists(export.file.name))
         self.assertTrue(export.file.name.startswith("logbook-exports/"))
         page = self.client.get(status_url)
@@ -180,6 +185,8 @@ class BackgroundExportTests(LogbookCase):
             'attachment; filename="mau-07-so-theo-doi-20260301-20260331.pdf"',
         )
         self.assertEqual(download["Cache-Control"], "private, no-store")
+        self.assertIsInstance(download, FileResponse)
+        assert isinstance(download, FileResponse)
         self.assertTrue(b"".join(download.streaming_content).startswith(b"%PDF"))
         self.assertEqual(
             self.records("dossiers.logbook.export", "dossiers.logbook.fetch"),
@@ -312,9 +319,10 @@ class BackgroundExportTests(LogbookCase):
             callback()
         export = LogbookExport.objects.get()
         name = export.file.name
+        assert name is not None
         with clock.frozen(NOW + timedelta(hours=23)):
             self.assertEqual(logbook_exports.logbook_exports_clean(), 0)
-        out = []
+        out: list[str] = []
         with clock.frozen(NOW + timedelta(hours=25)):
             call_command("periodic", stdout=mock.Mock(write=out.append))
         self.assertIn("old log book exports removed: 1", out[-1])

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import TestCase, TransactionTestCase
 from pypdf import PdfReader
 
+from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.tests.factories import make_field, make_procedure
 from motcua.core import clock
 from motcua.core.errors import ApplicationError
@@ -33,6 +34,9 @@ def receipt_line(dossier: Dossier) -> str:
 
 
 class NumberingTests(TestCase):
+    w: World
+    business: ProcedureVersion
+
     @classmethod
     def setUpTestData(cls):
         cls.w = World()
@@ -47,6 +51,7 @@ class NumberingTests(TestCase):
 
     def place(self, dossier: Dossier) -> tuple[int, str, int, int | None]:
         dossier.refresh_from_db()
+        assert dossier.logbook_id is not None
         book = Logbook.objects.select_related("field").get(pk=dossier.logbook_id)
         return book.unit_id, book.field.code, book.year, dossier.logbook_number
 
@@ -182,6 +187,7 @@ class ParallelNumberingTests(TransactionTestCase):
         self.assertEqual([r for r in results if isinstance(r, Exception)], [])
         numbers: dict[str, list[int]] = {}
         for field, number in Dossier.objects.values_list("logbook__field__code", "logbook_number"):
+            assert number is not None
             numbers.setdefault(field, []).append(number)
         self.assertEqual(sorted(numbers["civil-status"]), list(range(1, 31)))
         self.assertEqual(sorted(numbers["household-business"]), list(range(1, 11)))

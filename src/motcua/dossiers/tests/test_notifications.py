@@ -8,9 +8,11 @@ from datetime import timedelta
 from email import message_from_bytes
 from email import policy as email_policy
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, cast
 from unittest import mock
 
 from django.core import mail
+from django.core.mail.message import MIMEMixin
 from django.test import TestCase, TransactionTestCase, override_settings
 
 from motcua.core import clock
@@ -21,7 +23,7 @@ from motcua.dossiers import services as s
 from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.jobs import dossiers_alert
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import intake
+from motcua.dossiers.services import common, intake
 from motcua.dossiers.tests.helpers import World, at
 
 
@@ -29,9 +31,9 @@ class Gateway:
     """A real HTTP SMS gateway on 127.0.0.1 that records what it receives."""
 
     def __init__(self) -> None:
-        self.received: list[dict] = []
+        self.received: list[dict[str, Any]] = []
         self.failing = False
-        self.headers: list[dict] = []
+        self.headers: list[dict[str, str]] = []
         gateway = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -62,6 +64,8 @@ class Gateway:
 
 
 class NotificationDeliveryTests(TestCase):
+    w: World
+
     @classmethod
     def setUpTestData(cls):
         cls.w = World()
@@ -83,7 +87,8 @@ class NotificationDeliveryTests(TestCase):
         """The encoded Subject is not folded onto a line of its own (read as " Hồ sơ …")."""
         d = self.receive()
         sent = mail.outbox[0]
-        raw = sent.message().as_bytes(linesep="\r\n")
+        # Django 5.2 builds a SafeMIMEText (its stubs describe 6.0's EmailMessage).
+        raw = cast(MIMEMixin, sent.message()).as_bytes(linesep="\r\n")
         header = next(line for line in raw.split(b"\r\n") if line.startswith(b"Subject:"))
         self.assertNotEqual(header.strip(), b"Subject:")
         parsed = message_from_bytes(raw, policy=email_policy.default)
@@ -110,7 +115,7 @@ class NotificationDeliveryTests(TestCase):
 
     def test_nothing_is_sent_when_the_transaction_rolls_back(self):
         """Messages queued by a change that then fails are rolled back with it, unsent."""
-        real_notice = intake._applicant_notice
+        real_notice = common._applicant_notice  # the name intake calls
         queued = []
 
         def notice_then_fail(dossier, event, **context):
@@ -144,6 +149,7 @@ class NotificationDeliveryTests(TestCase):
         self.assertEqual((sms.status, sms.attempts), ("pending", 1))
         self.assertIn("503", sms.last_error)
         first_retry = sms.next_attempt_at
+        assert first_retry is not None
         self.assertEqual(Notification.objects.get(channel="email").status, "sent")
 
         self.assertEqual(notifications_retry_due(now=first_retry - timedelta(seconds=1)), 0)
@@ -158,6 +164,7 @@ class NotificationDeliveryTests(TestCase):
         self.receive()
         sms = Notification.objects.get(channel="sms")
         for _ in RETRY_DELAYS:
+            assert sms.next_attempt_at is not None
             notifications_retry_due(now=sms.next_attempt_at + timedelta(seconds=1))
             sms.refresh_from_db()
         self.assertEqual(
@@ -177,6 +184,8 @@ class NotificationDeliveryTests(TestCase):
 
 
 class AlertTests(TestCase):
+    w: World
+
     @classmethod
     def setUpTestData(cls):
         cls.w = World()
@@ -208,6 +217,7 @@ class AlertTests(TestCase):
             d = self.w.receive(version=self.w.restart_version)
         d = self.w.to_handler(d)
         first_due = d.due_at
+        assert first_due is not None
         summary = dossiers_alert(now=first_due - timedelta(hours=2))
         self.assertEqual(summary.due_soon, 1)
         with clock.frozen(first_due - timedelta(hours=1)):
@@ -215,19 +225,23 @@ class AlertTests(TestCase):
         with clock.frozen(at(2026, 3, 9, 9)):
             d = s.dossier_supplement_received(dossier=d, actor=self.w.intake)
         d.refresh_from_db()
-        self.assertGreater(d.due_at, first_due)  # the clock restarted
+        new_due, step = d.due_at, d.current_step
+        assert new_due is not None and step is not None
+        self.assertGreater(new_due, first_due)  # the clock restarted
         self.assertEqual(d.overdue_alerted, "")
-        self.assertEqual(d.current_step.alerted, "")
-        summary = dossiers_alert(now=d.due_at - timedelta(hours=2))
+        self.assertEqual(step.alerted, "")
+        summary = dossiers_alert(now=new_due - timedelta(hours=2))
         self.assertEqual(summary.due_soon, 1)  # warned again before the new due
         self.assertIn(self.w.director.pk, summary.recipients)
-        self.assertEqual(dossiers_alert(now=d.due_at + timedelta(days=1)).overdue, 1)
+        self.assertEqual(dossiers_alert(now=new_due + timedelta(days=1)).overdue, 1)
 
     def test_a_late_step_is_told_to_the_director_too(self):
         with clock.frozen(at(2026, 3, 2, 9)):
             d = self.w.receive()
         d = self.w.to_handler(d)
+        assert d.current_step is not None and d.due_at is not None
         step_due = d.current_step.due_at
+        assert step_due is not None
         self.assertLess(step_due, d.due_at)
         summary = dossiers_alert(now=step_due + timedelta(minutes=5))
         self.assertEqual(summary.overdue, 0)  # the dossier itself is not late
@@ -242,6 +256,7 @@ class AlertTests(TestCase):
         with clock.frozen(at(2026, 3, 2, 9)):
             d = self.w.receive(version=version)
         now = at(2026, 3, 3, 9)
+        assert d.due_at is not None
         self.assertGreater(d.due_at - now, timedelta(days=21))
         with override_settings(MOTCUA_DUE_SOON_WORKING_HOURS=8 * 25):
             self.assertEqual(dossiers_alert(now=now).due_soon, 1)
@@ -290,6 +305,7 @@ class DeliveryTransactionTests(TransactionTestCase):
         with clock.frozen(at(2026, 3, 2, 9)):
             world.receive()
         row = Notification.objects.first()
+        assert row is not None
         Notification.objects.filter(pk=row.pk).update(
             status="sending", next_attempt_at=at(2026, 3, 2, 9, 1)
         )
@@ -302,6 +318,8 @@ class DeliveryTransactionTests(TransactionTestCase):
 
 class ProductionEnqueueTests(TestCase):
     """With the database task backend the delivery task commits with the notification."""
+
+    w: World
 
     @classmethod
     def setUpTestData(cls):
@@ -333,6 +351,8 @@ class ProductionEnqueueTests(TestCase):
 
 
 class AlertRecipientTests(TestCase):
+    w: World
+
     @classmethod
     def setUpTestData(cls):
         cls.w = World()
@@ -356,6 +376,8 @@ class AlertRecipientTests(TestCase):
 
 class PlainTextTests(TestCase):
     """Messages are plain text: quotes, ampersands and angle brackets arrive as typed."""
+
+    w: World
 
     @classmethod
     def setUpTestData(cls):

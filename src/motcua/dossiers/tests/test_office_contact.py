@@ -6,12 +6,15 @@ from motcua.core.models import Notification
 from motcua.dossiers import services as s
 from motcua.dossiers.tests.helpers import ACTOR, at
 from motcua.dossiers.tests.test_printing import PrintingTestCase
+from motcua.org.models import Unit
 from motcua.org.services import unit_update
 
 HOURS = "Thứ Hai đến thứ Sáu: 7 giờ 00 – 17 giờ 00\nSáng thứ Bảy: 7 giờ 30 – 11 giờ 30"
 
 
 class OfficeContactTests(PrintingTestCase):
+    office: Unit
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()

@@ -38,7 +38,9 @@ class SupplementTests(LifecycleTestCase):
         self.assertEqual((d.status, d.due_at), (S.IN_PROGRESS, at(2026, 3, 11, 17)))
         # The review step, started at intake (9:00 on 2/3), had 3 working hours
         # left (10:00–15:00 on 3/3, lunch aside).
-        self.assertEqual(self.refresh(d).current_step.due_at, at(2026, 3, 9, 14))
+        step = self.refresh(d).current_step
+        assert step is not None
+        self.assertEqual(step.due_at, at(2026, 3, 9, 14))
 
     def test_supplement_restarts_the_clock_when_the_procedure_says_so(self):
         d = self._in_progress(self.w.restart_version)
@@ -165,6 +167,7 @@ class ApologyAndPauseTests(LifecycleTestCase):
         self.assertEqual(d.due_at, at(2026, 3, 18, 17))
         # Promised 9/3: 4 working days left after 3/3 (4, 5, 6, 9/3) → 20/3.
         self.assertEqual(d.extended_due_at, at(2026, 3, 20, 17))
+        assert d.extended_due_at is not None and d.due_at is not None
         self.assertGreaterEqual(d.extended_due_at, d.due_at)
 
 
@@ -212,6 +215,7 @@ class InterAgencyTests(LifecycleTestCase):
         d = self.w.to_handler(d)
         d = self.act(at(2026, 3, 3, 10), s.dossier_hand_over, dossier=d, actor=self.w.handler)
         self.assertEqual(d.status, S.AWAITING_COORDINATION)
+        assert d.current_step is not None
         self.assertEqual(d.current_step.unit, self.w.tax)
         with self.assertRaises(PermissionDeniedError):
             self.act(at(2026, 3, 4, 10), s.dossier_hand_over, dossier=d, actor=self.w.handler)
@@ -267,16 +271,7 @@ class ApologyTests(LifecycleTestCase):
             )
         self.assertEqual(caught.exception.code, "apology_once")
         d = self.w.to_handler(d, at(2026, 3, 4, 10))
-        d = self.act(
-            at(2026, 3, 5, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.handler,
-            to_user=self.w.leader,
-        )
-        d = self.act(
-            at(2026, 3, 6, 10), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
-        )
+        d = self.w.signed(d, handed_at=at(2026, 3, 5, 10), decided_at=at(2026, 3, 6, 10))
         self.assertEqual(d.timeliness, "late")
 
     def test_apology_rules(self):
@@ -367,16 +362,7 @@ class StopAndReturnTests(LifecycleTestCase):
     def test_late_decision_and_late_return(self):
         d = self.receive()
         d = self.w.to_handler(d)
-        d = self.act(
-            at(2026, 3, 6, 9),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.handler,
-            to_user=self.w.leader,
-        )
-        d = self.act(
-            at(2026, 3, 6, 10), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
-        )
+        d = self.w.signed(d, handed_at=at(2026, 3, 6, 9), decided_at=at(2026, 3, 6, 10))
         self.assertEqual(d.timeliness, "late")
         d = self.act(
             at(2026, 3, 9, 9), s.dossier_return, dossier=d, actor=self.w.intake, method="post"

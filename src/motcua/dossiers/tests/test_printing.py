@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from django.test import TestCase, override_settings
+from fpdf.fonts import TTFFont
 from pypdf import PdfReader
 
 from motcua.dossiers import printing
@@ -134,6 +135,7 @@ class FontTests(TestCase):
     def test_documents_share_tables_but_not_what_output_writes(self):
         first, second = layout.FormPDF(), layout.FormPDF()
         a, b = first.fonts["liberationserif"], second.fonts["liberationserif"]
+        assert isinstance(a, TTFFont) and isinstance(b, TTFFont)
         self.assertIs(a.cmap, b.cmap)
         for name in ("ttfont", "desc", "subset", "cw", "glyph_ids", "missing_glyphs"):
             with self.subTest(name=name):

@@ -20,16 +20,7 @@ class ControlSlipTests(PrintingTestCase):
     def handled(self) -> Dossier:
         """Intake hands over at once, on time, the handler early, the leader signs late."""
         d = self.receive(to_user=self.w.handler)
-        d = self.act(
-            at(2026, 3, 2, 11),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.handler,
-            to_user=self.w.leader,
-        )
-        d = self.act(
-            at(2026, 3, 3, 9), s.dossier_decide, dossier=d, actor=self.w.leader, decision="granted"
-        )
+        d = self.w.signed(d, handed_at=at(2026, 3, 2, 11), decided_at=at(2026, 3, 3, 9))
         return self.act(
             at(2026, 3, 3, 10),
             s.dossier_return,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.urls import reverse
 
@@ -354,18 +355,10 @@ class AnswerTests(PrintingTestCase):
     def decided(self, decision="not_granted", reasons=REASONS) -> Dossier:
         d = self.receive()
         d = self.w.to_handler(d)
-        d = self.act(
-            at(2026, 3, 2, 11),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.handler,
-            to_user=self.w.leader,
-        )
-        return self.act(
-            at(2026, 3, 3, 9),
-            s.dossier_decide,
-            dossier=d,
-            actor=self.w.leader,
+        return self.w.signed(
+            d,
+            handed_at=at(2026, 3, 2, 11),
+            decided_at=at(2026, 3, 3, 9),
             decision=decision,
             reasons=reasons,
         )
@@ -423,7 +416,7 @@ class AnswerTests(PrintingTestCase):
         self.assertEqual(pdf["Content-Type"], "application/pdf")
         self.assertIn(self.REASONS, flat(pdf.content))
         token = api_token_create(actor="test", user=self.w.intake, name="t")[1]
-        auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
+        auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
         with clock.frozen(at(2026, 3, 3, 10)):
             detail = self.client.get(f"/api/v1/dossiers/{d.code}", **auth).json()
             (link,) = [f for f in detail["forms"] if f["form"] == "answer"]

@@ -1,16 +1,23 @@
 """The work queues: who sees which dossier, and what "waiting" means."""
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import TestCase
 
 from motcua.core import clock
 from motcua.dossiers import services as s
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.selectors import dossier_list_for_user
 from motcua.dossiers.tests.helpers import World, at
 from motcua.org.services import role_assignment_create
 
 
 class WaitingQueueTests(TestCase):
+    w: World
+    coordination: Dossier
+    supplement: Dossier
+    working: Dossier
+
     @classmethod
     def setUpTestData(cls):
         cls.w = World()
@@ -39,6 +46,12 @@ class WaitingQueueTests(TestCase):
 
 class SearchTests(TestCase):
     """A citizen back with a receipt is found by code, name, ID number or phone, in scope."""
+
+    w: World
+    binh: Dossier
+    phuoc: Dossier
+    other_desk: User
+    elsewhere: Dossier
 
     @classmethod
     def setUpTestData(cls):

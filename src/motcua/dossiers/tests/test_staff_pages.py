@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import translation
 
@@ -26,6 +27,9 @@ def menu(response):
 
 
 class LandingAndMenuTests(ViewTestCase):
+    reform: User
+    judge: User
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -164,7 +168,7 @@ class ErrorSummaryTests(ViewTestCase):
     def test_the_log_book_filter_summarises_a_wrong_date(self):
         self.login(self.w.intake)
         response = self.client.get(
-            reverse("dossiers:logbook"), {"unit": self.w.centre.pk, "start": "31/02/2026"}
+            reverse("dossiers:logbook"), {"unit": str(self.w.centre.pk), "start": "31/02/2026"}
         )
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "<title>Lỗi: Sổ theo dõi hồ sơ", status_code=400)
@@ -186,7 +190,7 @@ class DateTests(ViewTestCase):
         self.assertIn('value="02/03/2026"', content)
         typed = self.client.get(
             reverse("dossiers:logbook"),
-            {"unit": self.w.centre.pk, "start": "2/3/2026", "end": "02/03/2026"},
+            {"unit": str(self.w.centre.pk), "start": "2/3/2026", "end": "02/03/2026"},
         )
         self.assertEqual(typed.status_code, 200)
         self.assertEqual(len(typed.context["rows"]), 1)
@@ -195,28 +199,22 @@ class DateTests(ViewTestCase):
         d = self.receive()
         self.login(self.w.leader)
         content = self.client.get(reverse("dossiers:detail", args=[d.code])).content.decode()
-        field = re.search(r'<input[^>]*name="apologise-new_date"[^>]*>', content).group(0)
+        found = re.search(r'<input[^>]*name="apologise-new_date"[^>]*>', content)
+        assert found is not None
+        field = found.group(0)
         self.assertIn('type="text"', field)
         self.assertIn('placeholder="dd/mm/yyyy"', field)
 
 
+def result_ready(case: ViewTestCase) -> Dossier:
+    """A dossier decided at 11:00 on 2/3/2026, its result waiting at the counter."""
+    d = case.receive(to_user=case.w.handler)
+    return case.w.signed(d, handed_at=at(2026, 3, 2, 10), decided_at=at(2026, 3, 2, 11))
+
+
 class ReturnAtTheCounterTests(ViewTestCase):
-    def ready(self):
-        d = self.receive(to_user=self.w.handler)
-        d = self.act(
-            at(2026, 3, 2, 10),
-            s.dossier_hand_over,
-            dossier=d,
-            actor=self.w.handler,
-            to_user=self.w.leader,
-        )
-        return self.act(
-            at(2026, 3, 2, 11),
-            s.dossier_decide,
-            dossier=d,
-            actor=self.w.leader,
-            decision="granted",
-        )
+    def ready(self) -> Dossier:
+        return result_ready(self)
 
     def test_one_key_returns_it_to_the_applicant(self):
         d = self.ready()
@@ -245,7 +243,7 @@ class WordingTests(ViewTestCase):
         with translation.override("vi"):
             dangling = [str(label) for label in EVENT_LABELS.values() if str(label).endswith("lúc")]
         self.assertEqual(dangling, [])
-        d = ReturnAtTheCounterTests.ready(self)
+        d = result_ready(self)
         self.act(
             at(2026, 3, 2, 14),
             s.dossier_return,
@@ -312,6 +310,7 @@ class WordingTests(ViewTestCase):
         optional = re.search(
             r"<li class=\"(\w+)\"><span class=\"mark\"[^>]*>(.)</span> Giấy tờ chứng minh", page
         )
+        assert optional is not None
         self.assertEqual(optional.groups(), ("optional", "–"))
         self.assertNotIn("✗", page)
 

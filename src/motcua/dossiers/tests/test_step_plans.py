@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.test import override_settings
 
@@ -178,7 +180,7 @@ class UnitInOperationTests(LifecycleTestCase):
             valid_to=date(2026, 3, 1),
         )
         applicant = self.w.applicant()
-        attempts = {
+        attempts: dict[str, Callable[[], Any]] = {
             "receive": lambda: s.dossier_receive(
                 actor=self.w.intake,
                 receiving_unit=old_desk,

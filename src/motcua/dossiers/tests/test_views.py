@@ -167,7 +167,9 @@ class IntakeTests(ViewTestCase):
         form = content[content.index('id="intake-form"') :]
         buttons = re.findall(r'<button type="submit" name="action" value="(\w+)"', form)
         self.assertEqual(buttons, ["accept", "incomplete", "refuse"])
-        self.assertIn('value="accept"', re.search(r"<button[^>]*>", form).group(0))
+        first_button = re.search(r"<button[^>]*>", form)
+        assert first_button is not None
+        self.assertIn('value="accept"', first_button.group(0))
 
     def test_accept_receives_and_shows_the_receipt_page(self):
         response = self.client.post(self.intake_url, self.intake_data())
@@ -175,12 +177,14 @@ class IntakeTests(ViewTestCase):
         self.assertEqual(dossier.code, "H33.15-260302-0001")
         # Received and handed over at once: it waits in the ward's review queue.
         self.assertEqual(dossier.status, S.IN_PROGRESS)
+        assert dossier.current_step is not None
         self.assertEqual(dossier.current_step.unit, self.w.ward)
         self.assertIsNone(dossier.current_handler)
         self.assertEqual(dossier.receiving_unit, self.w.centre)
         self.assertEqual(dossier.applicant_id_number, "092190001234")
         self.assertRedirects(response, reverse("dossiers:intake_done", args=[dossier.code]))
         page = self.client.get(response["Location"])
+        assert dossier.code is not None
         self.assertContains(page, dossier.code)
         self.assertContains(page, "17:00 05/03/2026")
         self.assertContains(page, "còn 3 ngày làm việc")
@@ -214,7 +218,9 @@ class IntakeTests(ViewTestCase):
         self.assertNotIn(first["Location"], page)
         self.assertIn('value="Nguyễn Văn An"', page)  # nothing typed is lost
         self.assertEqual(ticked(response), self.w.documents(self.w.pause_version))
-        key = re.search(r'name="idempotency_key" value="(\w+)"', page).group(1)
+        found = re.search(r'name="idempotency_key" value="(\w+)"', page)
+        assert found is not None
+        key = found.group(1)
         self.assertNotEqual(key, "key-1")
         self.assertEqual(Dossier.objects.count(), 1)
 

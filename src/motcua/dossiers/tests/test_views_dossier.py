@@ -138,6 +138,7 @@ class DossierPageTests(ViewTestCase):
         self.assertIsNone(d.current_handler)
         self.login(self.w.handler2)
         queue = self.client.get(reverse("dossiers:queue"), {"tab": "unit"})
+        assert d.code is not None
         self.assertContains(queue, d.code)
         page = self.client.get(self.url(d))
         self.assertEqual(self.actions(page)[0], "claim")
@@ -269,6 +270,7 @@ class DossierPageTests(ViewTestCase):
         self.assertEqual(d.status, S.AWAITING_PAYMENT)
         self.login(self.w.intake)
         page = self.client.get(reverse("dossiers:queue"), {"tab": "waiting"})
+        assert d.code is not None
         self.assertContains(page, d.code)
         self.post(d, "payment_received")
         d.refresh_from_db()
@@ -278,6 +280,7 @@ class DossierPageTests(ViewTestCase):
         """Return the text of the "appointment for the result" entry of the summary."""
         found = re.search(r'<dd id="due-facts">(.*?)</dd>', response.content.decode(), re.S)
         self.assertIsNotNone(found)
+        assert found is not None
         return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", found.group(1))).strip()
 
     def test_a_supplement_pause_shows_the_stopped_clock_and_the_applicants_deadline(self):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 from unittest import mock
 
 from django.db import connection
@@ -13,12 +14,19 @@ from openpyxl import load_workbook
 from motcua.core import clock
 from motcua.core.models import AuditEvent
 from motcua.dossiers import services as s
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.helpers import at
 from motcua.dossiers.tests.test_views import ViewTestCase
 
 
 class QueueTests(ViewTestCase):
     # Session, user, roles, scope, the tab counts, the page's rows.
+    queued: Dossier
+    handled: Dossier
+    late: Dossier
+    paused: Dossier
+    online: Dossier
+
     QUERIES = {"mine": 6, "unit": 6, "due_soon": 6, "overdue": 6, "waiting": 6}
 
     @classmethod
@@ -169,6 +177,9 @@ class QueueTests(ViewTestCase):
 
 
 class LogbookTests(ViewTestCase):
+    first: Dossier
+    second: Dossier
+
     @classmethod
     def setUpTestData(cls):
         super().setUpTestData()
@@ -184,14 +195,20 @@ class LogbookTests(ViewTestCase):
 
     def test_the_table_defaults_to_this_month(self):
         response = self.client.get(reverse("dossiers:logbook"))
+        assert self.first.code is not None and self.second.code is not None
         self.assertContains(response, self.first.code)
         self.assertContains(response, self.second.code)
         self.assertContains(response, "<h1>Sổ theo dõi hồ sơ</h1>", html=False)
 
     def test_filters_by_period_and_field(self):
         url = reverse("dossiers:logbook")
-        params = {"unit": self.w.centre.pk, "start": "2026-03-03", "end": "2026-03-31"}
+        params: dict[str, Any] = {
+            "unit": self.w.centre.pk,
+            "start": "2026-03-03",
+            "end": "2026-03-31",
+        }
         response = self.client.get(url, params)
+        assert self.first.code is not None and self.second.code is not None
         self.assertNotContains(response, self.first.code)
         self.assertContains(response, self.second.code)
         response = self.client.get(url, {**params, "end": "2026-03-01"})
@@ -203,7 +220,11 @@ class LogbookTests(ViewTestCase):
         )
 
     def test_excel_and_pdf_exports(self):
-        params = {"unit": self.w.centre.pk, "start": "2026-03-01", "end": "2026-03-31"}
+        params: dict[str, Any] = {
+            "unit": self.w.centre.pk,
+            "start": "2026-03-01",
+            "end": "2026-03-31",
+        }
         xlsx = self.client.get(reverse("dossiers:logbook"), {**params, "format": "xlsx"})
         self.assertEqual(
             xlsx["Content-Type"],
@@ -224,7 +245,11 @@ class LogbookTests(ViewTestCase):
     def test_each_view_and_export_is_audited(self):
         url = reverse("dossiers:logbook")
         self.client.get(url)
-        params = {"unit": self.w.centre.pk, "start": "2026-03-03", "end": "2026-03-31"}
+        params: dict[str, Any] = {
+            "unit": self.w.centre.pk,
+            "start": "2026-03-03",
+            "end": "2026-03-31",
+        }
         self.client.get(url, {**params, "format": "xlsx"})
         self.client.get(url, {**params, "format": "pdf"})
         records = list(self.logbook_records())
@@ -252,14 +277,18 @@ class LogbookTests(ViewTestCase):
 
     def test_a_refused_filter_shows_no_rows_and_writes_no_record(self):
         url = reverse("dossiers:logbook")
-        params = {"unit": self.w.centre.pk, "start": "2026-03-03", "end": "2026-03-01"}
+        params: dict[str, Any] = {
+            "unit": self.w.centre.pk,
+            "start": "2026-03-03",
+            "end": "2026-03-01",
+        }
         response = self.client.get(url, {**params, "format": "xlsx"})
         self.assertEqual(response.status_code, 400)
         self.assertFalse(self.logbook_records().exists())
 
     def test_a_unit_outside_the_users_desks_is_refused(self):
         response = self.client.get(
-            reverse("dossiers:logbook"), {"unit": self.w.other_ward.pk, "format": "xlsx"}
+            reverse("dossiers:logbook"), {"unit": str(self.w.other_ward.pk), "format": "xlsx"}
         )
         self.assertEqual(response.status_code, 400)
         self.assertNotEqual(response["Content-Type"], "application/pdf")

@@ -11,9 +11,11 @@ pinned, status by status and role by role, in :data:`EXPECTED`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,7 +31,7 @@ from motcua.dossiers.tests.helpers import DossierTestCase, at
 from motcua.dossiers.workflow import TRANSITIONS, available_actions, may
 from motcua.workdays.loader import calendar_for_unit
 
-SERVICES = {
+SERVICES: dict[str, Callable[..., Any]] = {
     "claim": s.dossier_claim,
     "accept": s.dossier_accept,
     "refuse": s.dossier_refuse,
@@ -132,6 +134,10 @@ class Rollback(Exception):
 
 
 class TransitionTableAgreementTests(DossierTestCase):
+    people: dict[str, User]
+    dossiers: dict[str, Dossier]
+    tokens: dict[str, str]
+
     @classmethod
     def setUpTestData(cls) -> None:
         super().setUpTestData()
@@ -194,14 +200,15 @@ class TransitionTableAgreementTests(DossierTestCase):
             while not calendar.is_working_day(day):
                 day += timedelta(days=1)
             return {"reason": "Chờ xác minh", "new_date": day}
-        return {
+        by_action: dict[str, dict[str, Any]] = {
             "refuse": {"reasons": "Không đúng thẩm quyền"},
             "decide": {"decision": "granted"},
             SUP: {"items": ["Bản sao"], "reason": "Không rõ"},
             PAY: {"items": ["Lệ phí"]},
             STOP: {"reason": "Người nộp xin dừng"},
             "return_result": {"method": "counter", "received_by": "Trần Thị Bích Ngọc"},
-        }.get(action, {})
+        }
+        return by_action.get(action, {})
 
     def when(self, action: str) -> Any:
         # The supplement window of the awaiting dossier ends on 24/3 at 17:00.
@@ -232,7 +239,8 @@ class TransitionTableAgreementTests(DossierTestCase):
         if r.status_code == 404:  # outside the caller's units: nothing to offer
             return []
         self.assertEqual(r.status_code, 200, r.content)
-        return json.loads(r.content)["available_actions"]
+        actions: list[str] = json.loads(r.content)["available_actions"]
+        return actions
 
     def test_services_page_and_api_agree_with_the_table(self) -> None:
         paths = {path: action for action, path in ACTION_PATHS.items()}

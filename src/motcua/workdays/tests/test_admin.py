@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import TestCase
 
 from motcua.core.models import AuditEvent
@@ -15,6 +17,9 @@ from motcua.workdays.services import calendar_year_seed
 
 class CalendarAdminTests(TestCase):
     """A draft year's entries are edited in the admin (a confirmed year is amended)."""
+
+    admin: User
+    year: CalendarYear
 
     @classmethod
     def setUpTestData(cls):
@@ -38,7 +43,7 @@ class CalendarAdminTests(TestCase):
             "entries-MAX_NUM_FORMS": "1000",
         }
         for i, entry in enumerate(entries):
-            row = {
+            row: dict[str, Any] = {
                 "id": entry.pk,
                 "calendar": self.year.pk,
                 "day": entry.day.strftime("%d/%m/%Y"),
@@ -123,8 +128,9 @@ class CalendarAdminTests(TestCase):
 
         from motcua.core.errors import ApplicationError
         from motcua.workdays import admin as workdays_admin
+        from motcua.workdays.services import calendar_entry_save
 
-        real = workdays_admin.calendar_entry_save
+        real = calendar_entry_save  # the name the admin calls
         calls = []
 
         def second_refused(**kwargs):
@@ -160,6 +166,9 @@ class CalendarAdminTests(TestCase):
 
 class ConfirmedYearAdminTests(TestCase):
     """A confirmed year's days are not edited in place: the page links to the amendment."""
+
+    admin: User
+    year: CalendarYear
 
     @classmethod
     def setUpTestData(cls):
@@ -206,6 +215,8 @@ class ConfirmedYearAdminTests(TestCase):
 
 
 class CalendarYearAndScheduleAdminTests(TestCase):
+    admin: User
+
     @classmethod
     def setUpTestData(cls):
         cls.admin = get_user_model().objects.create_superuser("quantri", password="x")
@@ -243,8 +254,10 @@ class CalendarYearAndScheduleAdminTests(TestCase):
         )
         self.assertEqual(response.status_code, 302)
         self.assertFalse(CalendarYear.objects.filter(year=2031).exists())
+        last = AuditEvent.objects.filter(stream=stream).order_by("seq").last()
+        assert last is not None
         self.assertEqual(
-            AuditEvent.objects.filter(stream=stream).order_by("seq").last().action,
+            last.action,
             "workdays.calendar.delete",
         )
 

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.test import TestCase
 
 from motcua.workdays.calendar_grid import WEEKEND, WORKDAY, year_grid
@@ -13,6 +14,8 @@ from motcua.workdays.models import CalendarEntry, CalendarYear, DayKind
 
 
 class YearGridTests(TestCase):
+    year: CalendarYear
+
     @classmethod
     def setUpTestData(cls):
         cls.year = CalendarYear.objects.create(year=2031, legal_basis="Thử nghiệm")
@@ -41,7 +44,9 @@ class YearGridTests(TestCase):
         self.assertTrue(all(len(week) == 7 for week in january.weeks))
         # 1/1/2031 is a Wednesday: two empty cells before it.
         self.assertEqual(january.weeks[0][:3], [None, None, january.weeks[0][2]])
-        self.assertEqual(january.weeks[0][2].day, date(2031, 1, 1))
+        first = january.weeks[0][2]
+        assert first is not None
+        self.assertEqual(first.day, date(2031, 1, 1))
 
     def test_days_carry_their_kind_and_the_months_their_working_days(self):
         grid = year_grid(self.year)
@@ -57,6 +62,9 @@ class YearGridTests(TestCase):
 
 
 class YearGridAdminTests(TestCase):
+    admin: User
+    year: CalendarYear
+
     @classmethod
     def setUpTestData(cls):
         cls.admin = get_user_model().objects.create_superuser("quantri", password="x")
@@ -72,6 +80,7 @@ class YearGridAdminTests(TestCase):
         self.assertIn('<th scope="col">CN</th>', content)
         self.assertIn("ngày làm việc", content)
         tet = self.year.entries.filter(kind=DayKind.HOLIDAY, unit__isnull=True).first()
+        assert tet is not None
         self.assertIn(f'class="day-holiday" data-day="{tet.day:%Y-%m-%d}"', content)
         self.assertIn("Ngày nghỉ lễ, Tết", content)  # the legend
 

@@ -307,7 +307,7 @@ def test_add_working_days_and_between() -> None:
     with pytest.raises(ValueError, match="negative"):
         CAL.add_working_days(date(2026, 2, 13), -1)
     with pytest.raises(TypeError):
-        CAL.add_working_days(vn(2026, 2, 13), 1)  # type: ignore[arg-type]
+        CAL.add_working_days(vn(2026, 2, 13), 1)  # a datetime, not a date
 
 
 # ---------------------------------------------------------------------------- pause / resume

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from io import StringIO
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import TestCase, override_settings
@@ -15,6 +17,7 @@ from django.test import TestCase, override_settings
 from motcua.core.audit import audit_verify
 from motcua.core.errors import ApplicationError
 from motcua.core.models import AuditEvent
+from motcua.org.models import Unit
 from motcua.workdays.amendments import EntryChange
 from motcua.workdays.loader import calendar_cache_clear, calendar_for_unit, national_calendar
 from motcua.workdays.models import CalendarEntry, CalendarStatus, CalendarYear, DayKind
@@ -74,7 +77,7 @@ class DeadlineComputeTests(CalendarTestCase):
         self.assertEqual(result.due, datetime(2027, 1, 5, 17, tzinfo=VN))
 
     def test_bad_inputs_have_specific_messages(self):
-        cases = [
+        cases: list[tuple[dict[str, Any], str]] = [
             ({"received": "13/02/2026", "amount": 1, "unit": "working_days"}, "invalid_datetime"),
             ({"received": "2026-02-13T09:00", "amount": 1, "unit": "weeks"}, "invalid_unit"),
             (
@@ -100,6 +103,9 @@ class DeadlineComputeTests(CalendarTestCase):
 
 
 class UnitScheduleTests(CalendarTestCase):
+    parent: Unit
+    child: Unit
+
     @classmethod
     def setUpTestData(cls):
         from motcua.org.models import Unit, UnitKind
@@ -164,6 +170,8 @@ class UnitScheduleTests(CalendarTestCase):
 
 
 class CalendarAdministrationTests(CalendarTestCase):
+    admin: User
+
     @classmethod
     def setUpTestData(cls):
         cls.admin = get_user_model().objects.create_user("quantri", password="x", is_staff=True)
@@ -357,7 +365,7 @@ class ApiTests(CalendarTestCase):
     def test_deadline_endpoint(self):
         response = self.client.get(
             "/api/v1/workdays/deadline",
-            {"received": "2026-02-13T09:00", "amount": 3, "unit": "working_days"},
+            {"received": "2026-02-13T09:00", "amount": "3", "unit": "working_days"},
         )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(response.json()["due"], "2026-02-25T17:00:00+07:00")
@@ -365,12 +373,12 @@ class ApiTests(CalendarTestCase):
     def test_deadline_endpoint_errors(self):
         response = self.client.get(
             "/api/v1/workdays/deadline",
-            {"received": "2027-02-13T09:00", "amount": 3, "unit": "working_days"},
+            {"received": "2027-02-13T09:00", "amount": "3", "unit": "working_days"},
         )
         self.assertEqual(response.status_code, 400)
         self.assertEqual(response.json()["code"], "calendar_missing")
         response = self.client.get(
-            "/api/v1/workdays/deadline", {"received": "x", "amount": 3, "unit": "days"}
+            "/api/v1/workdays/deadline", {"received": "x", "amount": "3", "unit": "days"}
         )
         self.assertEqual(response.status_code, 422)
 
@@ -389,6 +397,9 @@ class ApiTests(CalendarTestCase):
 
 class AmendmentServiceTests(CalendarTestCase):
     """The checks of an amendment, and a unit's own day (the dossier side is in dossiers)."""
+
+    admin: User
+    unit: Unit
 
     @classmethod
     def setUpTestData(cls):

@@ -1,0 +1,244 @@
+"""The lifecycle replay's pauses: supplements, payment waits, apologies and resumptions."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+
+from motcua.core.actors import Actor, user_of
+from motcua.demo.synthetic.recorder import _iso, _iso_read, _local_day, _Recorder, _Sim
+from motcua.dossiers import kernel
+from motcua.dossiers.constants import DossierStatus, PauseKind, PausePolicy
+from motcua.dossiers.models import Apology, Dossier, DossierStep, Pause
+from motcua.dossiers.workflow import LEADER_ROLES
+from motcua.org.selectors import signing_position
+
+
+class _Pauses(_Recorder):
+    """Pauses of the lifecycle replay: supplements, payment waits, apologies, resumptions."""
+
+    def end_current_step(self, d: Dossier, when: datetime, note: str) -> str:
+        """Close the current step of a dossier that ends early (as the services do)."""
+        return kernel.end_current_step(d, d.current_step, at=when, note=note)
+
+    def supplement(self, sim: _Sim, step: DossierStep, actor: Actor, when: datetime) -> bool:
+        """Request a supplement at ``when``; return whether the dossier moves on afterwards."""
+        d, version = sim.dossier, sim.version
+        calendar = self.calendar(d.agency)
+        # The procedure's window, as the services read it; none: no automatic closure.
+        window = version.supplement_window_days
+        respond_by = calendar.due_working_days(when, window) if window else None
+        items = ["Bản sao có chứng thực giấy tờ chứng minh"]
+        reason = "Giấy tờ nộp kèm không rõ nét"
+        before = d.status
+        pause = self.pause(
+            sim,
+            step,
+            actor,
+            when,
+            kind=PauseKind.SUPPLEMENT,
+            number=d.supplement_count + 1,
+            policy=version.supplement_policy,
+            items=items,
+            reason=reason,
+            respond_by=respond_by,
+        )
+        d.supplement_count += 1
+        d.status = DossierStatus.AWAITING_SUPPLEMENT
+        self.bump(sim, when)
+        self.event(
+            sim,
+            at=when,
+            actor=actor,
+            action="request_supplement",
+            from_status=before,
+            note=reason,
+            data={
+                "items": items,
+                "policy": pause.policy,
+                "respond_by": _iso(respond_by),
+                "override_reason": "",
+            },
+        )
+        rng = self.rng
+        if rng.random() >= self.mix.supplement_never:
+            back = self.later(d.agency, when, rng.uniform(0.5, 12) * 8 * 3600)
+            if back > self.now:
+                return False
+            self.supplement_received(sim, pause, back)
+            return True
+        if respond_by is None:
+            return False  # never answered, and nothing closes it: it keeps waiting
+        close_at = self.later(d.agency, respond_by, rng.uniform(300, 8 * 3600))
+        if close_at > self.now:
+            return False
+        pause.ended_at = close_at
+        self.end_current_step(d, close_at, self.close_note)
+        before = d.status
+        d.status = DossierStatus.CLOSED
+        d.closed_at = close_at
+        self.bump(sim, close_at)
+        self.event(
+            sim, at=close_at, actor="system", action="close_unsupplemented", from_status=before
+        )
+        return False
+
+    def pause(
+        self,
+        sim: _Sim,
+        step: DossierStep,
+        actor: Actor,
+        when: datetime,
+        *,
+        kind: str,
+        number: int,
+        policy: str,
+        items: list[str],
+        reason: str,
+        respond_by: datetime | None,
+    ) -> Pause:
+        """Open a pause at ``when`` keeping every running clock (``kernel.pause_clock``)."""
+        d, version = sim.dossier, sim.version
+        kept = kernel.pause_clock(
+            calendar=self.calendar(d.agency),
+            now=when,
+            due_at=d.due_at,
+            limit_unit=version.time_limit_unit,
+            extended_due_at=d.extended_due_at,
+            step_calendar=self.calendar(step.unit) if step.due_at is not None else None,
+            step_due_at=step.due_at,
+        )
+        if step.due_at is not None:
+            kept["step"] = step  # the row's id once written
+        pause = Pause(
+            dossier=d,
+            kind=kind,
+            number=number,
+            policy=policy,
+            started_at=when,
+            resume_status=d.status,
+            requested_by=user_of(actor),
+            items=items,
+            reason=reason,
+            respond_by=respond_by,
+            override_reason="",
+            clock=kept,
+        )
+        sim.pauses.append(pause)
+        return pause
+
+    def apologise(self, sim: _Sim, when: datetime) -> None:
+        """The commune's leader apologises at ``when`` and promises a date 1–3 working days
+        after the due date (or after today, when that has passed)."""
+        d = sim.dossier
+        leader = sim.commune.leader
+        calendar = self.calendar(d.agency)
+        assert d.due_at is not None
+        day = max(_local_day(d.due_at), _local_day(when))
+        day = calendar.add_working_days(day, self.rng.randint(1, 3))
+        new_due = timezone.make_aware(datetime.combine(day, calendar.schedule.day_end), calendar.tz)
+        late = kernel.apology_late(calendar, d.due_at, when)
+        key = (leader.pk, d.agency.pk)
+        if key not in self.positions:
+            self.positions[key] = signing_position(
+                leader, LEADER_ROLES, d.agency, on=_local_day(when)
+            )
+        reason = "Hồ sơ cần xác minh thêm tại địa phương"
+        sim.apologies.append(
+            Apology(
+                dossier=d,
+                issued_at=when,
+                issued_by=leader,
+                signer_position=self.positions[key],
+                reason=reason,
+                original_due_at=d.due_at,
+                new_due_at=new_due,
+                late=late,
+                drafted_by=None,
+            )
+        )
+        change = kernel.apologise(d, new_due=new_due, late=late, reason=reason, drafted_by_id=None)
+        self.bump(sim, when)
+        self.record(sim, at=when, actor=leader, change=change)
+
+    def payment(self, sim: _Sim, step: DossierStep, actor: Actor, when: datetime) -> bool:
+        """Wait for the financial obligations from ``when``; return whether they were met."""
+        d = sim.dossier
+        items = ["Lệ phí cấp giấy chứng nhận"]
+        before = d.status
+        number = 1 + sum(1 for p in sim.pauses if p.kind == PauseKind.PAYMENT)
+        pause = self.pause(
+            sim,
+            step,
+            actor,
+            when,
+            kind=PauseKind.PAYMENT,
+            number=number,
+            policy=PausePolicy.PAUSE,
+            items=items,
+            reason="",
+            respond_by=None,
+        )
+        d.status = DossierStatus.AWAITING_PAYMENT
+        self.bump(sim, when)
+        self.event(
+            sim,
+            at=when,
+            actor=actor,
+            action="request_payment",
+            from_status=before,
+            data={"items": items},
+        )
+        paid = self.later(d.agency, when, self.rng.uniform(0.5, 6) * 8 * 3600)
+        if paid > self.now:
+            return False
+        self.resume(sim, pause, paid, action="payment_received")
+        return True
+
+    def supplement_received(self, sim: _Sim, pause: Pause, when: datetime) -> None:
+        self.resume(sim, pause, when, action="supplement_received")
+
+    def resume(self, sim: _Sim, pause: Pause, when: datetime, *, action: str) -> None:
+        """End ``pause`` at ``when`` by ``action`` (``kernel.resume_clock``), as the intake desk."""
+        d, version = sim.dossier, sim.version
+        calendar = self.calendar(d.agency)
+        due_before, promised_before = d.due_at, d.extended_due_at
+        resumed = kernel.resume_clock(
+            calendar=calendar,
+            kept=pause.clock,
+            policy=pause.policy,
+            now=when,
+            due_at=d.due_at,
+            limit_amount=version.time_limit_amount,
+            limit_unit=version.time_limit_unit,
+            extended_due_at=d.extended_due_at,
+        )
+        new_due = resumed.due_at
+        pause.ended_at = when
+        pause.clock = {**pause.clock, "due_after": _iso(new_due)}
+        d.due_at, d.extended_due_at = new_due, resumed.extended_due_at
+        step = d.current_step
+        if step is not None and pause.clock.get("step") is step:
+            step.due_at = kernel.step_due_after_pause(self.calendar(step.unit), when, pause.clock)
+        before = d.status
+        d.status = pause.resume_status
+        self.bump(sim, when)
+        self.event(
+            sim,
+            at=when,
+            actor=sim.commune.intake,
+            action=action,
+            from_status=before,
+            data={
+                "policy": pause.policy,
+                "due_before": _iso_read(due_before),
+                "due_after": _iso(new_due),
+                "promised_before": _iso_read(promised_before),
+                "promised_after": _iso(d.extended_due_at),
+                "documents_provided": [],
+            },
+        )
+
+
+# --- writing -------------------------------------------------------------------------------------
