@@ -206,3 +206,30 @@ class SupplementAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pause_id} {self.answered_at:%Y-%m-%d}"
+
+
+class IntakeAlertKind(models.TextChoices):
+    NEAR = "near", _("Intake limit near")
+    PASSED = "passed", _("Intake limit passed")
+
+
+class OnlineIntakeAlert(models.Model):
+    """An alert sent to a desk about an online submission's intake limit; once per kind."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="online_intake_alerts"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=IntakeAlertKind.choices)
+    deadline = models.DateTimeField(_("decide by"))
+    recipients = models.PositiveSmallIntegerField(_("officers alerted"), default=0)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("online intake alert")
+        verbose_name_plural = _("online intake alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind"], name="citizens_intake_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind}"

@@ -21,6 +21,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from motcua.catalog.intake_rules import procedure_desk_allowed, procedure_desk_check
 from motcua.catalog.models import OnlineLevel, ProcedureVersion, RequiredDocument
 from motcua.catalog.selectors import procedure_version_in_force
 from motcua.citizens.models import (
@@ -229,17 +230,24 @@ def _require_draft(locked: Draft) -> None:
         )
 
 
-def online_desks() -> list[Unit]:
-    """The units where an intake officer works today: where online dossiers may go."""
+def online_desks(procedure_id: int | None = None) -> list[Unit]:
+    """The units where an intake officer works today: where online dossiers may go.
+
+    With ``procedure_id``, only the desks that receive the procedure (its
+    listed desks, when it has any: :mod:`motcua.catalog.intake_rules`).
+    """
     from motcua.org.selectors import units_valid_on
 
     today = clock.localdate()
-    return list(
+    desks = list(
         units_valid_on(today)
         .filter(role_assignments__role__code="intake_officer")
         .distinct()
         .order_by("name")
     )
+    if procedure_id is None:
+        return desks
+    return [desk for desk in desks if procedure_desk_allowed(procedure_id, desk.pk)]
 
 
 def draft_save(*, draft: Draft, citizen: Citizen, data: Mapping[str, Any]) -> Draft:
@@ -253,6 +261,8 @@ def draft_save(*, draft: Draft, citizen: Citizen, data: Mapping[str, Any]) -> Dr
             raise _problems(
                 [{"field": "receiving_unit", "message": _("Choose a desk from the list.")}]
             )
+        version = draft.procedure_version
+        procedure_desk_check(procedure=version.procedure, procedure_name=version.name, desk=desk)
     with transaction.atomic():
         locked = _lock_draft(draft, citizen)
         _require_draft(locked)
