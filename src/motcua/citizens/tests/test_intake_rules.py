@@ -293,3 +293,58 @@ class DeskTests(TestCase):
         self.assertEqual(caught.exception.code, "desk_not_listed")
         self.assertIn("không tiếp nhận", caught.exception.message)
         self.assertFalse(Dossier.objects.exists())
+
+
+class AdminTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+        from django.contrib.auth import get_user_model
+
+        cls.admin = get_user_model().objects.create_superuser("quantri", "q@example.vn", "x")
+
+    def setUp(self):
+        self.client.force_login(self.admin)
+
+    def test_limits_and_desks_are_set_in_the_admin_through_the_services(self):
+        from motcua.catalog.models import OnlineIntakeLimit, ProcedureDesk
+        from motcua.core.models import AuditEvent
+
+        procedure = self.w.pause_version.procedure
+        response = self.client.post(
+            reverse("admin:catalog_onlineintakelimit_add"),
+            {
+                "procedure": procedure.pk,
+                "desk": "",
+                "decide_within_hours": "4",
+                "warn_before_hours": "1",
+                "basis": "Quy chế tỉnh",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        row = OnlineIntakeLimit.objects.get()
+        self.assertEqual(row.decide_within_hours, Decimal(4))
+        refused = self.client.post(
+            reverse("admin:catalog_onlineintakelimit_change", args=[row.pk]),
+            {"decide_within_hours": "4", "warn_before_hours": "5", "basis": ""},
+        )
+        self.assertEqual(refused.status_code, 200)
+        row.refresh_from_db()
+        self.assertEqual(row.warn_before_hours, Decimal(1))
+        response = self.client.post(
+            reverse("admin:catalog_proceduredesk_add"),
+            {"procedure": procedure.pk, "desk": self.w.centre.pk},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.assertEqual(
+            list(ProcedureDesk.objects.values_list("desk_id", flat=True)), [self.w.centre.pk]
+        )
+        self.assertTrue(
+            AuditEvent.objects.filter(action="catalog.procedure_desks").exists()
+            and AuditEvent.objects.filter(action="catalog.online_intake_limit").exists()
+        )
+        desk_row = ProcedureDesk.objects.get()
+        self.client.post(
+            reverse("admin:catalog_proceduredesk_delete", args=[desk_row.pk]), {"post": "yes"}
+        )
+        self.assertFalse(ProcedureDesk.objects.exists())
