@@ -28,7 +28,7 @@ from pydantic import Field
 from motcua.catalog.models import RequiredDocument
 from motcua.citizens import codes, selectors, services, tokens
 from motcua.citizens.models import Attachment, Citizen, CitizenToken, Draft
-from motcua.core.errors import NotFoundError
+from motcua.core.errors import ApplicationError
 from motcua.core.net import client_bucket
 from motcua.core.schemas import error_responses
 
@@ -375,7 +375,7 @@ def citizen_me(request: HttpRequest) -> dict[str, Any]:
     ),
 )
 def citizen_me_update(request: HttpRequest, body: CitizenProfileIn) -> dict[str, Any]:
-    return _profile(services.profile_update(citizen=_citizen(request), data=body.dict()))
+    return _profile(services.profile_update(citizen=_citizen(request), data=body.model_dump()))
 
 
 # --- my dossiers -----------------------------------------------------------------------------------
@@ -508,7 +508,9 @@ def citizen_draft_upload(
 ) -> Status[Any]:
     draft = _draft_of(request, key)
     if document_id < 1 or document_id > 2**62:
-        raise NotFoundError(_("This document is not asked for by the procedure."))
+        raise ApplicationError(
+            _("This document is not asked for by the procedure."), code="invalid_document"
+        )
     attachment = services.draft_attach(
         draft=draft, citizen=_citizen(request), required_document_id=document_id, file=file
     )

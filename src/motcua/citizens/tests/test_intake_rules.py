@@ -348,3 +348,23 @@ class AdminTests(TestCase):
             reverse("admin:catalog_proceduredesk_delete", args=[desk_row.pk]), {"post": "yes"}
         )
         self.assertFalse(ProcedureDesk.objects.exists())
+
+
+class ProcedurePageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls):
+        cls.w = World()
+
+    def test_the_procedure_page_lists_only_the_offices_of_its_listed_desks(self):
+        from motcua.catalog.selectors import offices_for_version
+        from motcua.core.cache import process_caches_clear
+        from motcua.org.models import Unit
+
+        Unit.objects.filter(pk__in=[self.w.centre.pk, self.w.ward.pk]).update(serves_public=True)
+        process_caches_clear()
+        self.addCleanup(process_caches_clear)
+        version = self.w.pause_version
+        procedure_desks_set(actor=ACTOR, procedure=version.procedure, desks=[self.w.centre])
+        self.assertEqual(offices_for_version(version), [self.w.centre])
+        page = self.client.get(reverse("catalog:procedure_detail", args=[version.procedure.code]))
+        self.assertContains(page, self.w.centre.name)
