@@ -46,9 +46,9 @@ def procedure_desk_ids(procedure_id: int) -> frozenset[int]:
     return _desks.get_or_set(
         procedure_id,
         lambda: frozenset(
-            ProcedureDesk.objects.filter(procedure_id=procedure_id).values_list(
-                "desk_id", flat=True
-            )
+            ProcedureDesk.objects.filter(procedure_id=procedure_id)
+            .order_by()
+            .values_list("desk_id", flat=True)
         ),
     )
 
