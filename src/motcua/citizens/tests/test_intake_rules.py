@@ -368,3 +368,23 @@ class ProcedurePageTests(TestCase):
         self.assertEqual(offices_for_version(version), [self.w.centre])
         page = self.client.get(reverse("catalog:procedure_detail", args=[version.procedure.code]))
         self.assertContains(page, self.w.centre.name)
+
+
+class CounterViewTests(ViewTestCase):
+    def test_the_counter_form_refuses_a_desk_not_listed_with_the_message(self):
+        kinds = {kind.code: kind for kind in UnitKind.objects.all()}
+        point = unit_create(
+            actor=ACTOR,
+            name="Điểm tiếp nhận khu vực 3",
+            kind=kinds["service_centre"],
+            parent=self.w.ward,
+            valid_from=self.w.centre.valid_from,
+        )
+        procedure_desks_set(actor=ACTOR, procedure=self.w.pause_version.procedure, desks=[point])
+        self.login(self.w.intake)
+        self.freeze(at(2026, 3, 2, 9))
+        response = self.client.post(self.intake_url, self.intake_data())
+        self.assertEqual(response.status_code, 400)  # the form again, with the error summary
+        self.assertContains(response, "không tiếp nhận thủ tục", status_code=400)
+        self.assertContains(response, "Điểm tiếp nhận khu vực 3", status_code=400)
+        self.assertFalse(Dossier.objects.exists())
