@@ -5,6 +5,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.api.main import api
 from motcua.catalog.api import router as catalog_router
+from motcua.citizens.api import router as citizens_router
 from motcua.contests.api import router as contests_router
 from motcua.core import views as core_views
 from motcua.dossiers.api import logbook_router
@@ -22,6 +23,7 @@ from motcua.quizzes.api import router as quizzes_router
 from motcua.workdays.api import router as workdays_router
 
 api.add_router("/catalog/", catalog_router)
+api.add_router("/citizens/", citizens_router)
 api.add_router("/contests/", quizzes_router)
 api.add_router("/contests/judged/", contests_router)
 api.add_router("/dossiers/", dossiers_router)

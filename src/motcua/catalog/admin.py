@@ -34,11 +34,14 @@ from motcua.catalog.declaration_forms import (
 )
 from motcua.catalog.excel import procedure_export, procedure_import
 from motcua.catalog.forms import ProcedureImportForm
+from motcua.catalog.intake_rules import online_intake_limit_save, procedure_desks_set
 from motcua.catalog.models import (
     DeclarationForm,
     FeeLine,
     Field,
+    OnlineIntakeLimit,
     Procedure,
+    ProcedureDesk,
     ProcedureVersion,
     RequiredDocument,
     WorkflowStep,
@@ -569,3 +572,72 @@ class DeclarationFormAdmin(ServiceErrorMixin, admin.ModelAdmin[DeclarationForm])
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[DeclarationForm]) -> None:
         for form in queryset:
             declaration_form_remove(actor=request.user, form=form)
+
+
+# --- Receiving desks and online-intake limits -----------------------------------
+
+
+@admin.register(ProcedureDesk)
+class ProcedureDeskAdmin(ServiceErrorMixin, admin.ModelAdmin[ProcedureDesk]):
+    """List the desks that receive a procedure; a procedure with none is received anywhere."""
+
+    list_display = ["procedure", "desk"]
+    list_select_related = ["procedure", "desk"]
+    search_fields = ["procedure__code", "desk__name"]
+    autocomplete_fields = ["procedure", "desk"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: ProcedureDesk, form: Any, change: bool) -> None:
+        procedure = form.cleaned_data["procedure"]
+        desks = [row.desk for row in ProcedureDesk.objects.filter(procedure=procedure)]
+        rows = procedure_desks_set(
+            actor=request.user, procedure=procedure, desks=[*desks, form.cleaned_data["desk"]]
+        )
+        saved = next(row for row in rows if row.desk_id == form.cleaned_data["desk"].pk)
+        obj.pk = saved.pk
+        obj._state.adding = False
+
+    def _remove(self, request: HttpRequest, rows: list[ProcedureDesk]) -> None:
+        for row in rows:
+            desks = [
+                other.desk
+                for other in ProcedureDesk.objects.filter(procedure_id=row.procedure_id)
+                if other.pk != row.pk
+            ]
+            procedure_desks_set(actor=request.user, procedure=row.procedure, desks=desks)
+
+    def delete_model(self, request: HttpRequest, obj: ProcedureDesk) -> None:
+        self._remove(request, [obj])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[ProcedureDesk]) -> None:
+        self._remove(request, list(queryset))
+
+
+@admin.register(OnlineIntakeLimit)
+class OnlineIntakeLimitAdmin(ServiceErrorMixin, admin.ModelAdmin[OnlineIntakeLimit]):
+    """Working hours to decide on an online submission, per procedure, desk or both."""
+
+    list_display = ["procedure", "desk", "decide_within_hours", "warn_before_hours", "basis"]
+    list_select_related = ["procedure", "desk"]
+    search_fields = ["procedure__code", "desk__name"]
+    autocomplete_fields = ["procedure", "desk"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ["procedure", "desk"] if obj is not None else []
+
+    def save_model(
+        self, request: HttpRequest, obj: OnlineIntakeLimit, form: Any, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        saved = online_intake_limit_save(
+            actor=request.user,
+            procedure=obj.procedure if change else data.get("procedure"),
+            desk=obj.desk if change else data.get("desk"),
+            decide_within_hours=data["decide_within_hours"],
+            warn_before_hours=data["warn_before_hours"],
+            basis=data.get("basis", ""),
+        )
+        obj.pk = saved.pk
+        obj._state.adding = False

@@ -382,3 +382,108 @@ class DeclarationForm(models.Model):
     def extension(self) -> str:
         """Return the file's kind as shown beside the link: PDF, DOCX…"""
         return self.filename.rsplit(".", 1)[-1].upper() if "." in self.filename else ""
+
+
+class ProcedureDesk(models.Model):
+    """A one-stop desk where a procedure may be received (nơi tiếp nhận hồ sơ).
+
+    A procedure with no desk listed is received at any desk; once one is
+    listed, online submissions and counter intake elsewhere are refused
+    (:func:`motcua.catalog.intake_rules.procedure_desk_check`).
+    """
+
+    procedure = models.ForeignKey(
+        Procedure, verbose_name=_("procedure"), on_delete=models.CASCADE, related_name="desks"
+    )
+    desk = models.ForeignKey(
+        "org.Unit", verbose_name=_("desk"), on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("receiving desk")
+        verbose_name_plural = _("receiving desks")
+        ordering = ["procedure", "desk"]
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "desk"], name="catalog_desk_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure} — {self.desk}"
+
+
+class OnlineIntakeLimit(models.Model):
+    """The working hours a desk has to decide on an online submission (DOMAIN.md §1.3).
+
+    Decide means accept, ask for a supplement or refuse. A row applies to a
+    procedure, to a desk, or to a procedure at one desk (the most specific
+    wins); without one, the settings' default applies
+    (:mod:`motcua.catalog.conf`). The desk's intake officers are alerted
+    ``warn_before_hours`` before the limit and once it has passed.
+    """
+
+    procedure = models.ForeignKey(
+        Procedure,
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="online_intake_limits",
+        null=True,
+        blank=True,
+        help_text=_("Empty: every procedure received at the desk."),
+    )
+    desk = models.ForeignKey(
+        "org.Unit",
+        verbose_name=_("desk"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("Empty: every desk that receives the procedure."),
+    )
+    decide_within_hours = models.DecimalField(
+        _("decide within (working hours)"), max_digits=5, decimal_places=2
+    )
+    warn_before_hours = models.DecimalField(
+        _("warn before the limit (working hours)"), max_digits=5, decimal_places=2
+    )
+    basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("online intake time limit")
+        verbose_name_plural = _("online intake time limits")
+        ordering = ["procedure", "desk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procedure", "desk"],
+                condition=Q(procedure__isnull=False, desk__isnull=False),
+                name="catalog_intake_limit_both_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["procedure"],
+                condition=Q(desk__isnull=True),
+                name="catalog_intake_limit_procedure_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["desk"],
+                condition=Q(procedure__isnull=True),
+                name="catalog_intake_limit_desk_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(procedure__isnull=False) | Q(desk__isnull=False),
+                name="catalog_intake_limit_scope",
+                violation_error_message=_(
+                    "Choose a procedure, a desk or both; the default for all is a setting."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(decide_within_hours__gt=0)
+                & Q(warn_before_hours__gte=0)
+                & Q(warn_before_hours__lt=models.F("decide_within_hours")),
+                name="catalog_intake_limit_hours",
+                violation_error_message=_(
+                    "The limit must be more than 0 hours and the warning shorter than the limit."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.procedure or '*'} @ {self.desk or '*'}: {self.decide_within_hours} h"

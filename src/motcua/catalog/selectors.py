@@ -18,6 +18,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
+from motcua.catalog.intake_rules import procedure_desk_ids
 from motcua.catalog.models import (
     DeclarationForm,
     FeeLine,
@@ -33,7 +34,7 @@ from motcua.core.cache import ProcessCache
 from motcua.core.errors import NotFoundError
 from motcua.core.text import nfc, search_terms
 from motcua.org.models import Unit, UnitTier
-from motcua.org.selectors import offices_for_tier
+from motcua.org.selectors import office_for_unit, offices_for_tier
 
 
 def working_day_seconds() -> int:
@@ -263,8 +264,18 @@ def offices_for_version(version: ProcedureVersion) -> list[Unit]:
     """Return the offices where a citizen hands in a dossier of ``version`` today.
 
     The same rule as intake's ``agency_for``: a province- or ministry-level
-    procedure at the province's offices, any other at a commune's.
+    procedure at the province's offices, any other at a commune's. A
+    procedure received only at listed desks (``ProcedureDesk``) shows the
+    offices of those desks.
     """
+    listed = procedure_desk_ids(version.procedure_id)
+    if listed:
+        found = {}
+        for desk_id in sorted(listed):
+            office = office_for_unit(desk_id)
+            if office is not None and office.is_valid_on(clock.localdate()):
+                found[office.pk] = office
+        return sorted(found.values(), key=lambda unit: unit.name)
     tier = (
         UnitTier.PROVINCE
         if version.competent_level in ("province", "ministry")

@@ -7,6 +7,11 @@ class CitizensConfig(AppConfig):
     verbose_name = _("Citizen accounts")
 
     def ready(self) -> None:
+        from motcua.citizens.jobs import online_intake_alert
+        from motcua.core.periodic import periodic_register
+
+        periodic_register("citizens", online_intake_alert)
+
         from motcua.citizens.views import is_citizen, may_see_digitisation
         from motcua.core.menu import (
             register_public_account,

@@ -125,11 +125,25 @@ class Draft(models.Model):
     created_at = models.DateTimeField(_("created at"))
     updated_at = models.DateTimeField(_("saved at"))
     submitted_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    submit_key = models.CharField(
+        _("idempotency key"),
+        max_length=100,
+        blank=True,
+        editable=False,
+        help_text=_("The Idempotency-Key of the API request that sent the draft."),
+    )
 
     class Meta:
         verbose_name = _("online submission")
         verbose_name_plural = _("online submissions")
         ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen", "submit_key"],
+                condition=~Q(submit_key=""),
+                name="citizens_draft_submit_key_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.procedure_version} ({self.get_status_display()})"
@@ -206,3 +220,55 @@ class SupplementAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pause_id} {self.answered_at:%Y-%m-%d}"
+
+
+class IntakeAlertKind(models.TextChoices):
+    NEAR = "near", _("Intake limit near")
+    PASSED = "passed", _("Intake limit passed")
+
+
+class OnlineIntakeAlert(models.Model):
+    """An alert sent to a desk about an online submission's intake limit; once per kind."""
+
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="online_intake_alerts"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=IntakeAlertKind.choices)
+    deadline = models.DateTimeField(_("decide by"))
+    recipients = models.PositiveSmallIntegerField(_("officers alerted"), default=0)
+    sent_at = models.DateTimeField(_("sent at"))
+
+    class Meta:
+        verbose_name = _("online intake alert")
+        verbose_name_plural = _("online intake alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["dossier", "kind"], name="citizens_intake_alert_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier_id} {self.kind}"
+
+
+class CitizenToken(models.Model):
+    """A bearer token of the citizen API (``ct_<prefix>_<secret>``), issued at sign-in.
+
+    Only the SHA-256 digest of the secret is stored; the prefix finds the
+    row. A token expires (``MOTCUA_CITIZEN_TOKEN_TTL``) and is revoked by
+    signing out.
+    """
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="tokens")
+    prefix = models.CharField(_("prefix"), max_length=16, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("citizen API token")
+        verbose_name_plural = _("citizen API tokens")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"ct_{self.prefix}_…"

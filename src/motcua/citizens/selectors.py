@@ -59,14 +59,34 @@ class MyDossier:
     pause: Pause | None
 
 
-def my_dossiers(citizen: Citizen) -> list[MyDossier]:
+def my_dossier(citizen: Citizen, code: str) -> MyDossier:
+    """Return one of the citizen's dossiers by code, or raise :class:`NotFoundError`."""
+    rows = my_dossiers(citizen, code=code) if code else []
+    if not rows:
+        raise NotFoundError(_("There is no such dossier among yours."))
+    return rows[0]
+
+
+def can_answer_supplement(row: MyDossier) -> bool:
+    """Whether the applicant may still answer the open supplement request online."""
+    return (
+        row.dossier.status == DossierStatus.AWAITING_SUPPLEMENT
+        and row.pause is not None
+        and not hasattr(row.pause, "online_answer")
+    )
+
+
+def my_dossiers(citizen: Citizen, *, code: str | None = None) -> list[MyDossier]:
     """The citizen's dossiers, newest first, with due date and what is asked of them now.
 
     Two queries whatever the number of dossiers (the dossiers, their open pauses).
+    With ``code``, only that dossier (when it is the citizen's).
     """
+    mine = Dossier.objects.filter(my_dossiers_q(citizen))
+    if code is not None:
+        mine = mine.filter(code=code)
     dossiers = (
-        Dossier.objects.filter(my_dossiers_q(citizen))
-        .select_related("procedure_version", "receiving_unit")
+        mine.select_related("procedure_version__procedure", "receiving_unit")
         .prefetch_related(
             Prefetch(
                 "pauses",

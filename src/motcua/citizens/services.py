@@ -12,15 +12,17 @@ stored file is deleted again, so nothing is kept half-way.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from motcua.catalog.intake_rules import procedure_desk_allowed, procedure_desk_check
 from motcua.catalog.models import OnlineLevel, ProcedureVersion, RequiredDocument
 from motcua.catalog.selectors import procedure_version_in_force
 from motcua.citizens.models import (
@@ -33,7 +35,12 @@ from motcua.citizens.models import (
 )
 from motcua.core import clock
 from motcua.core.audit import audit_record
-from motcua.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
+from motcua.core.errors import (
+    ApplicationError,
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+)
 from motcua.core.idnumbers import clean_personal_id, clean_phone
 from motcua.core.notifications import notify
 from motcua.core.text import nfc
@@ -229,17 +236,24 @@ def _require_draft(locked: Draft) -> None:
         )
 
 
-def online_desks() -> list[Unit]:
-    """The units where an intake officer works today: where online dossiers may go."""
+def online_desks(procedure_id: int | None = None) -> list[Unit]:
+    """The units where an intake officer works today: where online dossiers may go.
+
+    With ``procedure_id``, only the desks that receive the procedure (its
+    listed desks, when it has any: :mod:`motcua.catalog.intake_rules`).
+    """
     from motcua.org.selectors import units_valid_on
 
     today = clock.localdate()
-    return list(
+    desks = list(
         units_valid_on(today)
         .filter(role_assignments__role__code="intake_officer")
         .distinct()
         .order_by("name")
     )
+    if procedure_id is None:
+        return desks
+    return [desk for desk in desks if procedure_desk_allowed(procedure_id, desk.pk)]
 
 
 def draft_save(*, draft: Draft, citizen: Citizen, data: Mapping[str, Any]) -> Draft:
@@ -253,6 +267,8 @@ def draft_save(*, draft: Draft, citizen: Citizen, data: Mapping[str, Any]) -> Dr
             raise _problems(
                 [{"field": "receiving_unit", "message": _("Choose a desk from the list.")}]
             )
+        version = draft.procedure_version
+        procedure_desk_check(procedure=version.procedure, procedure_name=version.name, desk=desk)
     with transaction.atomic():
         locked = _lock_draft(draft, citizen)
         _require_draft(locked)
@@ -613,3 +629,86 @@ def scan_attach(
 
     attachment: Attachment = _with_stored_file(file, f"dossiers/{dossier.pk}", write)
     return attachment
+
+
+def supplement_answer_api(
+    *,
+    citizen: Citizen,
+    dossier: Dossier,
+    document_ids: Sequence[int],
+    files: Sequence[Any],
+    note: str = "",
+) -> SupplementAnswer:
+    """Answer the supplement with ``files[i]`` for the required document ``document_ids[i]``.
+
+    The API's form of :func:`supplement_answer`: the two lists must pair up,
+    one file per document.
+    """
+    if len(document_ids) != len(files):
+        raise ApplicationError(
+            _("Send one document id for each file (%(ids)s ids, %(files)s files).")
+            % {"ids": len(document_ids), "files": len(files)},
+            code="files_mismatch",
+            extra={"field": "document_ids"},
+        )
+    if len(set(document_ids)) != len(document_ids):
+        raise ApplicationError(
+            _("Send at most one file per document."),
+            code="duplicate_document",
+            extra={"field": "document_ids"},
+        )
+    return supplement_answer(
+        citizen=citizen,
+        dossier=dossier,
+        files=dict(zip(document_ids, files, strict=True)),
+        note=note,
+    )
+
+
+@dataclass(frozen=True)
+class Submission:
+    dossier: Dossier
+    replay: bool
+    """True when the dossier was made by an earlier request (a retry)."""
+
+
+def draft_submit_keyed(
+    *, draft: Draft, citizen: Citizen, idempotency_key: str | None = None
+) -> Submission:
+    """Send the draft under an Idempotency-Key: a retry answers the same dossier.
+
+    The key belongs to one draft of the citizen: used again for another draft
+    it raises ``ConflictError`` (``idempotency_key_reused``) and writes nothing.
+    A draft already sent answers its dossier whatever the key.
+    """
+    key = (idempotency_key or "").strip()
+    if key:
+        earlier = (
+            Draft.objects.filter(citizen=citizen, submit_key=key).select_related("dossier").first()
+        )
+        if earlier is not None and earlier.pk != draft.pk:
+            raise ConflictError(
+                _(
+                    "This Idempotency-Key was used to send another draft; use a new key for "
+                    "this one."
+                ),
+                code="idempotency_key_reused",
+            )
+    with transaction.atomic():
+        locked = _lock_draft(draft, citizen)
+        if locked.dossier_id is not None:
+            return Submission(locked.dossier, replay=True)  # type: ignore[arg-type]
+        if key and locked.submit_key != key:
+            try:
+                with transaction.atomic():
+                    locked.submit_key = key
+                    locked.save(update_fields=["submit_key"])
+            except IntegrityError as exc:  # the same key on another draft, at the same time
+                raise ConflictError(
+                    _(
+                        "This Idempotency-Key was used to send another draft; use a new key "
+                        "for this one."
+                    ),
+                    code="idempotency_key_reused",
+                ) from exc
+    return Submission(draft_submit(draft=draft, citizen=citizen), replay=False)

@@ -192,7 +192,7 @@ def draft(request: HttpRequest, citizen: Citizen, key: Any) -> HttpResponse:
         return _not_found(request, exc)
     if current.dossier_id is not None:
         return redirect("citizens:dossier", code=current.dossier.code)  # type: ignore[union-attr]
-    desks = services.online_desks()
+    desks = services.online_desks(current.procedure_version.procedure_id)
     initial = {
         "applicant_name": current.applicant_name,
         "applicant_id_number": current.applicant_id_number,

@@ -97,7 +97,7 @@ class ProcedureDetailTests(TestCase):
         self.procedure = make_procedure("1.001193", name="Đăng ký khai sinh", is_illustrative=True)
 
     def test_shows_the_version_in_force_today(self):
-        with self.assertNumQueries(6):  # + the forms and the offices
+        with self.assertNumQueries(7):  # + the forms, the listed desks and the offices
             response = self.client.get("/thu-tuc/1.001193/")
         self.assertEqual(response.status_code, 200)
         for text in (
@@ -158,7 +158,7 @@ class ProcedureDetailTests(TestCase):
             effective_from=date(2026, 4, 1),
             content=content(time_limit_amount=5),
         )
-        with self.assertNumQueries(7):  # + the forms and the offices
+        with self.assertNumQueries(8):  # + the forms, the listed desks and the offices
             response = self.client.get("/thu-tuc/1.001193/")
         self.assertContains(response, "3 ngày làm việc")
         self.assertContains(response, "Thủ tục này có phiên bản mới, áp dụng từ ngày 01/04/2026.")
@@ -173,7 +173,7 @@ class ProcedureDetailTests(TestCase):
             effective_from=date(2026, 3, 2),
             content=content(documents=documents),
         )
-        with self.assertNumQueries(6):  # + the forms and the offices
+        with self.assertNumQueries(7):  # + the forms, the listed desks and the offices
             response = self.client.get("/thu-tuc/1.001193/")
         self.assertContains(response, "Giấy tờ 20")
 

@@ -24,4 +24,6 @@ from motcua.dossiers.api import intake, queries, forms, actions, logbook  # noqa
 # isort: on
 from motcua.dossiers.api.common import logbook_router, router
 
+queries.route_literal_siblings()
+
 __all__ = ["logbook_router", "router"]

@@ -67,3 +67,35 @@ def dossier_detail(request: HttpRequest, code: str) -> dict[str, Any]:
     dossier = dossier_get_for_user(_caller(request), code, with_history=True)
     dossier_log_view(actor=_caller(request), dossier=dossier, via="api")
     return _detail(dossier, UserRoles.load(_caller(request)))
+
+
+def _detail_of(code: str) -> Any:
+    def view(request: HttpRequest) -> dict[str, Any]:
+        return dossier_detail(request, code)
+
+    view.__name__ = f"dossier_detail_{code}"
+    return view
+
+
+def route_literal_siblings() -> list[str]:
+    """Answer ``GET /{code}`` for codes spelled like a sibling path (``/online``…).
+
+    Django matches the literal path first, and it has no GET: without this
+    such a code got an undocumented 405 instead of the detail's own answer
+    (a 404: no dossier has that code). The aliases stay out of the document;
+    the ``/{code}`` operation documents them. Call once every path is registered.
+    """
+    added = []
+    for path, view in list(router.path_operations.items()):
+        segment = path.strip("/")
+        if not segment or "/" in segment or "{" in segment:
+            continue
+        if any("GET" in operation.methods for operation in view.operations):
+            continue
+        router.get(
+            path,
+            response={200: DossierDetailOut, **ERRORS},
+            include_in_schema=False,
+        )(_detail_of(segment))
+        added.append(segment)
+    return added

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from motcua.catalog.intake_rules import procedure_desk_check
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import (
     IntakePlan,
@@ -308,6 +309,9 @@ def dossier_receive(
     _require_open(receiving_unit, today)
     version = _version_for(procedure_version, procedure_code, today)
     plan = procedure_intake_plan(version)
+    procedure_desk_check(
+        procedure=version.procedure, procedure_name=version.name, desk=receiving_unit
+    )
     missing = _check_documents(plan, provided_documents)
     handling_agency = agency or agency_for(receiving_unit, version)
     _require_open(handling_agency, today)

@@ -8,6 +8,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from motcua.catalog.intake_rules import procedure_desk_check
 from motcua.catalog.selectors import (
     procedure_intake_plan,
 )
@@ -71,6 +72,9 @@ def dossier_submit_online(
     today = _local(now).date()
     _require_open(receiving_unit, today)
     version = _version_for(None, procedure_code, today)
+    procedure_desk_check(
+        procedure=version.procedure, procedure_name=version.name, desk=receiving_unit
+    )
     cleaned = applicant.cleaned(today)
     plan = procedure_intake_plan(version)
     missing = _check_documents(plan, provided_documents)

@@ -18,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from motcua.catalog.intake_rules import online_intake_clock, online_intake_limit
 from motcua.dossiers.constants import CLOCK_RUNNING, DossierStatus
 from motcua.dossiers.forms import QueueSearchForm
 from motcua.dossiers.models import Dossier
@@ -31,6 +32,7 @@ from motcua.dossiers.selectors import (
     dossier_scope,
 )
 from motcua.dossiers.views.common import no_dossier_role, staff_view
+from motcua.workdays.core import CalendarMissingError
 
 PAGE_SIZE = 50
 MAX_PAGE = 10_000
@@ -62,8 +64,25 @@ class Tab:
     count: int
 
 
+def _intake_due(dossier: Dossier, clock: DueClock) -> Due:
+    """The working time left to decide on an online submission (DOMAIN.md §1.3)."""
+    calendar = clock.calendar(dossier.receiving_unit)
+    if calendar is None or dossier.submitted_at is None:
+        return Due(None, "", "")
+    limit = online_intake_limit(dossier.procedure_id, dossier.receiving_unit_id)
+    try:
+        intake = online_intake_clock(
+            calendar=calendar, limit=limit, submitted_at=dossier.submitted_at, now=clock.now
+        )
+    except CalendarMissingError:
+        return Due(None, "", "")
+    return Due(intake.deadline, intake.text, intake.level)
+
+
 def _row(dossier: Dossier, clock: DueClock) -> QueueRow:
-    if dossier.status in CLOCK_RUNNING:
+    if dossier.status == DossierStatus.AWAITING_INTAKE:
+        due = _intake_due(dossier, clock)
+    elif dossier.status in CLOCK_RUNNING:
         due = clock.due(dossier.due_at, dossier.agency)
     elif dossier.status == DossierStatus.RESULT_READY:
         due = clock.due(dossier.effective_due_at, dossier.agency)
