@@ -168,12 +168,15 @@ class PaknGroup5:
     - 5.3 satisfaction: ``(received − dissatisfied − overdue) / received`` — the answer
       rated dissatisfied, or overdue (answered late or past due unanswered), counts against.
       Re-raised PAKN are not tracked yet.
+
+    ``about_dossiers`` counts those about a dossier (QĐ 766 5.4 counts them against).
     """
 
     received: int
     on_time_or_within: int
     overdue: int
     dissatisfied: int
+    about_dossiers: int = 0
 
     @property
     def satisfied_numerator(self) -> int:
@@ -191,12 +194,14 @@ def pakn_group5(unit: Unit, start: date, end: date, *, now: datetime | None = No
         received=Count("id"),
         overdue=Count("id", filter=late),
         dissatisfied=Count("id", filter=Q(answer_rating=AnswerRating.DISSATISFIED) & ~late),
+        about_dossiers=Count("id", filter=Q(dossier__isnull=False)),
     )
     return PaknGroup5(
         received=figures["received"],
         on_time_or_within=figures["received"] - figures["overdue"],
         overdue=figures["overdue"],
         dissatisfied=figures["dissatisfied"],
+        about_dossiers=figures["about_dossiers"],
     )
 
 

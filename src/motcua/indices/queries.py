@@ -20,8 +20,14 @@ Definitions used here (the DVCQG formula document is [L]):
 - ``online_share`` (3.2): dossiers received online / all dossiers received.
 - ``pakn_on_time`` (5.2) and ``pakn_not_dissatisfied`` (5.3): the feedback app's
   ``pakn_group5`` over the PAKN assigned within the subtree and received in the period.
-- ``unavailable_*``: the data do not exist here yet (5.1, 5.4: ratings per the formula
-  document [L]; payment, digitisation and national portal data).
+- ``dossiers_satisfaction`` (5.4, target 90 %): "100 % − (% overdue dossiers + % dossiers
+  with a PAKN or a dislike)" read as numerator = dossiers finished in the period − those
+  finished late − ratings "dissatisfied" given in the period − PAKN received in the period
+  about a dossier (not below 0); denominator = dossiers finished in the period. The
+  ratings come from :class:`~motcua.indices.models.RatingMonthlyCount`; with no rating
+  given in the period the indicator says "no data" (nobody was asked, not 0 disliked).
+- ``unavailable_*``: the data do not exist here yet (5.1: PAKN classification; payment,
+  digitisation and national portal data).
 """
 
 from __future__ import annotations
@@ -37,7 +43,13 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.constants import Timeliness
 from motcua.feedback.selectors import PaknGroup5, pakn_group5
-from motcua.indices.models import COUNT_FIELDS, DossierFact, MonthlyCount
+from motcua.indices.models import (
+    COUNT_FIELDS,
+    RATING_COUNT_FIELDS,
+    DossierFact,
+    MonthlyCount,
+    RatingMonthlyCount,
+)
 from motcua.indices.periods import Period, months_q
 from motcua.org.models import Unit
 
@@ -58,6 +70,7 @@ class Scope:
     _counts: dict[str, int] | None = field(default=None, repr=False)
     _pending: dict[str, int] | None = field(default=None, repr=False)
     _pakn: PaknGroup5 | None = field(default=None, repr=False)
+    _ratings: dict[str, int] | None = field(default=None, repr=False)
 
     def unit_q(self, prefix: str = "agency") -> Q:
         return Q(**{f"{prefix}__path__startswith": self.unit.path})
@@ -73,6 +86,19 @@ class Scope:
             )
             self._counts = {name: int(value or 0) for name, value in row.items()}
         return self._counts
+
+    def ratings(self) -> dict[str, int]:
+        """The ratings given in the subtree and period, by level (one query, from the rollup)."""
+        if self._ratings is None:
+            row = (
+                RatingMonthlyCount.objects.filter(
+                    self.unit_q(), months_q(self.period.start, self.period.end)
+                )
+                .order_by()
+                .aggregate(**{name: Sum(name) for name in RATING_COUNT_FIELDS})
+            )
+            self._ratings = {name: int(value or 0) for name, value in row.items()}
+        return self._ratings
 
     def pending_facts(self) -> QuerySet[DossierFact]:
         return DossierFact.objects.filter(
@@ -178,6 +204,15 @@ def _pakn_not_dissatisfied(scope: Scope) -> Figure | None:
     return _figure(pakn.received - pakn.dissatisfied - pakn.overdue, pakn.received)
 
 
+def _dossiers_satisfaction(scope: Scope) -> Figure | None:
+    ratings = scope.ratings()
+    if not sum(ratings.values()):
+        return None
+    counts, pakn = scope.counts(), scope.pakn()
+    lost = counts["finished_late"] + ratings["dissatisfied"] + pakn.about_dossiers
+    return _figure(max(counts["finished"] - lost, 0), counts["finished"])
+
+
 QUERIES: dict[str, NamedQuery] = {
     "dossiers_on_time": NamedQuery(
         _("Dossiers handled early or on time, or still within the time limit"),
@@ -205,6 +240,10 @@ QUERIES: dict[str, NamedQuery] = {
     "pakn_not_dissatisfied": NamedQuery(
         _("Citizen feedback (PAKN) neither answered late nor rated dissatisfied"),
         _pakn_not_dissatisfied,
+    ),
+    "dossiers_satisfaction": NamedQuery(
+        _("Dossiers finished neither late nor rated dissatisfied nor raised in a PAKN"),
+        _dossiers_satisfaction,
     ),
     "unavailable_feedback": NamedQuery(
         _("Needs citizen feedback and ratings (not in this system yet)"), _no_data

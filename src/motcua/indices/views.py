@@ -21,7 +21,7 @@ from motcua.dossiers.screens import UserRoles
 from motcua.indices import tables
 from motcua.indices.charts import bar_chart, line_chart
 from motcua.indices.constants import ExternalIndex
-from motcua.indices.dashboard import leader_dashboard, monthly_rows
+from motcua.indices.dashboard import leader_dashboard, monthly_rows, rating_rows
 from motcua.indices.excel import workbook_bytes, xlsx_response
 from motcua.indices.external import external_results_import, external_trends
 from motcua.indices.forms import ExternalImportForm, PeriodForm
@@ -103,6 +103,14 @@ def dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
             _("Average days"),
             [r.name for r in dash.slow_units],
             [r.average_days for r in dash.slow_units],
+        ),
+        "steps": bar_chart(
+            _("Average working days"),
+            [r.name for r in dash.slow_steps],
+            [r.average_days or 0 for r in dash.slow_steps],
+        ),
+        "satisfaction": line_chart(
+            _("Satisfied (%)"), labels, [r.satisfied_pct for r in dash.ratings]
         ),
         "workload": bar_chart(
             _("Dossiers in hand"),
@@ -284,8 +292,10 @@ def public_units(request: HttpRequest) -> HttpResponse:
 def public_stats(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(Unit, pk=unit_id)
     today = clock.localdate()
-    months = monthly_rows(unit, month_keys(today, 12))
-    table = tables.public_table(months)
+    keys = month_keys(today, 12)
+    months = monthly_rows(unit, keys)
+    ratings = rating_rows(unit, keys)
+    table = tables.public_table(months, ratings)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"thong-ke-{unit.pk}-{today:%Y%m}.xlsx", workbook_bytes([table]))
     labels = [m.label for m in months]
@@ -302,6 +312,9 @@ def public_stats(request: HttpRequest, unit_id: int) -> HttpResponse:
             "on_time_chart": line_chart(_("On time (%)"), labels, [m.on_time_pct for m in months]),
             "online_chart": line_chart(
                 _("Received online (%)"), labels, [m.online_pct for m in months]
+            ),
+            "satisfaction_chart": line_chart(
+                _("Satisfied (%)"), labels, [r.satisfied_pct for r in ratings]
             ),
         },
     )
