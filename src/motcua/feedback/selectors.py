@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -183,19 +184,19 @@ class PaknGroup5:
         return self.received - self.dissatisfied - self.overdue
 
 
-def pakn_group5(unit: Unit, start: date, end: date, *, now: datetime | None = None) -> PaknGroup5:
-    """Return the group-5 PAKN figures; one query."""
-    moment = now or clock.now()
-    rows = pakn_in(unit, start, end)
+def _group5_counts(moment: datetime) -> dict[str, Any]:
     late = Q(answered_at__isnull=False, answered_at__gt=F("due_at")) | Q(
         answered_at__isnull=True, due_at__lt=moment
     )
-    figures = rows.aggregate(
-        received=Count("id"),
-        overdue=Count("id", filter=late),
-        dissatisfied=Count("id", filter=Q(answer_rating=AnswerRating.DISSATISFIED) & ~late),
-        about_dossiers=Count("id", filter=Q(dossier__isnull=False)),
-    )
+    return {
+        "received": Count("id"),
+        "overdue": Count("id", filter=late),
+        "dissatisfied": Count("id", filter=Q(answer_rating=AnswerRating.DISSATISFIED) & ~late),
+        "about_dossiers": Count("id", filter=Q(dossier__isnull=False)),
+    }
+
+
+def _group5(figures: dict[str, Any]) -> PaknGroup5:
     return PaknGroup5(
         received=figures["received"],
         on_time_or_within=figures["received"] - figures["overdue"],
@@ -203,6 +204,27 @@ def pakn_group5(unit: Unit, start: date, end: date, *, now: datetime | None = No
         dissatisfied=figures["dissatisfied"],
         about_dossiers=figures["about_dossiers"],
     )
+
+
+def pakn_group5(unit: Unit, start: date, end: date, *, now: datetime | None = None) -> PaknGroup5:
+    """Return the group-5 PAKN figures; one query."""
+    return _group5(pakn_in(unit, start, end).aggregate(**_group5_counts(now or clock.now())))
+
+
+def pakn_group5_by_year(
+    unit: Unit, years: list[int], *, now: datetime | None = None
+) -> dict[int, PaknGroup5]:
+    """Return the group-5 PAKN figures of each of ``years`` (local years); one query."""
+    rows: Any = (
+        pakn_in(unit, date(min(years), 1, 1), date(max(years), 12, 31))
+        .annotate(year=ExtractYear("received_at"))
+        .order_by()
+        .values("year")
+        .annotate(**_group5_counts(now or clock.now()))
+    )
+    by_year = {r["year"]: _group5(r) for r in rows}
+    empty = dict.fromkeys(("received", "overdue", "dissatisfied", "about_dossiers"), 0)
+    return {year: by_year.get(year) or _group5(empty) for year in years}
 
 
 def campaign_figures(campaign: SurveyCampaign) -> dict[str, Any]:

@@ -39,10 +39,11 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.constants import Timeliness
-from motcua.feedback.selectors import PaknGroup5, pakn_group5
+from motcua.feedback.selectors import PaknGroup5, pakn_group5, pakn_group5_by_year
 from motcua.indices.models import (
     COUNT_FIELDS,
     RATING_COUNT_FIELDS,
@@ -71,6 +72,61 @@ class Scope:
     _pending: dict[str, int] | None = field(default=None, repr=False)
     _pakn: PaknGroup5 | None = field(default=None, repr=False)
     _ratings: dict[str, int] | None = field(default=None, repr=False)
+
+    @classmethod
+    def prefetch_years(
+        cls, unit: Unit, periods: list[Period], *, now: datetime
+    ) -> dict[int, Scope]:
+        """Return a scope per year period with its four reads done for all years at once.
+
+        One query per rollup (counts, dossiers being handled, ratings) and one
+        for the PAKN, each grouped by year: the same figures as a scope per
+        year reading its own, in 4 queries whatever the number of years.
+        """
+        years = [p.start.year for p in periods]
+        under = Q(agency__path__startswith=unit.path)
+        count_rows: Any = (
+            MonthlyCount.objects.filter(under, year__in=years)
+            .order_by()
+            .values("year")
+            .annotate(**{name: Sum(name) for name in COUNT_FIELDS})
+        )
+        rating_rows: Any = (
+            RatingMonthlyCount.objects.filter(under, year__in=years)
+            .order_by()
+            .values("year")
+            .annotate(**{name: Sum(name) for name in RATING_COUNT_FIELDS})
+        )
+        overdue = Q(clock_running=True, due_at__lt=now)
+        pending_rows: Any = (
+            DossierFact.objects.filter(
+                under,
+                pending=True,
+                received_day__range=(min(p.start for p in periods), max(p.end for p in periods)),
+            )
+            .annotate(year=ExtractYear("received_day"))
+            .order_by()
+            .values("year")
+            .annotate(pending=Count("*"), overdue=Count("agency", filter=overdue))
+        )
+        counts: dict[int, dict[str, Any]] = {r["year"]: r for r in count_rows}
+        ratings: dict[int, dict[str, Any]] = {r["year"]: r for r in rating_rows}
+        pending: dict[int, dict[str, Any]] = {r["year"]: r for r in pending_rows}
+        pakn = pakn_group5_by_year(unit, years, now=now)
+        out = {}
+        for period in periods:
+            year = period.start.year
+            c, r, p = counts.get(year, {}), ratings.get(year, {}), pending.get(year, {})
+            out[year] = cls(
+                unit=unit,
+                period=period,
+                now=now,
+                _counts={name: int(c.get(name) or 0) for name in COUNT_FIELDS},
+                _pending={"pending": p.get("pending", 0), "overdue": p.get("overdue", 0)},
+                _pakn=pakn[year],
+                _ratings={name: int(r.get(name) or 0) for name in RATING_COUNT_FIELDS},
+            )
+        return out
 
     def unit_q(self, prefix: str = "agency") -> Q:
         return Q(**{f"{prefix}__path__startswith": self.unit.path})

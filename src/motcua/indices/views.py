@@ -29,7 +29,13 @@ from motcua.indices.models import FillState
 from motcua.indices.periods import month_keys, period_parse
 from motcua.indices.reports import report_build, report_pdf, report_xlsx
 from motcua.indices.rollups import FILL_STATE
-from motcua.indices.selectors import service_drilldown, service_index, unit_for_viewer, viewer_units
+from motcua.indices.selectors import (
+    service_drilldown,
+    service_index,
+    service_index_years,
+    unit_for_viewer,
+    viewer_units,
+)
 from motcua.org.models import Unit
 
 LANDING_ROLES = frozenset({"agency_leader", "centre_director", "commune_leader", "reform_officer"})
@@ -233,7 +239,7 @@ def external(request: HttpRequest, unit: Unit) -> HttpResponse:
                 return redirect("indices:external", unit_id=unit.pk)
     trends = external_trends(unit)
     years = sorted({r.year for results in trends.values() for r in results})[-6:]
-    measured = {year: service_index(unit, period_parse(str(year))) for year in years}
+    measured = service_index_years(unit, years)
     blocks = []
     for code, results in trends.items():
         label = ExternalIndex(code).label
