@@ -7,6 +7,7 @@ A unit's figures cover it and every unit below it. Periods are written
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -29,8 +30,8 @@ from motcua.feedback.models import (
     SurveyResponse,
 )
 from motcua.feedback.services.surveys import campaign_results, campaign_roles
-from motcua.org.models import Unit
-from motcua.org.selectors import user_scope_q
+from motcua.org.models import RoleAssignment, Unit
+from motcua.org.selectors import user_scope_q, valid_on_q
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{2})))?$")
 
@@ -79,7 +80,33 @@ def _instants(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def under(unit: Unit, field: str) -> Q:
+    """Filter on ``field`` being ``unit`` or a unit below it (the scope of a unit's figures)."""
     return Q(**{f"{field}__path__startswith": unit.path})
+
+
+def units_in_scope(user: Any, roles: Iterable[str]) -> QuerySet[Unit]:
+    """Return the units ``user`` acts for with any of ``roles``: those held and those below."""
+    scope = Unit.objects.none()
+    for role in roles:
+        scope = scope | Unit.objects.filter(user_scope_q(user, role, field=""))
+    return scope
+
+
+def units_held(user: Any, roles: Iterable[str], *, on: date | None = None) -> list[Unit]:
+    """Return the units on which ``user`` holds any of ``roles`` on ``on``, by name (one query).
+
+    The units named by the assignments (as ``org.selectors.user_units_for_role``
+    for one role); their roles also cover the units below them.
+    """
+    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
+        return []
+    day = on or clock.localdate()
+    held = (
+        RoleAssignment.objects.filter(user=user, role__code__in=list(roles))
+        .filter(valid_on_q(day))
+        .values("unit_id")
+    )
+    return list(Unit.objects.filter(pk__in=held).filter(valid_on_q(day)).order_by("name"))
 
 
 def evaluations_in(unit: Unit, start: date, end: date) -> QuerySet[Evaluation]:
@@ -246,12 +273,9 @@ def campaign_figures(campaign: SurveyCampaign) -> dict[str, Any]:
 
 def campaigns_for(user: Any) -> list[dict[str, Any]]:
     """Return the campaigns of the user's units, newest first, with their indices."""
-    scope = Q(pk__in=[])
-    for role in campaign_roles():
-        scope |= user_scope_q(user, role)
     rows = []
     campaigns = (
-        SurveyCampaign.objects.filter(scope)
+        SurveyCampaign.objects.filter(unit__in=units_in_scope(user, campaign_roles()))
         .select_related("unit", "questionnaire")
         .prefetch_related(
             Prefetch("responses", SurveyResponse.objects.only("campaign_id", "answers"))

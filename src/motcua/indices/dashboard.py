@@ -22,6 +22,7 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
+from motcua.feedback.selectors import under
 from motcua.indices.models import (
     DailyCount,
     DossierFact,
@@ -149,9 +150,7 @@ def monthly_rows(unit: Unit, months: list[Period]) -> list[MonthRow]:
     first, last = months[0].start, months[-1].end
     rows: dict[tuple[int, int], Any] = {
         (r["year"], r["month"]): r
-        for r in MonthlyCount.objects.filter(
-            months_q(first, last), agency__path__startswith=unit.path
-        )
+        for r in MonthlyCount.objects.filter(months_q(first, last), under(unit, "agency"))
         .order_by()
         .values("year", "month")
         .annotate(
@@ -182,9 +181,7 @@ def rating_rows(unit: Unit, months: list[Period]) -> list[RatingRow]:
     first, last = months[0].start, months[-1].end
     rows: dict[tuple[int, int], Any] = {
         (r["year"], r["month"]): r
-        for r in RatingMonthlyCount.objects.filter(
-            months_q(first, last), agency__path__startswith=unit.path
-        )
+        for r in RatingMonthlyCount.objects.filter(months_q(first, last), under(unit, "agency"))
         .order_by()
         .values("year", "month")
         .annotate(n_very=Sum("very_satisfied"), n_sat=Sum("satisfied"), n_dis=Sum("dissatisfied"))
@@ -210,7 +207,7 @@ def slowest_steps(unit: Unit, since: date, until: date, limit: int) -> list[Step
     Ranked by the average working days per step, then by the late steps.
     """
     rows = (
-        StepMonthlyCount.objects.filter(months_q(since, until), unit__path__startswith=unit.path)
+        StepMonthlyCount.objects.filter(months_q(since, until), under(unit, "unit"))
         .order_by()
         .values("unit_id", "role_id", "unit__name", "role__name")
         .annotate(
@@ -238,7 +235,7 @@ def slowest_steps(unit: Unit, since: date, until: date, limit: int) -> list[Step
 
 def _slowest(unit: Unit, since: date, until: date, by: str, limit: int) -> list[dict[str, Any]]:
     rows = (
-        MonthlyCount.objects.filter(months_q(since, until), agency__path__startswith=unit.path)
+        MonthlyCount.objects.filter(months_q(since, until), under(unit, "agency"))
         .order_by()
         .values(by)
         .annotate(
@@ -255,7 +252,7 @@ def _slowest(unit: Unit, since: date, until: date, by: str, limit: int) -> list[
 def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
     """Return the morning page of ``unit`` and everything below it (10 queries)."""
     today = timezone.localtime(now).date()
-    in_tree = Q(agency__path__startswith=unit.path)
+    in_tree = under(unit, "agency")
     day = (
         DailyCount.objects.filter(in_tree, day=today)
         .order_by()

@@ -43,7 +43,7 @@ from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.constants import Timeliness
-from motcua.feedback.selectors import PaknGroup5, pakn_group5, pakn_group5_by_year
+from motcua.feedback.selectors import PaknGroup5, pakn_group5, pakn_group5_by_year, under
 from motcua.indices.models import (
     COUNT_FIELDS,
     RATING_COUNT_FIELDS,
@@ -84,15 +84,15 @@ class Scope:
         year reading its own, in 4 queries whatever the number of years.
         """
         years = [p.start.year for p in periods]
-        under = Q(agency__path__startswith=unit.path)
+        in_tree = under(unit, "agency")
         count_rows: Any = (
-            MonthlyCount.objects.filter(under, year__in=years)
+            MonthlyCount.objects.filter(in_tree, year__in=years)
             .order_by()
             .values("year")
             .annotate(**{name: Sum(name) for name in COUNT_FIELDS})
         )
         rating_rows: Any = (
-            RatingMonthlyCount.objects.filter(under, year__in=years)
+            RatingMonthlyCount.objects.filter(in_tree, year__in=years)
             .order_by()
             .values("year")
             .annotate(**{name: Sum(name) for name in RATING_COUNT_FIELDS})
@@ -100,7 +100,7 @@ class Scope:
         overdue = Q(clock_running=True, due_at__lt=now)
         pending_rows: Any = (
             DossierFact.objects.filter(
-                under,
+                in_tree,
                 pending=True,
                 received_day__range=(min(p.start for p in periods), max(p.end for p in periods)),
             )
@@ -129,7 +129,7 @@ class Scope:
         return out
 
     def unit_q(self, prefix: str = "agency") -> Q:
-        return Q(**{f"{prefix}__path__startswith": self.unit.path})
+        return under(self.unit, prefix)
 
     def counts(self) -> dict[str, int]:
         if self._counts is None:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import clock
 from motcua.core.errors import NotFoundError, PermissionDeniedError
+from motcua.feedback.selectors import under
 from motcua.indices.constants import INDEX_VIEWER_ROLES, IndicatorSource, Scoring
 from motcua.indices.models import EnteredFigure, IndexVersion, Indicator, IndicatorGroup
 from motcua.indices.periods import Period, period_parse
@@ -106,15 +107,15 @@ def _entered_for(
     unit: Unit, period_keys: list[str]
 ) -> dict[str, dict[str, tuple[Decimal, Decimal, str]]]:
     """Return the entered figures of ``unit``'s subtree per period key, then code (2 queries)."""
-    under = Q(unit__path__startswith=unit.path, period__in=period_keys)
+    in_tree = under(unit, "unit") & Q(period__in=period_keys)
     rows = (
-        EnteredFigure.objects.filter(under)
+        EnteredFigure.objects.filter(in_tree)
         .order_by()
         .values("period", "indicator_code")
         .annotate(n=Sum("numerator"), d=Sum("denominator"))
     )
     evidence: dict[tuple[str, str], list[str]] = {}
-    for period, code, unit_name, text in EnteredFigure.objects.filter(under).values_list(
+    for period, code, unit_name, text in EnteredFigure.objects.filter(in_tree).values_list(
         "period", "indicator_code", "unit__name", "evidence"
     ):
         evidence.setdefault((period, code), []).append(f"{unit_name}: {text}")
