@@ -51,6 +51,7 @@ from motcua.indices.models import (
     StepFact,
     StepMonthlyCount,
 )
+from motcua.org.models import Unit
 from motcua.workdays.core import CalendarMissingError
 from motcua.workdays.loader import calendar_for_unit
 
@@ -460,7 +461,11 @@ def rollups_rebuild(*, chunk: int = 20_000) -> int:
                     StepFact,
                     StepMonthlyCount,
                     RatingMonthlyCount,
+                    Unit,
                 ):
+                    # The unit tree too: every page joins the rollups to it by path, and a
+                    # stale estimate of the subtree (1 row for 400) turns that hash join into
+                    # a nested loop 4–10× slower (docs/performance.md).
                     cursor.execute(f"ANALYZE {model._meta.db_table}")
         state.last_event_id = last_event
         state.rebuilt_at = state.filled_at = clock.now()
