@@ -8,7 +8,9 @@ procedures, then ``BENCH_INDICES_DOSSIERS`` dossiers (default 200,000; the
 issue's size is 2,000,000, about 30 minutes here) spread over three years, bulk-loaded by one
 ``INSERT … SELECT generate_series`` (not one ORM row at a time), then
 ``rollups_rebuild``. 95% are finished, a quarter of those late; 30% came
-online.
+online. Each finished dossier has two steps (handling, signing) and 30% of
+the returned ones a rating, bulk-loaded the same way, so the step and
+ratings rollups and their raw GROUP BYs have data.
 
 Measured in-process through Django's test client (server time: URL
 resolution, views, queries, templates; no network), ``BENCH_INDICES_REPEAT``
@@ -149,7 +151,56 @@ def _load(world: Any, count: int) -> float:
             },
         )
         cursor.execute("ANALYZE dossiers_dossier")
+        _load_steps_and_ratings(cursor)
     return time.perf_counter() - began
+
+
+def _load_steps_and_ratings(cursor: Any) -> None:
+    """Two steps per finished dossier (handling, signing) and a rating for 30 % of the returned."""
+    from motcua.feedback.models import EvaluationScheme
+    from motcua.org.models import Role
+
+    roles = dict(Role.objects.values_list("code", "pk"))
+    cursor.execute(
+        """
+        INSERT INTO dossiers_dossierstep (dossier_id, "order", name, role_id, unit_id,
+            is_inter_agency, budget_seconds, started_at, due_at, finished_at, timeliness,
+            note, alerted)
+        SELECT d.id, s.o, s.name, s.role, d.agency_id, false, s.budget,
+            CASE WHEN s.o = 1 THEN d.received_at
+                 ELSE d.received_at + (d.finished_at - d.received_at) * 0.8 END,
+            CASE WHEN s.o = 1 THEN d.received_at + interval '5 days'
+                 ELSE d.received_at + (d.finished_at - d.received_at) * 0.8
+                      + interval '1 day' END,
+            CASE WHEN s.o = 1 THEN d.received_at + (d.finished_at - d.received_at) * 0.8
+                 ELSE d.finished_at END,
+            CASE WHEN s.o = 1 AND (d.finished_at - d.received_at) * 0.8 > interval '5 days'
+                 THEN 'late' WHEN s.o = 2 AND (d.finished_at - d.received_at) * 0.2
+                 > interval '1 day' THEN 'late' ELSE 'on_time' END,
+            '', ''
+        FROM dossiers_dossier d
+        CROSS JOIN (VALUES (1, 'Thụ lý', %(handler)s, 28800 * 5),
+                           (2, 'Ký duyệt', %(leader)s, 28800)) s(o, name, role, budget)
+        WHERE d.finished_at IS NOT NULL
+        """,
+        {"handler": roles["case_handler"], "leader": roles["commune_leader"]},
+    )
+    cursor.execute(
+        """
+        INSERT INTO feedback_evaluation (dossier_id, scheme_id, channel, level, total, band,
+            comment, submitted_at, agency_id, receiving_unit_id, procedure_id)
+        SELECT id, %(scheme)s, 'kiosk',
+            CASE WHEN r < 0.03 THEN 'dissatisfied' WHEN r < 0.15 THEN 'satisfied'
+                 ELSE 'very_satisfied' END,
+            NULL, '', '', returned_at + interval '1 hour', agency_id, receiving_unit_id,
+            procedure_id
+        FROM (SELECT *, random() AS r FROM dossiers_dossier WHERE returned_at IS NOT NULL) d
+        WHERE r < 0.3
+        """,
+        {"scheme": EvaluationScheme.objects.values_list("pk", flat=True).first()},
+    )
+    cursor.execute("ANALYZE dossiers_dossierstep")
+    cursor.execute("ANALYZE feedback_evaluation")
 
 
 RAW_DASHBOARD = [
@@ -177,6 +228,17 @@ RAW_DASHBOARD = [
     "SELECT agency_id, count(*), avg(finished_at - received_at) FROM dossiers_dossier d "
     "JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s "
     "AND finished_at >= %(quarter_ago)s GROUP BY 1 ORDER BY 3 DESC LIMIT 5",
+    # slowest steps (calendar time, cheaper than the working days the rollup holds)
+    "SELECT s.unit_id, s.role_id, count(*), count(*) FILTER (WHERE s.timeliness = 'late'), "
+    "avg(s.finished_at - s.started_at) FROM dossiers_dossierstep s "
+    "JOIN org_unit u ON u.id = s.unit_id WHERE u.path LIKE %(path)s "
+    "AND s.finished_at >= %(quarter_ago)s AND s.timeliness <> '' GROUP BY 1, 2 "
+    "ORDER BY 5 DESC LIMIT 5",
+    # satisfaction trend
+    "SELECT date_trunc('month', submitted_at AT TIME ZONE 'Asia/Ho_Chi_Minh'), count(*), "
+    "count(*) FILTER (WHERE level <> 'dissatisfied') FROM feedback_evaluation e "
+    "JOIN org_unit u ON u.id = e.agency_id WHERE u.path LIKE %(path)s "
+    "AND submitted_at >= %(year_ago)s GROUP BY 1",
 ]
 RAW_INDEX = [
     "SELECT count(*), count(*) FILTER (WHERE timeliness <> 'late'), "
@@ -189,6 +251,10 @@ RAW_INDEX = [
     "SELECT count(*), count(*) FILTER (WHERE due_at < %(now)s) FROM dossiers_dossier d "
     "JOIN org_unit u ON u.id = d.agency_id WHERE u.path LIKE %(path)s AND d.status = 'in_progress' "
     "AND received_at >= %(q_start)s AND received_at < %(q_end)s",
+    # 5.4: the ratings given in the quarter
+    "SELECT count(*) FILTER (WHERE level = 'dissatisfied'), count(*) FROM feedback_evaluation e "
+    "JOIN org_unit u ON u.id = e.agency_id WHERE u.path LIKE %(path)s "
+    "AND submitted_at >= %(q_start)s AND submitted_at < %(q_end)s",
 ]
 RAW_MONTHLY = [
     "SELECT agency_id, count(*) FILTER (WHERE received_at >= %(m_start)s AND received_at < %(m_end)s), "

@@ -7,11 +7,22 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.errors import ApplicationError
 from motcua.core.forms import DayField
 from motcua.feedback.constants import SatisfactionLevel
 from motcua.feedback.models import EvaluationScheme
 
 SCORE_CHOICES = [("", "—"), ("0", "0"), ("1", "1"), ("2", "2")]
+
+
+def apply_error(form: forms.Form, exc: ApplicationError) -> None:
+    """Show a service's refusal on ``form``: each problem at its field, else at the top."""
+    problems = exc.extra.get("errors") or []
+    for problem in problems:
+        field = problem["field"]
+        form.add_error(field if field in form.fields else None, problem["message"])
+    if not problems:
+        form.add_error(None, exc.message)
 
 
 class EvaluationForm(forms.Form):

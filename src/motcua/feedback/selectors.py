@@ -7,11 +7,13 @@ A unit's figures cover it and every unit below it. Periods are written
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db.models import Avg, Count, F, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,8 +30,8 @@ from motcua.feedback.models import (
     SurveyResponse,
 )
 from motcua.feedback.services.surveys import campaign_results, campaign_roles
-from motcua.org.models import Unit
-from motcua.org.selectors import user_scope_q
+from motcua.org.models import RoleAssignment, Unit
+from motcua.org.selectors import user_scope_q, valid_on_q
 
 _PERIOD = re.compile(r"^(\d{4})(?:-(?:Q([1-4])|(\d{2})))?$")
 
@@ -78,7 +80,33 @@ def _instants(start: date, end: date) -> tuple[datetime, datetime]:
 
 
 def under(unit: Unit, field: str) -> Q:
+    """Filter on ``field`` being ``unit`` or a unit below it (the scope of a unit's figures)."""
     return Q(**{f"{field}__path__startswith": unit.path})
+
+
+def units_in_scope(user: Any, roles: Iterable[str]) -> QuerySet[Unit]:
+    """Return the units ``user`` acts for with any of ``roles``: those held and those below."""
+    scope = Unit.objects.none()
+    for role in roles:
+        scope = scope | Unit.objects.filter(user_scope_q(user, role, field=""))
+    return scope
+
+
+def units_held(user: Any, roles: Iterable[str], *, on: date | None = None) -> list[Unit]:
+    """Return the units on which ``user`` holds any of ``roles`` on ``on``, by name (one query).
+
+    The units named by the assignments (as ``org.selectors.user_units_for_role``
+    for one role); their roles also cover the units below them.
+    """
+    if not (getattr(user, "is_authenticated", False) and getattr(user, "is_active", False)):
+        return []
+    day = on or clock.localdate()
+    held = (
+        RoleAssignment.objects.filter(user=user, role__code__in=list(roles))
+        .filter(valid_on_q(day))
+        .values("unit_id")
+    )
+    return list(Unit.objects.filter(pk__in=held).filter(valid_on_q(day)).order_by("name"))
 
 
 def evaluations_in(unit: Unit, start: date, end: date) -> QuerySet[Evaluation]:
@@ -168,36 +196,62 @@ class PaknGroup5:
     - 5.3 satisfaction: ``(received − dissatisfied − overdue) / received`` — the answer
       rated dissatisfied, or overdue (answered late or past due unanswered), counts against.
       Re-raised PAKN are not tracked yet.
+
+    ``about_dossiers`` counts those about a dossier (QĐ 766 5.4 counts them against).
     """
 
     received: int
     on_time_or_within: int
     overdue: int
     dissatisfied: int
+    about_dossiers: int = 0
 
     @property
     def satisfied_numerator(self) -> int:
         return self.received - self.dissatisfied - self.overdue
 
 
-def pakn_group5(unit: Unit, start: date, end: date, *, now: datetime | None = None) -> PaknGroup5:
-    """Return the group-5 PAKN figures; one query."""
-    moment = now or clock.now()
-    rows = pakn_in(unit, start, end)
+def _group5_counts(moment: datetime) -> dict[str, Any]:
     late = Q(answered_at__isnull=False, answered_at__gt=F("due_at")) | Q(
         answered_at__isnull=True, due_at__lt=moment
     )
-    figures = rows.aggregate(
-        received=Count("id"),
-        overdue=Count("id", filter=late),
-        dissatisfied=Count("id", filter=Q(answer_rating=AnswerRating.DISSATISFIED) & ~late),
-    )
+    return {
+        "received": Count("id"),
+        "overdue": Count("id", filter=late),
+        "dissatisfied": Count("id", filter=Q(answer_rating=AnswerRating.DISSATISFIED) & ~late),
+        "about_dossiers": Count("id", filter=Q(dossier__isnull=False)),
+    }
+
+
+def _group5(figures: dict[str, Any]) -> PaknGroup5:
     return PaknGroup5(
         received=figures["received"],
         on_time_or_within=figures["received"] - figures["overdue"],
         overdue=figures["overdue"],
         dissatisfied=figures["dissatisfied"],
+        about_dossiers=figures["about_dossiers"],
     )
+
+
+def pakn_group5(unit: Unit, start: date, end: date, *, now: datetime | None = None) -> PaknGroup5:
+    """Return the group-5 PAKN figures; one query."""
+    return _group5(pakn_in(unit, start, end).aggregate(**_group5_counts(now or clock.now())))
+
+
+def pakn_group5_by_year(
+    unit: Unit, years: list[int], *, now: datetime | None = None
+) -> dict[int, PaknGroup5]:
+    """Return the group-5 PAKN figures of each of ``years`` (local years); one query."""
+    rows: Any = (
+        pakn_in(unit, date(min(years), 1, 1), date(max(years), 12, 31))
+        .annotate(year=ExtractYear("received_at"))
+        .order_by()
+        .values("year")
+        .annotate(**_group5_counts(now or clock.now()))
+    )
+    by_year = {r["year"]: _group5(r) for r in rows}
+    empty = dict.fromkeys(("received", "overdue", "dissatisfied", "about_dossiers"), 0)
+    return {year: by_year.get(year) or _group5(empty) for year in years}
 
 
 def campaign_figures(campaign: SurveyCampaign) -> dict[str, Any]:
@@ -219,12 +273,9 @@ def campaign_figures(campaign: SurveyCampaign) -> dict[str, Any]:
 
 def campaigns_for(user: Any) -> list[dict[str, Any]]:
     """Return the campaigns of the user's units, newest first, with their indices."""
-    scope = Q(pk__in=[])
-    for role in campaign_roles():
-        scope |= user_scope_q(user, role)
     rows = []
     campaigns = (
-        SurveyCampaign.objects.filter(scope)
+        SurveyCampaign.objects.filter(unit__in=units_in_scope(user, campaign_roles()))
         .select_related("unit", "questionnaire")
         .prefetch_related(
             Prefetch("responses", SurveyResponse.objects.only("campaign_id", "answers"))

@@ -22,6 +22,7 @@ from motcua.feedback import services
 from motcua.feedback.constants import FollowUpStatus, KioskSessionStatus
 from motcua.feedback.forms import EvaluationForm, FollowUpForm, KioskCreateForm, PairForm
 from motcua.feedback.models import Evaluation, FollowUp, Kiosk
+from motcua.feedback.selectors import units_held, units_in_scope
 from motcua.feedback.services.account import account_dossier
 from motcua.feedback.services.account import account_rate as account_rate_service
 from motcua.feedback.services.common import director_roles, holds_any, scheme_in_force
@@ -30,8 +31,6 @@ from motcua.feedback.services.kiosk import (
     kiosk_session_for_officer,
     kiosks_for_officer,
 )
-from motcua.org.models import Unit
-from motcua.org.selectors import user_scope_q, user_units_for_role
 
 KIOSK_COOKIE = "motcua_kiosk"
 KIOSK_PATH = "/danh-gia/may/"
@@ -245,11 +244,7 @@ def kiosk_session(request: HttpRequest, pk: int) -> HttpResponse:
 def kiosk_admin(request: HttpRequest) -> HttpResponse:
     """The desk's kiosks: add one, show a pairing code for a tablet."""
     roles = [*DESK_ROLES, *director_roles()]
-    units = list(
-        Unit.objects.filter(
-            pk__in=[u.pk for role in roles for u in user_units_for_role(request.user, role)]
-        ).order_by("name")
-    )
+    units = units_held(request.user, roles)
     form = KioskCreateForm(request.POST or None)
     form.fields["unit"].choices = [(str(u.pk), u.name) for u in units]  # type: ignore[attr-defined]
     code = ""
@@ -265,9 +260,7 @@ def kiosk_admin(request: HttpRequest) -> HttpResponse:
                 return HttpResponseRedirect(reverse("feedback:kiosk_admin"))
         except (ApplicationError, Kiosk.DoesNotExist) as exc:
             form.add_error(None, getattr(exc, "message", _("The kiosk does not exist.")))
-    scope = Unit.objects.none()
-    for role in roles:
-        scope = scope | Unit.objects.filter(user_scope_q(request.user, role, field=""))
+    scope = units_in_scope(request.user, roles)
     kiosks = Kiosk.objects.select_related("unit").filter(unit__in=scope).order_by("unit", "name")
     return render(
         request,
@@ -281,9 +274,7 @@ def kiosk_admin(request: HttpRequest) -> HttpResponse:
 @private_no_store
 def follow_ups(request: HttpRequest) -> HttpResponse:
     """The director's follow-ups of unhappy ratings, open first, overdue marked."""
-    scope = Unit.objects.none()
-    for role in director_roles():
-        scope = scope | Unit.objects.filter(user_scope_q(request.user, role, field=""))
+    scope = units_in_scope(request.user, director_roles())
     rows = (
         FollowUp.objects.filter(unit__in=scope)
         .select_related("evaluation__dossier__procedure_version", "unit")

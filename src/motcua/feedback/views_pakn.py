@@ -20,8 +20,15 @@ from motcua.core.errors import ApplicationError
 from motcua.core.http import private_no_store
 from motcua.core.ratelimit import rate_limit_hit
 from motcua.feedback.constants import STAFF_PAKN_CHANNELS, PaknChannel, PaknKind, PaknStatus
-from motcua.feedback.forms import PaknAnswerForm, PaknAssignForm, PaknForm, PaknStaffForm
+from motcua.feedback.forms import (
+    PaknAnswerForm,
+    PaknAssignForm,
+    PaknForm,
+    PaknStaffForm,
+    apply_error,
+)
 from motcua.feedback.models import Pakn
+from motcua.feedback.selectors import units_held, units_in_scope
 from motcua.feedback.services.common import director_roles, holds_any
 from motcua.feedback.services.pakn import (
     Sender,
@@ -34,16 +41,6 @@ from motcua.feedback.services.pakn import (
     pakn_token,
 )
 from motcua.org.models import Unit
-from motcua.org.selectors import user_scope_q, user_units_for_role
-
-
-def _apply(form: Any, exc: ApplicationError) -> None:
-    problems = exc.extra.get("errors") or []
-    for problem in problems:
-        field = problem["field"]
-        form.add_error(field if field in form.fields else None, problem["message"])
-    if not problems:
-        form.add_error(None, exc.message)
 
 
 def _sender(data: dict[str, Any]) -> Sender:
@@ -84,7 +81,7 @@ def pakn_new(request: HttpRequest) -> HttpResponse:
                     files=[form.cleaned_data["attachment"]],
                 )
             except ApplicationError as exc:
-                _apply(form, exc)
+                apply_error(form, exc)
             else:
                 return render(
                     request,
@@ -153,11 +150,9 @@ def _pakn_for_staff(user: Any, pk: int) -> Pakn | None:
     return pakn if _triage_units(user) else None
 
 
-def _triage_units(user: Any) -> list[int]:
+def _triage_units(user: Any) -> list[Unit]:
     """The units where ``user`` holds a role of MOTCUA_PAKN_TRIAGE_ROLES."""
-    return [
-        u.pk for role in settings.MOTCUA_PAKN_TRIAGE_ROLES for u in user_units_for_role(user, role)
-    ]
+    return units_held(user, settings.MOTCUA_PAKN_TRIAGE_ROLES)
 
 
 @login_required
@@ -184,23 +179,11 @@ def pakn_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
     return response
 
 
-def _director_units(user: Any) -> list[Unit]:
-    ids = {u.pk for role in director_roles() for u in user_units_for_role(user, role)}
-    return list(Unit.objects.filter(pk__in=ids).order_by("name"))
-
-
-def _scope_units(user: Any) -> Any:
-    scope = Unit.objects.none()
-    for role in director_roles():
-        scope = scope | Unit.objects.filter(user_scope_q(user, role, field=""))
-    return scope
-
-
 @login_required
 @private_no_store
 def pakn_list(request: HttpRequest) -> HttpResponse:
     """PAKN of the user's units; unassigned ones about their dossiers, or for the triage desk."""
-    scope = _scope_units(request.user)
+    scope = units_in_scope(request.user, director_roles())
     about_my_dossiers = Q(dossier__receiving_unit__in=scope) | Q(dossier__agency__in=scope)
     query = Q(unit__in=scope) | Q(unit__isnull=True) & about_my_dossiers
     if _triage_units(request.user):
@@ -217,7 +200,7 @@ def pakn_list(request: HttpRequest) -> HttpResponse:
             "now": clock.now(),
             "statuses": PaknStatus.choices,
             "status": status,
-            "units": _director_units(request.user),
+            "units": units_held(request.user, director_roles()),
             "quarter": _quarter(clock.localdate()),
         },
     )
@@ -232,15 +215,7 @@ def _quarter(day: Any) -> str:
 @require_http_methods(["GET", "POST"])
 def pakn_enter(request: HttpRequest) -> HttpResponse:
     """Staff enter a letter, a hotline call or a remark made at the counter."""
-    units = list(
-        Unit.objects.filter(
-            pk__in={
-                u.pk
-                for role in ["intake_officer", *director_roles()]
-                for u in user_units_for_role(request.user, role)
-            }
-        ).order_by("name")
-    )
+    units = units_held(request.user, ["intake_officer", *director_roles()])
     form = PaknStaffForm(request.POST or None, request.FILES or None)
     form.fields["channel"].choices = [(c.value, c.label) for c in STAFF_PAKN_CHANNELS]  # type: ignore[attr-defined]
     form.fields["unit"].choices = [(str(u.pk), u.name) for u in units]  # type: ignore[attr-defined]
@@ -259,7 +234,7 @@ def pakn_enter(request: HttpRequest) -> HttpResponse:
                 files=[form.cleaned_data["attachment"]],
             )
         except ApplicationError as exc:
-            _apply(form, exc)
+            apply_error(form, exc)
         else:
             return HttpResponseRedirect(reverse("feedback:pakn_detail", args=[pakn.pk]))
     return render(
@@ -280,7 +255,7 @@ def pakn_detail(request: HttpRequest, pk: int) -> HttpResponse:
             {"message": _("This feedback does not exist.")},
             status=404,
         )
-    scope = list(_scope_units(request.user).order_by("name"))
+    scope = list(units_in_scope(request.user, director_roles()).order_by("name"))
     assign = PaknAssignForm(request.POST if "assign" in request.POST else None)
     assign.fields["kind"].choices = PaknKind.choices  # type: ignore[attr-defined]
     assign.fields["unit"].choices = [(str(u.pk), u.name) for u in scope]  # type: ignore[attr-defined]
@@ -305,7 +280,7 @@ def pakn_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 raise ApplicationError(_("Correct the form."), code="invalid")
         except ApplicationError as exc:
             error = exc.message
-            _apply(assign if "assign" in request.POST else answer, exc)
+            apply_error(assign if "assign" in request.POST else answer, exc)
         else:
             return HttpResponseRedirect(reverse("feedback:pakn_detail", args=[pakn.pk]))
     return render(

@@ -18,9 +18,9 @@ from django.views.decorators.http import require_http_methods
 from motcua.core.errors import ApplicationError
 from motcua.core.http import private_no_store
 from motcua.core.ratelimit import rate_limit_hit
-from motcua.feedback.forms import CampaignForm, SurveyForm
+from motcua.feedback.forms import CampaignForm, SurveyForm, apply_error
 from motcua.feedback.models import Questionnaire, SurveyCampaign
-from motcua.feedback.selectors import campaign_export, campaigns_for
+from motcua.feedback.selectors import campaign_export, campaigns_for, units_held
 from motcua.feedback.services.common import holds_any
 from motcua.feedback.services.surveys import (
     campaign_create,
@@ -30,23 +30,12 @@ from motcua.feedback.services.surveys import (
     survey_answer_online,
     survey_answer_paper,
 )
-from motcua.org.models import Unit
-from motcua.org.selectors import user_units_for_role
 
 DEVICE_COOKIE = "motcua_survey_device"
 
 
 def _raw(form: SurveyForm) -> dict[str, Any]:
     return dict(form.cleaned_data)
-
-
-def _apply(form: Any, exc: ApplicationError) -> None:
-    problems = exc.extra.get("errors") or []
-    for problem in problems:
-        field = problem["field"]
-        form.add_error(field if field in form.fields else None, problem["message"])
-    if not problems:
-        form.add_error(None, exc.message)
 
 
 @private_no_store
@@ -79,7 +68,7 @@ def survey(request: HttpRequest, slug: str) -> HttpResponse:
             try:
                 survey_answer_online(campaign=campaign, device=device, raw=_raw(form))
             except ApplicationError as exc:
-                _apply(form, exc)
+                apply_error(form, exc)
                 status = exc.status
             else:
                 return render(request, "feedback/survey_done.html", {"campaign": campaign})
@@ -100,17 +89,12 @@ def survey(request: HttpRequest, slug: str) -> HttpResponse:
     return response
 
 
-def _units(user: Any) -> list[Unit]:
-    ids = {u.pk for role in campaign_roles() for u in user_units_for_role(user, role)}
-    return list(Unit.objects.filter(pk__in=ids).order_by("name"))
-
-
 @login_required
 @private_no_store
 @require_http_methods(["GET", "POST"])
 def campaigns(request: HttpRequest) -> HttpResponse:
     """The campaigns of the user's units with their indices (compare units and years); add one."""
-    units = _units(request.user)
+    units = units_held(request.user, campaign_roles())
     form = CampaignForm(request.POST or None)
     form.fields["unit"].choices = [(str(u.pk), u.name) for u in units]  # type: ignore[attr-defined]
     versions = list(Questionnaire.objects.all())
@@ -128,7 +112,7 @@ def campaigns(request: HttpRequest) -> HttpResponse:
                 actor=request.user,
             )
         except ApplicationError as exc:
-            _apply(form, exc)
+            apply_error(form, exc)
         else:
             return HttpResponseRedirect(reverse("feedback:campaign", args=[campaign.pk]))
     return render(
@@ -139,19 +123,26 @@ def campaigns(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _campaign_for(user: Any, pk: int) -> SurveyCampaign | None:
+    """The campaign ``pk`` if ``user`` holds a campaign role on its unit, else None."""
+    row = SurveyCampaign.objects.select_related("unit", "questionnaire").filter(pk=pk).first()
+    return row if row is not None and holds_any(user, campaign_roles(), row.unit) else None
+
+
+def _no_campaign(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "feedback/message.html", {"message": _("This survey does not exist.")}, status=404
+    )
+
+
 @login_required
 @private_no_store
 @require_http_methods(["GET", "POST"])
 def campaign(request: HttpRequest, pk: int) -> HttpResponse:
     """A campaign: its link and QR code, paper entry, the indices with n and 95% CI."""
-    row = SurveyCampaign.objects.select_related("unit", "questionnaire").filter(pk=pk).first()
-    if row is None or not holds_any(request.user, campaign_roles(), row.unit):
-        return render(
-            request,
-            "feedback/message.html",
-            {"message": _("This survey does not exist.")},
-            status=404,
-        )
+    row = _campaign_for(request.user, pk)
+    if row is None:
+        return _no_campaign(request)
     form = SurveyForm(request.POST or None, questionnaire=row.questionnaire, paper=True)
     if request.method == "POST" and form.is_valid():
         try:
@@ -162,7 +153,7 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
                 paper_number=form.cleaned_data["paper_number"],
             )
         except ApplicationError as exc:
-            _apply(form, exc)
+            apply_error(form, exc)
         else:
             return HttpResponseRedirect(reverse("feedback:campaign", args=[row.pk]))
     aspects, overall, count = campaign_results(row)
@@ -188,14 +179,9 @@ def campaign(request: HttpRequest, pk: int) -> HttpResponse:
 @private_no_store
 def campaign_excel(request: HttpRequest, pk: int) -> HttpResponse:
     """The campaign's answers and indices as an Excel file."""
-    row = SurveyCampaign.objects.select_related("unit", "questionnaire").filter(pk=pk).first()
-    if row is None or not holds_any(request.user, campaign_roles(), row.unit):
-        return render(
-            request,
-            "feedback/message.html",
-            {"message": _("This survey does not exist.")},
-            status=404,
-        )
+    row = _campaign_for(request.user, pk)
+    if row is None:
+        return _no_campaign(request)
     from motcua.feedback.excel import XLSX
 
     response = HttpResponse(campaign_export(row), content_type=XLSX)

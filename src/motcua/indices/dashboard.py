@@ -2,9 +2,11 @@
 
 Every figure comes from :class:`DailyCount` (today), :class:`MonthlyCount`
 (trends, the slowest procedures and units: the last three calendar months
-including this one) or from the facts of
-the dossiers still being handled; nothing here reads the dossier table,
-and the number of queries does not grow with the data (pinned by tests).
+including this one), :class:`StepMonthlyCount` (the slowest steps, by unit
+and role, same three months), :class:`RatingMonthlyCount` (the
+satisfaction trend) or from the facts of the dossiers still being
+handled; nothing here reads the dossier or feedback tables, and the number
+of queries does not grow with the data (pinned by tests).
 """
 
 from __future__ import annotations
@@ -20,7 +22,14 @@ from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.indices.models import DailyCount, DossierFact, MonthlyCount
+from motcua.feedback.selectors import under
+from motcua.indices.models import (
+    DailyCount,
+    DossierFact,
+    MonthlyCount,
+    RatingMonthlyCount,
+    StepMonthlyCount,
+)
 from motcua.indices.periods import Period, month_keys, months_q
 from motcua.org.models import Unit
 
@@ -56,6 +65,51 @@ class SlowRow:
 
 
 @dataclass
+class StepRow:
+    """Steps one unit finished in one role: how many, how many late, working days spent."""
+
+    unit: str
+    role: str
+    finished: int
+    late: int
+    measured: int
+    working_days: Decimal
+
+    @property
+    def name(self) -> str:
+        return f"{self.unit} · {self.role}"
+
+    @property
+    def late_pct(self) -> Decimal | None:
+        return _pct(self.late, self.finished)
+
+    @property
+    def average_days(self) -> Decimal | None:
+        if not self.measured:
+            return None
+        return (self.working_days / self.measured).quantize(Decimal("0.01"))
+
+
+@dataclass
+class RatingRow:
+    """Citizens' ratings given in one month."""
+
+    key: str
+    label: str
+    very_satisfied: int
+    satisfied: int
+    dissatisfied: int
+
+    @property
+    def total(self) -> int:
+        return self.very_satisfied + self.satisfied + self.dissatisfied
+
+    @property
+    def satisfied_pct(self) -> Decimal | None:
+        return _pct(self.very_satisfied + self.satisfied, self.total)
+
+
+@dataclass
 class WorkloadRow:
     name: str
     pending: int
@@ -75,6 +129,8 @@ class Dashboard:
     months: list[MonthRow]
     slow_procedures: list[SlowRow]
     slow_units: list[SlowRow]
+    slow_steps: list[StepRow]
+    ratings: list[RatingRow]
     workload: list[WorkloadRow]
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -94,9 +150,7 @@ def monthly_rows(unit: Unit, months: list[Period]) -> list[MonthRow]:
     first, last = months[0].start, months[-1].end
     rows: dict[tuple[int, int], Any] = {
         (r["year"], r["month"]): r
-        for r in MonthlyCount.objects.filter(
-            months_q(first, last), agency__path__startswith=unit.path
-        )
+        for r in MonthlyCount.objects.filter(months_q(first, last), under(unit, "agency"))
         .order_by()
         .values("year", "month")
         .annotate(
@@ -122,9 +176,66 @@ def monthly_rows(unit: Unit, months: list[Period]) -> list[MonthRow]:
     return out
 
 
+def rating_rows(unit: Unit, months: list[Period]) -> list[RatingRow]:
+    """Return the ratings given in each month of ``months`` in ``unit``'s subtree (one query)."""
+    first, last = months[0].start, months[-1].end
+    rows: dict[tuple[int, int], Any] = {
+        (r["year"], r["month"]): r
+        for r in RatingMonthlyCount.objects.filter(months_q(first, last), under(unit, "agency"))
+        .order_by()
+        .values("year", "month")
+        .annotate(n_very=Sum("very_satisfied"), n_sat=Sum("satisfied"), n_dis=Sum("dissatisfied"))
+    }
+    out = []
+    for period in months:
+        r: dict[str, Any] = rows.get((period.start.year, period.start.month), {})
+        out.append(
+            RatingRow(
+                key=period.key,
+                label=f"{period.start.month:02d}/{period.start.year}",
+                very_satisfied=int(r.get("n_very") or 0),
+                satisfied=int(r.get("n_sat") or 0),
+                dissatisfied=int(r.get("n_dis") or 0),
+            )
+        )
+    return out
+
+
+def slowest_steps(unit: Unit, since: date, until: date, limit: int) -> list[StepRow]:
+    """Return the unit × role pairs of ``unit``'s subtree whose steps took longest (one query).
+
+    Ranked by the average working days per step, then by the late steps.
+    """
+    rows = (
+        StepMonthlyCount.objects.filter(months_q(since, until), under(unit, "unit"))
+        .order_by()
+        .values("unit_id", "role_id", "unit__name", "role__name")
+        .annotate(
+            n_finished=Sum("finished"),
+            n_late=Sum("late"),
+            n_measured=Sum("measured"),
+            n_days=Sum("working_days"),
+        )
+        .filter(n_finished__gt=0)
+    )
+    steps = [
+        StepRow(
+            unit=r["unit__name"],
+            role=r["role__name"],
+            finished=int(r["n_finished"]),
+            late=int(r["n_late"] or 0),
+            measured=int(r["n_measured"] or 0),
+            working_days=Decimal(r["n_days"] or 0),
+        )
+        for r in rows
+    ]
+    steps.sort(key=lambda s: (-(s.average_days or Decimal(-1)), -s.late, s.unit, s.role))
+    return steps[:limit]
+
+
 def _slowest(unit: Unit, since: date, until: date, by: str, limit: int) -> list[dict[str, Any]]:
     rows = (
-        MonthlyCount.objects.filter(months_q(since, until), agency__path__startswith=unit.path)
+        MonthlyCount.objects.filter(months_q(since, until), under(unit, "agency"))
         .order_by()
         .values(by)
         .annotate(
@@ -139,9 +250,9 @@ def _slowest(unit: Unit, since: date, until: date, by: str, limit: int) -> list[
 
 
 def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
-    """Return the morning page of ``unit`` and everything below it (8 queries)."""
+    """Return the morning page of ``unit`` and everything below it (10 queries)."""
     today = timezone.localtime(now).date()
-    in_tree = Q(agency__path__startswith=unit.path)
+    in_tree = under(unit, "agency")
     day = (
         DailyCount.objects.filter(in_tree, day=today)
         .order_by()
@@ -172,6 +283,8 @@ def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
         ).values_list("procedure_id", "name")
     )
     units = _slowest(unit, since, today, "agency__name", top)
+    steps = slowest_steps(unit, since, today, top)
+    ratings = rating_rows(unit, month_keys(today, 12))
     workload_rows: Any = (
         DossierFact.objects.filter(in_tree, pending=True, handler__isnull=False)
         .order_by()
@@ -212,6 +325,8 @@ def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
             )
             for r in units
         ],
+        slow_steps=steps,
+        ratings=ratings,
         workload=[
             WorkloadRow(people.get(w["handler_id"], "?"), w["n"], w["late"]) for w in workload
         ],

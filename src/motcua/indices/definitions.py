@@ -61,8 +61,10 @@ GROUPS: list[tuple[int, str, int, list[tuple[Any, ...]]]] = [
          "proportional", "PAKN xử lý đúng hạn hoặc còn hạn", "PAKN tiếp nhận trong kỳ"),
         ("5.3", "Hài lòng trong xử lý phản ánh, kiến nghị", 6, C, "pakn_not_dissatisfied", None,
          "proportional", "PAKN không bị đánh giá không hài lòng", "PAKN tiếp nhận lần đầu"),
-        ("5.4", "Hài lòng trong tiếp nhận, giải quyết TTHC", 6, C, "unavailable_feedback",
-         "0.9000", "proportional", "", ""),
+        ("5.4", "Hài lòng trong tiếp nhận, giải quyết TTHC", 6, C, "dossiers_satisfaction",
+         "0.9000", "proportional",
+         "Hồ sơ không trễ hạn, không bị đánh giá không hài lòng, không có PAKN",
+         "Hồ sơ đã giải quyết trong kỳ"),
     ]),
     (6, "Số hóa hồ sơ", 22, [
         ("6.1", "Hồ sơ có kết quả điện tử", 6, C, "unavailable_digitisation", None,

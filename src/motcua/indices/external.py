@@ -6,8 +6,9 @@ the unit's administrative code, electronic identifier code or exact name),
 ``year`` (năm), ``component`` (thành phần; empty for the overall score),
 ``score`` (điểm), ``rank`` (xếp hạng, optional), ``source`` (nguồn,
 optional). Every row is checked first and every problem is listed; only
-a file without problems is written, in one transaction (a row of the same
-index, unit, year and component replaces the earlier one).
+a file without problems is written, in one transaction and one statement
+(an upsert: a row of the same index, unit, year and component replaces the
+earlier one).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
@@ -159,28 +159,25 @@ def external_results_import(*, actor: Any, content: bytes, filename: str) -> int
         )
     now = clock.now()
     with transaction.atomic():
-        for item in parsed:
-            existing = (
-                ExternalResult.objects.select_for_update()
-                .filter(
-                    Q(
-                        index=item["index"],
-                        unit=item["unit"],
-                        year=item["year"],
-                        component=item["component"],
-                    )
+        # One INSERT … ON CONFLICT DO UPDATE for the whole file (not one per row).
+        ExternalResult.objects.bulk_create(
+            [
+                ExternalResult(
+                    index=item["index"],
+                    unit=item["unit"],
+                    year=item["year"],
+                    component=item["component"],
+                    score=item["score"],
+                    rank=item["rank"],
+                    source=item["source"],
+                    imported_at=now,
                 )
-                .first()
-            )
-            result = existing or ExternalResult(
-                index=item["index"],
-                unit=item["unit"],
-                year=item["year"],
-                component=item["component"],
-            )
-            result.score, result.rank, result.source = item["score"], item["rank"], item["source"]
-            result.imported_at = now
-            result.save()
+                for item in parsed
+            ],
+            update_conflicts=True,
+            unique_fields=["index", "unit", "year", "component"],
+            update_fields=["score", "rank", "source", "imported_at"],
+        )
         audit_record(
             actor=actor,
             action="indices.external_results_import",

@@ -6,8 +6,10 @@ its named numerator/denominator query (``indices.queries``), its target
 and its scoring rule; :class:`RatingBand` rows name the bands. Inputs the
 system cannot see are :class:`EnteredFigure` rows with their evidence.
 
-Aggregates come from :class:`DailyCount` (agency × day) and
-:class:`MonthlyCount` (agency × procedure × month), kept
+Aggregates come from :class:`DailyCount` (agency × day),
+:class:`MonthlyCount` (agency × procedure × month), :class:`StepMonthlyCount`
+(unit × role × month: steps) and :class:`RatingMonthlyCount` (agency ×
+month: citizens' ratings), kept
 current from the dossiers' history by ``indices.rollups`` with the progress
 recorded in :class:`FillState`; :class:`DossierFact` keeps the figures each
 dossier contributed, so a change subtracts the old contribution exactly.
@@ -284,6 +286,91 @@ COUNT_FIELDS = (
     "returned",
     "handling_seconds",
 )
+
+
+class StepFact(models.Model):
+    """What one finished step contributes to :class:`StepMonthlyCount`, as last counted.
+
+    Only steps judged early, on time or late (handed over or signed) have a
+    fact; a step closed because its dossier ended early does not.
+    ``working_days`` is the working time inside the sessions of the step
+    unit's calendar from its start to its hand-over, in working days of that
+    schedule; ``None`` when the calendar of those years is not confirmed.
+    """
+
+    step = models.OneToOneField(
+        "dossiers.DossierStep", primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("org.Role", on_delete=models.CASCADE, related_name="+")
+    finished_day = models.DateField()
+    late = models.BooleanField(default=False)
+    working_days = models.DecimalField(max_digits=12, decimal_places=3, null=True)
+
+    def __str__(self) -> str:
+        return f"{self.step_id}"
+
+
+class StepMonthlyCount(models.Model):
+    """Steps finished by one unit in one role in one month: the slowest steps."""
+
+    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    role = models.ForeignKey("org.Role", on_delete=models.CASCADE, related_name="+", db_index=False)
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    finished = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    measured = models.IntegerField(default=0)
+    """Steps whose working time is known (their calendar years are confirmed)."""
+    working_days = models.DecimalField(max_digits=16, decimal_places=3, default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "role", "year", "month"], name="indices_step_monthly_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "month"], name="indices_step_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.role_id} {self.year}-{self.month:02d}"
+
+
+STEP_COUNT_FIELDS = ("finished", "late", "measured", "working_days")
+
+
+class RatingMonthlyCount(models.Model):
+    """Citizens' ratings of one agency's dossiers given in one month, by level.
+
+    Read from the feedback app's ``Evaluation`` rows (one per dossier, never
+    changed once given) after the id recorded in :class:`FillState`.
+    """
+
+    agency = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    very_satisfied = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    dissatisfied = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "month"], name="indices_rating_monthly_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["year", "month"], name="indices_rating_month_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year}-{self.month:02d}"
+
+    @property
+    def total(self) -> int:
+        return self.very_satisfied + self.satisfied + self.dissatisfied
+
+
+RATING_COUNT_FIELDS = ("very_satisfied", "satisfied", "dissatisfied")
 
 
 class FillState(models.Model):

@@ -20,8 +20,14 @@ Definitions used here (the DVCQG formula document is [L]):
 - ``online_share`` (3.2): dossiers received online / all dossiers received.
 - ``pakn_on_time`` (5.2) and ``pakn_not_dissatisfied`` (5.3): the feedback app's
   ``pakn_group5`` over the PAKN assigned within the subtree and received in the period.
-- ``unavailable_*``: the data do not exist here yet (5.1, 5.4: ratings per the formula
-  document [L]; payment, digitisation and national portal data).
+- ``dossiers_satisfaction`` (5.4, target 90 %): "100 % − (% overdue dossiers + % dossiers
+  with a PAKN or a dislike)" read as numerator = dossiers finished in the period − those
+  finished late − ratings "dissatisfied" given in the period − PAKN received in the period
+  about a dossier (not below 0); denominator = dossiers finished in the period. The
+  ratings come from :class:`~motcua.indices.models.RatingMonthlyCount`; with no rating
+  given in the period the indicator says "no data" (nobody was asked, not 0 disliked).
+- ``unavailable_*``: the data do not exist here yet (5.1: PAKN classification; payment,
+  digitisation and national portal data).
 """
 
 from __future__ import annotations
@@ -33,11 +39,18 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models.functions import ExtractYear
 from django.utils.translation import gettext_lazy as _
 
 from motcua.dossiers.constants import Timeliness
-from motcua.feedback.selectors import PaknGroup5, pakn_group5
-from motcua.indices.models import COUNT_FIELDS, DossierFact, MonthlyCount
+from motcua.feedback.selectors import PaknGroup5, pakn_group5, pakn_group5_by_year, under
+from motcua.indices.models import (
+    COUNT_FIELDS,
+    RATING_COUNT_FIELDS,
+    DossierFact,
+    MonthlyCount,
+    RatingMonthlyCount,
+)
 from motcua.indices.periods import Period, months_q
 from motcua.org.models import Unit
 
@@ -58,9 +71,65 @@ class Scope:
     _counts: dict[str, int] | None = field(default=None, repr=False)
     _pending: dict[str, int] | None = field(default=None, repr=False)
     _pakn: PaknGroup5 | None = field(default=None, repr=False)
+    _ratings: dict[str, int] | None = field(default=None, repr=False)
+
+    @classmethod
+    def prefetch_years(
+        cls, unit: Unit, periods: list[Period], *, now: datetime
+    ) -> dict[int, Scope]:
+        """Return a scope per year period with its four reads done for all years at once.
+
+        One query per rollup (counts, dossiers being handled, ratings) and one
+        for the PAKN, each grouped by year: the same figures as a scope per
+        year reading its own, in 4 queries whatever the number of years.
+        """
+        years = [p.start.year for p in periods]
+        in_tree = under(unit, "agency")
+        count_rows: Any = (
+            MonthlyCount.objects.filter(in_tree, year__in=years)
+            .order_by()
+            .values("year")
+            .annotate(**{name: Sum(name) for name in COUNT_FIELDS})
+        )
+        rating_rows: Any = (
+            RatingMonthlyCount.objects.filter(in_tree, year__in=years)
+            .order_by()
+            .values("year")
+            .annotate(**{name: Sum(name) for name in RATING_COUNT_FIELDS})
+        )
+        overdue = Q(clock_running=True, due_at__lt=now)
+        pending_rows: Any = (
+            DossierFact.objects.filter(
+                in_tree,
+                pending=True,
+                received_day__range=(min(p.start for p in periods), max(p.end for p in periods)),
+            )
+            .annotate(year=ExtractYear("received_day"))
+            .order_by()
+            .values("year")
+            .annotate(pending=Count("*"), overdue=Count("agency", filter=overdue))
+        )
+        counts: dict[int, dict[str, Any]] = {r["year"]: r for r in count_rows}
+        ratings: dict[int, dict[str, Any]] = {r["year"]: r for r in rating_rows}
+        pending: dict[int, dict[str, Any]] = {r["year"]: r for r in pending_rows}
+        pakn = pakn_group5_by_year(unit, years, now=now)
+        out = {}
+        for period in periods:
+            year = period.start.year
+            c, r, p = counts.get(year, {}), ratings.get(year, {}), pending.get(year, {})
+            out[year] = cls(
+                unit=unit,
+                period=period,
+                now=now,
+                _counts={name: int(c.get(name) or 0) for name in COUNT_FIELDS},
+                _pending={"pending": p.get("pending", 0), "overdue": p.get("overdue", 0)},
+                _pakn=pakn[year],
+                _ratings={name: int(r.get(name) or 0) for name in RATING_COUNT_FIELDS},
+            )
+        return out
 
     def unit_q(self, prefix: str = "agency") -> Q:
-        return Q(**{f"{prefix}__path__startswith": self.unit.path})
+        return under(self.unit, prefix)
 
     def counts(self) -> dict[str, int]:
         if self._counts is None:
@@ -73,6 +142,19 @@ class Scope:
             )
             self._counts = {name: int(value or 0) for name, value in row.items()}
         return self._counts
+
+    def ratings(self) -> dict[str, int]:
+        """The ratings given in the subtree and period, by level (one query, from the rollup)."""
+        if self._ratings is None:
+            row = (
+                RatingMonthlyCount.objects.filter(
+                    self.unit_q(), months_q(self.period.start, self.period.end)
+                )
+                .order_by()
+                .aggregate(**{name: Sum(name) for name in RATING_COUNT_FIELDS})
+            )
+            self._ratings = {name: int(value or 0) for name, value in row.items()}
+        return self._ratings
 
     def pending_facts(self) -> QuerySet[DossierFact]:
         return DossierFact.objects.filter(
@@ -178,6 +260,15 @@ def _pakn_not_dissatisfied(scope: Scope) -> Figure | None:
     return _figure(pakn.received - pakn.dissatisfied - pakn.overdue, pakn.received)
 
 
+def _dossiers_satisfaction(scope: Scope) -> Figure | None:
+    ratings = scope.ratings()
+    if not sum(ratings.values()):
+        return None
+    counts, pakn = scope.counts(), scope.pakn()
+    lost = counts["finished_late"] + ratings["dissatisfied"] + pakn.about_dossiers
+    return _figure(max(counts["finished"] - lost, 0), counts["finished"])
+
+
 QUERIES: dict[str, NamedQuery] = {
     "dossiers_on_time": NamedQuery(
         _("Dossiers handled early or on time, or still within the time limit"),
@@ -205,6 +296,10 @@ QUERIES: dict[str, NamedQuery] = {
     "pakn_not_dissatisfied": NamedQuery(
         _("Citizen feedback (PAKN) neither answered late nor rated dissatisfied"),
         _pakn_not_dissatisfied,
+    ),
+    "dossiers_satisfaction": NamedQuery(
+        _("Dossiers finished neither late nor rated dissatisfied nor raised in a PAKN"),
+        _dossiers_satisfaction,
     ),
     "unavailable_feedback": NamedQuery(
         _("Needs citizen feedback and ratings (not in this system yet)"), _no_data

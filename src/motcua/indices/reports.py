@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from fpdf import FPDF
 
 import motcua.core
+from motcua.feedback.selectors import under
 from motcua.indices import tables
 from motcua.indices.charts import Chart, bar_chart, line_chart
 from motcua.indices.dashboard import _pct, _slowest, monthly_rows
@@ -55,9 +56,7 @@ def _children_table(unit: Unit, period: Period) -> tables.Table:
         c.pk: {"received": 0, "online": 0, "finished": 0, "on_time": 0} for c in children
     }
     rows = (
-        MonthlyCount.objects.filter(
-            months_q(period.start, period.end), agency__path__startswith=unit.path
-        )
+        MonthlyCount.objects.filter(months_q(period.start, period.end), under(unit, "agency"))
         .order_by()
         .values("agency__path")
         .annotate(

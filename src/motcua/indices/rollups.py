@@ -26,6 +26,8 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime
+from decimal import Decimal
+from types import SimpleNamespace
 from typing import Any
 
 from django.conf import settings
@@ -35,10 +37,26 @@ from django.utils import timezone
 
 from motcua.core import clock
 from motcua.dossiers.constants import ACTIVE_STATUSES, CLOCK_RUNNING, Channel, Timeliness
-from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.indices.models import COUNT_FIELDS, DailyCount, DossierFact, FillState, MonthlyCount
+from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.feedback.models import Evaluation
+from motcua.indices.models import (
+    COUNT_FIELDS,
+    RATING_COUNT_FIELDS,
+    STEP_COUNT_FIELDS,
+    DailyCount,
+    DossierFact,
+    FillState,
+    MonthlyCount,
+    RatingMonthlyCount,
+    StepFact,
+    StepMonthlyCount,
+)
+from motcua.org.models import Unit
+from motcua.workdays.core import CalendarMissingError
+from motcua.workdays.loader import calendar_for_unit
 
 FILL_STATE = "dossiers"
+RATINGS_FILL_STATE = "ratings"
 Key = tuple[int, int, date]
 Delta = dict[str, int]
 
@@ -125,9 +143,7 @@ def _fact_values(fact: DossierFact) -> tuple[Any, ...]:
     return tuple(getattr(fact, f.attname) for f in DossierFact._meta.concrete_fields)
 
 
-def _upsert(
-    model: type[DailyCount] | type[MonthlyCount], key: dict[str, Any], delta: Delta
-) -> None:
+def _upsert(model: type[Any], key: dict[str, Any], delta: dict[str, Any]) -> None:
     changes = {name: value for name, value in delta.items() if value}
     if not changes:
         return
@@ -181,6 +197,7 @@ def facts_update(dossier_ids: Iterable[int]) -> int:
             for key, delta in contributions(after):
                 for name, value in delta.items():
                     deltas[key][name] += value
+    steps_update(ids)
     if not changed:
         return 0
     DossierFact.objects.filter(dossier_id__in=changed).delete()
@@ -189,17 +206,220 @@ def facts_update(dossier_ids: Iterable[int]) -> int:
     return len(changed)
 
 
-def _state_locked() -> FillState:
-    FillState.objects.get_or_create(name=FILL_STATE)
-    return FillState.objects.select_for_update().get(name=FILL_STATE)
+# --- steps ---------------------------------------------------------------------------------------
+
+_STEP_FIELDS = (
+    "id",
+    "dossier_id",
+    "unit_id",
+    "unit__path",
+    "role_id",
+    "started_at",
+    "finished_at",
+    "timeliness",
+)
+StepKey = tuple[int, int, int, int]
+"""(unit, role, year, month)"""
+
+
+def _finished_steps() -> Any:
+    return DossierStep.objects.filter(finished_at__isnull=False).exclude(timeliness="")
+
+
+def working_days(unit_id: int, path: str, started: datetime | None, ended: datetime) -> Any:
+    """Return the working days from ``started`` to ``ended`` in the unit's calendar, or None.
+
+    The working time inside the sessions of working days, divided by the
+    length of that calendar's working day; ``None`` when a year of the
+    interval has no confirmed calendar (or the step has no start).
+    """
+    if started is None:
+        return None
+    calendar = calendar_for_unit(SimpleNamespace(pk=unit_id, path=path))
+    try:
+        spent = calendar.working_time_between(started, ended)
+    except CalendarMissingError:
+        return None
+    seconds = Decimal(spent.days * 86400 + spent.seconds)
+    return (seconds / calendar.schedule.day_seconds).quantize(Decimal("0.001"))
+
+
+def step_fact_from(row: dict[str, Any]) -> StepFact:
+    """Return the fact of a finished step read with ``_STEP_FIELDS``."""
+    return StepFact(
+        step_id=row["id"],
+        dossier_id=row["dossier_id"],
+        unit_id=row["unit_id"],
+        role_id=row["role_id"],
+        finished_day=timezone.localtime(row["finished_at"]).date(),
+        late=row["timeliness"] == Timeliness.LATE,
+        working_days=working_days(
+            row["unit_id"], row["unit__path"], row["started_at"], row["finished_at"]
+        ),
+    )
+
+
+def step_contribution(fact: StepFact) -> tuple[StepKey, dict[str, Any]]:
+    """Return the (unit, role, year, month) row ``fact`` adds to and what it adds."""
+    day = fact.finished_day
+    measured = fact.working_days is not None
+    return (
+        (fact.unit_id, fact.role_id, day.year, day.month),
+        {
+            "finished": 1,
+            "late": int(fact.late),
+            "measured": int(measured),
+            "working_days": fact.working_days if measured else Decimal(0),
+        },
+    )
+
+
+def _step_values(fact: StepFact) -> tuple[Any, ...]:
+    return tuple(getattr(fact, f.attname) for f in StepFact._meta.concrete_fields)
+
+
+def _apply_step_deltas(deltas: dict[StepKey, dict[str, Any]]) -> None:
+    for (unit, role, year, month), delta in sorted(deltas.items()):
+        _upsert(
+            StepMonthlyCount,
+            {"unit_id": unit, "role_id": role, "year": year, "month": month},
+            delta,
+        )
+
+
+def steps_update(dossier_ids: list[int]) -> int:
+    """Recount the finished steps of ``dossier_ids``; return how many step facts changed."""
+    old = {f.step_id: f for f in StepFact.objects.filter(dossier_id__in=dossier_ids)}
+    new = {
+        row["id"]: step_fact_from(row)
+        for row in _finished_steps().filter(dossier_id__in=dossier_ids).values(*_STEP_FIELDS)
+    }
+    deltas: dict[StepKey, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    changed = []
+    for step_id in sorted(old.keys() | new.keys()):
+        before, after = old.get(step_id), new.get(step_id)
+        if before is not None and after is not None and _step_values(before) == _step_values(after):
+            continue
+        changed.append(step_id)
+        for fact, sign in ((before, -1), (after, 1)):
+            if fact is None:
+                continue
+            key, delta = step_contribution(fact)
+            for name, value in delta.items():
+                deltas[key][name] += sign * value
+    if not changed:
+        return 0
+    StepFact.objects.filter(step_id__in=changed).delete()
+    StepFact.objects.bulk_create([new[i] for i in changed if i in new])
+    _apply_step_deltas(deltas)
+    return len(changed)
+
+
+def _steps_rebuild(chunk: int) -> None:
+    """Write every step fact and the monthly step counts (in Python: calendars are Python)."""
+    counts: dict[StepKey, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    after = 0
+    while True:
+        rows = list(
+            _finished_steps().filter(id__gt=after).order_by("id").values(*_STEP_FIELDS)[:chunk]
+        )
+        if not rows:
+            break
+        facts = [step_fact_from(row) for row in rows]
+        StepFact.objects.bulk_create(facts, batch_size=5000)
+        for fact in facts:
+            key, delta = step_contribution(fact)
+            for name, value in delta.items():
+                counts[key][name] += value
+        after = rows[-1]["id"]
+    StepMonthlyCount.objects.bulk_create(
+        [
+            StepMonthlyCount(unit_id=u, role_id=r, year=y, month=m, **counts)
+            for (u, r, y, m), counts in counts.items()
+        ],
+        batch_size=5000,
+    )
+
+
+# --- ratings -------------------------------------------------------------------------------------
+
+RatingKey = tuple[int, int, int]
+"""(agency, year, month)"""
+
+
+def _rating_counts(rows: Iterable[tuple[int, datetime, str]]) -> dict[RatingKey, Delta]:
+    counts: dict[RatingKey, Delta] = defaultdict(lambda: defaultdict(int))
+    for agency, submitted, level in rows:
+        day = timezone.localtime(submitted).date()
+        if level in RATING_COUNT_FIELDS:
+            counts[(agency, day.year, day.month)][level] += 1
+    return counts
+
+
+def ratings_refresh(*, batch: int = 20_000) -> int:
+    """Count the ratings given since the last fill; return how many were read.
+
+    A rating is given once per dossier and never changed (feedback app), so
+    reading the rows after the last id read keeps the counts exact.
+    """
+    total = 0
+    while True:
+        with transaction.atomic():
+            state = _state_locked(RATINGS_FILL_STATE)
+            rows = list(
+                Evaluation.objects.filter(id__gt=state.last_event_id)
+                .order_by("id")
+                .values_list("id", "agency_id", "submitted_at", "level")[:batch]
+            )
+            if not rows:
+                return total
+            for (agency, year, month), delta in sorted(
+                _rating_counts(row[1:] for row in rows).items()
+            ):
+                _upsert(
+                    RatingMonthlyCount,
+                    {"agency_id": agency, "year": year, "month": month},
+                    delta,
+                )
+            state.last_event_id = rows[-1][0]
+            state.filled_at = clock.now()
+            state.save(update_fields=["last_event_id", "filled_at"])
+        total += len(rows)
+        if len(rows) < batch:
+            return total
+
+
+def _ratings_rebuild() -> None:
+    state = _state_locked(RATINGS_FILL_STATE)
+    RatingMonthlyCount.objects.all().delete()
+    rows = Evaluation.objects.order_by().values_list("agency_id", "submitted_at", "level")
+    RatingMonthlyCount.objects.bulk_create(
+        [
+            RatingMonthlyCount(agency_id=a, year=y, month=m, **counts)
+            for (a, y, m), counts in _rating_counts(rows.iterator(chunk_size=5000)).items()
+        ],
+        batch_size=5000,
+    )
+    state.last_event_id = Evaluation.objects.aggregate(last=Max("id"))["last"] or 0
+    state.rebuilt_at = state.filled_at = clock.now()
+    state.save()
+
+
+def _state_locked(name: str = FILL_STATE) -> FillState:
+    FillState.objects.get_or_create(name=name)
+    return FillState.objects.select_for_update().get(name=name)
 
 
 def rollups_refresh(*, batch: int = 20_000) -> int:
-    """Count the dossier changes recorded since the last fill; return the events read.
+    """Count the dossier changes and ratings recorded since the last fill; return the rows read.
 
     Safe to run from several workers: the fill state row is locked, so one
     fills while the others wait and then find nothing new.
     """
+    return _dossiers_refresh(batch) + ratings_refresh(batch=batch)
+
+
+def _dossiers_refresh(batch: int) -> int:
     total = 0
     while True:
         with transaction.atomic():
@@ -225,15 +445,27 @@ def rollups_rebuild(*, chunk: int = 20_000) -> int:
     with transaction.atomic():
         state = _state_locked()
         last_event = DossierEvent.objects.aggregate(last=Max("id"))["last"] or 0
-        DailyCount.objects.all().delete()
-        MonthlyCount.objects.all().delete()
-        DossierFact.objects.all().delete()
+        for table in (DailyCount, MonthlyCount, DossierFact, StepMonthlyCount, StepFact):
+            table.objects.all().delete()
         on_pg = connection.vendor == "postgresql"
         counted = _facts_by_sql() if on_pg else _facts_by_python(chunk)
         _counts_from_facts()
+        _steps_rebuild(chunk)
+        _ratings_rebuild()
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                for model in (DossierFact, DailyCount, MonthlyCount):
+                for model in (
+                    DossierFact,
+                    DailyCount,
+                    MonthlyCount,
+                    StepFact,
+                    StepMonthlyCount,
+                    RatingMonthlyCount,
+                    Unit,
+                ):
+                    # The unit tree too: every page joins the rollups to it by path, and a
+                    # stale estimate of the subtree (1 row for 400) turns that hash join into
+                    # a nested loop 4–10× slower (docs/performance.md).
                     cursor.execute(f"ANALYZE {model._meta.db_table}")
         state.last_event_id = last_event
         state.rebuilt_at = state.filled_at = clock.now()
@@ -371,5 +603,20 @@ def rollup_snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         )
         if any(row[4:])
     )
+    steps = sorted(
+        tuple(row)
+        for row in StepMonthlyCount.objects.values_list(
+            "unit_id", "role_id", "year", "month", *STEP_COUNT_FIELDS
+        )
+        if any(row[4:])
+    )
+    ratings = sorted(
+        tuple(row)
+        for row in RatingMonthlyCount.objects.values_list(
+            "agency_id", "year", "month", *RATING_COUNT_FIELDS
+        )
+        if any(row[3:])
+    )
     facts = sorted(_fact_values(fact) for fact in DossierFact.objects.all())
-    return facts, counts + months
+    step_facts = sorted(_step_values(fact) for fact in StepFact.objects.all())
+    return facts + step_facts, counts + months + steps + ratings

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from motcua.indices.dashboard import Dashboard, MonthRow
+from motcua.indices.dashboard import Dashboard, MonthRow, RatingRow
 from motcua.indices.selectors import DrilldownRow, IndexResult
 
 Table = tuple[str, list[str], list[list[Any]]]
@@ -65,12 +65,53 @@ def dashboard_tables(dash: Dashboard) -> dict[str, Table]:
                 for r in dash.slow_units
             ],
         ),
+        "steps": (
+            _("Slowest steps"),
+            [
+                _("Unit"),
+                _("Role"),
+                _("Steps finished"),
+                _("Late"),
+                _("Late (%)"),
+                _("Average working days"),
+            ],
+            [
+                [r.unit, r.role, r.finished, r.late, _blank(r.late_pct), _blank(r.average_days)]
+                for r in dash.slow_steps
+            ],
+        ),
+        "ratings": ratings_table(dash.ratings),
         "workload": (
             _("Officer workload"),
             [_("Officer"), _("Dossiers in hand"), _("Overdue")],
             [[r.name, r.pending, r.overdue] for r in dash.workload],
         ),
     }
+
+
+def ratings_table(ratings: Sequence[RatingRow]) -> Table:
+    return (
+        _("Citizens' ratings by month"),
+        [
+            _("Month"),
+            _("Very satisfied"),
+            _("Satisfied"),
+            _("Dissatisfied"),
+            _("Ratings"),
+            _("Satisfied (%)"),
+        ],
+        [
+            [
+                r.label,
+                r.very_satisfied,
+                r.satisfied,
+                r.dissatisfied,
+                r.total,
+                _blank(r.satisfied_pct),
+            ]
+            for r in ratings
+        ],
+    )
 
 
 def index_table(result: IndexResult) -> Table:
@@ -148,6 +189,13 @@ def drilldown_table(rows: Sequence[DrilldownRow]) -> Table:
     )
 
 
-def public_table(months: Sequence[MonthRow]) -> Table:
+def public_table(months: Sequence[MonthRow], ratings: Sequence[RatingRow]) -> Table:
     title, headers, rows = months_table(months)
-    return (title, [*headers, _("Satisfied (%)")], [[*row, _("No data")] for row in rows])
+    return (
+        title,
+        [*headers, _("Satisfied (%)")],
+        [
+            [*row, _("No data") if r.satisfied_pct is None else r.satisfied_pct]
+            for row, r in zip(rows, ratings, strict=True)
+        ],
+    )

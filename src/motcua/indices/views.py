@@ -21,7 +21,7 @@ from motcua.dossiers.screens import UserRoles
 from motcua.indices import tables
 from motcua.indices.charts import bar_chart, line_chart
 from motcua.indices.constants import ExternalIndex
-from motcua.indices.dashboard import leader_dashboard, monthly_rows
+from motcua.indices.dashboard import leader_dashboard, monthly_rows, rating_rows
 from motcua.indices.excel import workbook_bytes, xlsx_response
 from motcua.indices.external import external_results_import, external_trends
 from motcua.indices.forms import ExternalImportForm, PeriodForm
@@ -29,7 +29,13 @@ from motcua.indices.models import FillState
 from motcua.indices.periods import month_keys, period_parse
 from motcua.indices.reports import report_build, report_pdf, report_xlsx
 from motcua.indices.rollups import FILL_STATE
-from motcua.indices.selectors import service_drilldown, service_index, unit_for_viewer, viewer_units
+from motcua.indices.selectors import (
+    service_drilldown,
+    service_index,
+    service_index_years,
+    unit_for_viewer,
+    viewer_units,
+)
 from motcua.org.models import Unit
 
 LANDING_ROLES = frozenset({"agency_leader", "centre_director", "commune_leader", "reform_officer"})
@@ -103,6 +109,14 @@ def dashboard(request: HttpRequest, unit: Unit) -> HttpResponse:
             _("Average days"),
             [r.name for r in dash.slow_units],
             [r.average_days for r in dash.slow_units],
+        ),
+        "steps": bar_chart(
+            _("Average working days"),
+            [r.name for r in dash.slow_steps],
+            [r.average_days or 0 for r in dash.slow_steps],
+        ),
+        "satisfaction": line_chart(
+            _("Satisfied (%)"), labels, [r.satisfied_pct for r in dash.ratings]
         ),
         "workload": bar_chart(
             _("Dossiers in hand"),
@@ -225,7 +239,7 @@ def external(request: HttpRequest, unit: Unit) -> HttpResponse:
                 return redirect("indices:external", unit_id=unit.pk)
     trends = external_trends(unit)
     years = sorted({r.year for results in trends.values() for r in results})[-6:]
-    measured = {year: service_index(unit, period_parse(str(year))) for year in years}
+    measured = service_index_years(unit, years)
     blocks = []
     for code, results in trends.items():
         label = ExternalIndex(code).label
@@ -284,8 +298,10 @@ def public_units(request: HttpRequest) -> HttpResponse:
 def public_stats(request: HttpRequest, unit_id: int) -> HttpResponse:
     unit = get_object_or_404(Unit, pk=unit_id)
     today = clock.localdate()
-    months = monthly_rows(unit, month_keys(today, 12))
-    table = tables.public_table(months)
+    keys = month_keys(today, 12)
+    months = monthly_rows(unit, keys)
+    ratings = rating_rows(unit, keys)
+    table = tables.public_table(months, ratings)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(f"thong-ke-{unit.pk}-{today:%Y%m}.xlsx", workbook_bytes([table]))
     labels = [m.label for m in months]
@@ -302,6 +318,9 @@ def public_stats(request: HttpRequest, unit_id: int) -> HttpResponse:
             "on_time_chart": line_chart(_("On time (%)"), labels, [m.on_time_pct for m in months]),
             "online_chart": line_chart(
                 _("Received online (%)"), labels, [m.online_pct for m in months]
+            ),
+            "satisfaction_chart": line_chart(
+                _("Satisfied (%)"), labels, [r.satisfied_pct for r in ratings]
             ),
         },
     )

@@ -47,7 +47,7 @@ class IndicesApiTests(TestCase):
             (satisfaction["code"], satisfaction["source"], satisfaction["score"]),
             ("5.2", "no_data", None),
         )
-        self.assertEqual((body["total"], body["max_measured"]), ("25.33", "32.00"))
+        self.assertEqual((body["total"], body["max_measured"]), ("27.55", "38.00"))
 
     def test_quarter_and_year_keys(self):
         for period in ("2026-Q1", "2026"):

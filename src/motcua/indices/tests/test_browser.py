@@ -51,7 +51,7 @@ def test_leader_drills_from_the_index_to_the_dossiers(
     assert "không hợp lệ" in page.inner_text(".error-summary")
     page.fill("#id_period", "2026-03")
     page.get_by_role("button", name="Xem").click()
-    assert page.inner_text("#index-total") == "25,33"
+    assert page.inner_text("#index-total") == "27,55"
     page.locator("#indicator-2\\.1").get_by_role("link", name="hồ sơ làm mất điểm").click()
     codes = page.locator("#drilldown td.code").all_inner_texts()
     assert codes == [rows["B"].code, rows["C"].code]

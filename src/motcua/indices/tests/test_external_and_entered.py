@@ -52,6 +52,30 @@ class ExternalImportTests(TestCase):
         external_results_import(actor=self.w.leader, content=GOOD.encode(), filename="kq.csv")
         self.assertEqual(ExternalResult.objects.count(), 4)
 
+    def test_the_rows_are_written_in_one_statement_whatever_their_number(self):
+        """Ten rows or forty, new or replacing: the same queries (one upsert for the file)."""
+        header = "index,unit,year,component,score\n"
+
+        def rows(n, score):
+            return "".join(f"pci,92,2025,Chỉ số {i},{score},\n" for i in range(n))
+
+        def queries(content):
+            from django.db import connection
+            from django.test.utils import CaptureQueriesContext
+
+            with CaptureQueriesContext(connection) as captured:
+                external_results_import(actor=self.w.leader, content=content, filename="p.csv")
+            return [q["sql"] for q in captured.captured_queries]
+
+        few = queries((header + rows(10, 5)).encode())
+        many = queries((header + rows(40, 6)).encode())  # 10 replaced, 30 new
+        self.assertEqual(len(few), len(many))
+        inserts = [sql for sql in many if sql.startswith('INSERT INTO "indices_externalresult"')]
+        self.assertEqual(len(inserts), 1)
+        self.assertIn("ON CONFLICT", inserts[0])
+        self.assertEqual(ExternalResult.objects.count(), 40)
+        self.assertEqual(set(ExternalResult.objects.values_list("score", flat=True)), {6})
+
     def test_errors_name_the_files_rows_even_after_a_blank_line(self):
         bad = GOOD + "\n,,,,,,\npisa,92,2025,,1,,\n"
         with self.assertRaises(ApplicationError) as caught:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 
 from django.test import TestCase
@@ -55,12 +56,15 @@ class PagesTests(TestCase):
         self.assertEqual((march.received, march.finished, march.finished_on_time), (5, 3, 2))
         self.assertEqual(str(march.on_time_pct), "66.7")
         self.assertEqual([(w.name, w.pending, w.overdue) for w in dash.workload], [("Thuly", 2, 1)])
-        self.assertContains(response, "<svg", count=5)
+        rated = next(r for r in dash.ratings if r.key == "2026-03")
+        self.assertEqual((rated.very_satisfied, rated.satisfied, rated.dissatisfied), (1, 0, 1))
+        self.assertEqual(str(rated.satisfied_pct), "50.0")
+        self.assertContains(response, "<svg", count=7)
         self.assertContains(response, "Bảng số liệu")
 
     def test_the_rolled_up_page_and_its_query_count_are_fixed(self):
         self.get(f"/chi-so/{self.w.ward.pk}/", self.w.leader)  # the session's first write
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(17):
             response = self.get(f"/chi-so/{self.w.ward.pk}/")
         self.assertEqual(response.status_code, 200)
         # More data does not add queries.
@@ -68,15 +72,15 @@ class PagesTests(TestCase):
             dossier(self.w.other_ward, self.w.inter_version, received=at(2026, 4, day % 9 + 1),
                     due=at(2026, 4, 20, 17), status="in_progress")  # fmt: skip
         rollups_refresh()
-        with self.assertNumQueries(15):
+        with self.assertNumQueries(17):
             self.get(f"/chi-so/{self.w.ward.pk}/")
 
     def test_service_page_and_its_query_count(self):
         self.get(f"/chi-so/{self.w.ward.pk}/chi-so-phuc-vu/?period=2026-02", self.w.leader)
-        with self.assertNumQueries(15):  # 14 + the PAKN figures of group 5
+        with self.assertNumQueries(16):  # 14 + the PAKN figures + the ratings of group 5
             response = self.get(f"/chi-so/{self.w.ward.pk}/chi-so-phuc-vu/?period=2026-03")
         self.assertEqual(response.status_code, 200)
-        self.assertContains(response, '<strong id="index-total">25,33</strong>', html=False)
+        self.assertContains(response, '<strong id="index-total">27,55</strong>', html=False)
         self.assertContains(
             response, f"/chi-so/{self.w.ward.pk}/chi-so-phuc-vu/2.1/?period=2026-03"
         )
@@ -105,10 +109,13 @@ class PagesTests(TestCase):
     def test_dashboard_excel_has_every_table(self):
         response = self.get(f"/chi-so/{self.w.ward.pk}/?format=xlsx", self.w.leader)
         book = load_workbook(BytesIO(response.content))
-        self.assertEqual(len(book.sheetnames), 4)
+        self.assertEqual(len(book.sheetnames), 6)
         months = list(book.worksheets[0].iter_rows(values_only=True))
         self.assertEqual(months[0][0], "Tháng")
         self.assertEqual(months[-2][:3], ("03/2026", 5, 2))  # March: 5 received, 2 online
+        ratings = list(book.worksheets[4].iter_rows(values_only=True))
+        # The ward's March ratings: E very satisfied, A dissatisfied → 1 of 2 = 50 %.
+        self.assertEqual(ratings[-2], ("03/2026", 1, 0, 1, 2, 50))
 
     def test_access(self):
         self.assertEqual(self.get(f"/chi-so/{self.w.ward.pk}/", self.w.handler).status_code, 403)
@@ -127,7 +134,11 @@ class PagesTests(TestCase):
         self.assertEqual((march.received, march.received_online), (10, 3))
         self.assertEqual(len(response.context["months"]), 12)
         self.assertNotContains(response, "Nguyễn Văn An")
-        self.assertContains(response, "Chưa có dữ liệu")
+        # Ratings in March: A dissatisfied, E very satisfied, H satisfied → 2 of 3 = 66.7 %.
+        _title, headers, rows = response.context["table"]
+        self.assertEqual(headers[-1], "Hài lòng (%)")
+        self.assertEqual(next(r for r in rows if r[0] == "03/2026")[-1], Decimal("66.7"))
+        self.assertContains(response, "Chưa có dữ liệu")  # the months nobody rated
 
 
 class ReportTests(TestCase):
@@ -166,7 +177,7 @@ class ReportTests(TestCase):
         self.assertIn("Phường Ngã Bảy", text)
         self.assertIn("Điểm theo nhóm", text)  # the chart's title
         self.assertIn("Tháng 03/2026", text)
-        self.assertIn("25.33", text)
+        self.assertIn("27.55", text)
 
     def test_bad_period(self):
         response = self.get(f"/chi-so/{self.w.ward.pk}/bao-cao/?period=Q3&format=pdf")

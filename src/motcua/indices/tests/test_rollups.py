@@ -13,7 +13,10 @@ from motcua.core import clock
 from motcua.core.errors import ApplicationError
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Dossier
-from motcua.indices.models import DailyCount, DossierFact, FillState
+from motcua.feedback.constants import SatisfactionLevel
+from motcua.feedback.models import Evaluation
+from motcua.feedback.services.evaluations import evaluation_submit
+from motcua.indices.models import DailyCount, DossierFact, FillState, RatingMonthlyCount, StepFact
 from motcua.indices.rollups import rollup_snapshot, rollups_rebuild, rollups_refresh
 from motcua.indices.tests.helpers import World, at, change, dossier
 
@@ -31,8 +34,10 @@ class RandomLifecycleTests(TestCase):
             "awaiting_signature": ["decide"],
             "awaiting_supplement": ["resume"],
             "result_ready": ["return"],
+            "returned": ["rate"],
         }
-        open_ = [d for d in dossiers if d.status in by_status]
+        rated = set(Evaluation.objects.values_list("dossier_id", flat=True))
+        open_ = [d for d in dossiers if d.status in by_status and d.pk not in rated]
         if not open_ or rng.random() < 0.25:
             version = rng.choice([w.pause_version, w.restart_version, w.hours_version])
             w.receive(version)
@@ -50,6 +55,9 @@ class RandomLifecycleTests(TestCase):
                 dossier=d, actor=w.handler, items=["Bản sao giấy khai sinh"], reason="Thiếu bản sao"
             ),
             "resume": lambda: s.dossier_supplement_received(dossier=d, actor=w.intake),
+            "rate": lambda: evaluation_submit(
+                dossier=d, channel="kiosk", level=rng.choice(SatisfactionLevel.values)
+            ),
         }
         try:
             calls[action]()
@@ -74,7 +82,16 @@ class RandomLifecycleTests(TestCase):
                 # The sequence really moved dossiers through the lifecycle.
                 self.assertGreater(done.count("decide"), 0, done)
                 self.assertGreater(done.count("return"), 0, done)
+                self.assertGreater(done.count("rate"), 0, done)
                 self.assertGreater(len(incremental[1]), 3)
+                # Steps were finished and counted, ratings too.
+                self.assertGreater(StepFact.objects.count(), 0)
+                self.assertEqual(
+                    sum(RatingMonthlyCount.objects.values_list("dissatisfied", flat=True))
+                    + sum(RatingMonthlyCount.objects.values_list("satisfied", flat=True))
+                    + sum(RatingMonthlyCount.objects.values_list("very_satisfied", flat=True)),
+                    Evaluation.objects.count(),
+                )
                 rollups_rebuild()
                 self.assertEqual(rollup_snapshot(), incremental)
                 self.assertEqual(
@@ -98,7 +115,10 @@ class RandomLifecycleTests(TestCase):
         self.assertEqual(finished.handling_seconds, 4 * 86400)
         # Nothing new: nothing read, nothing changed.
         self.assertEqual(rollups_refresh(), 0)
-        self.assertEqual(FillState.objects.get().last_event_id, d.events.order_by("-id").first().pk)
+        self.assertEqual(
+            FillState.objects.get(name="dossiers").last_event_id,
+            d.events.order_by("-id").first().pk,
+        )
 
     def test_the_rebuild_command(self):
         dossier(
@@ -108,4 +128,5 @@ class RandomLifecycleTests(TestCase):
         call_command("indices_rollups", "--rebuild", stdout=io.StringIO())
         self.assertEqual(DossierFact.objects.count(), 1)
         self.assertEqual(sum(DailyCount.objects.values_list("finished", flat=True)), 1)
-        self.assertIsNotNone(FillState.objects.get().rebuilt_at)
+        self.assertIsNotNone(FillState.objects.get(name="dossiers").rebuilt_at)
+        self.assertIsNotNone(FillState.objects.get(name="ratings").rebuilt_at)

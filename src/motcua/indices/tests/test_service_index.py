@@ -8,7 +8,9 @@ from decimal import Decimal
 from django.test import TestCase
 
 from motcua.catalog.models import ProcedureVersion
+from motcua.core import clock
 from motcua.core.errors import ApplicationError
+from motcua.feedback.services.evaluations import evaluation_submit
 from motcua.indices.definitions import GROUPS
 from motcua.indices.models import (
     EnteredFigure,
@@ -33,6 +35,7 @@ def march_data(w: World) -> dict[str, object]:
     February) on time; C overdue, D within time, F paused past its due.
     Phường Đại Thành (other_ward): G late; H (online), I, J, K on time.
     ``pause_version`` is offered fully online; ``restart_version`` partly.
+    Ratings given in March: A dissatisfied, E very satisfied, H satisfied.
     """
     full, partial = w.pause_version, w.restart_version
     ward, other = w.ward, w.other_ward
@@ -44,6 +47,7 @@ def march_data(w: World) -> dict[str, object]:
             due=at(2026, 3, 5, 17),
             finished=at(2026, 3, 4),
             timeliness="early",
+            returned=at(2026, 3, 4, 10),
         ),
         "B": dossier(
             ward,
@@ -60,6 +64,7 @@ def march_data(w: World) -> dict[str, object]:
             due=at(2026, 3, 3, 17),
             finished=at(2026, 3, 3),
             timeliness="on_time",
+            returned=at(2026, 3, 3, 14),
         ),
         "C": dossier(
             ward, partial, received=at(2026, 3, 5), due=at(2026, 3, 10, 17), status="in_progress"
@@ -96,6 +101,7 @@ def march_data(w: World) -> dict[str, object]:
             finished=at(2026, 3, 5),
             timeliness="early",
             channel="online",
+            returned=at(2026, 3, 5, 10),
         ),
     }
     for name in "IJK":
@@ -107,6 +113,13 @@ def march_data(w: World) -> dict[str, object]:
             finished=at(2026, 3, 6),
             timeliness="early",
         )
+    for name, level, day in (
+        ("A", "dissatisfied", 5),
+        ("E", "very_satisfied", 4),
+        ("H", "satisfied", 6),
+    ):
+        with clock.frozen(at(2026, 3, day, 10)):
+            evaluation_submit(dossier=rows[name], channel="kiosk", level=level)
     return rows  # fmt: skip
 
 
@@ -164,7 +177,7 @@ class ServiceIndexTests(TestCase):
 
     def test_missing_data_says_no_data_never_zero(self):
         figures, result = self.figures(self.w.ward)
-        for code in ("1.4", "4.c", "5.2", "5.3", "5.4", "6.1", "6.2"):
+        for code in ("1.4", "4.c", "5.2", "5.3", "6.1", "6.2"):
             self.assertEqual(
                 (figures[code].source, figures[code].score, figures[code].ratio),
                 ("no_data", None, None),
@@ -172,8 +185,40 @@ class ServiceIndexTests(TestCase):
             )
         # Entered figures nobody entered say no data too.
         self.assertEqual(figures["1.1"].source, "no_data")
-        self.assertEqual(result.total, D("25.33"))  # 13.33 + 12
-        self.assertEqual(result.max_measured, D("32.00"))  # 2.1 and 3.1 only
+        self.assertEqual(result.total, D("27.55"))  # 13.33 + 12 + 2.22 (5.4)
+        self.assertEqual(result.max_measured, D("38.00"))  # 2.1, 3.1 and 5.4 only
+
+    def test_satisfaction_with_dossiers_from_the_ratings(self):
+        """5.4 (target 90%): (3 finished − 1 late (B) − 1 dissatisfied (A)) / 3 → 1/3 × 6 / 0.9."""
+        f = self.figures(self.w.ward)[0]["5.4"]
+        self.assertEqual((f.numerator, f.denominator), (D(1), D(3)))
+        self.assertEqual((f.ratio, f.score, f.source), (D("0.3333"), D("2.22"), "computed"))
+
+    def test_satisfaction_with_dossiers_rolls_up_and_needs_ratings(self):
+        """The city: (8 finished − 2 late (B, G) − 1 dissatisfied) / 8 = 5/8 → 4.17 points.
+
+        The other ward: (5 − 1 late (G) − 0) / 5 = 0.8 → 5.33; February, with
+        no rating given, says no data (nobody was asked, not 0 disliked).
+        """
+        city = self.figures(self.w.city)[0]["5.4"]
+        self.assertEqual((city.numerator, city.denominator, city.score), (D(5), D(8), D("4.17")))
+        other = self.figures(self.w.other_ward)[0]["5.4"]
+        self.assertEqual((other.numerator, other.denominator, other.score), (D(4), D(5), D("5.33")))
+        february = self.figures(self.w.ward, period_parse("2026-02"))[0]["5.4"]
+        self.assertEqual((february.source, february.score), ("no_data", None))
+
+    def test_a_pakn_about_a_dossier_counts_against_satisfaction(self):
+        """A PAKN received in March about dossier E: (3 − 1 − 1 − 1) / 3 = 0 points, not less."""
+        from motcua.feedback.models import Pakn
+
+        for title in ("x", "y"):
+            Pakn.objects.create(
+                channel="letter", status="assigned", kind="handling", title=title,
+                content="Nội dung", sender_name="Người gửi", unit=self.w.ward,
+                dossier=self.rows["E"], received_at=at(2026, 3, 9, 9), access_nonce=title,
+            )  # fmt: skip
+        f = self.figures(self.w.ward)[0]["5.4"]
+        self.assertEqual((f.numerator, f.denominator, f.score), (D(0), D(3), D("0.00")))
 
     def test_entered_figures_are_marked_and_roll_up(self):
         EnteredFigure.objects.create(
@@ -199,12 +244,14 @@ class ServiceIndexTests(TestCase):
         RatingBand.objects.create(version=version, label="Tốt", min_score=75)
         RatingBand.objects.create(version=version, label="Khá", min_score=50)
         _, result = self.figures(self.w.ward)
-        # 25.33 of 32 measurable = 79.2 → Tốt.
-        self.assertEqual(result.rating, "Tốt")
+        # 27.55 of 38 measurable = 72.5 → Khá.
+        self.assertEqual(result.rating, "Khá")
         _, result = self.figures(self.w.city)
-        # 14.55 + 10.29 = 24.84 of 32 = 77.6 → Tốt; the other ward 22 of 32 = 68.75 → Khá.
-        self.assertEqual(result.total, D("24.84"))
-        self.assertEqual(self.figures(self.w.other_ward)[1].rating, "Khá")
+        # 14.55 + 10.29 + 4.17 = 29.01 of 38 = 76.3 → Tốt.
+        self.assertEqual((result.total, result.rating), (D("29.01"), "Tốt"))
+        # The other ward: 16 + 6 + 5.33 = 27.33 of 38 = 71.9 → Khá.
+        other = self.figures(self.w.other_ward)[1]
+        self.assertEqual((other.total, other.rating), (D("27.33"), "Khá"))
 
     def test_quarter_and_year_cover_their_months(self):
         """Q1 and the year add E's February intake to 3.1's denominator (partial: no change)."""
