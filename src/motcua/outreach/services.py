@@ -436,6 +436,10 @@ def check_markup(body: str) -> str:
                 % {"tags": ", ".join(ALLOWED_TAGS), "found": match.group(0)[:40]},
                 "markup",
             )
+    if "<" in _TAG.sub("", body):
+        raise _field(
+            "body", _("Write “<” only as part of an allowed tag (or leave it out)."), "markup"
+        )
     return body
 
 
