@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class PlanStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    ISSUED = "issued", _("Issued")
+    ISSUED = "issued", pgettext_lazy("plan status", "Issued")
 
 
 class PeriodKind(models.TextChoices):
@@ -19,7 +20,7 @@ class PeriodKind(models.TextChoices):
 
 class ActivityState(models.TextChoices):
     NOT_STARTED = "not_started", _("Not started")
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", pgettext_lazy("activity state", "In progress")
     DONE = "done", _("Done")
     OVERDUE = "overdue", _("Overdue")
 

@@ -19,6 +19,7 @@ from typing import Any
 
 from django.db.models import Sum
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from fpdf import FPDF
 from openpyxl import Workbook
 
@@ -79,7 +80,7 @@ class PeriodReport:
             _("Form"),
             _("Topic"),
             _("Owner unit"),
-            _("Due"),
+            pgettext("activity", "Due"),
             _("Target"),
             _("Done in the period"),
             _("Done so far"),
