@@ -56,8 +56,6 @@ class ActivityForm(forms.Form):
     period = forms.IntegerField(
         label=_("Month or quarter"),
         required=False,
-        min_value=0,
-        max_value=12,
         help_text=_("1–12 for a month, 1–4 for a quarter; empty for the whole year."),
         error_messages=WHOLE,
     )
