@@ -15,16 +15,13 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from motcua.core import clock
 from motcua.core.notifications import notify
-from motcua.org.models import RoleAssignment, Unit
-from motcua.org.selectors import valid_on_q
 from motcua.outreach import conf
 from motcua.outreach.models import Activity
-from motcua.outreach.selectors import with_progress
+from motcua.outreach.selectors import officers_of, with_progress
 
 
 @dataclass
@@ -34,27 +31,6 @@ class OutreachAlerts:
 
     def __str__(self) -> str:
         return f"outreach overdue: {self.activities} activities, {self.messages} messages"
-
-
-def officers_of(unit: Unit) -> list[Any]:
-    """Return the officers nearest to ``unit``: holders of an officer role on the unit
-    itself, else on its parent, and so on up."""
-    day = clock.localdate()
-    ancestors = list(reversed(unit.ancestor_ids()))  # the unit first, then up
-    assignments = (
-        RoleAssignment.objects.filter(
-            role__code__in=conf.officer_roles(), unit_id__in=ancestors, user__is_active=True
-        )
-        .filter(valid_on_q(day))
-        .values_list("unit_id", "user_id")
-    )
-    by_unit: dict[int, set[int]] = defaultdict(set)
-    for unit_id, user_id in assignments:
-        by_unit[unit_id].add(user_id)
-    for unit_id in ancestors:
-        if by_unit.get(unit_id):
-            return list(get_user_model().objects.filter(pk__in=by_unit[unit_id]).order_by("pk"))
-    return []
 
 
 def outreach_alert() -> OutreachAlerts:

@@ -6,11 +6,13 @@ INDEX self-assessment scores them); keep their signatures.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import (
     Count,
     IntegerField,
@@ -25,7 +27,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from motcua.core import clock
-from motcua.org.models import Unit
+from motcua.org.models import RoleAssignment, Unit
+from motcua.org.selectors import valid_on_q
 from motcua.outreach import conf
 from motcua.outreach.constants import ActivityState, MaterialKind, PlanStatus
 from motcua.outreach.models import Activity, Article, Material, Plan, ProgressReport
@@ -235,6 +238,27 @@ def plan_summary(plan: Plan, *, today: date | None = None) -> PlanSummary:
     )
 
 
+def officers_of(unit: Unit) -> list[Any]:
+    """Return the officers nearest to ``unit``: holders of an officer role on the unit
+    itself, else on its parent, and so on up."""
+    day = clock.localdate()
+    ancestors = list(reversed(unit.ancestor_ids()))  # the unit first, then up
+    assignments = (
+        RoleAssignment.objects.filter(
+            role__code__in=conf.officer_roles(), unit_id__in=ancestors, user__is_active=True
+        )
+        .filter(valid_on_q(day))
+        .values_list("unit_id", "user_id")
+    )
+    by_unit: dict[int, set[int]] = defaultdict(set)
+    for unit_id, user_id in assignments:
+        by_unit[unit_id].add(user_id)
+    for unit_id in ancestors:
+        if by_unit.get(unit_id):
+            return list(get_user_model().objects.filter(pk__in=by_unit[unit_id]).order_by("pk"))
+    return []
+
+
 # --- scope -----------------------------------------------------------------------------------
 
 
@@ -278,8 +302,6 @@ class UnitRollup:
 
 def rollup(unit: Unit, year: int, *, today: date | None = None) -> list[UnitRollup]:
     """Return ``unit`` and each unit directly below it with its plan's figures (province view)."""
-    from motcua.org.selectors import valid_on_q
-
     day = today or clock.localdate()
     children = list(Unit.objects.filter(parent=unit).filter(valid_on_q(day)).order_by("name"))
     plans = {

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from motcua.core.notifications import notify
 from motcua.core.text import nfc
 from motcua.core.uploads import JPEG, PNG, CheckedUpload, check_upload, store_upload
 from motcua.org.models import Unit
@@ -39,6 +40,7 @@ from motcua.outreach.models import (
     Topic,
 )
 from motcua.outreach.periods import period_end
+from motcua.outreach.selectors import officers_of
 
 MAX_EVIDENCE_FILES = 5
 
@@ -261,6 +263,7 @@ def activity_create(*, actor: Any, plan: Plan | int, data: ActivityInput) -> Act
             audience=nfc(data.audience or "").strip(),
         )
         activity.co_owner_units.set([u for u in data.co_owner_units if u != data.owner_unit])
+        _notify_owners(actor, activity)
         audit_record(
             actor=actor,
             action="outreach.activity_create",
@@ -275,6 +278,21 @@ def activity_create(*, actor: Any, plan: Plan | int, data: ActivityInput) -> Act
             },
         )
     return activity
+
+
+def _notify_owners(actor: Any, activity: Activity) -> None:
+    """Tell the officers of the owner and co-owner units (other than the plan's unit) that
+    an activity is theirs; queued in the transaction, delivered after the commit."""
+    for unit in [activity.owner_unit, *activity.co_owner_units.all()]:
+        if unit == activity.plan.unit:
+            continue
+        for user in officers_of(unit):
+            if user != actor:
+                notify(
+                    event="outreach.activity_assigned",
+                    context={"activity": activity, "unit": unit},
+                    user=user,
+                )
 
 
 def activity_update(*, actor: Any, activity: Activity | int, data: ActivityInput) -> Activity:

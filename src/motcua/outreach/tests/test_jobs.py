@@ -47,3 +47,21 @@ class OverdueAlertTests(TestCase):
         with clock.frozen(at(2026, 1, 5)):
             lines = periodic_run_registered()
         self.assertTrue(any(line.startswith("outreach: outreach overdue") for line in lines))
+
+
+class AssignmentNoticeTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.w = World()
+
+    def test_the_owner_units_officer_is_told_of_a_new_activity(self) -> None:
+        plan = self.w.plan(unit=self.w.city)
+        activity = self.w.activity(plan, owner=self.w.ward, actor=self.w.officer)
+        message = Notification.objects.get(event="outreach.activity_assigned")
+        self.assertEqual(message.recipient, self.w.ward_officer.email)
+        self.assertIn(activity.title, message.body)
+
+    def test_no_notice_for_the_plans_own_unit(self) -> None:
+        plan = self.w.plan()
+        self.w.activity(plan)
+        self.assertFalse(Notification.objects.filter(event="outreach.activity_assigned").exists())

@@ -278,3 +278,61 @@ class PublicSectionTests(TestCase):
 
         row = activity_rows(self.activity.plan.activities.filter(pk=self.activity.pk))[0]
         self.assertEqual(row.broadcasts, 6)  # 13, 14 and 15 April, twice a day
+
+
+class QueryCountTests(TestCase):
+    """The plan page and the public list cost the same with one activity or five."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.w = World()
+
+    def _count(self, url: str) -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        # The session's periodic refresh is not the page's cost.
+        return sum(
+            "django_session" not in q["sql"] and "SAVEPOINT" not in q["sql"]
+            for q in queries.captured_queries
+        )
+
+    def test_plan_page_and_article_list(self) -> None:
+        plan = self.w.plan()
+        self.w.activity(plan, period=1)
+        self.client.force_login(self.w.ward_officer)
+        with clock.frozen(NOW):
+            s.article_save(
+                actor=self.w.ward_officer,
+                unit=self.w.ward,
+                data=s.ArticleInput(
+                    title="Tin bài số một về CCHC",
+                    body="Nội dung tin bài về cải cách hành chính.",
+                    topic=self.w.topics["policy"],
+                    publish_at=NOW - timedelta(days=1),
+                ),
+            )
+            one = (
+                self._count(f"/tuyen-truyen/ke-hoach/{plan.pk}/"),
+                self._count("/cai-cach-hanh-chinh/"),
+            )
+            for month in range(2, 6):
+                activity = self.w.activity(plan, period=month, channel="portal")
+                self.w.report(activity, 1, on=date(2026, 4, 1))
+                s.article_save(
+                    actor=self.w.ward_officer,
+                    unit=self.w.ward,
+                    data=s.ArticleInput(
+                        title=f"Tin bài số {month} về CCHC",
+                        body="Nội dung tin bài về cải cách hành chính.",
+                        topic=self.w.topics["policy"],
+                        publish_at=NOW - timedelta(days=1),
+                    ),
+                )
+            five = (
+                self._count(f"/tuyen-truyen/ke-hoach/{plan.pk}/"),
+                self._count("/cai-cach-hanh-chinh/"),
+            )
+        self.assertEqual(one, five)
