@@ -1,7 +1,8 @@
 """JSON API of the outreach app, mounted at /api/v1/outreach/.
 
 Read-only: a caller with a staff token reads a unit's communication plans
-when they hold one of ``conf.reader_roles`` over the unit. No ``from
+when they hold a role over the unit (a plan is a public document of the
+unit; its staff may all read it, other units' staff may not). No ``from
 __future__ import annotations`` here: django-ninja reads the annotations
 at import time.
 """
@@ -88,7 +89,7 @@ def unit_plans(
     unit = unit_get_cached(path.unit_id)
     if unit is None:
         raise NotFoundError(_("This unit does not exist."))
-    if not s.can_read(request.auth, unit):  # type: ignore[attr-defined]
+    if not s.holds_a_role_over(request.auth, unit):  # type: ignore[attr-defined]
         raise PermissionDeniedError(
             _("You cannot read the communication plans of %(unit)s.") % {"unit": unit.name}
         )

@@ -60,6 +60,20 @@ def can_read(actor: Any, unit: Unit) -> bool:
     return any(user_has_role(actor, role, unit) for role in conf.reader_roles())
 
 
+def holds_a_role_over(actor: Any, unit: Unit) -> bool:
+    """Return whether ``actor`` holds any role today over ``unit`` (or a unit above it)."""
+    from motcua.org.models import RoleAssignment
+    from motcua.org.selectors import valid_on_q
+
+    if not getattr(actor, "is_authenticated", False) or not actor.is_active:
+        return False
+    return (
+        RoleAssignment.objects.filter(user_id=actor.pk, unit_id__in=unit.ancestor_ids())
+        .filter(valid_on_q(clock.localdate()))
+        .exists()
+    )
+
+
 def require_keeper(actor: Any, unit: Unit, *, what: str) -> None:
     if not can_keep(actor, unit):
         raise PermissionDeniedError(

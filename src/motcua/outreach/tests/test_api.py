@@ -52,3 +52,10 @@ class PlansApiTests(TestCase):
             self.client.get(f"/api/v1/outreach/units/{self.w.ward.pk}/plans").status_code, 401
         )
         self.assertEqual(self.get("/api/v1/outreach/units/999999/plans").status_code, 404)  # type: ignore[attr-defined]
+
+    def test_any_role_over_the_unit_reads_it(self) -> None:
+        _t, token = api_token_create(actor="test", user=self.w.leader, name="lãnh đạo")
+        response = self.get(f"/api/v1/outreach/units/{self.w.ward.pk}/plans", token=token)
+        self.assertEqual(response.status_code, 200)  # type: ignore[attr-defined]
+        response = self.get(f"/api/v1/outreach/units/{self.w.city.pk}/plans", token=token)
+        self.assertEqual(response.status_code, 403)  # type: ignore[attr-defined]
