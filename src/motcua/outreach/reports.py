@@ -448,10 +448,9 @@ def material_pdf(material: Any) -> bytes:
     from motcua.outreach.constants import MaterialKind
 
     poster = material.kind == MaterialKind.POSTER
-    pdf = FPDF(
-        orientation="P",
-        format="A4" if poster else ("A5" if material.kind == MaterialKind.LEAFLET else "A4"),
-    )
+    # A leaflet is A5, given in millimetres (fpdf2 warns about its changed A5 preset).
+    size: Any = (148, 210) if material.kind == MaterialKind.LEAFLET else "A4"
+    pdf = FPDF(orientation="P", format=size)
     for style, name in (("", "Regular"), ("B", "Bold"), ("I", "Italic")):
         pdf.add_font("Serif", style, str(FONT_DIR / f"LiberationSerif-{name}.ttf"))
     pdf.set_text_shaping(True)
