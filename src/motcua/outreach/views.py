@@ -186,6 +186,47 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
+@login_required
+def plan_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change a plan's title, objectives and legal basis (its unit and year stay)."""
+    plan = _readable_plan(request, pk)
+    if plan is None:
+        return _not_found(request)
+    if not s.can_keep(request.user, plan.unit):
+        return _forbidden(request)
+    form = PlanForm(
+        request.POST or None,
+        initial={
+            "title": plan.title,
+            "objectives": plan.objectives,
+            "legal_basis": plan.legal_basis,
+        },
+    )
+    del form.fields["year"], form.fields["unit"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.plan_update(
+                actor=request.user,
+                plan=plan,
+                data=s.PlanInput(
+                    title=form.cleaned_data["title"],
+                    objectives=form.cleaned_data["objectives"],
+                    legal_basis=form.cleaned_data["legal_basis"],
+                ),
+            )
+        except ApplicationError as exc:
+            _apply(form, exc)
+        else:
+            return HttpResponseRedirect(reverse("outreach:plan", args=[plan.pk]))
+    return render(
+        request,
+        "outreach/plan_new.html",
+        {"form": form, "plan": plan},
+        status=400 if form.errors else 200,
+    )
+
+
 def _activity_units(plan: Plan) -> list[Unit]:
     from motcua.org.selectors import unit_subtree
 
@@ -376,19 +417,37 @@ def _chosen_activity(user: Any, raw: str) -> Activity | None:
     return sel.activities_for_user(user).filter(pk=int(raw)).select_related("plan__unit").first()
 
 
-@require_http_methods(["GET", "POST"])
-@login_required
-def articles_staff(request: HttpRequest) -> HttpResponse:
-    """The officer's articles, and the form for a new one (draft, scheduled or published)."""
+def _article_initial(article: Article) -> dict[str, Any]:
+    publish = timezone.localtime(article.publish_at).date() if article.publish_at else None
+    return {
+        "title": article.title,
+        "summary": article.summary,
+        "body": article.body,
+        "topic": article.topic_id,
+        "publish_on": publish,
+        "activity": str(article.activity_id or ""),
+        "unit": str(article.unit_id),
+    }
+
+
+def _article_page(request: HttpRequest, article: Article | None) -> HttpResponse:
     units = _keeper_units(request.user)
     if not units:
         return _forbidden(request)
-    form = ArticleForm(request.POST or None, request.FILES or None)
+    if article is not None and article.unit_id not in {u.pk for u in units}:
+        return _not_found(request)
+    form = ArticleForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=_article_initial(article) if article is not None else None,
+    )
     form.fields["unit"].choices = [(str(u.pk), u.name) for u in units]  # type: ignore[attr-defined]
     form.fields["activity"].choices = _activity_choices(request.user)  # type: ignore[attr-defined]
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         unit = next(u for u in units if str(u.pk) == data["unit"])
+        if article is not None:
+            unit = article.unit  # an article stays with its unit
         publish_at = None
         if data["publish_on"]:
             publish_at = timezone.make_aware(datetime.combine(data["publish_on"], time(7, 0)))
@@ -396,6 +455,7 @@ def articles_staff(request: HttpRequest) -> HttpResponse:
             s.article_save(
                 actor=request.user,
                 unit=unit,
+                article=article,
                 data=s.ArticleInput(
                     title=data["title"],
                     body=data["body"],
@@ -414,9 +474,26 @@ def articles_staff(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "outreach/articles_staff.html",
-        {"form": form, "articles": articles, "now": clock.now()},
+        {"form": form, "articles": articles, "now": clock.now(), "editing": article},
         status=400 if form.errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def articles_staff(request: HttpRequest) -> HttpResponse:
+    """The officer's articles, and the form for a new one (draft, scheduled or published)."""
+    return _article_page(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def article_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Change an article: its text, category, activity, picture, or when it is published."""
+    article = Article.objects.select_related("unit").filter(pk=pk).first()
+    if article is None:
+        return _not_found(request)
+    return _article_page(request, article)
 
 
 @require_http_methods(["GET", "POST"])

@@ -336,3 +336,61 @@ class QueryCountTests(TestCase):
                 self._count("/cai-cach-hanh-chinh/"),
             )
         self.assertEqual(one, five)
+
+
+class EditPagesTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.w = World()
+
+    def test_a_draft_article_is_published_by_editing_it(self) -> None:
+        with clock.frozen(NOW):
+            draft = s.article_save(
+                actor=self.w.ward_officer,
+                unit=self.w.ward,
+                data=s.ArticleInput(
+                    title="Bản nháp tin bài về CCHC",
+                    body="Nội dung tin bài về cải cách hành chính.",
+                    topic=self.w.topics["policy"],
+                ),
+            )
+            self.assertEqual(self.client.get(f"/cai-cach-hanh-chinh/{draft.pk}/").status_code, 404)
+            self.client.force_login(self.w.other_officer)
+            self.assertEqual(
+                self.client.get(f"/tuyen-truyen/bai-viet/{draft.pk}/").status_code, 404
+            )
+            self.client.force_login(self.w.ward_officer)
+            response = self.client.post(
+                f"/tuyen-truyen/bai-viet/{draft.pk}/",
+                {
+                    "title": "Tin bài về CCHC",
+                    "body": "Nội dung tin bài về cải cách hành chính.",
+                    "topic": str(self.w.topics["policy"].pk),
+                    "publish_on": "15/04/2026",
+                    "unit": str(self.w.ward.pk),
+                },
+            )
+            self.assertEqual(response.status_code, 302)
+            self.client.logout()
+            with clock.frozen(at(2026, 4, 15, 8)):
+                self.assertContains(
+                    self.client.get(f"/cai-cach-hanh-chinh/{draft.pk}/"), "Tin bài về CCHC"
+                )
+        self.assertEqual(Article.objects.count(), 1)
+
+    def test_plan_edit(self) -> None:
+        plan = self.w.plan()
+        self.client.force_login(self.w.ward_officer)
+        response = self.client.post(
+            f"/tuyen-truyen/ke-hoach/{plan.pk}/sua/",
+            {
+                "title": "Kế hoạch tuyên truyền CCHC năm 2026 (sửa đổi)",
+                "objectives": "",
+                "legal_basis": "",
+            },
+        )
+        self.assertEqual(response.status_code, 302)
+        plan.refresh_from_db()
+        self.assertEqual(plan.title, "Kế hoạch tuyên truyền CCHC năm 2026 (sửa đổi)")
+        self.client.force_login(self.w.leader)
+        self.assertEqual(self.client.get(f"/tuyen-truyen/ke-hoach/{plan.pk}/sua/").status_code, 403)
