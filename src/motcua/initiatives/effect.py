@@ -30,6 +30,8 @@ stack the same treated-to-control mix, and anticipation effects.
 
 from __future__ import annotations
 
+import math
+import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -188,8 +190,12 @@ def did(
         restriction = np.zeros((len(leads), len(study.params)))
         for row, name in enumerate(leads):
             restriction[row, list(study.params.index).index(name)] = 1.0
-        test = study.wald_test(restriction, scalar=True)
-        out["pretrend_p"] = float(test.pvalue)
+        with warnings.catch_warnings():
+            # Leads without variance (a constant outcome) leave nothing to test.
+            warnings.simplefilter("ignore")
+            test = study.wald_test(restriction, scalar=True)
+        p_value = float(test.pvalue)
+        out["pretrend_p"] = p_value if math.isfinite(p_value) else None
     return out
 
 
@@ -402,3 +408,126 @@ def panel_of(cells: Cells, measure: str) -> pd.DataFrame:
         if value is not None:
             rows.append((unit, t, value[0], value[1]))
     return pd.DataFrame(rows, columns=["unit", "t", "y", "w"])
+
+
+# --- a model's measurement ----------------------------------------------------------------
+
+
+@dataclass
+class Series:
+    """Monthly weighted means of one measure for adopters and for the other agencies."""
+
+    measure: str
+    periods: list[Period]
+    adopters: list[float | None]
+    others: list[float | None]
+
+
+@dataclass
+class Candidate:
+    """A non-adopting agency weak on the model's procedures (where to replicate next)."""
+
+    unit_id: int
+    unit_name: str
+    dossiers: int
+    on_time: float | None
+    online: float | None
+
+
+@dataclass
+class ModelEffect:
+    estimates: list[Estimate]
+    series: Series
+    where_next: list[Candidate]
+    adopters: int
+    agencies: int
+
+
+def adoption_of(model: Any, agency_ids: Iterable[int]) -> dict[int, Period | None]:
+    """Return each agency's adoption month: its own or an ancestor unit's replication.
+
+    The originating unit adopts when its pilot starts.
+    """
+    from motcua.org.models import Unit
+
+    starts = [(model.unit.path, period_of(model.pilot_started_on))]
+    starts += [(r.unit.path, period_of(r.adopted_on)) for r in model.replications.all()]
+    paths = dict(Unit.objects.filter(pk__in=list(agency_ids)).values_list("pk", "path"))
+    out: dict[int, Period | None] = {}
+    for agency, path in paths.items():
+        found = [p for prefix, p in starts if path.startswith(prefix)]
+        out[agency] = min(found) if found else None
+    return out
+
+
+def _weighted(frame: pd.DataFrame) -> float | None:
+    total = float(frame["w"].sum())
+    return float((frame["y"] * frame["w"]).sum() / total) if total else None
+
+
+def series_of(panel: pd.DataFrame, adoption: Mapping[int, Period | None], measure: str) -> Series:
+    if panel.empty:
+        return Series(measure, [], [], [])
+    periods = list(range(int(panel["t"].min()), int(panel["t"].max()) + 1))
+    adopter = panel["unit"].map(lambda u: adoption.get(u) is not None)
+    adopters, others = [], []
+    for t in periods:
+        month = panel["t"] == t
+        adopters.append(_weighted(panel[month & adopter]))
+        others.append(_weighted(panel[month & ~adopter]))
+    return Series(measure, periods, adopters, others)
+
+
+def where_next(
+    cells: Cells, adoption: Mapping[int, Period | None], *, months: int = 12, limit: int = 10
+) -> list[Candidate]:
+    """Return non-adopting agencies whose on-time rate over the last ``months`` is below
+    the average of all agencies, most dossiers first."""
+    from motcua.org.models import Unit
+
+    if not cells:
+        return []
+    last = max(t for _u, t in cells)
+    recent: dict[int, Cell] = defaultdict(Cell)
+    for (unit, t), cell in cells.items():
+        if t > last - months:
+            total = recent[unit]
+            for name in Cell.__dataclass_fields__:
+                setattr(total, name, getattr(total, name) + getattr(cell, name))
+    everyone = Cell()
+    for cell in recent.values():
+        for name in Cell.__dataclass_fields__:
+            setattr(everyone, name, getattr(everyone, name) + getattr(cell, name))
+    average = everyone.value(Measure.ON_TIME)
+    weak = []
+    for unit, cell in recent.items():
+        if adoption.get(unit) is not None:
+            continue
+        on_time = cell.value(Measure.ON_TIME)
+        if on_time is None or average is None or on_time[0] >= average[0]:
+            continue
+        online = cell.value(Measure.ONLINE)
+        weak.append((unit, int(cell.received or cell.finished), on_time[0], online))
+    weak.sort(key=lambda row: (-row[1], row[2]))
+    names = dict(Unit.objects.filter(pk__in=[w[0] for w in weak[:limit]]).values_list("pk", "name"))
+    return [
+        Candidate(unit, names.get(unit, str(unit)), dossiers, rate, online[0] if online else None)
+        for unit, dossiers, rate, online in weak[:limit]
+    ]
+
+
+def model_effect(model: Any) -> ModelEffect:
+    """Return the effect of ``model`` on every measure, its chart series and where next."""
+    cells = model_cells(p.pk for p in model.procedures.all())
+    adoption = adoption_of(model, {unit for unit, _t in cells})
+    estimates = []
+    for measure in Measure.values:
+        estimates.append(estimate(measure, panel_of(cells, measure), adoption))
+    on_time = panel_of(cells, Measure.ON_TIME)
+    return ModelEffect(
+        estimates=estimates,
+        series=series_of(on_time, adoption, Measure.ON_TIME),
+        where_next=where_next(cells, adoption),
+        adopters=sum(1 for g in adoption.values() if g is not None),
+        agencies=len(adoption),
+    )

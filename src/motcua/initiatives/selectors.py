@@ -53,6 +53,8 @@ def initiative_list(
 
 
 def initiative_detail(pk: int) -> Initiative | None:
+    if not 0 < pk < 2**31:
+        return None
     return (
         Initiative.objects.select_related("unit", "created_by")
         .prefetch_related(
@@ -77,6 +79,8 @@ def model_list(*, status: str = "") -> QuerySet[ReformModel]:
 
 
 def model_detail(pk: int) -> ReformModel | None:
+    if not 0 < pk < 2**31:
+        return None
     return (
         ReformModel.objects.select_related("unit", "initiative")
         .prefetch_related(
