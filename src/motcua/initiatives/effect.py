@@ -37,14 +37,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
-
-import numpy as np
-import pandas as pd
-import statsmodels.api as sm
+from typing import TYPE_CHECKING, Any
 
 from motcua.initiatives import conf
 from motcua.initiatives.constants import Measure
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas, numpy and statsmodels are imported where used: statsmodels alone takes
+# seconds to import, which no other page should pay.
 
 Period = int
 """A month as ``year * 12 + month - 1``: consecutive months differ by one."""
@@ -94,6 +96,8 @@ def stack(
     Adds ``stack`` (the cohort's adoption month), ``treated`` (the agency is
     in the cohort), ``event`` (months since adoption) and ``post``.
     """
+    import pandas as pd
+
     frame = panel[panel["w"] > 0]
     cohorts = sorted({g for g in adoption.values() if g is not None})
     parts = []
@@ -118,6 +122,10 @@ def stack(
 
 def _fit(data: pd.DataFrame, regressors: pd.DataFrame) -> Any:
     """WLS of ``y`` on ``regressors`` + stack×month dummies, stack×agency effects absorbed."""
+    import numpy as np
+    import pandas as pd
+    import statsmodels.api as sm
+
     labels = data["stack"].astype(str) + ":" + data["t"].astype(str)
     months = pd.get_dummies(labels, dtype=float)
     # Each stack's month dummies sum to one, which its agencies' effects absorb:
@@ -151,6 +159,9 @@ def did(
     alpha: float = 0.05,
 ) -> dict[str, Any]:
     """Return the stacked estimate, its interval and the pre-trend test of ``panel``."""
+    import numpy as np
+    import pandas as pd
+
     data = stack(panel, adoption, before=before, after=after)
     out: dict[str, Any] = {
         "estimate": None,
@@ -206,6 +217,8 @@ def twfe(panel: pd.DataFrame, adoption: Mapping[Any, Period | None]) -> float:
     already-treated agencies serve as controls for later adopters, which
     biases it when effects change over time (Goodman-Bacon 2021).
     """
+    import pandas as pd
+
     frame = panel[panel["w"] > 0].reset_index(drop=True)
     started = frame["unit"].map(lambda u: adoption.get(u))
     d = (started.notna() & (frame["t"] >= started.fillna(10**9))).astype(float)
@@ -402,6 +415,8 @@ def model_cells(procedure_ids: Iterable[int]) -> Cells:
 
 def panel_of(cells: Cells, measure: str) -> pd.DataFrame:
     """Return the panel (unit, t, y, w) of ``measure`` from ``cells``."""
+    import pandas as pd
+
     rows = []
     for (unit, t), cell in cells.items():
         value = cell.value(measure)
