@@ -159,7 +159,6 @@ def did(
     alpha: float = 0.05,
 ) -> dict[str, Any]:
     """Return the stacked estimate, its interval and the pre-trend test of ``panel``."""
-    import numpy as np
     import pandas as pd
 
     data = stack(panel, adoption, before=before, after=after)
@@ -198,16 +197,37 @@ def did(
     leads = [f"e{e}" for e in events if e <= -2 and f"e{e}" in study.params.index]
     out["leads"] = {int(name[1:]): float(study.params[name]) for name in leads}
     if leads:
-        restriction = np.zeros((len(leads), len(study.params)))
-        for row, name in enumerate(leads):
-            restriction[row, list(study.params.index).index(name)] = 1.0
-        with warnings.catch_warnings():
-            # Leads without variance (a constant outcome) leave nothing to test.
-            warnings.simplefilter("ignore")
-            test = study.wald_test(restriction, scalar=True)
-        p_value = float(test.pvalue)
-        out["pretrend_p"] = p_value if math.isfinite(p_value) else None
+        out["pretrend_p"] = _pretrend_p(study, leads, clusters=int(data["unit"].nunique()))
     return out
+
+
+def _pretrend_p(study: Any, leads: list[str], *, clusters: int) -> float | None:
+    """Return the p-value that adopters and the others moved alike before adoption.
+
+    The joint Wald test that every lead is zero needs clearly more clusters
+    than leads: with fewer than ``2 × leads + 2`` agencies the clustered
+    covariance of the leads is nearly singular and the test rejects almost
+    always. Then the check tests one restriction instead, the slope of the
+    leads across the months before adoption (a linear pre-trend).
+    """
+    import numpy as np
+
+    names = list(study.params.index)
+    if clusters >= 2 * len(leads) + 2:
+        restriction = np.zeros((len(leads), len(names)))
+        for row, name in enumerate(leads):
+            restriction[row, names.index(name)] = 1.0
+    else:
+        months = np.array([float(name[1:]) for name in leads])
+        restriction = np.zeros((1, len(names)))
+        for name, weight in zip(leads, months - months.mean(), strict=True):
+            restriction[0, names.index(name)] = weight
+    with warnings.catch_warnings():
+        # Leads without variance (a constant outcome) leave nothing to test.
+        warnings.simplefilter("ignore")
+        test = study.wald_test(restriction, scalar=True)
+    p_value = float(test.pvalue)
+    return p_value if math.isfinite(p_value) else None
 
 
 def twfe(panel: pd.DataFrame, adoption: Mapping[Any, Period | None]) -> float:
@@ -231,7 +251,9 @@ def twfe(panel: pd.DataFrame, adoption: Mapping[Any, Period | None]) -> float:
 
 
 def _number(value: float, digits: int = 1) -> str:
-    text = f"{abs(value):.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{abs(value):.{digits}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
     return text.replace(".", ",")
 
 

@@ -138,6 +138,12 @@ class VerdictTests(SimpleTestCase):
             effect.verdict(Measure.ONLINE, self.base(ci_low=-1.0)), "chưa thấy tác động đo được"
         )
 
+    def test_round_numbers_keep_their_zeros(self) -> None:
+        self.assertEqual(
+            effect.verdict(Measure.ON_TIME, self.base(estimate=9.69, ci_low=7.4, ci_high=11.98)),
+            "nâng tỷ lệ đúng hạn 10 điểm (7 đến 12)",
+        )
+
     @override_settings(MOTCUA_INITIATIVES_EFFECT_MIN_DOSSIERS=10_000)
     def test_too_few_dossiers(self) -> None:
         self.assertEqual(effect.verdict(Measure.ON_TIME, self.base()), "quá ít hồ sơ để kết luận")
