@@ -54,7 +54,12 @@ class Initiative(models.Model):
     )
     search_text = models.TextField(blank=True, editable=False)
     created_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        verbose_name=_("registered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("registered at"))
 
@@ -75,11 +80,11 @@ class InitiativeEvidence(models.Model):
 
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="evidence")
     name = models.CharField(_("file name"), max_length=200)
-    content_type = models.CharField(max_length=50)
-    size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    content_type = models.CharField(_("file type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField("SHA-256", max_length=64)
     file = models.CharField(max_length=300, editable=False)
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(_("added at"))
 
     class Meta:
         verbose_name = _("evidence file")
@@ -116,9 +121,16 @@ class Council(models.Model):
 class CouncilMember(models.Model):
     """A member of a council, with their individual score (0–100) and opinion."""
 
-    council = models.ForeignKey(Council, on_delete=models.CASCADE, related_name="members")
+    council = models.ForeignKey(
+        Council, verbose_name=_("council"), on_delete=models.CASCADE, related_name="members"
+    )
     user = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     name = models.CharField(_("name"), max_length=200)
     position = models.CharField(_("position"), max_length=200, blank=True)
@@ -159,7 +171,7 @@ class ReformModel(models.Model):
     )
     pilot_started_on = models.DateField(_("pilot started on"))
     evaluation = models.TextField(_("evaluation"), blank=True)
-    created_at = models.DateTimeField()
+    created_at = models.DateTimeField(_("created at"))
 
     class Meta:
         verbose_name = _("reform model")
@@ -195,10 +207,20 @@ class Recognition(models.Model):
     """A recognition decision (quyết định công nhận) of an initiative or a model."""
 
     initiative = models.OneToOneField(
-        Initiative, null=True, blank=True, on_delete=models.CASCADE, related_name="recognition"
+        Initiative,
+        verbose_name=_("initiative"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="recognition",
     )
     model = models.OneToOneField(
-        ReformModel, null=True, blank=True, on_delete=models.CASCADE, related_name="recognition"
+        ReformModel,
+        verbose_name=_("reform model"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="recognition",
     )
     decision_number = models.CharField(_("decision number"), max_length=60)
     decided_on = models.DateField(_("decision date"))
@@ -224,16 +246,26 @@ class Recognition(models.Model):
 class Replication(models.Model):
     """A unit's adoption of a model (nhân rộng): from ``adopted_on``, with its adaptations."""
 
-    model = models.ForeignKey(ReformModel, on_delete=models.CASCADE, related_name="replications")
+    model = models.ForeignKey(
+        ReformModel,
+        verbose_name=_("reform model"),
+        on_delete=models.CASCADE,
+        related_name="replications",
+    )
     unit = models.ForeignKey(
         "org.Unit", verbose_name=_("adopting unit"), on_delete=models.PROTECT, related_name="+"
     )
     adopted_on = models.DateField(_("adopted on"))
     adaptation_notes = models.TextField(_("adaptation notes"), blank=True)
     recorded_by = models.ForeignKey(
-        USER, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        USER,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    recorded_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(_("recorded at"))
 
     class Meta:
         verbose_name = _("replication")
@@ -255,18 +287,27 @@ class HistoricalFigure(models.Model):
     from the dossiers, and never touches this table).
     """
 
-    agency = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
-    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.CASCADE, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    month = models.PositiveSmallIntegerField()
-    received = models.IntegerField(default=0)
-    received_online = models.IntegerField(default=0)
-    finished = models.IntegerField(default=0)
-    finished_on_time = models.IntegerField(default=0)
-    handling_days = models.DecimalField(max_digits=12, decimal_places=2, default=0)
-    rated = models.IntegerField(default=0)
-    rated_satisfied = models.IntegerField(default=0)
-    source = models.CharField(max_length=200, blank=True)
+    agency = models.ForeignKey(
+        "org.Unit", verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+"
+    )
+    procedure = models.ForeignKey(
+        "catalog.Procedure",
+        verbose_name=_("procedure"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    month = models.PositiveSmallIntegerField(_("month"))
+    received = models.IntegerField(_("received"), default=0)
+    received_online = models.IntegerField(_("received online"), default=0)
+    finished = models.IntegerField(_("finished"), default=0)
+    finished_on_time = models.IntegerField(_("finished on time"), default=0)
+    handling_days = models.DecimalField(
+        _("days to finish (sum)"), max_digits=12, decimal_places=2, default=0
+    )
+    rated = models.IntegerField(_("ratings"), default=0)
+    rated_satisfied = models.IntegerField(_("satisfied ratings"), default=0)
+    source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("historical figure")
