@@ -6,9 +6,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,10 +18,22 @@ from motcua.core.errors import ApplicationError
 from motcua.dossiers.screens import UserRoles
 from motcua.initiatives import conf, lifecycle, selectors, services
 from motcua.initiatives.charts import series_chart
-from motcua.initiatives.constants import InitiativeStatus, Measure
+from motcua.initiatives.constants import InitiativeStatus, Measure, ModelAction
 from motcua.initiatives.effect import model_effect, period_label
-from motcua.initiatives.forms import CouncilConcludeForm, CouncilScoreForm, RegistrySearchForm
+from motcua.initiatives.forms import (
+    CouncilConcludeForm,
+    CouncilForm,
+    CouncilScoreForm,
+    DecisionForm,
+    EvaluateForm,
+    InitiativeForm,
+    ModelForm,
+    RegistrySearchForm,
+    RejectForm,
+    ReplicateForm,
+)
 from motcua.initiatives.models import Council
+from motcua.org.models import Unit
 
 View = Callable[..., HttpResponse]
 
@@ -187,6 +201,213 @@ def model_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "estimates": [(Measure(e.measure).label, e) for e in result.estimates],
             "chart": chart,
             "chart_rows": rows,
-            "actions": lifecycle.actions_for(model, request.user),
+            "actions": [
+                (action, ModelAction(action).label)
+                for action in lifecycle.actions_for(model, request.user)
+            ],
         },
+    )
+
+
+def _apply_error(form: forms.Form, exc: ApplicationError) -> None:
+    """Put a service's refusal on its field when the form has it, else on the form."""
+    placed = False
+    for error in exc.extra.get("errors", []):
+        name = error.get("field")
+        if name in form.fields:
+            form.add_error(name, error["message"])
+            placed = True
+    if not placed:
+        form.add_error(None, exc.message)
+
+
+def _codes(text: str) -> list[str]:
+    return [part.strip() for part in text.replace(";", ",").split(",") if part.strip()]
+
+
+@reform_staff
+@require_http_methods(["GET", "POST"])
+def initiative_new(request: HttpRequest) -> HttpResponse:
+    """Register an initiative (the author's registration form), with an evidence file."""
+    form = InitiativeForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = Unit.objects.filter(pk=data["unit"]).first()
+        try:
+            if unit is None:
+                raise ApplicationError(_("Choose a unit."))
+            initiative = services.initiative_register(
+                actor=request.user,
+                data=services.InitiativeInput(
+                    title=data["title"],
+                    authors=data["authors"],
+                    unit=unit,
+                    problem=data["problem"],
+                    solution=data["solution"],
+                    field=data["field"],
+                    applied_on=data["applied_on"],
+                    expected_benefits=data["expected_benefits"],
+                    measured_benefits=data["measured_benefits"],
+                    procedure_codes=_codes(data["procedure_codes"]),
+                ),
+            )
+            if data["evidence"]:
+                services.initiative_evidence_add(
+                    actor=request.user, initiative=initiative, upload=data["evidence"]
+                )
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            return HttpResponseRedirect(initiative.get_absolute_url())
+    return render(
+        request,
+        "initiatives/form.html",
+        {"form": form, "title": _("Register an initiative"), "multipart": True},
+        status=400 if form.errors else 200,
+    )
+
+
+@reform_staff
+@require_http_methods(["GET", "POST"])
+def council_new(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = selectors.initiative_detail(pk)
+    if initiative is None:
+        return _message(request, _("This initiative does not exist."), 404)
+    form = CouncilForm(request.POST or None, initial={"pass_mark": conf.default_pass_mark()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.council_form(
+                actor=request.user,
+                initiative=initiative,
+                name=form.cleaned_data["name"],
+                members=form.member_pairs(),
+                pass_mark=form.cleaned_data["pass_mark"],
+            )
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            return HttpResponseRedirect(reverse("initiatives:council", args=[pk]))
+    return render(
+        request,
+        "initiatives/form.html",
+        {"form": form, "title": _("Form the council"), "back": initiative},
+        status=400 if form.errors else 200,
+    )
+
+
+@reform_staff
+@require_http_methods(["GET", "POST"])
+def initiative_recognise(request: HttpRequest, pk: int) -> HttpResponse:
+    initiative = selectors.initiative_detail(pk)
+    if initiative is None:
+        return _message(request, _("This initiative does not exist."), 404)
+    form = DecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.initiative_recognise(
+                actor=request.user, initiative=initiative, **form.cleaned_data
+            )
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            return HttpResponseRedirect(initiative.get_absolute_url())
+    return render(
+        request,
+        "initiatives/form.html",
+        {"form": form, "title": _("Record the recognition decision"), "back": initiative},
+        status=400 if form.errors else 200,
+    )
+
+
+@reform_staff
+@require_http_methods(["GET", "POST"])
+def model_new(request: HttpRequest) -> HttpResponse:
+    form = ModelForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        unit = Unit.objects.filter(pk=data["unit"]).first()
+        try:
+            if unit is None:
+                raise ApplicationError(_("Choose a unit."))
+            model = services.model_create(
+                actor=request.user,
+                title=data["title"],
+                unit=unit,
+                pilot_started_on=data["pilot_started_on"],
+                procedure_codes=_codes(data["procedure_codes"]),
+                description=data["description"],
+            )
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            return HttpResponseRedirect(model.get_absolute_url())
+    return render(
+        request,
+        "initiatives/form.html",
+        {"form": form, "title": _("Start the pilot of a model")},
+        status=400 if form.errors else 200,
+    )
+
+
+ACTION_TITLES: dict[str, Any] = {
+    ModelAction.EVALUATE: ModelAction.EVALUATE.label,
+    ModelAction.RECOGNISE: ModelAction.RECOGNISE.label,
+    ModelAction.REPLICATE: ModelAction.REPLICATE.label,
+    ModelAction.REJECT: ModelAction.REJECT.label,
+}
+
+
+@reform_staff
+@require_http_methods(["GET", "POST"])
+def model_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Take one lifecycle action on a model (what :func:`lifecycle.may` allows)."""
+    model = selectors.model_detail(pk)
+    if model is None or action not in ACTION_TITLES:
+        return _message(request, _("This model does not exist."), 404)
+    if not lifecycle.may(action, model, request.user):
+        return _message(
+            request,
+            _("A model that is “%(status)s” cannot be moved this way.")
+            % {"status": model.get_status_display()},
+            409,
+        )
+    data = request.POST or None
+    form: forms.Form
+    if action == ModelAction.EVALUATE:
+        form = EvaluateForm(data)
+    elif action == ModelAction.RECOGNISE:
+        form = DecisionForm(data)
+    elif action == ModelAction.REPLICATE:
+        form = ReplicateForm(data, user=request.user)
+    else:
+        form = RejectForm(data)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            if action == ModelAction.EVALUATE:
+                services.model_evaluate(actor=request.user, model=model, **values)
+            elif action == ModelAction.RECOGNISE:
+                services.model_recognise(actor=request.user, model=model, **values)
+            elif action == ModelAction.REPLICATE:
+                unit = Unit.objects.filter(pk=values["unit"]).first()
+                if unit is None:
+                    raise ApplicationError(_("Choose a unit."))
+                services.model_replicate(
+                    actor=request.user,
+                    model=model,
+                    unit=unit,
+                    adopted_on=values["adopted_on"],
+                    adaptation_notes=values["adaptation_notes"],
+                )
+            else:
+                services.model_reject(actor=request.user, model=model, **values)
+        except ApplicationError as exc:
+            _apply_error(form, exc)
+        else:
+            return HttpResponseRedirect(model.get_absolute_url())
+    return render(
+        request,
+        "initiatives/form.html",
+        {"form": form, "title": ACTION_TITLES[action], "back": model},
+        status=400 if form.errors else 200,
     )
