@@ -12,6 +12,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from motcua.initiatives.models import (
     Council,
@@ -55,8 +56,16 @@ class InitiativeAdmin(ReadOnlyAdmin):
 
 @admin.register(Council)
 class CouncilAdmin(ReadOnlyAdmin):
-    list_display = ["name", "initiative", "pass_mark", "mean_score", "passed"]
+    list_display = ["name", "initiative", "pass_mark", "mean_score", "result"]
+    exclude = ["passed"]
+    readonly_fields = ["result"]
     inlines = [MemberInline]
+
+    @admin.display(description=_("result"))
+    def result(self, council: Council) -> str:
+        if council.passed is None:
+            return str(_("not concluded"))
+        return str(_("passed") if council.passed else _("not passed"))
 
 
 @admin.register(Recognition)
