@@ -127,3 +127,9 @@ def rounded(value: Fraction, places: int = 3) -> Decimal:
     return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
         quantum, rounding=ROUND_HALF_UP
     )
+
+
+def points_text(value: Decimal) -> str:
+    """Return points without trailing zeros or exponent: 60.00 → "60", 8.50 → "8.5"."""
+    text = format(value.normalize(), "f")
+    return text

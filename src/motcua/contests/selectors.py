@@ -200,7 +200,7 @@ def published_rounds() -> QuerySet[Round]:
     """Return the rounds whose results are published, newest first."""
     return (
         Round.objects.filter(status=RoundStatus.PUBLISHED)
-        .select_related("contest__organiser")
+        .select_related("contest__organiser", "tie_break")
         .order_by("-published_at", "pk")
     )
 

@@ -38,7 +38,13 @@ from motcua.contests.models import (
     Team,
     TeamMember,
 )
-from motcua.contests.scoring import PerformanceSheets, Sheet, rank_teams, rounded
+from motcua.contests.scoring import (
+    PerformanceSheets,
+    Sheet,
+    points_text,
+    rank_teams,
+    rounded,
+)
 from motcua.core import clock
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
@@ -431,7 +437,7 @@ def sheet_save(
                 {
                     "field": f"criterion_{criterion.pk}",
                     "message": _("“%(name)s” takes from 0 to %(max)s points.")
-                    % {"name": criterion.name, "max": criterion.max_points.normalize()},
+                    % {"name": criterion.name, "max": points_text(criterion.max_points)},
                 }
             )
             continue
