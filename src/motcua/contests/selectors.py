@@ -51,14 +51,17 @@ class JudgeRound:
 
 
 def judge_rounds(judge: Any) -> list[JudgeRound]:
-    """Return the rounds ``judge`` is assigned to, unpublished first, with their own sheets."""
+    """Return the rounds ``judge`` is assigned to, with the state of their own sheets:
+    the rounds still to score first, then the published ones (read only)."""
     assignments = (
         JudgeAssignment.objects.filter(judge=judge)
-        .exclude(round__status=RoundStatus.PUBLISHED)
         .select_related("round__contest")
         .order_by("round__contest__name", "round__order")
     )
-    rounds = [assignment.round for assignment in assignments]
+    rounds = sorted(
+        (assignment.round for assignment in assignments),
+        key=lambda r: r.status == RoundStatus.PUBLISHED,
+    )
     statuses = dict(
         ScoreSheet.objects.filter(judge=judge, performance__round__in=rounds).values_list(
             "performance_id", "status"
