@@ -6,13 +6,14 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.contests import conf
-from motcua.contests.models import Contest, Criterion
+from motcua.contests.models import Contest, Criterion, PerformanceKind, Team
 from motcua.contests.scoring import points_text
 from motcua.core import clock
-from motcua.org.models import RoleAssignment
+from motcua.org.models import RoleAssignment, Unit
 from motcua.org.selectors import valid_on_q
 
 
@@ -92,3 +93,95 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Recorded in the audit trail and sent to the judge."),
     )
+
+
+def _units_under(units: list[Unit]) -> Any:
+    """Return the units valid today at or below any of ``units``, in tree order."""
+    day = clock.localdate()
+    query = Q()
+    for unit in units:
+        query |= Q(path__startswith=unit.path)
+    if not units:
+        return Unit.objects.none()
+    return Unit.objects.filter(query).filter(valid_on_q(day)).order_by("path")
+
+
+class ContestForm(forms.Form):
+    name = forms.CharField(label=_("Name of the contest"), max_length=250)
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    organiser = forms.ModelChoiceField(label=_("Organising unit"), queryset=Unit.objects.none())
+    decision = forms.CharField(
+        label=_("Organising decision"),
+        max_length=200,
+        required=False,
+        help_text=_("Number and date of the decision that organises the contest."),
+    )
+
+    def __init__(self, *args: Any, units: list[Unit], **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["organiser"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = _units_under(units)
+
+
+class RoundForm(forms.Form):
+    name = forms.CharField(label=_("Name of the round"), max_length=120)
+    held_on = forms.DateField(label=_("Held on"), required=False, help_text=_("dd/mm/yyyy"))
+    drop_extremes = forms.BooleanField(
+        label=_("Drop the highest and lowest totals (with at least three judges)"),
+        required=False,
+    )
+
+
+class TeamForm(forms.Form):
+    name = forms.CharField(label=_("Name of the team"), max_length=200)
+    unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
+    members = forms.CharField(
+        label=_("Members"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: full name, then a comma and the position if wanted."),
+    )
+
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = _units_under([contest.organiser])
+
+    def member_list(self) -> list[tuple[str, str]]:
+        people = []
+        for line in (self.cleaned_data.get("members") or "").splitlines():
+            name, _comma, position = line.partition(",")
+            if name.strip():
+                people.append((name.strip(), position.strip()))
+        return people
+
+
+class CriterionForm(forms.Form):
+    name = forms.CharField(label=_("Criterion"), max_length=200)
+    max_points = forms.CharField(label=_("Maximum points"), max_length=12)
+    kind = forms.ModelChoiceField(
+        label=_("Only for performances of the kind"),
+        queryset=PerformanceKind.objects.all(),
+        required=False,
+        empty_label=_("All performances"),
+    )
+    tie_break = forms.BooleanField(label=_("Breaks ties"), required=False)
+
+
+class PerformanceForm(forms.Form):
+    team = forms.ModelChoiceField(label=_("Team"), queryset=Team.objects.none())
+    kind = forms.ModelChoiceField(label=_("Kind"), queryset=PerformanceKind.objects.all())
+    title = forms.CharField(label=_("Title (optional)"), max_length=250, required=False)
+
+    def __init__(self, *args: Any, contest: Contest, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields["team"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = contest.teams.order_by("name")
+
+
+class PrizeForm(forms.Form):
+    name = forms.CharField(label=_("Prize"), max_length=120)
+    count = forms.IntegerField(label=_("Number of prizes"), min_value=1, max_value=50, initial=1)

@@ -124,6 +124,30 @@ def judge_sheet(judge: Any, performance_id: int) -> JudgeSheet:
     return JudgeSheet(performance, criteria, sheet, points, previous, following)
 
 
+def organiser_units(user: Any) -> list[Unit]:
+    """Return the units over which ``user`` holds an organiser role today (roots for the
+    superuser)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if user.is_superuser:
+        return list(Unit.objects.filter(parent__isnull=True).order_by("name"))
+    grants = (
+        RoleAssignment.objects.filter(user=user, role__code__in=conf.organiser_roles())
+        .filter(valid_on_q(clock.localdate()))
+        .filter(valid_on_q(clock.localdate(), prefix="unit__"))
+        .select_related("unit")
+        .order_by("unit__path")
+    )
+    return list({grant.unit_id: grant.unit for grant in grants}.values())
+
+
+def contest_get_for_organiser(user: Any, contest_id: int) -> Contest:
+    contest = Contest.objects.select_related("organiser").filter(pk=contest_id).first()
+    if contest is None or not is_organiser(user, contest):
+        raise NotFoundError(_("The contest does not exist."), code="contest_not_found")
+    return contest
+
+
 def organiser_contests(user: Any) -> QuerySet[Contest]:
     """Return the contests ``user`` organises (a role over the organising unit or above)."""
     if not getattr(user, "is_authenticated", False):

@@ -5,6 +5,7 @@ Thin: each view parses its form, calls one service or selector and renders.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -16,10 +17,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.contests import selectors, services
-from motcua.contests.forms import AssignJudgeForm, ReopenForm, SheetForm
+from motcua.contests.forms import (
+    AssignJudgeForm,
+    ContestForm,
+    CriterionForm,
+    PerformanceForm,
+    PrizeForm,
+    ReopenForm,
+    RoundForm,
+    SheetForm,
+    TeamForm,
+)
 from motcua.contests.models import RoundStatus, ScoreSheet
 from motcua.contests.printing import certificate_filename, certificate_pdf_bytes
 from motcua.contests.scoring import points_text
+from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFoundError
 
 
@@ -99,98 +111,193 @@ def judge_sheet(request: HttpRequest, performance_id: int) -> HttpResponse:
 # --- organiser -----------------------------------------------------------------------------------
 
 
-@require_GET
+def _run_actions(
+    request: HttpRequest, actions: dict[str, tuple[Any, Callable[[Any], str]]]
+) -> tuple[str, str]:
+    """Run the posted action with its form; return (confirmation, problem without a form).
+
+    ``actions`` maps an action name to (bound form or None, function of the
+    valid form returning the confirmation). The service's errors go on the form.
+    """
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    if not action:
+        return "", ""
+    if action not in actions:
+        return "", _("Unknown action.")
+    form, run = actions[action]
+    if form is not None and not form.is_valid():
+        return "", ""
+    try:
+        return run(form), ""
+    except ApplicationError as exc:
+        if form is None:
+            return "", exc.message
+        _apply_errors(form, exc)
+        return "", ""
+
+
+def _bound(request: HttpRequest, action: str) -> Any:
+    return (
+        request.POST if request.method == "POST" and request.POST.get("action") == action else None
+    )
+
+
+@require_http_methods(["GET", "POST"])
 @login_required
 def organiser_home(request: HttpRequest) -> HttpResponse:
-    contests = list(selectors.organiser_contests(request.user))
-    if not contests and not request.user.is_superuser:
+    """The contests the user organises, and a new one."""
+    units = selectors.organiser_units(request.user)
+    if not units:
         return _message(request, _("Only the organisers of a contest open this page."), 403)
-    return render(request, "contests/organiser_home.html", {"contests": contests})
+    form = ContestForm(_bound(request, "contest"), units=units, initial={"year": clock.now().year})
+
+    def create(valid: ContestForm) -> str:
+        contest = services.contest_create(actor=request.user, **valid.cleaned_data)
+        return reverse("contests:organiser_contest", args=[contest.pk])
+
+    target, _problem = _run_actions(request, {"contest": (form, create)})
+    if target:
+        messages.success(request, _("The contest is created."))
+        return HttpResponseRedirect(target)
+    contests = list(selectors.organiser_contests(request.user))
+    return render(
+        request,
+        "contests/organiser_home.html",
+        {"contests": contests, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def organiser_contest(request: HttpRequest, contest_id: int) -> HttpResponse:
+    """A contest's rounds and teams, and forms to add them."""
+    try:
+        contest = selectors.contest_get_for_organiser(request.user, contest_id)
+    except NotFoundError as exc:
+        return _message(request, exc.message, 404)
+    round_form = RoundForm(_bound(request, "round"))
+    team_form = TeamForm(_bound(request, "team"), contest=contest)
+
+    def add_round(valid: RoundForm) -> str:
+        services.round_create(actor=request.user, contest=contest, **valid.cleaned_data)
+        return _("The round is added.")
+
+    def add_team(valid: TeamForm) -> str:
+        services.team_create(
+            actor=request.user,
+            contest=contest,
+            name=valid.cleaned_data["name"],
+            unit=valid.cleaned_data["unit"],
+            members=valid.member_list(),
+        )
+        return _("The team is added.")
+
+    done, problem = _run_actions(
+        request, {"round": (round_form, add_round), "team": (team_form, add_team)}
+    )
+    if done:
+        messages.success(request, done)
+        return HttpResponseRedirect(request.path)
+    return render(
+        request,
+        "contests/organiser_contest.html",
+        {
+            "contest": contest,
+            "rounds": list(contest.rounds.order_by("order")),
+            "teams": list(contest.teams.select_related("unit").prefetch_related("members")),
+            "round_form": round_form,
+            "team_form": team_form,
+            "problem": problem,
+        },
+        status=400 if (round_form.errors or team_form.errors or problem) else 200,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
-    """The organiser's round: judges, progress of the sheets, reopen, open and publish."""
+    """The organiser's round: set-up while preparing, judges, progress, reopen, open, publish."""
     try:
         round_ = selectors.round_get_for_organiser(request.user, round_id)
     except NotFoundError as exc:
         return _message(request, exc.message, 404)
-    action = request.POST.get("action", "") if request.method == "POST" else ""
+    contest = round_.contest
     assigned = list(round_.judges.values_list("judge_id", flat=True))
-    assign_form = AssignJudgeForm(
-        request.POST if action == "assign" else None, contest=round_.contest, exclude=assigned
+    forms_ = {
+        "assign": AssignJudgeForm(_bound(request, "assign"), contest=contest, exclude=assigned),
+        "reopen": ReopenForm(_bound(request, "reopen")),
+        "criterion": CriterionForm(_bound(request, "criterion")),
+        "performance": PerformanceForm(_bound(request, "performance"), contest=contest),
+        "prize": PrizeForm(_bound(request, "prize")),
+    }
+    user = request.user
+
+    def assign(valid: AssignJudgeForm) -> str:
+        services.judge_assign(actor=user, round_=round_, judge=valid.cleaned_data["judge"])
+        return _("The judge is assigned.")
+
+    def reopen(valid: ReopenForm) -> str:
+        sheet = (
+            ScoreSheet.objects.select_related("performance__round__contest")
+            .filter(pk=valid.cleaned_data["sheet"], performance__round=round_)
+            .first()
+        )
+        if sheet is None:
+            raise NotFoundError(_("The score sheet does not exist."))
+        services.sheet_reopen(actor=user, sheet=sheet, reason=valid.cleaned_data["reason"])
+        return _("The sheet is reopened; the judge has been told why.")
+
+    def criterion(valid: CriterionForm) -> str:
+        services.criterion_add(actor=user, round_=round_, **valid.cleaned_data)
+        return _("The criterion is added.")
+
+    def performance(valid: PerformanceForm) -> str:
+        services.performance_add(actor=user, round_=round_, **valid.cleaned_data)
+        return _("The performance is added.")
+
+    def prize(valid: PrizeForm) -> str:
+        services.prize_add(actor=user, round_=round_, **valid.cleaned_data)
+        return _("The prize is added.")
+
+    def open_round(_form: None) -> str:
+        services.round_open(actor=user, round_=round_)
+        return _("The round is open for scoring.")
+
+    def publish(_form: None) -> str:
+        services.round_publish(actor=user, round_=round_)
+        return _("The results are published.")
+
+    done, problem = _run_actions(
+        request,
+        {
+            "assign": (forms_["assign"], assign),
+            "reopen": (forms_["reopen"], reopen),
+            "criterion": (forms_["criterion"], criterion),
+            "performance": (forms_["performance"], performance),
+            "prize": (forms_["prize"], prize),
+            "open": (None, open_round),
+            "publish": (None, publish),
+        },
     )
-    reopen_form = ReopenForm(request.POST if action == "reopen" else None)
-    problem = ""
-    if action:
-        try:
-            done = _organiser_action(request, round_, action, assign_form, reopen_form)
-        except ApplicationError as exc:
-            if action == "assign":
-                _apply_errors(assign_form, exc)
-            elif action == "reopen":
-                _apply_errors(reopen_form, exc)
-            else:
-                problem = exc.message
-        else:
-            if done:
-                messages.success(request, done)
-                return HttpResponseRedirect(request.path)
+    if done:
+        messages.success(request, done)
+        return HttpResponseRedirect(request.path)
     progress = selectors.round_progress(round_)
-    status = 400 if (assign_form.errors or reopen_form.errors or problem) else 200
+    failed = any(form.errors for form in forms_.values()) or bool(problem)
     return render(
         request,
         "contests/organiser_round.html",
         {
             "round": round_,
             "progress": progress,
-            "assign_form": assign_form,
-            "reopen_form": reopen_form,
+            **{f"{name}_form": form for name, form in forms_.items()},
             "problem": problem,
             "criteria": list(round_.criteria.select_related("kind")),
             "prizes": list(round_.prizes.all()),
         },
-        status=status,
+        status=400 if failed else 200,
     )
-
-
-def _organiser_action(
-    request: HttpRequest,
-    round_: Any,
-    action: str,
-    assign_form: AssignJudgeForm,
-    reopen_form: ReopenForm,
-) -> str:
-    """Run the posted action; return the confirmation, or "" when the form has errors."""
-    if action == "assign":
-        if not assign_form.is_valid():
-            return ""
-        services.judge_assign(
-            actor=request.user, round_=round_, judge=assign_form.cleaned_data["judge"]
-        )
-        return _("The judge is assigned.")
-    if action == "reopen":
-        if not reopen_form.is_valid():
-            return ""
-        sheet = (
-            ScoreSheet.objects.select_related("performance__round__contest")
-            .filter(pk=reopen_form.cleaned_data["sheet"], performance__round=round_)
-            .first()
-        )
-        if sheet is None:
-            raise NotFoundError(_("The score sheet does not exist."))
-        services.sheet_reopen(
-            actor=request.user, sheet=sheet, reason=reopen_form.cleaned_data["reason"]
-        )
-        return _("The sheet is reopened; the judge has been told why.")
-    if action == "open":
-        services.round_open(actor=request.user, round_=round_)
-        return _("The round is open for scoring.")
-    if action == "publish":
-        services.round_publish(actor=request.user, round_=round_)
-        return _("The results are published.")
-    raise ApplicationError(_("Unknown action."), code="unknown_action")
 
 
 # --- public --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.test import TestCase
 from pypdf import PdfReader
 
 from motcua.contests import services
-from motcua.contests.models import Result, RoundStatus, ScoreSheet, SheetStatus
+from motcua.contests.models import Contest, Result, RoundStatus, ScoreSheet, SheetStatus
 from motcua.contests.tests.helpers import ContestWorld, performance_of
 from motcua.core.models import AuditEvent
 
@@ -138,4 +138,83 @@ class ContestPageTests(TestCase):
         self.assertEqual(
             self.client.get(f"/hoi-thi/quan-ly/vong/{self.round.pk}/").status_code, 404
         )
+        # An organiser elsewhere sees their own page, without this contest.
+        self.assertNotContains(self.client.get("/hoi-thi/quan-ly/"), self.round.contest.name)
+        self.client.force_login(self.w.judges[0])
         self.assertEqual(self.client.get("/hoi-thi/quan-ly/").status_code, 403)
+
+
+class OrganiserSetupPageTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.w = ContestWorld()
+
+    def test_organiser_sets_up_a_round_through_the_pages(self) -> None:
+        self.client.force_login(self.w.organiser)
+        created = self.client.post(
+            "/hoi-thi/quan-ly/",
+            {
+                "action": "contest",
+                "name": "Hội thi Cải cách hành chính 2027",
+                "year": "2027",
+                "organiser": self.w.city.pk,
+            },
+        )
+        contest = Contest.objects.get()
+        url = f"/hoi-thi/quan-ly/{contest.pk}/"
+        self.assertRedirects(created, url)
+        self.client.post(url, {"action": "round", "name": "Chung kết", "drop_extremes": "on"})
+        round_ = contest.rounds.get()
+        self.assertIs(round_.drop_extremes, True)
+        # A unit outside the organiser's tree is not offered.
+        stranger = self.client.post(
+            url, {"action": "team", "name": "Đội lạ", "unit": self.w.other_city.pk}
+        )
+        self.assertEqual(stranger.status_code, 400)
+        self.client.post(
+            url,
+            {
+                "action": "team",
+                "name": "Đội Ngã Bảy",
+                "unit": self.w.wards[0].pk,
+                "members": "Trần Thị A, Phó Chủ tịch\nLê Văn B",
+            },
+        )
+        team = contest.teams.get()
+        self.assertEqual(
+            list(team.members.values_list("full_name", "position")),
+            [("Trần Thị A", "Phó Chủ tịch"), ("Lê Văn B", "")],
+        )
+        round_url = f"/hoi-thi/quan-ly/vong/{round_.pk}/"
+        bad = self.client.post(
+            round_url, {"action": "criterion", "name": "Nội dung", "max_points": "abc"}
+        )
+        self.assertContains(bad, "Nhập điểm bằng số", status_code=400)
+        self.assertFalse(round_.criteria.exists())
+        self.client.post(
+            round_url,
+            {"action": "criterion", "name": "Nội dung", "max_points": "60", "tie_break": "on"},
+        )
+        self.client.post(
+            round_url,
+            {"action": "performance", "team": team.pk, "kind": self.w.kinds["skit"].pk},
+        )
+        self.client.post(round_url, {"action": "prize", "name": "Giải Nhất", "count": "1"})
+        refused = self.client.post(round_url, {"action": "assign", "judge": self.w.not_judge.pk})
+        self.assertEqual(refused.status_code, 400)
+        self.client.post(round_url, {"action": "assign", "judge": self.w.judges[0].pk})
+        opened = self.client.post(round_url, {"action": "open"})
+        self.assertEqual(opened.status_code, 302)
+        round_.refresh_from_db()
+        self.assertEqual(round_.status, RoundStatus.SCORING)
+        self.assertEqual(round_.tie_break.name, "Nội dung")
+        self.assertEqual(
+            (round_.performances.count(), round_.prizes.count(), round_.judges.count()), (1, 1, 1)
+        )
+        # Once scoring, the set-up forms are gone and a late criterion is refused.
+        late = self.client.post(
+            round_url, {"action": "criterion", "name": "Sáng tạo", "max_points": "10"}
+        )
+        self.assertEqual(late.status_code, 400)
+        self.assertNotContains(late, 'id="add-criterion"', status_code=400)
+        self.assertEqual(round_.criteria.count(), 1)
