@@ -10,9 +10,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -77,6 +78,8 @@ def judge_sheet(request: HttpRequest, performance_id: int) -> HttpResponse:
     }
     if view.sheet is not None:
         initial["comment"] = view.sheet.comment
+    if request.method == "POST" and request.headers.get("X-Motcua-Autosave"):
+        return _autosave(request, view)
     data = request.POST if request.method == "POST" and not disabled else None
     form = SheetForm(data, initial=initial, criteria=view.criteria, disabled=disabled)
     if data is not None and form.is_valid():
@@ -105,6 +108,27 @@ def judge_sheet(request: HttpRequest, performance_id: int) -> HttpResponse:
         "contests/judge_sheet.html",
         {"view": view, "form": form, "round": round_, "open": open_for_scoring},
         status=400 if form.errors else 200,
+    )
+
+
+def _autosave(request: HttpRequest, view: Any) -> JsonResponse:
+    """Save the draft sent by the page's script; answer in JSON (never a redirect)."""
+    form = SheetForm(request.POST, criteria=view.criteria)
+    if not form.is_valid():
+        errors = [{"field": f, "message": str(m)} for f, ms in form.errors.items() for m in ms]
+        return JsonResponse({"errors": errors}, status=400)
+    try:
+        sheet = services.sheet_save(
+            judge=request.user,
+            performance=view.performance,
+            points=form.points(),
+            comment=form.cleaned_data["comment"],
+        )
+    except ApplicationError as exc:
+        errors = exc.extra.get("errors") or [{"field": "", "message": exc.message}]
+        return JsonResponse({"code": exc.code, "errors": errors}, status=exc.status)
+    return JsonResponse(
+        {"saved": True, "at": timezone.localtime(sheet.updated_at).strftime("%H:%M:%S")}
     )
 
 

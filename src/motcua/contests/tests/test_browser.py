@@ -1,4 +1,4 @@
-"""The judge's tablet page in Chromium: land on the sheets, save as given, submit, locked.
+"""The judge's tablet page in Chromium: land on the sheets, saved as typed, submit, locked.
 
 Chromium from Debian driven by Playwright, with the fixtures of
 ``dossiers/tests/test_browser.py``; a tablet-sized viewport.
@@ -56,9 +56,11 @@ def test_judge_scores_on_a_tablet(
     content, delivery = criteria
     box = page.locator(f"#id_criterion_{content.pk}").bounding_box()
     assert box is not None and box["height"] >= 44  # a finger-sized target
+    # Typing updates the total and saves in the background: a reload keeps the points.
     page.fill(f"#id_criterion_{content.pk}", "52,5")
-    page.click("#save-sheet")
-    page.wait_for_selector(".messages")
+    assert page.inner_text("#sheet-total") == "52,5"
+    page.wait_for_selector("#autosave-status:has-text('Đã lưu lúc')")
+    page.reload()
     assert page.input_value(f"#id_criterion_{content.pk}") == "52.5"
     sheet = ScoreSheet.objects.get(judge=judge, performance=first)
     assert sheet.status == SheetStatus.DRAFT

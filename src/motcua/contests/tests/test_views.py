@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import BytesIO
 from typing import Any
 
@@ -66,6 +67,21 @@ class ContestPageTests(TestCase):
         self.client.post(self.sheet_url(self.first), self.fields("1", "1", submit="1"))
         sheet.refresh_from_db()
         self.assertEqual(str(sheet.total), "81.50")
+
+    def test_autosave_answers_json(self) -> None:
+        judge = self.w.judges[0]
+        self.client.force_login(judge)
+        url = self.sheet_url(self.first)
+        headers = {"X-Motcua-Autosave": "1"}
+        saved = self.client.post(url, self.fields("12", ""), headers=headers)
+        self.assertEqual(saved.json()["saved"], True)
+        self.assertEqual(ScoreSheet.objects.get(judge=judge).scores.get().points, Decimal("12.00"))
+        bad = self.client.post(url, self.fields("12", "41"), headers=headers)
+        self.assertEqual(bad.status_code, 400)
+        self.assertIn("từ 0 đến 40 điểm", bad.json()["errors"][0]["message"])
+        self.client.post(url, self.fields("12", "30", submit="1"))
+        locked = self.client.post(url, self.fields("1", "1"), headers=headers)
+        self.assertEqual((locked.status_code, locked.json()["code"]), (409, "sheet_locked"))
 
     def test_other_judge_does_not_see_the_points(self) -> None:
         services.sheet_save(
