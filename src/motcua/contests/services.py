@@ -452,6 +452,9 @@ def sheet_save(
             extra={"errors": errors},
         )
     now = clock.now()
+    # Only the sheet is locked (the reopening locks the round, then the sheet: the same
+    # order, so no deadlock). The round needs no lock: a draft cannot outlive publication,
+    # which requires every sheet submitted, and a submitted sheet refuses changes.
     with transaction.atomic():
         sheet, _created = _sheet_for_update(judge, performance, now)
         if sheet.is_locked:
@@ -462,7 +465,6 @@ def sheet_save(
                 ),
                 code="sheet_locked",
             )
-        Round.objects.select_for_update().filter(pk=round_.pk, status=RoundStatus.SCORING).first()
         sheet.scores.exclude(criterion_id__in=list(given)).delete()
         for criterion_id, value in given.items():
             Score.objects.update_or_create(
