@@ -239,3 +239,50 @@ class ContestServiceTests(TestCase):
                 actor=self.w.organiser, round_=round_, name="Sáng tạo", max_points=10
             )
         self.assertEqual(round_.criteria.count(), 2)
+
+    def test_a_criterion_of_one_kind_scores_only_that_kind(self) -> None:
+        """The skit's staging criterion is neither asked nor counted for a presentation."""
+        contest = self.w.contest()
+        round_ = services.round_create(actor=self.w.organiser, contest=contest, name="Sơ khảo")
+        common = services.criterion_add(
+            actor=self.w.organiser, round_=round_, name="Nội dung", max_points=50
+        )
+        staging = services.criterion_add(
+            actor=self.w.organiser,
+            round_=round_,
+            name="Dàn dựng",
+            max_points=20,
+            kind=self.w.kinds["skit"],
+        )
+        team = services.team_create(
+            actor=self.w.organiser, contest=contest, name="Đội A", unit=self.w.wards[0]
+        )
+        talk = services.performance_add(
+            actor=self.w.organiser, round_=round_, team=team, kind=self.w.kinds["presentation"]
+        )
+        skit = services.performance_add(
+            actor=self.w.organiser, round_=round_, team=team, kind=self.w.kinds["skit"]
+        )
+        self.assertEqual((talk.order, skit.order), (1, 2))
+        services.judge_assign(actor=self.w.organiser, round_=round_, judge=self.w.judges[0])
+        round_ = services.round_open(actor=self.w.organiser, round_=round_)
+        talk.round = skit.round = round_
+        judge = self.w.judges[0]
+        self.assertEqual(
+            [c.pk for c in selectors.judge_sheet(judge, talk.pk).criteria], [common.pk]
+        )
+        with self.assertRaises(ApplicationError):
+            services.sheet_save(
+                judge=judge, performance=talk, points={common.pk: "40", staging.pk: "10"}
+            )
+        done = services.sheet_save(
+            judge=judge, performance=talk, points={common.pk: "40"}, submit=True
+        )
+        self.assertEqual(done.total, Decimal("40.00"))
+        with self.assertRaises(ApplicationError) as incomplete:
+            services.sheet_save(
+                judge=judge, performance=skit, points={common.pk: "40"}, submit=True
+            )
+        self.assertEqual(
+            incomplete.exception.extra["errors"][0]["field"], f"criterion_{staging.pk}"
+        )
