@@ -26,6 +26,7 @@ from motcua.contests.models import (
     ScoreSheet,
     SheetStatus,
 )
+from motcua.contests.scoring import Sheet, performance_score, rounded
 from motcua.contests.services import is_organiser
 from motcua.core import clock
 from motcua.core.errors import NotFoundError
@@ -268,3 +269,57 @@ def public_contests() -> QuerySet[Contest]:
         .prefetch_related(Prefetch("rounds", queryset=Round.objects.order_by("order")))
         .order_by("-year", "name")
     )
+
+
+@dataclass
+class SheetTotal:
+    judge: Any
+    total: Decimal
+    kept: bool
+
+
+@dataclass
+class PerformanceBreakdown:
+    performance: Performance
+    score: Decimal
+    sheets: list[SheetTotal]
+
+
+def round_breakdown(round_: Round) -> dict[int, list[PerformanceBreakdown]]:
+    """Return, per team id, its performances' scores and each judge's total (kept or dropped).
+
+    For the organiser once the results are published (the public sees the
+    performance scores only); computed with the same rules as the ranking.
+    """
+    performances = list(round_.performances.select_related("kind").order_by("order"))
+    sheets = list(
+        ScoreSheet.objects.filter(performance__round=round_, status=SheetStatus.SUBMITTED)
+        .select_related("judge")
+        .prefetch_related("scores")
+        .order_by("judge_id")
+    )
+    by_performance: dict[int, list[ScoreSheet]] = {}
+    for sheet in sheets:
+        by_performance.setdefault(sheet.performance_id, []).append(sheet)
+    breakdown: dict[int, list[PerformanceBreakdown]] = {}
+    for performance in performances:
+        mine = by_performance.get(performance.pk, [])
+        scored = performance_score(
+            [
+                Sheet(s.judge_id, {score.criterion_id: score.points for score in s.scores.all()})
+                for s in mine
+            ],
+            drop_extremes=round_.drop_extremes,
+            tie_break=round_.tie_break_id,
+        )
+        breakdown.setdefault(performance.team_id, []).append(
+            PerformanceBreakdown(
+                performance,
+                rounded(scored.score),
+                [
+                    SheetTotal(s.judge, s.total or Decimal(0), s.judge_id in scored.kept)
+                    for s in mine
+                ],
+            )
+        )
+    return breakdown

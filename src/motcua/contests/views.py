@@ -308,6 +308,11 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
         messages.success(request, done)
         return HttpResponseRedirect(request.path)
     progress = selectors.round_progress(round_)
+    breakdown: list[tuple[Any, list[Any]]] = []
+    if round_.status == RoundStatus.PUBLISHED:
+        parts = selectors.round_breakdown(round_)
+        _published, results = selectors.round_results(round_.pk)
+        breakdown = [(result, parts.get(result.team_id, [])) for result in results]
     failed = any(form.errors for form in forms_.values()) or bool(problem)
     return render(
         request,
@@ -317,6 +322,7 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
             "progress": progress,
             **{f"{name}_form": form for name, form in forms_.items()},
             "problem": problem,
+            "breakdown": breakdown,
             "criteria": list(round_.criteria.select_related("kind")),
             "prizes": list(round_.prizes.all()),
         },
@@ -340,7 +346,9 @@ def public_results(request: HttpRequest, round_id: int) -> HttpResponse:
         round_, results = selectors.round_results(round_id)
     except NotFoundError as exc:
         return _message(request, exc.message, 404)
-    return render(request, "contests/public_results.html", {"round": round_, "results": results})
+    parts = selectors.round_breakdown(round_)
+    rows = [(result, parts.get(result.team_id, [])) for result in results]
+    return render(request, "contests/public_results.html", {"round": round_, "rows": rows})
 
 
 @require_GET

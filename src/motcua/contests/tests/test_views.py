@@ -135,11 +135,18 @@ class ContestPageTests(TestCase):
         self.assertEqual(published.status_code, 302)
         self.round.refresh_from_db()
         self.assertEqual(self.round.status, RoundStatus.PUBLISHED)
+        # The organiser now sees each judge's total; the public sees performance scores.
+        breakdown = self.client.get(url)
+        self.assertContains(breakdown, 'id="breakdown"')
+        self.assertContains(breakdown, "80 (giamkhao1)")
+        self.assertNotContains(breakdown, "<s>")  # nothing dropped in this round
         # The public page and the certificate.
         self.client.logout()
         results = self.client.get(f"/hoi-thi/vong/{self.round.pk}/")
         self.assertContains(results, self.teams[0].name)
         self.assertContains(results, "Giải Nhất")
+        self.assertContains(results, "Thuyết trình: 80")
+        self.assertNotContains(results, "giamkhao1")
         winner = Result.objects.get(round=self.round, rank=1)
         self.assertEqual(winner.team, self.teams[0])
         pdf = self.client.get(f"/hoi-thi/giay-chung-nhan/{winner.pk}.pdf")
