@@ -97,3 +97,20 @@ class ContestWorld:
 
 def performance_of(round_: Round, team: Team) -> Performance:
     return Performance.objects.select_related("round", "kind").get(round=round_, team=team)
+
+
+def published_round() -> Round:
+    """Return a final round of two teams, scored by three judges and published
+    (for tests elsewhere that need results to read, such as the API conformance run)."""
+    world = ContestWorld()
+    round_, teams, criteria = world.prepared_round(teams=2)
+    round_ = services.round_open(actor=world.organiser, round_=round_)
+    for judge in world.judges:
+        for index, team in enumerate(teams):
+            services.sheet_save(
+                judge=judge,
+                performance=performance_of(round_, team),
+                points={criteria[0].pk: str(40 + index), criteria[1].pk: "30"},
+                submit=True,
+            )
+    return services.round_publish(actor=world.organiser, round_=round_)
