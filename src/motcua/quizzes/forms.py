@@ -16,16 +16,18 @@ class StartForm(forms.Form):
     id_number = forms.CharField(
         label=_("Personal ID number (optional)"), max_length=20, required=False
     )
-    unit = forms.TypedChoiceField(
-        label=_("Unit or commune"), coerce=int, required=False, empty_value=None
-    )
+    # The service checks the unit; the list is loaded only to draw the page.
+    unit = forms.IntegerField(label=_("Unit or commune"), required=False, widget=forms.Select)
 
-    def __init__(self, *args: Any, units: list[tuple[int, str]] = (), **kwargs: Any) -> None:  # type: ignore[assignment]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].choices = [("", _("— Choose —")), *units]  # type: ignore[attr-defined]
         self.fields["name"].widget.attrs["autocomplete"] = "name"
         self.fields["phone"].widget.attrs.update(autocomplete="tel", inputmode="tel")
         self.fields["id_number"].widget.attrs["inputmode"] = "numeric"
+
+    def set_units(self, units: list[tuple[int, str]]) -> None:
+        """Give the unit list its options (drawn pages only)."""
+        self.fields["unit"].widget.choices = [("", _("— Choose —")), *units]
 
 
 class SubmitForm(forms.Form):

@@ -83,7 +83,7 @@ class Question(models.Model):
     class Meta:
         verbose_name = _("question")
         verbose_name_plural = _("questions")
-        ordering = ["quiz", "id"]
+        ordering = ["id"]
 
     def __str__(self) -> str:
         return self.text[:80]

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
@@ -224,12 +225,16 @@ def _open_round(round_id: int, now: datetime) -> Round:
     round_ = Round.objects.filter(pk=round_id).first()
     if round_ is None:
         raise NotFoundError(_("This round does not exist."))
+    _check_open(round_, now)
+    return round_
+
+
+def _check_open(round_: Round, now: datetime) -> None:
     state = round_.status_at(now)
     if state == "upcoming":
         raise ApplicationError(_("This round has not opened yet."), code="round_not_open")
     if state == "closed":
         raise ApplicationError(_("This round is closed."), code="round_closed")
-    return round_
 
 
 def _participant(round_: Round, entrant: Entrant, now: datetime) -> Participant:
@@ -293,45 +298,50 @@ def _draw(round_: Round) -> list[list[Any]]:
     return layout
 
 
-def attempt_start(*, round_id: int, entrant: Entrant, address: str = "") -> Attempt:
+def attempt_start(
+    *, round_id: int, entrant: Entrant, address: str = "", round_: Round | None = None
+) -> Attempt:
     """Start an attempt: register (or find) the participant, draw and shuffle the questions.
 
     The attempt limit counts the attempts of the phone in the round, under
     any name; two starts at once cannot both take the last place (the
-    number of the attempt is unique per round and phone).
+    number of the attempt is unique per round and phone). ``round_`` saves
+    the query when the caller has the round already.
     """
     now = clock.now()
-    round_ = _open_round(round_id, now)
-    with transaction.atomic():
-        participant = _participant(round_, entrant, now)
-        layout = _draw(round_)
-        deadline = min(now + timedelta(seconds=round_.time_limit_seconds), round_.closes_at)
-        limit = round_.attempts_per_person
-        used = Attempt.objects.filter(round_id=round_.pk, phone=participant.phone).count()
-        if limit and used >= limit:
-            raise ApplicationError(
-                _("This phone number has used its %(limit)s attempts in this round.")
-                % {"limit": limit},
-                code="attempt_limit",
-            )
-        try:
-            with transaction.atomic():
-                attempt = Attempt.objects.create(
-                    round_id=round_.pk,
-                    participant=participant,
-                    phone=participant.phone,
-                    number=used + 1,
-                    token=secrets.token_urlsafe(18),
-                    layout=layout,
-                    started_at=now,
-                    deadline_at=deadline,
-                    address=address[:64],
+    if round_ is None or round_.pk != round_id:
+        round_ = _open_round(round_id, now)
+    else:
+        _check_open(round_, now)
+    try:
+        with transaction.atomic():
+            participant = _participant(round_, entrant, now)
+            layout = _draw(round_)
+            deadline = min(now + timedelta(seconds=round_.time_limit_seconds), round_.closes_at)
+            limit = round_.attempts_per_person
+            used = Attempt.objects.filter(round_id=round_.pk, phone=participant.phone).count()
+            if limit and used >= limit:
+                raise ApplicationError(
+                    _("This phone number has used its %(limit)s attempts in this round.")
+                    % {"limit": limit},
+                    code="attempt_limit",
                 )
-        except IntegrityError:
-            raise ConflictError(
-                _("Another attempt with this phone number started at the same moment; try again."),
-                code="attempt_race",
-            ) from None
+            attempt = Attempt.objects.create(
+                round_id=round_.pk,
+                participant=participant,
+                phone=participant.phone,
+                number=used + 1,
+                token=secrets.token_urlsafe(18),
+                layout=layout,
+                started_at=now,
+                deadline_at=deadline,
+                address=address[:64],
+            )
+    except IntegrityError:
+        raise ConflictError(
+            _("Another attempt with this phone number started at the same moment; try again."),
+            code="attempt_race",
+        ) from None
     attempt.round = round_
     return attempt
 
@@ -408,7 +418,7 @@ def _finish(attempt: Attempt, now: datetime, prediction: int | None) -> None:
         attempt.flagged = True
         attempt.flag_reason = _("Answered %(count)s questions in %(seconds)s s.") % {
             "count": len(attempt.layout),
-            "seconds": round(attempt.duration_ms / 1000, 1),
+            "seconds": number_format(attempt.duration_ms / 1000, 1),
         }
     Attempt.objects.filter(pk=attempt.pk).update(
         status=attempt.status,

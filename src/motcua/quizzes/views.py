@@ -118,7 +118,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
         context["ranking"] = results["ranking"][:200]
         context["collective"] = collective_ranking(round_)
         return render(request, "quizzes/round.html", context)
-    form = StartForm(request.POST or None, units=_unit_choices(round_))
+    form = StartForm(request.POST or None)
     context["form"] = form
     token = request.COOKIES.get(_cookie(round_.pk), "")
     resumable = (
@@ -132,6 +132,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
             "quiz.start", request, limit=conf.starts_per_address_per_hour(), window=3600
         ):
             form.add_error(None, _("Too many attempts from this connection. Try again later."))
+            form.set_units(_unit_choices(round_))
             return render(request, "quizzes/round.html", context, status=429)
         if form.is_valid():
             data = form.cleaned_data
@@ -143,6 +144,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
                 conf.starts_per_phone_per_hour()
             ):
                 form.add_error("phone", _("Too many attempts with this phone number this hour."))
+                form.set_units(_unit_choices(round_))
                 return render(request, "quizzes/round.html", context, status=429)
             try:
                 attempt = attempt_start(
@@ -154,6 +156,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
                         unit_id=data["unit"],
                     ),
                     address=client_address(request),
+                    round_=round_,
                 )
             except ApplicationError as exc:
                 _apply(form, exc)
@@ -167,6 +170,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
                     samesite="Lax",
                 )
                 return response
+    form.set_units(_unit_choices(round_))
     return render(request, "quizzes/round.html", context, status=400 if form.errors else 200)
 
 

@@ -104,7 +104,7 @@ class AttemptTests(TestCase):
         with clock.frozen(NOW + timedelta(seconds=4)):
             done = attempt_submit(token=attempt.token, prediction=1)
         self.assertIs(done.flagged, True)
-        self.assertIn("4.0", done.flag_reason)
+        self.assertIn("4,0", done.flag_reason)
 
     def test_answers_after_the_time_limit_are_refused(self) -> None:
         attempt = self.start()
