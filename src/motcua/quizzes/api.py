@@ -65,6 +65,13 @@ class QuizRankingQuery(Schema):
     limit: int = Field(100, ge=1, le=1000, description="Rows to return.")
 
 
+class QuizRoundsQuery(Schema):
+    status: Literal["upcoming", "open", "closed"] | None = Field(
+        None, description="Only the rounds in this status."
+    )
+    quiz_id: int | None = Field(None, ge=1, le=2_147_483_647, description="Only this quiz.")
+
+
 class QuizRoundPath(Schema):
     round_id: int = Field(ge=1, le=2_147_483_647)
 
@@ -74,7 +81,7 @@ class QuizRoundPath(Schema):
     response={200: list[QuizRoundOut], **error_responses(422)},
     summary="List the quiz rounds with their status",
 )
-def quiz_rounds(request: HttpRequest) -> list[QuizRoundOut]:
+def quiz_rounds(request: HttpRequest, query: Query[QuizRoundsQuery]) -> list[QuizRoundOut]:
     now = clock.now()
     return [
         QuizRoundOut(
@@ -92,6 +99,8 @@ def quiz_rounds(request: HttpRequest) -> list[QuizRoundOut]:
             prediction_question=r.prediction_question,
         )
         for r, status in rounds_list(now=now)
+        if (query.status is None or status == query.status)
+        and (query.quiz_id is None or r.quiz_id == query.quiz_id)
     ]
 
 
