@@ -40,7 +40,7 @@ class SizeBasis(models.TextChoices):
 
 
 class AttemptStatus(models.TextChoices):
-    IN_PROGRESS = "in_progress", _("In progress")
+    IN_PROGRESS = "in_progress", _("Being answered")
     SUBMITTED = "submitted", _("Submitted")
     DISQUALIFIED = "disqualified", _("Disqualified")
 
@@ -78,7 +78,7 @@ class Question(models.Model):
     options = models.JSONField(_("options"), help_text=_("The options, in the bank's order."))
     correct_index = models.PositiveSmallIntegerField(_("correct option (0 = first)"))
     legal_source = models.CharField(_("legal source"), max_length=300, blank=True)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(_("active in the bank"), default=True)
 
     class Meta:
         verbose_name = _("question")
@@ -130,7 +130,7 @@ class Round(models.Model):
     quiz = models.ForeignKey(
         Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="rounds"
     )
-    number = models.PositiveSmallIntegerField(_("number"))
+    number = models.PositiveSmallIntegerField(_("round number"))
     title = models.CharField(_("title"), max_length=200)
     opens_at = models.DateTimeField(_("opens at"))
     closes_at = models.DateTimeField(_("closes at"))
@@ -195,7 +195,7 @@ class Participant(models.Model):
     name = models.CharField(_("full name"), max_length=120)
     name_key = models.CharField(_("folded name"), max_length=120, editable=False)
     phone = models.CharField(_("phone"), max_length=15)
-    id_number = models.CharField(_("ID number"), max_length=12, blank=True)
+    id_number = models.CharField(_("personal ID number"), max_length=12, blank=True)
     unit = models.ForeignKey(
         Unit,
         verbose_name=_("unit or commune"),
@@ -248,11 +248,11 @@ class Attempt(models.Model):
         default=AttemptStatus.IN_PROGRESS,
     )
     layout = models.JSONField(_("questions shown"))
-    answers = models.JSONField(_("answers"), default=dict)
+    answers = models.JSONField(_("answers given"), default=dict)
     prediction = models.PositiveIntegerField(_("prediction"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started at"))
+    started_at = models.DateTimeField(_("attempt started at"))
     deadline_at = models.DateTimeField(_("deadline"))
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("attempt submitted at"), null=True, blank=True)
     duration_ms = models.PositiveIntegerField(_("duration (ms)"), null=True, blank=True)
     correct = models.PositiveSmallIntegerField(_("correct answers"), null=True, blank=True)
     flagged = models.BooleanField(_("flagged for review"), default=False)
@@ -270,7 +270,7 @@ class Attempt(models.Model):
 
     class Meta:
         verbose_name = _("attempt")
-        verbose_name_plural = _("attempts")
+        verbose_name_plural = _("quiz attempts")
         ordering = ["-started_at", "-id"]
         constraints = [
             models.UniqueConstraint(
@@ -302,8 +302,8 @@ class AttemptAnswer(models.Model):
     is_correct = models.BooleanField(_("correct"))
 
     class Meta:
-        verbose_name = _("answer")
-        verbose_name_plural = _("answers")
+        verbose_name = _("answer to a question")
+        verbose_name_plural = _("answers given")
         indexes = [models.Index(fields=["round", "question"], name="quiz_answer_round_q")]
 
     def __str__(self) -> str:
