@@ -39,7 +39,7 @@ NO_PREDICTION = 2_000_000_000
 """The distance of an attempt without a prediction (time ran out): after every real one."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class RankedAttempt:
     rank: int
     attempt_id: int
@@ -103,6 +103,8 @@ ORDER BY place, b.id
 
 
 def _instant(value: Any) -> datetime:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value
     if isinstance(value, str):
         parsed = parse_datetime(value)
         assert parsed is not None

@@ -124,7 +124,8 @@ class RoundInput:
     collective_basis: str = SizeBasis.POPULATION
 
 
-def _check_prizes(prizes: Any) -> list[dict[str, Any]]:
+def check_prizes(prizes: Any) -> list[dict[str, Any]]:
+    """Return the prizes cleaned, or raise: a list of ``{"name", "count"}``, counts above 0."""
     ok = isinstance(prizes, list) and all(
         isinstance(p, dict)
         and isinstance(p.get("name"), str)
@@ -170,7 +171,7 @@ def round_create(*, actor: Any, quiz: Quiz, data: RoundInput) -> Round:
         )
     if data.collective_basis not in SizeBasis.values:
         raise _field("collective_basis", _("Choose population or staff."), "invalid")
-    prizes = _check_prizes(data.prizes) if data.prizes is not None else None
+    prizes = check_prizes(data.prizes) if data.prizes is not None else None
     available = Question.objects.filter(quiz=quiz, active=True).count()
     if available < data.question_count:
         raise _field(
