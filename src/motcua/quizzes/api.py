@@ -17,7 +17,7 @@ from pydantic import Field
 from motcua.core import clock
 from motcua.core.errors import NotFoundError
 from motcua.core.schemas import error_responses
-from motcua.quizzes.selectors import round_get, rounds_list
+from motcua.quizzes.selectors import round_get, round_ranking, rounds_list
 from motcua.quizzes.services import round_results
 
 router = Router(tags=["quizzes"])
@@ -116,12 +116,21 @@ def quiz_round_ranking(
     if round_ is None:
         raise NotFoundError(_("This round does not exist."))
     results = round_results(round_)
-    ranking = results["ranking"]
+    top = results["ranking"]
+    if query.offset + query.limit <= len(top) or len(top) >= results["total"]:
+        page = top[query.offset : query.offset + query.limit]
+    else:
+        page = round_ranking(
+            round_,
+            participants=results["participants"],
+            limit=query.limit,
+            offset=query.offset,
+        )
     return QuizRankingOut(
         round_id=round_.pk,
         participants=results["participants"],
         prediction_basis=round_.prediction_basis,  # type: ignore[arg-type]
-        total=len(ranking),
+        total=results["total"],
         rows=[
             QuizRankingRowOut(
                 rank=row.rank,
@@ -131,6 +140,6 @@ def quiz_round_ranking(
                 duration_seconds=row.duration_seconds,
                 submitted_at=row.submitted_at,
             )
-            for row in ranking[query.offset : query.offset + query.limit]
+            for row in page
         ],
     )

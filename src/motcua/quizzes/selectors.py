@@ -68,6 +68,16 @@ def mask_phone(phone: str) -> str:
     return phone[:3] + "*" * (len(phone) - 6) + phone[-3:]
 
 
+def ranked_people(round_: Round) -> int:
+    """Return how many people (phones) the ranking lists."""
+    return (
+        Attempt.objects.filter(round_id=round_.pk, status=AttemptStatus.SUBMITTED)
+        .values("phone")
+        .distinct()
+        .count()
+    )
+
+
 def round_participants(round_: Round) -> int:
     """Return the number the predictions are measured against: people or attempts submitted."""
     submitted = Attempt.objects.filter(round_id=round_.pk, status=AttemptStatus.SUBMITTED)
@@ -115,9 +125,19 @@ def _instant(value: Any) -> datetime:
 
 
 def round_ranking(
-    round_: Round, *, participants: int | None = None, limit: int | None = None
+    round_: Round,
+    *,
+    participants: int | None = None,
+    limit: int | None = None,
+    offset: int = 0,
+    phone: str | None = None,
 ) -> list[RankedAttempt]:
-    """Return the ranking of ``round_`` computed in SQL (every ranked person, or the first ``limit``)."""
+    """Return the ranking of ``round_`` computed in SQL.
+
+    Every ranked person, or the rows ``offset`` … ``offset + limit`` of it,
+    or only the row of ``phone``: the database ranks everyone and returns
+    only what is asked.
+    """
     n = round_participants(round_) if participants is None else participants
     sql = _RANKING_SQL.format(
         none=NO_PREDICTION,
@@ -125,9 +145,12 @@ def round_ranking(
         participant=connection.ops.quote_name(Participant._meta.db_table),
     )
     params: dict[str, Any] = {"n": n, "round": round_.pk}
+    if phone is not None:
+        sql = f"SELECT * FROM ({sql}) ranked WHERE ranked.phone = %(phone)s"  # noqa: S608  # constant SQL
+        params["phone"] = phone
     if limit is not None:
-        sql += " LIMIT %(limit)s"
-        params["limit"] = limit
+        sql += " LIMIT %(limit)s OFFSET %(offset)s"
+        params.update(limit=limit, offset=offset)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()

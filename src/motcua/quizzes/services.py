@@ -524,19 +524,23 @@ def _forget_ranking(round_id: int) -> None:
 
 
 RANKING_CACHE_SECONDS = 60
-RANKING_CACHE_MAX_ROWS = 20_000
+RESULTS_TOP = 200
 
 
 def round_results(round_: Round) -> dict[str, Any]:
-    """Return the published results of a closed round: ``participants`` and ``ranking``.
+    """Return the published results of a closed round.
 
-    Attempts whose time ran out are submitted first (with the answers saved
-    in time), so the ranking is final once the round's last deadline has
-    passed. The ranking is cached for a minute; a disqualification clears it.
+    ``participants`` (what predictions are measured against), ``total``
+    (people ranked) and ``ranking``, the first rows: at least
+    ``RESULTS_TOP`` and every prize winner. Attempts whose time ran out are
+    submitted first (with the answers saved in time), so the results are
+    final once the round's last deadline has passed. Cached for a minute; a
+    disqualification clears it. Other pages of the ranking:
+    :func:`motcua.quizzes.selectors.round_ranking` with ``offset``.
     """
     from django.core.cache import cache
 
-    from motcua.quizzes.selectors import round_participants, round_ranking
+    from motcua.quizzes.selectors import ranked_people, round_participants, round_ranking
 
     if round_.status_at(clock.now()) != "closed":
         raise PermissionDeniedError(
@@ -548,10 +552,13 @@ def round_results(round_: Round) -> dict[str, Any]:
         return cached  # type: ignore[no-any-return]
     attempts_finalise_expired(round_id=round_.pk)
     participants = round_participants(round_)
+    winners = sum(int(prize["count"]) for prize in round_.prizes)
     results = {
         "participants": participants,
-        "ranking": round_ranking(round_, participants=participants),
+        "total": ranked_people(round_),
+        "ranking": round_ranking(
+            round_, participants=participants, limit=max(RESULTS_TOP, winners)
+        ),
     }
-    if participants <= RANKING_CACHE_MAX_ROWS:
-        cache.set(key, results, RANKING_CACHE_SECONDS)
+    cache.set(key, results, RANKING_CACHE_SECONDS)
     return results

@@ -51,6 +51,7 @@ from motcua.quizzes.selectors import (
     participation_by_unit,
     round_get,
     round_prizes,
+    round_ranking,
     rounds_list,
     score_distribution,
 )
@@ -291,8 +292,9 @@ def attempt_result(request: HttpRequest, token: str) -> HttpResponse:
     closed = round_.status_at(clock.now()) == "closed"
     place = None
     if closed and attempt.status == AttemptStatus.SUBMITTED:
-        ranking = round_results(round_)["ranking"]
-        place = next((row for row in ranking if row.phone == attempt.phone), None)
+        results = round_results(round_)
+        own = round_ranking(round_, participants=results["participants"], phone=attempt.phone)
+        place = own[0] if own else None
     return render(
         request,
         "quizzes/attempt_result.html",

@@ -188,3 +188,13 @@ class RankingTests(TestCase):
 
     def test_phones_are_masked(self) -> None:
         self.assertEqual(mask_phone("0912345678"), "091****678")
+
+    def test_pages_and_one_phone_match_the_full_ranking(self) -> None:
+        """Pages of the ranking and one person's row come from the same SQL ranking."""
+        for i in range(7):
+            self.add(f"N{i}", correct=i % 3, prediction=i, seconds=100 + i, submitted=i)
+        full = round_ranking(self.round)
+        self.assertEqual(round_ranking(self.round, limit=3, offset=2), full[2:5])
+        self.assertEqual(round_ranking(self.round, limit=10, offset=6), full[6:])
+        self.assertEqual(round_ranking(self.round, phone=full[4].phone), [full[4]])
+        self.assertEqual(round_ranking(self.round, phone="0000000000"), [])
