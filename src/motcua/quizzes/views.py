@@ -49,6 +49,7 @@ from motcua.quizzes.selectors import (
     hardest_questions,
     participation_by_day,
     participation_by_unit,
+    participation_by_unit_and_day,
     round_get,
     round_prizes,
     round_ranking,
@@ -491,6 +492,11 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
     results = round_results(round_) if round_.status_at(clock.now()) == "closed" else None
     by_day = participation_by_day(round_)
     by_unit = participation_by_unit(round_)
+    by_unit_day = participation_by_unit_and_day(round_)
+    days = sorted({day for rows in by_unit_day.values() for day, _n in rows})
+    unit_days = [
+        (unit, [dict(rows).get(day, 0) for day in days]) for unit, rows in by_unit_day.items()
+    ]
     scores = score_distribution(round_)
     return render(
         request,
@@ -508,6 +514,8 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
                 [(str(score), n) for score, n in scores], _("People per number of correct answers")
             ),
             "hardest": hardest_questions(round_),
+            "days": days,
+            "unit_days": unit_days,
             "flagged": flagged_attempts(round_),
             "form": DisqualifyForm(),
         },

@@ -180,6 +180,7 @@ class OrganiserPageTests(TestCase):
         page = self.client.get(f"/to-chuc-thi/tuan/{self.round.pk}/")
         self.assertContains(page, 'id="chart-scores-chart"')
         self.assertContains(page, 'id="chart-scores-table"')
+        self.assertContains(page, '<th scope="row">—</th><td>1</td>')  # no unit, one attempt
         self.assertContains(page, "Trả lời 3 câu trong 1,0 giây.")
         response = self.client.post(
             f"/to-chuc-thi/luot-thi/{attempt.pk}/loai/", {"reason": "Làm bài quá nhanh"}
