@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SUITES = ["deadlines", "intake", "indices", "lookup"]
+SUITES = ["deadlines", "intake", "indices", "lookup", "quizzes"]
 
 
 def _machine() -> dict[str, object]:

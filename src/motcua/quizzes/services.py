@@ -1,0 +1,564 @@
+"""Every change of a quiz: the bank, the rounds, attempts from start to submission, disqualification.
+
+Organiser actions (creating a quiz or a round, importing a bank, naming the
+units, disqualifying) check the organiser roles over the quiz's unit and
+write an audit record. A citizen's attempt is not audited record by record:
+the attempt row keeps the server's own instants, the answers as given and
+the client address, and only an organiser's decision on it is audited
+(ADR 0018). The attempt's hot path is three small writes: the start (one
+INSERT), one UPDATE per answer and the submission (one UPDATE and one
+multi-row INSERT of the per-question results).
+"""
+
+from __future__ import annotations
+
+import random
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
+
+from motcua.core import clock
+from motcua.core.audit import audit_record
+from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
+from motcua.core.idnumbers import clean_personal_id, clean_phone
+from motcua.core.text import fold, nfc
+from motcua.org.models import Unit
+from motcua.org.selectors import user_has_role
+from motcua.quizzes import conf
+from motcua.quizzes.models import (
+    Attempt,
+    AttemptAnswer,
+    AttemptStatus,
+    Participant,
+    PredictionBasis,
+    Question,
+    Quiz,
+    QuizUnit,
+    Round,
+    SizeBasis,
+)
+
+_random = random.SystemRandom()
+MAX_PREDICTION = 100_000_000
+
+
+def _field(field: str, message: str, code: str) -> ApplicationError:
+    return ApplicationError(
+        message, code=code, extra={"errors": [{"field": field, "message": message}]}
+    )
+
+
+def is_organiser(actor: Any, unit: Unit) -> bool:
+    """Return whether ``actor`` holds an organiser role over ``unit``."""
+    return any(user_has_role(actor, role, unit) for role in conf.organiser_roles())
+
+
+def require_organiser(actor: Any, quiz_or_unit: Quiz | Unit) -> None:
+    unit = quiz_or_unit.unit if isinstance(quiz_or_unit, Quiz) else quiz_or_unit
+    if not is_organiser(actor, unit):
+        raise PermissionDeniedError(
+            _("Only the reform officers of %(unit)s organise its quizzes.") % {"unit": unit.name},
+            code="not_organiser",
+        )
+
+
+# --- quizzes, units, rounds ----------------------------------------------------------------------
+
+
+def quiz_create(*, actor: Any, unit: Unit, title: str, description: str = "") -> Quiz:
+    """Create a quiz organised by ``unit``."""
+    require_organiser(actor, unit)
+    title = nfc(title or "")
+    if not title:
+        raise _field("title", _("Write the title of the quiz."), "title_required")
+    with transaction.atomic():
+        quiz = Quiz.objects.create(
+            unit=unit, title=title[:200], description=nfc(description or ""), created_at=clock.now()
+        )
+        audit_record(
+            actor=actor,
+            action="quizzes.quiz_create",
+            obj=quiz,
+            new_stream=True,
+            data={"title": title},
+        )
+    return quiz
+
+
+def quiz_unit_save(*, actor: Any, quiz: Quiz, unit: Unit, population: int, staff: int) -> QuizUnit:
+    """List ``unit`` in the quiz with its population and staff (data of the collective prizes)."""
+    require_organiser(actor, quiz)
+    if population < 0 or staff < 0:
+        raise _field("population", _("Population and staff cannot be negative."), "negative_size")
+    with transaction.atomic():
+        Quiz.objects.select_for_update().get(pk=quiz.pk)
+        row, _created = QuizUnit.objects.update_or_create(
+            quiz=quiz, unit=unit, defaults={"population": population, "staff": staff}
+        )
+        audit_record(
+            actor=actor,
+            action="quizzes.unit_save",
+            obj=quiz,
+            data={"unit": unit.pk, "population": population, "staff": staff},
+        )
+    return row
+
+
+@dataclass(frozen=True)
+class RoundInput:
+    title: str
+    opens_at: datetime
+    closes_at: datetime
+    question_count: int = 10
+    time_limit_seconds: int = 900
+    attempts_per_person: int = 3
+    prediction_question: str = ""
+    prediction_basis: str = PredictionBasis.PEOPLE
+    prizes: list[dict[str, Any]] | None = None
+    collective_prizes: int = 3
+    collective_basis: str = SizeBasis.POPULATION
+
+
+def check_prizes(prizes: Any) -> list[dict[str, Any]]:
+    """Return the prizes cleaned, or raise: a list of ``{"name", "count"}``, counts above 0."""
+    ok = isinstance(prizes, list) and all(
+        isinstance(p, dict)
+        and isinstance(p.get("name"), str)
+        and p["name"].strip()
+        and isinstance(p.get("count"), int)
+        and p["count"] > 0
+        for p in prizes
+    )
+    if not ok:
+        raise _field(
+            "prizes",
+            _("Each prize needs a name and a number of winners greater than 0."),
+            "invalid_prizes",
+        )
+    return [{"name": nfc(p["name"]), "count": p["count"]} for p in prizes]
+
+
+def round_create(*, actor: Any, quiz: Quiz, data: RoundInput) -> Round:
+    """Add a round to ``quiz``; the bank must hold enough active questions."""
+    require_organiser(actor, quiz)
+    title = nfc(data.title or "")
+    if not title:
+        raise _field("title", _("Write the title of the round."), "title_required")
+    if data.closes_at <= data.opens_at:
+        raise _field(
+            "closes_at", _("The round must close after it opens."), "closes_before_opening"
+        )
+    if not 1 <= data.question_count <= 100:
+        raise _field(
+            "question_count",
+            _("An attempt has between 1 and 100 questions."),
+            "invalid_question_count",
+        )
+    if not 30 <= data.time_limit_seconds <= 4 * 3600:
+        raise _field(
+            "time_limit_seconds",
+            _("The time limit is between 30 seconds and 4 hours."),
+            "invalid_time_limit",
+        )
+    if data.prediction_basis not in PredictionBasis.values:
+        raise _field(
+            "prediction_basis", _("Choose what predictions are measured against."), "invalid"
+        )
+    if data.collective_basis not in SizeBasis.values:
+        raise _field("collective_basis", _("Choose population or staff."), "invalid")
+    prizes = check_prizes(data.prizes) if data.prizes is not None else None
+    available = Question.objects.filter(quiz=quiz, active=True).count()
+    if available < data.question_count:
+        raise _field(
+            "question_count",
+            _("The bank has %(available)s active questions; an attempt cannot draw %(count)s.")
+            % {"available": available, "count": data.question_count},
+            "bank_too_small",
+        )
+    with transaction.atomic():
+        Quiz.objects.select_for_update().get(pk=quiz.pk)
+        last = Round.objects.filter(quiz=quiz).order_by("-number").values_list("number", flat=True)
+        fields: dict[str, Any] = {
+            "quiz": quiz,
+            "number": (last.first() or 0) + 1,
+            "title": title[:200],
+            "opens_at": data.opens_at,
+            "closes_at": data.closes_at,
+            "question_count": data.question_count,
+            "time_limit_seconds": data.time_limit_seconds,
+            "attempts_per_person": data.attempts_per_person,
+            "prediction_basis": data.prediction_basis,
+            "collective_prizes": data.collective_prizes,
+            "collective_basis": data.collective_basis,
+            "created_at": clock.now(),
+        }
+        if nfc(data.prediction_question or ""):
+            fields["prediction_question"] = nfc(data.prediction_question)[:300]
+        if prizes is not None:
+            fields["prizes"] = prizes
+        round_ = Round.objects.create(**fields)
+        audit_record(
+            actor=actor,
+            action="quizzes.round_create",
+            obj=quiz,
+            data={"round": round_.pk, "title": title, "questions": data.question_count},
+        )
+    return round_
+
+
+# --- attempts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entrant:
+    name: str
+    phone: str
+    id_number: str = ""
+    unit_id: int | None = None
+
+
+def _open_round(round_id: int, now: datetime) -> Round:
+    round_ = Round.objects.filter(pk=round_id).first()
+    if round_ is None:
+        raise NotFoundError(_("This round does not exist."))
+    _check_open(round_, now)
+    return round_
+
+
+def _check_open(round_: Round, now: datetime) -> None:
+    state = round_.status_at(now)
+    if state == "upcoming":
+        raise ApplicationError(_("This round has not opened yet."), code="round_not_open")
+    if state == "closed":
+        raise ApplicationError(_("This round is closed."), code="round_closed")
+
+
+def _participant(round_: Round, entrant: Entrant, now: datetime) -> Participant:
+    name = nfc(entrant.name or "")
+    if len(name) < 2:
+        raise _field("name", _("Write your full name."), "name_required")
+    phone = clean_phone(entrant.phone)
+    id_number = (
+        clean_personal_id(entrant.id_number, clock.localdate())
+        if (entrant.id_number or "").strip()
+        else ""
+    )
+    unit_id = entrant.unit_id
+    if (
+        unit_id is not None
+        and not QuizUnit.objects.filter(quiz_id=round_.quiz_id, unit_id=unit_id).exists()
+    ):
+        raise _field("unit", _("Choose your unit or commune from the list."), "invalid_unit")
+    key = fold(name)[:120]
+    participant = Participant.objects.filter(
+        quiz_id=round_.quiz_id, phone=phone, name_key=key
+    ).first()
+    if participant is None:
+        try:
+            with transaction.atomic():
+                participant = Participant.objects.create(
+                    quiz_id=round_.quiz_id,
+                    name=name[:120],
+                    name_key=key,
+                    phone=phone,
+                    id_number=id_number,
+                    unit_id=unit_id,
+                    created_at=now,
+                )
+        except IntegrityError:  # the same person started twice at once
+            participant = Participant.objects.get(quiz_id=round_.quiz_id, phone=phone, name_key=key)
+    elif (id_number and participant.id_number != id_number) or participant.unit_id != unit_id:
+        participant.id_number = id_number or participant.id_number
+        participant.unit_id = unit_id
+        Participant.objects.filter(pk=participant.pk).update(
+            id_number=participant.id_number, unit_id=unit_id
+        )
+    return participant
+
+
+def _draw(round_: Round) -> list[list[Any]]:
+    bank = list(
+        Question.objects.filter(quiz_id=round_.quiz_id, active=True).values_list("id", "options")
+    )
+    if len(bank) < round_.question_count:
+        raise ApplicationError(
+            _("The question bank of this quiz is not ready; please try again later."),
+            code="bank_too_small",
+        )
+    drawn = _random.sample(bank, round_.question_count)
+    layout = []
+    for question_id, options in drawn:
+        order = list(range(len(options)))
+        _random.shuffle(order)
+        layout.append([question_id, order])
+    return layout
+
+
+def attempt_start(
+    *, round_id: int, entrant: Entrant, address: str = "", round_: Round | None = None
+) -> Attempt:
+    """Start an attempt: register (or find) the participant, draw and shuffle the questions.
+
+    The attempt limit counts the attempts of the phone in the round, under
+    any name; two starts at once cannot both take the last place (the
+    number of the attempt is unique per round and phone). ``round_`` saves
+    the query when the caller has the round already.
+    """
+    now = clock.now()
+    if round_ is None or round_.pk != round_id:
+        round_ = _open_round(round_id, now)
+    else:
+        _check_open(round_, now)
+    try:
+        with transaction.atomic():
+            participant = _participant(round_, entrant, now)
+            layout = _draw(round_)
+            deadline = min(now + timedelta(seconds=round_.time_limit_seconds), round_.closes_at)
+            limit = round_.attempts_per_person
+            used = Attempt.objects.filter(round_id=round_.pk, phone=participant.phone).count()
+            if limit and used >= limit:
+                raise ApplicationError(
+                    _("This phone number has used its %(limit)s attempts in this round.")
+                    % {"limit": limit},
+                    code="attempt_limit",
+                )
+            attempt = Attempt.objects.create(
+                round_id=round_.pk,
+                participant=participant,
+                phone=participant.phone,
+                number=used + 1,
+                token=secrets.token_urlsafe(18),
+                layout=layout,
+                started_at=now,
+                deadline_at=deadline,
+                address=address[:64],
+            )
+    except IntegrityError:
+        raise ConflictError(
+            _("Another attempt with this phone number started at the same moment; try again."),
+            code="attempt_race",
+        ) from None
+    attempt.round = round_
+    return attempt
+
+
+def attempt_by_token(token: str) -> Attempt:
+    attempt = Attempt.objects.select_related("round").filter(token=token or "").first()
+    if attempt is None:
+        raise NotFoundError(_("This attempt does not exist. Use the link you were given."))
+    return attempt
+
+
+def _time_is_up(attempt: Attempt, now: datetime) -> bool:
+    return now > attempt.deadline_at + timedelta(seconds=conf.grace_seconds())
+
+
+def attempt_answer(*, token: str, position: int, choice: int) -> Attempt:
+    """Save the answer to the question at ``position`` (as shown) as option ``choice`` (as shown)."""
+    now = clock.now()
+    with transaction.atomic():
+        attempt = (
+            Attempt.objects.select_for_update()
+            .only("id", "status", "layout", "answers", "deadline_at", "token")
+            .filter(token=token or "")
+            .first()
+        )
+        if attempt is None:
+            raise NotFoundError(_("This attempt does not exist. Use the link you were given."))
+        if attempt.status != AttemptStatus.IN_PROGRESS:
+            raise ApplicationError(_("This attempt has been submitted."), code="submitted")
+        if _time_is_up(attempt, now):
+            raise ApplicationError(
+                _("The time limit is over; your answers given in time are kept."), code="time_up"
+            )
+        if not 0 <= position < len(attempt.layout):
+            raise _field("position", _("This question is not part of your attempt."), "invalid")
+        if not 0 <= choice < len(attempt.layout[position][1]):
+            raise _field("choice", _("Choose one of the options."), "choice_required")
+        attempt.answers[str(position)] = choice
+        Attempt.objects.filter(pk=attempt.pk).update(answers=attempt.answers)
+    return attempt
+
+
+def _score(attempt: Attempt) -> tuple[int, list[AttemptAnswer]]:
+    ids = [question_id for question_id, _order in attempt.layout]
+    correct_of = dict(Question.objects.filter(pk__in=ids).values_list("id", "correct_index"))
+    results = []
+    correct = 0
+    for position, (question_id, order) in enumerate(attempt.layout):
+        shown = attempt.answers.get(str(position))
+        chosen = order[shown] if isinstance(shown, int) and 0 <= shown < len(order) else -1
+        right = chosen == correct_of.get(question_id)
+        correct += right
+        results.append(
+            AttemptAnswer(
+                attempt_id=attempt.pk,
+                round_id=attempt.round_id,
+                question_id=question_id,
+                chosen=chosen,
+                is_correct=right,
+            )
+        )
+    return correct, results
+
+
+def _finish(attempt: Attempt, now: datetime, prediction: int | None) -> None:
+    end = min(now, attempt.deadline_at)
+    attempt.submitted_at = end
+    attempt.duration_ms = max(0, int((end - attempt.started_at).total_seconds() * 1000))
+    attempt.status = AttemptStatus.SUBMITTED
+    attempt.prediction = prediction
+    attempt.correct, results = _score(attempt)
+    floor = len(attempt.layout) * conf.min_seconds_per_question() * 1000
+    if attempt.duration_ms < floor:
+        attempt.flagged = True
+        attempt.flag_reason = _("Answered %(count)s questions in %(seconds)s s.") % {
+            "count": len(attempt.layout),
+            "seconds": number_format(attempt.duration_ms / 1000, 1),
+        }
+    Attempt.objects.filter(pk=attempt.pk).update(
+        status=attempt.status,
+        submitted_at=attempt.submitted_at,
+        duration_ms=attempt.duration_ms,
+        prediction=prediction,
+        correct=attempt.correct,
+        flagged=attempt.flagged,
+        flag_reason=attempt.flag_reason,
+    )
+    AttemptAnswer.objects.bulk_create(results)
+
+
+def attempt_submit(*, token: str, prediction: int | None) -> Attempt:
+    """Submit an attempt with the prediction; score it on the server and flag it if too fast.
+
+    A submission after the time limit (and its grace) still counts the
+    answers saved in time, at the limit's instant.
+    """
+    now = clock.now()
+    if prediction is None or not 0 <= prediction <= MAX_PREDICTION:
+        raise _field(
+            "prediction",
+            _("Write your prediction as a whole number between 0 and 100,000,000."),
+            "prediction_required",
+        )
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().filter(token=token or "").first()
+        if attempt is None:
+            raise NotFoundError(_("This attempt does not exist. Use the link you were given."))
+        if attempt.status != AttemptStatus.IN_PROGRESS:
+            raise ApplicationError(_("This attempt has been submitted."), code="submitted")
+        if _time_is_up(attempt, now):
+            _finish(attempt, attempt.deadline_at, None)
+        else:
+            _finish(attempt, now, prediction)
+    return attempt
+
+
+def attempts_finalise_expired(*, round_id: int | None = None) -> int:
+    """Submit every attempt whose time is up, with the answers saved in time and no prediction."""
+    now = clock.now()
+    cutoff = now - timedelta(seconds=conf.grace_seconds())
+    pending = Attempt.objects.filter(status=AttemptStatus.IN_PROGRESS, deadline_at__lt=cutoff)
+    if round_id is not None:
+        pending = pending.filter(round_id=round_id)
+    done = 0
+    for pk in list(pending.values_list("pk", flat=True)[:5000]):
+        with transaction.atomic():
+            attempt = (
+                Attempt.objects.select_for_update()
+                .filter(pk=pk, status=AttemptStatus.IN_PROGRESS)
+                .first()
+            )
+            if attempt is not None:
+                _finish(attempt, attempt.deadline_at, None)
+                done += 1
+    return done
+
+
+def attempt_disqualify(*, actor: Any, attempt_id: int, reason: str) -> int:
+    """Disqualify the person of an attempt from its round: every attempt of that phone there.
+
+    The reason is required and goes into the audit trail of the round.
+    Return the number of attempts disqualified.
+    """
+    reason = nfc(reason or "")
+    attempt = Attempt.objects.select_related("round__quiz__unit").filter(pk=attempt_id).first()
+    if attempt is None:
+        raise NotFoundError(_("This attempt does not exist."))
+    require_organiser(actor, attempt.round.quiz)
+    if len(reason) < 5:
+        raise _field("reason", _("Write why the attempt is disqualified."), "reason_required")
+    with transaction.atomic():
+        rows = list(
+            Attempt.objects.select_for_update()
+            .filter(round_id=attempt.round_id, phone=attempt.phone)
+            .exclude(status=AttemptStatus.DISQUALIFIED)
+            .order_by("pk")
+        )
+        if not rows:
+            raise ConflictError(_("This person is already disqualified."), code="already_done")
+        Attempt.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=AttemptStatus.DISQUALIFIED,
+            disqualified_reason=reason[:500],
+            disqualified_by=actor,
+        )
+        audit_record(
+            actor=actor,
+            action="quizzes.disqualify",
+            obj=attempt.round,
+            data={"attempts": [row.pk for row in rows], "phone": attempt.phone, "reason": reason},
+        )
+        transaction.on_commit(lambda: _forget_ranking(attempt.round_id))
+    return len(rows)
+
+
+def _forget_ranking(round_id: int) -> None:
+    from django.core.cache import cache
+
+    cache.delete(f"quizzes:ranking:{round_id}")
+
+
+RANKING_CACHE_SECONDS = 60
+RESULTS_TOP = 200
+
+
+def round_results(round_: Round) -> dict[str, Any]:
+    """Return the published results of a closed round.
+
+    ``participants`` (what predictions are measured against), ``total``
+    (people ranked) and ``ranking``, the first rows: at least
+    ``RESULTS_TOP`` and every prize winner. Attempts whose time ran out are
+    submitted first (with the answers saved in time), so the results are
+    final once the round's last deadline has passed. Cached for a minute; a
+    disqualification clears it. Other pages of the ranking:
+    :func:`motcua.quizzes.selectors.round_ranking` with ``offset``.
+    """
+    from django.core.cache import cache
+
+    from motcua.quizzes.selectors import ranked_people, round_participants, round_ranking
+
+    if round_.status_at(clock.now()) != "closed":
+        raise PermissionDeniedError(
+            _("The results are published when the round closes."), code="round_not_closed"
+        )
+    key = f"quizzes:ranking:{round_.pk}"
+    cached = cache.get(key)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    attempts_finalise_expired(round_id=round_.pk)
+    participants = round_participants(round_)
+    winners = sum(int(prize["count"]) for prize in round_.prizes)
+    results = {
+        "participants": participants,
+        "total": ranked_people(round_),
+        "ranking": round_ranking(
+            round_, participants=participants, limit=max(RESULTS_TOP, winners)
+        ),
+    }
+    cache.set(key, results, RANKING_CACHE_SECONDS)
+    return results

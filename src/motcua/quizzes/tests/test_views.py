@@ -1,0 +1,197 @@
+"""The citizen's pages, the organiser's pages and the API, through the test client."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db import connection
+from django.test import TestCase, override_settings
+from django.test.utils import CaptureQueriesContext
+
+from motcua.core import clock
+from motcua.core.models import AuditEvent
+from motcua.quizzes.models import Attempt, AttemptStatus, Question
+from motcua.quizzes.tests.helpers import World, at, bank_file, question_row
+
+NOW = at(2026, 12, 7, 9)
+LOCMEM = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+
+@override_settings(CACHES=LOCMEM)
+class CitizenPageTests(TestCase):
+    def setUp(self) -> None:
+        self.frozen = clock.frozen(NOW)
+        self.frozen.__enter__()
+        self.addCleanup(self.frozen.__exit__, None, None, None)
+        self.world = World()
+        self.round = self.world.round(question_count=3)
+        from django.core.cache import cache
+
+        cache.clear()
+
+    def start(self, phone: str = "0912345678") -> Attempt:
+        response = self.client.post(
+            f"/thi-truc-tuyen/tuan/{self.round.pk}/",
+            {"name": "Nguyễn Thị Mai", "phone": phone, "unit": self.world.commune_b.pk},
+        )
+        self.assertEqual(response.status_code, 302)
+        return Attempt.objects.get(phone=phone)
+
+    def test_start_answer_resume_submit_and_result(self) -> None:
+        attempt = self.start()
+        page = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/")
+        self.assertContains(page, 'id="quiz-question"')
+        self.assertNotContains(page, "correct")
+        for position in range(3):
+            response = self.client.post(
+                f"/thi-truc-tuyen/bai/{attempt.token}/",
+                {"position": position, "choice": self.world.correct_choice(attempt, position)},
+            )
+            self.assertEqual(response.status_code, 302)
+            if position == 0:
+                # A new page (after a dropped connection) resumes at the next question.
+                resumed = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/")
+                self.assertContains(resumed, "Câu 2")
+                round_page = self.client.get(f"/thi-truc-tuyen/tuan/{self.round.pk}/")
+                self.assertContains(round_page, 'id="quiz-resume"')
+        self.assertTrue(response["Location"].endswith("/nop/"))
+        with clock.frozen(NOW + timedelta(minutes=2)):
+            done = self.client.post(f"/thi-truc-tuyen/bai/{attempt.token}/nop/", {"prediction": 7})
+        self.assertEqual(done.status_code, 302)
+        result = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/ket-qua/")
+        self.assertContains(result, "Đúng 3 trên 3 câu, trong 120,0 giây.")
+        self.assertContains(result, 'id="quiz-wait"')
+        with clock.frozen(self.round.closes_at + timedelta(minutes=1)):
+            closed = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/ket-qua/")
+            self.assertContains(closed, "Thứ hạng của bạn trong tuần thi: 1.")
+            results = self.client.get(f"/thi-truc-tuyen/tuan/{self.round.pk}/")
+            self.assertContains(results, "Nguyễn Thị Mai (091****678)")
+
+    def test_the_answer_key_is_not_in_any_page_before_submission(self) -> None:
+        attempt = self.start()
+        for position in range(3):
+            page = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/?cau={position + 1}")
+            question_id, order = attempt.layout[position]
+            question = Question.objects.get(pk=question_id)
+            # Options appear in the shuffled order, with values that are positions only.
+            html = page.content.decode()
+            shown = [html.index(question.options[i]) for i in order]
+            self.assertEqual(shown, sorted(shown))
+            self.assertNotIn(f'value="{question.correct_index}" data', html)
+            self.assertNotIn("correct_index", html)
+
+    def test_a_bad_start_shows_the_error_summary_and_writes_nothing(self) -> None:
+        response = self.client.post(
+            f"/thi-truc-tuyen/tuan/{self.round.pk}/", {"name": "Mai", "phone": "123"}
+        )
+        self.assertContains(response, "error-summary", status_code=400)
+        self.assertContains(response, "10 chữ số", status_code=400)
+        self.assertEqual(Attempt.objects.count(), 0)
+
+    @override_settings(MOTCUA_QUIZ_STARTS_PER_PHONE_PER_HOUR=1)
+    def test_starts_are_limited_per_phone(self) -> None:
+        self.start()
+        response = self.client.post(
+            f"/thi-truc-tuyen/tuan/{self.round.pk}/",
+            {"name": "Nguyễn Thị Mai", "phone": "0912345678"},
+        )
+        self.assertEqual(response.status_code, 429)
+        self.assertEqual(Attempt.objects.count(), 1)
+
+    @override_settings(MOTCUA_QUIZ_STARTS_PER_ADDRESS_PER_HOUR=2)
+    def test_starts_are_limited_per_address(self) -> None:
+        self.start("0911000001")
+        self.start("0911000002")
+        response = self.client.post(
+            f"/thi-truc-tuyen/tuan/{self.round.pk}/", {"name": "Lê Văn", "phone": "0911000003"}
+        )
+        self.assertEqual(response.status_code, 429)
+
+    def test_the_hot_path_query_counts(self) -> None:
+        """Start, answer and submit each take a small fixed number of queries."""
+        url = f"/thi-truc-tuyen/tuan/{self.round.pk}/"
+        data = {"name": "Nguyễn Thị Mai", "phone": "0912345678"}
+        with CaptureQueriesContext(connection) as start:
+            self.client.post(url, data)
+        attempt = Attempt.objects.get()
+        with CaptureQueriesContext(connection) as answer:
+            self.client.post(f"/thi-truc-tuyen/bai/{attempt.token}/", {"position": 0, "choice": 1})
+        with CaptureQueriesContext(connection) as submit:
+            self.client.post(f"/thi-truc-tuyen/bai/{attempt.token}/nop/", {"prediction": 3})
+        # start: round, participant (select, savepoint, insert, release), questions,
+        # count, savepoint, insert, release (+ the test's own transaction savepoints).
+        self.assertLessEqual(len(start), 12, [q["sql"] for q in start.captured_queries])
+        self.assertLessEqual(len(answer), 6, [q["sql"] for q in answer.captured_queries])
+        self.assertLessEqual(len(submit), 8, [q["sql"] for q in submit.captured_queries])
+
+    def test_the_ranking_api_is_403_until_the_round_closes(self) -> None:
+        self.start()
+        self.assertEqual(self.client.get("/api/v1/contests/rounds/999999/ranking").status_code, 404)
+        early = self.client.get(f"/api/v1/contests/rounds/{self.round.pk}/ranking")
+        self.assertEqual(early.status_code, 403)
+        listed = self.client.get("/api/v1/contests/rounds").json()
+        self.assertEqual([(r["id"], r["status"]) for r in listed], [(self.round.pk, "open")])
+        with clock.frozen(self.round.closes_at + timedelta(hours=1)):
+            body = self.client.get(f"/api/v1/contests/rounds/{self.round.pk}/ranking").json()
+        # The attempt never submitted is finalised at its deadline, without a prediction.
+        self.assertEqual(body["participants"], 1)
+        row = body["rows"][0]
+        self.assertEqual(row["display_name"], "Nguyễn Thị Mai (091****678)")
+        self.assertEqual((row["rank"], row["correct"], row["prediction"]), (1, 0, None))
+        self.assertEqual(row["duration_seconds"], 600.0)
+
+
+@override_settings(CACHES=LOCMEM)
+class OrganiserPageTests(TestCase):
+    def setUp(self) -> None:
+        self.frozen = clock.frozen(NOW)
+        self.frozen.__enter__()
+        self.addCleanup(self.frozen.__exit__, None, None, None)
+        self.world = World()
+        self.round = self.world.round(question_count=3)
+
+    def test_an_outsider_is_refused(self) -> None:
+        self.client.force_login(self.world.outsider)
+        self.assertEqual(self.client.get("/to-chuc-thi/").status_code, 403)
+        self.assertEqual(self.client.get(f"/to-chuc-thi/tuan/{self.round.pk}/").status_code, 403)
+
+    def test_import_errors_are_listed_in_a_table(self) -> None:
+        self.client.force_login(self.world.officer)
+        bad = question_row(50, "F")
+        response = self.client.post(
+            f"/to-chuc-thi/cuoc-thi/{self.world.quiz.pk}/",
+            {"action": "import", "file": _upload(bank_file([bad, question_row(51)]))},
+        )
+        self.assertContains(response, 'id="import-errors"', status_code=400)
+        self.assertContains(
+            response, "Đáp án đúng F trỏ tới một phương án để trống.", status_code=400
+        )
+        self.assertEqual(Question.objects.count(), 12)
+
+    def test_round_page_statistics_and_disqualification(self) -> None:
+        from motcua.quizzes.services import Entrant, attempt_start, attempt_submit
+
+        attempt = attempt_start(
+            round_id=self.round.pk, entrant=Entrant(name="Bot", phone="0999999999")
+        )
+        with clock.frozen(NOW + timedelta(seconds=1)):
+            attempt_submit(token=attempt.token, prediction=1)
+        self.client.force_login(self.world.officer)
+        page = self.client.get(f"/to-chuc-thi/tuan/{self.round.pk}/")
+        self.assertContains(page, 'id="chart-scores-chart"')
+        self.assertContains(page, 'id="chart-scores-table"')
+        self.assertContains(page, '<th scope="row">—</th><td>1</td>')  # no unit, one attempt
+        self.assertContains(page, "Trả lời 3 câu trong 1,0 giây.")
+        response = self.client.post(
+            f"/to-chuc-thi/luot-thi/{attempt.pk}/loai/", {"reason": "Làm bài quá nhanh"}
+        )
+        self.assertEqual(response.status_code, 302)
+        attempt.refresh_from_db()
+        self.assertEqual(attempt.status, AttemptStatus.DISQUALIFIED)
+        self.assertEqual(AuditEvent.objects.filter(action="quizzes.disqualify").count(), 1)
+
+
+def _upload(data: bytes) -> object:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile("bank.xlsx", data)

@@ -1,0 +1,546 @@
+"""Pages of the quizzes: citizens under /thi-truc-tuyen/, organisers under /to-chuc-thi/.
+
+The citizen's pages are small plain forms that work without JavaScript:
+one question per page, each answer one POST saved at once, so a reload or
+a dropped connection loses nothing (the attempt's link, also kept in a
+cookie for the round's page, resumes it). No page carries the answer key.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from motcua.core import clock
+from motcua.core.errors import ApplicationError
+from motcua.core.http import private_no_store
+from motcua.core.idnumbers import clean_phone
+from motcua.core.net import client_address
+from motcua.core.ratelimit import counter_add, rate_limit_hit
+from motcua.dossiers.screens import UserRoles
+from motcua.org.models import Unit
+from motcua.org.selectors import user_units_for_role
+from motcua.quizzes import conf
+from motcua.quizzes.bank import bank_import, bank_template
+from motcua.quizzes.forms import (
+    DisqualifyForm,
+    ImportForm,
+    QuizForm,
+    RoundForm,
+    StartForm,
+    SubmitForm,
+    UnitForm,
+)
+from motcua.quizzes.models import Attempt, AttemptStatus, Question, Quiz, QuizUnit, Round
+from motcua.quizzes.selectors import (
+    attempt_state,
+    bars,
+    collective_ranking,
+    duplicate_participants,
+    flagged_attempts,
+    hardest_questions,
+    participation_by_day,
+    participation_by_unit,
+    participation_by_unit_and_day,
+    round_get,
+    round_prizes,
+    round_ranking,
+    rounds_list,
+    score_distribution,
+)
+from motcua.quizzes.services import (
+    Entrant,
+    RoundInput,
+    attempt_answer,
+    attempt_by_token,
+    attempt_disqualify,
+    attempt_start,
+    attempt_submit,
+    quiz_create,
+    quiz_unit_save,
+    round_create,
+    round_results,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _apply(form: Any, exc: ApplicationError) -> None:
+    problems = exc.extra.get("errors") or []
+    for problem in problems:
+        field = problem.get("field")
+        form.add_error(field if field in form.fields else None, problem["message"])
+    if not problems or not all("field" in p for p in problems):
+        form.add_error(None, exc.message)
+
+
+def _cookie(round_id: int) -> str:
+    return f"quiz_{round_id}"
+
+
+# --- citizens ------------------------------------------------------------------------------------
+
+
+@require_GET
+def rounds(request: HttpRequest) -> HttpResponse:
+    """List the rounds: open ones to take part in, closed ones with their results."""
+    return render(request, "quizzes/rounds.html", {"rounds": rounds_list()})
+
+
+def _unit_choices(round_: Round) -> list[tuple[int, str]]:
+    return [
+        (row.unit_id, row.unit.name)
+        for row in QuizUnit.objects.filter(quiz_id=round_.quiz_id)
+        .select_related("unit")
+        .order_by("unit__name")
+    ]
+
+
+@private_no_store
+@require_http_methods(["GET", "POST"])
+def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The round: the start form while it is open, the results once it is closed."""
+    round_ = round_get(round_id)
+    if round_ is None:
+        raise Http404
+    status = round_.status_at(clock.now())
+    context: dict[str, Any] = {"round": round_, "status": status}
+    if status == "closed":
+        results = round_results(round_)
+        context.update(results)
+        context["prizes"] = round_prizes(round_, results["ranking"])
+        context["ranking"] = results["ranking"][:200]
+        context["collective"] = collective_ranking(round_)
+        return render(request, "quizzes/round.html", context)
+    form = StartForm(request.POST or None)
+    context["form"] = form
+    token = request.COOKIES.get(_cookie(round_.pk), "")
+    resumable = (
+        Attempt.objects.filter(token=token, status=AttemptStatus.IN_PROGRESS).first()
+        if token
+        else None
+    )
+    context["resume"] = resumable
+    if request.method == "POST" and status == "open":
+        if rate_limit_hit(
+            "quiz.start", request, limit=conf.starts_per_address_per_hour(), window=3600
+        ):
+            form.add_error(None, _("Too many attempts from this connection. Try again later."))
+            form.set_units(_unit_choices(round_))
+            return render(request, "quizzes/round.html", context, status=429)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                phone = clean_phone(data["phone"])
+            except ApplicationError:
+                phone = ""
+            if phone and counter_add(f"rate:quiz.phone:{phone}", window=3600) > (
+                conf.starts_per_phone_per_hour()
+            ):
+                form.add_error("phone", _("Too many attempts with this phone number this hour."))
+                form.set_units(_unit_choices(round_))
+                return render(request, "quizzes/round.html", context, status=429)
+            try:
+                attempt = attempt_start(
+                    round_id=round_.pk,
+                    entrant=Entrant(
+                        name=data["name"],
+                        phone=data["phone"],
+                        id_number=data["id_number"],
+                        unit_id=data["unit"],
+                    ),
+                    address=client_address(request),
+                    round_=round_,
+                )
+            except ApplicationError as exc:
+                _apply(form, exc)
+            else:
+                response = HttpResponseRedirect(reverse("quizzes:attempt", args=[attempt.token]))
+                response.set_cookie(
+                    _cookie(round_.pk),
+                    attempt.token,
+                    max_age=round_.time_limit_seconds + 600,
+                    httponly=True,
+                    samesite="Lax",
+                )
+                return response
+    form.set_units(_unit_choices(round_))
+    return render(request, "quizzes/round.html", context, status=400 if form.errors else 200)
+
+
+def _limit_posts(request: HttpRequest) -> bool:
+    return rate_limit_hit(
+        "quiz.post", request, limit=conf.posts_per_address_per_minute(), window=60
+    )
+
+
+@private_no_store
+@require_http_methods(["GET", "POST"])
+def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
+    """One question of the attempt; answering saves it and opens the next one."""
+    try:
+        attempt = attempt_by_token(token)
+    except ApplicationError:
+        raise Http404 from None
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
+    count = len(attempt.layout)
+    error = ""
+    status = 200
+    if request.method == "POST":
+        position = _int(request.POST.get("position"), -1)
+        choice = _int(request.POST.get("choice"), -1)
+        if _limit_posts(request):
+            error, status = _("Too many answers from this connection. Wait a minute."), 429
+        else:
+            try:
+                attempt_answer(token=token, position=position, choice=choice)
+            except ApplicationError as exc:
+                error, status = exc.message, 400
+            else:
+                following = position + 1
+                if following >= count:
+                    return HttpResponseRedirect(reverse("quizzes:attempt_submit", args=[token]))
+                return HttpResponseRedirect(
+                    reverse("quizzes:attempt", args=[token]) + f"?cau={following + 1}"
+                )
+        position = max(0, min(position, count - 1))
+    else:
+        asked = _int(request.GET.get("cau"), 0) - 1
+        if 0 <= asked < count:
+            position = asked
+        else:
+            position = next((p for p in range(count) if str(p) not in attempt.answers), 0)
+    state = attempt_state(attempt)
+    question = state["questions"][position]
+    return render(
+        request,
+        "quizzes/attempt.html",
+        {
+            "attempt": attempt,
+            "round": attempt.round,
+            "state": state,
+            "question": question,
+            "count": count,
+            "error": error,
+            "time_up": clock.now() > attempt.deadline_at,
+        },
+        status=status,
+    )
+
+
+def _int(value: Any, default: int) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+@private_no_store
+@require_http_methods(["GET", "POST"])
+def attempt_submit_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The prediction question and the submission."""
+    try:
+        attempt = attempt_by_token(token)
+    except ApplicationError:
+        raise Http404 from None
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
+    form = SubmitForm(request.POST or None)
+    if request.method == "POST":
+        if _limit_posts(request):
+            form.add_error(None, _("Too many answers from this connection. Wait a minute."))
+        elif form.is_valid():
+            try:
+                attempt_submit(token=token, prediction=form.cleaned_data["prediction"])
+            except ApplicationError as exc:
+                _apply(form, exc)
+            else:
+                return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
+    return render(
+        request,
+        "quizzes/attempt_submit.html",
+        {
+            "attempt": attempt,
+            "round": attempt.round,
+            "form": form,
+            "answered": len(attempt.answers),
+            "count": len(attempt.layout),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+@private_no_store
+@require_GET
+def attempt_result(request: HttpRequest, token: str) -> HttpResponse:
+    """The score of a submitted attempt; the ranking once the round is closed."""
+    try:
+        attempt = attempt_by_token(token)
+    except ApplicationError:
+        raise Http404 from None
+    if attempt.status == AttemptStatus.IN_PROGRESS:
+        return HttpResponseRedirect(reverse("quizzes:attempt", args=[token]))
+    round_ = attempt.round
+    closed = round_.status_at(clock.now()) == "closed"
+    place = None
+    if closed and attempt.status == AttemptStatus.SUBMITTED:
+        results = round_results(round_)
+        own = round_ranking(round_, participants=results["participants"], phone=attempt.phone)
+        place = own[0] if own else None
+    return render(
+        request,
+        "quizzes/attempt_result.html",
+        {
+            "attempt": attempt,
+            "round": round_,
+            "closed": closed,
+            "place": place,
+            "seconds": round((attempt.duration_ms or 0) / 1000, 1),
+        },
+    )
+
+
+# --- organisers ----------------------------------------------------------------------------------
+
+
+def _organiser_units(request: HttpRequest) -> list[Unit]:
+    units: dict[int, Unit] = {}
+    for role in conf.organiser_roles():
+        for unit in user_units_for_role(request.user, role):
+            units[unit.pk] = unit
+    return list(units.values())
+
+
+def _require(request: HttpRequest, quiz: Quiz) -> None:
+    if not UserRoles.for_request(request).has_any(conf.organiser_roles(), quiz.unit):
+        raise PermissionDenied(_("Only the quiz's organisers can open this page."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organiser_home(request: HttpRequest) -> HttpResponse:
+    """The organiser's quizzes, and a form to create one."""
+    units = _organiser_units(request)
+    if not units:
+        raise PermissionDenied(_("Only reform officers organise quizzes."))
+    form = QuizForm(request.POST or None, units=[(u.pk, u.name) for u in units])
+    if request.method == "POST" and form.is_valid():
+        unit = next(u for u in units if u.pk == form.cleaned_data["unit"])
+        try:
+            quiz = quiz_create(
+                actor=request.user,
+                unit=unit,
+                title=form.cleaned_data["title"],
+                description=form.cleaned_data["description"],
+            )
+        except ApplicationError as exc:
+            _apply(form, exc)
+        else:
+            return HttpResponseRedirect(reverse("quizzes:organiser_quiz", args=[quiz.pk]))
+    unit_ids = [u.pk for u in units]
+    quizzes = [
+        quiz
+        for quiz in Quiz.objects.select_related("unit").order_by("-created_at")
+        if UserRoles.for_request(request).has_any(conf.organiser_roles(), quiz.unit)
+        or quiz.unit_id in unit_ids
+    ]
+    return render(
+        request,
+        "quizzes/organiser_home.html",
+        {"form": form, "quizzes": quizzes, "rounds": rounds_list()},
+        status=400 if form.errors else 200,
+    )
+
+
+def _quiz(request: HttpRequest, quiz_id: int) -> Quiz:
+    quiz = Quiz.objects.select_related("unit").filter(pk=quiz_id).first()
+    if quiz is None:
+        raise Http404
+    _require(request, quiz)
+    return quiz
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organiser_quiz(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    """A quiz: its bank (import), its units (population and staff), its rounds."""
+    quiz = _quiz(request, quiz_id)
+    action = request.POST.get("action", "")
+    now = clock.now()
+    import_form = ImportForm(
+        request.POST if action == "import" else None,
+        request.FILES if action == "import" else None,
+    )
+    round_form = RoundForm(
+        request.POST if action == "round" else None,
+        initial={"opens_at": now, "closes_at": now + timedelta(days=7)},
+    )
+    candidates = Unit.objects.filter(path__startswith=quiz.unit.path).order_by("path")[:2000]
+    unit_form = UnitForm(
+        request.POST if action == "unit" else None,
+        units=[(u.pk, u.name) for u in candidates],
+    )
+    import_errors: list[Any] = []
+    if action == "import" and import_form.is_valid():
+        try:
+            added = bank_import(
+                actor=request.user, quiz=quiz, data=import_form.cleaned_data["file"].read()
+            )
+        except ApplicationError as exc:
+            import_errors = exc.extra.get("errors") or []
+            import_form.add_error("file", exc.message)
+        else:
+            from django.contrib import messages
+
+            messages.success(
+                request, _("%(count)s questions added to the bank.") % {"count": added}
+            )
+            return HttpResponseRedirect(request.path)
+    if action == "round" and round_form.is_valid():
+        data = round_form.cleaned_data
+        try:
+            round_ = round_create(
+                actor=request.user,
+                quiz=quiz,
+                data=RoundInput(
+                    title=data["title"],
+                    opens_at=data["opens_at"],
+                    closes_at=data["closes_at"],
+                    question_count=data["question_count"],
+                    time_limit_seconds=data["time_limit_minutes"] * 60,
+                    attempts_per_person=data["attempts_per_person"],
+                    prediction_question=data["prediction_question"],
+                    prediction_basis=data["prediction_basis"],
+                    collective_prizes=data["collective_prizes"],
+                    collective_basis=data["collective_basis"],
+                ),
+            )
+        except ApplicationError as exc:
+            _apply(round_form, exc)
+        else:
+            return HttpResponseRedirect(reverse("quizzes:organiser_round", args=[round_.pk]))
+    if action == "unit" and unit_form.is_valid():
+        unit = Unit.objects.get(pk=unit_form.cleaned_data["unit"])
+        try:
+            quiz_unit_save(
+                actor=request.user,
+                quiz=quiz,
+                unit=unit,
+                population=unit_form.cleaned_data["population"],
+                staff=unit_form.cleaned_data["staff"],
+            )
+        except ApplicationError as exc:
+            _apply(unit_form, exc)
+        else:
+            return HttpResponseRedirect(request.path)
+    bank = Question.objects.filter(quiz=quiz, active=True)
+    bad = any(f.errors for f in (import_form, round_form, unit_form))
+    return render(
+        request,
+        "quizzes/organiser_quiz.html",
+        {
+            "quiz": quiz,
+            "import_form": import_form,
+            "import_errors": import_errors,
+            "round_form": round_form,
+            "unit_form": unit_form,
+            "bank_count": bank.count(),
+            "topics": bank.values("topic").order_by("topic").distinct().count(),
+            "units": QuizUnit.objects.filter(quiz=quiz)
+            .select_related("unit")
+            .order_by("unit__name"),
+            "rounds": [(r, r.status_at(now)) for r in quiz.rounds.all()],
+            "duplicates": duplicate_participants(quiz.pk),
+        },
+        status=400 if bad else 200,
+    )
+
+
+@login_required
+@require_GET
+def bank_template_download(request: HttpRequest) -> HttpResponse:
+    """The empty question-bank workbook with one example row."""
+    if not _organiser_units(request):
+        raise PermissionDenied(_("Only reform officers organise quizzes."))
+    response = HttpResponse(bank_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="ngan-hang-cau-hoi.xlsx"'
+    return response
+
+
+def _chart(pairs: list[tuple[str, Any]], caption: str) -> dict[str, Any]:
+    items = bars(pairs)
+    return {"items": items, "height": max(18, 18 * len(items)), "caption": caption}
+
+
+@login_required
+@require_GET
+def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
+    """A round's statistics (charts with tables), ranking, flagged attempts and duplicates."""
+    round_ = round_get(round_id)
+    if round_ is None:
+        raise Http404
+    _require(request, round_.quiz)
+    results = round_results(round_) if round_.status_at(clock.now()) == "closed" else None
+    by_day = participation_by_day(round_)
+    by_unit = participation_by_unit(round_)
+    by_unit_day = participation_by_unit_and_day(round_)
+    days = sorted({day for rows in by_unit_day.values() for day, _n in rows})
+    unit_days = [
+        (unit, [dict(rows).get(day, 0) for day in days]) for unit, rows in by_unit_day.items()
+    ]
+    scores = score_distribution(round_)
+    return render(
+        request,
+        "quizzes/organiser_round.html",
+        {
+            "round": round_,
+            "status": round_.status_at(clock.now()),
+            "results": results,
+            "ranking": (results or {}).get("ranking", [])[:100],
+            "by_day": _chart(
+                [(day.strftime("%d/%m"), n) for day, n in by_day], _("Attempts started per day")
+            ),
+            "by_unit": _chart(by_unit, _("People taking part per unit")),
+            "scores": _chart(
+                [(str(score), n) for score, n in scores], _("People per number of correct answers")
+            ),
+            "hardest": hardest_questions(round_),
+            "days": days,
+            "unit_days": unit_days,
+            "flagged": flagged_attempts(round_),
+            "form": DisqualifyForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def organiser_disqualify(request: HttpRequest, attempt_id: int) -> HttpResponse:
+    """Disqualify the person of an attempt from its round, with the reason (audited)."""
+    attempt = Attempt.objects.select_related("round__quiz__unit").filter(pk=attempt_id).first()
+    if attempt is None:
+        raise Http404
+    form = DisqualifyForm(request.POST)
+    from django.contrib import messages
+
+    if form.is_valid():
+        try:
+            count = attempt_disqualify(
+                actor=request.user, attempt_id=attempt.pk, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("%(count)s attempts disqualified.") % {"count": count})
+    else:
+        messages.error(request, _("Write why the attempt is disqualified."))
+    return HttpResponseRedirect(reverse("quizzes:organiser_round", args=[attempt.round_id]))
