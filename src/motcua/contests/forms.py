@@ -82,7 +82,7 @@ class AssignJudgeForm(forms.Form):
             .exclude(pk__in=exclude)
             .order_by("last_name", "first_name", "username")
         )
-        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()  # type: ignore[method-assign]
+        field.label_from_instance = lambda user: user.get_full_name() or user.get_username()  # type: ignore[method-assign,assignment]
 
 
 class ReopenForm(forms.Form):

@@ -40,6 +40,9 @@ def collisions(document: dict) -> list[tuple[str, str]]:
 
 
 class SiblingPathTests(TestCase):
+    w: World
+    token: str
+
     @classmethod
     def setUpTestData(cls):
         cls.w = World()
