@@ -135,6 +135,12 @@ class MaterialForm(forms.Form):
             "invalid": _("Enter a web address, for example https://dichvucong.gov.vn.")
         },
     )
+    procedure_code = forms.CharField(
+        label=_("Procedure code (leaflet, poster)"),
+        max_length=30,
+        required=False,
+        help_text=_("The QR code opens the procedure's public page, e.g. 1.001193."),
+    )
     copies = forms.IntegerField(
         label=_("Copies printed"), min_value=0, required=False, error_messages=WHOLE
     )

@@ -570,6 +570,25 @@ class MaterialInput:
     airings_per_day: int = 0
     air_times: str = ""
     activity: Activity | None = None
+    procedure_code: str = ""
+
+
+def _procedure_link(code: str) -> str:
+    """Return the public address of the procedure ``code`` in force today."""
+    from django.conf import settings
+    from django.urls import reverse
+
+    from motcua.catalog.selectors import procedure_version_in_force
+
+    code = nfc(code or "").strip()
+    if procedure_version_in_force(code, clock.localdate()) is None:
+        raise _field(
+            "procedure_code",
+            _("No procedure with the code %(code)s is in force.") % {"code": code},
+            "procedure",
+        )
+    path = reverse("catalog:procedure_detail", args=[code])
+    return f"{str(settings.MOTCUA_PUBLIC_URL).rstrip('/')}{path}"
 
 
 def material_create(*, actor: Any, unit: Unit, data: MaterialInput) -> Material:
@@ -583,11 +602,17 @@ def material_create(*, actor: Any, unit: Unit, data: MaterialInput) -> Material:
         raise _field("title", _("Enter the title (at least 3 characters)."), "title")
     if len(body) < 10:
         raise _field("body", _("Write the text (at least 10 characters)."), "body")
+    link = data.link or ""
     if data.kind in (MaterialKind.LEAFLET, MaterialKind.POSTER):
-        if not data.link.startswith(("https://", "http://")):
+        if not link and data.procedure_code:
+            link = _procedure_link(data.procedure_code)
+        if not link.startswith(("https://", "http://")):
             raise _field(
                 "link",
-                _("Enter the address of the procedure or online-service page for the QR code."),
+                _(
+                    "Enter the procedure's code or the address of the online-service page "
+                    "for the QR code."
+                ),
                 "link",
             )
     else:
@@ -605,7 +630,7 @@ def material_create(*, actor: Any, unit: Unit, data: MaterialInput) -> Material:
             unit=unit,
             title=title,
             body=body,
-            link=data.link if data.kind != MaterialKind.BROADCAST else "",
+            link=link if data.kind != MaterialKind.BROADCAST else "",
             copies=max(0, int(data.copies or 0)),
             starts_on=data.starts_on if data.kind == MaterialKind.BROADCAST else None,
             ends_on=data.ends_on if data.kind == MaterialKind.BROADCAST else None,

@@ -518,6 +518,7 @@ def materials(request: HttpRequest) -> HttpResponse:
                     title=data["title"],
                     body=data["body"],
                     link=data["link"] or "",
+                    procedure_code=data["procedure_code"],
                     copies=data["copies"] or 0,
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],

@@ -394,3 +394,37 @@ class EditPagesTests(TestCase):
         self.assertEqual(plan.title, "Kế hoạch tuyên truyền CCHC năm 2026 (sửa đổi)")
         self.client.force_login(self.w.leader)
         self.assertEqual(self.client.get(f"/tuyen-truyen/ke-hoach/{plan.pk}/sua/").status_code, 403)
+
+
+class ProcedureQrTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.w = World()
+
+    def test_a_leaflet_points_at_a_procedure_in_force_or_is_refused(self) -> None:
+        from motcua.catalog.tests.factories import make_procedure
+
+        make_procedure("1.001193")
+        material = s.material_create(
+            actor=self.w.ward_officer,
+            unit=self.w.ward,
+            data=s.MaterialInput(
+                kind="poster",
+                title="Đăng ký khai sinh trực tuyến",
+                body="Quét mã để mở trang thủ tục đăng ký khai sinh.",
+                procedure_code="1.001193",
+            ),
+        )
+        self.assertTrue(material.link.endswith("/thu-tuc/1.001193/"))
+        with self.assertRaises(s.ApplicationError) as caught:
+            s.material_create(
+                actor=self.w.ward_officer,
+                unit=self.w.ward,
+                data=s.MaterialInput(
+                    kind="leaflet",
+                    title="Thủ tục không có",
+                    body="Quét mã để mở trang thủ tục.",
+                    procedure_code="9.999999",
+                ),
+            )
+        self.assertEqual(caught.exception.extra["errors"][0]["field"], "procedure_code")
