@@ -130,10 +130,10 @@ class HeldRole:
 
 ROLE_NOTES = {
     "reform_officer": gettext_lazy(
-        "The administrative-reform screens (communication plans, initiatives and models, "
-        "the PAR INDEX self-assessment, contests) are not open yet."
+        "Your pages are in the menu: communication plans and reform content, initiatives "
+        "and models, the PAR INDEX self-assessment, contests and online quizzes."
     ),
-    "judge": gettext_lazy("The contest screens (scoring entries, quiz rounds) are not open yet."),
+    "judge": gettext_lazy("Your score sheets are on the judge's page of the contest."),
     "registry_clerk": gettext_lazy("The registry screens are not open yet."),
     "administrator": gettext_lazy(
         "Units, staff and roles, procedures and working calendars are kept in the administration."

@@ -301,9 +301,9 @@ def test_a_reform_officer_lands_on_the_dashboard_and_is_told_what_they_can_do(
         actor="test", user=officer, role=world.roles["reform_officer"], unit=world.ward
     )
     page = sign_in(browser, live_server, officer)
-    # Reform officers land on the dashboard (indices); the page of what they can do is
+    # Reform officers land on the outreach home; the page of what they can do is
     # one click away.
-    assert re.search(rf"/chi-so/{world.ward.pk}/$", page.url)
+    assert re.search(r"/tuyen-truyen/$", page.url)
     page.goto(f"{live_server.url}/mot-cua/bat-dau/")
     assert page.inner_text("h1") == "Những việc có thể làm hôm nay"
     assert "Cán bộ cải cách hành chính" in page.inner_text("#held-roles")

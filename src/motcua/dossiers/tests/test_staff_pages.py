@@ -83,17 +83,17 @@ class LandingAndMenuTests(ViewTestCase):
                     self.assertEqual(self.client.get(url).status_code, 200, url)
 
     def test_roles_without_screens_are_told_what_they_can_do_today(self):
-        # The judge lands there; the reform officer lands on the dashboard (indices) and
-        # finds the page under "Việc của tôi".
+        # Each lands on their own home (outreach, score sheets) and finds this page
+        # under "Việc của tôi".
         for user, role_name, note in [
-            (self.reform, "Cán bộ cải cách hành chính", "Các màn hình cải cách hành chính"),
-            (self.judge, "Giám khảo cuộc thi", "Các màn hình hội thi"),
+            (self.reform, "Cán bộ cải cách hành chính", "kế hoạch tuyên truyền"),
+            (self.judge, "Giám khảo cuộc thi", "Phiếu chấm của anh/chị"),
         ]:
             with self.subTest(user=user.username):
                 response = self.sign_in(user)
-                if user is self.reform:
-                    self.assertEqual(response.redirect_chain[-1][0], f"/chi-so/{self.w.ward.pk}/")
-                    response = self.client.get(reverse("dossiers:start"))
+                home = "/tuyen-truyen/" if user is self.reform else "/giam-khao/"
+                self.assertEqual(response.redirect_chain[-1][0], home)
+                response = self.client.get(reverse("dossiers:start"))
                 self.assertEqual(response.status_code, 200)
                 self.assertContains(response, "Những việc có thể làm hôm nay")
                 self.assertContains(response, role_name)

@@ -198,11 +198,11 @@ class LandingTests(TestCase):
         response = self.client.get("/chi-so/bat-dau/")
         self.assertRedirects(response, "/mot-cua/bat-dau/", fetch_redirect_response=False)
 
-    def test_a_reform_officer_lands_on_the_dashboard(self):
+    def test_a_reform_officer_lands_on_the_outreach_home_and_still_opens_the_dashboard(self):
         reform = self.w._user("caicach", "reform_officer", self.w.ward)
         self.client.force_login(reform)
         response = self.client.get("/chi-so/bat-dau/")
-        self.assertRedirects(response, "/chi-so/", fetch_redirect_response=False)
+        self.assertRedirects(response, "/tuyen-truyen/", fetch_redirect_response=False)
         self.assertRedirects(
             self.client.get("/chi-so/"), f"/chi-so/{self.w.ward.pk}/", fetch_redirect_response=False
         )
