@@ -6,6 +6,8 @@ services refuse what breaks a rule with a message shown as it is.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -141,18 +143,29 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invite = services.invite_open(token)
     except ApplicationError as exc:
-        return render(
-            request, "feedback/rate_closed.html", {"message": exc.message}, status=exc.status
-        )
+        return _rating_closed(request, exc)
+    return _rating_page(
+        request,
+        invite.dossier.procedure_version.name,
+        lambda **answer: services.invite_rate(token=token, actor=request.user, **answer),
+    )
+
+
+def _rating_closed(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return render(request, "feedback/rate_closed.html", {"message": exc.message}, status=exc.status)
+
+
+def _rating_page(
+    request: HttpRequest, procedure_name: str, submit: Callable[..., object]
+) -> HttpResponse:
+    """The rating form of every citizen path: ``submit(level=, scores=, comment=)`` records it."""
     form = EvaluationForm(request.POST or None, scheme=scheme_in_force())
     if request.method == "POST" and form.is_valid():
         try:
-            services.invite_rate(
-                token=token,
+            submit(
                 level=form.cleaned_data["level"],
                 scores=form.cleaned_data["scores"],
                 comment=form.cleaned_data["comment"],
-                actor=request.user,
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
@@ -161,7 +174,7 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "feedback/rate.html",
-        {"form": form, "procedure_name": invite.dossier.procedure_version.name},
+        {"form": form, "procedure_name": procedure_name},
         status=400 if form.errors else 200,
     )
 
@@ -336,26 +349,9 @@ def account_rate(request: HttpRequest, code: str) -> HttpResponse:
         dossier = account_dossier(user=request.user, code=code)
         services.evaluation_check_open(dossier)
     except ApplicationError as exc:
-        return render(
-            request, "feedback/rate_closed.html", {"message": exc.message}, status=exc.status
-        )
-    form = EvaluationForm(request.POST or None, scheme=scheme_in_force())
-    if request.method == "POST" and form.is_valid():
-        try:
-            account_rate_service(
-                user=request.user,
-                code=code,
-                level=form.cleaned_data["level"],
-                scores=form.cleaned_data["scores"],
-                comment=form.cleaned_data["comment"],
-            )
-        except ApplicationError as exc:
-            form.add_error(None, exc.message)
-        else:
-            return render(request, "feedback/rate_done.html")
-    return render(
+        return _rating_closed(request, exc)
+    return _rating_page(
         request,
-        "feedback/rate.html",
-        {"form": form, "procedure_name": dossier.procedure_version.name},
-        status=400 if form.errors else 200,
+        dossier.procedure_version.name,
+        lambda **answer: account_rate_service(user=request.user, code=code, **answer),
     )

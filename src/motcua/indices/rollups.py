@@ -244,33 +244,53 @@ def working_days(unit_id: int, path: str, started: datetime | None, ended: datet
     return (seconds / calendar.schedule.day_seconds).quantize(Decimal("0.001"))
 
 
+def step_values_from(row: dict[str, Any]) -> tuple[Any, ...]:
+    """Return the fact of a finished step read with ``_STEP_FIELDS``, as ``_STEP_COLUMNS``."""
+    return (
+        row["id"],
+        row["dossier_id"],
+        row["unit_id"],
+        row["role_id"],
+        timezone.localtime(row["finished_at"]).date(),
+        row["timeliness"] == Timeliness.LATE,
+        working_days(row["unit_id"], row["unit__path"], row["started_at"], row["finished_at"]),
+    )
+
+
+_STEP_COLUMNS = (
+    "step_id",
+    "dossier_id",
+    "unit_id",
+    "role_id",
+    "finished_day",
+    "late",
+    "working_days",
+)
+
+
 def step_fact_from(row: dict[str, Any]) -> StepFact:
     """Return the fact of a finished step read with ``_STEP_FIELDS``."""
-    return StepFact(
-        step_id=row["id"],
-        dossier_id=row["dossier_id"],
-        unit_id=row["unit_id"],
-        role_id=row["role_id"],
-        finished_day=timezone.localtime(row["finished_at"]).date(),
-        late=row["timeliness"] == Timeliness.LATE,
-        working_days=working_days(
-            row["unit_id"], row["unit__path"], row["started_at"], row["finished_at"]
-        ),
+    return StepFact(**dict(zip(_STEP_COLUMNS, step_values_from(row), strict=True)))
+
+
+def _contribution(
+    unit: int, role: int, day: date, late: bool, days: Decimal | None
+) -> tuple[StepKey, dict[str, Any]]:
+    return (
+        (unit, role, day.year, day.month),
+        {
+            "finished": 1,
+            "late": int(late),
+            "measured": int(days is not None),
+            "working_days": days if days is not None else Decimal(0),
+        },
     )
 
 
 def step_contribution(fact: StepFact) -> tuple[StepKey, dict[str, Any]]:
     """Return the (unit, role, year, month) row ``fact`` adds to and what it adds."""
-    day = fact.finished_day
-    measured = fact.working_days is not None
-    return (
-        (fact.unit_id, fact.role_id, day.year, day.month),
-        {
-            "finished": 1,
-            "late": int(fact.late),
-            "measured": int(measured),
-            "working_days": fact.working_days if measured else Decimal(0),
-        },
+    return _contribution(
+        fact.unit_id, fact.role_id, fact.finished_day, fact.late, fact.working_days
     )
 
 
@@ -316,8 +336,17 @@ def steps_update(dossier_ids: list[int]) -> int:
 
 
 def _steps_rebuild(chunk: int) -> None:
-    """Write every step fact and the monthly step counts (in Python: calendars are Python)."""
+    """Write every step fact and the monthly step counts (in Python: calendars are Python).
+
+    The facts go in as plain rows (``executemany``), not model instances: at
+    hundreds of thousands of steps the instances cost a third of the time.
+    """
     counts: dict[StepKey, dict[str, Any]] = defaultdict(lambda: defaultdict(int))
+    table = StepFact._meta.db_table
+    insert = (
+        f"INSERT INTO {table} ({', '.join(_STEP_COLUMNS)}) "  # noqa: S608 - our own names
+        f"VALUES ({', '.join(['%s'] * len(_STEP_COLUMNS))})"
+    )
     after = 0
     while True:
         rows = list(
@@ -325,10 +354,11 @@ def _steps_rebuild(chunk: int) -> None:
         )
         if not rows:
             break
-        facts = [step_fact_from(row) for row in rows]
-        StepFact.objects.bulk_create(facts, batch_size=5000)
-        for fact in facts:
-            key, delta = step_contribution(fact)
+        values = [step_values_from(row) for row in rows]
+        with connection.cursor() as cursor:
+            cursor.executemany(insert, values)
+        for _step, _dossier, unit, role, day, late, days in values:
+            key, delta = _contribution(unit, role, day, late, days)
             for name, value in delta.items():
                 counts[key][name] += value
         after = rows[-1]["id"]

@@ -41,7 +41,8 @@ def test_leader_drills_from_the_index_to_the_dossiers(
     page.get_by_role("link", name="Bảng điều hành").click()
     page.wait_for_selector("#overdue-count")
     assert page.inner_text("#overdue-count") == "1"
-    assert page.locator("svg.chart").count() == 5
+    # On time, online, satisfaction, procedures, units, steps, workload.
+    assert page.locator("svg.chart").count() == 7
     page.get_by_text("Bảng số liệu").first.click()
     assert "03/2026" in page.inner_text("table.data")
 
