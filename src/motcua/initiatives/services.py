@@ -140,7 +140,9 @@ def initiative_register(*, actor: Any, data: InitiativeInput) -> Initiative:
 
 def _locked_initiative(pk: int) -> Initiative:
     initiative = (
-        Initiative.objects.select_for_update().select_related("unit", "created_by").filter(pk=pk)
+        Initiative.objects.select_for_update(of=("self",))
+        .select_related("unit", "created_by")
+        .filter(pk=pk)
     ).first()
     if initiative is None:
         raise NotFoundError(_("This initiative does not exist."))
@@ -376,7 +378,12 @@ def model_create(
 
 
 def _locked_model(pk: int) -> ReformModel:
-    model = ReformModel.objects.select_for_update().select_related("unit").filter(pk=pk).first()
+    model = (
+        ReformModel.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .filter(pk=pk)
+        .first()
+    )
     if model is None:
         raise NotFoundError(_("This model does not exist."))
     return model

@@ -8,6 +8,7 @@ urlpatterns = [
     path("sang-kien/", views.registry, name="registry"),
     path("sang-kien/dang-ky/", views.initiative_new, name="initiative_new"),
     path("sang-kien/<int:pk>/", views.initiative_detail, name="initiative_detail"),
+    path("sang-kien/<int:pk>/minh-chung/<int:file_pk>/", views.evidence_file, name="evidence_file"),
     path("sang-kien/<int:pk>/lap-hoi-dong/", views.council_new, name="council_new"),
     path("sang-kien/<int:pk>/hoi-dong/", views.council_scoring, name="council"),
     path("sang-kien/<int:pk>/cong-nhan/", views.initiative_recognise, name="initiative_recognise"),

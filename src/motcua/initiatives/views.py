@@ -8,7 +8,10 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -32,10 +35,10 @@ from motcua.initiatives.forms import (
     RejectForm,
     ReplicateForm,
 )
-from motcua.initiatives.models import Council
+from motcua.initiatives.models import Council, Initiative, InitiativeEvidence
 from motcua.org.models import Unit
 
-View = Callable[..., HttpResponse]
+View = Callable[..., HttpResponseBase]
 
 
 def is_reform_staff(request: HttpRequest) -> bool:
@@ -50,7 +53,7 @@ def is_reform_staff(request: HttpRequest) -> bool:
 def reform_staff(view: View) -> View:
     @login_required
     @wraps(view)
-    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_reform_staff(request):
             return _message(request, _("This page is for reform officers."), 403)
         return view(request, *args, **kwargs)
@@ -236,25 +239,8 @@ def initiative_new(request: HttpRequest) -> HttpResponse:
         try:
             if unit is None:
                 raise ApplicationError(_("Choose a unit."))
-            initiative = services.initiative_register(
-                actor=request.user,
-                data=services.InitiativeInput(
-                    title=data["title"],
-                    authors=data["authors"],
-                    unit=unit,
-                    problem=data["problem"],
-                    solution=data["solution"],
-                    field=data["field"],
-                    applied_on=data["applied_on"],
-                    expected_benefits=data["expected_benefits"],
-                    measured_benefits=data["measured_benefits"],
-                    procedure_codes=_codes(data["procedure_codes"]),
-                ),
-            )
-            if data["evidence"]:
-                services.initiative_evidence_add(
-                    actor=request.user, initiative=initiative, upload=data["evidence"]
-                )
+            with transaction.atomic():  # a refused evidence file leaves no initiative behind
+                initiative = _register(request, form, unit)
         except ApplicationError as exc:
             _apply_error(form, exc)
         else:
@@ -265,6 +251,30 @@ def initiative_new(request: HttpRequest) -> HttpResponse:
         {"form": form, "title": _("Register an initiative"), "multipart": True},
         status=400 if form.errors else 200,
     )
+
+
+def _register(request: HttpRequest, form: InitiativeForm, unit: Unit) -> Initiative:
+    data = form.cleaned_data
+    initiative = services.initiative_register(
+        actor=request.user,
+        data=services.InitiativeInput(
+            title=data["title"],
+            authors=data["authors"],
+            unit=unit,
+            problem=data["problem"],
+            solution=data["solution"],
+            field=data["field"],
+            applied_on=data["applied_on"],
+            expected_benefits=data["expected_benefits"],
+            measured_benefits=data["measured_benefits"],
+            procedure_codes=_codes(data["procedure_codes"]),
+        ),
+    )
+    if data["evidence"]:
+        services.initiative_evidence_add(
+            actor=request.user, initiative=initiative, upload=data["evidence"]
+        )
+    return initiative
 
 
 @reform_staff
@@ -411,3 +421,22 @@ def model_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         {"form": form, "title": ACTION_TITLES[action], "back": model},
         status=400 if form.errors else 200,
     )
+
+
+@reform_staff
+@require_http_methods(["GET"])
+def evidence_file(request: HttpRequest, pk: int, file_pk: int) -> HttpResponseBase:
+    """Serve an initiative's evidence file to reform staff; 404 when it does not exist."""
+    found = InitiativeEvidence.objects.filter(initiative_id=pk, pk=file_pk).first()
+    if found is None:
+        return _message(request, _("This file does not exist."), 404)
+    response = FileResponse(
+        default_storage.open(found.file, "rb"),
+        content_type=found.content_type,
+        as_attachment=True,
+        filename=found.name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -84,3 +84,46 @@ class FormPageTests(TestCase):
         self.assertEqual(model.status, ModelStatus.REPLICATED)
         self.assertEqual(Replication.objects.filter(model=model).count(), 1)
         self.assertEqual(self.client.get(f"{base}/fly/").status_code, 404)
+
+
+class EvidenceTests(TestCase):
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.p = Province()
+
+    def test_an_evidence_file_is_checked_stored_and_served(self) -> None:
+        import io
+        import tempfile
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.test import override_settings
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (8, 8), "white").save(buffer, "PNG")
+        self.client.force_login(self.p.officer)
+        data = {
+            "title": "Phiếu hẹn có mã QR",
+            "authors": "Lê Hoàng Nam",
+            "unit": str(self.p.wards[0].pk),
+            "problem": "Người dân gọi hỏi tiến độ.",
+            "solution": "In mã QR trên phiếu hẹn.",
+        }
+        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+            bad = SimpleUploadedFile("virus.png", b"MZ not an image", content_type="image/png")
+            response = self.client.post("/sang-kien/dang-ky/", data | {"evidence": bad})
+            self.assertEqual(response.status_code, 400)
+            self.assertEqual(Initiative.objects.count(), 0)
+            good = SimpleUploadedFile("anh.png", buffer.getvalue(), content_type="image/png")
+            self.client.post("/sang-kien/dang-ky/", data | {"evidence": good})
+            initiative = Initiative.objects.get()
+            evidence = initiative.evidence.get()
+            page = self.client.get(f"/sang-kien/{initiative.pk}/")
+            url = f"/sang-kien/{initiative.pk}/minh-chung/{evidence.pk}/"
+            self.assertContains(page, url)
+            response = self.client.get(url)
+            self.assertEqual(response.status_code, 200)
+            self.assertTrue(b"".join(response.streaming_content).startswith(b"\x89PNG"))  # type: ignore[attr-defined]
+            self.assertEqual(
+                self.client.get(f"/sang-kien/{initiative.pk}/minh-chung/999/").status_code, 404
+            )
