@@ -10,6 +10,7 @@ class ParindexConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.core.audit import audit_history_register
+        from motcua.core.landing import register_landing
         from motcua.core.menu import register_staff_link
         from motcua.dossiers.screens import UserRoles
         from motcua.parindex import rules  # noqa: F401 - registers the automatic rules
@@ -27,3 +28,5 @@ class ParindexConfig(AppConfig):
             return bool(UserRoles.for_request(request).holds_any(wanted))
 
         register_staff_link("parindex:home", _("PAR INDEX"), order=60, allowed=holds)
+        # Below the outreach home (the reform officer's own page) when both apply.
+        register_landing("parindex:home", holds, priority=50)
