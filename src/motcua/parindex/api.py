@@ -2,9 +2,9 @@
 
 Read-only: definitions, a unit's assessments with their totals per area, and
 the ranking of a definition. Scoring happens on the pages (evidence files
-are uploaded there). A caller reads what the pages show them: definitions
-and rankings with a scorer or appraiser role anywhere, a unit's assessments
-as its scorer or its reviewing body. No ``from __future__ import
+are uploaded there). Any staff member reads the definitions (the
+province's published decisions); the ranking needs a scorer or appraiser
+role anywhere, a unit's assessments being its scorer or its reviewing body. No ``from __future__ import
 annotations`` here: django-ninja reads the annotations at import time.
 """
 
@@ -116,6 +116,11 @@ def _caller(request: HttpRequest) -> Any:
     return request.auth  # type: ignore[attr-defined]
 
 
+def _staff(request: HttpRequest) -> Any:
+    """Any staff member reads the definitions: they are the province's published decisions."""
+    return _caller(request)
+
+
 def _reader(request: HttpRequest) -> Any:
     user = _caller(request)
     if may_define(user):
@@ -140,23 +145,23 @@ def _definition_out(d: Definition) -> dict[str, Any]:
 
 @router.get(
     "/definitions",
-    response={200: list[ParindexDefinitionOut], **error_responses(401, 403)},
+    response={200: list[ParindexDefinitionOut], **error_responses(401)},
     summary="PAR INDEX definitions",
     description="Every definition, newest year first.",
 )
 def definitions(request: HttpRequest) -> Any:
-    _reader(request)
+    _staff(request)
     return [_definition_out(d) for d in Definition.objects.all()]
 
 
 @router.get(
     "/definitions/{definition_id}",
-    response={200: ParindexDefinitionDetailOut, **error_responses(401, 403, 404, 422)},
+    response={200: ParindexDefinitionDetailOut, **error_responses(401, 404, 422)},
     summary="A PAR INDEX definition with its tree",
     description="Areas → criteria → sub-criteria with points, guide, evidence and rule.",
 )
 def definition_detail(request: HttpRequest, definition_id: Path[int]) -> Any:
-    _reader(request)
+    _staff(request)
     found = sel.definition_get(definition_id)
     if found is None:
         raise NotFoundError(_("This PAR INDEX definition does not exist."), code="no_definition")

@@ -61,7 +61,10 @@ class Area(models.Model):
     """An area (lĩnh vực) of a definition."""
 
     definition = models.ForeignKey(
-        Definition, on_delete=models.CASCADE, related_name="areas", verbose_name=_("definition")
+        Definition,
+        on_delete=models.CASCADE,
+        related_name="areas",
+        verbose_name=_("index definition"),
     )
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("name"), max_length=500)
@@ -134,7 +137,7 @@ class Assessment(models.Model):
         Definition,
         on_delete=models.PROTECT,
         related_name="assessments",
-        verbose_name=_("definition"),
+        verbose_name=_("index definition"),
     )
     status = models.CharField(
         _("status"), max_length=20, choices=AssessmentStatus.choices, default="draft"

@@ -67,7 +67,11 @@ class ParindexApiTests(TestCase):
 
     def test_refusals(self) -> None:
         self.assertEqual(self.get("definitions").status_code, 401)
-        self.assertEqual(self.get("definitions", self.w.nobody).status_code, 403)
+        # The definitions are the province's published decisions; the results are not.
+        self.assertEqual(self.get("definitions", self.w.nobody).status_code, 200)
+        self.assertEqual(
+            self.get("ranking", self.w.nobody, year=2026, level="commune").status_code, 403
+        )
         self.assertEqual(
             self.get(f"units/{self.w.ward.pk}/assessments", self.w.other_officer).status_code, 403
         )
