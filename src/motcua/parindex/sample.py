@@ -187,13 +187,30 @@ TREE: tuple[tuple[str, str, Decimal | None, str, str, str], ...] = (
 )
 
 
-def sample_workbook() -> bytes:
-    """Return the sample definition as a workbook in the import layout."""
+# The provincial bodies' variant (demo only): institutional reform in area 2.
+PROVINCE_INFO = (
+    2026,
+    "Cấp tỉnh",
+    "Bộ Chỉ số cải cách hành chính cấp tỉnh năm 2026 (mẫu)",
+    INFO[3],
+    Decimal(20),
+)
+PROVINCE_AREA_2 = {
+    "2": "Cải cách thể chế",
+    "2.1": "Xây dựng và tổ chức thi hành văn bản QPPL",
+}
+
+
+def sample_workbook(level: str = "commune") -> bytes:
+    """Return the sample definition (``commune``, or ``province`` for the demo) as a workbook."""
+    province = level == "province"
     wb = Workbook(write_only=True)
     ws = add_sheet(wb, INFO_SHEET, INFO_COLUMNS)
-    ws.append(list(INFO))
+    ws.append(list(PROVINCE_INFO if province else INFO))
     ws = add_sheet(wb, TREE_SHEET, TREE_COLUMNS)
     for code, name, points, guide, evidence, rule in TREE:
+        if province:
+            name = PROVINCE_AREA_2.get(code, name)
         ws.append([code, name, points, guide or None, evidence or None, rule or None])
     out = io.BytesIO()
     wb.save(out)

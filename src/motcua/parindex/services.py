@@ -18,9 +18,11 @@ from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import F
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
@@ -290,7 +292,16 @@ def assessment_start(*, unit: Unit, year: int, actor: Any) -> Assessment:
 
 
 def _auto(assessment: Assessment) -> list[str]:
-    """Score the automatic rows of a draft; return the codes that changed."""
+    """Score the automatic rows of a draft; return the codes that changed.
+
+    The calculation is stored as text in the site's language (management
+    commands run without one, and the text must read the same to everyone).
+    """
+    with translation.override(settings.LANGUAGE_CODE):
+        return _auto_scores(assessment)
+
+
+def _auto_scores(assessment: Assessment) -> list[str]:
     changed = []
     scores = Score.objects.filter(
         assessment=assessment, sub_criterion__rule_code__gt=""
