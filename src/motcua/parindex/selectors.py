@@ -13,7 +13,7 @@ import io
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet, Sum
 from openpyxl import Workbook
 
 from motcua.core.spreadsheets import Column, add_sheet, text_cell
@@ -232,8 +232,18 @@ def unit_history(unit: Unit) -> list[RankRow]:
     return rows
 
 
-def assessments_for_units(units: list[Unit]) -> QuerySet[Assessment]:
-    return Assessment.objects.filter(unit__in=units).select_related("unit", "definition")
+def waiting_for_appraisal(units: list[Unit]) -> list[Assessment]:
+    """Return the submitted assessments of the units strictly below ``units`` (one query)."""
+    if not units:
+        return []
+    below = Q()
+    for unit in units:
+        below |= Q(unit__path__startswith=unit.path) & ~Q(unit=unit)
+    return list(
+        Assessment.objects.filter(below, status=AssessmentStatus.SUBMITTED)
+        .select_related("unit", "definition")
+        .order_by("-definition__year", "unit__name")
+    )
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -109,13 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
         .select_related("unit", "definition")
         .order_by("-definition__year", "unit__name")
     )
-    reviewing = [
-        a
-        for a in Assessment.objects.filter(status=AssessmentStatus.SUBMITTED).select_related(
-            "unit__kind", "definition"
-        )
-        if may_appraise(user, a.unit)
-    ]
+    reviewing = sel.waiting_for_appraisal(_units(user, appraiser_roles()))
     definitions = list(sel.definition_list())
     start_form = _start_form(own_units, definitions)
     return render(
