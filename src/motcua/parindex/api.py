@@ -75,6 +75,16 @@ class ParindexAreaTotalOut(Schema):
     )
 
 
+class ParindexScoreOut(Schema):
+    code: str
+    max_points: Decimal
+    self_points: Decimal | None
+    appraisal_points: Decimal | None
+    automatic: bool = Field(description="Scored by the sub-criterion's automatic rule.")
+    calculation: str = Field(description="How an automatic score was computed, in words.")
+    evidence_files: int
+
+
 class ParindexAssessmentOut(Schema):
     id: int
     definition_id: int
@@ -89,6 +99,7 @@ class ParindexAssessmentOut(Schema):
     percent: Decimal | None = Field(description="The final total as a percentage of the maximum.")
     missing: int = Field(description="Sub-criteria without a self-score.")
     areas: list[ParindexAreaTotalOut]
+    scores: list[ParindexScoreOut]
 
 
 class ParindexRankOut(Schema):
@@ -241,6 +252,19 @@ def unit_assessments(request: HttpRequest, unit_id: Path[int]) -> Any:
                         else None,
                     }
                     for line in sheet.areas
+                ],
+                "scores": [
+                    {
+                        "code": line.code,
+                        "max_points": line.max_points,
+                        "self_points": line.self_points,
+                        "appraisal_points": line.appraisal_points,
+                        "automatic": line.score.automatic if line.score else False,
+                        "calculation": line.score.calculation if line.score else "",
+                        "evidence_files": len(line.evidence),
+                    }
+                    for line in sheet.lines
+                    if line.kind == "sub"
                 ],
             }
         )

@@ -64,6 +64,10 @@ class ParindexApiTests(TestCase):
         self.assertEqual(
             sum(Decimal(a["self_points"]) for a in row["areas"]), Decimal(row["self_total"])
         )
+        self.assertEqual(
+            sum(Decimal(s["self_points"]) for s in row["scores"]), Decimal(row["self_total"])
+        )
+        self.assertEqual(row["scores"][0]["code"], "1.1.1")
 
     def test_refusals(self) -> None:
         self.assertEqual(self.get("definitions").status_code, 401)
