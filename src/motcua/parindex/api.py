@@ -33,6 +33,9 @@ class ParindexDefinitionOut(Schema):
     id: int
     year: int
     level: str = Field(description="`province` (departments and agencies) or `commune`.")
+    issuer_id: int | None = Field(
+        description="The province that issued it; null: every unit of the deployment."
+    )
     name: str
     legal_basis: str
     survey_max_points: Decimal
@@ -119,6 +122,9 @@ class ParindexRankingOut(Schema):
 
 
 class ParindexRankingFilter(Schema):
+    issuer_id: int | None = Field(
+        None, description="The issuing province; omitted: the index without an issuer."
+    )
     year: int = Field(ge=2000, le=2100)
     level: str = Field(pattern="^(province|commune)$", description="`province` or `commune`.")
 
@@ -147,6 +153,7 @@ def _definition_out(d: Definition) -> dict[str, Any]:
         "id": d.pk,
         "year": d.year,
         "level": d.level,
+        "issuer_id": d.issuer_id,
         "name": d.name,
         "legal_basis": d.legal_basis,
         "survey_max_points": d.survey_max_points,
@@ -282,7 +289,9 @@ def unit_assessments(request: HttpRequest, unit_id: Path[int]) -> Any:
 )
 def ranking(request: HttpRequest, filters: Query[ParindexRankingFilter]) -> Any:
     _reader(request)
-    found = Definition.objects.filter(year=filters.year, level=filters.level).first()
+    found = Definition.objects.filter(
+        year=filters.year, level=filters.level, issuer_id=filters.issuer_id
+    ).first()
     if found is None:
         raise NotFoundError(
             _("No PAR INDEX is defined for this year and level."), code="no_definition"

@@ -30,6 +30,8 @@ from motcua.core.spreadsheets import (
     text_cell,
     typed_rows,
 )
+from motcua.org.models import Unit
+from motcua.org.selectors import unit_by_admin_code
 from motcua.parindex.models import Definition, Level
 from motcua.parindex.rules import RULES
 
@@ -50,6 +52,7 @@ INFO_COLUMNS = (
     Column("name", "Tên bộ chỉ số", width=60),
     Column("legal_basis", "Căn cứ", required=False, width=40),
     Column("survey", "Điểm điều tra xã hội học", "decimal", required=False, width=14),
+    Column("issuer", "Mã đơn vị ban hành", required=False, width=14),
 )
 TREE_COLUMNS = (
     Column("code", "Mã", width=8),
@@ -81,6 +84,7 @@ class ParsedDefinition:
     legal_basis: str
     survey_max_points: Decimal
     areas: list[Node]
+    issuer: Unit | None = None
 
     @property
     def total(self) -> Decimal:
@@ -133,9 +137,20 @@ def _info(table: Any, problems: Problems) -> dict[str, Any] | None:
     survey = values["survey"] if values["survey"] is not None else Decimal(0)
     if not Decimal(0) <= survey <= Decimal(100):
         problems.at(row, "survey", _("The points must be between 0 and 100."))
+    issuer = None
+    code = (values["issuer"] or "").strip()
+    if code:
+        issuer = unit_by_admin_code(code)
+        if issuer is None:
+            problems.at(
+                row,
+                "issuer",
+                _("No unit has the administrative unit code %(code)s.") % {"code": code},
+            )
     if not row.ok:
         return None
     return {
+        "issuer": issuer,
         "year": values["year"],
         "level": values["level"],
         "name": values["name"][:300],
@@ -253,6 +268,7 @@ def export_definition(definition: Definition) -> bytes:
             _text(ws, definition.name),
             _text(ws, definition.legal_basis),
             definition.survey_max_points,
+            _text(ws, definition.issuer.admin_code) if definition.issuer else None,
         ]
     )
     ws = add_sheet(wb, TREE_SHEET, TREE_COLUMNS)

@@ -1,7 +1,7 @@
 """PAR INDEX (Chỉ số cải cách hành chính) definitions and self-assessments.
 
-A :class:`Definition` is the index a province issues for one year and one
-level (DOMAIN.md §7): areas (lĩnh vực) → criteria (tiêu chí) → sub-criteria
+A :class:`Definition` is the index a province (``issuer``; empty for the
+whole deployment) issues for one year and one level (DOMAIN.md §7): areas (lĩnh vực) → criteria (tiêu chí) → sub-criteria
 (tiêu chí thành phần), each sub-criterion with its maximum points, scoring
 guide, evidence required and, optionally, the code of an automatic rule
 (:mod:`motcua.parindex.rules`). Points live on sub-criteria only; an area's
@@ -38,6 +38,15 @@ class Definition(models.Model):
 
     year = models.PositiveSmallIntegerField(_("year"))
     level = models.CharField(_("level"), max_length=20, choices=Level.choices)
+    issuer = models.ForeignKey(
+        "org.Unit",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("issued by"),
+        help_text=_("The province that issued it; empty: every unit of this deployment."),
+    )
     name = models.CharField(_("name"), max_length=300)
     legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
     survey_max_points = models.DecimalField(
@@ -50,7 +59,14 @@ class Definition(models.Model):
         verbose_name_plural = _("PAR INDEX definitions")
         ordering = ["-year", "level"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "level"], name="parindex_definition_year_level")
+            models.UniqueConstraint(
+                fields=["issuer", "year", "level"], name="parindex_definition_issuer_year_level"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "level"],
+                condition=models.Q(issuer__isnull=True),
+                name="parindex_definition_year_level",
+            ),
         ]
 
     def __str__(self) -> str:

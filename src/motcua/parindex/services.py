@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -65,6 +65,27 @@ def _field(field: str, message: str, code: str) -> ApplicationError:
 def level_of(unit: Unit) -> str:
     """Return the index level that assesses ``unit``: communes, or the province's bodies."""
     return Level.COMMUNE if unit.kind.tier == UnitTier.COMMUNE else Level.PROVINCE
+
+
+def definition_for(unit: Unit, year: int) -> Definition | None:
+    """Return the index that assesses ``unit`` in ``year``.
+
+    The one issued by the nearest unit above it (its province) wins over one
+    issued higher up, and both over one without an issuer.
+    """
+    ancestors = unit.ancestor_ids()
+    found = list(
+        Definition.objects.filter(year=year, level=level_of(unit))
+        .filter(Q(issuer__isnull=True) | Q(issuer_id__in=ancestors))
+        .select_related("issuer")
+    )
+    if not found:
+        return None
+
+    def nearness(d: Definition) -> int:
+        return ancestors.index(d.issuer_id) if d.issuer_id is not None else -1
+
+    return max(found, key=nearness)
 
 
 def may_define(actor: Any) -> bool:
@@ -112,7 +133,9 @@ def definition_import(*, data: bytes, actor: Any, dry_run: bool = False) -> Defi
     problems = Problems(("Bộ chỉ số", "Tiêu chí"))
     parsed = parse_definition(data, problems)
     if parsed is not None:
-        existing = Definition.objects.filter(year=parsed.year, level=parsed.level).first()
+        existing = Definition.objects.filter(
+            year=parsed.year, level=parsed.level, issuer=parsed.issuer
+        ).first()
         if existing is not None and existing.assessments.exists():
             problems.add(
                 _(
@@ -137,8 +160,9 @@ def definition_import(*, data: bytes, actor: Any, dry_run: bool = False) -> Defi
 
 
 def _definition_write(parsed: ParsedDefinition, actor: Any) -> Definition:
-    Definition.objects.filter(year=parsed.year, level=parsed.level).delete()
+    Definition.objects.filter(year=parsed.year, level=parsed.level, issuer=parsed.issuer).delete()
     definition = Definition.objects.create(
+        issuer=parsed.issuer,
         year=parsed.year,
         level=parsed.level,
         name=parsed.name,
@@ -175,6 +199,7 @@ def _definition_write(parsed: ParsedDefinition, actor: Any) -> Definition:
         data={
             "year": parsed.year,
             "level": parsed.level,
+            "issuer": parsed.issuer.pk if parsed.issuer else None,
             "sub_criteria": len(subs),
             "total": str(parsed.total),
             "survey": str(parsed.survey_max_points),
@@ -263,7 +288,7 @@ def assessment_start(*, unit: Unit, year: int, actor: Any) -> Assessment:
         _("You cannot assess %(unit)s.") % {"unit": unit.name},
     )
     level = level_of(unit)
-    definition = Definition.objects.filter(year=year, level=level).first()
+    definition = definition_for(unit, year)
     if definition is None:
         raise ApplicationError(
             _("No %(level)s PAR INDEX has been defined for %(year)s; an administrator imports it.")

@@ -32,7 +32,9 @@ def workbook(info: list[Any] | None = None, tree: list[list[Any]] | None = None)
     wb = Workbook()
     ws = wb.active
     ws.title = "Bộ chỉ số"
-    ws.append(["Năm", "Cấp", "Tên bộ chỉ số", "Căn cứ", "Điểm điều tra xã hội học"])
+    ws.append(
+        ["Năm", "Cấp", "Tên bộ chỉ số", "Căn cứ", "Điểm điều tra xã hội học", "Mã đơn vị ban hành"]
+    )
     ws.append(info if info is not None else list(INFO))
     ws2 = wb.create_sheet("Tiêu chí")
     ws2.append(

@@ -10,8 +10,8 @@ from motcua.core.audit import audit_verify
 from motcua.core.errors import ApplicationError, PermissionDeniedError
 from motcua.parindex.excel import export_definition
 from motcua.parindex.models import Area, Definition, SubCriterion
-from motcua.parindex.sample import TREE, sample_bytes, sample_workbook
-from motcua.parindex.services import assessment_start, definition_import
+from motcua.parindex.sample import INFO, TREE, sample_bytes, sample_workbook
+from motcua.parindex.services import assessment_start, definition_for, definition_import
 from motcua.parindex.tests.helpers import ParWorld, workbook
 
 
@@ -92,6 +92,25 @@ class DefinitionImportTests(TestCase):
             )
         self.assertEqual([e["column"] for e in caught.exception.extra["errors"]], ["A", "B", "E"])
         self.assertFalse(Definition.objects.exists())
+
+    def test_a_province_issued_index_wins_over_the_deployment_one(self) -> None:
+        general = self.w.sample()
+        info = list(INFO)
+        issued = definition_import(
+            data=workbook(info=[*info[:2], "Bộ chỉ số của Cần Thơ", info[3], info[4], "92"]),
+            actor=self.w.admin,
+        )
+        self.assertEqual(issued.issuer, self.w.city)
+        self.assertNotEqual(issued.pk, general.pk)
+        self.assertEqual(definition_for(self.w.ward, 2026), issued)
+        assessment = assessment_start(unit=self.w.ward, year=2026, actor=self.w.ward_officer)
+        self.assertEqual(assessment.definition, issued)
+        with self.assertRaises(ApplicationError) as caught:
+            definition_import(
+                data=workbook(info=[*info[:2], "Bộ chỉ số", info[3], info[4], "99999"]),
+                actor=self.w.admin,
+            )
+        self.assertEqual(caught.exception.extra["errors"][0]["column"], "F")
 
     def test_missing_sheet_and_unreadable_file(self) -> None:
         with self.assertRaises(ApplicationError) as caught:
