@@ -263,11 +263,6 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         if isinstance(bound, SurveyForm)
         else SurveyForm(initial={"points": found.survey_points or ""})
     )
-    action_errors = (
-        bound
-        if bound is not None and bound_sub is None and not isinstance(bound, SurveyForm)
-        else None
-    )
     return render(
         request,
         "parindex/assessment.html",
@@ -279,7 +274,6 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             "appraiser": appraiser and submitted,
             "survey_form": survey_form,
             "bound": bound,
-            "action_errors": action_errors,
         },
         status=status,
     )
