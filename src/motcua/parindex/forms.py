@@ -42,3 +42,11 @@ class AppraiseForm(forms.Form):
 
 class SurveyForm(forms.Form):
     points = forms.CharField(label=_("Survey component points"), max_length=12)
+
+
+class ReturnForm(forms.Form):
+    reason = forms.CharField(
+        label=_("What the unit must correct"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write what the unit must correct.")},
+    )

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import translation
@@ -456,6 +457,68 @@ def assessment_score(
             },
         )
     return score
+
+
+def assessment_evidence_remove(
+    *, assessment: Assessment | int, evidence_id: int, actor: Any
+) -> None:
+    """Remove an evidence file of a draft (the stored file goes after the commit)."""
+    with transaction.atomic():
+        locked = _lock(assessment)
+        _require(
+            may_score(actor, locked.unit),
+            _("You cannot assess %(unit)s.") % {"unit": locked.unit.name},
+        )
+        if locked.status != AssessmentStatus.DRAFT:
+            raise _wrong_state(locked)
+        evidence = (
+            Evidence.objects.select_related("score__sub_criterion")
+            .filter(pk=evidence_id, score__assessment=locked)
+            .first()
+        )
+        if evidence is None:
+            raise NotFoundError(_("This file does not exist."))
+        stored = evidence.file
+        data = {"sub_criterion": evidence.score.sub_criterion.code, "file": evidence.sha256}
+        evidence.delete()
+        _event(
+            locked,
+            actor=actor,
+            action="assessment_evidence_remove",
+            before=locked.status,
+            data=data,
+        )
+        transaction.on_commit(lambda: default_storage.delete(stored))
+
+
+def assessment_return(*, assessment: Assessment | int, actor: Any, reason: str) -> Assessment:
+    """Send a submitted self-assessment back to its unit for correction (it becomes a draft)."""
+    reason = nfc(reason or "").strip()
+    if len(reason) < 10:
+        raise _field(
+            "reason",
+            _("Write what the unit must correct (at least 10 characters)."),
+            "reason_required",
+        )
+    with transaction.atomic():
+        locked = _appraisable(assessment, actor)
+        locked.status = AssessmentStatus.DRAFT
+        locked.save(update_fields=["status"])
+        _event(
+            locked,
+            actor=actor,
+            action="assessment_return",
+            before=AssessmentStatus.SUBMITTED,
+            data={"reason": reason[:2000]},
+        )
+        if locked.submitted_by is not None:
+            notify(
+                event="parindex.returned",
+                context={"assessment": locked, "unit": locked.unit, "reason": reason},
+                user=locked.submitted_by,
+                obj=locked,
+            )
+    return locked
 
 
 def assessment_submit(*, assessment: Assessment | int, actor: Any) -> Assessment:

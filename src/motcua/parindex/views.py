@@ -21,12 +21,21 @@ from motcua.org.selectors import unit_get, user_units_for_role
 from motcua.parindex import selectors as sel
 from motcua.parindex.conf import appraiser_roles, scorer_roles
 from motcua.parindex.excel import XLSX, export_definition
-from motcua.parindex.forms import AppraiseForm, ImportForm, ScoreForm, StartForm, SurveyForm
+from motcua.parindex.forms import (
+    AppraiseForm,
+    ImportForm,
+    ReturnForm,
+    ScoreForm,
+    StartForm,
+    SurveyForm,
+)
 from motcua.parindex.models import Assessment, AssessmentStatus, Definition
 from motcua.parindex.services import (
     assessment_appraise,
     assessment_appraise_score,
+    assessment_evidence_remove,
     assessment_refresh,
+    assessment_return,
     assessment_score,
     assessment_start,
     assessment_submit,
@@ -201,7 +210,16 @@ def _visible(request: HttpRequest, pk: int) -> tuple[Assessment | None, bool, bo
     return found, scorer, appraiser
 
 
-ACTIONS = ("score", "refresh", "submit", "appraise_score", "survey", "appraise")
+ACTIONS = (
+    "score",
+    "remove_evidence",
+    "refresh",
+    "submit",
+    "appraise_score",
+    "survey",
+    "return",
+    "appraise",
+)
 
 
 @login_required
@@ -263,6 +281,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
         if isinstance(bound, SurveyForm)
         else SurveyForm(initial={"points": found.survey_points or ""})
     )
+    return_form = bound if isinstance(bound, ReturnForm) else ReturnForm()
     return render(
         request,
         "parindex/assessment.html",
@@ -273,6 +292,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             "scorer": scorer and draft,
             "appraiser": appraiser and submitted,
             "survey_form": survey_form,
+            "return_form": return_form,
             "bound": bound,
         },
         status=status,
@@ -293,6 +313,31 @@ def _prepare(
             "appraise": assessment_appraise,
         }[action]
         return form, None, lambda: service(assessment=found, actor=user)
+    if action == "return":
+        returned = ReturnForm(request.POST)
+        if not returned.is_valid():
+            return returned, None, None
+        reason = returned.cleaned_data["reason"]
+        return (
+            returned,
+            None,
+            lambda: assessment_return(assessment=found, actor=user, reason=reason),
+        )
+    if action == "remove_evidence":
+        form = django_forms.Form(request.POST)
+        form.is_valid()
+        try:
+            evidence_id = int(request.POST.get("evidence", ""))
+        except ValueError:
+            form.add_error(None, _("This file does not exist."))
+            return form, None, None
+        return (
+            form,
+            None,
+            lambda: assessment_evidence_remove(
+                assessment=found, evidence_id=evidence_id, actor=user
+            ),
+        )
     if action == "survey":
         survey = SurveyForm(request.POST)
         if not survey.is_valid():

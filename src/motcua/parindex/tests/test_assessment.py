@@ -303,3 +303,79 @@ class AssessmentTests(TestCase):
                 points=score.sub_criterion.max_points * fraction,
                 actor=officer,
             )
+
+
+class CorrectionTests(TestCase):
+    """Evidence files can be removed from a draft; the reviewing body can send it back."""
+
+    @classmethod
+    def setUpTestData(cls) -> None:
+        cls.w = ParWorld()
+        cls.w.sample()
+
+    def test_remove_evidence_from_a_draft_only(self) -> None:
+        from django.core.files.storage import default_storage
+
+        from motcua.parindex.services import assessment_evidence_remove
+
+        assessment = assessment_start(unit=self.w.ward, year=2026, actor=self.w.ward_officer)
+        score = Score.objects.filter(assessment=assessment).first()
+        assessment_score(
+            assessment=assessment,
+            sub_criterion_id=score.sub_criterion_id,
+            points="0",
+            files=[png()],
+            actor=self.w.ward_officer,
+        )
+        evidence = Evidence.objects.get()
+        self.assertTrue(default_storage.exists(evidence.file))
+        with self.assertRaises(PermissionDeniedError):
+            assessment_evidence_remove(
+                assessment=assessment, evidence_id=evidence.pk, actor=self.w.other_officer
+            )
+        with self.captureOnCommitCallbacks(execute=True):
+            assessment_evidence_remove(
+                assessment=assessment, evidence_id=evidence.pk, actor=self.w.ward_officer
+            )
+        self.assertFalse(Evidence.objects.exists())
+        self.assertFalse(default_storage.exists(evidence.file))
+        self.assertTrue(
+            AssessmentEvent.objects.filter(action="assessment_evidence_remove").exists()
+        )
+
+    def test_return_for_correction_then_resubmit(self) -> None:
+        from motcua.parindex.services import assessment_return
+
+        assessment = assessment_start(unit=self.w.ward, year=2026, actor=self.w.ward_officer)
+        for score in Score.objects.filter(assessment=assessment):
+            assessment_score(
+                assessment=assessment,
+                sub_criterion_id=score.sub_criterion_id,
+                points="0",
+                actor=self.w.ward_officer,
+            )
+        with self.assertRaises(ConflictError):
+            assessment_return(
+                assessment=assessment, actor=self.w.city_officer, reason="Thiếu tài liệu kiểm chứng"
+            )
+        assessment_submit(assessment=assessment, actor=self.w.ward_officer)
+        with self.assertRaises(ApplicationError) as caught:
+            assessment_return(assessment=assessment, actor=self.w.city_officer, reason="Thiếu")
+        self.assertEqual(caught.exception.code, "reason_required")
+        with self.assertRaises(PermissionDeniedError):
+            assessment_return(
+                assessment=assessment, actor=self.w.ward_officer, reason="Thiếu tài liệu kiểm chứng"
+            )
+        returned = assessment_return(
+            assessment=assessment, actor=self.w.city_officer, reason="Thiếu tài liệu kiểm chứng"
+        )
+        self.assertEqual(returned.status, "draft")
+        self.assertTrue(
+            Notification.objects.filter(
+                event="parindex.returned", recipient=self.w.ward_officer.email
+            ).exists()
+        )
+        assessment_submit(assessment=assessment, actor=self.w.ward_officer)
+        assessment.refresh_from_db()
+        self.assertEqual(assessment.status, "submitted")
+        self.assertEqual(audit_verify(), [])

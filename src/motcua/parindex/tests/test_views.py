@@ -106,6 +106,10 @@ class AssessmentPageTests(TestCase):
         self.client.force_login(self.w.other_officer)
         self.assertEqual(self.client.get(f"{url}tep/{evidence.pk}/").status_code, 404)
         self.assertEqual(self.client.get(url).status_code, 404)
+        self.client.force_login(self.w.ward_officer)
+        response = self.client.post(url, {"action": "remove_evidence", "evidence": evidence.pk})
+        self.assertRedirects(response, url, fetch_redirect_response=False)
+        self.assertFalse(Evidence.objects.exists())
 
     def test_submit_refused_while_incomplete_then_appraised_by_the_city(self) -> None:
         assessment = self.open()
@@ -130,6 +134,8 @@ class AssessmentPageTests(TestCase):
         self.assertContains(self.client.get(url), 'value="appraise"')
         response = self.client.post(url, {"action": "survey", "points": "99"})
         self.assertEqual(response.status_code, 400)
+        response = self.client.post(url, {"action": "return", "reason": ""})
+        self.assertContains(response, "id_reason", status_code=400)
         self.client.post(url, {"action": "survey", "points": "12"})
         self.assertRedirects(
             self.client.post(url, {"action": "appraise"}), url, fetch_redirect_response=False
