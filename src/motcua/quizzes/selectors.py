@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, FloatField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -344,7 +345,11 @@ def hardest_questions(round_: Round, *, limit: int = 10) -> list[QuestionRate]:
     rows = (
         AttemptAnswer.objects.filter(round_id=round_.pk)
         .values("question_id")
-        .annotate(answered=Count("id"), right=Avg("is_correct"))
+        .annotate(
+            answered=Count("id"),
+            right=Cast(Count("id", filter=Q(is_correct=True)), FloatField())
+            / Cast(Count("id"), FloatField()),
+        )
         .order_by("right", "question_id")[:limit]
     )
     texts = {q.pk: q for q in Question.objects.filter(pk__in=[row["question_id"] for row in rows])}
@@ -376,8 +381,11 @@ class Duplicate:
     names: list[str]
 
 
+DUPLICATES_SHOWN = 200
+
+
 def duplicate_participants(quiz_id: int) -> list[Duplicate]:
-    """Return phones and ID numbers registered under several names in the quiz."""
+    """Return phones and ID numbers registered under several names in the quiz (the first 200 of each)."""
     found = []
     for field in ("phone", "id_number"):
         values = (
@@ -386,7 +394,7 @@ def duplicate_participants(quiz_id: int) -> list[Duplicate]:
             .values(field)
             .annotate(names=Count("name_key", distinct=True))
             .filter(names__gt=1)
-            .values_list(field, flat=True)
+            .values_list(field, flat=True)[:DUPLICATES_SHOWN]
         )
         for value in values:
             names = sorted(

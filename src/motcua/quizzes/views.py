@@ -124,7 +124,9 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
     context["form"] = form
     token = request.COOKIES.get(_cookie(round_.pk), "")
     resumable = (
-        Attempt.objects.filter(token=token, status=AttemptStatus.IN_PROGRESS).first()
+        Attempt.objects.filter(
+            token=token, round_id=round_.pk, status=AttemptStatus.IN_PROGRESS
+        ).first()
         if token
         else None
     )
