@@ -274,8 +274,10 @@ def rounds_list(*, now: datetime | None = None) -> list[tuple[Round, str]]:
     ]
 
 
-def round_get(round_id: int) -> Round | None:
-    return Round.objects.select_related("quiz", "quiz__unit").filter(pk=round_id).first()
+def round_get(round_id: int, *, with_unit: bool = False) -> Round | None:
+    """Return the round with its quiz (and the quiz's unit for the organiser's checks)."""
+    related = ("quiz", "quiz__unit") if with_unit else ("quiz",)
+    return Round.objects.select_related(*related).filter(pk=round_id).first()
 
 
 # --- statistics ----------------------------------------------------------------------------------

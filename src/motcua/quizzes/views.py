@@ -487,7 +487,7 @@ def _chart(pairs: list[tuple[str, Any]], caption: str) -> dict[str, Any]:
 @require_GET
 def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
     """A round's statistics (charts with tables), ranking, flagged attempts and duplicates."""
-    round_ = round_get(round_id)
+    round_ = round_get(round_id, with_unit=True)
     if round_ is None:
         raise Http404
     _require(request, round_.quiz)
