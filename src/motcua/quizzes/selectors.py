@@ -328,8 +328,20 @@ def participation_by_unit_and_day(round_: Round) -> dict[str, list[tuple[date, i
 
 
 def score_distribution(round_: Round) -> list[tuple[int, int]]:
-    """Return how many ranked people had each number of correct answers (best attempts)."""
-    counts = Counter(entry.correct for entry in round_ranking(round_))
+    """Return how many ranked people had each number of correct answers (best attempts).
+
+    Counted in the database over the ranking's query, so a large round is
+    not fetched row by row.
+    """
+    sql = _RANKING_SQL.format(
+        none=NO_PREDICTION,
+        attempt=connection.ops.quote_name(Attempt._meta.db_table),
+        participant=connection.ops.quote_name(Participant._meta.db_table),
+    )
+    grouped = f"SELECT ranked.correct, COUNT(*) FROM ({sql}) ranked GROUP BY ranked.correct"  # noqa: S608  # constant SQL
+    with connection.cursor() as cursor:
+        cursor.execute(grouped, {"n": round_participants(round_), "round": round_.pk})
+        counts = dict(cursor.fetchall())
     return [(score, counts.get(score, 0)) for score in range(round_.question_count + 1)]
 
 
