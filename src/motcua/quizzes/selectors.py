@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from django.db import connection
-from django.db.models import Avg, Count, Q
+from django.db.models import Count, FloatField, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -273,8 +274,10 @@ def rounds_list(*, now: datetime | None = None) -> list[tuple[Round, str]]:
     ]
 
 
-def round_get(round_id: int) -> Round | None:
-    return Round.objects.select_related("quiz", "quiz__unit").filter(pk=round_id).first()
+def round_get(round_id: int, *, with_unit: bool = False) -> Round | None:
+    """Return the round with its quiz (and the quiz's unit for the organiser's checks)."""
+    related = ("quiz", "quiz__unit") if with_unit else ("quiz",)
+    return Round.objects.select_related(*related).filter(pk=round_id).first()
 
 
 # --- statistics ----------------------------------------------------------------------------------
@@ -325,8 +328,20 @@ def participation_by_unit_and_day(round_: Round) -> dict[str, list[tuple[date, i
 
 
 def score_distribution(round_: Round) -> list[tuple[int, int]]:
-    """Return how many ranked people had each number of correct answers (best attempts)."""
-    counts = Counter(entry.correct for entry in round_ranking(round_))
+    """Return how many ranked people had each number of correct answers (best attempts).
+
+    Counted in the database over the ranking's query, so a large round is
+    not fetched row by row.
+    """
+    sql = _RANKING_SQL.format(
+        none=NO_PREDICTION,
+        attempt=connection.ops.quote_name(Attempt._meta.db_table),
+        participant=connection.ops.quote_name(Participant._meta.db_table),
+    )
+    grouped = f"SELECT ranked.correct, COUNT(*) FROM ({sql}) ranked GROUP BY ranked.correct"  # noqa: S608  # constant SQL
+    with connection.cursor() as cursor:
+        cursor.execute(grouped, {"n": round_participants(round_), "round": round_.pk})
+        counts = dict(cursor.fetchall())
     return [(score, counts.get(score, 0)) for score in range(round_.question_count + 1)]
 
 
@@ -344,7 +359,11 @@ def hardest_questions(round_: Round, *, limit: int = 10) -> list[QuestionRate]:
     rows = (
         AttemptAnswer.objects.filter(round_id=round_.pk)
         .values("question_id")
-        .annotate(answered=Count("id"), right=Avg("is_correct"))
+        .annotate(
+            answered=Count("id"),
+            right=Cast(Count("id", filter=Q(is_correct=True)), FloatField())
+            / Cast(Count("id"), FloatField()),
+        )
         .order_by("right", "question_id")[:limit]
     )
     texts = {q.pk: q for q in Question.objects.filter(pk__in=[row["question_id"] for row in rows])}
@@ -376,8 +395,11 @@ class Duplicate:
     names: list[str]
 
 
+DUPLICATES_SHOWN = 200
+
+
 def duplicate_participants(quiz_id: int) -> list[Duplicate]:
-    """Return phones and ID numbers registered under several names in the quiz."""
+    """Return phones and ID numbers registered under several names in the quiz (the first 200 of each)."""
     found = []
     for field in ("phone", "id_number"):
         values = (
@@ -386,7 +408,7 @@ def duplicate_participants(quiz_id: int) -> list[Duplicate]:
             .values(field)
             .annotate(names=Count("name_key", distinct=True))
             .filter(names__gt=1)
-            .values_list(field, flat=True)
+            .values_list(field, flat=True)[:DUPLICATES_SHOWN]
         )
         for value in values:
             names = sorted(

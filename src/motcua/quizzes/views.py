@@ -124,7 +124,9 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
     context["form"] = form
     token = request.COOKIES.get(_cookie(round_.pk), "")
     resumable = (
-        Attempt.objects.filter(token=token, status=AttemptStatus.IN_PROGRESS).first()
+        Attempt.objects.filter(
+            token=token, round_id=round_.pk, status=AttemptStatus.IN_PROGRESS
+        ).first()
         if token
         else None
     )
@@ -485,7 +487,7 @@ def _chart(pairs: list[tuple[str, Any]], caption: str) -> dict[str, Any]:
 @require_GET
 def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
     """A round's statistics (charts with tables), ranking, flagged attempts and duplicates."""
-    round_ = round_get(round_id)
+    round_ = round_get(round_id, with_unit=True)
     if round_ is None:
         raise Http404
     _require(request, round_.quiz)

@@ -16,6 +16,7 @@ from motcua.quizzes.selectors import (
     round_participants,
     round_prizes,
     round_ranking,
+    score_distribution,
 )
 from motcua.quizzes.tests.helpers import World, at
 
@@ -198,3 +199,13 @@ class RankingTests(TestCase):
         self.assertEqual(round_ranking(self.round, limit=10, offset=6), full[6:])
         self.assertEqual(round_ranking(self.round, phone=full[4].phone), [full[4]])
         self.assertEqual(round_ranking(self.round, phone="0000000000"), [])
+
+    def test_the_score_distribution_counts_best_attempts(self) -> None:
+        self.add("An", correct=2, prediction=1, seconds=50, submitted=1, phone="0911000001")
+        self.add("An", correct=4, prediction=1, seconds=50, submitted=2, phone="0911000001")
+        self.add("Bình", correct=4, prediction=1, seconds=50, submitted=3)
+        self.add("Cúc", correct=0, prediction=1, seconds=50, submitted=4)
+        self.add("Loại", correct=5, prediction=1, seconds=50, submitted=5, status="disqualified")
+        self.assertEqual(
+            score_distribution(self.round), [(0, 1), (1, 0), (2, 0), (3, 0), (4, 2), (5, 0)]
+        )

@@ -10,7 +10,7 @@ from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from motcua.core.models import AuditEvent
 from motcua.quizzes.models import Attempt, AttemptAnswer, AttemptStatus, Participant
-from motcua.quizzes.selectors import attempt_state, duplicate_participants
+from motcua.quizzes.selectors import attempt_state, duplicate_participants, hardest_questions
 from motcua.quizzes.services import (
     Entrant,
     attempt_answer,
@@ -89,6 +89,22 @@ class AttemptTests(TestCase):
             ),
             3,
         )
+
+    def test_the_hardest_questions_are_those_answered_right_least_often(self) -> None:
+        attempt = self.start()
+        right = self.world.correct_choice(attempt, 0)
+        attempt_answer(token=attempt.token, position=0, choice=(right + 1) % 4)
+        for position in range(1, 5):
+            attempt_answer(
+                token=attempt.token,
+                position=position,
+                choice=self.world.correct_choice(attempt, position),
+            )
+        with clock.frozen(NOW + timedelta(seconds=60)):
+            attempt_submit(token=attempt.token, prediction=1)
+        rows = hardest_questions(self.round)
+        self.assertEqual(rows[0].question_id, attempt.layout[0][0])
+        self.assertEqual([r.correct_share for r in rows], [0.0, 100.0, 100.0, 100.0, 100.0])
 
     def test_a_changed_answer_replaces_the_first(self) -> None:
         attempt = self.start()
