@@ -138,7 +138,7 @@ class ContestPageTests(TestCase):
         # The organiser now sees each judge's total; the public sees performance scores.
         breakdown = self.client.get(url)
         self.assertContains(breakdown, 'id="breakdown"')
-        self.assertContains(breakdown, "80 (giamkhao1)")
+        self.assertContains(breakdown, "80 (ht-giamkhao1)")
         self.assertNotContains(breakdown, "<s>")  # nothing dropped in this round
         # The public page and the certificate.
         self.client.logout()
@@ -146,13 +146,22 @@ class ContestPageTests(TestCase):
         self.assertContains(results, self.teams[0].name)
         self.assertContains(results, "Giải Nhất")
         self.assertContains(results, "Thuyết trình: 80")
-        self.assertNotContains(results, "giamkhao1")
+        self.assertNotContains(results, "ht-giamkhao1")
         winner = Result.objects.get(round=self.round, rank=1)
         self.assertEqual(winner.team, self.teams[0])
         pdf = self.client.get(f"/hoi-thi/giay-chung-nhan/{winner.pk}.pdf")
         self.assertEqual(pdf["Content-Type"], "application/pdf")
-        text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
-        for expected in ("GIẤY CHỨNG NHẬN", self.teams[0].name, "Giải Nhất", "Chung kết"):
+        reader = PdfReader(BytesIO(pdf.content))
+        self.assertEqual(len(reader.pages), 1)
+        self.assertEqual(len(reader.pages[0].images), 1)  # the QR code of the results
+        text = "".join(p.extract_text() for p in reader.pages)
+        for expected in (
+            "GIẤY CHỨNG NHẬN",
+            self.teams[0].name,
+            "Giải Nhất",
+            "Chung kết",
+            winner.certificate_number,
+        ):
             self.assertIn(expected, text)
 
     def test_unpublished_results_and_strangers_get_404(self) -> None:
