@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.contests import selectors, services
+from motcua.contests.excel import XLSX, round_workbook
 from motcua.contests.forms import (
     AssignJudgeForm,
     ContestForm,
@@ -328,6 +329,20 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
         },
         status=400 if failed else 200,
     )
+
+
+@require_GET
+@login_required
+def organiser_round_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The published round's score table as Excel, for the organiser."""
+    try:
+        round_ = selectors.round_get_for_organiser(request.user, round_id)
+        _published, results = selectors.round_results(round_id)
+    except NotFoundError as exc:
+        return _message(request, exc.message, 404)
+    response = HttpResponse(round_workbook(round_, results), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="tong-hop-diem-vong-{round_.pk}.xlsx"'
+    return response
 
 
 # --- public --------------------------------------------------------------------------------------

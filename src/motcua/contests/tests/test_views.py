@@ -7,9 +7,11 @@ from io import BytesIO
 from typing import Any
 
 from django.test import TestCase
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from motcua.contests import services
+from motcua.contests.excel import XLSX
 from motcua.contests.models import Contest, Result, RoundStatus, ScoreSheet, SheetStatus
 from motcua.contests.tests.helpers import ContestWorld, performance_of
 from motcua.core.models import AuditEvent
@@ -140,6 +142,27 @@ class ContestPageTests(TestCase):
         self.assertContains(breakdown, 'id="breakdown"')
         self.assertContains(breakdown, "80 (ht-giamkhao1)")
         self.assertNotContains(breakdown, "<s>")  # nothing dropped in this round
+        xlsx = self.client.get(f"{url}tong-hop-diem.xlsx")
+        self.assertEqual(xlsx["Content-Type"], XLSX)
+        rows = list(load_workbook(BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+        self.assertEqual(
+            rows[0],
+            (
+                "Hạng",
+                "Đội thi",
+                "Đơn vị",
+                "Phần thi",
+                "Giám khảo",
+                "Nội dung (tối đa 60)",
+                "Hình thức thể hiện (tối đa 40)",
+                "Tổng điểm",
+                "Được tính",
+                "Điểm phần thi",
+            ),
+        )
+        self.assertEqual(len(rows), 1 + 6)  # a row per sheet: 2 performances × 3 judges
+        self.assertEqual(rows[1][:2], (1, self.teams[0].name))
+        self.assertEqual(rows[1][5:], (50.0, 30.0, 80.0, "Có", 80.0))
         # The public page and the certificate.
         self.client.logout()
         results = self.client.get(f"/hoi-thi/vong/{self.round.pk}/")
@@ -169,6 +192,12 @@ class ContestPageTests(TestCase):
         self.client.force_login(self.w.outsider)
         self.assertEqual(
             self.client.get(f"/hoi-thi/quan-ly/vong/{self.round.pk}/").status_code, 404
+        )
+        self.assertEqual(
+            self.client.get(
+                f"/hoi-thi/quan-ly/vong/{self.round.pk}/tong-hop-diem.xlsx"
+            ).status_code,
+            404,
         )
         # An organiser elsewhere sees their own page, without this contest.
         self.assertNotContains(self.client.get("/hoi-thi/quan-ly/"), self.round.contest.name)
