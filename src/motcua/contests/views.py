@@ -176,20 +176,22 @@ def organiser_home(request: HttpRequest) -> HttpResponse:
         return _message(request, _("Only the organisers of a contest open this page."), 403)
     form = ContestForm(_bound(request, "contest"), units=units, initial={"year": clock.now().year})
 
-    def create(valid: ContestForm) -> str:
-        contest = services.contest_create(actor=request.user, **valid.cleaned_data)
-        return reverse("contests:organiser_contest", args=[contest.pk])
+    created: list[Any] = []
 
-    target, _problem = _run_actions(request, {"contest": (form, create)})
-    if target:
-        messages.success(request, _("The contest is created."))
-        return HttpResponseRedirect(target)
+    def create(valid: ContestForm) -> str:
+        created.append(services.contest_create(actor=request.user, **valid.cleaned_data))
+        return _("The contest is created.")
+
+    done, problem = _run_actions(request, {"contest": (form, create)})
+    if done:
+        messages.success(request, done)
+        return HttpResponseRedirect(reverse("contests:organiser_contest", args=[created[0].pk]))
     contests = list(selectors.organiser_contests(request.user))
     return render(
         request,
         "contests/organiser_home.html",
-        {"contests": contests, "form": form},
-        status=400 if form.errors else 200,
+        {"contests": contests, "form": form, "problem": problem},
+        status=400 if (form.errors or problem) else 200,
     )
 
 
