@@ -259,10 +259,20 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
         "prize": PrizeForm(_bound(request, "prize")),
     }
     user = request.user
+    progress_judges = [a.judge for a in round_.judges.select_related("judge")]
 
     def assign(valid: AssignJudgeForm) -> str:
         services.judge_assign(actor=user, round_=round_, judge=valid.cleaned_data["judge"])
         return _("The judge is assigned.")
+
+    def unassign(_form: None) -> str:
+        judge = next(
+            (j for j in progress_judges if str(j.pk) == request.POST.get("judge", "")), None
+        )
+        if judge is None:
+            raise NotFoundError(_("This judge is not assigned to the round."))
+        services.judge_unassign(actor=user, round_=round_, judge=judge)
+        return _("The judge is withdrawn from the round.")
 
     def reopen(valid: ReopenForm) -> str:
         sheet = (
@@ -303,6 +313,7 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
             "criterion": (forms_["criterion"], criterion),
             "performance": (forms_["performance"], performance),
             "prize": (forms_["prize"], prize),
+            "unassign": (None, unassign),
             "open": (None, open_round),
             "publish": (None, publish),
         },

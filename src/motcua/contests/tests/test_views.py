@@ -264,6 +264,11 @@ class OrganiserSetupPageTests(TestCase):
         refused = self.client.post(round_url, {"action": "assign", "judge": self.w.not_judge.pk})
         self.assertEqual(refused.status_code, 400)
         self.client.post(round_url, {"action": "assign", "judge": self.w.judges[0].pk})
+        self.client.post(round_url, {"action": "assign", "judge": self.w.judges[1].pk})
+        withdrawn = self.client.post(
+            round_url, {"action": "unassign", "judge": self.w.judges[1].pk}
+        )
+        self.assertEqual(withdrawn.status_code, 302)
         opened = self.client.post(round_url, {"action": "open"})
         self.assertEqual(opened.status_code, 302)
         round_.refresh_from_db()
