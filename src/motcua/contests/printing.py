@@ -3,13 +3,16 @@
 Layout of NĐ 30/2020/NĐ-CP as the dossier forms print it
 (:mod:`motcua.dossiers.printing.layout`): the organising unit and the
 contest's organising committee on the left, the national motto on the
-right, the number and the place and date; then the title, the team, its
+right, the number and the place and date; then the title (with the QR code of the
+published results, to check the prize), the team, its
 unit and members, the prize, and the committee head's signature block.
 The shipped Liberation Serif with text shaping; every string is NFC.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from motcua.contests.models import Result
@@ -44,7 +47,12 @@ def certificate_pdf_bytes(result: Result) -> bytes:
         )
     )
     pdf.ln(2)
-    pdf.heading("Giấy chứng nhận", nfc(contest.name))
+    # The QR code opens the published results, where anyone can check the prize.
+    results_url = settings.MOTCUA_PUBLIC_URL.rstrip("/") + reverse(
+        "contests:public_results", args=[round_.pk]
+    )
+    pdf.heading("Giấy chứng nhận", nfc(contest.name), qr=(results_url, result.certificate_number))
+    pdf._below_float()  # the text below is centred on the page, not beside the QR code
     pdf.para("BAN TỔ CHỨC HỘI THI CHỨNG NHẬN", style="B", align="C")
     pdf.ln(2)
     pdf.para(team.name, style="B", size=BODY + 8, align="C", h=9)

@@ -357,6 +357,29 @@ def judge_assign(*, actor: Any, round_: Round, judge: Any) -> JudgeAssignment:
     return assignment
 
 
+def judge_unassign(*, actor: Any, round_: Round, judge: Any) -> None:
+    """Withdraw a judge assigned by mistake: only while none of their sheets exists."""
+    require_organiser(actor, round_.contest)
+    with transaction.atomic():
+        locked = _locked_round(round_)
+        if locked.status == RoundStatus.PUBLISHED:
+            raise ConflictError(
+                _("The results are published: the judges cannot change."), code="round_published"
+            )
+        assignment = locked.judges.filter(judge=judge).first()
+        if assignment is None:
+            raise NotFoundError(_("This judge is not assigned to the round."))
+        if ScoreSheet.objects.filter(performance__round=locked, judge=judge).exists():
+            raise ConflictError(
+                _("This judge has started scoring: their sheets stay, so they stay assigned."),
+                code="judge_has_sheets",
+            )
+        assignment.delete()
+        audit_record(
+            actor=actor, action="contests.judge_unassign", obj=locked, data={"judge": judge.pk}
+        )
+
+
 def round_open(*, actor: Any, round_: Round) -> Round:
     """Open the round for scoring: it needs criteria, performances and judges."""
     require_organiser(actor, round_.contest)

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from motcua.contests import selectors, services
+from motcua.contests.excel import XLSX, round_workbook
 from motcua.contests.forms import (
     AssignJudgeForm,
     ContestForm,
@@ -175,20 +176,22 @@ def organiser_home(request: HttpRequest) -> HttpResponse:
         return _message(request, _("Only the organisers of a contest open this page."), 403)
     form = ContestForm(_bound(request, "contest"), units=units, initial={"year": clock.now().year})
 
-    def create(valid: ContestForm) -> str:
-        contest = services.contest_create(actor=request.user, **valid.cleaned_data)
-        return reverse("contests:organiser_contest", args=[contest.pk])
+    created: list[Any] = []
 
-    target, _problem = _run_actions(request, {"contest": (form, create)})
-    if target:
-        messages.success(request, _("The contest is created."))
-        return HttpResponseRedirect(target)
+    def create(valid: ContestForm) -> str:
+        created.append(services.contest_create(actor=request.user, **valid.cleaned_data))
+        return _("The contest is created.")
+
+    done, problem = _run_actions(request, {"contest": (form, create)})
+    if done:
+        messages.success(request, done)
+        return HttpResponseRedirect(reverse("contests:organiser_contest", args=[created[0].pk]))
     contests = list(selectors.organiser_contests(request.user))
     return render(
         request,
         "contests/organiser_home.html",
-        {"contests": contests, "form": form},
-        status=400 if form.errors else 200,
+        {"contests": contests, "form": form, "problem": problem},
+        status=400 if (form.errors or problem) else 200,
     )
 
 
@@ -256,10 +259,20 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
         "prize": PrizeForm(_bound(request, "prize")),
     }
     user = request.user
+    progress_judges = [a.judge for a in round_.judges.select_related("judge")]
 
     def assign(valid: AssignJudgeForm) -> str:
         services.judge_assign(actor=user, round_=round_, judge=valid.cleaned_data["judge"])
         return _("The judge is assigned.")
+
+    def unassign(_form: None) -> str:
+        judge = next(
+            (j for j in progress_judges if str(j.pk) == request.POST.get("judge", "")), None
+        )
+        if judge is None:
+            raise NotFoundError(_("This judge is not assigned to the round."))
+        services.judge_unassign(actor=user, round_=round_, judge=judge)
+        return _("The judge is withdrawn from the round.")
 
     def reopen(valid: ReopenForm) -> str:
         sheet = (
@@ -300,6 +313,7 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
             "criterion": (forms_["criterion"], criterion),
             "performance": (forms_["performance"], performance),
             "prize": (forms_["prize"], prize),
+            "unassign": (None, unassign),
             "open": (None, open_round),
             "publish": (None, publish),
         },
@@ -328,6 +342,20 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
         },
         status=400 if failed else 200,
     )
+
+
+@require_GET
+@login_required
+def organiser_round_xlsx(request: HttpRequest, round_id: int) -> HttpResponse:
+    """The published round's score table as Excel, for the organiser."""
+    try:
+        round_ = selectors.round_get_for_organiser(request.user, round_id)
+        _published, results = selectors.round_results(round_id)
+    except NotFoundError as exc:
+        return _message(request, exc.message, 404)
+    response = HttpResponse(round_workbook(round_, results), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="tong-hop-diem-vong-{round_.pk}.xlsx"'
+    return response
 
 
 # --- public --------------------------------------------------------------------------------------

@@ -16,7 +16,10 @@ ACTOR = "test"
 
 
 class ContestWorld:
-    """Units, an organiser, three judges and a prepared final round (not yet open)."""
+    """Units, an organiser, three judges and a prepared final round (not yet open).
+
+    Usernames start with "ht-" so the world sits beside the dossier tests' ``World``.
+    """
 
     def __init__(self) -> None:
         kinds = {kind.code: kind for kind in UnitKind.objects.all()}
@@ -34,10 +37,10 @@ class ContestWorld:
             actor=ACTOR, name="Tỉnh Vĩnh Long", kind=kinds["province"], valid_from=since
         )
         roles = {role.code: role for role in Role.objects.all()}
-        self.organiser = self._user("cchc", roles["reform_officer"], self.city)
-        self.outsider = self._user("cchc_khac", roles["reform_officer"], self.other_city)
-        self.judges = [self._user(f"giamkhao{i}", roles["judge"], self.city) for i in (1, 2, 3)]
-        self.not_judge = self._user("thuly", roles["case_handler"], self.city)
+        self.organiser = self._user("ht-cchc", roles["reform_officer"], self.city)
+        self.outsider = self._user("ht-cchc-khac", roles["reform_officer"], self.other_city)
+        self.judges = [self._user(f"ht-giamkhao{i}", roles["judge"], self.city) for i in (1, 2, 3)]
+        self.not_judge = self._user("ht-thuly", roles["case_handler"], self.city)
         self.kinds = {kind.code: kind for kind in PerformanceKind.objects.all()}
 
     def _user(self, username: str, role: Role, unit: Unit) -> Any:

@@ -286,3 +286,22 @@ class ContestServiceTests(TestCase):
         self.assertEqual(
             incomplete.exception.extra["errors"][0]["field"], f"criterion_{staging.pk}"
         )
+
+    def test_a_judge_is_withdrawn_only_before_scoring(self) -> None:
+        round_, teams, criteria = self.w.prepared_round(teams=1)
+        first, second = self.w.judges[:2]
+        services.judge_unassign(actor=self.w.organiser, round_=round_, judge=second)
+        self.assertEqual(
+            list(round_.judges.values_list("judge_id", flat=True)), [first.pk, self.w.judges[2].pk]
+        )
+        self.assertTrue(AuditEvent.objects.filter(action="contests.judge_unassign").exists())
+        round_ = services.round_open(actor=self.w.organiser, round_=round_)
+        services.sheet_save(
+            judge=first, performance=performance_of(round_, teams[0]), points={criteria[0].pk: "9"}
+        )
+        with self.assertRaises(ConflictError) as started:
+            services.judge_unassign(actor=self.w.organiser, round_=round_, judge=first)
+        self.assertEqual(started.exception.code, "judge_has_sheets")
+        with self.assertRaises(PermissionDeniedError):
+            services.judge_unassign(actor=self.w.outsider, round_=round_, judge=self.w.judges[2])
+        self.assertEqual(round_.judges.count(), 2)

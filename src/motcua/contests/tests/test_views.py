@@ -7,9 +7,11 @@ from io import BytesIO
 from typing import Any
 
 from django.test import TestCase
+from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from motcua.contests import services
+from motcua.contests.excel import XLSX
 from motcua.contests.models import Contest, Result, RoundStatus, ScoreSheet, SheetStatus
 from motcua.contests.tests.helpers import ContestWorld, performance_of
 from motcua.core.models import AuditEvent
@@ -138,21 +140,51 @@ class ContestPageTests(TestCase):
         # The organiser now sees each judge's total; the public sees performance scores.
         breakdown = self.client.get(url)
         self.assertContains(breakdown, 'id="breakdown"')
-        self.assertContains(breakdown, "80 (giamkhao1)")
+        self.assertContains(breakdown, "80 (ht-giamkhao1)")
         self.assertNotContains(breakdown, "<s>")  # nothing dropped in this round
+        xlsx = self.client.get(f"{url}tong-hop-diem.xlsx")
+        self.assertEqual(xlsx["Content-Type"], XLSX)
+        rows = list(load_workbook(BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+        self.assertEqual(
+            rows[0],
+            (
+                "Hạng",
+                "Đội thi",
+                "Đơn vị",
+                "Phần thi",
+                "Giám khảo",
+                "Nội dung (tối đa 60)",
+                "Hình thức thể hiện (tối đa 40)",
+                "Tổng điểm",
+                "Được tính",
+                "Điểm phần thi",
+            ),
+        )
+        self.assertEqual(len(rows), 1 + 6)  # a row per sheet: 2 performances × 3 judges
+        self.assertEqual(rows[1][:2], (1, self.teams[0].name))
+        self.assertEqual(rows[1][5:], (50.0, 30.0, 80.0, "Có", 80.0))
         # The public page and the certificate.
         self.client.logout()
         results = self.client.get(f"/hoi-thi/vong/{self.round.pk}/")
         self.assertContains(results, self.teams[0].name)
         self.assertContains(results, "Giải Nhất")
         self.assertContains(results, "Thuyết trình: 80")
-        self.assertNotContains(results, "giamkhao1")
+        self.assertNotContains(results, "ht-giamkhao1")
         winner = Result.objects.get(round=self.round, rank=1)
         self.assertEqual(winner.team, self.teams[0])
         pdf = self.client.get(f"/hoi-thi/giay-chung-nhan/{winner.pk}.pdf")
         self.assertEqual(pdf["Content-Type"], "application/pdf")
-        text = "".join(p.extract_text() for p in PdfReader(BytesIO(pdf.content)).pages)
-        for expected in ("GIẤY CHỨNG NHẬN", self.teams[0].name, "Giải Nhất", "Chung kết"):
+        reader = PdfReader(BytesIO(pdf.content))
+        self.assertEqual(len(reader.pages), 1)
+        self.assertEqual(len(reader.pages[0].images), 1)  # the QR code of the results
+        text = "".join(p.extract_text() for p in reader.pages)
+        for expected in (
+            "GIẤY CHỨNG NHẬN",
+            self.teams[0].name,
+            "Giải Nhất",
+            "Chung kết",
+            winner.certificate_number,
+        ):
             self.assertIn(expected, text)
 
     def test_unpublished_results_and_strangers_get_404(self) -> None:
@@ -160,6 +192,12 @@ class ContestPageTests(TestCase):
         self.client.force_login(self.w.outsider)
         self.assertEqual(
             self.client.get(f"/hoi-thi/quan-ly/vong/{self.round.pk}/").status_code, 404
+        )
+        self.assertEqual(
+            self.client.get(
+                f"/hoi-thi/quan-ly/vong/{self.round.pk}/tong-hop-diem.xlsx"
+            ).status_code,
+            404,
         )
         # An organiser elsewhere sees their own page, without this contest.
         self.assertNotContains(self.client.get("/hoi-thi/quan-ly/"), self.round.contest.name)
@@ -226,6 +264,11 @@ class OrganiserSetupPageTests(TestCase):
         refused = self.client.post(round_url, {"action": "assign", "judge": self.w.not_judge.pk})
         self.assertEqual(refused.status_code, 400)
         self.client.post(round_url, {"action": "assign", "judge": self.w.judges[0].pk})
+        self.client.post(round_url, {"action": "assign", "judge": self.w.judges[1].pk})
+        withdrawn = self.client.post(
+            round_url, {"action": "unassign", "judge": self.w.judges[1].pk}
+        )
+        self.assertEqual(withdrawn.status_code, 302)
         opened = self.client.post(round_url, {"action": "open"})
         self.assertEqual(opened.status_code, 302)
         round_.refresh_from_db()
