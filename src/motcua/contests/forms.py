@@ -8,6 +8,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.contests import conf
 from motcua.contests.models import Contest, Criterion, PerformanceKind, Team
@@ -21,7 +22,7 @@ class SheetForm(forms.Form):
     """One field per criterion (``criterion_<id>``, large numeric inputs) and a comment."""
 
     comment = forms.CharField(
-        label=_("Comment (optional)"),
+        label=pgettext_lazy("judge", "Comment (optional)"),
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.org.models import Unit
 
@@ -249,7 +250,7 @@ class JudgeAssignment(models.Model):
 
 class SheetStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("score sheet", "Submitted")
 
 
 class ScoreSheet(models.Model):
@@ -313,7 +314,7 @@ class Score(models.Model):
 
 
 class SheetEventKind(models.TextChoices):
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("score sheet", "Submitted")
     REOPENED = "reopened", _("Reopened")
 
 

@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from motcua.org.models import Unit
 
@@ -41,7 +42,7 @@ class SizeBasis(models.TextChoices):
 
 class AttemptStatus(models.TextChoices):
     IN_PROGRESS = "in_progress", _("Being answered")
-    SUBMITTED = "submitted", _("Submitted")
+    SUBMITTED = "submitted", pgettext_lazy("quiz attempt", "Submitted")
     DISQUALIFIED = "disqualified", _("Disqualified")
 
 
@@ -70,7 +71,7 @@ class Question(models.Model):
     quiz = models.ForeignKey(
         Quiz, verbose_name=_("quiz"), on_delete=models.CASCADE, related_name="questions"
     )
-    topic = models.CharField(_("topic"), max_length=200)
+    topic = models.CharField(pgettext_lazy("quiz question", "topic"), max_length=200)
     difficulty = models.CharField(
         _("difficulty"), max_length=10, choices=Difficulty.choices, default=Difficulty.MEDIUM
     )

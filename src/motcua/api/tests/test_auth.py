@@ -211,7 +211,17 @@ class OpenApiTests(TestCase):
         doc = self.client.get("/api/v1/openapi.json").json()
         schemes = doc["components"]["securitySchemes"]
         bearer = [name for name, s in schemes.items() if s == {"type": "http", "scheme": "bearer"}]
-        self.assertEqual(len(bearer), 1)
+        # Two bearer schemes: staff API tokens, and the citizens' own tokens
+        # (/api/v1/citizens/), which no dossier operation accepts.
+        self.assertEqual(sorted(bearer), ["ApiTokenAuth", "CitizenBearer"])
+        bearer = ["ApiTokenAuth"]
+        for path, operations in doc["paths"].items():
+            for method, operation in operations.items():
+                security = operation.get("security", [])
+                if path.startswith("/api/v1/citizens/"):
+                    self.assertNotIn({"ApiTokenAuth": []}, security, (method, path))
+                else:
+                    self.assertNotIn({"CitizenBearer": []}, security, (method, path))
         expected = {
             ("post", "/api/v1/dossiers/"),
             ("get", "/api/v1/dossiers/"),
