@@ -12,9 +12,9 @@ from django.db.models import Max
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
+from motcua.catalog.models import ProcedureVersion
 from motcua.core import clock
 from motcua.core.audit import audit_verify, history_ref
-from motcua.catalog.models import ProcedureVersion
 from motcua.core.models import AuditEvent
 from motcua.demo.synthetic import Mix, synthetic_dossiers, synthetic_world
 from motcua.dossiers import services as s
