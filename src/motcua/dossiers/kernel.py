@@ -30,7 +30,8 @@ from django.utils import timezone
 
 from motcua.core.actors import user_of
 from motcua.dossiers.constants import DossierStatus, PausePolicy, Timeliness
-from motcua.dossiers.workflow import SIGNING_ROLES
+from motcua.dossiers.models import Pause
+from motcua.dossiers.workflow import SIGNING_ROLES, target_of
 from motcua.workdays.core import LimitUnit, Remaining, WorkCalendar
 
 
@@ -103,6 +104,41 @@ class Resumed:
 
     due_at: datetime | None
     extended_due_at: datetime | None
+
+
+def open_pause(
+    dossier: Any,
+    *,
+    at: datetime,
+    actor: object,
+    kind: str,
+    number: int,
+    policy: str,
+    items: list[str],
+    reason: str,
+    respond_by: datetime | None,
+    override_reason: str,
+    kept: dict[str, Any],
+) -> Pause:
+    """Return the (unsaved) pause of ``dossier`` opened at ``at``, keeping ``kept``.
+
+    ``kept`` is what :func:`pause_clock` returned (with the step, if timed); the
+    dossier's status now is the one its end gives back.
+    """
+    return Pause(
+        dossier=dossier,
+        kind=kind,
+        number=number,
+        policy=policy,
+        started_at=at,
+        resume_status=dossier.status,
+        requested_by=user_of(actor),
+        items=items,
+        reason=reason,
+        respond_by=respond_by,
+        override_reason=override_reason,
+        clock=kept,
+    )
 
 
 def resume_clock(
@@ -275,7 +311,7 @@ def decide(
     dossier.decision_reasons = reasons
     dossier.finished_at = at
     dossier.timeliness = timeliness_of(at, dossier.due_at)
-    dossier.status = DossierStatus.RESULT_READY
+    dossier.status = target_of("decide")
     if return_step is not None:
         assert calendar is not None
         start_step(dossier, return_step, at=at, calendar=calendar, giver=actor, handler=None)
@@ -299,7 +335,7 @@ def return_result(
     before = dossier.status
     if step is not None:
         finish_step(step, at=at, actor=actor)
-    dossier.status = DossierStatus.RETURNED
+    dossier.status = target_of("return_result")
     dossier.returned_at = at
     dossier.return_method = method
     dossier.returned_to = received_by or dossier.applicant_name
@@ -325,7 +361,7 @@ def stop(
     """Stop handling at the applicant's request (``step``: the current one, if any)."""
     stage = end_current_step(dossier, step, at=at, note=step_note)
     before = dossier.status
-    dossier.status = DossierStatus.STOPPED
+    dossier.status = target_of("stop")
     dossier.stop_reason = reason
     dossier.closed_at = at
     return Change(

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from motcua.core.actors import Actor, user_of
+from motcua.core.actors import Actor
 from motcua.demo.synthetic.recorder import _iso, _iso_read, _local_day, _Recorder, _Sim
 from motcua.dossiers import kernel
 from motcua.dossiers.constants import DossierStatus, PauseKind, PausePolicy
@@ -111,19 +111,18 @@ class _Pauses(_Recorder):
         )
         if step.due_at is not None:
             kept["step"] = step  # the row's id once written
-        pause = Pause(
-            dossier=d,
+        pause = kernel.open_pause(
+            d,
+            at=when,
+            actor=actor,
             kind=kind,
             number=number,
             policy=policy,
-            started_at=when,
-            resume_status=d.status,
-            requested_by=user_of(actor),
             items=items,
             reason=reason,
             respond_by=respond_by,
             override_reason="",
-            clock=kept,
+            kept=kept,
         )
         sim.pauses.append(pause)
         return pause

@@ -9,12 +9,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
-from motcua.core.actors import Actor, user_of
+from motcua.core.actors import Actor
 from motcua.core.errors import ApplicationError
 from motcua.core.text import nfc
 from motcua.dossiers import kernel
 from motcua.dossiers.constants import (
-    DossierStatus,
     PauseKind,
     PausePolicy,
 )
@@ -36,7 +35,7 @@ from motcua.dossiers.services.common import (
     _with_calendar,
 )
 from motcua.dossiers.services.steps import _end_current_step
-from motcua.dossiers.workflow import LEADER_ROLES, role_unit
+from motcua.dossiers.workflow import LEADER_ROLES, role_unit, target_of
 
 
 def _pause_start(
@@ -72,20 +71,21 @@ def _pause_start(
     )
     if timed_step is not None:
         saved["step"] = timed_step.pk
-    return Pause.objects.create(
-        dossier=locked,
+    pause = kernel.open_pause(
+        locked,
+        at=now,
+        actor=actor,
         kind=kind,
         number=number,
         policy=policy,
-        started_at=now,
-        resume_status=locked.status,
-        requested_by=user_of(actor),
         items=items,
         reason=reason,
         respond_by=respond_by,
         override_reason=override_reason,
-        clock=saved,
+        kept=saved,
     )
+    pause.save(force_insert=True)
+    return pause
 
 
 def _pause_end(locked: Dossier, pause: Pause) -> None:
@@ -189,7 +189,7 @@ def dossier_request_supplement(
             number=locked.supplement_count + 1,
         )
         locked.supplement_count += 1
-        locked.status = DossierStatus.AWAITING_SUPPLEMENT
+        locked.status = target_of("request_supplement")
         _bump(locked, "status", "supplement_count")
         _event(
             locked,
@@ -312,7 +312,7 @@ def dossier_close_unsupplemented(
         pause.save(update_fields=["ended_at"])
         _end_current_step(locked, now, note=_("Closed: supplement not provided"))
         before = locked.status
-        locked.status = DossierStatus.CLOSED
+        locked.status = target_of("close_unsupplemented")
         locked.closed_at = now
         _bump(locked, "status", "closed_at", "current_step", "current_handler")
         _event(locked, actor=actor or "system", action="close_unsupplemented", from_status=before)
@@ -350,7 +350,7 @@ def dossier_request_payment(
             override_reason="",
             number=number,
         )
-        locked.status = DossierStatus.AWAITING_PAYMENT
+        locked.status = target_of("request_payment")
         _bump(locked, "status")
         _event(
             locked,

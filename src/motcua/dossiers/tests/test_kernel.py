@@ -179,6 +179,42 @@ class KernelTests(SimpleTestCase):
             kernel.step_due_after_pause(CALENDAR, at(2026, 3, 16, 9), kept), at(2026, 3, 17, 8)
         )
 
+    def test_a_pause_opens_unsaved_with_the_status_to_resume(self) -> None:
+        kept = {"working_days": 2}
+        pause = kernel.open_pause(
+            self.dossier,
+            at=at(2026, 3, 3, 10),
+            actor=self.handler,
+            kind="supplement",
+            number=1,
+            policy="pause",
+            items=["Bản sao giấy khai sinh"],
+            reason="Không rõ nét",
+            respond_by=at(2026, 3, 24, 17),
+            override_reason="",
+            kept=kept,
+        )
+        self.assertIsNone(pause.pk)
+        self.assertEqual(
+            (pause.dossier, pause.resume_status, pause.requested_by, pause.started_at),
+            (self.dossier, S.IN_PROGRESS, self.handler, at(2026, 3, 3, 10)),
+        )
+        self.assertEqual((pause.kind, pause.number, pause.clock), ("supplement", 1, kept))
+        by_job = kernel.open_pause(
+            self.dossier,
+            at=at(2026, 3, 3, 10),
+            actor="system",
+            kind="payment",
+            number=1,
+            policy="pause",
+            items=[],
+            reason="",
+            respond_by=None,
+            override_reason="",
+            kept={},
+        )
+        self.assertIsNone(by_job.requested_by)
+
     def test_the_apology_is_late_within_a_working_day_of_the_due(self) -> None:
         due = at(2026, 3, 5, 17)
         self.assertIs(kernel.apology_late(CALENDAR, due, at(2026, 3, 3, 9)), False)
