@@ -22,6 +22,7 @@ and what is written (the services' history and audit records).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -169,6 +170,43 @@ def resume_clock(
         moved = calendar.resume(remaining_from(kept["extended"]), now, extended_due_at)
         promised = max(moved, new_due)
     return Resumed(new_due, promised)
+
+
+def end_pause(
+    dossier: Any,
+    pause: Any,
+    *,
+    at: datetime,
+    calendar: Callable[[], WorkCalendar],
+    limit_amount: Any,
+    limit_unit: str,
+) -> bool:
+    """End ``pause`` at ``at`` and resume the dossier's clocks it kept; return whether the
+    legal due moved.
+
+    A pause that kept no clock (an online submission before intake) only ends;
+    ``calendar`` (the handling agency's) is asked for only when a clock resumes.
+    The current step's due is :func:`step_due_after_pause`'s, and the status the
+    caller's: both depend on the step the caller holds.
+    """
+    pause.ended_at = at
+    kept = pause.clock
+    if dossier.due_at is None or "unit" not in kept:
+        return False
+    resumed = resume_clock(
+        calendar=calendar(),
+        kept=kept,
+        policy=pause.policy,
+        now=at,
+        due_at=dossier.due_at,
+        limit_amount=limit_amount,
+        limit_unit=limit_unit,
+        extended_due_at=dossier.extended_due_at,
+    )
+    moved = bool(resumed.due_at != dossier.due_at)
+    pause.clock = {**kept, "due_after": resumed.due_at.isoformat() if resumed.due_at else None}
+    dossier.due_at, dossier.extended_due_at = resumed.due_at, resumed.extended_due_at
+    return moved
 
 
 def step_due_after_pause(

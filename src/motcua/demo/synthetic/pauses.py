@@ -199,24 +199,19 @@ class _Pauses(_Recorder):
         self.resume(sim, pause, when, action="supplement_received")
 
     def resume(self, sim: _Sim, pause: Pause, when: datetime, *, action: str) -> None:
-        """End ``pause`` at ``when`` by ``action`` (``kernel.resume_clock``), as the intake desk."""
+        """End ``pause`` at ``when`` by ``action`` (``kernel.end_pause``), as the intake desk."""
         d, version = sim.dossier, sim.version
         calendar = self.calendar(d.agency)
         due_before, promised_before = d.due_at, d.extended_due_at
-        resumed = kernel.resume_clock(
-            calendar=calendar,
-            kept=pause.clock,
-            policy=pause.policy,
-            now=when,
-            due_at=d.due_at,
+        kernel.end_pause(
+            d,
+            pause,
+            at=when,
+            calendar=lambda: calendar,
             limit_amount=version.time_limit_amount,
             limit_unit=version.time_limit_unit,
-            extended_due_at=d.extended_due_at,
         )
-        new_due = resumed.due_at
-        pause.ended_at = when
-        pause.clock = {**pause.clock, "due_after": _iso(new_due)}
-        d.due_at, d.extended_due_at = new_due, resumed.extended_due_at
+        new_due = d.due_at
         step = d.current_step
         if step is not None and pause.clock.get("step") is step:
             step.due_at = kernel.step_due_after_pause(self.calendar(step.unit), when, pause.clock)

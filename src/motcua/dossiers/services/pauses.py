@@ -92,29 +92,21 @@ def _pause_end(locked: Dossier, pause: Pause) -> None:
     """Close ``pause``: move the legal due, the promised date and the step's due."""
     now = clock.now()
     data = pause.clock
-    pause.ended_at = now
-    if locked.due_at is not None and "unit" in data:
-        version = locked.procedure_version
-        resumed = _with_calendar(
-            lambda: kernel.resume_clock(
-                calendar=_calendar(locked.agency),
-                kept=data,
-                policy=pause.policy,
-                now=now,
-                due_at=locked.due_at,
-                limit_amount=version.time_limit_amount,
-                limit_unit=version.time_limit_unit,
-                extended_due_at=locked.extended_due_at,
-            )
+    version = locked.procedure_version
+    moved = _with_calendar(
+        lambda: kernel.end_pause(
+            locked,
+            pause,
+            at=now,
+            calendar=lambda: _calendar(locked.agency),
+            limit_amount=version.time_limit_amount,
+            limit_unit=version.time_limit_unit,
         )
-        new_due = resumed.due_at
-        locked.extended_due_at = resumed.extended_due_at
-        pause.clock = {**data, "due_after": _iso(new_due)}
-        if new_due != locked.due_at and locked.overdue_alerted:
-            # A new due, a new warning: the alert job tells again before it.
-            locked.overdue_alerted = ""
-            Dossier.objects.filter(pk=locked.pk).update(overdue_alerted="")
-        locked.due_at = new_due
+    )
+    if moved and locked.overdue_alerted:
+        # A new due, a new warning: the alert job tells again before it.
+        locked.overdue_alerted = ""
+        Dossier.objects.filter(pk=locked.pk).update(overdue_alerted="")
     pause.save(update_fields=["ended_at", "clock"])
     step = locked.current_step
     if step is not None and data.get("step") == step.pk:

@@ -8,6 +8,7 @@ shipped 2024–2026 public-sector one.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.test import SimpleTestCase
@@ -214,6 +215,77 @@ class KernelTests(SimpleTestCase):
             kept={},
         )
         self.assertIsNone(by_job.requested_by)
+
+    def test_ending_a_pause_resumes_the_clocks_it_kept(self) -> None:
+        """As the first test of pauses: due 5/3 → 18/3, promised 9/3 → 20/3."""
+        self.dossier.extended_due_at = at(2026, 3, 9, 17)
+        kept = kernel.pause_clock(
+            calendar=CALENDAR,
+            now=at(2026, 3, 3, 10),
+            due_at=self.dossier.due_at,
+            limit_unit="working_days",
+            extended_due_at=self.dossier.extended_due_at,
+        )
+        pause = kernel.open_pause(
+            self.dossier,
+            at=at(2026, 3, 3, 10),
+            actor=self.handler,
+            kind="supplement",
+            number=1,
+            policy="pause",
+            items=[],
+            reason="",
+            respond_by=None,
+            override_reason="",
+            kept=kept,
+        )
+        moved = kernel.end_pause(
+            self.dossier,
+            pause,
+            at=at(2026, 3, 16, 9),
+            calendar=lambda: CALENDAR,
+            limit_amount=3,
+            limit_unit="working_days",
+        )
+        self.assertTrue(moved)
+        self.assertEqual(
+            (self.dossier.due_at, self.dossier.extended_due_at, pause.ended_at),
+            (at(2026, 3, 18, 17), at(2026, 3, 20, 17), at(2026, 3, 16, 9)),
+        )
+        self.assertEqual(pause.clock, {**kept, "due_after": at(2026, 3, 18, 17).isoformat()})
+
+    def test_a_pause_without_a_clock_only_ends(self) -> None:
+        """An online submission asked to supplement before intake has no due to resume."""
+        waiting = Dossier(status=S.AWAITING_INTAKE, applicant_name="Lê Văn Tám")
+        pause = kernel.open_pause(
+            waiting,
+            at=at(2026, 3, 3, 10),
+            actor=self.handler,
+            kind="supplement",
+            number=1,
+            policy="pause",
+            items=[],
+            reason="",
+            respond_by=None,
+            override_reason="",
+            kept={},
+        )
+
+        def no_calendar() -> Any:
+            raise AssertionError("no clock to resume: the calendar is not needed")
+
+        moved = kernel.end_pause(
+            waiting,
+            pause,
+            at=at(2026, 3, 5, 9),
+            calendar=no_calendar,
+            limit_amount=3,
+            limit_unit="working_days",
+        )
+        self.assertFalse(moved)
+        self.assertEqual(
+            (waiting.due_at, pause.ended_at, pause.clock), (None, at(2026, 3, 5, 9), {})
+        )
 
     def test_the_apology_is_late_within_a_working_day_of_the_due(self) -> None:
         due = at(2026, 3, 5, 17)
