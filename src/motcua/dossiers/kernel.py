@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from motcua.core.actors import user_of
 from motcua.dossiers.constants import DossierStatus, PausePolicy, Timeliness
-from motcua.dossiers.models import Pause
+from motcua.dossiers.models import DossierEvent, Pause
 from motcua.dossiers.workflow import SIGNING_ROLES, target_of
 from motcua.workdays.core import LimitUnit, Remaining, WorkCalendar
 
@@ -250,6 +250,39 @@ class Change:
     """Events of the applicant's notices (``notify``), sent after the commit."""
 
 
+def history(
+    dossier: Any,
+    *,
+    at: datetime,
+    actor: object,
+    action: str,
+    from_status: str,
+    to_status: str | None = None,
+    note: str = "",
+    step: Any = None,
+    data: dict[str, Any] | None = None,
+) -> tuple[DossierEvent, dict[str, Any]]:
+    """Return the (unsaved) history row of one change and its audit payload.
+
+    ``to_status`` defaults to the dossier's status now. The payload lacks the
+    dossier's code, which the writer puts first (a new dossier has none yet).
+    """
+    target = dossier.status if to_status is None else to_status
+    event = DossierEvent(
+        dossier=dossier,
+        at=at,
+        actor=user_of(actor),
+        action=action,
+        from_status=from_status,
+        to_status=target,
+        step=step,
+        note=note,
+        data=data or {},
+    )
+    payload = {"from": from_status, "to": target, "note": note, **(data or {})}
+    return event, payload
+
+
 def status_for_step(step: Any) -> str:
     """Return the dossier status while ``step`` is the current one."""
     if step.is_inter_agency:
@@ -420,6 +453,25 @@ def apology_late(calendar: WorkCalendar, due_at: datetime, now: datetime) -> boo
     due_day = timezone.localtime(due_at).date()
     today = timezone.localtime(now).date()
     return now > due_at or calendar.working_days_between(today, due_day) < 1
+
+
+def request_supplement(dossier: Any, pause: Any) -> Change:
+    """Wait for the supplement ``pause`` asks for (opened by :func:`open_pause`)."""
+    before = dossier.status
+    dossier.supplement_count += 1
+    dossier.status = target_of("request_supplement")
+    respond_by = pause.respond_by
+    return Change(
+        "request_supplement",
+        before,
+        note=pause.reason,
+        data={
+            "items": pause.items,
+            "policy": pause.policy,
+            "respond_by": respond_by.isoformat() if respond_by else None,
+            "override_reason": pause.override_reason,
+        },
+    )
 
 
 def apologise(

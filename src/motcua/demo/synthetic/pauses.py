@@ -31,7 +31,6 @@ class _Pauses(_Recorder):
         respond_by = calendar.due_working_days(when, window) if window else None
         items = ["Bản sao có chứng thực giấy tờ chứng minh"]
         reason = "Giấy tờ nộp kèm không rõ nét"
-        before = d.status
         pause = self.pause(
             sim,
             step,
@@ -44,23 +43,9 @@ class _Pauses(_Recorder):
             reason=reason,
             respond_by=respond_by,
         )
-        d.supplement_count += 1
-        d.status = DossierStatus.AWAITING_SUPPLEMENT
+        change = kernel.request_supplement(d, pause)
         self.bump(sim, when)
-        self.event(
-            sim,
-            at=when,
-            actor=actor,
-            action="request_supplement",
-            from_status=before,
-            note=reason,
-            data={
-                "items": items,
-                "policy": pause.policy,
-                "respond_by": _iso(respond_by),
-                "override_reason": "",
-            },
-        )
+        self.record(sim, at=when, actor=actor, change=change)
         rng = self.rng
         if rng.random() >= self.mix.supplement_never:
             back = self.later(d.agency, when, rng.uniform(0.5, 12) * 8 * 3600)

@@ -31,6 +31,7 @@ from motcua.dossiers.services.common import (
     _iso,
     _local,
     _lock,
+    _record,
     _require_role,
     _with_calendar,
 )
@@ -168,7 +169,6 @@ def dossier_request_supplement(
             if window
             else None
         )
-        before = locked.status
         pause = _pause_start(
             locked,
             actor=actor,
@@ -180,22 +180,9 @@ def dossier_request_supplement(
             override_reason=override_reason,
             number=locked.supplement_count + 1,
         )
-        locked.supplement_count += 1
-        locked.status = target_of("request_supplement")
+        change = kernel.request_supplement(locked, pause)
         _bump(locked, "status", "supplement_count")
-        _event(
-            locked,
-            actor=actor,
-            action="request_supplement",
-            from_status=before,
-            note=reason,
-            data={
-                "items": clean_items,
-                "policy": pause.policy,
-                "respond_by": _iso(respond_by),
-                "override_reason": override_reason,
-            },
-        )
+        _record(locked, actor=actor, change=change)
         _applicant_notice(locked, "dossier.supplement_requested", pause=pause)
     return pause
 
