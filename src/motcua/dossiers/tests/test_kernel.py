@@ -15,7 +15,7 @@ from django.test import SimpleTestCase
 
 from motcua.dossiers import kernel
 from motcua.dossiers.constants import DossierStatus as S
-from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.models import Dossier, DossierStep, Pause
 from motcua.dossiers.tests.helpers import at
 from motcua.org.models import Role, Unit
 from motcua.workdays.data import vn_public_sector_calendar
@@ -34,6 +34,22 @@ def _step(order: int, role: str, budget_hours: float, **fields: object) -> Dossi
         is_inter_agency=False,
         **fields,
     )
+
+
+def _open(dossier: Dossier, kept: dict[str, Any], **fields: Any) -> Pause:
+    """A supplement pause opened at 10:00 on 3/3 by the case handler, ``fields`` aside."""
+    values: dict[str, Any] = {
+        "at": at(2026, 3, 3, 10),
+        "actor": User(pk=7, username="thuly"),
+        "kind": "supplement",
+        "number": 1,
+        "policy": "pause",
+        "items": [],
+        "reason": "",
+        "respond_by": None,
+        "override_reason": "",
+    }
+    return kernel.open_pause(dossier, kept=kept, **(values | fields))
 
 
 class KernelTests(SimpleTestCase):
@@ -182,18 +198,12 @@ class KernelTests(SimpleTestCase):
 
     def test_a_pause_opens_unsaved_with_the_status_to_resume(self) -> None:
         kept = {"working_days": 2}
-        pause = kernel.open_pause(
+        pause = _open(
             self.dossier,
-            at=at(2026, 3, 3, 10),
-            actor=self.handler,
-            kind="supplement",
-            number=1,
-            policy="pause",
+            kept,
             items=["Bản sao giấy khai sinh"],
             reason="Không rõ nét",
             respond_by=at(2026, 3, 24, 17),
-            override_reason="",
-            kept=kept,
         )
         self.assertIsNone(pause.pk)
         self.assertEqual(
@@ -201,19 +211,7 @@ class KernelTests(SimpleTestCase):
             (self.dossier, S.IN_PROGRESS, self.handler, at(2026, 3, 3, 10)),
         )
         self.assertEqual((pause.kind, pause.number, pause.clock), ("supplement", 1, kept))
-        by_job = kernel.open_pause(
-            self.dossier,
-            at=at(2026, 3, 3, 10),
-            actor="system",
-            kind="payment",
-            number=1,
-            policy="pause",
-            items=[],
-            reason="",
-            respond_by=None,
-            override_reason="",
-            kept={},
-        )
+        by_job = _open(self.dossier, {}, actor="system", kind="payment")
         self.assertIsNone(by_job.requested_by)
 
     def test_ending_a_pause_resumes_the_clocks_it_kept(self) -> None:
@@ -226,19 +224,7 @@ class KernelTests(SimpleTestCase):
             limit_unit="working_days",
             extended_due_at=self.dossier.extended_due_at,
         )
-        pause = kernel.open_pause(
-            self.dossier,
-            at=at(2026, 3, 3, 10),
-            actor=self.handler,
-            kind="supplement",
-            number=1,
-            policy="pause",
-            items=[],
-            reason="",
-            respond_by=None,
-            override_reason="",
-            kept=kept,
-        )
+        pause = _open(self.dossier, kept)
         moved = kernel.end_pause(
             self.dossier,
             pause,
@@ -257,19 +243,7 @@ class KernelTests(SimpleTestCase):
     def test_a_pause_without_a_clock_only_ends(self) -> None:
         """An online submission asked to supplement before intake has no due to resume."""
         waiting = Dossier(status=S.AWAITING_INTAKE, applicant_name="Lê Văn Tám")
-        pause = kernel.open_pause(
-            waiting,
-            at=at(2026, 3, 3, 10),
-            actor=self.handler,
-            kind="supplement",
-            number=1,
-            policy="pause",
-            items=[],
-            reason="",
-            respond_by=None,
-            override_reason="",
-            kept={},
-        )
+        pause = _open(waiting, {})
 
         def no_calendar() -> Any:
             raise AssertionError("no clock to resume: the calendar is not needed")
