@@ -22,6 +22,7 @@ and what is written (the services' history and audit records).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -30,7 +31,8 @@ from django.utils import timezone
 
 from motcua.core.actors import user_of
 from motcua.dossiers.constants import DossierStatus, PausePolicy, Timeliness
-from motcua.dossiers.workflow import SIGNING_ROLES
+from motcua.dossiers.models import DossierEvent, Pause
+from motcua.dossiers.workflow import SIGNING_ROLES, target_of
 from motcua.workdays.core import LimitUnit, Remaining, WorkCalendar
 
 
@@ -105,6 +107,41 @@ class Resumed:
     extended_due_at: datetime | None
 
 
+def open_pause(
+    dossier: Any,
+    *,
+    at: datetime,
+    actor: object,
+    kind: str,
+    number: int,
+    policy: str,
+    items: list[str],
+    reason: str,
+    respond_by: datetime | None,
+    override_reason: str,
+    kept: dict[str, Any],
+) -> Pause:
+    """Return the (unsaved) pause of ``dossier`` opened at ``at``, keeping ``kept``.
+
+    ``kept`` is what :func:`pause_clock` returned (with the step, if timed); the
+    dossier's status now is the one its end gives back.
+    """
+    return Pause(
+        dossier=dossier,
+        kind=kind,
+        number=number,
+        policy=policy,
+        started_at=at,
+        resume_status=dossier.status,
+        requested_by=user_of(actor),
+        items=items,
+        reason=reason,
+        respond_by=respond_by,
+        override_reason=override_reason,
+        clock=kept,
+    )
+
+
 def resume_clock(
     *,
     calendar: WorkCalendar,
@@ -133,6 +170,43 @@ def resume_clock(
         moved = calendar.resume(remaining_from(kept["extended"]), now, extended_due_at)
         promised = max(moved, new_due)
     return Resumed(new_due, promised)
+
+
+def end_pause(
+    dossier: Any,
+    pause: Any,
+    *,
+    at: datetime,
+    calendar: Callable[[], WorkCalendar],
+    limit_amount: Any,
+    limit_unit: str,
+) -> bool:
+    """End ``pause`` at ``at`` and resume the dossier's clocks it kept; return whether the
+    legal due moved.
+
+    A pause that kept no clock (an online submission before intake) only ends;
+    ``calendar`` (the handling agency's) is asked for only when a clock resumes.
+    The current step's due is :func:`step_due_after_pause`'s, and the status the
+    caller's: both depend on the step the caller holds.
+    """
+    pause.ended_at = at
+    kept = pause.clock
+    if dossier.due_at is None or "unit" not in kept:
+        return False
+    resumed = resume_clock(
+        calendar=calendar(),
+        kept=kept,
+        policy=pause.policy,
+        now=at,
+        due_at=dossier.due_at,
+        limit_amount=limit_amount,
+        limit_unit=limit_unit,
+        extended_due_at=dossier.extended_due_at,
+    )
+    moved = bool(resumed.due_at != dossier.due_at)
+    pause.clock = {**kept, "due_after": resumed.due_at.isoformat() if resumed.due_at else None}
+    dossier.due_at, dossier.extended_due_at = resumed.due_at, resumed.extended_due_at
+    return moved
 
 
 def step_due_after_pause(
@@ -174,6 +248,39 @@ class Change:
     data: dict[str, Any] = field(default_factory=dict)
     notices: tuple[str, ...] = ()
     """Events of the applicant's notices (``notify``), sent after the commit."""
+
+
+def history(
+    dossier: Any,
+    *,
+    at: datetime,
+    actor: object,
+    action: str,
+    from_status: str,
+    to_status: str | None = None,
+    note: str = "",
+    step: Any = None,
+    data: dict[str, Any] | None = None,
+) -> tuple[DossierEvent, dict[str, Any]]:
+    """Return the (unsaved) history row of one change and its audit payload.
+
+    ``to_status`` defaults to the dossier's status now. The payload lacks the
+    dossier's code, which the writer puts first (a new dossier has none yet).
+    """
+    target = dossier.status if to_status is None else to_status
+    event = DossierEvent(
+        dossier=dossier,
+        at=at,
+        actor=user_of(actor),
+        action=action,
+        from_status=from_status,
+        to_status=target,
+        step=step,
+        note=note,
+        data=data or {},
+    )
+    payload = {"from": from_status, "to": target, "note": note, **(data or {})}
+    return event, payload
 
 
 def status_for_step(step: Any) -> str:
@@ -275,7 +382,7 @@ def decide(
     dossier.decision_reasons = reasons
     dossier.finished_at = at
     dossier.timeliness = timeliness_of(at, dossier.due_at)
-    dossier.status = DossierStatus.RESULT_READY
+    dossier.status = target_of("decide")
     if return_step is not None:
         assert calendar is not None
         start_step(dossier, return_step, at=at, calendar=calendar, giver=actor, handler=None)
@@ -299,7 +406,7 @@ def return_result(
     before = dossier.status
     if step is not None:
         finish_step(step, at=at, actor=actor)
-    dossier.status = DossierStatus.RETURNED
+    dossier.status = target_of("return_result")
     dossier.returned_at = at
     dossier.return_method = method
     dossier.returned_to = received_by or dossier.applicant_name
@@ -325,7 +432,7 @@ def stop(
     """Stop handling at the applicant's request (``step``: the current one, if any)."""
     stage = end_current_step(dossier, step, at=at, note=step_note)
     before = dossier.status
-    dossier.status = DossierStatus.STOPPED
+    dossier.status = target_of("stop")
     dossier.stop_reason = reason
     dossier.closed_at = at
     return Change(
@@ -346,6 +453,25 @@ def apology_late(calendar: WorkCalendar, due_at: datetime, now: datetime) -> boo
     due_day = timezone.localtime(due_at).date()
     today = timezone.localtime(now).date()
     return now > due_at or calendar.working_days_between(today, due_day) < 1
+
+
+def request_supplement(dossier: Any, pause: Any) -> Change:
+    """Wait for the supplement ``pause`` asks for (opened by :func:`open_pause`)."""
+    before = dossier.status
+    dossier.supplement_count += 1
+    dossier.status = target_of("request_supplement")
+    respond_by = pause.respond_by
+    return Change(
+        "request_supplement",
+        before,
+        note=pause.reason,
+        data={
+            "items": pause.items,
+            "policy": pause.policy,
+            "respond_by": respond_by.isoformat() if respond_by else None,
+            "override_reason": pause.override_reason,
+        },
+    )
 
 
 def apologise(

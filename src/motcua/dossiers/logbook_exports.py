@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import Field
 from motcua.core import clock
+from motcua.core.actors import Actor, active_user_of, user_of
 from motcua.core.audit import audit_record
 from motcua.core.errors import ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.tasks import task
@@ -68,13 +69,13 @@ class LogbookFile:
     rows: int
 
 
-def entitled(user: Any, unit_id: int) -> bool:
+def entitled(user: Actor, unit_id: int) -> bool:
     """Whether ``user`` keeps the log book of ``unit_id``: an intake officer or centre
     director role on it or above it, today."""
     return unit_id in dossier_scope(user).unit_ids(INTAKE_ROLES)
 
 
-def _require_entitled(actor: Any, unit: Unit) -> None:
+def _require_entitled(actor: Actor, unit: Unit) -> None:
     if not entitled(actor, unit.pk):
         raise PermissionDeniedError(
             _(
@@ -86,7 +87,7 @@ def _require_entitled(actor: Any, unit: Unit) -> None:
 
 
 def _audit(
-    actor: Any,
+    actor: Actor,
     action: str,
     *,
     unit: Unit,
@@ -114,7 +115,7 @@ def _audit(
 
 def logbook_read(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     start: date | None,
     end: date | None,
@@ -154,7 +155,7 @@ def _filename(page: LogbookPage, output: str) -> str:
 
 def logbook_export(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     start: date | None,
     end: date | None,
@@ -194,7 +195,7 @@ def logbook_export(
 
 def _export_queue(
     *,
-    actor: Any,
+    actor: Actor,
     unit: Unit,
     field: Field | None,
     start: date,
@@ -205,7 +206,7 @@ def _export_queue(
     now = clock.now()
     with transaction.atomic():
         same = LogbookExport.objects.filter(
-            requested_by=actor,
+            requested_by=user_of(actor),
             unit=unit,
             field=field,
             start=start,
@@ -217,7 +218,7 @@ def _export_queue(
         if same is not None:
             return same  # asked twice (a double click, a retry): one file
         export = LogbookExport.objects.create(
-            requested_by=actor,
+            requested_by=user_of(actor),
             requested_at=now,
             via=via,
             unit=unit,
@@ -285,7 +286,7 @@ def logbook_export_build(export_id: int) -> str:
     return LogbookExportStatus.READY
 
 
-def logbook_export_get(*, actor: Any, export_id: int) -> LogbookExport:
+def logbook_export_get(*, actor: Actor, export_id: int) -> LogbookExport:
     """Return an export the actor may fetch: theirs, or of a desk whose log book they keep.
 
     Anything else answers "not found", so exports cannot be probed.
@@ -295,15 +296,15 @@ def logbook_export_get(*, actor: Any, export_id: int) -> LogbookExport:
         if 0 < export_id < 2**63
         else None
     )
-    active = getattr(actor, "is_authenticated", False) and getattr(actor, "is_active", False)
-    if export is None or not active:
+    user = active_user_of(actor)
+    if export is None or user is None:
         raise NotFoundError(_("There is no such log book export."))
-    if export.requested_by_id != actor.pk and not entitled(actor, export.unit_id):
+    if export.requested_by_id != user.pk and not entitled(user, export.unit_id):
         raise NotFoundError(_("There is no such log book export."))
     return export
 
 
-def logbook_export_open(*, actor: Any, export: LogbookExport) -> IO[bytes]:
+def logbook_export_open(*, actor: Actor, export: LogbookExport) -> IO[bytes]:
     """Open a ready export's file for ``actor`` and record that they fetched it."""
     if export.status == LogbookExportStatus.FAILED:
         raise ConflictError(

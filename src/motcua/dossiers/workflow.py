@@ -346,3 +346,15 @@ def available_actions(dossier: Any, actor: RoleHolder | None, *, has_apology: bo
         action for action in TRANSITIONS if may(action, dossier, actor, has_apology=has_apology)
     ]
     return [a for a in allowed if SUPERSEDED_BY.get(a) not in allowed]
+
+
+def target_of(action: str) -> S:
+    """Return the status ``action`` leads to, read from the table where it fixes one.
+
+    The services and the kernel set the status from here; an action whose target
+    depends on the dossier (``hand_over``: the next step's) has none and raises.
+    """
+    target = TRANSITIONS[action].target
+    if target is None:
+        raise ValueError(f"the table fixes no target status for {action!r}")
+    return target

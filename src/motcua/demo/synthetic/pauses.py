@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.utils import timezone
 
-from motcua.core.actors import Actor, user_of
+from motcua.core.actors import Actor
 from motcua.demo.synthetic.recorder import _iso, _iso_read, _local_day, _Recorder, _Sim
 from motcua.dossiers import kernel
 from motcua.dossiers.constants import DossierStatus, PauseKind, PausePolicy
@@ -31,7 +31,6 @@ class _Pauses(_Recorder):
         respond_by = calendar.due_working_days(when, window) if window else None
         items = ["Bản sao có chứng thực giấy tờ chứng minh"]
         reason = "Giấy tờ nộp kèm không rõ nét"
-        before = d.status
         pause = self.pause(
             sim,
             step,
@@ -44,23 +43,9 @@ class _Pauses(_Recorder):
             reason=reason,
             respond_by=respond_by,
         )
-        d.supplement_count += 1
-        d.status = DossierStatus.AWAITING_SUPPLEMENT
+        change = kernel.request_supplement(d, pause)
         self.bump(sim, when)
-        self.event(
-            sim,
-            at=when,
-            actor=actor,
-            action="request_supplement",
-            from_status=before,
-            note=reason,
-            data={
-                "items": items,
-                "policy": pause.policy,
-                "respond_by": _iso(respond_by),
-                "override_reason": "",
-            },
-        )
+        self.record(sim, at=when, actor=actor, change=change)
         rng = self.rng
         if rng.random() >= self.mix.supplement_never:
             back = self.later(d.agency, when, rng.uniform(0.5, 12) * 8 * 3600)
@@ -111,19 +96,18 @@ class _Pauses(_Recorder):
         )
         if step.due_at is not None:
             kept["step"] = step  # the row's id once written
-        pause = Pause(
-            dossier=d,
+        pause = kernel.open_pause(
+            d,
+            at=when,
+            actor=actor,
             kind=kind,
             number=number,
             policy=policy,
-            started_at=when,
-            resume_status=d.status,
-            requested_by=user_of(actor),
             items=items,
             reason=reason,
             respond_by=respond_by,
             override_reason="",
-            clock=kept,
+            kept=kept,
         )
         sim.pauses.append(pause)
         return pause
@@ -200,24 +184,19 @@ class _Pauses(_Recorder):
         self.resume(sim, pause, when, action="supplement_received")
 
     def resume(self, sim: _Sim, pause: Pause, when: datetime, *, action: str) -> None:
-        """End ``pause`` at ``when`` by ``action`` (``kernel.resume_clock``), as the intake desk."""
+        """End ``pause`` at ``when`` by ``action`` (``kernel.end_pause``), as the intake desk."""
         d, version = sim.dossier, sim.version
         calendar = self.calendar(d.agency)
         due_before, promised_before = d.due_at, d.extended_due_at
-        resumed = kernel.resume_clock(
-            calendar=calendar,
-            kept=pause.clock,
-            policy=pause.policy,
-            now=when,
-            due_at=d.due_at,
+        kernel.end_pause(
+            d,
+            pause,
+            at=when,
+            calendar=lambda: calendar,
             limit_amount=version.time_limit_amount,
             limit_unit=version.time_limit_unit,
-            extended_due_at=d.extended_due_at,
         )
-        new_due = resumed.due_at
-        pause.ended_at = when
-        pause.clock = {**pause.clock, "due_after": _iso(new_due)}
-        d.due_at, d.extended_due_at = new_due, resumed.extended_due_at
+        new_due = d.due_at
         step = d.current_step
         if step is not None and pause.clock.get("step") is step:
             step.due_at = kernel.step_due_after_pause(self.calendar(step.unit), when, pause.clock)

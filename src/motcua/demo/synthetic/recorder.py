@@ -174,20 +174,17 @@ class _Recorder:
         data: dict[str, Any] | None = None,
     ) -> None:
         d = sim.dossier
-        user = user_of(actor)
-        history = DossierEvent(
-            dossier=d,
+        history, payload = kernel.history(
+            d,
             at=at,
-            actor=user,
+            actor=actor,
             action=action,
             from_status=from_status,
-            to_status=d.status,
-            step=step,
             note=note,
-            data=data or {},
+            step=step,
+            data=data,
         )
         sim.events.append(history)
-        payload = {"from": from_status, "to": d.status, "note": note, **(data or {})}
         sim.audit.append((at, actor, f"dossiers.{action}", payload, history))
         d.updated_at = at
 

@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.test import TestCase, override_settings
 from django.utils import timezone
 
+from motcua.catalog.models import ProcedureVersion
 from motcua.core import clock
 from motcua.core.audit import audit_verify, history_ref
 from motcua.core.models import AuditEvent
@@ -24,6 +25,7 @@ from motcua.dossiers.models import (
     DossierCodeSequence,
     DossierEvent,
     Logbook,
+    Pause,
 )
 from motcua.dossiers.search import search_key
 from motcua.dossiers.tests.helpers import at
@@ -302,9 +304,33 @@ class SyntheticRowsTests(TestCase):
         self.addCleanup(calendar_cache_clear)  # the calendars hold the sessions
         self.assert_replay_gives_the_same_rows(seed=8)
 
-    def assert_replay_gives_the_same_rows(self, *, seed):
+    def test_rows_equal_with_other_supplement_windows(self):
+        """The same holds when the procedures give 3 or 30 working days to supplement."""
+        self.assert_replay_gives_the_same_rows(seed=6, windows=(3, 30))
+        pauses = Pause.objects.filter(kind="supplement").select_related(
+            "dossier__procedure_version", "dossier__agency"
+        )
+        used = set()
+        for pause in pauses:
+            window = pause.dossier.procedure_version.supplement_window_days
+            used.add(window)
+            if window is not None:
+                calendar = calendar_for_unit(pause.dossier.agency)
+                self.assertEqual(
+                    pause.respond_by, calendar.due_working_days(pause.started_at, window)
+                )
+        self.assertEqual(used, {None, 3, 30})
+
+    def assert_replay_gives_the_same_rows(self, *, seed, windows=None):
         calendar_cache_clear()
         world = synthetic_world(units=2, procedures=8)
+        if windows is not None:  # other windows than the catalogue's 15 days, in turn
+            with_window = [v for v in world.versions if v.supplement_window_days is not None]
+            for i, version in enumerate(with_window):
+                version.supplement_window_days = windows[i % len(windows)]
+                ProcedureVersion.objects.filter(pk=version.pk).update(
+                    supplement_window_days=version.supplement_window_days
+                )
         summary = synthetic_dossiers(world, count=80, seed=seed, now=NOW, mix=BUSY, batch_size=25)
         self.assertEqual(summary.created, 80)
         self.assertEqual(audit_verify(), [])
@@ -429,8 +455,6 @@ class SyntheticClockTests(TestCase):
                 self.assertEqual(_dossier_fields(replayed), _dossier_fields(d))
 
     def test_the_supplement_window_is_the_procedure_versions(self):
-        from motcua.dossiers.models import Pause
-
         calendar_cache_clear()
         world = synthetic_world(units=1, procedures=6)
         synthetic_dossiers(world, count=150, seed=4, now=NOW, mix=BUSY)

@@ -65,31 +65,23 @@ def _event(
     the status the dossier ends the action with (an intake that hands over
     at once: see :func:`_events_of_new`).
     """
-    user = user_of(actor)
-    target = dossier.status if to_status is None else to_status
-    event = DossierEvent(
-        dossier=dossier,
+    event, payload = kernel.history(
+        dossier,
         at=clock.now(),
-        actor=user,
+        actor=actor,
         action=action,
         from_status=from_status,
-        to_status=target,
-        step=step,
+        to_status=to_status,
         note=note,
-        data=data or {},
+        step=step,
+        data=data,
     )
     fastsql.insert([event])
     audit_record(
         actor=actor,
         action=f"dossiers.{action}",
         obj=dossier,
-        data={
-            "code": dossier.code,
-            "from": from_status,
-            "to": target,
-            "note": note,
-            **(data or {}),
-        },
+        data={"code": dossier.code, **payload},
         new_stream=first,
         history=event,
     )

@@ -49,6 +49,7 @@ from motcua.dossiers.services.intake_steps import (
     _notify_receiver,
     intake_hand_over_for,
 )
+from motcua.dossiers.workflow import target_of
 from motcua.org.models import Unit
 
 
@@ -159,7 +160,7 @@ def dossier_accept(
                 to_user, intake_hand_over_for(plan, locked.receiving_unit, locked.agency)
             )
         before = locked.status
-        locked.status = DossierStatus.RECEIVED
+        locked.status = target_of("accept")
         now = clock.now()
         locked.received_at = now
         locked.d0, locked.due_at = _clock_start(locked.agency, locked.procedure_version, now)
@@ -177,7 +178,7 @@ def dossier_accept(
             from_status=before,
             step=start.first,
             data={"due": _iso(locked.due_at)},
-            to_status=DossierStatus.RECEIVED,
+            to_status=target_of("accept"),
         )
         for spec in start.hand_over:
             _event(
@@ -207,7 +208,7 @@ def dossier_refuse(
         locked = _lock(dossier, expected_version)
         _authorise(locked, "refuse", actor)
         before = locked.status
-        locked.status = DossierStatus.REFUSED
+        locked.status = target_of("refuse")
         locked.refusal_reasons = reasons
         locked.closed_at = clock.now()
         _bump(locked, "status", "refusal_reasons", "closed_at")
@@ -224,7 +225,7 @@ def dossier_withdraw(
         locked = _lock(dossier, expected_version)
         _authorise(locked, "withdraw", actor)
         before = locked.status
-        locked.status = DossierStatus.WITHDRAWN
+        locked.status = target_of("withdraw")
         locked.closed_at = clock.now()
         _bump(locked, "status", "closed_at")
         _event(locked, actor=actor, action="withdraw", from_status=before, note=nfc(reason))

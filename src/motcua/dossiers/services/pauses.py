@@ -9,12 +9,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
-from motcua.core.actors import Actor, user_of
+from motcua.core.actors import Actor
 from motcua.core.errors import ApplicationError
 from motcua.core.text import nfc
 from motcua.dossiers import kernel
 from motcua.dossiers.constants import (
-    DossierStatus,
     PauseKind,
     PausePolicy,
 )
@@ -32,11 +31,12 @@ from motcua.dossiers.services.common import (
     _iso,
     _local,
     _lock,
+    _record,
     _require_role,
     _with_calendar,
 )
 from motcua.dossiers.services.steps import _end_current_step
-from motcua.dossiers.workflow import LEADER_ROLES, role_unit
+from motcua.dossiers.workflow import LEADER_ROLES, role_unit, target_of
 
 
 def _pause_start(
@@ -72,49 +72,42 @@ def _pause_start(
     )
     if timed_step is not None:
         saved["step"] = timed_step.pk
-    return Pause.objects.create(
-        dossier=locked,
+    pause = kernel.open_pause(
+        locked,
+        at=now,
+        actor=actor,
         kind=kind,
         number=number,
         policy=policy,
-        started_at=now,
-        resume_status=locked.status,
-        requested_by=user_of(actor),
         items=items,
         reason=reason,
         respond_by=respond_by,
         override_reason=override_reason,
-        clock=saved,
+        kept=saved,
     )
+    pause.save(force_insert=True)
+    return pause
 
 
 def _pause_end(locked: Dossier, pause: Pause) -> None:
     """Close ``pause``: move the legal due, the promised date and the step's due."""
     now = clock.now()
     data = pause.clock
-    pause.ended_at = now
-    if locked.due_at is not None and "unit" in data:
-        version = locked.procedure_version
-        resumed = _with_calendar(
-            lambda: kernel.resume_clock(
-                calendar=_calendar(locked.agency),
-                kept=data,
-                policy=pause.policy,
-                now=now,
-                due_at=locked.due_at,
-                limit_amount=version.time_limit_amount,
-                limit_unit=version.time_limit_unit,
-                extended_due_at=locked.extended_due_at,
-            )
+    version = locked.procedure_version
+    moved = _with_calendar(
+        lambda: kernel.end_pause(
+            locked,
+            pause,
+            at=now,
+            calendar=lambda: _calendar(locked.agency),
+            limit_amount=version.time_limit_amount,
+            limit_unit=version.time_limit_unit,
         )
-        new_due = resumed.due_at
-        locked.extended_due_at = resumed.extended_due_at
-        pause.clock = {**data, "due_after": _iso(new_due)}
-        if new_due != locked.due_at and locked.overdue_alerted:
-            # A new due, a new warning: the alert job tells again before it.
-            locked.overdue_alerted = ""
-            Dossier.objects.filter(pk=locked.pk).update(overdue_alerted="")
-        locked.due_at = new_due
+    )
+    if moved and locked.overdue_alerted:
+        # A new due, a new warning: the alert job tells again before it.
+        locked.overdue_alerted = ""
+        Dossier.objects.filter(pk=locked.pk).update(overdue_alerted="")
     pause.save(update_fields=["ended_at", "clock"])
     step = locked.current_step
     if step is not None and data.get("step") == step.pk:
@@ -176,7 +169,6 @@ def dossier_request_supplement(
             if window
             else None
         )
-        before = locked.status
         pause = _pause_start(
             locked,
             actor=actor,
@@ -188,22 +180,9 @@ def dossier_request_supplement(
             override_reason=override_reason,
             number=locked.supplement_count + 1,
         )
-        locked.supplement_count += 1
-        locked.status = DossierStatus.AWAITING_SUPPLEMENT
+        change = kernel.request_supplement(locked, pause)
         _bump(locked, "status", "supplement_count")
-        _event(
-            locked,
-            actor=actor,
-            action="request_supplement",
-            from_status=before,
-            note=reason,
-            data={
-                "items": clean_items,
-                "policy": pause.policy,
-                "respond_by": _iso(respond_by),
-                "override_reason": override_reason,
-            },
-        )
+        _record(locked, actor=actor, change=change)
         _applicant_notice(locked, "dossier.supplement_requested", pause=pause)
     return pause
 
@@ -312,7 +291,7 @@ def dossier_close_unsupplemented(
         pause.save(update_fields=["ended_at"])
         _end_current_step(locked, now, note=_("Closed: supplement not provided"))
         before = locked.status
-        locked.status = DossierStatus.CLOSED
+        locked.status = target_of("close_unsupplemented")
         locked.closed_at = now
         _bump(locked, "status", "closed_at", "current_step", "current_handler")
         _event(locked, actor=actor or "system", action="close_unsupplemented", from_status=before)
@@ -350,7 +329,7 @@ def dossier_request_payment(
             override_reason="",
             number=number,
         )
-        locked.status = DossierStatus.AWAITING_PAYMENT
+        locked.status = target_of("request_payment")
         _bump(locked, "status")
         _event(
             locked,

@@ -7,7 +7,6 @@ import re
 from datetime import date
 from typing import Any
 
-from django.test import TestCase
 from django.urls import reverse
 
 from motcua.api.services import api_token_create
@@ -17,27 +16,14 @@ from motcua.core.models import AuditEvent, Notification
 from motcua.dossiers import printing
 from motcua.dossiers import services as s
 from motcua.dossiers.models import Apology, ApologyDraft, Dossier, DossierEvent
-from motcua.dossiers.tests.helpers import World, at
+from motcua.dossiers.tests.helpers import DossierTestCase, at
 from motcua.dossiers.tests.test_printing import flat
 
 REASON = "Cần xác minh thêm với cơ quan khác"
 
 
-class ApologyTestCase(TestCase):
-    w: World
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.w = World()
-
-    def receive(self) -> Dossier:
-        """A dossier received 02/3/2026 09:00, due 05/3/2026 17:00."""
-        with clock.frozen(at(2026, 3, 2, 9)):
-            return self.w.receive()
-
-    def act(self, when, func, **kwargs):
-        with clock.frozen(when):
-            return func(**kwargs)
+class ApologyTestCase(DossierTestCase):
+    """``receive()``: a dossier received 02/3/2026 09:00, due 05/3/2026 17:00."""
 
     def apologise(self, d, when, new_date=date(2026, 3, 10), actor=None):
         return self.act(

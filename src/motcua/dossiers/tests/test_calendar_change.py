@@ -8,7 +8,6 @@ from io import StringIO
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import TestCase
 
 from motcua.core import clock
 from motcua.core.audit import audit_verify
@@ -17,8 +16,8 @@ from motcua.core.models import AuditEvent, Notification
 from motcua.core.notifications import _render
 from motcua.dossiers import services as s
 from motcua.dossiers.constants import DossierStatus as S
-from motcua.dossiers.models import Dossier, DossierEvent, Pause
-from motcua.dossiers.tests.helpers import World, at
+from motcua.dossiers.models import DossierEvent, Pause
+from motcua.dossiers.tests.helpers import DossierTestCase, at
 from motcua.workdays.amendments import EntryChange
 from motcua.workdays.loader import calendar_cache_clear
 from motcua.workdays.models import CalendarEntry, CalendarYear
@@ -28,30 +27,18 @@ CULTURE_DAY = EntryChange(date(2026, 11, 24), "holiday", "Ngày Văn hóa Việt
 BASIS = "Văn bản thử nghiệm công nhận ngày 24/11 là ngày nghỉ"
 
 
-class CalendarChangeTestCase(TestCase):
-    w: World
+class CalendarChangeTestCase(DossierTestCase):
     admin: User
 
     @classmethod
     def setUpTestData(cls):
-        cls.w = World()
+        super().setUpTestData()
         cls.admin = get_user_model().objects.create_superuser("quantri", password="x")
 
     def setUp(self):
         calendar_cache_clear()
         self.addCleanup(calendar_cache_clear)
         self.year = CalendarYear.objects.get(year=2026)
-
-    def act(self, when, func, **kwargs):
-        with clock.frozen(when):
-            return func(**kwargs)
-
-    def receive(self, when, version=None):
-        with clock.frozen(when):
-            return self.w.receive(version)
-
-    def refresh(self, dossier):
-        return Dossier.objects.select_related("current_step").get(pk=dossier.pk)
 
     def supplement(self, dossier, asked, received):
         dossier = self.w.to_handler(dossier, when=asked)
@@ -141,6 +128,7 @@ class NewHolidayTests(CalendarChangeTestCase):
         entry = CalendarEntry.objects.get(day=date(2026, 11, 24), unit=None)
         self.assertEqual((entry.kind, entry.legal_basis), ("holiday", BASIS))
         a = self.refresh(self.a)
+        assert a.current_step is not None
         self.assertEqual(a.due_at, at(2026, 11, 26, 17))
         self.assertEqual(a.current_step.due_at, at(2026, 11, 25, 10))
         self.assertEqual(self.refresh(self.b).due_at, at(2026, 11, 27, 17))
@@ -305,6 +293,7 @@ class AmendmentAdminTests(CalendarChangeTestCase):
             self.assertEqual(self.client.get(self.url).status_code, 200)
             page = self.client.post(self.url, self.form(preview="1"))
         self.assertEqual(page.status_code, 200)
+        assert self.dossier.code is not None
         self.assertContains(page, self.dossier.code)
         self.assertContains(page, "17:00 25/11/2026")
         self.assertContains(page, "17:00 26/11/2026")

@@ -8,13 +8,14 @@ shipped 2024–2026 public-sector one.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.test import SimpleTestCase
 
 from motcua.dossiers import kernel
 from motcua.dossiers.constants import DossierStatus as S
-from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.models import Dossier, DossierStep, Pause
 from motcua.dossiers.tests.helpers import at
 from motcua.org.models import Role, Unit
 from motcua.workdays.data import vn_public_sector_calendar
@@ -33,6 +34,22 @@ def _step(order: int, role: str, budget_hours: float, **fields: object) -> Dossi
         is_inter_agency=False,
         **fields,
     )
+
+
+def _open(dossier: Dossier, kept: dict[str, Any], **fields: Any) -> Pause:
+    """A supplement pause opened at 10:00 on 3/3 by the case handler, ``fields`` aside."""
+    values: dict[str, Any] = {
+        "at": at(2026, 3, 3, 10),
+        "actor": User(pk=7, username="thuly"),
+        "kind": "supplement",
+        "number": 1,
+        "policy": "pause",
+        "items": [],
+        "reason": "",
+        "respond_by": None,
+        "override_reason": "",
+    }
+    return kernel.open_pause(dossier, kept=kept, **(values | fields))
 
 
 class KernelTests(SimpleTestCase):
@@ -177,6 +194,71 @@ class KernelTests(SimpleTestCase):
         # 7 working hours from 9:00: 2½ + 3½ on 16/3, the last hour from 7:00 on 17/3.
         self.assertEqual(
             kernel.step_due_after_pause(CALENDAR, at(2026, 3, 16, 9), kept), at(2026, 3, 17, 8)
+        )
+
+    def test_a_pause_opens_unsaved_with_the_status_to_resume(self) -> None:
+        kept = {"working_days": 2}
+        pause = _open(
+            self.dossier,
+            kept,
+            items=["Bản sao giấy khai sinh"],
+            reason="Không rõ nét",
+            respond_by=at(2026, 3, 24, 17),
+        )
+        self.assertIsNone(pause.pk)
+        self.assertEqual(
+            (pause.dossier, pause.resume_status, pause.requested_by, pause.started_at),
+            (self.dossier, S.IN_PROGRESS, self.handler, at(2026, 3, 3, 10)),
+        )
+        self.assertEqual((pause.kind, pause.number, pause.clock), ("supplement", 1, kept))
+        by_job = _open(self.dossier, {}, actor="system", kind="payment")
+        self.assertIsNone(by_job.requested_by)
+
+    def test_ending_a_pause_resumes_the_clocks_it_kept(self) -> None:
+        """As the first test of pauses: due 5/3 → 18/3, promised 9/3 → 20/3."""
+        self.dossier.extended_due_at = at(2026, 3, 9, 17)
+        kept = kernel.pause_clock(
+            calendar=CALENDAR,
+            now=at(2026, 3, 3, 10),
+            due_at=self.dossier.due_at,
+            limit_unit="working_days",
+            extended_due_at=self.dossier.extended_due_at,
+        )
+        pause = _open(self.dossier, kept)
+        moved = kernel.end_pause(
+            self.dossier,
+            pause,
+            at=at(2026, 3, 16, 9),
+            calendar=lambda: CALENDAR,
+            limit_amount=3,
+            limit_unit="working_days",
+        )
+        self.assertTrue(moved)
+        self.assertEqual(
+            (self.dossier.due_at, self.dossier.extended_due_at, pause.ended_at),
+            (at(2026, 3, 18, 17), at(2026, 3, 20, 17), at(2026, 3, 16, 9)),
+        )
+        self.assertEqual(pause.clock, {**kept, "due_after": at(2026, 3, 18, 17).isoformat()})
+
+    def test_a_pause_without_a_clock_only_ends(self) -> None:
+        """An online submission asked to supplement before intake has no due to resume."""
+        waiting = Dossier(status=S.AWAITING_INTAKE, applicant_name="Lê Văn Tám")
+        pause = _open(waiting, {})
+
+        def no_calendar() -> Any:
+            raise AssertionError("no clock to resume: the calendar is not needed")
+
+        moved = kernel.end_pause(
+            waiting,
+            pause,
+            at=at(2026, 3, 5, 9),
+            calendar=no_calendar,
+            limit_amount=3,
+            limit_unit="working_days",
+        )
+        self.assertFalse(moved)
+        self.assertEqual(
+            (waiting.due_at, pause.ended_at, pause.clock), (None, at(2026, 3, 5, 9), {})
         )
 
     def test_the_apology_is_late_within_a_working_day_of_the_due(self) -> None:

@@ -10,7 +10,7 @@ from unittest import mock
 import pytest
 from django.apps import apps
 from django.db import connection
-from django.test import TestCase, TransactionTestCase
+from django.test import TransactionTestCase
 from pypdf import PdfReader
 
 from motcua.catalog.models import ProcedureVersion
@@ -22,7 +22,7 @@ from motcua.dossiers import services as s
 from motcua.dossiers.logbook import logbook_entry_take, logbook_rows
 from motcua.dossiers.models import Dossier, Logbook
 from motcua.dossiers.services import intake
-from motcua.dossiers.tests.helpers import World, at
+from motcua.dossiers.tests.helpers import DossierTestCase, World, at
 from motcua.dossiers.tests.test_concurrency import run_in_threads
 
 
@@ -33,21 +33,16 @@ def receipt_line(dossier: Dossier) -> str:
     return text[start : text.index(".", start) + 1]
 
 
-class NumberingTests(TestCase):
-    w: World
+class NumberingTests(DossierTestCase):
     business: ProcedureVersion
 
     @classmethod
     def setUpTestData(cls):
-        cls.w = World()
+        super().setUpTestData()
         make_field("household-business", "Thành lập và hoạt động của hộ kinh doanh")
         cls.business = make_procedure(
             "2.000046", name="Đăng ký thành lập hộ kinh doanh", field_code="household-business"
         ).versions.get()
-
-    def receive(self, when, **kwargs):
-        with clock.frozen(when):
-            return self.w.receive(**kwargs)
 
     def place(self, dossier: Dossier) -> tuple[int, str, int, int | None]:
         dossier.refresh_from_db()
@@ -82,6 +77,7 @@ class NumberingTests(TestCase):
         new_year = self.receive(at(2026, 1, 1, 0, 30))
         self.assertEqual(self.place(late)[2:], (2025, 1))
         self.assertEqual(self.place(new_year)[2:], (2026, 1))
+        assert late.logbook is not None
         self.assertEqual(
             logbook_entry_take(unit_id=self.w.centre.pk, field_id=late.logbook.field_id, year=2027),
             (Logbook.objects.get(year=2027).pk, 1),

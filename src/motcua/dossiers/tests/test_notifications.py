@@ -227,7 +227,8 @@ class AlertTests(TestCase):
         d.refresh_from_db()
         new_due, step = d.due_at, d.current_step
         assert new_due is not None and step is not None
-        self.assertGreater(new_due, first_due)  # the clock restarted
+        # Due 5/3 at first (3 working days from D0 = 2/3); restarted: D0 = 9/3 → 12/3.
+        self.assertEqual((first_due, new_due), (at(2026, 3, 5, 17), at(2026, 3, 12, 17)))
         self.assertEqual(d.overdue_alerted, "")
         self.assertEqual(step.alerted, "")
         summary = dossiers_alert(now=new_due - timedelta(hours=2))
@@ -257,7 +258,8 @@ class AlertTests(TestCase):
             d = self.w.receive(version=version)
         now = at(2026, 3, 3, 9)
         assert d.due_at is not None
-        self.assertGreater(d.due_at - now, timedelta(days=21))
+        # 20 working days from D0 = 2/3: four whole weeks, 30/3 — more than a fortnight away.
+        self.assertEqual(d.due_at, at(2026, 3, 30, 17))
         with override_settings(MOTCUA_DUE_SOON_WORKING_HOURS=8 * 25):
             self.assertEqual(dossiers_alert(now=now).due_soon, 1)
         for hours in (8, 40, 200, 1000):

@@ -4,8 +4,9 @@ Every action of ``workflow.TRANSITIONS`` is tried on a dossier in every
 reachable status by a holder of every role (and by someone with none):
 the services accept exactly what :func:`workflow.may` allows and refuse
 the rest with the error its reason names; the dossier page and the API's
-``available_actions`` offer exactly the same; and the allowed actions are
-pinned, status by status and role by role, in :data:`EXPECTED`.
+``available_actions`` offer exactly the same; an action whose target the
+table fixes leads there; and the allowed actions are pinned, status by
+status and role by role, in :data:`EXPECTED`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.test import SimpleTestCase
 from django.utils import timezone
 
 from motcua.api.services import api_token_create
@@ -24,11 +26,11 @@ from motcua.core import clock
 from motcua.core.errors import ApplicationError, ConflictError, PermissionDeniedError
 from motcua.dossiers import services as s
 from motcua.dossiers.api.output import ACTION_PATHS
-from motcua.dossiers.models import Apology, Dossier
+from motcua.dossiers.models import Apology, Dossier, DossierEvent
 from motcua.dossiers.screens import UserRoles, allowed_actions
 from motcua.dossiers.services.common import ActorRoles
 from motcua.dossiers.tests.helpers import DossierTestCase, at
-from motcua.dossiers.workflow import TRANSITIONS, available_actions, may
+from motcua.dossiers.workflow import TRANSITIONS, available_actions, may, target_of
 from motcua.workdays.loader import calendar_for_unit
 
 SERVICES: dict[str, Callable[..., Any]] = {
@@ -220,6 +222,13 @@ class TransitionTableAgreementTests(DossierTestCase):
         try:
             with transaction.atomic(), clock.frozen(self.when(action)):
                 SERVICES[action](dossier=dossier, actor=user, **self.arguments(action, dossier))
+                target = TRANSITIONS[action].target
+                if target is not None:  # the table's target is where the action leads
+                    # (the history row's: an accepted dossier may be handed over at once)
+                    event = DossierEvent.objects.filter(dossier=dossier, action=action).last()
+                    assert event is not None, action
+                    self.assertEqual(event.to_status, target, action)
+                    self.targets_reached.add(action)
                 raise Rollback
         except Rollback:
             return "ok"
@@ -243,6 +252,7 @@ class TransitionTableAgreementTests(DossierTestCase):
         return actions
 
     def test_services_page_and_api_agree_with_the_table(self) -> None:
+        self.targets_reached: set[str] = set()
         paths = {path: action for action, path in ACTION_PATHS.items()}
         found: dict[str, dict[str, list[str]]] = {}
         for state in self.dossiers:
@@ -266,3 +276,14 @@ class TransitionTableAgreementTests(DossierTestCase):
                             outcome, "ok" if verdict else verdict.reason, (action, verdict)
                         )
         self.assertEqual(found, {state: by for state, by in EXPECTED.items() if by})
+        fixed = {action for action, t in TRANSITIONS.items() if t.target is not None}
+        self.assertEqual(self.targets_reached, fixed)
+
+
+class TargetTests(SimpleTestCase):
+    def test_the_target_is_the_tables_where_it_is_fixed(self) -> None:
+        self.assertEqual(target_of("decide"), "result_ready")
+        self.assertEqual(target_of("request_payment"), "awaiting_payment")
+        for action in ("hand_over", "claim", "supplement_received"):
+            with self.subTest(action=action), self.assertRaisesMessage(ValueError, action):
+                target_of(action)
