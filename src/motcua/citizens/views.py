@@ -14,8 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.catalog.models import RequiredDocument
 from motcua.citizens import codes, selectors, services
+from motcua.citizens.files import attachment_response
 from motcua.citizens.forms import (
     CodeForm,
     DestinationForm,
@@ -320,16 +320,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
         found = selectors.attachment_for_user(request.user, pk)
     except NotFoundError as exc:
         return _not_found(request, exc)
-    response = FileResponse(
-        default_storage.open(str(found.file.name), "rb"),
-        content_type=found.content_type,
-        as_attachment=request.GET.get("view") != "1",
-        filename=found.name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(found, inline=request.GET.get("view") == "1")
 
 
 @login_required

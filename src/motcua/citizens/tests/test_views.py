@@ -152,3 +152,41 @@ class CitizenPagesTests(TestCase):
         self.assertContains(
             response, "Không có bản nháp này trong các bản nháp của Ông/Bà.", status_code=404
         )
+
+    def test_another_citizens_draft_dossier_and_files_are_not_found_on_the_pages(self):
+        self.sign_in()
+        self.client.get(reverse("citizens:submit", args=[self.code]))
+        draft = Draft.objects.get()
+        docs = list(self.w.pause_version.documents.order_by("order"))
+        self.client.post(
+            reverse("citizens:draft", args=[draft.key]),
+            {
+                "applicant_name": "Trần Thị Bích Ngọc",
+                "applicant_email": "ngoc@example.vn",
+                "applicant_address": "Số 12 Lê Lợi",
+                "receiving_unit": str(self.w.centre.pk),
+                f"doc_{docs[0].pk}": pdf(),
+                f"doc_{docs[1].pk}": pdf(),
+            },
+        )
+        files = list(Attachment.objects.values_list("pk", flat=True))
+        self.assertEqual(len(files), 2)
+        self.client.logout()
+        self.sign_in("khac@example.vn")
+        for url in (
+            reverse("citizens:draft", args=[draft.key]),
+            reverse("citizens:draft_review", args=[draft.key]),
+            *(reverse("citizens:file", args=[pk]) for pk in files),
+        ):
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+        changed = self.client.post(
+            reverse("citizens:draft", args=[draft.key]),
+            {"applicant_name": "Kẻ gian", f"doc_{docs[0].pk}": pdf()},
+        )
+        self.assertEqual(changed.status_code, 404)
+        sent = self.client.post(reverse("citizens:draft_review", args=[draft.key]))
+        self.assertEqual(sent.status_code, 404)
+        self.assertFalse(Dossier.objects.exists())
+        draft.refresh_from_db()
+        self.assertEqual(draft.applicant_name, "Trần Thị Bích Ngọc")
+        self.assertEqual(sorted(Attachment.objects.values_list("pk", flat=True)), sorted(files))
