@@ -242,13 +242,23 @@ def draft_review(request: HttpRequest, citizen: Citizen, key: Any) -> HttpRespon
         current = selectors.draft_get(citizen, key)
     except NotFoundError as exc:
         return _not_found(request, exc)
-    form = SupplementForm(request.POST or None)  # only carries the error summary
+    form = SupplementForm(request.POST if request.method == "POST" else None)  # summary only
+    fixes: list[dict[str, str]] = []
     if request.method == "POST":
         form.is_valid()
         try:
             dossier = services.draft_submit(draft=current, citizen=citizen)
         except ApplicationError as exc:
             add_application_error(form, exc)
+            # Each problem is fixed on the draft page: link it to its field there.
+            page = reverse("citizens:draft", args=[current.key])
+            fixes = [
+                {
+                    "message": p["message"],
+                    "href": f"{page}#id_{p['field']}" if p.get("field") else "",
+                }
+                for p in exc.extra.get("errors") or [{"message": exc.message}]
+            ]
         else:
             return redirect("citizens:dossier", code=dossier.code)
     elif current.dossier_id is not None:
@@ -261,6 +271,7 @@ def draft_review(request: HttpRequest, citizen: Citizen, key: Any) -> HttpRespon
             "draft": current,
             "slots": _slots(current),
             "missing": services.draft_missing(current),
+            "fixes": fixes,
         },
     )
 

@@ -190,3 +190,16 @@ class CitizenPagesTests(TestCase):
         draft.refresh_from_db()
         self.assertEqual(draft.applicant_name, "Trần Thị Bích Ngọc")
         self.assertEqual(sorted(Attachment.objects.values_list("pk", flat=True)), sorted(files))
+
+    def test_sending_an_incomplete_draft_links_each_problem_to_its_field(self):
+        self.sign_in()
+        self.client.get(reverse("citizens:submit", args=[self.code]))
+        draft = Draft.objects.get()
+        page = reverse("citizens:draft", args=[draft.key])
+        response = self.client.post(reverse("citizens:draft_review", args=[draft.key]))
+        self.assertContains(response, "<title>Lỗi: Kiểm tra trước khi gửi")
+        self.assertContains(response, 'id="error-summary"')
+        for field in ("receiving_unit", "documents"):
+            self.assertContains(response, f'href="{page}#id_{field}"')
+        self.assertContains(self.client.get(page), 'id="id_receiving_unit"')
+        self.assertFalse(Dossier.objects.exists())
