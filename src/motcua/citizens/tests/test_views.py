@@ -203,3 +203,32 @@ class CitizenPagesTests(TestCase):
             self.assertContains(response, f'href="{page}#id_{field}"')
         self.assertContains(self.client.get(page), 'id="id_receiving_unit"')
         self.assertFalse(Dossier.objects.exists())
+
+    def test_every_field_of_the_citizen_forms_has_its_label(self):
+        from html.parser import HTMLParser
+
+        class Fields(HTMLParser):
+            def __init__(self):
+                super().__init__()
+                self.inputs, self.labels = [], set()
+
+            def handle_starttag(self, tag, attrs):
+                attrs = dict(attrs)
+                if tag == "label" and attrs.get("for"):
+                    self.labels.add(attrs["for"])
+                hidden = attrs.get("type") in {"hidden", "submit", "button"}
+                if tag in {"input", "select", "textarea"} and not hidden:
+                    self.inputs.append(attrs.get("id") or attrs.get("name"))
+
+        def unlabelled(url):
+            parser = Fields()
+            parser.feed(self.client.get(url).content.decode())
+            self.assertTrue(parser.inputs, url)
+            return [field for field in parser.inputs if field not in parser.labels]
+
+        self.assertEqual(unlabelled(reverse("citizens:sign_in")), [])
+        self.sign_in()
+        self.client.get(reverse("citizens:submit", args=[self.code]))
+        draft = Draft.objects.get()
+        for url in (reverse("citizens:profile"), reverse("citizens:draft", args=[draft.key])):
+            self.assertEqual(unlabelled(url), [], url)
