@@ -40,6 +40,7 @@ from motcua.citizens.oidc import oidc_enabled
 from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.net import client_bucket
+from motcua.core.templatetags.form_errors import form_problems
 from motcua.dossiers.screens import UserRoles
 from motcua.dossiers.selectors import INTAKE_ROLES, dossier_get_for_user
 
@@ -202,6 +203,7 @@ def draft(request: HttpRequest, citizen: Citizen, key: Any) -> HttpResponse:
         "receiving_unit": str(current.receiving_unit_id or ""),
     }
     form = DraftForm(request.POST or None, initial=initial, desks=desks)
+    slot_errors: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
         try:
             current = services.draft_save(draft=current, citizen=citizen, data=form.cleaned_data)
@@ -219,10 +221,9 @@ def draft(request: HttpRequest, citizen: Citizen, key: Any) -> HttpResponse:
                     file=upload,
                 )
             except ApplicationError as exc:
-                form.add_error(
-                    "documents",
-                    f"{slot['document'].name}: {exc.message}",
-                )
+                message = f"{slot['document'].name}: {exc.message}"
+                form.add_error("documents", message)
+                slot_errors[slot["field"]] = message
         if form.is_valid():
             if "review" in request.POST:
                 return redirect("citizens:draft_review", key=current.key)
@@ -230,8 +231,32 @@ def draft(request: HttpRequest, citizen: Citizen, key: Any) -> HttpResponse:
     return render(
         request,
         "citizens/draft.html",
-        {"form": form, "draft": current, "slots": _slots(current)},
+        {
+            "form": form,
+            "draft": current,
+            "slots": [
+                {**slot, "error": slot_errors.get(slot["field"], "")} for slot in _slots(current)
+            ],
+            "fixes": _linked_problems(form, slot_errors),
+        },
     )
+
+
+def _draft_anchor(page: str, field: str) -> str:
+    """Where on the draft page a problem of ``field`` is fixed."""
+    if not field:
+        return ""
+    return f"{page}#{'documents' if field == 'documents' else f'id_{field}'}"
+
+
+def _linked_problems(form: DraftForm, slot_errors: dict[str, str]) -> list[dict[str, str]]:
+    """The summary's problems, each upload's linked to its own file field (GOV.UK pattern)."""
+    by_message = {message: field for field, message in slot_errors.items()}
+    problems = []
+    for problem in form_problems(form):
+        anchor = by_message.get(problem.message) or problem.anchor
+        problems.append({"message": problem.message, "href": f"#{anchor}" if anchor else ""})
+    return problems
 
 
 @citizen_required
@@ -255,7 +280,7 @@ def draft_review(request: HttpRequest, citizen: Citizen, key: Any) -> HttpRespon
             fixes = [
                 {
                     "message": p["message"],
-                    "href": f"{page}#id_{p['field']}" if p.get("field") else "",
+                    "href": _draft_anchor(page, p.get("field", "")),
                 }
                 for p in exc.extra.get("errors") or [{"message": exc.message}]
             ]

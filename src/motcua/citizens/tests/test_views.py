@@ -199,9 +199,11 @@ class CitizenPagesTests(TestCase):
         response = self.client.post(reverse("citizens:draft_review", args=[draft.key]))
         self.assertContains(response, "<title>Lỗi: Kiểm tra trước khi gửi")
         self.assertContains(response, 'id="error-summary"')
-        for field in ("receiving_unit", "documents"):
-            self.assertContains(response, f'href="{page}#id_{field}"')
-        self.assertContains(self.client.get(page), 'id="id_receiving_unit"')
+        for anchor in ("id_receiving_unit", "documents"):
+            self.assertContains(response, f'href="{page}#{anchor}"')
+        form = self.client.get(page)
+        self.assertContains(form, 'id="id_receiving_unit"')
+        self.assertContains(form, 'id="documents"', count=1)
         self.assertFalse(Dossier.objects.exists())
 
     def test_every_field_of_the_citizen_forms_has_its_label(self):
@@ -232,3 +234,22 @@ class CitizenPagesTests(TestCase):
         draft = Draft.objects.get()
         for url in (reverse("citizens:profile"), reverse("citizens:draft", args=[draft.key])):
             self.assertEqual(unlabelled(url), [], url)
+
+    def test_a_refused_upload_is_linked_to_its_own_file_field(self):
+        self.sign_in()
+        self.client.get(reverse("citizens:submit", args=[self.code]))
+        draft = Draft.objects.get()
+        doc = self.w.pause_version.documents.order_by("order").first()
+        response = self.client.post(
+            reverse("citizens:draft", args=[draft.key]),
+            {
+                "applicant_name": "Trần Thị Bích Ngọc",
+                "applicant_email": "ngoc@example.vn",
+                f"doc_{doc.pk}": SimpleUploadedFile("to-khai.pdf", b"MZ\x90\x00" * 20),
+            },
+        )
+        self.assertContains(response, "<title>Lỗi: ")
+        self.assertContains(response, f'<a href="#doc_{doc.pk}">{doc.name}: Chỉ nhận tệp PDF')
+        self.assertContains(response, f'aria-describedby="doc_{doc.pk}-error"')
+        self.assertContains(response, f'id="doc_{doc.pk}-error"')
+        self.assertFalse(Attachment.objects.exists())
