@@ -27,8 +27,9 @@ from pydantic import Field
 
 from motcua.catalog.models import RequiredDocument
 from motcua.citizens import codes, selectors, services, tokens
+from motcua.citizens.files import attachment_response
 from motcua.citizens.models import Attachment, Citizen, CitizenToken, Draft
-from motcua.core.errors import ApplicationError
+from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.net import client_bucket
 from motcua.core.schemas import error_responses
 
@@ -134,7 +135,10 @@ class CitizenFileOut(Schema):
     size: int
     kind: str = Field(description="`applicant`, `supplement`, `scan` or `result`.")
     uploaded_at: datetime
-    url: str = Field(description="Where the signed-in applicant downloads it on the portal.")
+    url: str = Field(
+        description=("Where this API serves it: `GET` with the same bearer token (`/files/{id}`).")
+    )
+    page_url: str = Field(description="Where the applicant signed in on the portal opens it.")
 
 
 class CitizenSlotOut(Schema):
@@ -218,7 +222,8 @@ def _file(attachment: Attachment) -> dict[str, Any]:
         "size": attachment.size,
         "kind": attachment.kind,
         "uploaded_at": attachment.uploaded_at,
-        "url": reverse("citizens:file", args=[attachment.pk]),
+        "url": reverse("api:citizen_file", args=[attachment.pk]),
+        "page_url": reverse("citizens:file", args=[attachment.pk]),
     }
 
 
@@ -538,3 +543,34 @@ def citizen_draft_submit(
     )
     row = selectors.my_dossier(citizen, result.dossier.code or "")
     return Status(200 if result.replay else 201, _dossier(row))
+
+
+# --- files -----------------------------------------------------------------------------------------
+
+
+@router.get(
+    "/files/{file_id}",
+    response={200: None, **error_responses(401, 404, 422)},
+    url_name="citizen_file",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file (PDF, JPEG or PNG) as an attachment under its name.",
+                "content": {
+                    kind: {"schema": {"type": "string", "format": "binary"}}
+                    for kind in ("application/pdf", "image/jpeg", "image/png")
+                },
+            }
+        }
+    },
+    summary="Download a file of my drafts or dossiers",
+    description=(
+        "The `url` of a file in a draft or a dossier: served only to its applicant (404 to "
+        "anyone else, whether the file exists or not), never cached."
+    ),
+)
+def citizen_file(request: HttpRequest, file_id: int) -> Any:
+    citizen = _citizen(request)
+    if file_id < 1 or file_id > 2**62:
+        raise NotFoundError(_("There is no such file, or it is not yours to see."))
+    return attachment_response(selectors.attachment_for_user(citizen.user, file_id))

@@ -14,8 +14,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,6 +25,7 @@ from django.views.decorators.http import require_http_methods
 
 from motcua.catalog.models import RequiredDocument
 from motcua.citizens import codes, selectors, services
+from motcua.citizens.files import attachment_response
 from motcua.citizens.forms import (
     CodeForm,
     DestinationForm,
@@ -40,6 +40,7 @@ from motcua.citizens.oidc import oidc_enabled
 from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.net import client_bucket
+from motcua.core.templatetags.form_errors import form_problems
 from motcua.dossiers.screens import UserRoles
 from motcua.dossiers.selectors import INTAKE_ROLES, dossier_get_for_user
 
@@ -202,6 +203,7 @@ def draft(request: HttpRequest, citizen: Citizen, key: Any) -> HttpResponse:
         "receiving_unit": str(current.receiving_unit_id or ""),
     }
     form = DraftForm(request.POST or None, initial=initial, desks=desks)
+    slot_errors: dict[str, str] = {}
     if request.method == "POST" and form.is_valid():
         try:
             current = services.draft_save(draft=current, citizen=citizen, data=form.cleaned_data)
@@ -219,10 +221,9 @@ def draft(request: HttpRequest, citizen: Citizen, key: Any) -> HttpResponse:
                     file=upload,
                 )
             except ApplicationError as exc:
-                form.add_error(
-                    "documents",
-                    f"{slot['document'].name}: {exc.message}",
-                )
+                message = f"{slot['document'].name}: {exc.message}"
+                form.add_error("documents", message)
+                slot_errors[slot["field"]] = message
         if form.is_valid():
             if "review" in request.POST:
                 return redirect("citizens:draft_review", key=current.key)
@@ -230,8 +231,32 @@ def draft(request: HttpRequest, citizen: Citizen, key: Any) -> HttpResponse:
     return render(
         request,
         "citizens/draft.html",
-        {"form": form, "draft": current, "slots": _slots(current)},
+        {
+            "form": form,
+            "draft": current,
+            "slots": [
+                {**slot, "error": slot_errors.get(slot["field"], "")} for slot in _slots(current)
+            ],
+            "fixes": _linked_problems(form, slot_errors),
+        },
     )
+
+
+def _draft_anchor(page: str, field: str) -> str:
+    """Where on the draft page a problem of ``field`` is fixed."""
+    if not field:
+        return ""
+    return f"{page}#{'documents' if field == 'documents' else f'id_{field}'}"
+
+
+def _linked_problems(form: DraftForm, slot_errors: dict[str, str]) -> list[dict[str, str]]:
+    """The summary's problems, each upload's linked to its own file field (GOV.UK pattern)."""
+    by_message = {message: field for field, message in slot_errors.items()}
+    problems = []
+    for problem in form_problems(form):
+        anchor = by_message.get(problem.message) or problem.anchor
+        problems.append({"message": problem.message, "href": f"#{anchor}" if anchor else ""})
+    return problems
 
 
 @citizen_required
@@ -242,13 +267,23 @@ def draft_review(request: HttpRequest, citizen: Citizen, key: Any) -> HttpRespon
         current = selectors.draft_get(citizen, key)
     except NotFoundError as exc:
         return _not_found(request, exc)
-    form = SupplementForm(request.POST or None)  # only carries the error summary
+    form = SupplementForm(request.POST if request.method == "POST" else None)  # summary only
+    fixes: list[dict[str, str]] = []
     if request.method == "POST":
         form.is_valid()
         try:
             dossier = services.draft_submit(draft=current, citizen=citizen)
         except ApplicationError as exc:
             add_application_error(form, exc)
+            # Each problem is fixed on the draft page: link it to its field there.
+            page = reverse("citizens:draft", args=[current.key])
+            fixes = [
+                {
+                    "message": p["message"],
+                    "href": _draft_anchor(page, p.get("field", "")),
+                }
+                for p in exc.extra.get("errors") or [{"message": exc.message}]
+            ]
         else:
             return redirect("citizens:dossier", code=dossier.code)
     elif current.dossier_id is not None:
@@ -261,6 +296,7 @@ def draft_review(request: HttpRequest, citizen: Citizen, key: Any) -> HttpRespon
             "draft": current,
             "slots": _slots(current),
             "missing": services.draft_missing(current),
+            "fixes": fixes,
         },
     )
 
@@ -320,16 +356,7 @@ def attachment(request: HttpRequest, pk: int) -> HttpResponseBase:
         found = selectors.attachment_for_user(request.user, pk)
     except NotFoundError as exc:
         return _not_found(request, exc)
-    response = FileResponse(
-        default_storage.open(str(found.file.name), "rb"),
-        content_type=found.content_type,
-        as_attachment=request.GET.get("view") != "1",
-        filename=found.name,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(found, inline=request.GET.get("view") == "1")
 
 
 @login_required

@@ -293,3 +293,24 @@ class CitizenApiTests(TestCase):
         self.assertEqual(again.json()["code"], "supplement_answered")
         kinds = [f["kind"] for f in self.call("get", f"/dossiers/{code}").json()["files"]]
         self.assertEqual(kinds.count("supplement"), 1)
+
+    # --- files ----------------------------------------------------------------------------------
+
+    def test_the_file_url_the_api_gives_serves_the_file_to_its_bearer_only(self):
+        key = self.ready_draft()
+        slot = self.call("get", f"/drafts/{key}").json()["slots"][0]["file"]
+        served = self.call("get", slot["url"].removeprefix(API))
+        self.assertEqual(served.status_code, 200, getattr(served, "content", b"")[:200])
+        body = b"".join(served.streaming_content)
+        self.assertTrue(body.startswith(b"%PDF"))
+        self.assertEqual(len(body), slot["size"])
+        self.assertEqual(served["Content-Type"], "application/pdf")
+        self.assertEqual(served["X-Content-Type-Options"], "nosniff")
+        self.assertIn("no-store", served["Cache-Control"])
+        other = self.issue(self.other)
+        refused = self.call("get", slot["url"].removeprefix(API), other)
+        self.assertEqual(refused.status_code, 404)
+        self.assertEqual(refused.json()["code"], "not_found")
+        self.assertEqual(self.call("get", "/files/999999").status_code, 404)
+        anonymous = self.client.get(slot["url"])
+        self.assertEqual(anonymous.status_code, 401)

@@ -152,3 +152,104 @@ class CitizenPagesTests(TestCase):
         self.assertContains(
             response, "Không có bản nháp này trong các bản nháp của Ông/Bà.", status_code=404
         )
+
+    def test_another_citizens_draft_dossier_and_files_are_not_found_on_the_pages(self):
+        self.sign_in()
+        self.client.get(reverse("citizens:submit", args=[self.code]))
+        draft = Draft.objects.get()
+        docs = list(self.w.pause_version.documents.order_by("order"))
+        self.client.post(
+            reverse("citizens:draft", args=[draft.key]),
+            {
+                "applicant_name": "Trần Thị Bích Ngọc",
+                "applicant_email": "ngoc@example.vn",
+                "applicant_address": "Số 12 Lê Lợi",
+                "receiving_unit": str(self.w.centre.pk),
+                f"doc_{docs[0].pk}": pdf(),
+                f"doc_{docs[1].pk}": pdf(),
+            },
+        )
+        files = list(Attachment.objects.values_list("pk", flat=True))
+        self.assertEqual(len(files), 2)
+        self.client.logout()
+        self.sign_in("khac@example.vn")
+        for url in (
+            reverse("citizens:draft", args=[draft.key]),
+            reverse("citizens:draft_review", args=[draft.key]),
+            *(reverse("citizens:file", args=[pk]) for pk in files),
+        ):
+            self.assertEqual(self.client.get(url).status_code, 404, url)
+        changed = self.client.post(
+            reverse("citizens:draft", args=[draft.key]),
+            {"applicant_name": "Kẻ gian", f"doc_{docs[0].pk}": pdf()},
+        )
+        self.assertEqual(changed.status_code, 404)
+        sent = self.client.post(reverse("citizens:draft_review", args=[draft.key]))
+        self.assertEqual(sent.status_code, 404)
+        self.assertFalse(Dossier.objects.exists())
+        draft.refresh_from_db()
+        self.assertEqual(draft.applicant_name, "Trần Thị Bích Ngọc")
+        self.assertEqual(sorted(Attachment.objects.values_list("pk", flat=True)), sorted(files))
+
+    def test_sending_an_incomplete_draft_links_each_problem_to_its_field(self):
+        self.sign_in()
+        self.client.get(reverse("citizens:submit", args=[self.code]))
+        draft = Draft.objects.get()
+        page = reverse("citizens:draft", args=[draft.key])
+        response = self.client.post(reverse("citizens:draft_review", args=[draft.key]))
+        self.assertContains(response, "<title>Lỗi: Kiểm tra trước khi gửi")
+        self.assertContains(response, 'id="error-summary"')
+        for anchor in ("id_receiving_unit", "documents"):
+            self.assertContains(response, f'href="{page}#{anchor}"')
+        form = self.client.get(page)
+        self.assertContains(form, 'id="id_receiving_unit"')
+        self.assertContains(form, 'id="documents"', count=1)
+        self.assertFalse(Dossier.objects.exists())
+
+    def test_every_field_of_the_citizen_forms_has_its_label(self):
+        from html.parser import HTMLParser
+
+        class Fields(HTMLParser):
+            def __init__(self):
+                super().__init__()
+                self.inputs, self.labels = [], set()
+
+            def handle_starttag(self, tag, attrs):
+                attrs = dict(attrs)
+                if tag == "label" and attrs.get("for"):
+                    self.labels.add(attrs["for"])
+                hidden = attrs.get("type") in {"hidden", "submit", "button"}
+                if tag in {"input", "select", "textarea"} and not hidden:
+                    self.inputs.append(attrs.get("id") or attrs.get("name"))
+
+        def unlabelled(url):
+            parser = Fields()
+            parser.feed(self.client.get(url).content.decode())
+            self.assertTrue(parser.inputs, url)
+            return [field for field in parser.inputs if field not in parser.labels]
+
+        self.assertEqual(unlabelled(reverse("citizens:sign_in")), [])
+        self.sign_in()
+        self.client.get(reverse("citizens:submit", args=[self.code]))
+        draft = Draft.objects.get()
+        for url in (reverse("citizens:profile"), reverse("citizens:draft", args=[draft.key])):
+            self.assertEqual(unlabelled(url), [], url)
+
+    def test_a_refused_upload_is_linked_to_its_own_file_field(self):
+        self.sign_in()
+        self.client.get(reverse("citizens:submit", args=[self.code]))
+        draft = Draft.objects.get()
+        doc = self.w.pause_version.documents.order_by("order").first()
+        response = self.client.post(
+            reverse("citizens:draft", args=[draft.key]),
+            {
+                "applicant_name": "Trần Thị Bích Ngọc",
+                "applicant_email": "ngoc@example.vn",
+                f"doc_{doc.pk}": SimpleUploadedFile("to-khai.pdf", b"MZ\x90\x00" * 20),
+            },
+        )
+        self.assertContains(response, "<title>Lỗi: ")
+        self.assertContains(response, f'<a href="#doc_{doc.pk}">{doc.name}: Chỉ nhận tệp PDF')
+        self.assertContains(response, f'aria-describedby="doc_{doc.pk}-error"')
+        self.assertContains(response, f'id="doc_{doc.pk}-error"')
+        self.assertFalse(Attachment.objects.exists())
