@@ -20,9 +20,11 @@ from __future__ import annotations
 
 import contextlib
 from collections import Counter
+from datetime import date
 from typing import Any
 
 import schemathesis
+from django.contrib.auth import get_user_model
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
@@ -45,9 +47,14 @@ from motcua.api.services import api_token_create
 from motcua.catalog.tests.factories import make_field
 from motcua.citizens.codes import citizen_create
 from motcua.citizens.tokens import citizen_token_issue
+from motcua.contests.tests.helpers import published_round
 from motcua.core import clock
 from motcua.dossiers import services as s
 from motcua.dossiers.tests.helpers import World, at
+from motcua.initiatives.services import model_create
+from motcua.parindex.sample import sample_bytes
+from motcua.parindex.services import definition_import
+from motcua.quizzes.tests.helpers import World as QuizWorld
 
 SCHEMA_PATH = "/api/v1/openapi.json"
 EXAMPLES = 5
@@ -79,6 +86,13 @@ def known_path_parameters(path: str, objects: dict[str, Any]) -> dict[str, Any]:
         values["number"] = 1
     if "{form}" in path:
         values["form"] = "receipt"
+    if "{round_id}" in path:
+        judged = "/contests/judged/" in path
+        values["round_id"] = objects["judged_round"] if judged else objects["round_id"]
+    if "{model_id}" in path:
+        values["model_id"] = objects["model_id"]
+    if "{definition_id}" in path:
+        values["definition_id"] = objects["definition_id"]
     return values
 
 
@@ -165,11 +179,28 @@ class OpenApiConformanceTests(TestCase):
             s.dossier_request_supplement(
                 dossier=in_progress, actor=cls.w.handler, items=["Giấy chứng sinh"], reason="Mờ"
             )
+        # A quiz round closed before the run's frozen instant (its ranking answers 200),
+        # a reform model piloted in one of the quiz's communes, the sample index definition.
+        quizzes = QuizWorld()
+        with clock.frozen(at(2026, 2, 2, 9)):
+            quiz_round = quizzes.round()  # open from 08:00 for three days
+        model = model_create(
+            actor=quizzes.officer,
+            title="Một cửa không giấy",
+            unit=quizzes.commune_a,
+            pilot_started_on=date(2026, 1, 5),
+        )
+        admin = get_user_model().objects.create_superuser("quantri.openapi", password="x")
+        definition = definition_import(data=sample_bytes(), actor=admin)
         cls.objects = {
             "dossier": received.code,
             "procedure": "1.001193",
             "unit": cls.w.centre.pk,
             "year": 2026,
+            "judged_round": published_round().pk,
+            "round_id": quiz_round.pk,
+            "model_id": model.pk,
+            "definition_id": definition.pk,
         }
 
     def setUp(self):

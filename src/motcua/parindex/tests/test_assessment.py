@@ -243,11 +243,23 @@ class AssessmentTests(TestCase):
         other = self.start(unit=self.w.other_ward, actor=self.w.other_officer)
         self.fill_as(other, self.w.other_officer, Decimal("0.5"))
         manual_max = sum(s.sub_criterion.max_points for s in self.manual(ward))
+        # The rules with data in this world score their rows: no communication form used
+        # (1.2.3), no initiative recognised (1.3.1) nor model replicated (1.3.2) in 2026,
+        # so 0 points each. The others (plan, dossiers, ratings) have no data: by hand.
+        automatic = Score.objects.filter(assessment=ward, automatic=True)
+        self.assertEqual(
+            sorted(automatic.values_list("sub_criterion__code", "self_points")),
+            [("1.2.3", Decimal(0)), ("1.3.1", Decimal(0)), ("1.3.2", Decimal(0))],
+        )
+        # 22 points at most − 0.5 − 1 − 1 on the automatic rows = 19.5 typed at full.
+        self.assertEqual(manual_max, Decimal("19.5"))
         sheet = assessment_sheet(ward)
         self.assertEqual(sheet.self_total, manual_max)
         self.assertEqual(sum(a.self_points or 0 for a in sheet.areas), manual_max)
         self.assertEqual(sheet.max_points, Decimal(22) + Decimal(20))
-        self.assertEqual(sheet.missing, SUBS - len(self.manual(ward)))
+        # Every row has points: the typed ones and the three the rules scored.
+        self.assertEqual(sheet.missing, 0)
+        self.assertEqual(len(self.manual(ward)), SUBS - 3)
         for assessment, officer, cut, survey in (
             (ward, self.w.ward_officer, Decimal(1), "10"),
             (other, self.w.other_officer, Decimal(0), "20"),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 import types
+from datetime import date
 from decimal import Decimal
 from unittest import skipIf
 
@@ -219,42 +220,141 @@ class LazyRuleTests(TestCase):
 
 @skipIf(not HAS_OUTREACH, "motcua.outreach.selectors is not merged yet")
 class OutreachSelectorTests(TestCase):
-    """The real outreach selectors (un-skipped once the outreach app provides them)."""
+    """The rules read plans and progress reports made through the outreach app's services."""
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.w = ParWorld()
+        from motcua.outreach.tests.helpers import World as OutreachWorld
 
-    def test_rules_follow_the_selectors(self) -> None:
-        module = importlib.import_module(OUTREACH)
-        completion = module.plan_completion(self.w.ward, 2026)
-        result = rule_run("plan_completion", self.w.ward, 2026, Decimal(1))
-        if completion is None:
-            self.assertIsNone(result.points)
-        else:
-            self.assertEqual(
-                result.points,
-                (min(Decimal(str(completion)), Decimal(100)) / 100).quantize(Decimal("0.01")),
+        cls.o = OutreachWorld()
+
+    def test_no_plan_is_not_available_and_no_form_is_zero(self) -> None:
+        ward = self.o.ward
+        self.assertIsNone(rule_run("plan_issued_on_time", ward, 2026, Decimal("0.5")).points)
+        self.assertIsNone(rule_run("plan_completion", ward, 2026, Decimal(1)).points)
+        self.assertEqual(rule_run("form_variety", ward, 2026, Decimal("0.5")).points, 0)
+
+    def test_plan_issued_on_time_half_complete_two_forms(self) -> None:
+        from motcua.outreach import services as outreach
+
+        o = self.o
+        plan = o.plan()
+        done = o.activity(plan, period=2, target=2)  # radio, due end of February
+        late = o.activity(plan, period=3, target=3, channel="portal")  # due end of March
+        o.activity(plan, period=9, target=1, channel="dialogue")  # not due on 10 April
+        with clock.frozen(at(2026, 1, 20)):
+            outreach.plan_issue(
+                actor=o.ward_officer, plan=plan, number="5/KH-UBND", issued_on=clock.localdate()
             )
-        forms = module.form_variety(self.w.ward, 2026)
-        self.assertEqual(
-            rule_run("form_variety", self.w.ward, 2026, Decimal(5)).points,
-            Decimal(min(int(forms), 5)).quantize(Decimal("0.01")),
-        )
+        with clock.frozen(at(2026, 4, 10)):
+            o.report(done, 2, on=date(2026, 2, 10), people=120)
+            o.report(late, 1, on=date(2026, 3, 10), views=300)
+            # Issued 20 January, by the 31 January deadline: the full 0.5 points.
+            issued = rule_run("plan_issued_on_time", o.ward, 2026, Decimal("0.5"))
+            # 1 of the 2 activities due by 10 April is done = 50% × 1 point = 0.5.
+            completion = rule_run("plan_completion", o.ward, 2026, Decimal(1))
+            # Reports on radio and the portal = 2 forms; 0.5 points at 5 → 0.5 × 2/5 = 0.2.
+            variety = rule_run("form_variety", o.ward, 2026, Decimal("0.5"))
+        self.assertEqual(issued.points, Decimal("0.50"))
+        self.assertEqual(completion.points, Decimal("0.50"))
+        self.assertIn("50", completion.calculation)
+        self.assertEqual(variety.points, Decimal("0.20"))
+        # The other ward has no plan: nothing is read across units.
+        self.assertIsNone(rule_run("plan_completion", o.other_ward, 2026, Decimal(1)).points)
+
+    def test_a_plan_issued_late_scores_nothing(self) -> None:
+        from motcua.outreach import services as outreach
+
+        plan = self.o.plan()
+        self.o.activity(plan)
+        with clock.frozen(at(2026, 3, 1)):
+            outreach.plan_issue(
+                actor=self.o.ward_officer,
+                plan=plan,
+                number="9/KH-UBND",
+                issued_on=date(2026, 2, 1),
+            )
+        result = rule_run("plan_issued_on_time", self.o.ward, 2026, Decimal("0.5"))
+        self.assertEqual(result.points, Decimal(0))
 
 
 @skipIf(not HAS_INITIATIVES, "motcua.initiatives.selectors is not merged yet")
 class InitiativeSelectorTests(TestCase):
-    """The real initiatives selectors (un-skipped once the initiatives app provides them)."""
+    """The rules count initiatives and replications recorded through the initiatives app."""
 
     @classmethod
     def setUpTestData(cls) -> None:
-        cls.w = ParWorld()
+        from motcua.initiatives.tests.helpers import Province
 
-    def test_rules_follow_the_selectors(self) -> None:
-        module = importlib.import_module(INITIATIVES)
-        for code in ("recognised_initiatives", "replicated_models"):
-            count = int(getattr(module, code)(self.w.ward, 2026))
+        cls.p = Province()
+
+    def test_recognised_initiative_and_replicated_model(self) -> None:
+        from motcua.initiatives import services as initiatives
+
+        p = self.p
+        ward, other = p.wards[0], p.wards[1]
+        self.assertEqual(rule_run("recognised_initiatives", ward, 2026, Decimal(1)).points, 0)
+        self.assertEqual(rule_run("replicated_models", other, 2026, Decimal(1)).points, 0)
+        initiative = initiatives.initiative_register(
+            actor=p.officer,
+            data=initiatives.InitiativeInput(
+                title="Số hóa hồ sơ khai sinh tại bộ phận một cửa",
+                authors="Nguyễn Văn An",
+                unit=ward,
+                problem="Người dân phải chờ lâu khi tra cứu hồ sơ giấy.",
+                solution="Quét và lập chỉ mục sổ hộ tịch.",
+                field="Hộ tịch",
+                applied_on=date(2026, 3, 1),
+                procedure_codes=["2.000635"],
+            ),
+        )
+        council = initiatives.council_form(
+            actor=p.officer,
+            initiative=initiative,
+            name="Hội đồng sáng kiến cơ sở",
+            members=[(f"Thành viên {i}", "Ủy viên") for i in range(3)],
+            pass_mark=70,
+        )
+        for member in council.members.order_by("id"):
+            initiatives.council_score(actor=p.officer, member=member, score=80)
+        initiatives.council_conclude(actor=p.officer, council=council)
+        initiatives.initiative_recognise(
+            actor=p.officer,
+            initiative=initiative,
+            decision_number="125/QĐ-UBND",
+            decided_on=date(2026, 6, 1),
+            scope="unit",
+        )
+        model = initiatives.model_create(
+            actor=p.officer,
+            title="Mô hình một cửa số",
+            unit=ward,
+            pilot_started_on=date(2026, 1, 5),
+        )
+        initiatives.model_evaluate(actor=p.officer, model=model, evaluation="Hiệu quả")
+        initiatives.model_recognise(
+            actor=p.officer,
+            model=model,
+            decision_number="7/QĐ-UBND",
+            decided_on=date(2026, 2, 1),
+            scope="unit",
+        )
+        initiatives.model_replicate(
+            actor=p.officer, model=model, unit=other, adopted_on=date(2026, 3, 1)
+        )
+        # 1 recognised in 2026 in the ward (and so in the city), target 1: full point.
+        self.assertEqual(rule_run("recognised_initiatives", ward, 2026, Decimal(1)).points, 1)
+        self.assertEqual(rule_run("recognised_initiatives", p.city, 2026, Decimal(1)).points, 1)
+        self.assertEqual(rule_run("recognised_initiatives", other, 2026, Decimal(1)).points, 0)
+        self.assertEqual(rule_run("recognised_initiatives", ward, 2025, Decimal(1)).points, 0)
+        # The model was adopted by the other ward in 2026, not by the piloting ward.
+        self.assertEqual(rule_run("replicated_models", other, 2026, Decimal(1)).points, 1)
+        self.assertEqual(rule_run("replicated_models", ward, 2026, Decimal(1)).points, 0)
+        # Two replications of one model count once; target 2 → 1 point × 1/2 = 0.5.
+        initiatives.model_replicate(
+            actor=p.officer, model=model, unit=p.wards[2], adopted_on=date(2026, 4, 1)
+        )
+        with self.settings(MOTCUA_PARINDEX_RULE_TARGETS={"replicated_models": 2}):
             self.assertEqual(
-                rule_run(code, self.w.ward, 2026, Decimal(1)).points, Decimal(min(count, 1))
+                rule_run("replicated_models", p.city, 2026, Decimal(1)).points, Decimal("0.50")
             )

@@ -117,7 +117,10 @@ class AssessmentPageTests(TestCase):
         response = self.client.post(url, {"action": "submit"})
         self.assertEqual(response.status_code, 400)
         self.assertContains(response, "1.1.1", status_code=400)
-        for score in Score.objects.filter(assessment=assessment).select_related("sub_criterion"):
+        # Rows a rule scores (communication forms, initiatives …) cannot be typed.
+        for score in Score.objects.filter(assessment=assessment, automatic=False).select_related(
+            "sub_criterion"
+        ):
             assessment_score(
                 assessment=assessment,
                 sub_criterion_id=score.sub_criterion_id,
