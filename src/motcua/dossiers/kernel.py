@@ -474,6 +474,13 @@ def request_supplement(dossier: Any, pause: Any) -> Change:
     )
 
 
+def request_payment(dossier: Any, pause: Any) -> Change:
+    """Wait for the financial obligations ``pause`` lists (opened by :func:`open_pause`)."""
+    before = dossier.status
+    dossier.status = target_of("request_payment")
+    return Change("request_payment", before, note=pause.reason, data={"items": pause.items})
+
+
 def apologise(
     dossier: Any, *, new_due: datetime, late: bool, reason: str, drafted_by_id: int | None
 ) -> Change:

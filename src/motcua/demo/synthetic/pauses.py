@@ -150,7 +150,6 @@ class _Pauses(_Recorder):
         """Wait for the financial obligations from ``when``; return whether they were met."""
         d = sim.dossier
         items = ["Lệ phí cấp giấy chứng nhận"]
-        before = d.status
         number = 1 + sum(1 for p in sim.pauses if p.kind == PauseKind.PAYMENT)
         pause = self.pause(
             sim,
@@ -164,16 +163,9 @@ class _Pauses(_Recorder):
             reason="",
             respond_by=None,
         )
-        d.status = DossierStatus.AWAITING_PAYMENT
+        change = kernel.request_payment(d, pause)
         self.bump(sim, when)
-        self.event(
-            sim,
-            at=when,
-            actor=actor,
-            action="request_payment",
-            from_status=before,
-            data={"items": items},
-        )
+        self.record(sim, at=when, actor=actor, change=change)
         paid = self.later(d.agency, when, self.rng.uniform(0.5, 6) * 8 * 3600)
         if paid > self.now:
             return False

@@ -316,7 +316,6 @@ def dossier_request_payment(
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
         _authorise(locked, "request_payment", actor)
-        before = locked.status
         number = locked.pauses.filter(kind=PauseKind.PAYMENT).count() + 1
         pause = _pause_start(
             locked,
@@ -329,16 +328,9 @@ def dossier_request_payment(
             override_reason="",
             number=number,
         )
-        locked.status = target_of("request_payment")
+        change = kernel.request_payment(locked, pause)
         _bump(locked, "status")
-        _event(
-            locked,
-            actor=actor,
-            action="request_payment",
-            from_status=before,
-            note=nfc(reason or ""),
-            data={"items": clean_items},
-        )
+        _record(locked, actor=actor, change=change)
         _applicant_notice(locked, "dossier.payment_requested", pause=pause)
     return pause
 
