@@ -9,12 +9,14 @@ Vietnamese message naming the field, before anything is written.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -42,6 +44,7 @@ from motcua.outreach.models import (
 from motcua.outreach.periods import period_end
 from motcua.outreach.selectors import officers_of
 
+ONE_DAY_SECONDS = 24 * 3600
 MAX_EVIDENCE_FILES = 5
 
 
@@ -550,9 +553,27 @@ def article_save(
     return row
 
 
-def article_count_view(article: Article) -> None:
-    """Count one reader of a published article (an UPDATE, no lock held)."""
+# Programs that announce themselves (search engines, link previews, monitors) are not readers.
+ROBOT_MARKERS = ("bot", "crawl", "spider", "slurp", "preview", "facebookexternalhit", "monitor")
+
+
+def article_count_view(article: Article, *, address: str, user_agent: str) -> bool:
+    """Count a reader of a published article once a day; return whether this read counted.
+
+    A reader is the client's address and browser (hashed, never stored as such) on one
+    day in Vietnam: reloading the page, or a program that names itself a robot, adds
+    nothing to the reach. The mark lives in the shared cache until the next day.
+    """
+    agent = user_agent.lower()
+    if not agent or any(marker in agent for marker in ROBOT_MARKERS):
+        return False
+    today = clock.localdate()
+    digest = hashlib.sha256(f"{address}|{user_agent}".encode()).hexdigest()[:32]
+    key = f"outreach:read:{article.pk}:{today.isoformat()}:{digest}"
+    if not cache.add(key, 1, timeout=ONE_DAY_SECONDS):
+        return False
     Article.objects.filter(pk=article.pk).update(views=F("views") + 1)
+    return True
 
 
 # --- materials -------------------------------------------------------------------------------

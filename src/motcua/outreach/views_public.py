@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from motcua.core.net import client_address
 from motcua.outreach import selectors as sel
 from motcua.outreach import services as s
 from motcua.outreach.models import Article, Topic
@@ -48,7 +49,9 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
             {"message": _("This article does not exist or is not published yet.")},
             status=404,
         )
-    s.article_count_view(found)
+    s.article_count_view(
+        found, address=client_address(request), user_agent=request.headers.get("User-Agent", "")
+    )
     return render(request, "outreach/article.html", {"article": found})
 
 

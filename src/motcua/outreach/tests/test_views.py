@@ -202,10 +202,18 @@ class PublicSectionTests(TestCase):
         listing = self.client.get("/cai-cach-hanh-chinh/")
         self.assertContains(listing, self.published.title)
         self.assertNotContains(listing, self.scheduled.title)
-        detail = self.client.get(f"/cai-cach-hanh-chinh/{self.published.pk}/")
+        url = f"/cai-cach-hanh-chinh/{self.published.pk}/"
+        phone = {"HTTP_USER_AGENT": "Mozilla/5.0 (Linux; Android 10) Mobile"}
+        detail = self.client.get(url, **phone)
         self.assertContains(detail, "<strong>nộp hồ sơ trực tuyến</strong>", html=False)
-        self.client.get(f"/cai-cach-hanh-chinh/{self.published.pk}/")
+        self.client.get(url, **phone)  # a reload is the same reader
+        self.client.get(url, HTTP_USER_AGENT="Googlebot/2.1 (+http://www.google.com/bot.html)")
+        self.client.get(url)  # no browser named: not counted
+        self.client.get(url, REMOTE_ADDR="203.0.113.9", **phone)  # another reader
         self.assertEqual(Article.objects.get(pk=self.published.pk).views, 2)
+        with clock.frozen(NOW + timedelta(days=1)):
+            self.client.get(url, **phone)  # the first reader, the next day
+        self.assertEqual(Article.objects.get(pk=self.published.pk).views, 3)
         self.assertEqual(
             self.client.get(f"/cai-cach-hanh-chinh/{self.scheduled.pk}/").status_code, 404
         )
@@ -214,7 +222,7 @@ class PublicSectionTests(TestCase):
         from motcua.outreach.selectors import activity_rows
 
         row = activity_rows(self.activity.plan.activities.filter(pk=self.activity.pk))[0]
-        self.assertEqual(row.views, 2)
+        self.assertEqual(row.views, 3)
 
     def test_atom_feed(self) -> None:
         feed = self.client.get("/cai-cach-hanh-chinh/atom.xml")
