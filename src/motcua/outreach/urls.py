@@ -16,6 +16,7 @@ urlpatterns: list[URLPattern] = [
         name="plan_report",
     ),
     path("tuyen-truyen/hoat-dong/<int:pk>/", views.activity_detail, name="activity"),
+    path("tuyen-truyen/hoat-dong/<int:pk>/sua/", views.activity_edit, name="activity_edit"),
     path("tuyen-truyen/minh-chung/<int:pk>/", views.evidence_file, name="evidence"),
     path("tuyen-truyen/tong-hop/<int:unit_id>/", views.rollup, name="rollup"),
     path("tuyen-truyen/bai-viet/", views.articles_staff, name="articles_staff"),

@@ -273,8 +273,54 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
             return HttpResponseRedirect(reverse("outreach:plan", args=[plan.pk]))
     return render(
         request,
-        "outreach/activity_new.html",
-        {"form": form, "plan": plan},
+        "outreach/activity_form.html",
+        {"form": form, "plan": plan, "heading": _("New activity")},
+        status=400 if form.errors else 200,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an activity: its form, topic, owners, due period, target and audience."""
+    activity = Activity.objects.select_related("plan__unit").filter(pk=pk).first()
+    if activity is None:
+        return _not_found(request)
+    plan = _readable_plan(request, activity.plan_id)
+    if plan is None:
+        return _not_found(request)
+    if not s.can_keep(request.user, plan.unit):
+        return _forbidden(request)
+    units = _activity_units(plan)
+    form = ActivityForm(
+        request.POST or None,
+        units=units,
+        initial={
+            "title": activity.title,
+            "channel": activity.channel_id,
+            "topic": activity.topic_id,
+            "owner_unit": str(activity.owner_unit_id),
+            "co_owner_units": [str(u.pk) for u in activity.co_owner_units.all()],
+            "period_kind": activity.period_kind,
+            "period": activity.period or None,
+            "target_quantity": activity.target_quantity,
+            "quantity_unit": activity.quantity_unit,
+            "audience": activity.audience,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            s.activity_update(
+                actor=request.user, activity=activity, data=_activity_input(form, units)
+            )
+        except ApplicationError as exc:
+            _apply(form, exc)
+        else:
+            return HttpResponseRedirect(reverse("outreach:activity", args=[activity.pk]))
+    return render(
+        request,
+        "outreach/activity_form.html",
+        {"form": form, "plan": plan, "heading": _("Change the activity")},
         status=400 if form.errors else 200,
     )
 
@@ -330,6 +376,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "materials": activity.materials.all(),
             "form": form,
             "reporter": reporter,
+            "keeper": s.can_keep(request.user, activity.plan.unit),
         },
         status=400 if form.errors else 200,
     )

@@ -403,6 +403,40 @@ class EditPagesTests(TestCase):
         self.client.force_login(self.w.leader)
         self.assertEqual(self.client.get(f"/tuyen-truyen/ke-hoach/{plan.pk}/sua/").status_code, 403)
 
+    def test_activity_edit(self) -> None:
+        plan = self.w.plan()
+        activity = self.w.activity(plan, kind="month", period=3, target=2)
+        url = f"/tuyen-truyen/hoat-dong/{activity.pk}/sua/"
+        self.client.force_login(self.w.ward_officer)
+        page = self.client.get(url)
+        self.assertContains(page, "Sửa hoạt động")
+        self.assertContains(page, f'value="{activity.title}"', html=False)
+        form = {
+            "title": "Phát thanh về dịch vụ công trực tuyến",
+            "channel": activity.channel_id,
+            "topic": activity.topic_id,
+            "owner_unit": str(activity.owner_unit_id),
+            "period_kind": "quarter",
+            "period": "5",
+            "target_quantity": "4",
+        }
+        refused = self.client.post(url, form)
+        self.assertEqual(refused.status_code, 400)
+        self.assertContains(refused, "Lỗi:", status_code=400)
+        activity.refresh_from_db()
+        self.assertEqual((activity.period_kind, activity.period), ("month", 3))
+        response = self.client.post(url, {**form, "period": "4"})
+        self.assertRedirects(response, f"/tuyen-truyen/hoat-dong/{activity.pk}/")
+        activity.refresh_from_db()
+        self.assertEqual(activity.title, "Phát thanh về dịch vụ công trực tuyến")
+        self.assertEqual((activity.due_on, activity.target_quantity), (date(2026, 12, 31), 4))
+        self.assertContains(self.client.get(response.url), 'id="edit-activity"', html=False)
+        self.client.force_login(self.w.leader)
+        self.assertEqual(self.client.get(url).status_code, 403)
+        self.assertNotContains(self.client.get(response.url), 'id="edit-activity"', html=False)
+        self.client.force_login(self.w.other_officer)
+        self.assertEqual(self.client.get(url).status_code, 404)
+
 
 class ProcedureQrTests(TestCase):
     @classmethod
