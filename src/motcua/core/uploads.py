@@ -23,12 +23,16 @@ import io
 import os
 import uuid
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import ApplicationError
@@ -257,10 +261,40 @@ def check_upload(source: Any, *, name: str = "", max_bytes: int | None = None) -
     )
 
 
+# The files stored inside the innermost ``atomic_with_files`` block, if any.
+_STORED: ContextVar[list[str] | None] = ContextVar("motcua_stored_uploads", default=None)
+
+
 def store_upload(upload: CheckedUpload, *, folder: str) -> str:
     """Save an accepted file through the default storage; return its storage name.
 
     The stored name is random: nothing the sender chose reaches the storage.
+    Inside ``atomic_with_files`` the file is deleted again if the block fails.
     """
     path = f"{folder.strip('/')}/{uuid.uuid4().hex}.{upload.extension}"
-    return str(default_storage.save(path, ContentFile(upload.content)))
+    name = str(default_storage.save(path, ContentFile(upload.content)))
+    stored = _STORED.get()
+    if stored is not None:
+        stored.append(name)
+    return name
+
+
+@contextmanager
+def atomic_with_files() -> Iterator[None]:
+    """A ``transaction.atomic`` block that deletes the files it stored if it rolls back.
+
+    The storage is not transactional: without this, a report refused after its
+    evidence was saved (a lost lock, a failed audit write) leaves files that no
+    row points to. Nothing is deleted when the block commits.
+    """
+    stored: list[str] = []
+    token = _STORED.set(stored)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        for name in stored:
+            default_storage.delete(name)
+        raise
+    finally:
+        _STORED.reset(token)

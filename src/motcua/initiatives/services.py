@@ -23,7 +23,7 @@ from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.notifications import notify
 from motcua.core.text import fold, nfc
-from motcua.core.uploads import check_upload, store_upload
+from motcua.core.uploads import atomic_with_files, check_upload, store_upload
 from motcua.initiatives import conf, lifecycle
 from motcua.initiatives.constants import (
     InitiativeStatus,
@@ -155,7 +155,7 @@ def initiative_evidence_add(
     """Attach an evidence file (PDF, JPEG or PNG, checked and re-encoded by ``core.uploads``)."""
     _require_officer(actor, initiative.unit)
     checked = check_upload(upload, name=getattr(upload, "name", ""))
-    with transaction.atomic():
+    with atomic_with_files():
         locked = _locked_initiative(initiative.pk)
         row = InitiativeEvidence.objects.create(
             initiative=locked,

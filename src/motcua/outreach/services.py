@@ -26,7 +26,14 @@ from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.notifications import notify
 from motcua.core.text import nfc
-from motcua.core.uploads import JPEG, PNG, CheckedUpload, check_upload, store_upload
+from motcua.core.uploads import (
+    JPEG,
+    PNG,
+    CheckedUpload,
+    atomic_with_files,
+    check_upload,
+    store_upload,
+)
 from motcua.org.models import Unit
 from motcua.org.selectors import user_has_role
 from motcua.outreach import conf
@@ -394,7 +401,7 @@ def report_add(
             name = getattr(upload, "name", "") or _("the file")
             raise _field("evidence", f"{name}: {exc.message}", exc.code) from exc
     pk = activity.pk if isinstance(activity, Activity) else activity
-    with transaction.atomic():
+    with atomic_with_files():
         locked = (
             Activity.objects.select_for_update(of=("self",))
             .select_related("plan__unit", "owner_unit")
@@ -524,7 +531,7 @@ def article_save(
         picture = check_upload(image)
         if picture.content_type not in (JPEG, PNG):
             raise _field("image", _("The picture must be a JPEG or PNG image."), "image_type")
-    with transaction.atomic():
+    with atomic_with_files():
         if article is None:
             row = Article(unit=unit, created_by=actor if actor.is_authenticated else None)
             new = True

@@ -32,7 +32,7 @@ from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, P
 from motcua.core.notifications import notify
 from motcua.core.spreadsheets import Problems, write_all_or_nothing
 from motcua.core.text import nfc
-from motcua.core.uploads import UploadError, check_upload, store_upload
+from motcua.core.uploads import UploadError, atomic_with_files, check_upload, store_upload
 from motcua.org.models import RoleAssignment, Unit, UnitTier
 from motcua.org.selectors import user_has_role, valid_on_q
 from motcua.parindex.conf import appraiser_roles, definition_roles, scorer_roles
@@ -404,7 +404,7 @@ def assessment_score(
             checked.append(check_upload(item))
         except UploadError as exc:
             raise _field("files", exc.message, exc.code) from None
-    with transaction.atomic():
+    with atomic_with_files():
         locked = _lock(assessment)
         _require(
             may_score(actor, locked.unit),

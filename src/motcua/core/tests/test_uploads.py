@@ -2,7 +2,7 @@ import io
 
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import SimpleTestCase, override_settings
+from django.test import SimpleTestCase, TestCase, override_settings
 from django.utils import translation
 from PIL import Image
 from PIL.PngImagePlugin import PngInfo
@@ -14,6 +14,7 @@ from motcua.core.uploads import (
     PDF,
     PNG,
     UploadError,
+    atomic_with_files,
     check_upload,
     sniff,
     store_upload,
@@ -216,6 +217,30 @@ class StoreTests(SimpleTestCase):
         with default_storage.open(stored) as handle:
             self.assertEqual(handle.read(), upload.content)
         default_storage.delete(stored)
+
+
+class AtomicWithFilesTests(TestCase):
+    def test_a_failed_block_deletes_what_it_stored(self):
+        upload = check_upload(png_bytes(), name="anh.png")
+        stored: list[str] = []
+        with self.assertRaises(RuntimeError), atomic_with_files():
+            stored.append(store_upload(upload, folder="uploads/test"))
+            stored.append(store_upload(upload, folder="uploads/test"))
+            self.assertTrue(default_storage.exists(stored[0]))
+            raise RuntimeError("the audit write failed")
+        self.assertEqual([default_storage.exists(name) for name in stored], [False, False])
+
+    def test_a_committed_block_keeps_its_files_and_an_outer_store_is_not_tracked(self):
+        upload = check_upload(png_bytes(), name="anh.png")
+        with atomic_with_files():
+            kept = store_upload(upload, folder="uploads/test")
+        outside = store_upload(upload, folder="uploads/test")
+        with self.assertRaises(RuntimeError), atomic_with_files():
+            raise RuntimeError("nothing stored in this block")
+        self.assertTrue(default_storage.exists(kept))
+        self.assertTrue(default_storage.exists(outside))
+        default_storage.delete(kept)
+        default_storage.delete(outside)
 
 
 class PdfOpenActionTests(SimpleTestCase):

@@ -28,7 +28,13 @@ from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.notifications import notify
 from motcua.core.text import nfc
-from motcua.core.uploads import CheckedUpload, UploadError, check_upload, store_upload
+from motcua.core.uploads import (
+    CheckedUpload,
+    UploadError,
+    atomic_with_files,
+    check_upload,
+    store_upload,
+)
 from motcua.dossiers.models import Dossier
 from motcua.feedback.constants import (
     STAFF_PAKN_CHANNELS,
@@ -150,7 +156,7 @@ def pakn_submit(
         )
     dossier = _dossier(dossier_code)
     checked = _checked_files(files)
-    with transaction.atomic():
+    with atomic_with_files():
         now = clock.now()
         pakn = Pakn.objects.create(
             channel=channel,

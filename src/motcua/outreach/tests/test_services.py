@@ -188,6 +188,35 @@ class ReportServiceTests(TestCase):
         self.assertEqual(evidence.content_type, "image/png")
         self.assertTrue(evidence.file.startswith("outreach/evidence/"))
 
+    def test_a_report_that_fails_after_storing_its_evidence_leaves_no_file(self) -> None:
+        from unittest import mock
+
+        from django.core.files.storage import default_storage
+
+        saved: list[str] = []
+        real_save = default_storage.save
+
+        def save(name: str, content: object, **kwargs: object) -> str:
+            saved.append(real_save(name, content, **kwargs))
+            return saved[-1]
+
+        with (
+            clock.frozen(at(2026, 3, 20)),
+            mock.patch.object(default_storage, "save", side_effect=save),
+            mock.patch.object(s, "audit_record", side_effect=RuntimeError("audit down")),
+            self.assertRaises(RuntimeError),
+        ):
+            s.report_add(
+                actor=self.w.ward_officer,
+                activity=self.activity,
+                data=s.ReportInput(reported_on=date(2026, 3, 19), quantity=2),
+                files=[png(), png()],
+            )
+        self.assertEqual(len(saved), 2)
+        self.assertEqual([default_storage.exists(name) for name in saved], [False, False])
+        self.assertFalse(ProgressReport.objects.exists())
+        self.assertFalse(Evidence.objects.exists())
+
     def test_bad_upload_refuses_the_whole_report(self) -> None:
         fake = SimpleUploadedFile(
             "bienban.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf"
