@@ -40,3 +40,8 @@ def window_months() -> tuple[int, int]:
 def pretrend_alpha() -> float:
     """A joint test of the event-study leads below this p-value flags a pre-trend."""
     return float(_get("MOTCUA_INITIATIVES_PRETREND_ALPHA", 0.05))
+
+
+def effect_cache_seconds() -> int:
+    """How long a fitted effect stays in the shared cache (its key changes with the data)."""
+    return int(_get("MOTCUA_INITIATIVES_EFFECT_CACHE_SECONDS", 24 * 3600))

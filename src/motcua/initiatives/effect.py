@@ -30,11 +30,12 @@ stack the same treated-to-control mix, and anticipation effects.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import warnings
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -296,6 +297,12 @@ def verdict(measure: str, result: Mapping[str, Any]) -> str:
     }
 
 
+def _finite(value: float | None) -> float | None:
+    """Return ``value``, or None for NaN and infinities (an outcome that never varies
+    has no p-value; JSON has no NaN)."""
+    return value if value is not None and math.isfinite(value) else None
+
+
 def estimate(
     measure: str,
     panel: pd.DataFrame,
@@ -312,13 +319,13 @@ def estimate(
         before=default_before if before is None else before,
         after=default_after if after is None else after,
     )
-    pre = result["pretrend_p"]
+    pre = _finite(result["pretrend_p"])
     return Estimate(
         measure=measure,
-        estimate=result["estimate"],
-        ci_low=result["ci_low"],
-        ci_high=result["ci_high"],
-        p_value=result["p_value"],
+        estimate=_finite(result["estimate"]),
+        ci_low=_finite(result["ci_low"]),
+        ci_high=_finite(result["ci_high"]),
+        p_value=_finite(result["p_value"]),
         dossiers=result["dossiers"],
         units=result["units"],
         adopting_units=result["adopting_units"],
@@ -553,13 +560,48 @@ def where_next(
     ]
 
 
+# Bump when the estimator changes, so that no estimate cached by an older one is served.
+ESTIMATOR_VERSION = 1
+
+
+def estimates_of(cells: Cells, adoption: Mapping[int, Period | None]) -> list[Estimate]:
+    """Return the estimate of every measure, fitted once per distinct input.
+
+    Fitting the regressions takes about a second; the sums they are fitted on are
+    cheap to read. The estimates are kept in the shared cache under a digest of
+    those sums, the adoption months, the settings and the language of the
+    verdicts, so any new dossier, rating or replication gives a new key and an
+    unchanged model is answered from the cache.
+    """
+    from django.core.cache import cache
+    from django.utils import translation
+
+    fingerprint = repr(
+        (
+            ESTIMATOR_VERSION,
+            sorted((key, astuple(cell)) for key, cell in cells.items()),
+            sorted(adoption.items(), key=lambda item: item[0]),
+            conf.window_months(),
+            conf.min_dossiers(),
+            conf.min_units(),
+            conf.pretrend_alpha(),
+            translation.get_language(),
+        )
+    )
+    key = "initiatives:effect:" + hashlib.sha256(fingerprint.encode()).hexdigest()
+    found = cache.get(key)
+    if isinstance(found, list):
+        return found
+    estimates = [estimate(m, panel_of(cells, m), adoption) for m in Measure.values]
+    cache.set(key, estimates, timeout=conf.effect_cache_seconds())
+    return estimates
+
+
 def model_effect(model: Any) -> ModelEffect:
     """Return the effect of ``model`` on every measure, its chart series and where next."""
     cells = model_cells(p.pk for p in model.procedures.all())
     adoption = adoption_of(model, {unit for unit, _t in cells})
-    estimates = []
-    for measure in Measure.values:
-        estimates.append(estimate(measure, panel_of(cells, measure), adoption))
+    estimates = estimates_of(cells, adoption)
     on_time = panel_of(cells, Measure.ON_TIME)
     return ModelEffect(
         estimates=estimates,

@@ -7,10 +7,14 @@ Tolerance: an estimate is accepted within 1.5 points of the true effect
 
 from __future__ import annotations
 
-from django.test import SimpleTestCase, override_settings
+from unittest import mock
+
+from django.test import SimpleTestCase, TestCase, override_settings
+from django.utils import translation
 
 from motcua.initiatives import effect
 from motcua.initiatives.constants import Measure
+from motcua.initiatives.effect import Cell, Cells
 from motcua.initiatives.tests.synthetic import panel
 
 TOLERANCE = 1.5
@@ -150,3 +154,47 @@ class VerdictTests(SimpleTestCase):
         self.assertEqual(
             effect.verdict(Measure.ON_TIME, self.base(estimate=None)), "quá ít hồ sơ để kết luận"
         )
+
+
+class CachedEstimateTests(TestCase):
+    """The regressions are fitted once per distinct input, and again when anything changes."""
+
+    def cells(self) -> Cells:
+        start = 2025 * 12
+        return {
+            (unit, start + month): Cell(
+                received=40, received_online=10 + unit, finished=40, finished_on_time=30 + month % 3
+            )
+            for unit in range(1, 7)
+            for month in range(18)
+        }
+
+    def test_the_same_sums_are_not_fitted_twice(self) -> None:
+        adoption: dict[int, int | None] = {
+            u: (2025 * 12 + 9 if u <= 3 else None) for u in range(1, 7)
+        }
+        cells = self.cells()
+        with mock.patch.object(effect, "estimate", wraps=effect.estimate) as fitted:
+            first = effect.estimates_of(cells, adoption)
+            self.assertEqual(fitted.call_count, len(Measure.values))
+            again = effect.estimates_of(self.cells(), dict(adoption))
+            self.assertEqual(fitted.call_count, len(Measure.values))
+            self.assertEqual(again, first)
+            cells[(1, 2025 * 12 + 17)].finished_on_time += 5  # one more dossier on time
+            effect.estimates_of(cells, adoption)
+            self.assertEqual(fitted.call_count, 2 * len(Measure.values))
+            effect.estimates_of(cells, {**adoption, 4: 2025 * 12 + 12})  # a new replication
+            self.assertEqual(fitted.call_count, 3 * len(Measure.values))
+            with translation.override("en"):
+                english = effect.estimates_of(cells, adoption)
+            self.assertEqual(fitted.call_count, 4 * len(Measure.values))
+            self.assertNotEqual(english[0].verdict, effect.estimates_of(cells, adoption)[0].verdict)
+
+    def test_an_outcome_that_never_varies_has_no_p_value_rather_than_nan(self) -> None:
+        adoption: dict[int, int | None] = {
+            u: (2025 * 12 + 9 if u <= 3 else None) for u in range(1, 7)
+        }
+        days = effect.estimates_of(self.cells(), adoption)[
+            Measure.values.index(Measure.WORKING_DAYS)
+        ]
+        self.assertEqual((days.estimate, days.p_value), (0.0, None))
