@@ -2,8 +2,9 @@
 
 The commune index is the shipped sample workbook; the city (a province-level
 unit) gets the provincial variant. Thành phố Cần Thơ's self-assessment is a
-draft with a few rows scored; phường Ngã Bảy's is submitted by the city's
-reform officer and appraised by the city. Everything goes through the
+draft with a few rows scored; phường Ngã Bảy's is scored and submitted by the
+ward's reform officer and appraised by the city's (whoever scored or submitted
+a self-assessment may not appraise it). Everything goes through the
 services as the demo users; running it again creates nothing.
 """
 
@@ -28,6 +29,7 @@ from motcua.parindex.services import (
 
 YEAR = 2026  # the sample's year
 OFFICER = "cchc.cantho"
+WARD_OFFICER = "cchc.ngabay"
 ADMINISTRATOR = "quantri"
 # Share of the maximum each manual row is self-scored with (the ward's, then the city's).
 WARD_SHARE = Decimal("0.9")
@@ -40,8 +42,9 @@ def _user(username: str) -> Any:
 
 def load_demo_parindex(*, actor: str, units: Any) -> dict[str, Any]:
     officer, administrator = _user(OFFICER), _user(ADMINISTRATOR)
+    ward_officer = _user(WARD_OFFICER)
     city, ward = units.get("can-tho"), units.get("nga-bay")
-    if officer is None or administrator is None or city is None or ward is None:
+    if None in (officer, ward_officer, administrator, city, ward):
         return {"lines": ["Chỉ số CCHC: bỏ qua (thiếu tài khoản hoặc đơn vị mẫu)."]}
     year = YEAR
     made = []
@@ -49,10 +52,10 @@ def load_demo_parindex(*, actor: str, units: Any) -> dict[str, Any]:
         if not Definition.objects.filter(year=year, level=level).exists():
             content = data() if data else sample_workbook("province")
             made.append(definition_import(data=content, actor=administrator).name)
-    ward_assessment = assessment_start(unit=ward, year=year, actor=officer)
+    ward_assessment = assessment_start(unit=ward, year=year, actor=ward_officer)
     if ward_assessment.status == AssessmentStatus.DRAFT:
-        _score(ward_assessment, officer, rows=None)
-        assessment_submit(assessment=ward_assessment, actor=officer)
+        _score(ward_assessment, ward_officer, rows=None)
+        assessment_submit(assessment=ward_assessment, actor=ward_officer)
         ward_assessment.refresh_from_db()
     if ward_assessment.status == AssessmentStatus.SUBMITTED:
         first = (

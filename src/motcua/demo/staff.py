@@ -44,6 +44,7 @@ STAFF: tuple[tuple[str, str, str, str, bool], ...] = (
     ("thuly.thue", "Đặng Hoàng Nam", "case_handler", "thue-co-so", False),
     ("vanthu.ngabay", "Châu Thị Kim", "registry_clerk", "nga-bay", False),
     ("cchc.cantho", "Lâm Thị Hồng", "reform_officer", "can-tho", False),
+    ("cchc.ngabay", "Phan Thị Ngọc Bích", "reform_officer", "nga-bay", False),
     ("giamkhao.cantho", "Trương Văn Hải", "judge", "can-tho", False),
     ("quantri", "Quản trị hệ thống", "administrator", "can-tho", True),
 )

@@ -577,12 +577,33 @@ def _appraisers(unit: Unit) -> list[Any]:
     return list(get_user_model().objects.filter(pk__in=ids, is_active=True))
 
 
+def took_part_in_self_assessment(actor: Any, assessment: Assessment) -> bool:
+    """Return whether ``actor`` scored or submitted ``assessment`` (then they may not appraise it)."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    if assessment.submitted_by_id == actor.pk:
+        return True
+    return AssessmentEvent.objects.filter(
+        assessment=assessment,
+        action__in=["assessment_score", "assessment_submit"],
+        actor_repr=actor.get_username()[:150],
+    ).exists()
+
+
 def _appraisable(assessment: Assessment | int, actor: Any) -> Assessment:
     locked = _lock(assessment)
     _require(
         may_appraise(actor, locked.unit),
         _("Only the reviewing body above %(unit)s appraises its self-assessment.")
         % {"unit": locked.unit.name},
+    )
+    # Separation of duties: whoever scored or submitted the self-assessment is not its reviewer.
+    _require(
+        not took_part_in_self_assessment(actor, locked),
+        _(
+            "You scored or submitted this self-assessment yourself; another member of the "
+            "reviewing body must appraise it."
+        ),
     )
     if locked.status != AssessmentStatus.SUBMITTED:
         raise _wrong_state(locked)

@@ -45,6 +45,7 @@ from motcua.parindex.services import (
     may_appraise,
     may_define,
     may_score,
+    took_part_in_self_assessment,
 )
 
 
@@ -252,6 +253,9 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
     sheet = sel.assessment_sheet(found)
     draft = found.status == AssessmentStatus.DRAFT
     submitted = found.status == AssessmentStatus.SUBMITTED
+    # Whoever scored or submitted it sees the appraisal forms of someone else, not their own.
+    own_work = submitted and appraiser and took_part_in_self_assessment(request.user, found)
+    appraiser = appraiser and not own_work
     rows = []
     for line in sheet.lines:
         form: django_forms.Form | None = None
@@ -291,6 +295,7 @@ def assessment(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": rows,
             "scorer": scorer and draft,
             "appraiser": appraiser and submitted,
+            "own_work": own_work,
             "survey_form": survey_form,
             "return_form": return_form,
             "bound": bound,

@@ -216,6 +216,35 @@ class AssessmentTests(TestCase):
             Score.objects.get(assessment=assessment, sub_criterion_id=sub_id).appraisal_points, 0
         )
 
+    def test_who_scored_or_submitted_does_not_appraise(self) -> None:
+        # The city's officer helps the ward: scores one row, then the ward submits.
+        helper = self.w._user("cchc.tinh2", "reform_officer", self.w.city)
+        assessment = self.start()
+        self.fill(assessment)
+        sub_id = self.manual(assessment)[0].sub_criterion_id
+        assessment_score(
+            assessment=assessment, sub_criterion_id=sub_id, points="1", actor=self.w.city_officer
+        )
+        assessment_submit(assessment=assessment, actor=self.w.ward_officer)
+        for call in (
+            lambda: assessment_survey(
+                assessment=assessment, points="10", actor=self.w.city_officer
+            ),
+            lambda: assessment_appraise_score(
+                assessment=assessment,
+                sub_criterion_id=sub_id,
+                points="0",
+                actor=self.w.city_officer,
+            ),
+        ):
+            with self.assertRaises(PermissionDeniedError) as caught:
+                call()
+            self.assertIn("một thành viên khác của cơ quan thẩm định", caught.exception.message)
+        assessment_survey(assessment=assessment, points="10", actor=helper)
+        self.assertEqual(
+            assessment_appraise(assessment=assessment, actor=helper).status, "appraised"
+        )
+
     def test_survey_is_bounded_and_required_to_close(self) -> None:
         assessment = self.start()
         self.fill(assessment)

@@ -32,6 +32,9 @@ class DemoTests(TestCase):
         city = Assessment.objects.get(unit=units["can-tho"])
         self.assertEqual((ward.status, city.status), ("appraised", "draft"))
         self.assertEqual(
+            (ward.submitted_by.username, ward.appraised_by.username), ("cchc.ngabay", "cchc.cantho")
+        )
+        self.assertEqual(
             Score.objects.filter(
                 assessment=city, automatic=False, self_points__isnull=False
             ).count(),

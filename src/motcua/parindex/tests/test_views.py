@@ -111,6 +111,25 @@ class AssessmentPageTests(TestCase):
         self.assertRedirects(response, url, fetch_redirect_response=False)
         self.assertFalse(Evidence.objects.exists())
 
+    def test_an_appraiser_who_submitted_sees_why_there_is_nothing_to_appraise(self) -> None:
+        assessment = self.open()
+        url = f"/chi-so-cchc/danh-gia/{assessment.pk}/"
+        for score in Score.objects.filter(assessment=assessment, automatic=False).select_related(
+            "sub_criterion"
+        ):
+            assessment_score(
+                assessment=assessment,
+                sub_criterion_id=score.sub_criterion_id,
+                points=score.sub_criterion.max_points,
+                actor=self.w.city_officer,
+            )
+        assessment_submit(assessment=assessment, actor=self.w.city_officer)
+        self.client.force_login(self.w.city_officer)
+        page = self.client.get(url)
+        self.assertContains(page, 'id="own-work"', html=False)
+        self.assertNotContains(page, 'value="appraise"')
+        self.assertEqual(self.client.post(url, {"action": "appraise"}).status_code, 403)
+
     def test_submit_refused_while_incomplete_then_appraised_by_the_city(self) -> None:
         assessment = self.open()
         url = f"/chi-so-cchc/danh-gia/{assessment.pk}/"
@@ -133,6 +152,7 @@ class AssessmentPageTests(TestCase):
         # The ward's officer cannot appraise; the city's can.
         response = self.client.post(url, {"action": "survey", "points": "10"})
         self.assertEqual(response.status_code, 403)
+        self.assertNotContains(self.client.get(url), 'value="appraise"')
         self.client.force_login(self.w.city_officer)
         self.assertContains(self.client.get(url), 'value="appraise"')
         response = self.client.post(url, {"action": "survey", "points": "99"})
@@ -145,6 +165,7 @@ class AssessmentPageTests(TestCase):
         )
         assessment.refresh_from_db()
         self.assertEqual((assessment.status, assessment.survey_points), ("appraised", 12))
+        self.assertNotContains(self.client.get(url), 'id="own-work"', html=False)
         ranking = self.client.get(f"/chi-so-cchc/bo-chi-so/{self.definition.pk}/xep-hang/")
         self.assertContains(ranking, self.w.ward.name)
         sheet = self.client.get(
