@@ -96,6 +96,18 @@ class ReopenForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for withdrawing the results"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Recorded in the audit trail. The results and certificates are taken down until "
+            "the round is published again."
+        ),
+    )
+
+
 def _units_under(units: list[Unit]) -> Any:
     """Return the units valid today at or below any of ``units``, in tree order."""
     day = clock.localdate()

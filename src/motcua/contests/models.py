@@ -100,6 +100,12 @@ class Round(models.Model):
         related_name="+",
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    corrections = models.PositiveSmallIntegerField(
+        _("corrections"),
+        default=0,
+        editable=False,
+        help_text=_("How many times published results were withdrawn to be corrected."),
+    )
 
     class Meta:
         verbose_name = _("round")

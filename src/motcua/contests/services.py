@@ -655,8 +655,11 @@ def round_publish(*, actor: Any, round_: Round) -> Round:
         now = clock.now()
         year = now.year
         results = []
+        # After a correction the certificates are numbered anew ("-S1": first correction),
+        # so that no number printed on a withdrawn certificate is given to another team.
+        suffix = f"-S{locked.corrections}" if locked.corrections else ""
         numbers = {
-            standing.team_id: f"{number:02d}/{year}/GCN-HT{locked.pk}"
+            standing.team_id: f"{number:02d}/{year}/GCN-HT{locked.pk}{suffix}"
             for number, standing in enumerate(
                 (s for s in standings if s.prize is not None), start=1
             )
@@ -696,4 +699,51 @@ def round_publish(*, actor: Any, round_: Round) -> Round:
                 user=assignment.judge,
                 obj=locked,
             )
+    return locked
+
+
+def round_withdraw_results(*, actor: Any, round_: Round, reason: str) -> Round:
+    """Withdraw a round's published results to correct them, with the reason (audited).
+
+    The round goes back to scoring: the organiser reopens the sheets concerned,
+    the judges correct them, and the round is published again. Until then the
+    public page shows no results and no certificate can be printed; the
+    withdrawn ranking stays in the audit record.
+    """
+    require_organiser(actor, round_.contest)
+    reason = nfc(reason or "").strip()
+    if len(reason) < conf.reopen_reason_min():
+        raise _field(
+            "reason",
+            _("Write why the results are withdrawn, in at least %(count)s characters.")
+            % {"count": conf.reopen_reason_min()},
+            "reason_required",
+        )
+    with transaction.atomic():
+        locked = _locked_round(round_)
+        if locked.status != RoundStatus.PUBLISHED:
+            raise ConflictError(
+                _("Only published results can be withdrawn."), code="round_not_published"
+            )
+        withdrawn = [
+            [
+                r.team_id,
+                r.rank,
+                str(r.score),
+                r.prize.name if r.prize else None,
+                r.certificate_number,
+            ]
+            for r in Result.objects.filter(round=locked).select_related("prize").order_by("rank")
+        ]
+        Result.objects.filter(round=locked).delete()
+        locked.status = RoundStatus.SCORING
+        locked.published_at = None
+        locked.corrections += 1
+        locked.save(update_fields=["status", "published_at", "corrections"])
+        audit_record(
+            actor=actor,
+            action="contests.round_withdraw_results",
+            obj=locked,
+            data={"reason": reason, "withdrawn": withdrawn, "correction": locked.corrections},
+        )
     return locked

@@ -29,6 +29,7 @@ from motcua.contests.forms import (
     RoundForm,
     SheetForm,
     TeamForm,
+    WithdrawForm,
 )
 from motcua.contests.models import RoundStatus, ScoreSheet
 from motcua.contests.printing import certificate_filename, certificate_pdf_bytes
@@ -254,6 +255,7 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
     forms_ = {
         "assign": AssignJudgeForm(_bound(request, "assign"), contest=contest, exclude=assigned),
         "reopen": ReopenForm(_bound(request, "reopen")),
+        "withdraw": WithdrawForm(_bound(request, "withdraw")),
         "criterion": CriterionForm(_bound(request, "criterion")),
         "performance": PerformanceForm(_bound(request, "performance"), contest=contest),
         "prize": PrizeForm(_bound(request, "prize")),
@@ -305,9 +307,16 @@ def organiser_round(request: HttpRequest, round_id: int) -> HttpResponse:
         services.round_publish(actor=user, round_=round_)
         return _("The results are published.")
 
+    def withdraw(valid: WithdrawForm) -> str:
+        services.round_withdraw_results(
+            actor=user, round_=round_, reason=valid.cleaned_data["reason"]
+        )
+        return _("The results are withdrawn. Reopen the sheets to correct, then publish again.")
+
     done, problem = _run_actions(
         request,
         {
+            "withdraw": (forms_["withdraw"], withdraw),
             "assign": (forms_["assign"], assign),
             "reopen": (forms_["reopen"], reopen),
             "criterion": (forms_["criterion"], criterion),

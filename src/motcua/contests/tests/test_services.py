@@ -79,6 +79,68 @@ class ContestServiceTests(TestCase):
         with self.assertRaises(NotFoundError):
             selectors.result_for_certificate(results[2].pk)
 
+    def test_published_results_are_withdrawn_corrected_and_published_again(self) -> None:
+        round_, teams, criteria = self.w.prepared_round(teams=2)
+        services.round_open(actor=self.w.organiser, round_=round_)
+        # Team 0: 80 each; team 1: 75 each, but the first judge typed 45 instead of 54.
+        self.score_all(
+            round_,
+            teams,
+            [[("50", "30")] * 3, [("45", "30"), ("45", "30"), ("45", "30")]],
+            criteria,
+        )
+        services.round_publish(actor=self.w.organiser, round_=round_)
+        first_numbers = list(
+            Result.objects.filter(round=round_)
+            .order_by("rank")
+            .values_list("certificate_number", flat=True)
+        )
+        reason = "Giám khảo 1 nhập nhầm điểm của đội 2"
+        with self.assertRaises(ApplicationError) as short:
+            services.round_withdraw_results(actor=self.w.organiser, round_=round_, reason="sai")
+        self.assertEqual(short.exception.code, "reason_required")
+        for stranger in (self.w.judges[0], self.w.outsider):
+            with self.assertRaises(PermissionDeniedError):
+                services.round_withdraw_results(actor=stranger, round_=round_, reason=reason)
+        round_.refresh_from_db()
+        self.assertEqual(round_.status, RoundStatus.PUBLISHED)
+        services.round_withdraw_results(actor=self.w.organiser, round_=round_, reason=reason)
+        round_.refresh_from_db()
+        self.assertEqual(
+            (round_.status, round_.published_at, round_.corrections), ("scoring", None, 1)
+        )
+        self.assertFalse(Result.objects.filter(round=round_).exists())
+        with self.assertRaises(NotFoundError):
+            selectors.round_results(round_.pk)
+        audit = AuditEvent.objects.get(action="contests.round_withdraw_results")
+        self.assertEqual(audit.data["reason"], reason)
+        self.assertEqual([row[4] for row in audit.data["withdrawn"]], first_numbers)
+        with self.assertRaises(ConflictError):  # twice: nothing left to withdraw
+            services.round_withdraw_results(actor=self.w.organiser, round_=round_, reason=reason)
+        # The sheet is reopened, corrected, and the round published again.
+        sheet = ScoreSheet.objects.get(
+            judge=self.w.judges[0], performance=performance_of(round_, teams[1])
+        )
+        services.sheet_reopen(actor=self.w.organiser, sheet=sheet, reason=reason)
+        services.sheet_save(
+            judge=self.w.judges[0],
+            performance=performance_of(round_, teams[1]),
+            points={criteria[0].pk: "54", criteria[1].pk: "30"},
+            submit=True,
+        )
+        services.round_publish(actor=self.w.organiser, round_=round_)
+        _published, results = selectors.round_results(round_.pk)
+        self.assertEqual(
+            [(r.team_id, r.score) for r in results],
+            [(teams[0].pk, Decimal("80.000")), (teams[1].pk, Decimal("78.000"))],
+        )
+        year = results[0].certificate_number.split("/")[1]
+        self.assertEqual(
+            [r.certificate_number for r in results],
+            [f"01/{year}/GCN-HT{round_.pk}-S1", f"02/{year}/GCN-HT{round_.pk}-S1"],
+        )
+        self.assertFalse(set(first_numbers) & {r.certificate_number for r in results})
+
     def test_publish_waits_for_every_sheet(self) -> None:
         round_, teams, criteria = self.w.prepared_round(teams=2)
         services.round_open(actor=self.w.organiser, round_=round_)

@@ -186,6 +186,25 @@ class ContestPageTests(TestCase):
             winner.certificate_number,
         ):
             self.assertIn(expected, text)
+        # A mistake found after publication: the organiser withdraws the results.
+        self.client.force_login(self.w.organiser)
+        page = self.client.get(url)
+        self.assertContains(page, 'id="withdraw-results"', html=False)
+        short = self.client.post(url, {"action": "withdraw", "reason": "sai"})
+        self.assertContains(short, "ít nhất 10 ký tự", status_code=400)
+        self.assertContains(short, "Lỗi:", status_code=400)
+        withdrawn = self.client.post(
+            url, {"action": "withdraw", "reason": "Nhập nhầm điểm của đội thứ hai"}
+        )
+        self.assertRedirects(withdrawn, url)
+        self.round.refresh_from_db()
+        self.assertEqual(self.round.status, RoundStatus.SCORING)
+        self.assertContains(self.client.get(url), 'id="publish-round"', html=False)
+        self.client.logout()
+        self.assertEqual(self.client.get(f"/hoi-thi/vong/{self.round.pk}/").status_code, 404)
+        self.assertEqual(
+            self.client.get(f"/hoi-thi/giay-chung-nhan/{winner.pk}.pdf").status_code, 404
+        )
 
     def test_unpublished_results_and_strangers_get_404(self) -> None:
         self.assertEqual(self.client.get(f"/hoi-thi/vong/{self.round.pk}/").status_code, 404)
