@@ -217,25 +217,42 @@ def activity_rows(
 
 def plan_summary(plan: Plan, *, today: date | None = None) -> PlanSummary:
     """Return a plan with every activity's state and reach, its completion and variety."""
+    return plan_summaries([plan], today=today)[plan.pk]
+
+
+def plan_summaries(plans: list[Plan], *, today: date | None = None) -> dict[int, PlanSummary]:
+    """Return :func:`plan_summary` of each of ``plans`` by plan id, in a fixed number of
+    queries whatever the number of plans (the province view lists every unit's)."""
     day = today or clock.localdate()
-    rows = activity_rows(plan.activities.all(), today=day)
-    due = [r for r in rows if r.activity.due_on <= day]
-    counts = {state: 0 for state in ActivityState.values}
-    for row in rows:
-        counts[row.state] += 1
-    variety = (
-        ProgressReport.objects.filter(activity__plan=plan)
-        .values("activity__channel")
+    rows_of: dict[int, list[ActivityRow]] = {plan.pk: [] for plan in plans}
+    for row in activity_rows(
+        Activity.objects.filter(plan__in=[p.pk for p in plans]).order_by("plan_id", "due_on", "pk"),
+        today=day,
+    ):
+        rows_of[row.activity.plan_id].append(row)
+    variety: dict[int, int] = defaultdict(int)
+    for found in (
+        ProgressReport.objects.filter(activity__plan__in=[p.pk for p in plans])
+        .values("activity__plan", "activity__channel")
         .distinct()
-        .count()
-    )
-    return PlanSummary(
-        plan=plan,
-        rows=rows,
-        completion=percent(sum(r.state == ActivityState.DONE for r in due), len(due)),
-        variety=variety,
-        counts=counts,
-    )
+        .order_by()
+    ):
+        variety[found["activity__plan"]] += 1
+    summaries = {}
+    for plan in plans:
+        rows = rows_of[plan.pk]
+        due = [r for r in rows if r.activity.due_on <= day]
+        counts = {state: 0 for state in ActivityState.values}
+        for row in rows:
+            counts[row.state] += 1
+        summaries[plan.pk] = PlanSummary(
+            plan=plan,
+            rows=rows,
+            completion=percent(sum(r.state == ActivityState.DONE for r in due), len(due)),
+            variety=variety[plan.pk],
+            counts=counts,
+        )
+    return summaries
 
 
 def officers_of(unit: Unit) -> list[Any]:
@@ -308,13 +325,14 @@ def rollup(unit: Unit, year: int, *, today: date | None = None) -> list[UnitRoll
         p.unit_id: p
         for p in Plan.objects.filter(unit__in=[unit, *children], year=year).select_related("unit")
     }
+    summaries = plan_summaries(list(plans.values()), today=day)
     result = []
     for member in [unit, *children]:
         plan = plans.get(member.pk)
         if plan is None:
             result.append(UnitRollup(member, None, None, None, 0, 0, 0, 0))
             continue
-        summary = plan_summary(plan, today=day)
+        summary = summaries[plan.pk]
         result.append(
             UnitRollup(
                 unit=member,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import zipfile
 from datetime import date, timedelta
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import TestCase
@@ -161,6 +162,41 @@ class PlanPagesTests(TestCase):
         self.assertEqual(
             self.client.get(f"/tuyen-truyen/tong-hop/{self.w.city.pk}/").status_code, 404
         )
+
+    def test_rollup_queries_do_not_grow_with_the_units(self) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        url = f"/tuyen-truyen/tong-hop/{self.w.city.pk}/?nam=2026"
+        self.client.force_login(self.w.officer)
+
+        def plan_with_reports(unit: Any) -> None:
+            plan = self.w.plan(unit, actor=self.w.officer)
+            for channel in ("radio", "portal"):
+                activity = self.w.activity(
+                    plan, channel=channel, period=3, target=2, actor=self.w.officer
+                )
+                self.w.report(activity, 1, on=date(2026, 3, 5), actor=self.w.officer)
+
+        plan_with_reports(self.w.ward)
+        self.client.get(url)  # the session and the menu's first reads
+        with CaptureQueriesContext(connection) as one:
+            self.assertEqual(self.client.get(url).status_code, 200)
+        plan_with_reports(self.w.other_ward)
+        plan_with_reports(self.w.city)
+        with CaptureQueriesContext(connection) as three:
+            response = self.client.get(url)
+        rows = response.context["rows"]
+        self.assertEqual(rows[0].unit, self.w.city)
+        self.assertEqual(
+            {(row.unit.name, row.variety, row.activities, row.done) for row in rows},
+            {
+                ("Thành phố Cần Thơ", 2, 2, 0),
+                ("Phường Đại Thành", 2, 2, 0),
+                ("Phường Ngã Bảy", 2, 2, 0),
+            },
+        )
+        self.assertEqual(len(three), len(one))
 
 
 class PublicSectionTests(TestCase):
