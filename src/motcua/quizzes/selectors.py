@@ -424,11 +424,9 @@ def duplicate_participants(quiz_id: int) -> list[Duplicate]:
 
 def attempt_state(attempt: Attempt) -> dict[str, Any]:
     """Return what the attempt page needs: the questions as shown (no answer key), progress, time."""
-    ids = [question_id for question_id, _order in attempt.layout]
-    bank = {
-        row["id"]: row
-        for row in Question.objects.filter(pk__in=ids).values("id", "text", "options")
-    }
+    from motcua.quizzes.hotpath import bank_of
+
+    bank = bank_of(attempt.round.quiz_id).questions
     questions = []
     for position, (question_id, order) in enumerate(attempt.layout):
         row = bank.get(question_id)
@@ -438,9 +436,9 @@ def attempt_state(attempt: Attempt) -> dict[str, Any]:
             {
                 "position": position,
                 "number": position + 1,
-                "text": row["text"],
+                "text": row.text,
                 "options": [
-                    (index, row["options"][bank_index]) for index, bank_index in enumerate(order)
+                    (index, row.options[bank_index]) for index, bank_index in enumerate(order)
                 ],
                 "chosen": attempt.answers.get(str(position)),
             }
