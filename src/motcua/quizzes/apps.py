@@ -14,9 +14,9 @@ class QuizzesConfig(AppConfig):
         from motcua.core.periodic import periodic_register
         from motcua.dossiers.screens import UserRoles
         from motcua.quizzes import conf
-        from motcua.quizzes.services import attempts_finalise_expired
+        from motcua.quizzes.services import attempts_finalise_expired, rounds_rank_closed
 
-        periodic_register("quizzes", lambda: attempts_finalise_expired())
+        periodic_register("quizzes", lambda: attempts_finalise_expired() + rounds_rank_closed())
 
         from django.db.models.signals import post_delete, post_save
 

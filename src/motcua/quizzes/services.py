@@ -522,6 +522,11 @@ def attempt_disqualify(*, actor: Any, attempt_id: int, reason: str) -> int:
             obj=attempt.round,
             data={"attempts": [row.pk for row in rows], "phone": attempt.phone, "reason": reason},
         )
+        # The stored ranking (and the number of participants) no longer
+        # hold: the next read stores them again.
+        Round.objects.filter(pk=attempt.round_id).update(
+            ranked_at=None, ranked_participants=None, ranked_total=None
+        )
         transaction.on_commit(lambda: _forget_ranking(attempt.round_id))
     return len(rows)
 
@@ -536,32 +541,104 @@ RANKING_CACHE_SECONDS = 60
 RESULTS_TOP = 200
 
 
+def _final_at(round_: Round) -> datetime:
+    """Return the instant after which no answer or submission of the round can arrive."""
+    return round_.closes_at + timedelta(seconds=conf.grace_seconds())
+
+
+def round_rank(round_: Round) -> Round:
+    """Store the ranking of a round whose last submission can no longer arrive; return the round.
+
+    Attempts whose time ran out are submitted first (with the answers saved
+    in time); then one INSERT … SELECT ranks every person's best attempt
+    with window functions (the SQL of
+    :func:`motcua.quizzes.selectors.round_ranking`) into
+    :class:`RankingEntry` rows, and the round keeps the number of
+    participants the predictions were measured against and the number of
+    people ranked. The round's row is locked, so readers arriving together
+    compute it once. Already stored: nothing is done. A disqualification
+    clears it (:func:`attempt_disqualify`); the next read stores it again.
+    """
+    from django.db import connection
+
+    from motcua.quizzes.selectors import ranking_store_sql, round_participants
+
+    if clock.now() <= _final_at(round_):
+        raise ConflictError(
+            _("The ranking is stored once the round's last submission can no longer arrive."),
+            code="round_not_final",
+        )
+    while attempts_finalise_expired(round_id=round_.pk):
+        pass
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round_.pk)
+        if locked.ranked_at is None:
+            participants = round_participants(locked)
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM quizzes_rankingentry WHERE round_id = %s", [locked.pk])
+                cursor.execute(ranking_store_sql(), {"n": participants, "round": locked.pk})
+                total = cursor.rowcount
+            locked.ranked_at = clock.now()
+            locked.ranked_participants = participants
+            locked.ranked_total = total
+            Round.objects.filter(pk=locked.pk).update(
+                ranked_at=locked.ranked_at,
+                ranked_participants=participants,
+                ranked_total=total,
+            )
+    for name in ("ranked_at", "ranked_participants", "ranked_total"):
+        setattr(round_, name, getattr(locked, name))
+    return round_
+
+
+def rounds_rank_closed(*, limit: int = 20) -> int:
+    """Store the rankings of the rounds that closed since the last run (the periodic job)."""
+    cutoff = clock.now() - timedelta(seconds=conf.grace_seconds())
+    done = 0
+    for round_ in Round.objects.filter(ranked_at__isnull=True, closes_at__lt=cutoff).order_by(
+        "closes_at"
+    )[:limit]:
+        round_rank(round_)
+        done += 1
+    return done
+
+
 def round_results(round_: Round) -> dict[str, Any]:
     """Return the published results of a closed round.
 
     ``participants`` (what predictions are measured against), ``total``
     (people ranked) and ``ranking``, the first rows: at least
-    ``RESULTS_TOP`` and every prize winner. Attempts whose time ran out are
-    submitted first (with the answers saved in time), so the results are
-    final once the round's last deadline has passed. Cached for a minute; a
-    disqualification clears it. Other pages of the ranking:
+    ``RESULTS_TOP`` and every prize winner. Once no submission can arrive
+    any more (the close plus the grace), the ranking is stored
+    (:func:`round_rank`, done once) and pages of it are read by index; in
+    the grace seconds after the close it is computed on read and cached for
+    a minute. Other pages of the ranking:
     :func:`motcua.quizzes.selectors.round_ranking` with ``offset``.
     """
     from django.core.cache import cache
 
     from motcua.quizzes.selectors import ranked_people, round_participants, round_ranking
 
-    if round_.status_at(clock.now()) != "closed":
+    now = clock.now()
+    if round_.status_at(now) != "closed":
         raise PermissionDeniedError(
             _("The results are published when the round closes."), code="round_not_closed"
         )
+    winners = sum(int(prize["count"]) for prize in round_.prizes)
+    if round_.ranked_at is None and now > _final_at(round_):
+        round_rank(round_)
+    if round_.ranked_at is not None:
+        return {
+            "participants": round_participants(round_),
+            "total": ranked_people(round_),
+            "ranking": round_ranking(round_, limit=max(RESULTS_TOP, winners)),
+        }
     key = f"quizzes:ranking:{round_.pk}"
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     attempts_finalise_expired(round_id=round_.pk)
     participants = round_participants(round_)
-    winners = sum(int(prize["count"]) for prize in round_.prizes)
     results = {
         "participants": participants,
         "total": ranked_people(round_),
