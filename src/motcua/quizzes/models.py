@@ -332,14 +332,23 @@ class RankingEntry(models.Model):
 
     ``position`` numbers the rows 1, 2, … in the ranking's order (equal keys
     in attempt order); ``rank`` is the published place, shared by equal
-    keys. The name, phone and unit are copied from the participant so a
-    page of the ranking is one index range. The other references carry no
-    database constraint: the rows are derived, written in one statement
-    from the attempts, and deleted with their round.
+    keys; the round and the position are the primary key, so a page of the
+    ranking is one range of it. The name, phone and unit are copied from
+    the participant. No reference carries a database constraint (a deferred
+    check per row would double the cost of storing 100,000 people): the
+    rows are derived, written in one statement from the attempts, and
+    deleted with their round through Django's cascade. Besides the key, one index: (round, phone),
+    for a person's own place.
     """
 
+    pk = models.CompositePrimaryKey("round_id", "position")
     round = models.ForeignKey(
-        Round, verbose_name=_("round"), on_delete=models.CASCADE, related_name="ranking_entries"
+        Round,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        related_name="ranking_entries",
+        db_constraint=False,
+        db_index=False,  # the primary key leads with it
     )
     position = models.PositiveIntegerField(pgettext_lazy("quiz ranking", "position"))
     rank = models.PositiveIntegerField(pgettext_lazy("quiz ranking", "rank"))
@@ -349,6 +358,7 @@ class RankingEntry(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     participant = models.ForeignKey(
         Participant,
@@ -356,6 +366,7 @@ class RankingEntry(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     name = models.CharField(_("full name"), max_length=120)
     phone = models.CharField(_("phone"), max_length=15)
@@ -366,6 +377,7 @@ class RankingEntry(models.Model):
         on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
+        db_index=False,
     )
     correct = models.PositiveSmallIntegerField(_("correct answers"))
     prediction = models.PositiveIntegerField(_("prediction"), null=True)
@@ -375,9 +387,6 @@ class RankingEntry(models.Model):
     class Meta:
         verbose_name = _("ranking entry")
         verbose_name_plural = _("ranking entries")
-        constraints = [
-            models.UniqueConstraint(fields=["round", "position"], name="quiz_ranking_position")
-        ]
         indexes = [models.Index(fields=["round", "phone"], name="quiz_ranking_phone")]
 
     def __str__(self) -> str:

@@ -399,7 +399,7 @@ def score_distribution(round_: Round) -> list[tuple[int, int]]:
         rows = (
             RankingEntry.objects.filter(round_id=round_.pk)
             .values("correct")
-            .annotate(people=Count("id"))
+            .annotate(people=Count("position"))
             .values_list("correct", "people")
         )
         counts = dict(rows)

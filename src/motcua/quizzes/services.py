@@ -539,6 +539,7 @@ def _forget_ranking(round_id: int) -> None:
 
 RANKING_CACHE_SECONDS = 60
 RESULTS_TOP = 200
+RANKING_WORK_MEM = "64MB"
 
 
 def _final_at(round_: Round) -> datetime:
