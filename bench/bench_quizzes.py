@@ -8,24 +8,36 @@ blocking threads, persistent connections, DEBUG off, the rate limits counted in 
 cache) on 127.0.0.1, with the per-address limits
 raised (``bench/quiz_settings.py``: every simulated person comes from 127.0.0.1).
 
-Load: ``QUIZ_BENCH_PEOPLE`` people (default 300; the issue's figure is 10,000) are played
-by ``QUIZ_BENCH_CONCURRENCY`` (16) keep-alive connections of an asyncio HTTP/1.1 client in
-its own process. Each person opens the round's page (the CSRF cookie), POSTs the start
-form, then for each of the 10 questions opens its page and POSTs an answer, then opens
-the submit page and POSTs the prediction: 24 requests, closed loop, no think time.
-Reported: submissions per second over the run, and the p50/p99 of the start POST and of
-the submit POST (the answer POSTs too).
+Each person opens the round's page (the CSRF cookie), POSTs the start form, then for each
+of the 10 questions opens its page and POSTs an answer, then opens the submit page and
+POSTs the prediction: 24 requests, no think time. An asyncio HTTP/1.1 client in its own
+process plays them twice:
 
-The raw ceiling, in the same run: the same writes per person issued directly with
-psycopg from the same number of connections (INSERT participant and attempt; ten
-UPDATEs of the answers; the submission's UPDATE and the ten-row INSERT of the
-per-question results, each statement in its own transaction as the app does).
+- closed loop, the maximum rate: ``QUIZ_BENCH_PEOPLE`` people (default 300) over
+  ``QUIZ_BENCH_CONCURRENCY`` (16) keep-alive connections;
+- paced (open loop), the latency at a given rate: for each rate of ``QUIZ_BENCH_RATES``
+  (people per second, default ``100``, the issue's target), people arrive on schedule for
+  ``QUIZ_BENCH_PACED_SECONDS`` (10) seconds, each on a new connection, whatever the
+  server's backlog; ``generator_late_p99`` says whether the generator kept its schedule.
+
+Reported: submissions per second, the p50/p99 of the start and submit POSTs (the answer
+POSTs too), the CPU per request of the server's processes and of the generator, and the
+machine's load average before and after. Before the load, ``--profile`` walks
+``QUIZ_BENCH_PROFILE_PEOPLE`` (30) people through the WSGI app in one process and
+reports each kind of request's median CPU time and SQL statements.
+
+The raw ceiling, in the same run: the same statements per person issued directly with
+psycopg from the same number of connections, in the app's transactions (start: the
+participant and attempt INSERTs; ten answer UPDATEs; submission: lock, answer key, UPDATE,
+ten-row INSERT).
 
 Ranking: a closed round with ``QUIZ_BENCH_RANKING_ATTEMPTS`` attempts (default 100,000;
-created once and kept) is ranked with the SQL of ``quizzes.selectors.round_ranking``:
-the whole ranking fetched into Python (``ranking_seconds``) and the first 200 rows, as the
-results page and the API read it (``ranking_top_200_seconds``); medians of three runs. Targets (reported, never asserted): p99 ≤ 200 ms
-at 100 submissions per second; ranking 100,000 attempts ≤ 2 s.
+created once and kept). Three times: the stored ranking is dropped, the ranking is
+computed on read as before ADR 0018's amendment (``ranking_on_read_*``: whole, first 200
+rows), then stored as at the close (``ranking_store_seconds``: ``services.round_rank``),
+then read back as the pages do (first 200 rows, a page in the middle, one person's place);
+medians. Targets (reported, never asserted): p99 ≤ 200 ms at 100 submissions per second;
+ranking 100,000 attempts ≤ 2 s.
 """
 
 from __future__ import annotations
