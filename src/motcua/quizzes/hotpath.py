@@ -95,6 +95,11 @@ def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+def _col(model: type[Any], name: str) -> str:
+    """Return the quoted column of the concrete field (or attname) ``name`` of ``model``."""
+    return _q(str(model._meta.get_field(name).column))
+
+
 @cache
 def _columns(model: type[Any]) -> tuple[str, ...]:
     return tuple(str(f.attname) for f in model._meta.concrete_fields)
@@ -103,8 +108,8 @@ def _columns(model: type[Any]) -> tuple[str, ...]:
 @cache
 def _attempt_sql(vendor: str, key: str) -> str:
     del vendor  # part of the cache key only: quoting differs per database
-    a_cols = ", ".join(f"a.{_q(Attempt._meta.get_field(c).column)}" for c in _columns(Attempt))
-    r_cols = ", ".join(f"r.{_q(Round._meta.get_field(c).column)}" for c in _columns(Round))
+    a_cols = ", ".join(f"a.{_col(Attempt, c)}" for c in _columns(Attempt))
+    r_cols = ", ".join(f"r.{_col(Round, c)}" for c in _columns(Round))
     return (
         f"SELECT {a_cols}, {r_cols} FROM {_q(Attempt._meta.db_table)} a "  # noqa: S608  # identifiers only
         f"JOIN {_q(Round._meta.db_table)} r ON r.id = a.round_id WHERE a.{_q(key)} = %s"
@@ -128,7 +133,7 @@ def attempt_with_round(*, token: str | None = None, pk: int | None = None) -> At
 def attempt_for_update(token: str) -> Attempt | None:
     """Lock and return the attempt with ``token`` (inside the caller's transaction), or None."""
     cols = _columns(Attempt)
-    names = ", ".join(_q(Attempt._meta.get_field(c).column) for c in cols)
+    names = ", ".join(_col(Attempt, c) for c in cols)
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     sql = f"SELECT {names} FROM {_q(Attempt._meta.db_table)} WHERE token = %s{lock}"  # noqa: S608  # identifiers only
     with connection.cursor() as cursor:
@@ -150,7 +155,7 @@ def participant_upsert(values: dict[str, Any]) -> tuple[int, str, int | None]:
     existing one's (which the caller may then update).
     """
     table = _q(Participant._meta.db_table)
-    names = ", ".join(_q(Participant._meta.get_field(c).column) for c in values)
+    names = ", ".join(_col(Participant, c) for c in values)
     marks = ", ".join(["%s"] * len(values))
     sql = (
         f"INSERT INTO {table} ({names}) VALUES ({marks}) "  # noqa: S608  # identifiers only
@@ -180,7 +185,7 @@ def attempt_insert(values: dict[str, Any], *, limit: int) -> tuple[int, int] | N
     # Only the columns with a value: a NULL (or any untyped parameter) in the
     # SELECT list would reach PostgreSQL as text.
     fields = [c for c in values if c != "number" and values[c] is not None]
-    names = ", ".join(_q(Attempt._meta.get_field(c).column) for c in fields)
+    names = ", ".join(_col(Attempt, c) for c in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = _q(Attempt._meta.db_table)
     sql = (
@@ -244,7 +249,7 @@ def answer_save(
 
 def attempt_update(pk: int, values: dict[str, Any]) -> None:
     """UPDATE the named columns of attempt ``pk``."""
-    sets = ", ".join(f"{_q(Attempt._meta.get_field(c).column)} = %s" for c in values)
+    sets = ", ".join(f"{_col(Attempt, c)} = %s" for c in values)
     sql = f"UPDATE {_q(Attempt._meta.db_table)} SET {sets} WHERE id = %s"  # noqa: S608  # identifiers only
     with connection.cursor() as cursor:
         cursor.execute(sql, [*_prep(Attempt, values), pk])
