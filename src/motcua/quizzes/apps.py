@@ -14,9 +14,20 @@ class QuizzesConfig(AppConfig):
         from motcua.core.periodic import periodic_register
         from motcua.dossiers.screens import UserRoles
         from motcua.quizzes import conf
-        from motcua.quizzes.services import attempts_finalise_expired
+        from motcua.quizzes.services import attempts_finalise_expired, rounds_rank_closed
 
-        periodic_register("quizzes", lambda: attempts_finalise_expired())
+        periodic_register("quizzes", lambda: attempts_finalise_expired() + rounds_rank_closed())
+
+        from django.db.models.signals import post_delete, post_save
+
+        from motcua.quizzes import hotpath
+        from motcua.quizzes.models import Question, Quiz, QuizUnit
+
+        for model in (Question, Quiz, QuizUnit):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    hotpath.forget, sender=model, dispatch_uid=f"quizzes.forget.{model.__name__}"
+                )
 
         def organiser(request: Any) -> bool:
             return UserRoles.for_request(request).holds_any(conf.organiser_roles())

@@ -28,6 +28,7 @@ from motcua.core.spreadsheets import (
     write_all_or_nothing,
 )
 from motcua.core.text import fold
+from motcua.quizzes import hotpath
 from motcua.quizzes.models import Difficulty, Question, Quiz
 from motcua.quizzes.services import require_organiser
 
@@ -142,6 +143,7 @@ def bank_import(*, actor: Any, quiz: Quiz, data: bytes, dry_run: bool = False) -
 
     def write() -> int:
         Question.objects.bulk_create(questions)
+        transaction.on_commit(hotpath.forget)  # bulk_create sends no signal
         audit_record(
             actor=actor,
             action="quizzes.bank_import",

@@ -160,6 +160,22 @@ class Round(models.Model):
         default=SizeBasis.POPULATION,
     )
     created_at = models.DateTimeField(_("created at"))
+    ranked_at = models.DateTimeField(
+        _("ranking computed at"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_("Set when the closed round's ranking is stored; empty while it is not."),
+    )
+    ranked_participants = models.PositiveIntegerField(
+        _("participants the predictions were measured against"),
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    ranked_total = models.PositiveIntegerField(
+        _("people ranked"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("round")
@@ -309,3 +325,69 @@ class AttemptAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.attempt_id}/{self.question_id}"
+
+
+class RankingEntry(models.Model):
+    """One row of a closed round's ranking (bảng xếp hạng), stored once when the round closes.
+
+    ``position`` numbers the rows 1, 2, … in the ranking's order (equal keys
+    in attempt order); ``rank`` is the published place, shared by equal
+    keys; the round and the position are the primary key, so a page of the
+    ranking is one range of it. The name, phone and unit are copied from
+    the participant. No reference carries a database constraint (a deferred
+    check per row would double the cost of storing 100,000 people): the
+    rows are derived, written in one statement from the attempts, and
+    deleted with their round through Django's cascade. Besides the key, one index: (round, phone),
+    for a person's own place.
+    """
+
+    pk = models.CompositePrimaryKey("round_id", "position")
+    round = models.ForeignKey(
+        Round,
+        verbose_name=_("round"),
+        on_delete=models.CASCADE,
+        related_name="ranking_entries",
+        db_constraint=False,
+        db_index=False,  # the primary key leads with it
+    )
+    position = models.PositiveIntegerField(pgettext_lazy("quiz ranking", "position"))
+    rank = models.PositiveIntegerField(pgettext_lazy("quiz ranking", "rank"))
+    attempt = models.ForeignKey(
+        Attempt,
+        verbose_name=_("attempt"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    participant = models.ForeignKey(
+        Participant,
+        verbose_name=_("participant"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    name = models.CharField(_("full name"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=15)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("unit or commune"),
+        null=True,
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    correct = models.PositiveSmallIntegerField(_("correct answers"))
+    prediction = models.PositiveIntegerField(_("prediction"), null=True)
+    duration_ms = models.PositiveIntegerField(_("duration (ms)"))
+    submitted_at = models.DateTimeField(_("attempt submitted at"))
+
+    class Meta:
+        verbose_name = _("ranking entry")
+        verbose_name_plural = _("ranking entries")
+        indexes = [models.Index(fields=["round", "phone"], name="quiz_ranking_phone")]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}#{self.position}"

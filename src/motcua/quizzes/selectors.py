@@ -32,6 +32,7 @@ from motcua.quizzes.models import (
     PredictionBasis,
     Question,
     QuizUnit,
+    RankingEntry,
     Round,
     SizeBasis,
 )
@@ -71,6 +72,8 @@ def mask_phone(phone: str) -> str:
 
 def ranked_people(round_: Round) -> int:
     """Return how many people (phones) the ranking lists."""
+    if round_.ranked_total is not None and round_.ranked_at is not None:
+        return round_.ranked_total
     return (
         Attempt.objects.filter(round_id=round_.pk, status=AttemptStatus.SUBMITTED)
         .values("phone")
@@ -80,7 +83,12 @@ def ranked_people(round_: Round) -> int:
 
 
 def round_participants(round_: Round) -> int:
-    """Return the number the predictions are measured against: people or attempts submitted."""
+    """Return the number the predictions are measured against: people or attempts submitted.
+
+    Once the ranking is stored, the number it was computed with.
+    """
+    if round_.ranked_participants is not None and round_.ranked_at is not None:
+        return round_.ranked_participants
     submitted = Attempt.objects.filter(round_id=round_.pk, status=AttemptStatus.SUBMITTED)
     if round_.prediction_basis == PredictionBasis.ATTEMPTS:
         return submitted.count()
@@ -106,11 +114,34 @@ SELECT RANK() OVER (
            ORDER BY b.correct DESC, b.distance ASC, b.duration_ms ASC, b.submitted_at ASC
        ) AS place,
        b.id, b.participant_id, p.name, b.phone, p.unit_id, b.correct, b.prediction,
-       b.duration_ms, b.submitted_at
+       b.duration_ms, b.submitted_at,
+       ROW_NUMBER() OVER (
+           ORDER BY b.correct DESC, b.distance ASC, b.duration_ms ASC, b.submitted_at ASC, b.id ASC
+       ) AS position
 FROM best b JOIN {participant} p ON p.id = b.participant_id
 WHERE b.own = 1
-ORDER BY place, b.id
 """
+
+
+def _ranking_sql() -> str:
+    """The ranking of one round (parameters ``n`` and ``round``), unordered, with positions."""
+    return _RANKING_SQL.format(
+        none=NO_PREDICTION,
+        attempt=connection.ops.quote_name(Attempt._meta.db_table),
+        participant=connection.ops.quote_name(Participant._meta.db_table),
+    )
+
+
+def ranking_store_sql() -> str:
+    """INSERT the ranking of round ``%(round)s`` against ``%(n)s`` participants into the entries."""
+    quote = connection.ops.quote_name
+    return (
+        f"INSERT INTO {quote(RankingEntry._meta.db_table)} (round_id, position, {quote('rank')}, "  # noqa: S608  # constant SQL
+        "attempt_id, participant_id, name, phone, unit_id, correct, prediction, duration_ms, "
+        "submitted_at) SELECT %(round)s, ranked.position, ranked.place, ranked.id, "
+        "ranked.participant_id, ranked.name, ranked.phone, ranked.unit_id, ranked.correct, "
+        f"ranked.prediction, ranked.duration_ms, ranked.submitted_at FROM ({_ranking_sql()}) ranked"
+    )
 
 
 def _instant(value: Any) -> datetime:
@@ -125,6 +156,11 @@ def _instant(value: Any) -> datetime:
     return value  # type: ignore[no-any-return]
 
 
+def is_ranked(round_: Round) -> bool:
+    """Return whether the round's ranking is stored (:func:`motcua.quizzes.services.round_rank`)."""
+    return round_.ranked_at is not None
+
+
 def round_ranking(
     round_: Round,
     *,
@@ -133,43 +169,69 @@ def round_ranking(
     offset: int = 0,
     phone: str | None = None,
 ) -> list[RankedAttempt]:
-    """Return the ranking of ``round_`` computed in SQL.
+    """Return the ranking of ``round_``: every ranked person, a page of it, or one phone's row.
 
-    Every ranked person, or the rows ``offset`` … ``offset + limit`` of it,
-    or only the row of ``phone``: the database ranks everyone and returns
-    only what is asked.
+    Once the round's ranking is stored (at close, ADR 0018) the rows are
+    read from it by index; before, the database ranks everyone in one
+    window query and returns only what is asked.
     """
+    if is_ranked(round_) and participants in (None, round_.ranked_participants):
+        return _stored_ranking(round_, limit=limit, offset=offset, phone=phone)
     n = round_participants(round_) if participants is None else participants
-    sql = _RANKING_SQL.format(
-        none=NO_PREDICTION,
-        attempt=connection.ops.quote_name(Attempt._meta.db_table),
-        participant=connection.ops.quote_name(Participant._meta.db_table),
-    )
+    sql = _ranking_sql()
     params: dict[str, Any] = {"n": n, "round": round_.pk}
     if phone is not None:
         sql = f"SELECT * FROM ({sql}) ranked WHERE ranked.phone = %(phone)s"  # noqa: S608  # constant SQL
         params["phone"] = phone
+    sql += " ORDER BY position"
     if limit is not None:
         sql += " LIMIT %(limit)s OFFSET %(offset)s"
         params.update(limit=limit, offset=offset)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    return [
-        RankedAttempt(
-            rank=int(row[0]),
-            attempt_id=row[1],
-            participant_id=row[2],
-            name=row[3],
-            phone=row[4],
-            unit_id=row[5],
-            correct=row[6],
-            prediction=row[7],
-            duration_ms=row[8],
-            submitted_at=_instant(row[9]),
-        )
-        for row in rows
-    ]
+    return [_ranked(row) for row in rows]
+
+
+def _ranked(row: Sequence[Any]) -> RankedAttempt:
+    return RankedAttempt(
+        rank=int(row[0]),
+        attempt_id=row[1],
+        participant_id=row[2],
+        name=row[3],
+        phone=row[4],
+        unit_id=row[5],
+        correct=row[6],
+        prediction=row[7],
+        duration_ms=row[8],
+        submitted_at=_instant(row[9]),
+    )
+
+
+def _stored_ranking(
+    round_: Round, *, limit: int | None, offset: int, phone: str | None
+) -> list[RankedAttempt]:
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT {quote('rank')}, attempt_id, participant_id, name, phone, unit_id, correct, "  # noqa: S608  # constant SQL
+        f"prediction, duration_ms, submitted_at FROM {quote(RankingEntry._meta.db_table)} "
+        "WHERE round_id = %s"
+    )
+    params: list[Any] = [round_.pk]
+    if phone is not None:
+        sql += " AND phone = %s"
+        params.append(phone)
+    if limit is not None:
+        sql += " AND position > %s AND position <= %s"
+        params += [offset, offset + limit]
+    elif offset:
+        sql += " AND position > %s"
+        params.append(offset)
+    sql += " ORDER BY position"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [_ranked(row) for row in rows]
 
 
 def ranking_reference(attempts: Iterable[Attempt], participants: int) -> list[tuple[int, int]]:
@@ -330,18 +392,22 @@ def participation_by_unit_and_day(round_: Round) -> dict[str, list[tuple[date, i
 def score_distribution(round_: Round) -> list[tuple[int, int]]:
     """Return how many ranked people had each number of correct answers (best attempts).
 
-    Counted in the database over the ranking's query, so a large round is
-    not fetched row by row.
+    Counted in the database, over the stored ranking once there is one,
+    else over the ranking's query, so a large round is not fetched row by row.
     """
-    sql = _RANKING_SQL.format(
-        none=NO_PREDICTION,
-        attempt=connection.ops.quote_name(Attempt._meta.db_table),
-        participant=connection.ops.quote_name(Participant._meta.db_table),
-    )
-    grouped = f"SELECT ranked.correct, COUNT(*) FROM ({sql}) ranked GROUP BY ranked.correct"  # noqa: S608  # constant SQL
-    with connection.cursor() as cursor:
-        cursor.execute(grouped, {"n": round_participants(round_), "round": round_.pk})
-        counts = dict(cursor.fetchall())
+    if is_ranked(round_):
+        rows = (
+            RankingEntry.objects.filter(round_id=round_.pk)
+            .values("correct")
+            .annotate(people=Count("position"))
+            .values_list("correct", "people")
+        )
+        counts = dict(rows)
+    else:
+        grouped = f"SELECT ranked.correct, COUNT(*) FROM ({_ranking_sql()}) ranked GROUP BY ranked.correct"  # noqa: S608  # constant SQL
+        with connection.cursor() as cursor:
+            cursor.execute(grouped, {"n": round_participants(round_), "round": round_.pk})
+            counts = dict(cursor.fetchall())
     return [(score, counts.get(score, 0)) for score in range(round_.question_count + 1)]
 
 
@@ -424,11 +490,9 @@ def duplicate_participants(quiz_id: int) -> list[Duplicate]:
 
 def attempt_state(attempt: Attempt) -> dict[str, Any]:
     """Return what the attempt page needs: the questions as shown (no answer key), progress, time."""
-    ids = [question_id for question_id, _order in attempt.layout]
-    bank = {
-        row["id"]: row
-        for row in Question.objects.filter(pk__in=ids).values("id", "text", "options")
-    }
+    from motcua.quizzes.hotpath import bank_of
+
+    bank = bank_of(attempt.round.quiz_id).questions
     questions = []
     for position, (question_id, order) in enumerate(attempt.layout):
         row = bank.get(question_id)
@@ -438,9 +502,9 @@ def attempt_state(attempt: Attempt) -> dict[str, Any]:
             {
                 "position": position,
                 "number": position + 1,
-                "text": row["text"],
+                "text": row.text,
                 "options": [
-                    (index, row["options"][bank_index]) for index, bank_index in enumerate(order)
+                    (index, row.options[bank_index]) for index, bank_index in enumerate(order)
                 ],
                 "chosen": attempt.answers.get(str(position)),
             }

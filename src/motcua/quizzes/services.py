@@ -22,14 +22,14 @@ from django.db import IntegrityError, transaction
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from motcua.core import clock
+from motcua.core import clock, fastsql
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.idnumbers import clean_personal_id, clean_phone
 from motcua.core.text import fold, nfc
 from motcua.org.models import Unit
 from motcua.org.selectors import user_has_role
-from motcua.quizzes import conf
+from motcua.quizzes import conf, hotpath
 from motcua.quizzes.models import (
     Attempt,
     AttemptAnswer,
@@ -238,7 +238,13 @@ def _check_open(round_: Round, now: datetime) -> None:
         raise ApplicationError(_("This round is closed."), code="round_closed")
 
 
-def _participant(round_: Round, entrant: Entrant, now: datetime) -> Participant:
+def _participant(round_: Round, entrant: Entrant, now: datetime) -> tuple[int, str]:
+    """Register (or find) the entrant in the round's quiz; return the participant's id and phone.
+
+    Checks every field before writing anything. A person is found again by
+    phone and folded name; a new ID number or unit given then replaces the
+    stored one.
+    """
     name = nfc(entrant.name or "")
     if len(name) < 2:
         raise _field("name", _("Write your full name."), "name_required")
@@ -249,51 +255,38 @@ def _participant(round_: Round, entrant: Entrant, now: datetime) -> Participant:
         else ""
     )
     unit_id = entrant.unit_id
-    if (
-        unit_id is not None
-        and not QuizUnit.objects.filter(quiz_id=round_.quiz_id, unit_id=unit_id).exists()
-    ):
+    if unit_id is not None and unit_id not in hotpath.units_of(round_.quiz_id):
         raise _field("unit", _("Choose your unit or commune from the list."), "invalid_unit")
     key = fold(name)[:120]
-    participant = Participant.objects.filter(
-        quiz_id=round_.quiz_id, phone=phone, name_key=key
-    ).first()
-    if participant is None:
-        try:
-            with transaction.atomic():
-                participant = Participant.objects.create(
-                    quiz_id=round_.quiz_id,
-                    name=name[:120],
-                    name_key=key,
-                    phone=phone,
-                    id_number=id_number,
-                    unit_id=unit_id,
-                    created_at=now,
-                )
-        except IntegrityError:  # the same person started twice at once
-            participant = Participant.objects.get(quiz_id=round_.quiz_id, phone=phone, name_key=key)
-    elif (id_number and participant.id_number != id_number) or participant.unit_id != unit_id:
-        participant.id_number = id_number or participant.id_number
-        participant.unit_id = unit_id
-        Participant.objects.filter(pk=participant.pk).update(
-            id_number=participant.id_number, unit_id=unit_id
+    pk, stored_id_number, stored_unit_id = hotpath.participant_upsert(
+        {
+            "quiz_id": round_.quiz_id,
+            "name": name[:120],
+            "name_key": key,
+            "phone": phone,
+            "id_number": id_number,
+            "unit_id": unit_id,
+            "created_at": now,
+        }
+    )
+    if (id_number and stored_id_number != id_number) or stored_unit_id != unit_id:
+        Participant.objects.filter(pk=pk).update(
+            id_number=id_number or stored_id_number, unit_id=unit_id
         )
-    return participant
+    return pk, phone
 
 
 def _draw(round_: Round) -> list[list[Any]]:
-    bank = list(
-        Question.objects.filter(quiz_id=round_.quiz_id, active=True).values_list("id", "options")
-    )
+    """Draw the round's number of active questions and shuffle each one's options."""
+    bank = hotpath.bank_of(round_.quiz_id).active
     if len(bank) < round_.question_count:
         raise ApplicationError(
             _("The question bank of this quiz is not ready; please try again later."),
             code="bank_too_small",
         )
-    drawn = _random.sample(bank, round_.question_count)
     layout = []
-    for question_id, options in drawn:
-        order = list(range(len(options)))
+    for question_id, options in _random.sample(bank, round_.question_count):
+        order = list(range(options))
         _random.shuffle(order)
         layout.append([question_id, order])
     return layout
@@ -307,48 +300,56 @@ def attempt_start(
     The attempt limit counts the attempts of the phone in the round, under
     any name; two starts at once cannot both take the last place (the
     number of the attempt is unique per round and phone). ``round_`` saves
-    the query when the caller has the round already.
+    the query when the caller has the round already. Two statements and a
+    commit when the person is new (hotpath).
     """
     now = clock.now()
     if round_ is None or round_.pk != round_id:
         round_ = _open_round(round_id, now)
     else:
         _check_open(round_, now)
+    layout = _draw(round_)
+    deadline = min(now + timedelta(seconds=round_.time_limit_seconds), round_.closes_at)
+    limit = round_.attempts_per_person
+    values: dict[str, Any] = {
+        "round_id": round_.pk,
+        "token": secrets.token_urlsafe(18),
+        "status": AttemptStatus.IN_PROGRESS,
+        "layout": layout,
+        "answers": {},
+        "started_at": now,
+        "deadline_at": deadline,
+        "flagged": False,
+        "flag_reason": "",
+        "disqualified_reason": "",
+        "address": address[:64],
+    }
     try:
         with transaction.atomic():
-            participant = _participant(round_, entrant, now)
-            layout = _draw(round_)
-            deadline = min(now + timedelta(seconds=round_.time_limit_seconds), round_.closes_at)
-            limit = round_.attempts_per_person
-            used = Attempt.objects.filter(round_id=round_.pk, phone=participant.phone).count()
-            if limit and used >= limit:
+            participant_id, phone = _participant(round_, entrant, now)
+            values.update(participant_id=participant_id, phone=phone)
+            inserted = hotpath.attempt_insert(values, limit=limit)
+            if inserted is None:
                 raise ApplicationError(
                     _("This phone number has used its %(limit)s attempts in this round.")
                     % {"limit": limit},
                     code="attempt_limit",
                 )
-            attempt = Attempt.objects.create(
-                round_id=round_.pk,
-                participant=participant,
-                phone=participant.phone,
-                number=used + 1,
-                token=secrets.token_urlsafe(18),
-                layout=layout,
-                started_at=now,
-                deadline_at=deadline,
-                address=address[:64],
-            )
     except IntegrityError:
         raise ConflictError(
             _("Another attempt with this phone number started at the same moment; try again."),
             code="attempt_race",
         ) from None
+    pk, number = inserted
+    attempt = Attempt(pk=pk, number=number, **values)
+    attempt._state.adding = False
     attempt.round = round_
     return attempt
 
 
 def attempt_by_token(token: str) -> Attempt:
-    attempt = Attempt.objects.select_related("round").filter(token=token or "").first()
+    """Return the attempt with ``token``, its round loaded (one plain statement)."""
+    attempt = hotpath.attempt_with_round(token=token)
     if attempt is None:
         raise NotFoundError(_("This attempt does not exist. Use the link you were given."))
     return attempt
@@ -358,36 +359,40 @@ def _time_is_up(attempt: Attempt, now: datetime) -> bool:
     return now > attempt.deadline_at + timedelta(seconds=conf.grace_seconds())
 
 
-def attempt_answer(*, token: str, position: int, choice: int) -> Attempt:
-    """Save the answer to the question at ``position`` (as shown) as option ``choice`` (as shown)."""
+def attempt_answer(*, token: str, position: int, choice: int) -> int:
+    """Save the answer to the question at ``position`` (as shown) as option ``choice`` (as shown).
+
+    Return how many questions the attempt has. One UPDATE that checks the
+    attempt's state, its time and the position and choice (hotpath); when
+    it refuses, the attempt is read to say why.
+    """
     now = clock.now()
-    with transaction.atomic():
-        attempt = (
-            Attempt.objects.select_for_update()
-            .only("id", "status", "layout", "answers", "deadline_at", "token")
-            .filter(token=token or "")
-            .first()
+    if position >= 0 and choice >= 0:
+        count = hotpath.answer_save(
+            token=token or "",
+            position=position,
+            choice=choice,
+            earliest_deadline=now - timedelta(seconds=conf.grace_seconds()),
         )
-        if attempt is None:
-            raise NotFoundError(_("This attempt does not exist. Use the link you were given."))
-        if attempt.status != AttemptStatus.IN_PROGRESS:
-            raise ApplicationError(_("This attempt has been submitted."), code="submitted")
-        if _time_is_up(attempt, now):
-            raise ApplicationError(
-                _("The time limit is over; your answers given in time are kept."), code="time_up"
-            )
-        if not 0 <= position < len(attempt.layout):
-            raise _field("position", _("This question is not part of your attempt."), "invalid")
-        if not 0 <= choice < len(attempt.layout[position][1]):
-            raise _field("choice", _("Choose one of the options."), "choice_required")
-        attempt.answers[str(position)] = choice
-        Attempt.objects.filter(pk=attempt.pk).update(answers=attempt.answers)
-    return attempt
+        if count is not None:
+            return count
+    attempt = hotpath.attempt_with_round(token=token)
+    if attempt is None:
+        raise NotFoundError(_("This attempt does not exist. Use the link you were given."))
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        raise ApplicationError(_("This attempt has been submitted."), code="submitted")
+    if _time_is_up(attempt, now):
+        raise ApplicationError(
+            _("The time limit is over; your answers given in time are kept."), code="time_up"
+        )
+    if not 0 <= position < len(attempt.layout):
+        raise _field("position", _("This question is not part of your attempt."), "invalid")
+    raise _field("choice", _("Choose one of the options."), "choice_required")
 
 
 def _score(attempt: Attempt) -> tuple[int, list[AttemptAnswer]]:
     ids = [question_id for question_id, _order in attempt.layout]
-    correct_of = dict(Question.objects.filter(pk__in=ids).values_list("id", "correct_index"))
+    correct_of = hotpath.correct_keys(ids)
     results = []
     correct = 0
     for position, (question_id, order) in enumerate(attempt.layout):
@@ -421,16 +426,20 @@ def _finish(attempt: Attempt, now: datetime, prediction: int | None) -> None:
             "count": len(attempt.layout),
             "seconds": number_format(attempt.duration_ms / 1000, 1),
         }
-    Attempt.objects.filter(pk=attempt.pk).update(
-        status=attempt.status,
-        submitted_at=attempt.submitted_at,
-        duration_ms=attempt.duration_ms,
-        prediction=prediction,
-        correct=attempt.correct,
-        flagged=attempt.flagged,
-        flag_reason=attempt.flag_reason,
+    hotpath.attempt_update(
+        attempt.pk,
+        {
+            "status": attempt.status,
+            "submitted_at": attempt.submitted_at,
+            "duration_ms": attempt.duration_ms,
+            "prediction": prediction,
+            "correct": attempt.correct,
+            "flagged": attempt.flagged,
+            "flag_reason": attempt.flag_reason,
+        },
     )
-    AttemptAnswer.objects.bulk_create(results)
+    # No signal listens to these rows (core.fastsql).
+    fastsql.insert(results)
 
 
 def attempt_submit(*, token: str, prediction: int | None) -> Attempt:
@@ -447,7 +456,7 @@ def attempt_submit(*, token: str, prediction: int | None) -> Attempt:
             "prediction_required",
         )
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().filter(token=token or "").first()
+        attempt = hotpath.attempt_for_update(token or "")
         if attempt is None:
             raise NotFoundError(_("This attempt does not exist. Use the link you were given."))
         if attempt.status != AttemptStatus.IN_PROGRESS:
@@ -513,6 +522,11 @@ def attempt_disqualify(*, actor: Any, attempt_id: int, reason: str) -> int:
             obj=attempt.round,
             data={"attempts": [row.pk for row in rows], "phone": attempt.phone, "reason": reason},
         )
+        # The stored ranking (and the number of participants) no longer
+        # hold: the next read stores them again.
+        Round.objects.filter(pk=attempt.round_id).update(
+            ranked_at=None, ranked_participants=None, ranked_total=None
+        )
         transaction.on_commit(lambda: _forget_ranking(attempt.round_id))
     return len(rows)
 
@@ -525,6 +539,69 @@ def _forget_ranking(round_id: int) -> None:
 
 RANKING_CACHE_SECONDS = 60
 RESULTS_TOP = 200
+RANKING_WORK_MEM = "64MB"
+
+
+def _final_at(round_: Round) -> datetime:
+    """Return the instant after which no answer or submission of the round can arrive."""
+    return round_.closes_at + timedelta(seconds=conf.grace_seconds())
+
+
+def round_rank(round_: Round) -> Round:
+    """Store the ranking of a round whose last submission can no longer arrive; return the round.
+
+    Attempts whose time ran out are submitted first (with the answers saved
+    in time); then one INSERT … SELECT ranks every person's best attempt
+    with window functions (the SQL of
+    :func:`motcua.quizzes.selectors.round_ranking`) into
+    :class:`RankingEntry` rows, and the round keeps the number of
+    participants the predictions were measured against and the number of
+    people ranked. The round's row is locked, so readers arriving together
+    compute it once. Already stored: nothing is done. A disqualification
+    clears it (:func:`attempt_disqualify`); the next read stores it again.
+    """
+    from django.db import connection
+
+    from motcua.quizzes.selectors import ranking_store_sql, round_participants
+
+    if clock.now() <= _final_at(round_):
+        raise ConflictError(
+            _("The ranking is stored once the round's last submission can no longer arrive."),
+            code="round_not_final",
+        )
+    while attempts_finalise_expired(round_id=round_.pk):
+        pass
+    with transaction.atomic():
+        locked = Round.objects.select_for_update().get(pk=round_.pk)
+        if locked.ranked_at is None:
+            participants = round_participants(locked)
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM quizzes_rankingentry WHERE round_id = %s", [locked.pk])
+                cursor.execute(ranking_store_sql(), {"n": participants, "round": locked.pk})
+                total = cursor.rowcount
+            locked.ranked_at = clock.now()
+            locked.ranked_participants = participants
+            locked.ranked_total = total
+            Round.objects.filter(pk=locked.pk).update(
+                ranked_at=locked.ranked_at,
+                ranked_participants=participants,
+                ranked_total=total,
+            )
+    for name in ("ranked_at", "ranked_participants", "ranked_total"):
+        setattr(round_, name, getattr(locked, name))
+    return round_
+
+
+def rounds_rank_closed(*, limit: int = 20) -> int:
+    """Store the rankings of the rounds that closed since the last run (the periodic job)."""
+    cutoff = clock.now() - timedelta(seconds=conf.grace_seconds())
+    done = 0
+    for round_ in Round.objects.filter(ranked_at__isnull=True, closes_at__lt=cutoff).order_by(
+        "closes_at"
+    )[:limit]:
+        round_rank(round_)
+        done += 1
+    return done
 
 
 def round_results(round_: Round) -> dict[str, Any]:
@@ -532,27 +609,37 @@ def round_results(round_: Round) -> dict[str, Any]:
 
     ``participants`` (what predictions are measured against), ``total``
     (people ranked) and ``ranking``, the first rows: at least
-    ``RESULTS_TOP`` and every prize winner. Attempts whose time ran out are
-    submitted first (with the answers saved in time), so the results are
-    final once the round's last deadline has passed. Cached for a minute; a
-    disqualification clears it. Other pages of the ranking:
+    ``RESULTS_TOP`` and every prize winner. Once no submission can arrive
+    any more (the close plus the grace), the ranking is stored
+    (:func:`round_rank`, done once) and pages of it are read by index; in
+    the grace seconds after the close it is computed on read and cached for
+    a minute. Other pages of the ranking:
     :func:`motcua.quizzes.selectors.round_ranking` with ``offset``.
     """
     from django.core.cache import cache
 
     from motcua.quizzes.selectors import ranked_people, round_participants, round_ranking
 
-    if round_.status_at(clock.now()) != "closed":
+    now = clock.now()
+    if round_.status_at(now) != "closed":
         raise PermissionDeniedError(
             _("The results are published when the round closes."), code="round_not_closed"
         )
+    winners = sum(int(prize["count"]) for prize in round_.prizes)
+    if round_.ranked_at is None and now > _final_at(round_):
+        round_rank(round_)
+    if round_.ranked_at is not None:
+        return {
+            "participants": round_participants(round_),
+            "total": ranked_people(round_),
+            "ranking": round_ranking(round_, limit=max(RESULTS_TOP, winners)),
+        }
     key = f"quizzes:ranking:{round_.pk}"
     cached = cache.get(key)
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     attempts_finalise_expired(round_id=round_.pk)
     participants = round_participants(round_)
-    winners = sum(int(prize["count"]) for prize in round_.prizes)
     results = {
         "participants": participants,
         "total": ranked_people(round_),

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from motcua.core import clock
-from motcua.core.errors import ApplicationError
+from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.http import private_no_store
 from motcua.core.idnumbers import clean_phone
 from motcua.core.net import client_address
@@ -39,6 +39,7 @@ from motcua.quizzes.forms import (
     SubmitForm,
     UnitForm,
 )
+from motcua.quizzes.hotpath import units_of
 from motcua.quizzes.models import Attempt, AttemptStatus, Question, Quiz, QuizUnit, Round
 from motcua.quizzes.selectors import (
     attempt_state,
@@ -96,12 +97,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_choices(round_: Round) -> list[tuple[int, str]]:
-    return [
-        (row.unit_id, row.unit.name)
-        for row in QuizUnit.objects.filter(quiz_id=round_.quiz_id)
-        .select_related("unit")
-        .order_by("unit__name")
-    ]
+    return list(units_of(round_.quiz_id).items())
 
 
 @private_no_store
@@ -187,16 +183,15 @@ def _limit_posts(request: HttpRequest) -> bool:
 @private_no_store
 @require_http_methods(["GET", "POST"])
 def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
-    """One question of the attempt; answering saves it and opens the next one."""
-    try:
-        attempt = attempt_by_token(token)
-    except ApplicationError:
-        raise Http404 from None
-    if attempt.status != AttemptStatus.IN_PROGRESS:
-        return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
-    count = len(attempt.layout)
+    """One question of the attempt; answering saves it and opens the next one.
+
+    An answer that the attempt takes is saved by one statement without
+    reading the attempt first; the page is read only to show it, or to say
+    why an answer was refused.
+    """
     error = ""
     status = 200
+    position = -1
     if request.method == "POST":
         position = _int(request.POST.get("position"), -1)
         choice = _int(request.POST.get("choice"), -1)
@@ -204,8 +199,12 @@ def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
             error, status = _("Too many answers from this connection. Wait a minute."), 429
         else:
             try:
-                attempt_answer(token=token, position=position, choice=choice)
+                count = attempt_answer(token=token, position=position, choice=choice)
+            except NotFoundError:
+                raise Http404 from None
             except ApplicationError as exc:
+                if exc.code == "submitted":
+                    return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
                 error, status = exc.message, 400
             else:
                 following = position + 1
@@ -214,6 +213,14 @@ def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
                 return HttpResponseRedirect(
                     reverse("quizzes:attempt", args=[token]) + f"?cau={following + 1}"
                 )
+    try:
+        attempt = attempt_by_token(token)
+    except ApplicationError:
+        raise Http404 from None
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
+    count = len(attempt.layout)
+    if request.method == "POST":
         position = max(0, min(position, count - 1))
     else:
         asked = _int(request.GET.get("cau"), 0) - 1
@@ -249,13 +256,7 @@ def _int(value: Any, default: int) -> int:
 @private_no_store
 @require_http_methods(["GET", "POST"])
 def attempt_submit_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The prediction question and the submission."""
-    try:
-        attempt = attempt_by_token(token)
-    except ApplicationError:
-        raise Http404 from None
-    if attempt.status != AttemptStatus.IN_PROGRESS:
-        return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
+    """The prediction question and the submission (which reads the attempt only once)."""
     form = SubmitForm(request.POST or None)
     if request.method == "POST":
         if _limit_posts(request):
@@ -263,10 +264,20 @@ def attempt_submit_page(request: HttpRequest, token: str) -> HttpResponse:
         elif form.is_valid():
             try:
                 attempt_submit(token=token, prediction=form.cleaned_data["prediction"])
+            except NotFoundError:
+                raise Http404 from None
             except ApplicationError as exc:
+                if exc.code == "submitted":
+                    return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
                 _apply(form, exc)
             else:
                 return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
+    try:
+        attempt = attempt_by_token(token)
+    except ApplicationError:
+        raise Http404 from None
+    if attempt.status != AttemptStatus.IN_PROGRESS:
+        return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
     return render(
         request,
         "quizzes/attempt_submit.html",

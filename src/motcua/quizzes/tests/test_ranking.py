@@ -8,15 +8,30 @@ from datetime import timedelta
 from django.test import TestCase
 
 from motcua.core import clock
-from motcua.quizzes.models import Attempt, AttemptStatus, Participant, PredictionBasis
+from motcua.core.errors import ConflictError
+from motcua.quizzes.models import (
+    Attempt,
+    AttemptStatus,
+    Participant,
+    PredictionBasis,
+    RankingEntry,
+    Round,
+)
 from motcua.quizzes.selectors import (
     collective_ranking,
+    is_ranked,
     mask_phone,
     ranking_reference,
     round_participants,
     round_prizes,
     round_ranking,
     score_distribution,
+)
+from motcua.quizzes.services import (
+    attempt_disqualify,
+    round_rank,
+    round_results,
+    rounds_rank_closed,
 )
 from motcua.quizzes.tests.helpers import World, at
 
@@ -209,3 +224,99 @@ class RankingTests(TestCase):
         self.assertEqual(
             score_distribution(self.round), [(0, 1), (1, 0), (2, 0), (3, 0), (4, 2), (5, 0)]
         )
+
+
+class StoredRankingTests(TestCase):
+    """The ranking stored at close (ADR 0018) is the one computed on read, and the reference's."""
+
+    add = RankingTests.add
+
+    def setUp(self) -> None:
+        self.frozen = clock.frozen(NOW)
+        self.frozen.__enter__()
+        self.addCleanup(self.frozen.__exit__, None, None, None)
+        self.world = World()
+        self.round = self.world.round()
+        self.phones = 0
+        self.after_close = self.round.closes_at + timedelta(minutes=1)
+
+    def random_round(self) -> None:
+        rng = random.Random(18)
+        for person in range(80):
+            phone = f"0977{person:06d}"
+            for _try in range(rng.randint(1, 3)):
+                self.add(
+                    f"Người {person}",
+                    correct=rng.randint(2, 5),
+                    prediction=rng.choice([None, *range(70, 90)]),
+                    seconds=rng.choice([60, 61, 90]),
+                    submitted=rng.randint(0, 3),
+                    phone=phone,
+                    status=rng.choice(["submitted"] * 8 + ["disqualified"]),
+                )
+
+    def test_the_stored_ranking_is_the_computed_one_and_the_references(self) -> None:
+        self.random_round()
+        live = round_ranking(self.round)
+        live_scores = score_distribution(self.round)
+        participants = round_participants(self.round)
+        with clock.frozen(self.after_close):
+            round_rank(self.round)
+        self.assertIs(is_ranked(self.round), True)
+        self.assertEqual(RankingEntry.objects.filter(round=self.round).count(), len(live))
+        stored = round_ranking(self.round)
+        self.assertEqual(stored, live)
+        expected = ranking_reference(
+            Attempt.objects.filter(round=self.round).order_by("?"), participants
+        )
+        self.assertEqual([(row.rank, row.attempt_id) for row in stored], expected)
+        self.assertEqual(round_participants(self.round), participants)
+        self.assertEqual(score_distribution(self.round), live_scores)
+        # Pages and one person's row are read from the stored rows.
+        self.assertEqual(round_ranking(self.round, limit=7, offset=5), live[5:12])
+        self.assertEqual(round_ranking(self.round, limit=10, offset=len(live) - 3), live[-3:])
+        self.assertEqual(round_ranking(self.round, phone=live[9].phone), [live[9]])
+
+    def test_the_ranking_is_stored_once_no_submission_can_arrive(self) -> None:
+        self.add("An", correct=3, prediction=1, seconds=100, submitted=1)
+        within_grace = clock.frozen(self.round.closes_at + timedelta(seconds=5))
+        with within_grace, self.assertRaises(ConflictError):
+            round_rank(self.round)
+        with clock.frozen(self.round.closes_at + timedelta(seconds=5)):
+            results = round_results(self.round)
+        self.assertIs(is_ranked(self.round), False)
+        self.assertEqual([row.name for row in results["ranking"]], ["An"])
+        with clock.frozen(self.after_close):
+            results = round_results(self.round)
+            self.assertIs(is_ranked(self.round), True)
+            stored_at = Round.objects.get(pk=self.round.pk).ranked_at
+            round_results(Round.objects.get(pk=self.round.pk))
+        self.assertEqual(Round.objects.get(pk=self.round.pk).ranked_at, stored_at)
+        self.assertEqual((results["participants"], results["total"]), (1, 1))
+
+    def test_a_disqualification_after_the_close_ranks_again(self) -> None:
+        cheat = self.add("Gian lận", correct=5, prediction=2, seconds=30, submitted=1)
+        self.add("Bình", correct=4, prediction=2, seconds=100, submitted=2)
+        self.add("Cúc", correct=3, prediction=2, seconds=100, submitted=3)
+        with clock.frozen(self.after_close):
+            first = round_results(self.round)
+            self.assertEqual([row.name for row in first["ranking"]], ["Gian lận", "Bình", "Cúc"])
+            attempt_disqualify(
+                actor=self.world.officer, attempt_id=cheat.pk, reason="Dùng phần mềm trả lời"
+            )
+            round_ = Round.objects.get(pk=self.round.pk)
+            self.assertIs(is_ranked(round_), False)
+            again = round_results(round_)
+        self.assertEqual(
+            [(row.rank, row.name) for row in again["ranking"]], [(1, "Bình"), (2, "Cúc")]
+        )
+        self.assertEqual((again["participants"], again["total"]), (2, 2))
+        self.assertEqual(RankingEntry.objects.filter(round=self.round).count(), 2)
+
+    def test_the_periodic_job_stores_closed_rounds_once(self) -> None:
+        self.add("An", correct=3, prediction=1, seconds=100, submitted=1)
+        self.assertEqual(rounds_rank_closed(), 0)
+        with clock.frozen(self.after_close):
+            self.assertEqual(rounds_rank_closed(), 1)
+            self.assertEqual(rounds_rank_closed(), 0)
+        self.assertEqual(RankingEntry.objects.filter(round=self.round).get().rank, 1)

@@ -237,3 +237,54 @@ class GraceTests(TestCase):
             attempt_answer(token=attempt.token, position=0, choice=0)
         with clock.frozen(NOW + timedelta(seconds=61)), self.assertRaises(ApplicationError):
             attempt_answer(token=attempt.token, position=1, choice=0)
+
+
+class HotPathTests(TestCase):
+    """The one-statement answer and start refuse exactly what the rules refuse, writing nothing."""
+
+    def setUp(self) -> None:
+        self.frozen = clock.frozen(NOW)
+        self.frozen.__enter__()
+        self.addCleanup(self.frozen.__exit__, None, None, None)
+        self.world = World()
+        self.round = self.world.round(attempts_per_person=1)
+
+    def test_an_answer_outside_the_attempt_is_refused_with_its_reason(self) -> None:
+        attempt = attempt_start(
+            round_id=self.round.pk, entrant=Entrant(name="Trần Văn Nam", phone="0912000111")
+        )
+        cases = [
+            ({"position": 5, "choice": 0}, "không thuộc lượt thi"),
+            ({"position": -1, "choice": 0}, "không thuộc lượt thi"),
+            ({"position": 0, "choice": 4}, "Hãy chọn"),
+            ({"position": 0, "choice": -1}, "Hãy chọn"),
+        ]
+        for kwargs, message in cases:
+            with self.subTest(kwargs=kwargs), self.assertRaisesMessage(ApplicationError, message):
+                attempt_answer(token=attempt.token, **kwargs)
+        attempt.refresh_from_db()
+        self.assertEqual(attempt.answers, {})
+        self.assertEqual(attempt_answer(token=attempt.token, position=4, choice=3), 5)
+        attempt.refresh_from_db()
+        self.assertEqual(attempt.answers, {"4": 3})
+
+    def test_a_start_refused_by_the_limit_writes_nothing_not_even_the_new_unit(self) -> None:
+        first = attempt_start(
+            round_id=self.round.pk,
+            entrant=Entrant(
+                name="Trần Văn Nam", phone="0912000111", unit_id=self.world.commune_a.pk
+            ),
+        )
+        with self.assertRaisesMessage(ApplicationError, "1"):
+            attempt_start(
+                round_id=self.round.pk,
+                entrant=Entrant(
+                    name="Trần  Văn Nam", phone="0912 000 111", unit_id=self.world.commune_b.pk
+                ),
+            )
+        participant = Participant.objects.get()
+        self.assertEqual(participant.pk, first.participant_id)
+        # The refused start wrote nothing: not even the new unit.
+        self.assertEqual(participant.unit_id, self.world.commune_a.pk)
+        self.assertEqual(Attempt.objects.count(), 1)
+        self.assertEqual(first.number, 1)
