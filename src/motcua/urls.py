@@ -63,6 +63,8 @@ urlpatterns = [
     path("dang-xuat/", LogoutView.as_view(), name="logout"),
     path("cong-dan/", include("motcua.citizens.urls")),
     path("", portal_views.home, name="home"),
+    # Early: the public lookup is the busiest page (each "" include above it is searched in turn).
+    path("", include("motcua.portal.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.dossiers.urls")),
     path("", include("motcua.feedback.urls")),
@@ -72,7 +74,6 @@ urlpatterns = [
     path("", include("motcua.parindex.urls")),
     path("", include("motcua.contests.urls")),
     path("", include("motcua.quizzes.urls")),
-    path("", include("motcua.portal.urls")),
 ]
 
 admin.site.site_header = "Motcua"
