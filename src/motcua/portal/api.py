@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from functools import cache
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -235,8 +236,9 @@ def _ninja_view() -> Callable[..., HttpResponse]:
     """Return django-ninja's view of :func:`public_lookup` (the URL it is published at)."""
     patterns, _app, _namespace = api.urls
     for pattern in patterns:
-        if getattr(pattern, "name", None) == "public_lookup":
-            return pattern.callback  # type: ignore[no-any-return]
+        callback = getattr(pattern, "callback", None)
+        if getattr(pattern, "name", None) == "public_lookup" and callback is not None:
+            return cast(Callable[..., HttpResponse], callback)
     raise LookupError("public_lookup is not mounted on the API")  # pragma: no cover
 
 
