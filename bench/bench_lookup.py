@@ -28,7 +28,8 @@ persistent connections, DEBUG off, the look-up limit switched off
 Load: ``CLIENTS`` (32) keep-alive connections from ``wrk`` (2 threads; Debian's
 package) on 127.0.0.1, or, where wrk is missing, from an asyncio HTTP/1.1
 client in its own process; ``GET /api/v1/public/lookup?code=…`` and then
-``GET /tra-cuu/?ma=…`` for ``DURATION`` seconds each after a warm-up, with
+``GET /tra-cuu/?ma=…`` for ``DURATION`` seconds each after ``WARMUP`` (5 s: a cold server
+answers in seconds for its first few seconds, which are not counted), with
 codes drawn at random from 2,000 existing ones (a tenth typed in lower case
 without dots, which takes the folded index). Every answer must be 200.
 
@@ -80,7 +81,7 @@ BASE = min(DOSSIERS, 4000)
 UNITS = 20
 CLIENTS = 32
 DURATION = float(os.environ.get("MOTCUA_BENCH_LOOKUP_SECONDS", "10"))
-WARMUP = 2.0
+WARMUP = 5.0
 RAW_DURATION = 8.0
 RAW_PROCESSES = 4
 WORKERS = 2
