@@ -67,3 +67,19 @@ class CachedLayoutTests(LookupTestCase):
         with clock.frozen(at(2026, 3, 3, 9)):
             page = self.client.get("/tra-cuu/", {"ma": CODE})
         self.assertContains(page, "Đăng xuất")
+
+    def test_a_waiting_message_is_shown_by_the_full_render(self):
+        from django.contrib.auth.models import AnonymousUser
+        from django.contrib.messages import INFO, add_message
+        from django.contrib.messages.storage.fallback import FallbackStorage
+        from django.contrib.sessions.backends.db import SessionStore
+        from django.test import RequestFactory
+
+        from motcua.portal.views import lookup_page
+
+        request = RequestFactory().get("/tra-cuu/")
+        request.user = AnonymousUser()
+        request.session = SessionStore()
+        request._messages = FallbackStorage(request)
+        add_message(request, INFO, "Thông báo đang chờ")
+        self.assertContains(lookup_page(request), '<li class="info">Thông báo đang chờ</li>')
