@@ -18,6 +18,7 @@ from motcua.org.api import router as org_router
 from motcua.outreach.api import router as outreach_router
 from motcua.parindex.api import router as parindex_router
 from motcua.portal import views as portal_views
+from motcua.portal.api import public_lookup_direct
 from motcua.portal.api import router as public_router
 from motcua.quizzes.api import router as quizzes_router
 from motcua.workdays.api import router as workdays_router
@@ -49,6 +50,9 @@ admin.site.password_change = org_views.admin_password_change  # type: ignore[met
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    # The public lookup's ordinary requests, before django-ninja (portal.api; still published
+    # in the API's OpenAPI document, where anything else goes).
+    path("api/v1/public/lookup", public_lookup_direct, name="public_lookup_direct"),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -59,6 +63,8 @@ urlpatterns = [
     path("dang-xuat/", LogoutView.as_view(), name="logout"),
     path("cong-dan/", include("motcua.citizens.urls")),
     path("", portal_views.home, name="home"),
+    # Early: the public lookup is the busiest page (each "" include above it is searched in turn).
+    path("", include("motcua.portal.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.dossiers.urls")),
     path("", include("motcua.feedback.urls")),
@@ -68,7 +74,6 @@ urlpatterns = [
     path("", include("motcua.parindex.urls")),
     path("", include("motcua.contests.urls")),
     path("", include("motcua.quizzes.urls")),
-    path("", include("motcua.portal.urls")),
 ]
 
 admin.site.site_header = "Motcua"

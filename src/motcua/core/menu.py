@@ -12,8 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise, SimpleLazyObject
 
 
@@ -48,6 +49,19 @@ def _staff_links(request: HttpRequest) -> list[tuple[str, Any]]:
 def register_public_link(url_name: str, label: str | Promise, *, order: int = 100) -> None:
     """Show ``label`` linking to ``url_name`` to everyone (idempotent)."""
     _PUBLIC_LINKS[url_name] = MenuLink(url_name, label, order)
+    _public_menus.clear()
+
+
+_public_menus: dict[tuple[str, str], list[tuple[str, Any]]] = {}
+"""The public menu by (script prefix, URL configuration): every page shows it, unchanged."""
+
+
+def _public_menu() -> list[tuple[str, Any]]:
+    key = (get_script_prefix(), str(get_urlconf() or settings.ROOT_URLCONF))
+    menu = _public_menus.get(key)
+    if menu is None:
+        menu = _public_menus[key] = _resolved(_PUBLIC_LINKS)
+    return list(menu)
 
 
 def register_staff_link(
@@ -84,6 +98,6 @@ def staff_menu(request: HttpRequest) -> dict[str, Any]:
     # Lazy: the links' checks (the user's roles) cost a query, paid only by pages
     # that show the menu (not the admin's).
     return {
-        "public_menu": _resolved(_PUBLIC_LINKS),
+        "public_menu": _public_menu(),
         "staff_menu": SimpleLazyObject(lambda: _staff_links(request)) if signed_in else [],
     }

@@ -5,9 +5,25 @@ code however it is typed; the history too with the last four digits of the
 applicant's telephone; the same limits per client and per dossier. An
 answer without history may be kept by shared caches for
 ``MOTCUA_LOOKUP_MAX_AGE`` seconds; anything else is ``private, no-store``.
+
+The operation is django-ninja's (:func:`public_lookup`: its parameters,
+answers and errors are in the published OpenAPI document), but the
+project's URLs put :func:`public_lookup_direct` in front of it: a plain
+Django view that answers the ordinary request — one ``code``, perhaps four
+ASCII digits in ``phone_last4``, nothing else — through the same code
+(:func:`_answer`, the API's renderer and its exception handlers), without
+ninja's parameter and answer models, which were half of the request's
+Python time. Any other request (another method, a missing, empty, long or
+repeated parameter, an unknown one, digits of other scripts) goes to
+ninja's view, so validation errors (422) keep their exact form. A test
+compares the two views' answers byte for byte.
 """
 
+import re
+from collections.abc import Callable
 from datetime import datetime
+from functools import cache
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -16,6 +32,7 @@ from django.utils.cache import patch_cache_control, patch_vary_headers
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from motcua.api.main import api
 from motcua.core.errors import ApplicationError, NotFoundError, PermissionDeniedError
 from motcua.core.http import mark_private
 from motcua.core.schemas import error_responses
@@ -29,10 +46,13 @@ class TooManyLookupsError(ApplicationError):
     status = 429
 
 
+CODE_MAX_LENGTH = 80
+
+
 class PublicLookupQuery(Schema):
     code: str = Field(
         min_length=1,
-        max_length=80,
+        max_length=CODE_MAX_LENGTH,
         description=(
             "The dossier code on the receipt, e.g. `H33.15-260302-0001`; spaces, lower case "
             "and missing dots are accepted."
@@ -40,7 +60,7 @@ class PublicLookupQuery(Schema):
     )
     phone_last4: str | None = Field(
         None,
-        pattern=r"^\d{4}$",
+        pattern=r"^[0-9]{4}$",
         description=(
             "The last four digits of the applicant's telephone: the answer then carries "
             "`timeline`. Tries are limited per client and per dossier."
@@ -171,7 +191,14 @@ def public_lookup(
     `phone_locked` when `phone_last4` is wrong or its tries are used up for
     the dossier (the status is then not given either: ask again without it).
     """
-    result = lookup(request, query.code, query.phone_last4 or "")
+    return _answer(request, response, query.code, query.phone_last4 or "")
+
+
+def _answer(
+    request: HttpRequest, response: HttpResponse, code: str, last_four: str
+) -> dict[str, object]:
+    """Look ``code`` up; the body, with the caching headers set on ``response``; or raise."""
+    result = lookup(request, code, last_four)
     message = problem_message(result)
     patch_vary_headers(response, ["Accept-Language"])
     if result.problem in (Outcome.TOO_MANY, Outcome.TOO_MANY_PHONE_TRIES):
@@ -185,3 +212,47 @@ def public_lookup(
     else:
         mark_private(response)
     return _body(result)
+
+
+_ASCII_LAST_FOUR = re.compile(r"[0-9]{4}")
+_PARAMETERS = frozenset({"code", "phone_last4"})
+
+
+def _ordinary(request: HttpRequest) -> bool:
+    """Whether ninja's validation would take the request's parameters as they are."""
+    query = request.GET
+    if request.method != "GET" or "code" not in query or not _PARAMETERS.issuperset(query):
+        return False
+    if any(len(query.getlist(name)) != 1 for name in query):
+        return False
+    if not 1 <= len(query["code"]) <= CODE_MAX_LENGTH:
+        return False
+    last_four = query.get("phone_last4")
+    return last_four is None or _ASCII_LAST_FOUR.fullmatch(last_four) is not None
+
+
+@cache
+def _ninja_view() -> Callable[..., HttpResponse]:
+    """Return django-ninja's view of :func:`public_lookup` (the URL it is published at)."""
+    patterns, _app, _namespace = api.urls
+    for pattern in patterns:
+        callback = getattr(pattern, "callback", None)
+        if getattr(pattern, "name", None) == "public_lookup" and callback is not None:
+            return cast(Callable[..., HttpResponse], callback)
+    raise LookupError("public_lookup is not mounted on the API")  # pragma: no cover
+
+
+def public_lookup_direct(request: HttpRequest) -> HttpResponse:
+    """Answer ``GET /api/v1/public/lookup`` as :func:`public_lookup` does, without ninja's models.
+
+    Mounted before the API in ``motcua.urls``; anything but an ordinary
+    request goes on to ninja's view (see the module's docstring).
+    """
+    if not _ordinary(request):
+        return _ninja_view()(request)
+    response = api.create_temporal_response(request)
+    try:
+        body = _answer(request, response, request.GET["code"], request.GET.get("phone_last4", ""))
+    except Exception as exc:  # the API's handlers answer, as they do for ninja's view
+        return api.on_exception(request, exc)
+    return api.create_response(request, body, temporal_response=response)

@@ -33,7 +33,8 @@ from motcua.org.models import Unit
 from motcua.org.selectors import office_for_unit
 
 HOUR = 3600
-LAST_FOUR = re.compile(r"^\d{4}$")
+# ASCII digits only: other scripts' digits would reach the constant-time comparison.
+LAST_FOUR = re.compile(r"[0-9]{4}")
 
 
 class Outcome:

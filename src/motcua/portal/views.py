@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET
 from motcua.core.http import private_no_store
 from motcua.dossiers.public import pause_explanation
 from motcua.portal.forms import LookupForm
+from motcua.portal.layout import render_with_cached_layout
 from motcua.portal.lookup import Outcome, lookup, problem_message
 from motcua.portal.selectors import home_page_data
 
@@ -45,10 +46,13 @@ def lookup_page(request: HttpRequest) -> HttpResponse:
         if result.problem in (Outcome.TOO_MANY, Outcome.TOO_MANY_PHONE_TRIES):
             status = 429
     found = result.status if result is not None else None
-    return render(
+    return render_with_cached_layout(
         request,
-        "portal/lookup.html",
-        {
+        page="portal/lookup.html",
+        layout="portal/lookup_layout.html",
+        title="portal/_lookup_title.html",
+        content="portal/_lookup_main.html",
+        context={
             "form": form,
             "result": found,
             "office": result.office if result is not None else None,

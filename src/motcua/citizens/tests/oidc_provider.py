@@ -1,7 +1,9 @@
 """A minimal, real OpenID Connect provider on 127.0.0.1 for the tests.
 
 Authorization code flow: ``/authorize`` answers at once for the configured
-person (as a provider does after its own sign-in and consent), ``/token``
+person (as a provider does after its own sign-in and consent) or, with
+``consent=True``, first shows a page whose button ("Đồng ý", ``/consent``)
+gives the answer, as a browser meets it; ``/token``
 exchanges a code once for an RS256-signed ID token, ``/userinfo`` answers
 for a bearer token and ``/jwks`` publishes the public key. ``tamper`` makes
 it misbehave the ways a forged answer would: ``"audience"`` (token for
@@ -24,8 +26,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 
 class Provider:
-    def __init__(self, *, client_id: str = "motcua", client_secret: str = "s3cret") -> None:
+    def __init__(
+        self, *, client_id: str = "motcua", client_secret: str = "s3cret", consent: bool = False
+    ) -> None:
         self.client_id = client_id
+        self.consent = consent
+        self.pending: dict[str, str] = {}
         self.client_secret = client_secret
         self.key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.other_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -53,6 +59,28 @@ class Provider:
                 self.end_headers()
                 self.wfile.write(data)
 
+            def _redirect(self, target: str) -> None:
+                self.send_response(302)
+                self.send_header("Location", target)
+                self.end_headers()
+
+            def _page(self, ticket: str) -> None:
+                person = provider.person["name"]
+                data = (
+                    '<!doctype html><html lang="vi"><head><meta charset="utf-8">'
+                    "<title>Nền tảng định danh (thử nghiệm)</title></head><body>"
+                    f"<h1>Xin chào {person}</h1>"
+                    "<p>Motcua muốn biết họ tên và thư điện tử của bạn.</p>"
+                    '<form method="get" action="/consent">'
+                    f'<input type="hidden" name="ticket" value="{ticket}">'
+                    '<button id="allow" type="submit">Đồng ý</button></form></body></html>'
+                ).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
             def do_GET(self) -> None:
                 url = urlparse(self.path)
                 query = {k: v[0] for k, v in parse_qs(url.query).items()}
@@ -74,9 +102,18 @@ class Provider:
                         + "?"
                         + urlencode({"code": code, "state": query["state"]})
                     )
-                    self.send_response(302)
-                    self.send_header("Location", target)
-                    self.end_headers()
+                    if provider.consent:
+                        ticket = secrets.token_urlsafe(16)
+                        provider.pending[ticket] = target
+                        self._page(ticket)
+                        return
+                    self._redirect(target)
+                elif url.path == "/consent":
+                    target = provider.pending.pop(query.get("ticket", ""), "")
+                    if not target:
+                        self._json(400, {"error": "invalid_request"})
+                        return
+                    self._redirect(target)
                 elif url.path == "/jwks":
                     public = json.loads(
                         jwt.algorithms.RSAAlgorithm.to_jwk(provider.key.public_key())
