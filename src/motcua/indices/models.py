@@ -174,14 +174,26 @@ class DossierFact(models.Model):
     moment of looking, not on an event.
     """
 
+    # No database constraints on the facts' keys: the facts are derived from the
+    # dossier table and rewritten whole by the rebuild, where PostgreSQL's deferred
+    # checks of millions of keys took most of the COMMIT (docs/performance.md).
+    # Deleting a dossier still deletes its fact (Django's cascade).
     dossier = models.OneToOneField(
-        "dossiers.Dossier", primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "dossiers.Dossier",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     agency = models.ForeignKey(
-        "org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False
+        "org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     procedure = models.ForeignKey(
-        "catalog.Procedure", on_delete=models.CASCADE, related_name="+", db_index=False
+        "catalog.Procedure",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     online = models.BooleanField(default=False)
     fully_online_eligible = models.BooleanField(default=False)
@@ -199,6 +211,7 @@ class DossierFact(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -298,12 +311,23 @@ class StepFact(models.Model):
     schedule; ``None`` when the calendar of those years is not confirmed.
     """
 
+    # No database constraints on the keys, as for DossierFact.
     step = models.OneToOneField(
-        "dossiers.DossierStep", primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "dossiers.DossierStep",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
-    role = models.ForeignKey("org.Role", on_delete=models.CASCADE, related_name="+")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    role = models.ForeignKey(
+        "org.Role", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     finished_day = models.DateField()
     late = models.BooleanField(default=False)
     working_days = models.DecimalField(max_digits=12, decimal_places=3, null=True)

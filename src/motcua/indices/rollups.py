@@ -419,17 +419,20 @@ def ratings_refresh(*, batch: int = 20_000) -> int:
             return total
 
 
-def _ratings_rebuild() -> None:
+def _ratings_rebuild(*, by_sql: bool = False) -> None:
     state = _state_locked(RATINGS_FILL_STATE)
     RatingMonthlyCount.objects.all().delete()
-    rows = Evaluation.objects.order_by().values_list("agency_id", "submitted_at", "level")
-    RatingMonthlyCount.objects.bulk_create(
-        [
-            RatingMonthlyCount(agency_id=a, year=y, month=m, **counts)
-            for (a, y, m), counts in _rating_counts(rows.iterator(chunk_size=5000)).items()
-        ],
-        batch_size=5000,
-    )
+    if by_sql:
+        _ratings_by_sql()
+    else:
+        rows = Evaluation.objects.order_by().values_list("agency_id", "submitted_at", "level")
+        RatingMonthlyCount.objects.bulk_create(
+            [
+                RatingMonthlyCount(agency_id=a, year=y, month=m, **counts)
+                for (a, y, m), counts in _rating_counts(rows.iterator(chunk_size=5000)).items()
+            ],
+            batch_size=5000,
+        )
     state.last_event_id = Evaluation.objects.aggregate(last=Max("id"))["last"] or 0
     state.rebuilt_at = state.filled_at = clock.now()
     state.save()
@@ -478,11 +481,17 @@ def rollups_rebuild(*, chunk: int = 20_000) -> int:
         for table in (DailyCount, MonthlyCount, DossierFact, StepMonthlyCount, StepFact):
             table.objects.all().delete()
         on_pg = connection.vendor == "postgresql"
-        counted = _facts_by_sql() if on_pg else _facts_by_python(chunk)
-        _counts_from_facts()
-        _steps_rebuild(chunk)
-        _ratings_rebuild()
-        if connection.vendor == "postgresql":
+        if on_pg:
+            counted = _facts_by_sql()
+            _counts_by_sql()
+            _steps_rebuild_by_copy(chunk)
+            _ratings_rebuild(by_sql=True)
+        else:
+            counted = _facts_by_python(chunk)
+            _counts_from_facts()
+            _steps_rebuild(chunk)
+            _ratings_rebuild()
+        if on_pg:
             with connection.cursor() as cursor:
                 for model in (
                     DossierFact,
@@ -650,3 +659,121 @@ def rollup_snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     facts = sorted(_fact_values(fact) for fact in DossierFact.objects.all())
     step_facts = sorted(_step_values(fact) for fact in StepFact.objects.all())
     return facts + step_facts, counts + months + steps + ratings
+
+
+# --- PostgreSQL rebuild: the same rows as the Python paths above, by SQL and COPY -------------
+
+
+def _ratings_by_sql() -> None:
+    """Count every rating by agency and local month (PostgreSQL): as :func:`_rating_counts`."""
+    levels = ", ".join(
+        f"count(*) FILTER (WHERE level = '{level}')"
+        for level in RATING_COUNT_FIELDS  # our own column names, not input
+    )
+    month = "(submitted_at AT TIME ZONE %(tz)s)"
+    sql = f"""
+        INSERT INTO {RatingMonthlyCount._meta.db_table}
+            (agency_id, year, month, {", ".join(RATING_COUNT_FIELDS)})
+        SELECT agency_id, extract(year FROM {month})::int, extract(month FROM {month})::int,
+            {levels}
+        FROM {Evaluation._meta.db_table}
+        WHERE level IN ({_sql_in(RATING_COUNT_FIELDS)})
+        GROUP BY 1, 2, 3
+    """  # noqa: S608 - only our own table, column and choice names are formatted in
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"tz": settings.TIME_ZONE})
+
+
+def _counts_by_sql() -> None:
+    """Fill :class:`DailyCount` and :class:`MonthlyCount` from the facts (PostgreSQL).
+
+    The same rows as :func:`_counts_from_facts`: each fact contributes on its
+    received, finished and returned days; summed per agency, procedure and
+    day once, then per agency and day and per agency, procedure and month.
+    """
+    facts = DossierFact._meta.db_table
+    late = Timeliness.LATE.value
+    sums = ", ".join(f"sum({name}) AS {name}" for name in COUNT_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE indices_rebuild_days ON COMMIT DROP AS
+            SELECT agency_id, procedure_id, day, {sums}
+            FROM (
+                SELECT agency_id, procedure_id, received_day AS day, 1 AS received,
+                    online::int AS received_online,
+                    fully_online_eligible::int AS received_eligible,
+                    (fully_online_eligible AND online)::int AS received_eligible_online,
+                    0 AS finished, 0 AS finished_on_time, 0 AS finished_late, 0 AS returned,
+                    0::bigint AS handling_seconds
+                FROM {facts} WHERE received_day IS NOT NULL
+                UNION ALL
+                SELECT agency_id, procedure_id, finished_day, 0, 0, 0, 0, 1,
+                    (timeliness <> '{late}')::int, (timeliness = '{late}')::int, 0,
+                    handling_seconds
+                FROM {facts} WHERE finished_day IS NOT NULL
+                UNION ALL
+                SELECT agency_id, procedure_id, returned_day, 0, 0, 0, 0, 0, 0, 0, 1, 0
+                FROM {facts} WHERE returned_day IS NOT NULL
+            ) c
+            GROUP BY agency_id, procedure_id, day
+            """  # noqa: S608 - our own table and column names
+        )
+        columns = ", ".join(COUNT_FIELDS)
+        cursor.execute(
+            f"""
+            INSERT INTO {DailyCount._meta.db_table} (agency_id, day, {columns})
+            SELECT agency_id, day, {sums} FROM indices_rebuild_days GROUP BY agency_id, day
+            """  # noqa: S608
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {MonthlyCount._meta.db_table}
+                (agency_id, procedure_id, year, month, {columns})
+            SELECT agency_id, procedure_id, extract(year FROM day)::int,
+                extract(month FROM day)::int, {sums}
+            FROM indices_rebuild_days GROUP BY 1, 2, 3, 4
+            """  # noqa: S608
+        )
+        cursor.execute("DROP TABLE indices_rebuild_days")
+
+
+def _steps_rebuild_by_copy(chunk: int) -> None:
+    """Write every step fact by ``COPY`` and sum the monthly step counts in SQL (PostgreSQL).
+
+    The working days are computed in Python (the calendars are Python), by
+    the same :func:`step_values_from` as the incremental fill; the steps are
+    read through a server-side cursor and written in batches of ``chunk``.
+    """
+    step, unit = DossierStep._meta.db_table, Unit._meta.db_table
+    select = f"""
+        SELECT s.id, s.dossier_id, s.unit_id, u.path, s.role_id, s.started_at, s.finished_at,
+            s.timeliness
+        FROM {step} s JOIN {unit} u ON u.id = s.unit_id
+        WHERE s.finished_at IS NOT NULL AND s.timeliness <> ''
+    """  # noqa: S608 - our own table names
+    copy = f"COPY {StepFact._meta.db_table} ({', '.join(_STEP_COLUMNS)}) FROM STDIN"
+    raw = connection.connection
+    assert raw is not None
+    with raw.cursor(name="indices_steps_rebuild") as reader, raw.cursor() as writer:
+        reader.itersize = chunk
+        reader.execute(select)
+        while True:
+            rows = reader.fetchmany(chunk)
+            if not rows:
+                break
+            values = [step_values_from(dict(zip(_STEP_FIELDS, row, strict=True))) for row in rows]
+            with writer.copy(copy) as out:
+                for value in values:
+                    out.write_row(value)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {StepMonthlyCount._meta.db_table}
+                (unit_id, role_id, year, month, finished, late, measured, working_days)
+            SELECT unit_id, role_id, extract(year FROM finished_day)::int,
+                extract(month FROM finished_day)::int, count(*), count(*) FILTER (WHERE late),
+                count(working_days), coalesce(sum(working_days), 0)
+            FROM {StepFact._meta.db_table} GROUP BY 1, 2, 3, 4
+            """  # noqa: S608 - our own table names
+        )
