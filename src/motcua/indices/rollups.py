@@ -30,6 +30,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
@@ -51,6 +52,7 @@ from motcua.indices.models import (
     StepFact,
     StepMonthlyCount,
 )
+from motcua.indices.steptime import working_thousandths
 from motcua.org.models import Unit
 from motcua.workdays.core import CalendarMissingError
 from motcua.workdays.loader import calendar_for_unit
@@ -739,34 +741,63 @@ def _counts_by_sql() -> None:
 
 
 def _steps_rebuild_by_copy(chunk: int) -> None:
-    """Write every step fact by ``COPY`` and sum the monthly step counts in SQL (PostgreSQL).
+    """Write every step fact and the monthly step counts in SQL (PostgreSQL).
 
-    The working days are computed in Python (the calendars are Python), by
-    the same :func:`step_values_from` as the incremental fill; the steps are
-    read through a server-side cursor and written in batches of ``chunk``.
+    Only the working days are computed outside the database, for a whole batch
+    of steps per unit at once (:func:`motcua.indices.steptime.working_thousandths`,
+    the vectorised twin of :func:`working_days`, in each unit's calendar); they go
+    back by ``COPY`` into a temporary table that the facts are selected with.
     """
-    step, unit = DossierStep._meta.db_table, Unit._meta.db_table
+    step, facts = DossierStep._meta.db_table, StepFact._meta.db_table
+    epoch_us = "(extract(epoch FROM {0}) * 1000000)::bigint"
     select = f"""
-        SELECT s.id, s.dossier_id, s.unit_id, u.path, s.role_id, s.started_at, s.finished_at,
-            s.timeliness
-        FROM {step} s JOIN {unit} u ON u.id = s.unit_id
+        SELECT s.id, s.unit_id, coalesce({epoch_us.format("s.started_at")}, 0),
+            {epoch_us.format("s.finished_at")}, s.started_at IS NOT NULL
+        FROM {step} s
         WHERE s.finished_at IS NOT NULL AND s.timeliness <> ''
     """  # noqa: S608 - our own table names
-    copy = f"COPY {StepFact._meta.db_table} ({', '.join(_STEP_COLUMNS)}) FROM STDIN"
+    paths = dict(Unit.objects.values_list("pk", "path"))
     raw = connection.connection
     assert raw is not None
-    with raw.cursor(name="indices_steps_rebuild") as reader, raw.cursor() as writer:
-        reader.itersize = chunk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE indices_rebuild_steps "
+            "(step_id bigint NOT NULL, working_days numeric(12, 3)) ON COMMIT DROP"
+        )
+    with raw.cursor(name="indices_steps_rebuild", binary=True) as reader, raw.cursor() as writer:
         reader.execute(select)
         while True:
             rows = reader.fetchmany(chunk)
             if not rows:
                 break
-            values = [step_values_from(dict(zip(_STEP_FIELDS, row, strict=True))) for row in rows]
-            with writer.copy(copy) as out:
-                for value in values:
-                    out.write_row(value)
+            table = np.array(rows, dtype=np.int64)
+            lines = []
+            for unit_id in np.unique(table[:, 1]).tolist():
+                mine = table[table[:, 1] == unit_id]
+                calendar = calendar_for_unit(SimpleNamespace(pk=unit_id, path=paths[unit_id]))
+                thousandths, known = working_thousandths(calendar, mine[:, 2], mine[:, 3])
+                known &= mine[:, 4] == 1
+                for step_id, value, ok in zip(
+                    mine[:, 0].tolist(), thousandths.tolist(), known.tolist(), strict=True
+                ):
+                    days = f"{value // 1000}.{value % 1000:03d}" if ok else "\\N"
+                    lines.append(f"{step_id}\t{days}\n")
+            with writer.copy(
+                "COPY indices_rebuild_steps (step_id, working_days) FROM STDIN"
+            ) as out:
+                out.write("".join(lines))
     with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {facts} ({", ".join(_STEP_COLUMNS)})
+            SELECT s.id, s.dossier_id, s.unit_id, s.role_id,
+                (s.finished_at AT TIME ZONE %(tz)s)::date, s.timeliness = %(late)s,
+                w.working_days
+            FROM indices_rebuild_steps w JOIN {step} s ON s.id = w.step_id
+            """,  # noqa: S608 - our own table names
+            {"tz": settings.TIME_ZONE, "late": Timeliness.LATE.value},
+        )
+        cursor.execute("DROP TABLE indices_rebuild_steps")
         cursor.execute(
             f"""
             INSERT INTO {StepMonthlyCount._meta.db_table}
@@ -774,6 +805,6 @@ def _steps_rebuild_by_copy(chunk: int) -> None:
             SELECT unit_id, role_id, extract(year FROM finished_day)::int,
                 extract(month FROM finished_day)::int, count(*), count(*) FILTER (WHERE late),
                 count(working_days), coalesce(sum(working_days), 0)
-            FROM {StepFact._meta.db_table} GROUP BY 1, 2, 3, 4
+            FROM {facts} GROUP BY 1, 2, 3, 4
             """  # noqa: S608 - our own table names
         )
