@@ -51,8 +51,8 @@ from motcua.feedback.selectors import PaknGroup5, pakn_group5, pakn_group5_by_ye
 from motcua.indices.models import (
     COUNT_FIELDS,
     RATING_COUNT_FIELDS,
+    AgencyMonthlyCount,
     DossierFact,
-    MonthlyCount,
     RatingMonthlyCount,
 )
 from motcua.indices.periods import Period, months_q
@@ -90,7 +90,7 @@ class Scope:
         years = [p.start.year for p in periods]
         in_tree = under(unit, "agency")
         count_rows: Any = (
-            MonthlyCount.objects.filter(in_tree, year__in=years)
+            AgencyMonthlyCount.objects.filter(in_tree, year__in=years)
             .order_by()
             .values("year")
             .annotate(**{name: Sum(name) for name in COUNT_FIELDS})
@@ -138,7 +138,7 @@ class Scope:
     def counts(self) -> dict[str, int]:
         if self._counts is None:
             row = (
-                MonthlyCount.objects.filter(
+                AgencyMonthlyCount.objects.filter(
                     self.unit_q(), months_q(self.period.start, self.period.end)
                 )
                 .order_by()

@@ -44,6 +44,7 @@ from motcua.indices.models import (
     COUNT_FIELDS,
     RATING_COUNT_FIELDS,
     STEP_COUNT_FIELDS,
+    AgencyMonthlyCount,
     DailyCount,
     DossierFact,
     FillState,
@@ -159,12 +160,16 @@ def _upsert(model: type[Any], key: dict[str, Any], delta: dict[str, Any]) -> Non
 def _apply_deltas(deltas: dict[Key, Delta]) -> None:
     daily: dict[tuple[int, date], Delta] = defaultdict(lambda: defaultdict(int))
     monthly: dict[tuple[int, int, int, int], Delta] = defaultdict(lambda: defaultdict(int))
+    agency_monthly: dict[tuple[int, int, int], Delta] = defaultdict(lambda: defaultdict(int))
     for (agency, procedure, day), delta in deltas.items():
         for name, value in delta.items():
             daily[(agency, day)][name] += value
             monthly[(agency, procedure, day.year, day.month)][name] += value
+            agency_monthly[(agency, day.year, day.month)][name] += value
     for (agency, day), delta in sorted(daily.items()):
         _upsert(DailyCount, {"agency_id": agency, "day": day}, delta)
+    for (agency, year, month), delta in sorted(agency_monthly.items()):
+        _upsert(AgencyMonthlyCount, {"agency_id": agency, "year": year, "month": month}, delta)
     for (agency, procedure, year, month), delta in sorted(monthly.items()):
         _upsert(
             MonthlyCount,
@@ -480,7 +485,14 @@ def rollups_rebuild(*, chunk: int = 20_000) -> int:
     with transaction.atomic():
         state = _state_locked()
         last_event = DossierEvent.objects.aggregate(last=Max("id"))["last"] or 0
-        for table in (DailyCount, MonthlyCount, DossierFact, StepMonthlyCount, StepFact):
+        for table in (
+            DailyCount,
+            MonthlyCount,
+            AgencyMonthlyCount,
+            DossierFact,
+            StepMonthlyCount,
+            StepFact,
+        ):
             table.objects.all().delete()
         on_pg = connection.vendor == "postgresql"
         if on_pg:
@@ -499,6 +511,7 @@ def rollups_rebuild(*, chunk: int = 20_000) -> int:
                     DossierFact,
                     DailyCount,
                     MonthlyCount,
+                    AgencyMonthlyCount,
                     StepFact,
                     StepMonthlyCount,
                     RatingMonthlyCount,
@@ -512,9 +525,19 @@ def rollups_rebuild(*, chunk: int = 20_000) -> int:
         state.rebuilt_at = state.filled_at = clock.now()
         state.save()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # Sets the visibility map, so the pending counts are index-only scans.
+        # Removes the rows the rebuild replaced and sets the visibility map, so the pages'
+        # reads are index-only scans of the covering indexes (docs/performance.md).
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {DossierFact._meta.db_table}")
+            for model in (
+                DossierFact,
+                DailyCount,
+                MonthlyCount,
+                AgencyMonthlyCount,
+                StepFact,
+                StepMonthlyCount,
+                RatingMonthlyCount,
+            ):
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     return counted
 
 
@@ -613,10 +636,24 @@ def _counts_from_facts() -> None:
     monthly: dict[tuple[int, int, int, int], dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(COUNT_FIELDS, 0)
     )
+    agency_monthly: dict[tuple[int, int, int], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(COUNT_FIELDS, 0)
+    )
     for (agency, procedure, day), counts in rows.items():
-        for target in (daily[(agency, day)], monthly[(agency, procedure, day.year, day.month)]):
+        for target in (
+            daily[(agency, day)],
+            monthly[(agency, procedure, day.year, day.month)],
+            agency_monthly[(agency, day.year, day.month)],
+        ):
             for name, value in counts.items():
                 target[name] += value
+    AgencyMonthlyCount.objects.bulk_create(
+        [
+            AgencyMonthlyCount(agency_id=a, year=y, month=m, **counts)
+            for (a, y, m), counts in agency_monthly.items()
+        ],
+        batch_size=5000,
+    )
     DailyCount.objects.bulk_create(
         [DailyCount(agency_id=a, day=d, **counts) for (a, d), counts in daily.items()],
         batch_size=5000,
@@ -644,6 +681,13 @@ def rollup_snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         )
         if any(row[4:])
     )
+    agency_months = sorted(
+        tuple(row)
+        for row in AgencyMonthlyCount.objects.values_list(
+            "agency_id", "year", "month", *COUNT_FIELDS
+        )
+        if any(row[3:])
+    )
     steps = sorted(
         tuple(row)
         for row in StepMonthlyCount.objects.values_list(
@@ -660,7 +704,7 @@ def rollup_snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     )
     facts = sorted(_fact_values(fact) for fact in DossierFact.objects.all())
     step_facts = sorted(_step_values(fact) for fact in StepFact.objects.all())
-    return facts + step_facts, counts + months + steps + ratings
+    return facts + step_facts, counts + months + agency_months + steps + ratings
 
 
 # --- PostgreSQL rebuild: the same rows as the Python paths above, by SQL and COPY -------------
@@ -735,6 +779,13 @@ def _counts_by_sql() -> None:
             SELECT agency_id, procedure_id, extract(year FROM day)::int,
                 extract(month FROM day)::int, {sums}
             FROM indices_rebuild_days GROUP BY 1, 2, 3, 4
+            """  # noqa: S608
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {AgencyMonthlyCount._meta.db_table} (agency_id, year, month, {columns})
+            SELECT agency_id, extract(year FROM day)::int, extract(month FROM day)::int, {sums}
+            FROM indices_rebuild_days GROUP BY 1, 2, 3
             """  # noqa: S608
         )
         cursor.execute("DROP TABLE indices_rebuild_days")

@@ -26,10 +26,10 @@ from motcua.org.models import UnitKind
 from motcua.org.services import unit_create
 
 SINCE = date(2025, 7, 1)
-DASHBOARD = 17
-"""Session, user, unit, access (4); today, pending, months, slowest procedures and their
-names, slowest units, slowest steps, ratings, workload and its officers (10); the
-units below, the fill time and the menu's roles (3)."""
+DASHBOARD = 15
+"""Session, user, unit, access (4); today, the dossiers being handled per officer (the
+tiles and the workload), months, slowest procedures and their names, slowest units,
+slowest steps, ratings (8); the units below, the fill time and the menu's roles (3)."""
 SERVICE_PAGE = 16
 """Session, user, unit, access (4); the version (4); entered figures (2); the counts,
 the dossiers being handled, the PAKN and the ratings (4); the fill time and the menu (2)."""
