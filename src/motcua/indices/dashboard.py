@@ -271,7 +271,7 @@ def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
     running = Q(clock_running=True)
     # One read of the dossiers being handled (the facts' small partial index), per
     # handler with the handler's name: the tiles are the sums, the workload the top rows.
-    in_hand: list[dict[str, Any]] = list(
+    in_hand_rows: Any = (
         DossierFact.objects.filter(in_tree, pending=True)
         .order_by()
         .values("handler_id", "handler__first_name", "handler__last_name", "handler__username")
@@ -281,6 +281,7 @@ def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
             soon=Count("agency", filter=running & Q(due_at__gte=now, due_at__lt=soon)),
         )
     )
+    in_hand: list[dict[str, Any]] = list(in_hand_rows)
     months = monthly_rows(unit, month_keys(today, 12))
     since = month_keys(today, 3)[0].start
     procedures = _slowest(unit, since, today, "procedure_id", top)
