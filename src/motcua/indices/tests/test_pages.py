@@ -77,7 +77,7 @@ class PagesTests(TestCase):
 
     def test_service_page_and_its_query_count(self):
         self.get(f"/chi-so/{self.w.ward.pk}/chi-so-phuc-vu/?period=2026-02", self.w.leader)
-        with self.assertNumQueries(16):  # 14 + the PAKN figures + the ratings of group 5
+        with self.assertNumQueries(15):  # 13 + the PAKN figures + the ratings of group 5
             response = self.get(f"/chi-so/{self.w.ward.pk}/chi-so-phuc-vu/?period=2026-03")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, '<strong id="index-total">27,55</strong>', html=False)
