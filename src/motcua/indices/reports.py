@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Sum
@@ -50,7 +51,10 @@ def _months(period: Period) -> list[Period]:
 
 
 def _children_table(unit: Unit, period: Period) -> tables.Table:
-    children = list(unit.children.order_by("name").only("pk", "name", "path", "parent"))
+    children = [
+        SimpleNamespace(pk=pk, name=name, path=path)
+        for pk, name, path in unit.children.order_by("name").values_list("pk", "name", "path")
+    ]
     by_path = {child.path: child for child in children}
     depth = unit.path.count("/")
     totals: dict[int, dict[str, int]] = {
