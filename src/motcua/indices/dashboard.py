@@ -254,8 +254,8 @@ def _slowest(unit: Unit, since: date, until: date, by: str, limit: int) -> list[
 
 def _person(row: dict[str, Any]) -> str:
     """The handler's full name, else the username (as ``User.get_full_name``)."""
-    full = f"{row['handler__first_name']} {row['handler__last_name']}".strip()
-    return full or row["handler__username"]
+    first, last = row["handler__first_name"] or "", row["handler__last_name"] or ""
+    return f"{first} {last}".strip() or row["handler__username"] or "?"
 
 
 def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
