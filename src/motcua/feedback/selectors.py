@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from motcua.core import clock
 from motcua.core.errors import ApplicationError
-from motcua.feedback.constants import AnswerRating, PaknStatus, SatisfactionLevel
+from motcua.feedback.constants import AnswerRating, PaknKind, PaknStatus, SatisfactionLevel
 from motcua.feedback.excel import workbook
 from motcua.feedback.models import (
     Evaluation,
@@ -197,7 +197,8 @@ class PaknGroup5:
       rated dissatisfied, or overdue (answered late or past due unanswered), counts against.
       Re-raised PAKN are not tracked yet.
 
-    ``about_dossiers`` counts those about a dossier (QĐ 766 5.4 counts them against).
+    ``about_dossiers`` counts those about a dossier (QĐ 766 5.4 counts them against);
+    ``about_regulations`` and ``about_handling`` those classified each way (5.1, tracked).
     """
 
     received: int
@@ -205,6 +206,8 @@ class PaknGroup5:
     overdue: int
     dissatisfied: int
     about_dossiers: int = 0
+    about_regulations: int = 0
+    about_handling: int = 0
 
     @property
     def satisfied_numerator(self) -> int:
@@ -220,6 +223,8 @@ def _group5_counts(moment: datetime) -> dict[str, Any]:
         "overdue": Count("id", filter=late),
         "dissatisfied": Count("id", filter=Q(answer_rating=AnswerRating.DISSATISFIED) & ~late),
         "about_dossiers": Count("id", filter=Q(dossier__isnull=False)),
+        "about_regulations": Count("id", filter=Q(kind=PaknKind.REGULATION)),
+        "about_handling": Count("id", filter=Q(kind=PaknKind.HANDLING)),
     }
 
 
@@ -230,6 +235,8 @@ def _group5(figures: dict[str, Any]) -> PaknGroup5:
         overdue=figures["overdue"],
         dissatisfied=figures["dissatisfied"],
         about_dossiers=figures["about_dossiers"],
+        about_regulations=figures["about_regulations"],
+        about_handling=figures["about_handling"],
     )
 
 
@@ -250,7 +257,17 @@ def pakn_group5_by_year(
         .annotate(**_group5_counts(now or clock.now()))
     )
     by_year = {r["year"]: _group5(r) for r in rows}
-    empty = dict.fromkeys(("received", "overdue", "dissatisfied", "about_dossiers"), 0)
+    empty = dict.fromkeys(
+        (
+            "received",
+            "overdue",
+            "dissatisfied",
+            "about_dossiers",
+            "about_regulations",
+            "about_handling",
+        ),
+        0,
+    )
     return {year: by_year.get(year) or _group5(empty) for year in years}
 
 

@@ -1,7 +1,8 @@
 """The leader's morning page and the public statistics, read from the rollups only.
 
-Every figure comes from :class:`DailyCount` (today), :class:`MonthlyCount`
-(trends, the slowest procedures and units: the last three calendar months
+Every figure comes from :class:`DailyCount` (today),
+:class:`AgencyMonthlyCount` (trends, the slowest units), :class:`MonthlyCount`
+(the slowest procedures; rankings over the last three calendar months
 including this one), :class:`StepMonthlyCount` (the slowest steps, by unit
 and role, same three months), :class:`RatingMonthlyCount` (the
 satisfaction trend) or from the facts of the dossiers still being
@@ -17,13 +18,13 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.feedback.selectors import under
 from motcua.indices.models import (
+    AgencyMonthlyCount,
     DailyCount,
     DossierFact,
     MonthlyCount,
@@ -150,7 +151,7 @@ def monthly_rows(unit: Unit, months: list[Period]) -> list[MonthRow]:
     first, last = months[0].start, months[-1].end
     rows: dict[tuple[int, int], Any] = {
         (r["year"], r["month"]): r
-        for r in MonthlyCount.objects.filter(months_q(first, last), under(unit, "agency"))
+        for r in AgencyMonthlyCount.objects.filter(months_q(first, last), under(unit, "agency"))
         .order_by()
         .values("year", "month")
         .annotate(
@@ -234,8 +235,10 @@ def slowest_steps(unit: Unit, since: date, until: date, limit: int) -> list[Step
 
 
 def _slowest(unit: Unit, since: date, until: date, by: str, limit: int) -> list[dict[str, Any]]:
+    """Rank ``by`` (``procedure_id`` or ``agency__name``) by average days per finished dossier."""
+    counts = MonthlyCount if by == "procedure_id" else AgencyMonthlyCount
     rows = (
-        MonthlyCount.objects.filter(months_q(since, until), under(unit, "agency"))
+        counts.objects.filter(months_q(since, until), under(unit, "agency"))
         .order_by()
         .values(by)
         .annotate(
@@ -249,8 +252,14 @@ def _slowest(unit: Unit, since: date, until: date, by: str, limit: int) -> list[
     return ranked[:limit]
 
 
+def _person(row: dict[str, Any]) -> str:
+    """The handler's full name, else the username (as ``User.get_full_name``)."""
+    first, last = row["handler__first_name"] or "", row["handler__last_name"] or ""
+    return f"{first} {last}".strip() or row["handler__username"] or "?"
+
+
 def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
-    """Return the morning page of ``unit`` and everything below it (10 queries)."""
+    """Return the morning page of ``unit`` and everything below it (8 queries)."""
     today = timezone.localtime(now).date()
     in_tree = under(unit, "agency")
     day = (
@@ -260,15 +269,19 @@ def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
     )
     soon = now + timedelta(days=getattr(settings, "MOTCUA_INDICES_DUE_SOON_DAYS", 2))
     running = Q(clock_running=True)
-    pending = (
+    # One read of the dossiers being handled (the facts' small partial index), per
+    # handler with the handler's name: the tiles are the sums, the workload the top rows.
+    in_hand_rows: Any = (
         DossierFact.objects.filter(in_tree, pending=True)
         .order_by()
-        .aggregate(
-            pending=Count("*"),
-            overdue=Count("agency", filter=running & Q(due_at__lt=now)),
-            due_soon=Count("agency", filter=running & Q(due_at__gte=now, due_at__lt=soon)),
+        .values("handler_id", "handler__first_name", "handler__last_name", "handler__username")
+        .annotate(
+            n=Count("*"),
+            late=Count("agency", filter=running & Q(due_at__lt=now)),
+            soon=Count("agency", filter=running & Q(due_at__gte=now, due_at__lt=soon)),
         )
     )
+    in_hand: list[dict[str, Any]] = list(in_hand_rows)
     months = monthly_rows(unit, month_keys(today, 12))
     since = month_keys(today, 3)[0].start
     procedures = _slowest(unit, since, today, "procedure_id", top)
@@ -285,27 +298,19 @@ def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
     units = _slowest(unit, since, today, "agency__name", top)
     steps = slowest_steps(unit, since, today, top)
     ratings = rating_rows(unit, month_keys(today, 12))
-    workload_rows: Any = (
-        DossierFact.objects.filter(in_tree, pending=True, handler__isnull=False)
-        .order_by()
-        .values("handler_id")
-        .annotate(n=Count("*"), late=Count("agency", filter=running & Q(due_at__lt=now)))
-        .order_by("-n", "handler_id")[:10]
-    )
-    workload: list[dict[str, Any]] = list(workload_rows)
-    people = {
-        u.pk: (u.get_full_name() or u.get_username())
-        for u in get_user_model().objects.filter(pk__in=[w["handler_id"] for w in workload])
-    }
+    workload = sorted(
+        (w for w in in_hand if w["handler_id"] is not None),
+        key=lambda w: (-w["n"], w["handler_id"]),
+    )[:10]
     return Dashboard(
         unit=unit,
         today=today,
         received_today=int(day["received"] or 0),
         finished_today=int(day["finished"] or 0),
         returned_today=int(day["returned"] or 0),
-        pending=pending["pending"],
-        overdue=pending["overdue"],
-        due_soon=pending["due_soon"],
+        pending=sum(w["n"] for w in in_hand),
+        overdue=sum(w["late"] for w in in_hand),
+        due_soon=sum(w["soon"] for w in in_hand),
         months=months,
         slow_procedures=[
             SlowRow(
@@ -327,7 +332,5 @@ def leader_dashboard(unit: Unit, *, now: datetime, top: int = 5) -> Dashboard:
         ],
         slow_steps=steps,
         ratings=ratings,
-        workload=[
-            WorkloadRow(people.get(w["handler_id"], "?"), w["n"], w["late"]) for w in workload
-        ],
+        workload=[WorkloadRow(_person(w), w["n"], w["late"]) for w in workload],
     )

@@ -55,8 +55,8 @@ GROUPS: list[tuple[int, str, int, list[tuple[Any, ...]]]] = [
          "proportional", "Hồ sơ thanh toán trực tuyến", "Hồ sơ của TTHC có thu phí"),
     ]),
     (5, "Mức độ hài lòng", 18, [
-        ("5.1", "Phân loại phản ánh, kiến nghị", 0, C, "unavailable_feedback", None, "tracked",
-         "", ""),
+        ("5.1", "Phân loại phản ánh, kiến nghị", 0, C, "pakn_classification", None, "tracked",
+         "PAKN về quy định hành chính", "PAKN đã phân loại"),
         ("5.2", "Phản ánh, kiến nghị xử lý đúng hạn", 6, C, "pakn_on_time", None,
          "proportional", "PAKN xử lý đúng hạn hoặc còn hạn", "PAKN tiếp nhận trong kỳ"),
         ("5.3", "Hài lòng trong xử lý phản ánh, kiến nghị", 6, C, "pakn_not_dissatisfied", None,

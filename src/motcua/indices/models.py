@@ -174,14 +174,26 @@ class DossierFact(models.Model):
     moment of looking, not on an event.
     """
 
+    # No database constraints on the facts' keys: the facts are derived from the
+    # dossier table and rewritten whole by the rebuild, where PostgreSQL's deferred
+    # checks of millions of keys took most of the COMMIT (docs/performance.md).
+    # Deleting a dossier still deletes its fact (Django's cascade).
     dossier = models.OneToOneField(
-        "dossiers.Dossier", primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "dossiers.Dossier",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
     agency = models.ForeignKey(
-        "org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False
+        "org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
     )
     procedure = models.ForeignKey(
-        "catalog.Procedure", on_delete=models.CASCADE, related_name="+", db_index=False
+        "catalog.Procedure",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+        db_constraint=False,
     )
     online = models.BooleanField(default=False)
     fully_online_eligible = models.BooleanField(default=False)
@@ -199,6 +211,7 @@ class DossierFact(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         db_index=False,
+        db_constraint=False,
     )
 
     class Meta:
@@ -244,6 +257,20 @@ class DailyCount(models.Model):
         return f"{self.agency_id} {self.day}"
 
 
+COUNTED = [
+    "received",
+    "received_online",
+    "received_eligible",
+    "received_eligible_online",
+    "finished",
+    "finished_on_time",
+    "finished_late",
+    "returned",
+    "handling_seconds",
+]
+"""The counts of :class:`DailyCount` and :class:`MonthlyCount` (``COUNT_FIELDS``)."""
+
+
 class MonthlyCount(models.Model):
     """Counts of one agency's dossiers of one procedure in one month (periods, trends, reports)."""
 
@@ -269,23 +296,60 @@ class MonthlyCount(models.Model):
                 fields=["agency", "procedure", "year", "month"], name="indices_monthly_unique"
             )
         ]
-        indexes = [models.Index(fields=["year", "month"], name="indices_monthly_month_idx")]
+        indexes = [
+            # Covers the pages' reads of a span of months (trends, rankings, the index):
+            # an index-only scan once vacuumed, no table page per row.
+            models.Index(
+                fields=["year", "month", "agency"],
+                include=["procedure", *COUNTED],
+                name="indices_monthly_cover_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.procedure_id} {self.year}-{self.month:02d}"
 
 
-COUNT_FIELDS = (
-    "received",
-    "received_online",
-    "received_eligible",
-    "received_eligible_online",
-    "finished",
-    "finished_on_time",
-    "finished_late",
-    "returned",
-    "handling_seconds",
-)
+class AgencyMonthlyCount(models.Model):
+    """Counts of one agency's dossiers in one month, all procedures together.
+
+    The sums of :class:`MonthlyCount` over the procedures, kept as their own rows
+    because the pages read months of a whole province: trends, units, the index
+    and the reports read 500 rows a month here instead of one per procedure.
+    """
+
+    agency = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    received = models.IntegerField(default=0)
+    received_online = models.IntegerField(default=0)
+    received_eligible = models.IntegerField(default=0)
+    received_eligible_online = models.IntegerField(default=0)
+    finished = models.IntegerField(default=0)
+    finished_on_time = models.IntegerField(default=0)
+    finished_late = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    handling_seconds = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "year", "month"], name="indices_agency_monthly_unique"
+            )
+        ]
+        indexes = [
+            models.Index(
+                fields=["year", "month", "agency"],
+                include=COUNTED,
+                name="indices_agency_month_cover_idx",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.year}-{self.month:02d}"
+
+
+COUNT_FIELDS = tuple(COUNTED)
 
 
 class StepFact(models.Model):
@@ -298,12 +362,23 @@ class StepFact(models.Model):
     schedule; ``None`` when the calendar of those years is not confirmed.
     """
 
+    # No database constraints on the keys, as for DossierFact.
     step = models.OneToOneField(
-        "dossiers.DossierStep", primary_key=True, on_delete=models.CASCADE, related_name="+"
+        "dossiers.DossierStep",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
     )
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.CASCADE, related_name="+")
-    unit = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
-    role = models.ForeignKey("org.Role", on_delete=models.CASCADE, related_name="+")
+    dossier = models.ForeignKey(
+        "dossiers.Dossier", on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    unit = models.ForeignKey(
+        "org.Unit", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
+    role = models.ForeignKey(
+        "org.Role", on_delete=models.CASCADE, related_name="+", db_index=False, db_constraint=False
+    )
     finished_day = models.DateField()
     late = models.BooleanField(default=False)
     working_days = models.DecimalField(max_digits=12, decimal_places=3, null=True)
@@ -331,7 +406,13 @@ class StepMonthlyCount(models.Model):
                 fields=["unit", "role", "year", "month"], name="indices_step_monthly_unique"
             )
         ]
-        indexes = [models.Index(fields=["year", "month"], name="indices_step_month_idx")]
+        indexes = [
+            models.Index(
+                fields=["year", "month", "unit"],
+                include=["role", "finished", "late", "measured", "working_days"],
+                name="indices_step_cover_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.role_id} {self.year}-{self.month:02d}"
@@ -360,7 +441,13 @@ class RatingMonthlyCount(models.Model):
                 fields=["agency", "year", "month"], name="indices_rating_monthly_unique"
             )
         ]
-        indexes = [models.Index(fields=["year", "month"], name="indices_rating_month_idx")]
+        indexes = [
+            models.Index(
+                fields=["year", "month", "agency"],
+                include=["very_satisfied", "satisfied", "dissatisfied"],
+                name="indices_rating_cover_idx",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.agency_id} {self.year}-{self.month:02d}"

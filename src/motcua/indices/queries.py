@@ -26,8 +26,12 @@ Definitions used here (the DVCQG formula document is [L]):
   about a dossier (not below 0); denominator = dossiers finished in the period. The
   ratings come from :class:`~motcua.indices.models.RatingMonthlyCount`; with no rating
   given in the period the indicator says "no data" (nobody was asked, not 0 disliked).
-- ``unavailable_*``: the data do not exist here yet (5.1: PAKN classification; payment,
-  digitisation and national portal data).
+- ``pakn_classification`` (5.1, tracked, no points): PAKN classified "about regulations"
+  / PAKN classified either way (about regulations, or about staff conduct or the handling
+  of a dossier), received in the period within the subtree. A PAKN not yet assigned has
+  no classification and is left out; none classified says "no data".
+- ``unavailable_*``: the data do not exist here yet (payment, digitisation and national
+  portal data).
 """
 
 from __future__ import annotations
@@ -47,8 +51,8 @@ from motcua.feedback.selectors import PaknGroup5, pakn_group5, pakn_group5_by_ye
 from motcua.indices.models import (
     COUNT_FIELDS,
     RATING_COUNT_FIELDS,
+    AgencyMonthlyCount,
     DossierFact,
-    MonthlyCount,
     RatingMonthlyCount,
 )
 from motcua.indices.periods import Period, months_q
@@ -86,7 +90,7 @@ class Scope:
         years = [p.start.year for p in periods]
         in_tree = under(unit, "agency")
         count_rows: Any = (
-            MonthlyCount.objects.filter(in_tree, year__in=years)
+            AgencyMonthlyCount.objects.filter(in_tree, year__in=years)
             .order_by()
             .values("year")
             .annotate(**{name: Sum(name) for name in COUNT_FIELDS})
@@ -134,7 +138,7 @@ class Scope:
     def counts(self) -> dict[str, int]:
         if self._counts is None:
             row = (
-                MonthlyCount.objects.filter(
+                AgencyMonthlyCount.objects.filter(
                     self.unit_q(), months_q(self.period.start, self.period.end)
                 )
                 .order_by()
@@ -260,6 +264,11 @@ def _pakn_not_dissatisfied(scope: Scope) -> Figure | None:
     return _figure(pakn.received - pakn.dissatisfied - pakn.overdue, pakn.received)
 
 
+def _pakn_classification(scope: Scope) -> Figure | None:
+    pakn = scope.pakn()
+    return _figure(pakn.about_regulations, pakn.about_regulations + pakn.about_handling)
+
+
 def _dossiers_satisfaction(scope: Scope) -> Figure | None:
     ratings = scope.ratings()
     if not sum(ratings.values()):
@@ -296,6 +305,10 @@ QUERIES: dict[str, NamedQuery] = {
     "pakn_not_dissatisfied": NamedQuery(
         _("Citizen feedback (PAKN) neither answered late nor rated dissatisfied"),
         _pakn_not_dissatisfied,
+    ),
+    "pakn_classification": NamedQuery(
+        _("Citizen feedback (PAKN) about regulations, of those classified"),
+        _pakn_classification,
     ),
     "dossiers_satisfaction": NamedQuery(
         _("Dossiers finished neither late nor rated dissatisfied nor raised in a PAKN"),

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from django.db.models import Sum
@@ -24,7 +25,7 @@ from motcua.indices import tables
 from motcua.indices.charts import Chart, bar_chart, line_chart
 from motcua.indices.dashboard import _pct, _slowest, monthly_rows
 from motcua.indices.excel import workbook_bytes
-from motcua.indices.models import MonthlyCount
+from motcua.indices.models import AgencyMonthlyCount
 from motcua.indices.periods import Period, months_q, period_parse
 from motcua.indices.selectors import IndexResult, service_index
 from motcua.org.models import Unit
@@ -50,13 +51,17 @@ def _months(period: Period) -> list[Period]:
 
 
 def _children_table(unit: Unit, period: Period) -> tables.Table:
-    children = list(unit.children.order_by("name"))
+    children = [
+        SimpleNamespace(pk=pk, name=name, path=path)
+        for pk, name, path in unit.children.order_by("name").values_list("pk", "name", "path")
+    ]
     by_path = {child.path: child for child in children}
+    depth = unit.path.count("/")
     totals: dict[int, dict[str, int]] = {
         c.pk: {"received": 0, "online": 0, "finished": 0, "on_time": 0} for c in children
     }
     rows = (
-        MonthlyCount.objects.filter(months_q(period.start, period.end), under(unit, "agency"))
+        AgencyMonthlyCount.objects.filter(months_q(period.start, period.end), under(unit, "agency"))
         .order_by()
         .values("agency__path")
         .annotate(
@@ -67,8 +72,9 @@ def _children_table(unit: Unit, period: Period) -> tables.Table:
         )
     )
     for row in rows:
+        # The child a path is under: the unit's path and one more segment.
         path = row["agency__path"]
-        child = next((c for p, c in by_path.items() if path.startswith(p)), None)
+        child = by_path.get("/".join(path.split("/")[: depth + 1]) + "/")
         if child is None:
             continue
         t = totals[child.pk]

@@ -30,6 +30,7 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
+import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Q, Sum
@@ -43,6 +44,7 @@ from motcua.indices.models import (
     COUNT_FIELDS,
     RATING_COUNT_FIELDS,
     STEP_COUNT_FIELDS,
+    AgencyMonthlyCount,
     DailyCount,
     DossierFact,
     FillState,
@@ -51,6 +53,7 @@ from motcua.indices.models import (
     StepFact,
     StepMonthlyCount,
 )
+from motcua.indices.steptime import working_thousandths
 from motcua.org.models import Unit
 from motcua.workdays.core import CalendarMissingError
 from motcua.workdays.loader import calendar_for_unit
@@ -157,12 +160,16 @@ def _upsert(model: type[Any], key: dict[str, Any], delta: dict[str, Any]) -> Non
 def _apply_deltas(deltas: dict[Key, Delta]) -> None:
     daily: dict[tuple[int, date], Delta] = defaultdict(lambda: defaultdict(int))
     monthly: dict[tuple[int, int, int, int], Delta] = defaultdict(lambda: defaultdict(int))
+    agency_monthly: dict[tuple[int, int, int], Delta] = defaultdict(lambda: defaultdict(int))
     for (agency, procedure, day), delta in deltas.items():
         for name, value in delta.items():
             daily[(agency, day)][name] += value
             monthly[(agency, procedure, day.year, day.month)][name] += value
+            agency_monthly[(agency, day.year, day.month)][name] += value
     for (agency, day), delta in sorted(daily.items()):
         _upsert(DailyCount, {"agency_id": agency, "day": day}, delta)
+    for (agency, year, month), delta in sorted(agency_monthly.items()):
+        _upsert(AgencyMonthlyCount, {"agency_id": agency, "year": year, "month": month}, delta)
     for (agency, procedure, year, month), delta in sorted(monthly.items()):
         _upsert(
             MonthlyCount,
@@ -419,17 +426,20 @@ def ratings_refresh(*, batch: int = 20_000) -> int:
             return total
 
 
-def _ratings_rebuild() -> None:
+def _ratings_rebuild(*, by_sql: bool = False) -> None:
     state = _state_locked(RATINGS_FILL_STATE)
     RatingMonthlyCount.objects.all().delete()
-    rows = Evaluation.objects.order_by().values_list("agency_id", "submitted_at", "level")
-    RatingMonthlyCount.objects.bulk_create(
-        [
-            RatingMonthlyCount(agency_id=a, year=y, month=m, **counts)
-            for (a, y, m), counts in _rating_counts(rows.iterator(chunk_size=5000)).items()
-        ],
-        batch_size=5000,
-    )
+    if by_sql:
+        _ratings_by_sql()
+    else:
+        rows = Evaluation.objects.order_by().values_list("agency_id", "submitted_at", "level")
+        RatingMonthlyCount.objects.bulk_create(
+            [
+                RatingMonthlyCount(agency_id=a, year=y, month=m, **counts)
+                for (a, y, m), counts in _rating_counts(rows.iterator(chunk_size=5000)).items()
+            ],
+            batch_size=5000,
+        )
     state.last_event_id = Evaluation.objects.aggregate(last=Max("id"))["last"] or 0
     state.rebuilt_at = state.filled_at = clock.now()
     state.save()
@@ -475,19 +485,33 @@ def rollups_rebuild(*, chunk: int = 20_000) -> int:
     with transaction.atomic():
         state = _state_locked()
         last_event = DossierEvent.objects.aggregate(last=Max("id"))["last"] or 0
-        for table in (DailyCount, MonthlyCount, DossierFact, StepMonthlyCount, StepFact):
+        for table in (
+            DailyCount,
+            MonthlyCount,
+            AgencyMonthlyCount,
+            DossierFact,
+            StepMonthlyCount,
+            StepFact,
+        ):
             table.objects.all().delete()
         on_pg = connection.vendor == "postgresql"
-        counted = _facts_by_sql() if on_pg else _facts_by_python(chunk)
-        _counts_from_facts()
-        _steps_rebuild(chunk)
-        _ratings_rebuild()
-        if connection.vendor == "postgresql":
+        if on_pg:
+            counted = _facts_by_sql()
+            _counts_by_sql()
+            _steps_rebuild_by_copy(chunk)
+            _ratings_rebuild(by_sql=True)
+        else:
+            counted = _facts_by_python(chunk)
+            _counts_from_facts()
+            _steps_rebuild(chunk)
+            _ratings_rebuild()
+        if on_pg:
             with connection.cursor() as cursor:
                 for model in (
                     DossierFact,
                     DailyCount,
                     MonthlyCount,
+                    AgencyMonthlyCount,
                     StepFact,
                     StepMonthlyCount,
                     RatingMonthlyCount,
@@ -501,9 +525,19 @@ def rollups_rebuild(*, chunk: int = 20_000) -> int:
         state.rebuilt_at = state.filled_at = clock.now()
         state.save()
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        # Sets the visibility map, so the pending counts are index-only scans.
+        # Removes the rows the rebuild replaced and sets the visibility map, so the pages'
+        # reads are index-only scans of the covering indexes (docs/performance.md).
         with connection.cursor() as cursor:
-            cursor.execute(f"VACUUM ANALYZE {DossierFact._meta.db_table}")
+            for model in (
+                DossierFact,
+                DailyCount,
+                MonthlyCount,
+                AgencyMonthlyCount,
+                StepFact,
+                StepMonthlyCount,
+                RatingMonthlyCount,
+            ):
+                cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
     return counted
 
 
@@ -602,10 +636,24 @@ def _counts_from_facts() -> None:
     monthly: dict[tuple[int, int, int, int], dict[str, int]] = defaultdict(
         lambda: dict.fromkeys(COUNT_FIELDS, 0)
     )
+    agency_monthly: dict[tuple[int, int, int], dict[str, int]] = defaultdict(
+        lambda: dict.fromkeys(COUNT_FIELDS, 0)
+    )
     for (agency, procedure, day), counts in rows.items():
-        for target in (daily[(agency, day)], monthly[(agency, procedure, day.year, day.month)]):
+        for target in (
+            daily[(agency, day)],
+            monthly[(agency, procedure, day.year, day.month)],
+            agency_monthly[(agency, day.year, day.month)],
+        ):
             for name, value in counts.items():
                 target[name] += value
+    AgencyMonthlyCount.objects.bulk_create(
+        [
+            AgencyMonthlyCount(agency_id=a, year=y, month=m, **counts)
+            for (a, y, m), counts in agency_monthly.items()
+        ],
+        batch_size=5000,
+    )
     DailyCount.objects.bulk_create(
         [DailyCount(agency_id=a, day=d, **counts) for (a, d), counts in daily.items()],
         batch_size=5000,
@@ -633,6 +681,13 @@ def rollup_snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
         )
         if any(row[4:])
     )
+    agency_months = sorted(
+        tuple(row)
+        for row in AgencyMonthlyCount.objects.values_list(
+            "agency_id", "year", "month", *COUNT_FIELDS
+        )
+        if any(row[3:])
+    )
     steps = sorted(
         tuple(row)
         for row in StepMonthlyCount.objects.values_list(
@@ -649,4 +704,158 @@ def rollup_snapshot() -> tuple[list[tuple[Any, ...]], list[tuple[Any, ...]]]:
     )
     facts = sorted(_fact_values(fact) for fact in DossierFact.objects.all())
     step_facts = sorted(_step_values(fact) for fact in StepFact.objects.all())
-    return facts + step_facts, counts + months + steps + ratings
+    return facts + step_facts, counts + months + agency_months + steps + ratings
+
+
+# --- PostgreSQL rebuild: the same rows as the Python paths above, by SQL and COPY -------------
+
+
+def _ratings_by_sql() -> None:
+    """Count every rating by agency and local month (PostgreSQL): as :func:`_rating_counts`."""
+    levels = ", ".join(
+        f"count(*) FILTER (WHERE level = '{level}')"
+        for level in RATING_COUNT_FIELDS  # our own column names, not input
+    )
+    month = "(submitted_at AT TIME ZONE %(tz)s)"
+    sql = f"""
+        INSERT INTO {RatingMonthlyCount._meta.db_table}
+            (agency_id, year, month, {", ".join(RATING_COUNT_FIELDS)})
+        SELECT agency_id, extract(year FROM {month})::int, extract(month FROM {month})::int,
+            {levels}
+        FROM {Evaluation._meta.db_table}
+        WHERE level IN ({_sql_in(RATING_COUNT_FIELDS)})
+        GROUP BY 1, 2, 3
+    """  # noqa: S608 - only our own table, column and choice names are formatted in
+    with connection.cursor() as cursor:
+        cursor.execute(sql, {"tz": settings.TIME_ZONE})
+
+
+def _counts_by_sql() -> None:
+    """Fill :class:`DailyCount` and :class:`MonthlyCount` from the facts (PostgreSQL).
+
+    The same rows as :func:`_counts_from_facts`: each fact contributes on its
+    received, finished and returned days; summed per agency, procedure and
+    day once, then per agency and day and per agency, procedure and month.
+    """
+    facts = DossierFact._meta.db_table
+    late = Timeliness.LATE.value
+    sums = ", ".join(f"sum({name}) AS {name}" for name in COUNT_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            CREATE TEMPORARY TABLE indices_rebuild_days ON COMMIT DROP AS
+            SELECT agency_id, procedure_id, day, {sums}
+            FROM (
+                SELECT agency_id, procedure_id, received_day AS day, 1 AS received,
+                    online::int AS received_online,
+                    fully_online_eligible::int AS received_eligible,
+                    (fully_online_eligible AND online)::int AS received_eligible_online,
+                    0 AS finished, 0 AS finished_on_time, 0 AS finished_late, 0 AS returned,
+                    0::bigint AS handling_seconds
+                FROM {facts} WHERE received_day IS NOT NULL
+                UNION ALL
+                SELECT agency_id, procedure_id, finished_day, 0, 0, 0, 0, 1,
+                    (timeliness <> '{late}')::int, (timeliness = '{late}')::int, 0,
+                    handling_seconds
+                FROM {facts} WHERE finished_day IS NOT NULL
+                UNION ALL
+                SELECT agency_id, procedure_id, returned_day, 0, 0, 0, 0, 0, 0, 0, 1, 0
+                FROM {facts} WHERE returned_day IS NOT NULL
+            ) c
+            GROUP BY agency_id, procedure_id, day
+            """  # noqa: S608 - our own table and column names
+        )
+        columns = ", ".join(COUNT_FIELDS)
+        cursor.execute(
+            f"""
+            INSERT INTO {DailyCount._meta.db_table} (agency_id, day, {columns})
+            SELECT agency_id, day, {sums} FROM indices_rebuild_days GROUP BY agency_id, day
+            """  # noqa: S608
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {MonthlyCount._meta.db_table}
+                (agency_id, procedure_id, year, month, {columns})
+            SELECT agency_id, procedure_id, extract(year FROM day)::int,
+                extract(month FROM day)::int, {sums}
+            FROM indices_rebuild_days GROUP BY 1, 2, 3, 4
+            """  # noqa: S608
+        )
+        cursor.execute(
+            f"""
+            INSERT INTO {AgencyMonthlyCount._meta.db_table} (agency_id, year, month, {columns})
+            SELECT agency_id, extract(year FROM day)::int, extract(month FROM day)::int, {sums}
+            FROM indices_rebuild_days GROUP BY 1, 2, 3
+            """  # noqa: S608
+        )
+        cursor.execute("DROP TABLE indices_rebuild_days")
+
+
+def _steps_rebuild_by_copy(chunk: int) -> None:
+    """Write every step fact and the monthly step counts in SQL (PostgreSQL).
+
+    Only the working days are computed outside the database, for a whole batch
+    of steps per unit at once (:func:`motcua.indices.steptime.working_thousandths`,
+    the vectorised twin of :func:`working_days`, in each unit's calendar); they go
+    back by ``COPY`` into a temporary table that the facts are selected with.
+    """
+    step, facts = DossierStep._meta.db_table, StepFact._meta.db_table
+    epoch_us = "(extract(epoch FROM {0}) * 1000000)::bigint"
+    select = f"""
+        SELECT s.id, s.unit_id, coalesce({epoch_us.format("s.started_at")}, 0),
+            {epoch_us.format("s.finished_at")}, s.started_at IS NOT NULL
+        FROM {step} s
+        WHERE s.finished_at IS NOT NULL AND s.timeliness <> ''
+    """  # noqa: S608 - our own table names
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    raw = connection.connection
+    assert raw is not None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE indices_rebuild_steps "
+            "(step_id bigint NOT NULL, working_days numeric(12, 3)) ON COMMIT DROP"
+        )
+    with raw.cursor(name="indices_steps_rebuild", binary=True) as reader, raw.cursor() as writer:
+        reader.execute(select)
+        while True:
+            rows = reader.fetchmany(chunk)
+            if not rows:
+                break
+            table = np.array(rows, dtype=np.int64)
+            lines = []
+            for unit_id in np.unique(table[:, 1]).tolist():
+                mine = table[table[:, 1] == unit_id]
+                calendar = calendar_for_unit(SimpleNamespace(pk=unit_id, path=paths[unit_id]))
+                thousandths, known = working_thousandths(calendar, mine[:, 2], mine[:, 3])
+                known &= mine[:, 4] == 1
+                for step_id, value, ok in zip(
+                    mine[:, 0].tolist(), thousandths.tolist(), known.tolist(), strict=True
+                ):
+                    days = f"{value // 1000}.{value % 1000:03d}" if ok else "\\N"
+                    lines.append(f"{step_id}\t{days}\n")
+            with writer.copy(
+                "COPY indices_rebuild_steps (step_id, working_days) FROM STDIN"
+            ) as out:
+                out.write("".join(lines))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {facts} ({", ".join(_STEP_COLUMNS)})
+            SELECT s.id, s.dossier_id, s.unit_id, s.role_id,
+                (s.finished_at AT TIME ZONE %(tz)s)::date, s.timeliness = %(late)s,
+                w.working_days
+            FROM indices_rebuild_steps w JOIN {step} s ON s.id = w.step_id
+            """,  # noqa: S608 - our own table names
+            {"tz": settings.TIME_ZONE, "late": Timeliness.LATE.value},
+        )
+        cursor.execute("DROP TABLE indices_rebuild_steps")
+        cursor.execute(
+            f"""
+            INSERT INTO {StepMonthlyCount._meta.db_table}
+                (unit_id, role_id, year, month, finished, late, measured, working_days)
+            SELECT unit_id, role_id, extract(year FROM finished_day)::int,
+                extract(month FROM finished_day)::int, count(*), count(*) FILTER (WHERE late),
+                count(working_days), coalesce(sum(working_days), 0)
+            FROM {facts} GROUP BY 1, 2, 3, 4
+            """  # noqa: S608 - our own table names
+        )

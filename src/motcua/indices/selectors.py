@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet, Sum
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from motcua.core import clock
@@ -106,23 +106,22 @@ def version_for(day: Any, code: str = "qd766") -> IndexVersion:
 def _entered_for(
     unit: Unit, period_keys: list[str]
 ) -> dict[str, dict[str, tuple[Decimal, Decimal, str]]]:
-    """Return the entered figures of ``unit``'s subtree per period key, then code (2 queries)."""
-    in_tree = under(unit, "unit") & Q(period__in=period_keys)
-    rows = (
-        EnteredFigure.objects.filter(in_tree)
-        .order_by()
-        .values("period", "indicator_code")
-        .annotate(n=Sum("numerator"), d=Sum("denominator"))
-    )
-    evidence: dict[tuple[str, str], list[str]] = {}
-    for period, code, unit_name, text in EnteredFigure.objects.filter(in_tree).values_list(
-        "period", "indicator_code", "unit__name", "evidence"
-    ):
-        evidence.setdefault((period, code), []).append(f"{unit_name}: {text}")
+    """Return the entered figures of ``unit``'s subtree per period key, then code (1 query).
+
+    The subtree's figures of one indicator and period are summed, their evidence
+    listed unit by unit (newest entry first).
+    """
+    rows = EnteredFigure.objects.filter(
+        under(unit, "unit") & Q(period__in=period_keys)
+    ).values_list("period", "indicator_code", "unit__name", "evidence", "numerator", "denominator")
+    sums: dict[tuple[str, str], tuple[Decimal, Decimal, list[str]]] = {}
+    for period, code, unit_name, text, numerator, denominator in rows:
+        n, d, evidence = sums.get((period, code), (Decimal(0), Decimal(0), []))
+        evidence.append(f"{unit_name}: {text}")
+        sums[(period, code)] = (n + numerator, d + denominator, evidence)
     out: dict[str, dict[str, tuple[Decimal, Decimal, str]]] = {key: {} for key in period_keys}
-    for r in rows:
-        key = (r["period"], r["indicator_code"])
-        out[r["period"]][r["indicator_code"]] = (r["n"], r["d"], "\n".join(evidence[key]))
+    for (period, code), (n, d, evidence) in sums.items():
+        out[period][code] = (n, d, "\n".join(evidence))
     return out
 
 
@@ -134,7 +133,7 @@ def service_index(unit: Unit, period: Period, *, now: datetime | None = None) ->
     data; ``max_measured`` is what those could have earned, and the rating
     band is looked up on the total scaled to 100 by it. About ten queries:
     the version (4), each rollup read once (counts, pending, PAKN, ratings)
-    and the entered figures (2) when the version has any.
+    and the entered figures (1) when the version has any.
     """
     version = version_for(period.end)
     scope = Scope(unit=unit, period=period, now=now or clock.now())
@@ -148,7 +147,7 @@ def service_index_years(
 
     The same figures as :func:`service_index` for each year, but each
     rollup is read once for all the years (grouped by year), the versions
-    once and the entered figures once: 11 queries for any number of years.
+    once and the entered figures once: 10 queries for any number of years.
     """
     if not years:
         return {}

@@ -64,7 +64,7 @@ class PagesTests(TestCase):
 
     def test_the_rolled_up_page_and_its_query_count_are_fixed(self):
         self.get(f"/chi-so/{self.w.ward.pk}/", self.w.leader)  # the session's first write
-        with self.assertNumQueries(17):
+        with self.assertNumQueries(15):
             response = self.get(f"/chi-so/{self.w.ward.pk}/")
         self.assertEqual(response.status_code, 200)
         # More data does not add queries.
@@ -72,12 +72,12 @@ class PagesTests(TestCase):
             dossier(self.w.other_ward, self.w.inter_version, received=at(2026, 4, day % 9 + 1),
                     due=at(2026, 4, 20, 17), status="in_progress")  # fmt: skip
         rollups_refresh()
-        with self.assertNumQueries(17):
+        with self.assertNumQueries(15):
             self.get(f"/chi-so/{self.w.ward.pk}/")
 
     def test_service_page_and_its_query_count(self):
         self.get(f"/chi-so/{self.w.ward.pk}/chi-so-phuc-vu/?period=2026-02", self.w.leader)
-        with self.assertNumQueries(16):  # 14 + the PAKN figures + the ratings of group 5
+        with self.assertNumQueries(15):  # 13 + the PAKN figures + the ratings of group 5
             response = self.get(f"/chi-so/{self.w.ward.pk}/chi-so-phuc-vu/?period=2026-03")
         self.assertEqual(response.status_code, 200)
         self.assertContains(response, '<strong id="index-total">27,55</strong>', html=False)

@@ -26,19 +26,19 @@ from motcua.org.models import UnitKind
 from motcua.org.services import unit_create
 
 SINCE = date(2025, 7, 1)
-DASHBOARD = 17
-"""Session, user, unit, access (4); today, pending, months, slowest procedures and their
-names, slowest units, slowest steps, ratings, workload and its officers (10); the
-units below, the fill time and the menu's roles (3)."""
-SERVICE_PAGE = 16
-"""Session, user, unit, access (4); the version (4); entered figures (2); the counts,
+DASHBOARD = 15
+"""Session, user, unit, access (4); today, the dossiers being handled per officer (the
+tiles and the workload), months, slowest procedures and their names, slowest units,
+slowest steps, ratings (8); the units below, the fill time and the menu's roles (3)."""
+SERVICE_PAGE = 15
+"""Session, user, unit, access (4); the version (4); entered figures (1); the counts,
 the dossiers being handled, the PAKN and the ratings (4); the fill time and the menu (2)."""
-REPORT = 18
-"""Session, user, unit, access (4); the service index (10); the months and the slowest
+REPORT = 17
+"""Session, user, unit, access (4); the service index (9); the months and the slowest
 units (2); the units below and their figures (2)."""
-INDEX_YEARS = 10
+INDEX_YEARS = 9
 """Every version of the index with its groups, indicators and bands (4), the entered
-figures (2), and the counts, the dossiers being handled, the ratings and the PAKN grouped
+figures (1), and the counts, the dossiers being handled, the ratings and the PAKN grouped
 by year (4), for any number of years."""
 
 
@@ -144,7 +144,7 @@ class QueryCountTests(TestCase):
         url = f"/chi-so/{self.w.ward.pk}/chi-so-ngoai/"
         self.client.force_login(self.w.leader)
         self.get(url)
-        with self.assertNumQueries(16) as few:  # 6 + the index of every year (10)
+        with self.assertNumQueries(15) as few:  # 6 + the index of every year (9)
             self.get(url)
         ExternalResult.objects.create(
             index="par_index", unit=self.w.ward, year=2022, score=70, imported_at=NOW

@@ -326,7 +326,7 @@ class ScoringTests(TestCase):
 
 
 class PaknIndicatorTests(TestCase):
-    """5.2 and 5.3 from the feedback app's PAKN, worked out by hand (NOW = 10/4/2026)."""
+    """5.1, 5.2 and 5.3 from the feedback app's PAKN, worked out by hand (NOW = 10/4/2026)."""
 
     @classmethod
     def setUpTestData(cls):
@@ -334,11 +334,11 @@ class PaknIndicatorTests(TestCase):
 
         cls.w = World()
 
-        def pakn(unit, title, *, due, answered=None, rating=""):
+        def pakn(unit, title, *, due, answered=None, rating="", kind="handling"):
             return Pakn.objects.create(
                 channel="letter",
                 status="answered" if answered else "assigned",
-                kind="handling",
+                kind=kind,
                 title=title,
                 content="Nội dung",
                 sender_name="Người gửi",
@@ -356,8 +356,10 @@ class PaknIndicatorTests(TestCase):
         pakn(ward, "a", due=at(2026, 3, 16, 17), answered=at(2026, 3, 10, 9), rating="dissatisfied")
         pakn(ward, "b", due=at(2026, 3, 16, 17), answered=at(2026, 3, 20, 9))  # answered late
         pakn(ward, "c", due=at(2026, 3, 16, 17))  # unanswered, past due on 10/4
-        pakn(ward, "d", due=at(2026, 4, 20, 17))  # unanswered, still within its time
-        pakn(cls.w.other_ward, "e", due=at(2026, 3, 16, 17), answered=at(2026, 3, 9, 9))
+        # Unanswered, still within its time; about regulations (5.1).
+        pakn(ward, "d", due=at(2026, 4, 20, 17), kind="regulation")
+        # Not classified: left out of 5.1 only.
+        pakn(cls.w.other_ward, "e", due=at(2026, 3, 16, 17), answered=at(2026, 3, 9, 9), kind="")
 
     def figures(self, unit):
         result = service_index(unit, period_parse("2026-03"), now=NOW)
@@ -374,6 +376,20 @@ class PaknIndicatorTests(TestCase):
         """5.3: 4 − 1 dissatisfied (a) − 2 late (b, c) = 1 of 4 → 1.5 points."""
         f = self.figures(self.w.ward)["5.3"]
         self.assertEqual((f.numerator, f.denominator, f.score), (D(1), D(4), D("1.50")))
+
+    def test_classification_is_tracked_over_the_classified(self):
+        """5.1: d about regulations of a, b, c, d classified → 1/4, no points; e unclassified."""
+        for unit in (self.w.ward, self.w.city):
+            f = self.figures(unit)["5.1"]
+            self.assertEqual(
+                (f.numerator, f.denominator, f.ratio, f.score, f.tracked, f.source),
+                (D(1), D(4), D("0.2500"), None, True, "computed"),
+            )
+
+    def test_classification_without_classified_pakn_says_no_data(self):
+        result = service_index(self.w.ward, period_parse("2026-05"), now=NOW)
+        f = {i.code: i for g in result.groups for i in g.indicators}["5.1"]
+        self.assertEqual((f.source, f.numerator, f.score), ("no_data", None, None))
 
     def test_the_city_adds_its_wards(self):
         """5.2 for the city: (2 + 1) / (4 + 1) × 6 = 3.6 points."""
