@@ -1,4 +1,4 @@
-"""The dossier clock without the database: what a pause keeps and what its end gives back.
+"""The dossier lifecycle without the database: its clock and its transitions.
 
 The services (:mod:`motcua.dossiers.services.pauses`) and the synthetic
 province (:mod:`motcua.demo.synthetic`) both stop and restart the clock
@@ -7,9 +7,11 @@ plain arithmetic (and Django's time-zone helpers) on a :class:`~motcua.workdays.
 values given: no query, no write, no clock read (``now`` is an argument).
 A calendar without the year raises ``CalendarMissingError``; the caller
 decides what that means (the services answer ``calendar_missing``). The
-transitions at the end (claim, hand-over, decision, return, stop) apply an
-action to the dossier and step instances given and return the
-:class:`Change` to record.
+transitions (:mod:`.handling`: claim, hand-over, decision, return, stop,
+pauses, apology; :mod:`.intake`: intake, acceptance, online submission,
+refusal, withdrawal, the close of an unsupplemented dossier, the end of a
+pause) apply an action to the dossier and step instances given and return
+the :class:`Change` to record.
 
 What is modelled (DESIGN.md, deadline convention): a pause keeps what was
 left of the legal limit, of the date promised in an apology (in working
@@ -24,6 +26,7 @@ from motcua.dossiers.kernel.clock import (
     Resumed,
     end_pause,
     open_pause,
+    pause,
     pause_clock,
     remaining_dict,
     remaining_from,
@@ -41,6 +44,7 @@ from motcua.dossiers.kernel.handling import (
     finish_step,
     hand_over,
     history,
+    recorded,
     request_payment,
     request_supplement,
     return_result,
@@ -48,30 +52,62 @@ from motcua.dossiers.kernel.handling import (
     status_for_step,
     stop,
 )
+from motcua.dossiers.kernel.intake import (
+    accept,
+    checklist,
+    clock_start,
+    close_unsupplemented,
+    hands_over_at_intake,
+    new_dossier,
+    plan_steps,
+    receive,
+    refuse,
+    refuse_at_intake,
+    resume,
+    set_code,
+    submit_online,
+    withdraw,
+)
 
 __all__ = [
     "Change",
     "Resumed",
+    "accept",
     "apologise",
     "apology_late",
+    "checklist",
     "claim",
+    "clock_start",
+    "close_unsupplemented",
     "decide",
     "end_current_step",
     "end_pause",
     "finish_step",
     "hand_over",
+    "hands_over_at_intake",
     "history",
+    "new_dossier",
     "open_pause",
+    "pause",
     "pause_clock",
+    "plan_steps",
+    "receive",
+    "recorded",
+    "refuse",
+    "refuse_at_intake",
     "remaining_dict",
     "remaining_from",
     "request_payment",
     "request_supplement",
+    "resume",
     "resume_clock",
     "return_result",
+    "set_code",
     "start_step",
     "status_for_step",
     "step_due_after_pause",
     "stop",
+    "submit_online",
     "timeliness_of",
+    "withdraw",
 ]

@@ -124,6 +124,57 @@ def open_pause(
     )
 
 
+def pause(
+    dossier: Any,
+    step: Any,
+    *,
+    at: datetime,
+    actor: object,
+    calendar_of: Callable[[Any], WorkCalendar],
+    limit_unit: str,
+    kind: str,
+    number: int,
+    policy: str,
+    items: list[str],
+    reason: str,
+    respond_by: datetime | None,
+    override_reason: str = "",
+) -> Pause:
+    """Return the (unsaved) pause of ``dossier`` from ``at``, keeping every running clock.
+
+    ``step`` is the current one: its time left is kept when it has a due
+    (by its key, or the step itself while it is unsaved). A dossier not yet
+    received (an online submission waiting for intake) has no clock: the
+    pause only records the request. ``calendar_of(unit)`` is asked for only
+    for a clock that runs.
+    """
+    timed = step if step is not None and step.due_at is not None else None
+    kept = pause_clock(
+        calendar=calendar_of(dossier.agency) if dossier.due_at is not None else None,
+        now=at,
+        due_at=dossier.due_at,
+        limit_unit=limit_unit,
+        extended_due_at=dossier.extended_due_at,
+        step_calendar=calendar_of(timed.unit) if timed is not None else None,
+        step_due_at=timed.due_at if timed is not None else None,
+    )
+    if timed is not None:
+        kept["step"] = timed.pk if timed.pk is not None else timed
+    return open_pause(
+        dossier,
+        at=at,
+        actor=actor,
+        kind=kind,
+        number=number,
+        policy=policy,
+        items=items,
+        reason=reason,
+        respond_by=respond_by,
+        override_reason=override_reason,
+        kept=kept,
+    )
+
+
 def resume_clock(
     *,
     calendar: WorkCalendar,

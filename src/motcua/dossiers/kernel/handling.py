@@ -39,6 +39,11 @@ class Change:
     data: dict[str, Any] = field(default_factory=dict)
     notices: tuple[str, ...] = ()
     """Events of the applicant's notices (``notify``), sent after the commit."""
+    notice_context: dict[str, Any] = field(default_factory=dict)
+    """What the notices' templates read besides the dossier."""
+    to_status: str | None = None
+    """The status the history row records, when not the one the dossier ends the action
+    with (an intake that hands over at once records ``received`` first)."""
 
 
 def history(
@@ -72,6 +77,23 @@ def history(
     )
     payload = {"from": from_status, "to": target, "note": note, **(data or {})}
     return event, payload
+
+
+def recorded(
+    dossier: Any, change: Change, *, at: datetime, actor: object
+) -> tuple[DossierEvent, dict[str, Any]]:
+    """Return the (unsaved) history row of ``change`` and its audit payload (:func:`history`)."""
+    return history(
+        dossier,
+        at=at,
+        actor=actor,
+        action=change.action,
+        from_status=change.from_status,
+        to_status=change.to_status,
+        note=change.note,
+        step=change.step,
+        data=change.data,
+    )
 
 
 def status_for_step(step: Any) -> str:
