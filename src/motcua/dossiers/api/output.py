@@ -11,7 +11,7 @@ field read differently is named twice.
 from collections.abc import Callable
 from datetime import datetime
 from operator import attrgetter
-from typing import Any
+from typing import Any, get_args
 
 from django.utils import timezone
 from ninja import Schema
@@ -73,12 +73,16 @@ class Shape:
         self._getters: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
             (name, _getter(sources.get(name, name))) for name in fields
         )
+        self._times = tuple(
+            name for name, info in schema.model_fields.items() if _is_time(info.annotation)
+        )
 
     def __call__(self, obj: Any, **given: Any) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        for name, get in self._getters:
-            value = given[name] if name in given else get(obj)
-            out[name] = timezone.localtime(value) if isinstance(value, datetime) else value
+        out = {name: given[name] if name in given else get(obj) for name, get in self._getters}
+        for name in self._times:
+            value = out[name]
+            if value is not None and name not in given:
+                out[name] = timezone.localtime(value)
         return out
 
     def of(self, path: str) -> Callable[[Any], Any]:
@@ -95,6 +99,11 @@ class Shape:
         """Return the source of a list field: this shape of each of ``path.all()``."""
         get = attrgetter(path)
         return lambda obj: [self(item) for item in get(obj).all()]
+
+
+def _is_time(annotation: Any) -> bool:
+    """Return whether a field holds a datetime (or None)."""
+    return annotation is datetime or datetime in get_args(annotation)
 
 
 def _getter(source: Source) -> Callable[[Any], Any]:
