@@ -29,6 +29,7 @@ from motcua.catalog.declaration_forms import check_file, declaration_form_attach
 from motcua.catalog.excel import ImportResult, procedure_export, procedure_import
 from motcua.catalog.models import DeclarationForm, ProcedureVersion
 from motcua.catalog.selectors import procedure_versions_for_export
+from motcua.core.actors import Actor
 from motcua.core.errors import ApplicationError
 from motcua.core.text import nfc
 
@@ -97,7 +98,7 @@ def _read_rows(archive: zipfile.ZipFile) -> list[dict[str, Any]]:
     return [dict(zip(HEADER, row, strict=False)) | {"_row": n} for n, row in enumerate(rows, 1)][1:]
 
 
-def bundle_import(*, actor: Any, data: bytes, dry_run: bool = False) -> BundleResult:
+def bundle_import(*, actor: Actor, data: bytes, dry_run: bool = False) -> BundleResult:
     """Import the workbook and the forms of a bundle: all of it, or nothing and every error."""
     with translation.override("vi"):
         try:
@@ -132,7 +133,7 @@ class _DryRun(Exception):
 
 
 def _attach_forms(
-    actor: Any, rows: list[dict[str, Any]], contents: dict[str, bytes], result: BundleResult
+    actor: Actor, rows: list[dict[str, Any]], contents: dict[str, bytes], result: BundleResult
 ) -> None:
     errors: list[dict[str, Any]] = []
     for row in rows:

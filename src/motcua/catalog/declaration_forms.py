@@ -14,7 +14,6 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass
-from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -22,6 +21,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import DeclarationForm, ProcedureVersion
+from motcua.core.actors import Actor
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError
 from motcua.core.text import fold, nfc
@@ -127,7 +127,7 @@ def check_file(data: bytes, filename: str) -> CheckedFile:
 
 def declaration_form_attach(
     *,
-    actor: Any,
+    actor: Actor,
     version: ProcedureVersion,
     name: str,
     data: bytes,
@@ -175,7 +175,7 @@ def declaration_form_attach(
     return form
 
 
-def declaration_form_remove(*, actor: Any, form: DeclarationForm) -> None:
+def declaration_form_remove(*, actor: Actor, form: DeclarationForm) -> None:
     """Remove a form from its version (the stored file stays: other versions may share it)."""
     with transaction.atomic():
         locked = ProcedureVersion.objects.select_for_update().get(pk=form.version_id)

@@ -12,6 +12,7 @@ from django.db import transaction
 from motcua.catalog import services
 from motcua.catalog.content import DocumentSpec, FeeSpec, StepSpec, VersionContent
 from motcua.catalog.models import Field, Procedure
+from motcua.core.actors import Actor
 
 
 def demo_content(item: dict[str, Any]) -> VersionContent:
@@ -55,7 +56,7 @@ def demo_content(item: dict[str, Any]) -> VersionContent:
     )
 
 
-def load_demo_procedures(actor: Any) -> int:
+def load_demo_procedures(actor: Actor) -> int:
     """Create the demo fields and procedures that do not exist yet; return how many.
 
     Needs the org roles (intake_officer, case_handler, …). Procedures whose
@@ -151,7 +152,7 @@ def demo_form_pdf(title: str, procedure_name: str) -> bytes:
     return bytes(pdf.output())
 
 
-def load_demo_declaration_forms(actor: Any) -> int:
+def load_demo_declaration_forms(actor: Actor) -> int:
     """Attach an illustrative form to each demo version whose documents ask for one.
 
     A version that already has a form is left alone; return how many were attached.

@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import IO, Any
+from typing import IO
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -46,6 +46,7 @@ from motcua.catalog.selectors import (
     working_day_seconds,
 )
 from motcua.core import clock
+from motcua.core.actors import Actor
 from motcua.core.errors import ApplicationError
 from motcua.core.spreadsheets import (
     YES_NO,
@@ -495,7 +496,7 @@ class _Importer:
                 latest_from = entry.effective_from
                 latest_number = (latest_number or 0) + 1
 
-    def apply(self, actor: Any, result: ImportResult) -> None:
+    def apply(self, actor: Actor, result: ImportResult) -> None:
         for code, (name, _row) in sorted(self.fields_in_file.items()):
             current = Field.objects.filter(code=code).first()
             if current is None:
@@ -554,7 +555,7 @@ def _read(file: IO[bytes] | str, problems: Problems) -> dict[str, list[Row]]:
     return rows
 
 
-def procedure_import(*, actor: Any, file: IO[bytes] | str, dry_run: bool = False) -> ImportResult:
+def procedure_import(*, actor: Actor, file: IO[bytes] | str, dry_run: bool = False) -> ImportResult:
     """Import a procedure workbook: all of it, or nothing and every error.
 
     Raise ApplicationError with ``extra["errors"]`` (sheet, row, column,

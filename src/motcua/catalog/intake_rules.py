@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog import conf
 from motcua.catalog.models import OnlineIntakeLimit, ProcedureDesk
+from motcua.core.actors import Actor
 from motcua.core.cache import ProcessCache
 from motcua.core.errors import ApplicationError
 
@@ -193,7 +194,7 @@ def online_intake_clock(
 # --- writes (the admin calls these) --------------------------------------------------------------
 
 
-def procedure_desks_set(*, actor: Any, procedure: Any, desks: list[Any]) -> list[ProcedureDesk]:
+def procedure_desks_set(*, actor: Actor, procedure: Any, desks: list[Any]) -> list[ProcedureDesk]:
     """Make ``desks`` the procedure's receiving desks (none: any desk); audited on the procedure."""
     from django.db import transaction
 
@@ -222,7 +223,7 @@ def procedure_desks_set(*, actor: Any, procedure: Any, desks: list[Any]) -> list
 
 def online_intake_limit_save(
     *,
-    actor: Any,
+    actor: Actor,
     procedure: Any = None,
     desk: Any = None,
     decide_within_hours: Decimal,

@@ -9,7 +9,7 @@ from django.contrib.auth.models import User
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.actors import Actor
 from motcua.demo.synthetic.pauses import _Pauses
-from motcua.demo.synthetic.recorder import _iso, _local_day, _Sim
+from motcua.demo.synthetic.recorder import _local_day, _Sim
 from motcua.demo.synthetic.world import Commune
 from motcua.dossiers import kernel
 from motcua.dossiers.constants import Channel, Decision, DossierStatus, ReturnMethod
@@ -56,18 +56,7 @@ class _Simulator(_Pauses):
         if rng.random() < self.mix.by_post:
             sim.dossier.channel = Channel.POST
         self.documents(sim, everything if rng.random() < 0.5 else mandatory)
-        self.start_clock(sim, at=at, actor=commune.intake)
-        d = sim.dossier
-        self.event(
-            sim,
-            at=at,
-            actor=commune.intake,
-            action="receive",
-            from_status="",
-            step=d.current_step,
-            data={"due": _iso(d.due_at), "channel": d.channel},
-        )
-        self.intake_hand_over_step(sim, at=at, actor=commune.intake)
+        self.intake(sim, action="receive", at=at, actor=commune.intake)
         self.handle(sim, at)
         return sim
 
@@ -82,13 +71,15 @@ class _Simulator(_Pauses):
             with_code=False,
         )
         self.documents(sim, set())
-        reasons = "Hồ sơ không thuộc thẩm quyền giải quyết của phường"
-        sim.dossier.refusal_reasons = reasons
-        sim.dossier.closed_at = at
         key = (sim.dossier.receiving_unit_id, _local_day(at).year)
         self.slips[key] = self.slips.get(key, 0) + 1
-        sim.dossier.slip_number = self.slips[key]
-        self.event(sim, at=at, actor=commune.intake, action="refuse", from_status="", note=reasons)
+        change = kernel.refuse_at_intake(
+            sim.dossier,
+            at=at,
+            reasons="Hồ sơ không thuộc thẩm quyền giải quyết của phường",
+            slip_number=self.slips[key],
+        )
+        self.record(sim, at=at, actor=commune.intake, change=change)
         return sim
 
     def online(
@@ -113,56 +104,25 @@ class _Simulator(_Pauses):
         provided = (everything if rng.random() < 0.5 else mandatory) if complete else set()
         self.documents(sim, provided)
         missing = [doc.name for doc in sim.documents if doc.is_mandatory and not doc.provided]
-        self.event(
-            sim,
-            at=at,
-            actor=None,
-            action="submit_online",
-            from_status="",
-            data={"missing": missing},
+        self.record(
+            sim, at=at, actor=None, change=kernel.submit_online(sim.dossier, missing=missing)
         )
         when = self.later(commune.centre, at, rng.uniform(600, 2 * 8 * 3600))
         if when > self.now:
             return sim
         d = sim.dossier
         officer = commune.intake
-        before = d.status
         if not complete:
-            reasons = "Hồ sơ trực tuyến thiếu thành phần bắt buộc"
-            d.status = DossierStatus.REFUSED
-            d.refusal_reasons = reasons
-            d.closed_at = when
+            change = kernel.refuse(d, at=when, reasons="Hồ sơ trực tuyến thiếu thành phần bắt buộc")
             self.bump(sim, when)
-            self.event(
-                sim, at=when, actor=officer, action="refuse", from_status=before, note=reasons
-            )
+            self.record(sim, at=when, actor=officer, change=change)
             return sim
         if rng.random() < self.mix.withdraw:
-            d.status = DossierStatus.WITHDRAWN
-            d.closed_at = when
+            change = kernel.withdraw(d, at=when, reason="Người nộp xin rút hồ sơ")
             self.bump(sim, when)
-            self.event(
-                sim,
-                at=when,
-                actor=officer,
-                action="withdraw",
-                from_status=before,
-                note="Người nộp xin rút hồ sơ",
-            )
+            self.record(sim, at=when, actor=officer, change=change)
             return sim
-        d.status = DossierStatus.RECEIVED
-        self.start_clock(sim, at=when, actor=officer)
-        self.bump(sim, when)
-        self.event(
-            sim,
-            at=when,
-            actor=officer,
-            action="accept",
-            from_status=before,
-            step=d.current_step,
-            data={"due": _iso(d.due_at)},
-        )
-        self.intake_hand_over_step(sim, at=when, actor=officer)
+        self.intake(sim, action="accept", at=when, actor=officer)
         self.handle(sim, when)
         return sim
 

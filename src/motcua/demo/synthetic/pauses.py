@@ -3,24 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 
 from motcua.core.actors import Actor
-from motcua.demo.synthetic.recorder import _iso, _iso_read, _local_day, _Recorder, _Sim
+from motcua.demo.synthetic.recorder import _local_day, _Recorder, _Sim
 from motcua.dossiers import kernel
-from motcua.dossiers.constants import DossierStatus, PauseKind, PausePolicy
-from motcua.dossiers.models import Apology, Dossier, DossierStep, Pause
+from motcua.dossiers.constants import PauseKind, PausePolicy
+from motcua.dossiers.models import Apology, DossierStep, Pause
 from motcua.dossiers.workflow import LEADER_ROLES
 from motcua.org.selectors import signing_position
 
 
 class _Pauses(_Recorder):
     """Pauses of the lifecycle replay: supplements, payment waits, apologies, resumptions."""
-
-    def end_current_step(self, d: Dossier, when: datetime, note: str) -> str:
-        """Close the current step of a dossier that ends early (as the services do)."""
-        return kernel.end_current_step(d, d.current_step, at=when, note=note)
 
     def supplement(self, sim: _Sim, step: DossierStep, actor: Actor, when: datetime) -> bool:
         """Request a supplement at ``when``; return whether the dossier moves on afterwards."""
@@ -58,56 +55,25 @@ class _Pauses(_Recorder):
         close_at = self.later(d.agency, respond_by, rng.uniform(300, 8 * 3600))
         if close_at > self.now:
             return False
-        pause.ended_at = close_at
-        self.end_current_step(d, close_at, self.close_note)
-        before = d.status
-        d.status = DossierStatus.CLOSED
-        d.closed_at = close_at
-        self.bump(sim, close_at)
-        self.event(
-            sim, at=close_at, actor="system", action="close_unsupplemented", from_status=before
+        change = kernel.close_unsupplemented(
+            d, pause, d.current_step, at=close_at, step_note=self.close_note
         )
+        self.bump(sim, close_at)
+        self.record(sim, at=close_at, actor="system", change=change)
         return False
 
     def pause(
-        self,
-        sim: _Sim,
-        step: DossierStep,
-        actor: Actor,
-        when: datetime,
-        *,
-        kind: str,
-        number: int,
-        policy: str,
-        items: list[str],
-        reason: str,
-        respond_by: datetime | None,
+        self, sim: _Sim, step: DossierStep, actor: Actor, when: datetime, **request: Any
     ) -> Pause:
-        """Open a pause at ``when`` keeping every running clock (``kernel.pause_clock``)."""
-        d, version = sim.dossier, sim.version
-        kept = kernel.pause_clock(
-            calendar=self.calendar(d.agency),
-            now=when,
-            due_at=d.due_at,
-            limit_unit=version.time_limit_unit,
-            extended_due_at=d.extended_due_at,
-            step_calendar=self.calendar(step.unit) if step.due_at is not None else None,
-            step_due_at=step.due_at,
-        )
-        if step.due_at is not None:
-            kept["step"] = step  # the row's id once written
-        pause = kernel.open_pause(
-            d,
+        """Open a pause at ``when`` keeping every running clock (``kernel.pause``)."""
+        pause = kernel.pause(
+            sim.dossier,
+            step,
             at=when,
             actor=actor,
-            kind=kind,
-            number=number,
-            policy=policy,
-            items=items,
-            reason=reason,
-            respond_by=respond_by,
-            override_reason="",
-            kept=kept,
+            calendar_of=self.calendar,
+            limit_unit=sim.version.time_limit_unit,
+            **request,
         )
         sim.pauses.append(pause)
         return pause
@@ -176,40 +142,19 @@ class _Pauses(_Recorder):
         self.resume(sim, pause, when, action="supplement_received")
 
     def resume(self, sim: _Sim, pause: Pause, when: datetime, *, action: str) -> None:
-        """End ``pause`` at ``when`` by ``action`` (``kernel.end_pause``), as the intake desk."""
-        d, version = sim.dossier, sim.version
-        calendar = self.calendar(d.agency)
-        due_before, promised_before = d.due_at, d.extended_due_at
-        kernel.end_pause(
-            d,
+        """End ``pause`` at ``when`` by ``action`` (``kernel.resume``), as the intake desk."""
+        version = sim.version
+        change, _moved, _step = kernel.resume(
+            sim.dossier,
             pause,
+            action=action,
             at=when,
-            calendar=lambda: calendar,
+            calendar_of=self.calendar,
             limit_amount=version.time_limit_amount,
             limit_unit=version.time_limit_unit,
         )
-        new_due = d.due_at
-        step = d.current_step
-        if step is not None and pause.clock.get("step") is step:
-            step.due_at = kernel.step_due_after_pause(self.calendar(step.unit), when, pause.clock)
-        before = d.status
-        d.status = pause.resume_status
         self.bump(sim, when)
-        self.event(
-            sim,
-            at=when,
-            actor=sim.commune.intake,
-            action=action,
-            from_status=before,
-            data={
-                "policy": pause.policy,
-                "due_before": _iso_read(due_before),
-                "due_after": _iso(new_due),
-                "promised_before": _iso_read(promised_before),
-                "promised_after": _iso(d.extended_due_at),
-                "documents_provided": [],
-            },
-        )
+        self.record(sim, at=when, actor=sim.commune.intake, change=change)
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.utils import timezone
@@ -16,11 +16,11 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import StepPlan, procedure_intake_plan
-from motcua.core.actors import Actor, user_of
+from motcua.core.actors import Actor
 from motcua.demo.synthetic.world import Commune, SyntheticWorld
 from motcua.dossiers import kernel
 from motcua.dossiers import services as dossier_services
-from motcua.dossiers.constants import ApplicantKind, Channel, CounterSlip
+from motcua.dossiers.constants import ApplicantKind, CounterSlip
 from motcua.dossiers.models import (
     Apology,
     CounterSlipSequence,
@@ -32,7 +32,6 @@ from motcua.dossiers.models import (
     Logbook,
     Pause,
 )
-from motcua.dossiers.search import dossier_search_text
 from motcua.org.models import Unit
 from motcua.workdays.core import CalendarMissingError, WorkCalendar
 from motcua.workdays.loader import calendar_for_unit
@@ -94,15 +93,6 @@ class SyntheticSummary:
     by_status: dict[str, int] = field(default_factory=dict)
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
-
-
-def _iso_read(value: datetime | None) -> str | None:
-    """Format a value the service has just read from the database, which gives UTC."""
-    return value.astimezone(UTC).isoformat() if value else None
-
-
 def _local_day(value: datetime) -> date:
     return timezone.localtime(value).date()
 
@@ -142,7 +132,6 @@ class _Recorder:
         ).values_list("unit_id", "field_id", "year", "id", "last_number"):
             self.volumes[(unit_id, field_id, year)] = [pk, last]
         self.template: dict[int, tuple[StepPlan, ...]] = {}
-        self.intake_hand_over: dict[int, bool] = {}
         self.agency: dict[tuple[int, str], Unit] = {}
         self.stop_note = _("Stopped at the applicant's request")
         self.close_note = _("Closed: supplement not provided")
@@ -161,78 +150,22 @@ class _Recorder:
         self.assigned = key
         return dossier_services.dossier_code_for(agency, day, self.sequences[key])
 
-    def event(
-        self,
-        sim: _Sim,
-        *,
-        at: datetime,
-        actor: Actor,
-        action: str,
-        from_status: str,
-        note: str = "",
-        step: DossierStep | None = None,
-        data: dict[str, Any] | None = None,
-    ) -> None:
-        d = sim.dossier
-        history, payload = kernel.history(
-            d,
-            at=at,
-            actor=actor,
-            action=action,
-            from_status=from_status,
-            note=note,
-            step=step,
-            data=data,
-        )
-        sim.events.append(history)
-        sim.audit.append((at, actor, f"dossiers.{action}", payload, history))
-        d.updated_at = at
-
     def record(self, sim: _Sim, *, at: datetime, actor: Actor, change: kernel.Change) -> None:
         """Keep the history row and audit record of a kernel change (notices are not sent)."""
-        self.event(
-            sim,
-            at=at,
-            actor=actor,
-            action=change.action,
-            from_status=change.from_status,
-            note=change.note,
-            step=change.step,
-            data=change.data,
-        )
+        history, payload = kernel.recorded(sim.dossier, change, at=at, actor=actor)
+        sim.events.append(history)
+        sim.audit.append((at, actor, f"dossiers.{change.action}", payload, history))
+        sim.dossier.updated_at = at
 
     def bump(self, sim: _Sim, at: datetime) -> None:
         sim.dossier.version += 1
         sim.dossier.updated_at = at
 
-    def start_step(
-        self, d: Dossier, step: DossierStep, *, at: datetime, giver: Actor, handler: Actor
-    ) -> None:
-        kernel.start_step(
-            d, step, at=at, calendar=self.calendar(step.unit), giver=giver, handler=handler
-        )
-
-    def finish_step(self, step: DossierStep, *, at: datetime, actor: Actor) -> None:
-        kernel.finish_step(step, at=at, actor=actor)
-
     def steps_for(self, sim: _Sim) -> list[DossierStep]:
         version = sim.version
         if version.pk not in self.template:
             self.template[version.pk] = dossier_services.step_plan(procedure_intake_plan(version))
-        d = sim.dossier
-        return [
-            DossierStep(
-                dossier=d,
-                order=spec.order,
-                name=spec.name,
-                role=spec.role,
-                unit=spec.unit
-                or (d.receiving_unit if spec.role.code == "intake_officer" else d.agency),
-                is_inter_agency=spec.is_inter_agency,
-                budget_seconds=spec.budget_seconds,
-            )
-            for spec in self.template[version.pk]
-        ]
+        return kernel.plan_steps(sim.dossier, self.template[version.pk])
 
     # creation ---------------------------------------------------------------------------------
 
@@ -275,47 +208,25 @@ class _Recorder:
         if key not in self.agency:
             self.agency[key] = dossier_services.agency_for(commune.centre, version)
         agency = self.agency[key]
-        d = Dossier(
-            status=status,
-            channel=channel,
-            procedure=version.procedure,
-            procedure_version=version,
+        d = kernel.new_dossier(
+            version=version,
             agency=agency,
             receiving_unit=commune.centre,
-            created_by=user_of(creator),
-            idempotency_key=None,
+            channel=channel,
+            status=status,
+            at=at,
+            actor=creator,
+            applicant=self.applicant(),
             fee_total=sum(fee.amount for fee in version.fees.all()),
-            postal_address="",
-            **self.applicant(),
         )
         d.created_at = at
         d.updated_at = at
-        if with_code:
-            d.code = self.next_code(agency, at)
-        if channel == Channel.ONLINE:
-            d.submitted_at = at
-        d.search_text = dossier_search_text(
-            code=d.code,
-            applicant_name=d.applicant_name,
-            applicant_id_number=d.applicant_id_number,
-            applicant_phone=d.applicant_phone,
-        )
+        kernel.set_code(d, self.next_code(agency, at) if with_code else None)
         return _Sim(d, version, commune)
 
     def documents(self, sim: _Sim, provided: set[int]) -> None:
-        sim.documents = [
-            DossierDocument(
-                dossier=sim.dossier,
-                order=doc.order,
-                required_document=doc,
-                name=doc.name,
-                form=doc.form,
-                count=doc.count,
-                is_mandatory=doc.is_mandatory,
-                provided=doc.pk in provided,
-            )
-            for doc in sorted(sim.version.documents.all(), key=lambda doc: doc.order)
-        ]
+        documents = sorted(sim.version.documents.all(), key=lambda doc: doc.order)
+        sim.documents = kernel.checklist(sim.dossier, documents, provided)
 
     def enter_logbook(self, d: Dossier, version: ProcedureVersion, at: datetime) -> None:
         """Give ``d`` the next entry of its log book volume (``logbook.logbook_enter``)."""
@@ -330,56 +241,29 @@ class _Recorder:
         self.dirty_volumes.add(key)
         d.logbook_id, d.logbook_number = entry[0], entry[1]
 
-    def start_clock(self, sim: _Sim, *, at: datetime, actor: Actor) -> None:
-        d, version = sim.dossier, sim.version
-        calendar = self.calendar(d.agency)
+    def intake(self, sim: _Sim, *, action: str, at: datetime, actor: Actor) -> None:
+        """Receive (or accept) the dossier at ``at``: its clock, its log book line and its
+        steps, handed at once to the second step when its workflow says so (as the services)."""
+        d, version, commune = sim.dossier, sim.version, sim.commune
         d.received_at = at
         self.enter_logbook(d, version, at)
-        d.d0 = calendar.d0(at)
-        d.due_at = calendar.due(at, version.time_limit_amount, version.time_limit_unit)
-        sim.steps = self.steps_for(sim)
-        first = sim.steps[0]
-        handler = actor if first.role.code == "intake_officer" else None
-        self.start_step(d, first, at=at, giver=None, handler=handler)
-
-    def hands_over_at_intake(self, sim: _Sim) -> bool:
-        """Return whether intake hands this dossier to its second step at once (as the service)."""
-        version = sim.version
-        if version.pk not in self.intake_hand_over:
-            target = dossier_services.intake_hand_over_for(
-                procedure_intake_plan(version), sim.dossier.receiving_unit, sim.dossier.agency
-            )
-            self.intake_hand_over[version.pk] = target is not None
-        return self.intake_hand_over[version.pk]
-
-    def intake_hand_over_step(self, sim: _Sim, *, at: datetime, actor: Actor) -> None:
-        """Finish the intake step and start the next one in the same instant, as intake does."""
-        if not self.hands_over_at_intake(sim):
-            return
-        d, commune = sim.dossier, sim.commune
-        first, following = sim.steps[0], sim.steps[1]
-        receiver = None
-        if following.role.code == "case_handler" and following.unit == commune.unit:
-            receiver = self.rng.choice(commune.handlers) if self.rng.random() < 0.5 else None
-        before = d.status
-        self.finish_step(first, at=at, actor=actor)
-        self.start_step(d, following, at=at, giver=actor, handler=receiver)
-        d.status = dossier_services.status_for_step(following)
-        self.event(
-            sim,
-            at=at,
-            actor=actor,
-            action="hand_over",
-            from_status=before,
-            step=following,
-            data={
-                "from_step": first.order,
-                "to_step": following.order,
-                "step_timeliness": first.timeliness,
-                "receiver": getattr(receiver, "pk", None),
-                "at_intake": True,
-            },
+        d.d0, d.due_at = kernel.clock_start(
+            self.calendar(d.agency), at, version.time_limit_amount, version.time_limit_unit
         )
+        sim.steps = steps = self.steps_for(sim)
+        receiver = None
+        if kernel.hands_over_at_intake([step.role.code for step in steps]):
+            following = steps[1]
+            if following.role.code == "case_handler" and following.unit == commune.unit:
+                receiver = self.rng.choice(commune.handlers) if self.rng.random() < 0.5 else None
+        transition = kernel.receive if action == "receive" else kernel.accept
+        changes = transition(
+            d, steps, at=at, actor=actor, calendar_of=self.calendar, to_user=receiver
+        )
+        if action == "accept":
+            self.bump(sim, at)
+        for change in changes:
+            self.record(sim, at=at, actor=actor, change=change)
 
     # the life of one dossier ------------------------------------------------------------------
 

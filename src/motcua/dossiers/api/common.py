@@ -15,7 +15,7 @@ from motcua.core.errors import (
     ConflictError,
 )
 from motcua.dossiers import services
-from motcua.dossiers.api.output import _dossier, _reloaded
+from motcua.dossiers.api.output import _dossier, _intake, _reloaded
 from motcua.dossiers.constants import (
     Channel,
 )
@@ -73,8 +73,7 @@ def _intake_response(result: services.IntakeResult) -> Status[dict[str, Any]]:
                 "name", flat=True
             )
         )
-    body_out = {**_dossier(dossier), "fee_total": dossier.fee_total, "missing": missing}
-    return Status(201 if result.created else 200, body_out)
+    return Status(201 if result.created else 200, _intake(dossier, missing=missing))
 
 
 T = TypeVar("T")

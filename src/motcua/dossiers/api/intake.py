@@ -19,7 +19,7 @@ from motcua.dossiers.api.common import (
     _version,
     router,
 )
-from motcua.dossiers.api.output import _procedure, _t, _unit
+from motcua.dossiers.api.output import _guidance
 from motcua.dossiers.api.schemas import (
     ERRORS,
     DossierOut,
@@ -95,20 +95,7 @@ def dossier_guide(request: HttpRequest, body: GuidanceIn) -> Status[dict[str, An
         procedure_version=_version(body.procedure_version_id),
         procedure_code=body.procedure_code,
     )
-    return Status(
-        201,
-        {
-            "id": guidance.pk,
-            "at": _t(guidance.at),
-            "procedure": _procedure(
-                guidance.procedure_version.procedure.code, guidance.procedure_version
-            ),
-            "receiving_unit": _unit(unit),
-            "applicant_name": guidance.applicant_name,
-            "items": guidance.items,
-            "reason": guidance.reason,
-        },
-    )
+    return Status(201, _guidance(guidance))
 
 
 @router.post(

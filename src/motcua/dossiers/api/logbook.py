@@ -16,10 +16,10 @@ from motcua.catalog.models import Field as ProcedureField
 from motcua.core.text import nfc
 from motcua.dossiers.api.common import _caller, _field_error, logbook_router
 from motcua.dossiers.api.forms import PDF_CONTENT, XLSX_TYPE, _file_response
-from motcua.dossiers.api.output import _t, _unit
+from motcua.dossiers.api.output import Shape, _unit
 from motcua.dossiers.api.schemas import ERRORS, Id, Str40, UnitRef
 from motcua.dossiers.constants import LogbookExportStatus, ReturnMethod
-from motcua.dossiers.logbook import LogbookPage, LogbookRow
+from motcua.dossiers.logbook import LogbookPage
 from motcua.dossiers.logbook_exports import (
     CONTENT_TYPES,
     logbook_export,
@@ -173,59 +173,34 @@ def _logbook_field(code: str | None) -> ProcedureField | None:
     return found
 
 
-def _logbook_row(row: LogbookRow) -> dict[str, Any]:
-    return {
-        "number": row.number,
-        "volume": row.volume,
-        "desk_name": row.desk_name,
-        "dossier_id": row.dossier_id,
-        "code": row.code,
-        "procedure_code": row.procedure_code,
-        "procedure_name": row.procedure_name,
-        "applicant_name": row.applicant_name,
-        "address": row.address,
-        "phone": row.phone,
-        "agency_name": row.agency_name,
-        "received_at": _t(row.received_at),
-        "appointment_at": _t(row.appointment_at),
-        "new_appointment_at": _t(row.new_appointment_at),
-        "returned_at": _t(row.returned_at),
-        "return_method": row.return_method,
-        "return_method_label": row.return_method_label,
-        "returned_to": row.returned_to,
-    }
+_field_ref = Shape(FieldRef)
+_logbook_row = Shape(LogbookRowOut)
+_logbook_page = Shape(
+    LogbookOut,
+    unit=_unit.of("unit"),
+    count=lambda page: len(page.rows),
+    rows=lambda page: [_logbook_row(row) for row in page.rows],
+)
 
 
 def _logbook_json(page: LogbookPage, field: ProcedureField | None) -> dict[str, Any]:
-    return {
-        "title": page.title,
-        "unit": _unit(page.unit),
-        "field": {"code": field.code, "name": field.name} if field is not None else None,
-        "start": page.start,
-        "end": page.end,
-        "count": len(page.rows),
-        "rows": [_logbook_row(row) for row in page.rows],
-    }
+    return _logbook_page(page, field=_field_ref(field) if field is not None else None)
 
 
-def _export_json(export: LogbookExport) -> dict[str, Any]:
-    url = f"/api/v1/logbook/exports/{export.pk}"
-    ready = export.status == LogbookExportStatus.READY
-    field = export.field
-    return {
-        "id": export.pk,
-        "status": export.status,
-        "format": export.format,
-        "unit": _unit(export.unit),
-        "field": {"code": field.code, "name": field.name} if field is not None else None,
-        "start": export.start,
-        "end": export.end,
-        "requested_at": _t(export.requested_at),
-        "finished_at": _t(export.finished_at),
-        "rows": export.rows,
-        "url": url,
-        "file_url": f"{url}/file" if ready else None,
-    }
+def _export_url(export: LogbookExport) -> str:
+    return f"/api/v1/logbook/exports/{export.pk}"
+
+
+_export_json = Shape(
+    LogbookExportOut,
+    id="pk",
+    unit=_unit.of("unit"),
+    field=_field_ref.of("field"),
+    url=_export_url,
+    file_url=lambda export: (
+        f"{_export_url(export)}/file" if export.status == LogbookExportStatus.READY else None
+    ),
+)
 
 
 @logbook_router.get(

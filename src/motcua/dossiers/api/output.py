@@ -1,22 +1,52 @@
-"""Dossiers, steps, pauses and forms turned into the shapes the schemas publish."""
+"""Dossiers, steps, pauses and forms turned into the shapes the schemas publish.
 
+Each output shape is declared once, as its schema class (:mod:`.schemas`);
+a :class:`Shape` builds the schema's dict from an object, reading every
+field from the attribute of the same name unless it is given a source
+here (another attribute path, or a function of the object). A field added
+to a schema is thus filled at once when the object has it, and only a
+field read differently is named twice.
+"""
+
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from operator import attrgetter
+from typing import Any, get_args
 
 from django.utils import timezone
+from ninja import Schema
 
-from motcua.catalog.models import ProcedureVersion
+from motcua.dossiers.api.schemas import (
+    ApologyDraftOut,
+    ApologyOut,
+    ApplicantOut,
+    CurrentStepOut,
+    DocumentOut,
+    DossierDetailOut,
+    DossierOut,
+    EventOut,
+    FormLinkOut,
+    GuidanceOut,
+    IntakeOut,
+    PauseOut,
+    ProcedureRef,
+    StepOut,
+    UnitRef,
+    UserRef,
+)
 from motcua.dossiers.constants import (
     DossierStatus,
     PauseKind,
 )
-from motcua.dossiers.models import Apology, ApologyDraft, Dossier, DossierStep, Pause
+from motcua.dossiers.models import Dossier, Pause
 from motcua.dossiers.printing import answer_applies, form_number, form_title
 from motcua.dossiers.selectors import (
     LIST_RELATED,
 )
 from motcua.dossiers.workflow import RoleHolder, available_actions
-from motcua.org.models import Unit
+
+Source = str | Callable[[Any], Any]
+"""Where a field's value comes from: an attribute path (``"role.code"``) or a function."""
 
 
 def _t(value: datetime | None) -> datetime | None:
@@ -24,112 +54,121 @@ def _t(value: datetime | None) -> datetime | None:
     return timezone.localtime(value) if value is not None else None
 
 
-def _unit(unit: Unit) -> dict[str, Any]:
-    return {"id": unit.pk, "name": unit.name, "agency_code": unit.agency_code}
+class Shape:
+    """The dict of one output schema, built from an object.
+
+    ``sources`` names how the fields read otherwise than by their own name
+    are read; a source for a field the schema lacks is refused at import.
+    Datetimes are given in local time (:func:`_t`). A value passed to the
+    call (``shape(obj, missing=[...])``) is used as is: what the object
+    alone does not know.
+    """
+
+    def __init__(self, schema: type[Schema], **sources: Source) -> None:
+        fields = list(schema.model_fields)
+        unknown = sorted(set(sources) - set(fields))
+        if unknown:
+            raise TypeError(f"{schema.__name__} has no field {', '.join(unknown)}")
+        self.schema = schema
+        self._getters: tuple[tuple[str, Callable[[Any], Any]], ...] = tuple(
+            (name, _getter(sources.get(name, name))) for name in fields
+        )
+        self._times = tuple(
+            name for name, info in schema.model_fields.items() if _is_time(info.annotation)
+        )
+
+    def __call__(self, obj: Any, **given: Any) -> dict[str, Any]:
+        out = {name: given[name] if name in given else get(obj) for name, get in self._getters}
+        for name in self._times:
+            value = out[name]
+            if value is not None and name not in given:
+                out[name] = timezone.localtime(value)
+        return out
+
+    def of(self, path: str) -> Callable[[Any], Any]:
+        """Return the source of a nested field: this shape of the object at ``path``, or None."""
+        get = attrgetter(path)
+
+        def nested(obj: Any) -> dict[str, Any] | None:
+            value = get(obj)
+            return None if value is None else self(value)
+
+        return nested
+
+    def each(self, path: str) -> Callable[[Any], Any]:
+        """Return the source of a list field: this shape of each of ``path.all()``."""
+        get = attrgetter(path)
+        return lambda obj: [self(item) for item in get(obj).all()]
 
 
-def _user(user: Any) -> dict[str, Any] | None:
-    if user is None:
-        return None
-    return {"id": user.pk, "username": user.get_username(), "name": user.get_full_name()}
+def _is_time(annotation: Any) -> bool:
+    """Return whether a field holds a datetime (or None)."""
+    return annotation is datetime or datetime in get_args(annotation)
 
 
-def _procedure(code: str, version: ProcedureVersion) -> dict[str, Any]:
-    return {"code": code, "name": version.name, "version_id": version.pk}
+def _getter(source: Source) -> Callable[[Any], Any]:
+    return attrgetter(source) if isinstance(source, str) else source
 
 
-def _dossier(d: Dossier) -> dict[str, Any]:
-    step = d.current_step
-    return {
-        "id": d.pk,
-        "code": d.code,
-        "status": d.status,
-        "status_label": str(d.get_status_display()),
-        "version": d.version,
-        "channel": d.channel,
-        "procedure": _procedure(d.procedure.code, d.procedure_version),
-        "receiving_unit": _unit(d.receiving_unit),
-        "agency": _unit(d.agency),
-        "applicant_name": d.applicant_name,
-        "submitted_at": _t(d.submitted_at),
-        "received_at": _t(d.received_at),
-        "d0": d.d0,
-        "due_at": _t(d.due_at),
-        "extended_due_at": _t(d.extended_due_at),
-        "finished_at": _t(d.finished_at),
-        "returned_at": _t(d.returned_at),
-        "closed_at": _t(d.closed_at),
-        "timeliness": d.timeliness,
-        "current_step": (
-            {
-                "order": step.order,
-                "name": step.name,
-                "role": step.role.code,
-                "unit": _unit(step.unit),
-                "due_at": _t(step.due_at),
-            }
-            if step is not None
-            else None
-        ),
-        "current_handler": _user(d.current_handler),
-        "url": f"/api/v1/dossiers/{d.code or d.pk}",
-    }
+_unit = Shape(UnitRef, id="pk")
+_user = Shape(
+    UserRef, id="pk", username=lambda u: u.get_username(), name=lambda u: u.get_full_name()
+)
+_procedure = Shape(ProcedureRef, code="procedure.code", version_id="pk")
+"""A procedure by its version (the caller passes ``code`` when the procedure is at hand)."""
 
+_current_step = Shape(CurrentStepOut, role="role.code", unit=_unit.of("unit"))
 
-def _pause(p: Pause) -> dict[str, Any]:
-    return {
-        "kind": p.kind,
-        "number": p.number,
-        "policy": p.policy,
-        "started_at": _t(p.started_at),
-        "ended_at": _t(p.ended_at),
-        "respond_by": _t(p.respond_by),
-        "items": list(p.items),
-        "reason": p.reason,
-        "override_reason": p.override_reason,
-        "requested_by": _user(p.requested_by),
-    }
+DOSSIER_SOURCES: dict[str, Source] = {
+    "id": "pk",
+    "status_label": lambda d: str(d.get_status_display()),
+    "procedure": lambda d: _procedure(d.procedure_version, code=d.procedure.code),
+    "receiving_unit": _unit.of("receiving_unit"),
+    "agency": _unit.of("agency"),
+    "current_step": _current_step.of("current_step"),
+    "current_handler": _user.of("current_handler"),
+    "url": lambda d: f"/api/v1/dossiers/{d.code or d.pk}",
+}
+"""How the fields of :class:`DossierOut` (and the shapes built on it) read a dossier."""
 
+_dossier = Shape(DossierOut, **DOSSIER_SOURCES)
+_intake = Shape(IntakeOut, **DOSSIER_SOURCES)
+"""Called with ``missing``: the mandatory documents an online submission lacks."""
 
-def _apology(a: Apology) -> dict[str, Any]:
-    return {
-        "issued_at": _t(a.issued_at),
-        "issued_by": _user(a.issued_by),
-        "signer_position": a.signer_position,
-        "reason": a.reason,
-        "original_due_at": _t(a.original_due_at),
-        "new_due_at": _t(a.new_due_at),
-        "late": a.late,
-        "drafted_by": _user(a.drafted_by),
-    }
+_pause = Shape(PauseOut, items=lambda p: list(p.items), requested_by=_user.of("requested_by"))
+_apology = Shape(ApologyOut, issued_by=_user.of("issued_by"), drafted_by=_user.of("drafted_by"))
+_apology_draft = Shape(ApologyDraftOut, drafted_by=_user.of("drafted_by"))
+_step = Shape(
+    StepOut,
+    role="role.code",
+    role_name="role.name",
+    unit=_unit.of("unit"),
+    giver=_user.of("giver"),
+    handler=_user.of("handler"),
+)
+_document = Shape(DocumentOut)
+_event = Shape(
+    EventOut,
+    actor=_user.of("actor"),
+    step=lambda e: e.step.order if e.step is not None else None,
+)
+_guidance = Shape(
+    GuidanceOut,
+    id="pk",
+    procedure=_procedure.of("procedure_version"),
+    receiving_unit=_unit.of("receiving_unit"),
+)
 
-
-def _apology_draft(a: ApologyDraft) -> dict[str, Any]:
-    return {
-        "drafted_at": _t(a.drafted_at),
-        "drafted_by": _user(a.drafted_by),
-        "reason": a.reason,
-        "new_date": a.new_date,
-    }
-
-
-def _step(s: DossierStep) -> dict[str, Any]:
-    return {
-        "order": s.order,
-        "name": s.name,
-        "role": s.role.code,
-        "role_name": s.role.name,
-        "unit": _unit(s.unit),
-        "is_inter_agency": s.is_inter_agency,
-        "budget_seconds": s.budget_seconds,
-        "giver": _user(s.giver),
-        "handler": _user(s.handler),
-        "started_at": _t(s.started_at),
-        "due_at": _t(s.due_at),
-        "finished_at": _t(s.finished_at),
-        "timeliness": s.timeliness,
-        "note": s.note,
-    }
+_applicant = Shape(
+    ApplicantOut,
+    kind="applicant_kind",
+    name="applicant_name",
+    id_number="applicant_id_number",
+    phone="applicant_phone",
+    email="applicant_email",
+    address="applicant_address",
+)
+"""The applicant's fields of a dossier (the representative's keep their names)."""
 
 
 ACTION_PATHS = {
@@ -161,14 +200,11 @@ DOSSIER_FORMS = ("receipt", "refusal", "apology", "stop", "answer", "control")
 """Forms printed from the dossier itself; the supplement request prints from its pause."""
 
 
+_form_link_shape = Shape(FormLinkOut, form=str, number=form_number, title=form_title)
+
+
 def _form_link(form: str, url: str, pause_number: int | None = None) -> dict[str, Any]:
-    return {
-        "form": form,
-        "number": form_number(form),
-        "title": form_title(form),
-        "pause_number": pause_number,
-        "url": url,
-    }
+    return _form_link_shape(form, url=url, pause_number=pause_number)
 
 
 def _forms(d: Dossier, pauses: list[Pause], *, has_apology: bool) -> list[dict[str, Any]]:
@@ -197,65 +233,28 @@ def _forms(d: Dossier, pauses: list[Pause], *, has_apology: bool) -> list[dict[s
     return links
 
 
+_detail_shape = Shape(
+    DossierDetailOut,
+    **DOSSIER_SOURCES,
+    applicant=_applicant,
+    steps=_step.each("steps"),
+    documents=_document.each("documents"),
+    events=_event.each("events"),
+)
+
+
 def _detail(d: Dossier, roles: RoleHolder) -> dict[str, Any]:
     apology = getattr(d, "apology", None)  # the reverse one-to-one raises when absent
     draft = getattr(d, "apology_draft", None) if apology is None else None
     pauses = list(d.pauses.all())
-    return {
-        **_dossier(d),
-        "applicant": {
-            "kind": d.applicant_kind,
-            "name": d.applicant_name,
-            "id_number": d.applicant_id_number,
-            "phone": d.applicant_phone,
-            "email": d.applicant_email,
-            "address": d.applicant_address,
-            "representative_name": d.representative_name,
-            "representative_id_number": d.representative_id_number,
-            "representative_phone": d.representative_phone,
-            "representative_address": d.representative_address,
-            "authorisation_document": d.authorisation_document,
-        },
-        "postal_address": d.postal_address,
-        "fee_total": d.fee_total,
-        "supplement_count": d.supplement_count,
-        "decision": d.decision,
-        "decision_reasons": d.decision_reasons,
-        "refusal_reasons": d.refusal_reasons,
-        "stop_reason": d.stop_reason,
-        "return_method": d.return_method,
-        "returned_to": d.returned_to,
-        "available_actions": _available_actions(d, roles, has_apology=apology is not None),
-        "steps": [_step(s) for s in d.steps.all()],
-        "documents": [
-            {
-                "order": doc.order,
-                "name": doc.name,
-                "form": doc.form,
-                "count": doc.count,
-                "is_mandatory": doc.is_mandatory,
-                "provided": doc.provided,
-            }
-            for doc in d.documents.all()
-        ],
-        "pauses": [_pause(p) for p in pauses],
-        "apology": _apology(apology) if apology is not None else None,
-        "apology_draft": _apology_draft(draft) if draft is not None else None,
-        "events": [
-            {
-                "at": _t(e.at),
-                "action": e.action,
-                "from_status": e.from_status,
-                "to_status": e.to_status,
-                "actor": _user(e.actor),
-                "step": e.step.order if e.step is not None else None,
-                "note": e.note,
-                "data": e.data,
-            }
-            for e in d.events.all()
-        ],
-        "forms": _forms(d, pauses, has_apology=apology is not None),
-    }
+    return _detail_shape(
+        d,
+        available_actions=_available_actions(d, roles, has_apology=apology is not None),
+        pauses=[_pause(p) for p in pauses],
+        apology=_apology(apology) if apology is not None else None,
+        apology_draft=_apology_draft(draft) if draft is not None else None,
+        forms=_forms(d, pauses, has_apology=apology is not None),
+    )
 
 
 def _reloaded(dossier: Dossier) -> Dossier:

@@ -17,7 +17,6 @@ from motcua.dossiers.constants import (
 )
 from motcua.dossiers.models import (
     Dossier,
-    DossierStep,
     Pause,
 )
 from motcua.dossiers.services.common import (
@@ -27,7 +26,7 @@ from motcua.dossiers.services.common import (
     _lock,
     _record,
 )
-from motcua.dossiers.services.steps import FINISHED
+from motcua.dossiers.services.steps import FINISHED, _current_step
 from motcua.dossiers.signals import dossier_returned
 
 
@@ -55,11 +54,7 @@ def dossier_return(
             raise ApplicationError(
                 _("The dossier has no postal address for the result."), code="no_address"
             )
-        step = (
-            DossierStep.objects.get(pk=locked.current_step_id)
-            if locked.current_step_id is not None
-            else None
-        )
+        step = _current_step(locked)
         change = kernel.return_result(
             locked,
             step,
@@ -119,11 +114,7 @@ def dossier_stop(
         if open_pause is not None:
             open_pause.ended_at = now
             open_pause.save(update_fields=["ended_at"])
-        step = (
-            DossierStep.objects.get(pk=locked.current_step_id)
-            if locked.current_step_id is not None
-            else None
-        )
+        step = _current_step(locked)
         change = kernel.stop(
             locked,
             step,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core import clock, fastsql
-from motcua.core.actors import Actor, user_of
+from motcua.core.actors import Actor
 from motcua.core.audit import audit_record, audit_records_new_stream
 from motcua.core.errors import ApplicationError, ConflictError, NotFoundError, PermissionDeniedError
 from motcua.core.notifications import notify
@@ -56,30 +56,21 @@ def _event(
     note: str = "",
     step: DossierStep | None = None,
     data: dict[str, Any] | None = None,
-    first: bool = False,
-    to_status: str | None = None,
 ) -> DossierEvent:
-    """Write the history row and the audit record of one change; ``first`` for a new dossier.
+    """Write the history row and the audit record of a change the kernel does not make."""
+    change = kernel.Change(action, from_status, step=step, note=note, data=data or {})
+    return _write(dossier, actor=actor, change=change)
 
-    ``to_status`` is the dossier's status after this change when it is not
-    the status the dossier ends the action with (an intake that hands over
-    at once: see :func:`_events_of_new`).
-    """
-    event, payload = kernel.history(
-        dossier,
-        at=clock.now(),
-        actor=actor,
-        action=action,
-        from_status=from_status,
-        to_status=to_status,
-        note=note,
-        step=step,
-        data=data,
-    )
+
+def _write(
+    dossier: Dossier, *, actor: Actor, change: kernel.Change, first: bool = False
+) -> DossierEvent:
+    """Write the history row and the audit record of ``change``; ``first`` for a new dossier."""
+    event, payload = kernel.recorded(dossier, change, at=clock.now(), actor=actor)
     fastsql.insert([event])
     audit_record(
         actor=actor,
-        action=f"dossiers.{action}",
+        action=f"dossiers.{change.action}",
         obj=dossier,
         data={"code": dossier.code, **payload},
         new_stream=first,
@@ -88,76 +79,53 @@ def _event(
     return event
 
 
-@dataclass(frozen=True)
-class EventSpec:
-    """One change of a new dossier's first action: its history row and audit record."""
-
-    action: str
-    from_status: str
-    to_status: str
-    step: DossierStep | None = None
-    note: str = ""
-    data: dict[str, Any] = field(default_factory=dict)
-
-
-def _events_of_new(dossier: Dossier, *, actor: Actor, specs: list[EventSpec]) -> None:
+def _record_new(dossier: Dossier, *, actor: Actor, changes: list[kernel.Change]) -> None:
     """Write the history rows and audit records of a dossier created in this transaction.
 
     One INSERT for the rows and one for the records (the chain starts
     here), so an intake that also hands over costs no more statements than
-    one that does not (ADR 0004).
+    one that does not (ADR 0004). The changes' notices are queued after.
     """
-    user = user_of(actor)
     now = clock.now()
-    rows = [
-        DossierEvent(
-            dossier=dossier,
-            at=now,
-            actor=user,
-            action=spec.action,
-            from_status=spec.from_status,
-            to_status=spec.to_status,
-            step=spec.step,
-            note=spec.note,
-            data=spec.data,
-        )
-        for spec in specs
-    ]
+    pairs = [kernel.recorded(dossier, change, at=now, actor=actor) for change in changes]
+    rows = [row for row, _payload in pairs]
     fastsql.insert(rows)
     audit_records_new_stream(
         actor=actor,
         obj=dossier,
         entries=[
-            (
-                f"dossiers.{spec.action}",
-                {
-                    "code": dossier.code,
-                    "from": spec.from_status,
-                    "to": spec.to_status,
-                    "note": spec.note,
-                    **spec.data,
-                },
-                row,  # each record vouches for its history row (ADR 0005)
-            )
-            for spec, row in zip(specs, rows, strict=True)
+            # each record vouches for its history row (ADR 0005)
+            (f"dossiers.{change.action}", {"code": dossier.code, **payload}, row)
+            for change, (row, payload) in zip(changes, pairs, strict=True)
         ],
     )
+    for change in changes:
+        _notices(dossier, change)
 
 
-def _record(dossier: Dossier, *, actor: Actor, change: kernel.Change) -> DossierEvent:
-    """Write the history row and audit record of a kernel change; queue its notices."""
-    event = _event(
-        dossier,
-        actor=actor,
-        action=change.action,
-        from_status=change.from_status,
-        step=change.step,
-        note=change.note,
-        data=change.data,
-    )
-    for notice in change.notices:
-        _applicant_notice(dossier, notice)
+def _record(
+    dossier: Dossier, *, actor: Actor, change: kernel.Change, first: bool = False
+) -> DossierEvent:
+    """Write the history row and audit record of a kernel change; queue its notices.
+
+    ``first``: the dossier was created in this transaction (its audit chain starts).
+    """
+    event = _write(dossier, actor=actor, change=change, first=first)
+    _notices(dossier, change)
     return event
+
+
+def _record_all(dossier: Dossier, *, actor: Actor, changes: list[kernel.Change]) -> None:
+    """Write the history rows and audit records of ``changes``, then queue their notices."""
+    for change in changes:
+        _write(dossier, actor=actor, change=change)
+    for change in changes:
+        _notices(dossier, change)
+
+
+def _notices(dossier: Dossier, change: kernel.Change) -> None:
+    for notice in change.notices:
+        _applicant_notice(dossier, notice, **change.notice_context)
 
 
 def _iso(value: datetime | None) -> str | None:

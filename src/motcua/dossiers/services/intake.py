@@ -21,6 +21,7 @@ from motcua.core.actors import Actor, user_of
 from motcua.core.audit import audit_record
 from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.text import nfc
+from motcua.dossiers import kernel
 from motcua.dossiers.constants import (
     Channel,
     CounterSlip,
@@ -29,10 +30,8 @@ from motcua.dossiers.constants import (
 from motcua.dossiers.logbook import logbook_enter
 from motcua.dossiers.models import (
     Dossier,
-    DossierDocument,
     IntakeGuidance,
 )
-from motcua.dossiers.search import dossier_search_text
 from motcua.dossiers.services.applicant import (
     Applicant,
     IntakeResult,
@@ -44,13 +43,10 @@ from motcua.dossiers.services.codes import (
     next_counter_slip_number,
 )
 from motcua.dossiers.services.common import (
-    EventSpec,
-    _applicant_notice,
     _calendar,
-    _event,
-    _events_of_new,
-    _iso,
     _local,
+    _record,
+    _record_new,
     _require_open,
     _require_role,
     _with_calendar,
@@ -61,10 +57,9 @@ from motcua.dossiers.services.idempotency import (
 )
 from motcua.dossiers.services.intake_steps import (
     IntakeHandOver,
-    StepsStart,
     _check_intake_handler,
-    _create_steps,
     _notify_receiver,
+    _start_steps,
     intake_hand_over_for,
 )
 from motcua.org.models import Unit
@@ -121,73 +116,59 @@ def _create_dossier(
     with_code: bool,
     idempotency_fingerprint: str = "",
     clock_start: tuple[date, datetime] | None = None,
-    start_steps: bool = False,
     to_user: Any = None,
-) -> tuple[Dossier, StepsStart | None]:
+    note: str = "",
+) -> tuple[Dossier, list[kernel.Change]]:
     """Insert the dossier and its checklist; ``clock_start`` is (D0, due) when received now.
 
-    With ``start_steps`` (a coded dossier received now) the workflow's steps
-    are written first, under the key reserved with the code, so the dossier
-    row is written once, already pointing at the step the intake handed it
-    to (see :func:`_create_steps`, whose hand-over history is returned).
+    A dossier received now (coded, with ``clock_start``) is the kernel's
+    ``receive``: its steps are written first, under the key reserved with
+    the code, so the dossier row is written once, already pointing at the
+    step the intake handed it to (see :func:`_start_steps`); the changes of
+    the intake and its hand-over are returned for the caller to record.
     """
     version = plan.version
     local_day = _local(at).date()
-    dossier = Dossier(
-        status=status,
-        channel=channel,
-        procedure=version.procedure,
-        procedure_version=version,
+    dossier = kernel.new_dossier(
+        version=version,
         agency=agency,
         receiving_unit=receiving_unit,
-        created_by=user_of(actor),
-        idempotency_key=idempotency_key,
-        idempotency_fingerprint=idempotency_fingerprint if idempotency_key else "",
+        channel=channel,
+        status=status,
+        at=at,
+        actor=actor,
+        applicant=applicant,
         fee_total=plan.fee_total,
         postal_address=nfc(postal_address or ""),
-        **applicant,
+        idempotency_key=idempotency_key,
+        idempotency_fingerprint=idempotency_fingerprint,
     )
-    if clock_start is not None:
-        dossier.received_at = at
-        dossier.d0, dossier.due_at = clock_start
+    code = None
     if with_code:
         sequence, dossier.pk = _next_sequence(agency, local_day)
-        dossier.code = dossier_code_for(agency, local_day, sequence)
+        code = dossier_code_for(agency, local_day, sequence)
+    kernel.set_code(dossier, code)
+    changes: list[kernel.Change] = []
     if clock_start is not None:  # received now: its line in the log book, after the code
+        dossier.received_at = at
+        dossier.d0, dossier.due_at = clock_start
         logbook_enter(dossier, field_id=version.field_id)
-    if channel == Channel.ONLINE:
-        dossier.submitted_at = at
-    dossier.search_text = dossier_search_text(code=dossier.code, **applicant)
+        changes = _start_steps(
+            dossier, plan, action="receive", at=at, actor=actor, to_user=to_user, note=note
+        )
     # The intake path writes with core.fastsql (no compiler; no signal listens here).
-    start: StepsStart | None = None
-    if start_steps:
-        start = _create_steps(dossier, plan, at=at, actor=actor, to_user=to_user)
     fastsql.insert([dossier])
-    ticked = set(provided)
-    fastsql.insert(
-        [
-            DossierDocument(
-                dossier=dossier,
-                order=doc.order,
-                required_document=doc,
-                name=doc.name,
-                form=doc.form,
-                count=doc.count,
-                is_mandatory=doc.is_mandatory,
-                provided=doc.pk in ticked,
-            )
-            for doc in plan.documents
-        ]
-    )
-    return dossier, start
+    fastsql.insert(kernel.checklist(dossier, plan.documents, provided))
+    return dossier, changes
 
 
 def _clock_start(agency: Unit, version: ProcedureVersion, at: datetime) -> tuple[date, datetime]:
     """Return D0 and the legal due of a dossier received at ``at`` (deadline convention)."""
     calendar = _calendar(agency)
-    d0 = _with_calendar(calendar.d0, at)
-    due = _with_calendar(calendar.due, at, version.time_limit_amount, version.time_limit_unit)
-    return d0, due
+    start: tuple[date, datetime] = _with_calendar(
+        kernel.clock_start, calendar, at, version.time_limit_amount, version.time_limit_unit
+    )
+    return start
 
 
 def _intake_checked(
@@ -294,7 +275,7 @@ def dossier_receive(
     guidance (Mẫu 02, :func:`dossier_guide_incomplete`). The intake step is
     done with it: the dossier goes at once to the next step's unit, to
     ``to_user`` when the officer chose its handler (see
-    :func:`_create_steps`). A retried request with the same
+    :func:`_start_steps`). A retried request with the same
     ``idempotency_key`` returns the dossier already created; the same key
     with a different request raises ``ConflictError``
     (:func:`idempotent_replay`).
@@ -345,7 +326,7 @@ def dossier_receive(
     )
     try:
         with transaction.atomic():
-            dossier, start = _create_dossier(
+            dossier, changes = _create_dossier(
                 actor=actor,
                 plan=plan,
                 receiving_unit=receiving_unit,
@@ -360,21 +341,10 @@ def dossier_receive(
                 postal_address=postal_address,
                 with_code=True,
                 clock_start=clock_start,
-                start_steps=True,
                 to_user=to_user,
-            )
-            received = EventSpec(
-                action="receive",
-                from_status="",
-                to_status=DossierStatus.RECEIVED,
-                step=start.first if start else None,
                 note=nfc(note),
-                data={"due": _iso(dossier.due_at), "channel": channel},
             )
-            _events_of_new(
-                dossier, actor=actor, specs=[received, *(start.hand_over if start else [])]
-            )
-            _applicant_notice(dossier, "dossier.received")
+            _record_new(dossier, actor=actor, changes=changes)
             _notify_receiver(dossier, to_user)
     except IntegrityError:
         # The key's unique constraint: a retry, or the same request sent twice at once.
@@ -421,7 +391,7 @@ def dossier_refuse_at_intake(
     )
     cleaned = _applicant_with(applicant, today, no_reasons)
     with transaction.atomic():
-        dossier, _start = _create_dossier(
+        dossier, _changes = _create_dossier(
             actor=actor,
             plan=procedure_intake_plan(version),
             receiving_unit=receiving_unit,
@@ -435,13 +405,14 @@ def dossier_refuse_at_intake(
             postal_address="",
             with_code=False,
         )
-        dossier.refusal_reasons = reasons
-        dossier.closed_at = now
-        dossier.slip_number = next_counter_slip_number(
-            receiving_unit, today.year, CounterSlip.REFUSAL
+        change = kernel.refuse_at_intake(
+            dossier,
+            at=now,
+            reasons=reasons,
+            slip_number=next_counter_slip_number(receiving_unit, today.year, CounterSlip.REFUSAL),
         )
         dossier.save(update_fields=["refusal_reasons", "closed_at", "slip_number"])
-        _event(dossier, actor=actor, action="refuse", from_status="", note=reasons, first=True)
+        _record(dossier, actor=actor, change=change, first=True)
     return dossier
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -13,20 +12,13 @@ from motcua.catalog.selectors import (
     IntakePlan,
 )
 from motcua.core import fastsql
-from motcua.core.actors import Actor, user_of
+from motcua.core.actors import Actor
 from motcua.core.errors import ApplicationError
 from motcua.core.notifications import notify
 from motcua.core.people import full_name
-from motcua.dossiers.constants import (
-    DossierStatus,
-)
-from motcua.dossiers.kernel import status_for_step, timeliness_of
-from motcua.dossiers.models import (
-    Dossier,
-    DossierStep,
-)
+from motcua.dossiers import kernel
+from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.common import (
-    EventSpec,
     _calendar,
     _with_calendar,
 )
@@ -55,18 +47,11 @@ def intake_hand_over_for(
     that starts elsewhere is simply started there.
     """
     specs = step_plan(plan)
-    if not _intake_hands_over([spec.role.code for spec in specs]):
+    if not kernel.hands_over_at_intake([spec.role.code for spec in specs]):
         return None
     following = specs[1]
     unit = following.unit or (receiving_unit if following.role.code == "intake_officer" else agency)
     return IntakeHandOver(role=following.role, unit=unit, name=following.name)
-
-
-def _intake_hands_over(roles: Sequence[str]) -> bool:
-    """Return whether a workflow whose steps have these roles is handed over at intake."""
-    if len(roles) < 2 or roles[0] != "intake_officer":
-        return False
-    return not (roles[1] == "intake_officer" and len(roles) == 2)
 
 
 def _check_intake_handler(handler: Any, target: IntakeHandOver | None) -> None:
@@ -92,91 +77,48 @@ def _check_intake_handler(handler: Any, target: IntakeHandOver | None) -> None:
         )
 
 
-@dataclass(frozen=True)
-class StepsStart:
-    """The first step of a new dossier and the history of its hand-over at intake, if any."""
-
-    first: DossierStep
-    hand_over: list[EventSpec]
-
-
-def _create_steps(
+def _start_steps(
     dossier: Dossier,
     plan: IntakePlan,
     *,
+    action: str,
     at: datetime,
     actor: Actor,
     to_user: Any = None,
-) -> StepsStart:
-    """Copy the workflow into the dossier's steps, starting at ``at``.
+    note: str = "",
+) -> list[kernel.Change]:
+    """Write the dossier's steps and start them by ``action`` (``receive`` or ``accept``).
 
-    When the workflow opens with the desk's intake step, intake completes
-    it and hands the dossier to the next step (to ``to_user``, already
-    checked, or to that unit's queue) in the same instant, as the control
-    slip (phiếu kiểm soát) records it: intake officer as giver, instant,
-    and the next step's receiver. Sets ``status``, ``current_step`` and
-    ``current_handler`` on the instance (the caller saves them) and returns
-    the history of the hand-over, if any, for the caller to write.
+    The kernel starts the first step and, when the workflow opens with the
+    desk's intake step, hands the dossier at once to the next one (to
+    ``to_user``, already checked, or to that unit's queue); it sets
+    ``status``, ``current_step`` and ``current_handler`` on the instance (the
+    caller saves them). Return the changes to record: the intake and its
+    hand-over, if any.
     """
-    steps = [
-        DossierStep(
-            dossier=dossier,
-            order=spec.order,
-            name=spec.name,
-            role=spec.role,
-            unit=spec.unit
-            or (dossier.receiving_unit if spec.role.code == "intake_officer" else dossier.agency),
-            is_inter_agency=spec.is_inter_agency,
-            budget_seconds=spec.budget_seconds,
-        )
-        for spec in step_plan(plan)
-    ]
-    officer = user_of(actor)
-    first = steps[0]
-    first.started_at = at
-    first.due_at = _with_calendar(
-        _calendar(first.unit).add_working_time, at, timedelta(seconds=first.budget_seconds)
-    )
-    if not _intake_hands_over([step.role.code for step in steps]):
-        first.handler = officer if first.role.code == "intake_officer" else None
-        fastsql.insert(steps)
-        dossier.current_step = first
-        dossier.current_handler = first.handler
-        return StepsStart(first, [])
-    following = steps[1]
-    first.handler = officer
-    first.finished_at = at
-    first.timeliness = timeliness_of(at, first.due_at)
-    following.started_at = at
-    following.due_at = _with_calendar(
-        _calendar(following.unit).add_working_time,
-        at,
-        timedelta(seconds=following.budget_seconds),
-    )
-    following.giver = officer
-    following.handler = to_user
-    fastsql.insert(steps)
-    dossier.current_step = following
-    dossier.current_handler = to_user
-    dossier.status = status_for_step(following)
-    return StepsStart(
-        first,
-        [
-            EventSpec(
-                action="hand_over",
-                from_status=DossierStatus.RECEIVED,
-                to_status=dossier.status,
-                step=following,
-                data={
-                    "from_step": first.order,
-                    "to_step": following.order,
-                    "step_timeliness": first.timeliness,
-                    "receiver": getattr(to_user, "pk", None),
-                    "at_intake": True,
-                },
+    steps = kernel.plan_steps(dossier, step_plan(plan))
+    if action == "receive":
+        changes = _with_calendar(
+            lambda: kernel.receive(
+                dossier,
+                steps,
+                at=at,
+                actor=actor,
+                calendar_of=_calendar,
+                to_user=to_user,
+                note=note,
             )
-        ],
-    )
+        )
+    else:
+        changes = _with_calendar(
+            lambda: kernel.accept(
+                dossier, steps, at=at, actor=actor, calendar_of=_calendar, to_user=to_user
+            )
+        )
+    fastsql.insert(steps)
+    # The steps have their keys only now: point the dossier at its current one by key too.
+    dossier.current_step = dossier.current_step
+    return list(changes)
 
 
 def _notify_receiver(dossier: Dossier, to_user: Any) -> None:

@@ -16,6 +16,7 @@ from motcua.core import clock
 from motcua.core.actors import Actor
 from motcua.core.errors import ApplicationError
 from motcua.core.text import nfc
+from motcua.dossiers import kernel
 from motcua.dossiers.constants import (
     Channel,
     DossierStatus,
@@ -27,13 +28,12 @@ from motcua.dossiers.models import (
 from motcua.dossiers.services.applicant import Applicant, IntakeResult
 from motcua.dossiers.services.codes import agency_for
 from motcua.dossiers.services.common import (
-    _applicant_notice,
     _authorise,
     _bump,
-    _event,
-    _iso,
     _local,
     _lock,
+    _record,
+    _record_all,
     _require_open,
 )
 from motcua.dossiers.services.idempotency import idempotent_replay, request_fingerprint
@@ -45,11 +45,10 @@ from motcua.dossiers.services.intake import (
 )
 from motcua.dossiers.services.intake_steps import (
     _check_intake_handler,
-    _create_steps,
     _notify_receiver,
+    _start_steps,
     intake_hand_over_for,
 )
-from motcua.dossiers.workflow import target_of
 from motcua.org.models import Unit
 
 
@@ -108,15 +107,12 @@ def dossier_submit_online(
                 postal_address=postal_address,
                 with_code=True,
             )
-            _event(
+            _record(
                 dossier,
                 actor=actor,
-                action="submit_online",
-                from_status="",
-                data={"missing": missing},
+                change=kernel.submit_online(dossier, missing=missing),
                 first=True,
             )
-            _applicant_notice(dossier, "dossier.submitted")
     except IntegrityError:
         # The key's unique constraint: a retry, or the same submission sent twice at once.
         replay = idempotent_replay(actor, idempotency_key, fingerprint)
@@ -159,37 +155,17 @@ def dossier_accept(
             _check_intake_handler(
                 to_user, intake_hand_over_for(plan, locked.receiving_unit, locked.agency)
             )
-        before = locked.status
-        locked.status = target_of("accept")
         now = clock.now()
         locked.received_at = now
         locked.d0, locked.due_at = _clock_start(locked.agency, locked.procedure_version, now)
         logbook_enter(locked, field_id=locked.procedure_version.field_id)
-        start = _create_steps(locked, plan, at=now, actor=actor, to_user=to_user)
+        changes = _start_steps(locked, plan, action="accept", at=now, actor=actor, to_user=to_user)
         _bump(
             locked,
             *("status", "received_at", "d0", "due_at", "current_step", "current_handler"),
             *("logbook", "logbook_number"),
         )
-        _event(
-            locked,
-            actor=actor,
-            action="accept",
-            from_status=before,
-            step=start.first,
-            data={"due": _iso(locked.due_at)},
-            to_status=target_of("accept"),
-        )
-        for spec in start.hand_over:
-            _event(
-                locked,
-                actor=actor,
-                action=spec.action,
-                from_status=spec.from_status,
-                step=spec.step,
-                data=spec.data,
-            )
-        _applicant_notice(locked, "dossier.received")
+        _record_all(locked, actor=actor, changes=changes)
         _notify_receiver(locked, to_user)
     return locked
 
@@ -207,13 +183,9 @@ def dossier_refuse(
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
         _authorise(locked, "refuse", actor)
-        before = locked.status
-        locked.status = target_of("refuse")
-        locked.refusal_reasons = reasons
-        locked.closed_at = clock.now()
+        change = kernel.refuse(locked, at=clock.now(), reasons=reasons)
         _bump(locked, "status", "refusal_reasons", "closed_at")
-        _event(locked, actor=actor, action="refuse", from_status=before, note=reasons)
-        _applicant_notice(locked, "dossier.refused", reasons=reasons)
+        _record(locked, actor=actor, change=change)
     return locked
 
 
@@ -224,9 +196,7 @@ def dossier_withdraw(
     with transaction.atomic():
         locked = _lock(dossier, expected_version)
         _authorise(locked, "withdraw", actor)
-        before = locked.status
-        locked.status = target_of("withdraw")
-        locked.closed_at = clock.now()
+        change = kernel.withdraw(locked, at=clock.now(), reason=nfc(reason))
         _bump(locked, "status", "closed_at")
-        _event(locked, actor=actor, action="withdraw", from_status=before, note=nfc(reason))
+        _record(locked, actor=actor, change=change)
     return locked

@@ -27,16 +27,14 @@ from motcua.dossiers.services.common import (
     _authorise,
     _bump,
     _calendar,
-    _event,
-    _iso,
     _local,
     _lock,
     _record,
     _require_role,
     _with_calendar,
 )
-from motcua.dossiers.services.steps import _end_current_step
-from motcua.dossiers.workflow import LEADER_ROLES, role_unit, target_of
+from motcua.dossiers.services.steps import _current_step
+from motcua.dossiers.workflow import LEADER_ROLES, role_unit
 
 
 def _pause_start(
@@ -56,65 +54,25 @@ def _pause_start(
     A dossier not yet received (an online submission waiting for intake)
     has no clock: the pause only records the request.
     """
-    now = clock.now()
-    step = locked.current_step
-    timed_step = step if step is not None and step.due_at is not None else None
-    saved = _with_calendar(
-        lambda: kernel.pause_clock(
-            calendar=_calendar(locked.agency) if locked.due_at is not None else None,
-            now=now,
-            due_at=locked.due_at,
+    pause: Pause = _with_calendar(
+        lambda: kernel.pause(
+            locked,
+            locked.current_step,
+            at=clock.now(),
+            actor=actor,
+            calendar_of=_calendar,
             limit_unit=locked.procedure_version.time_limit_unit,
-            extended_due_at=locked.extended_due_at,
-            step_calendar=_calendar(timed_step.unit) if timed_step else None,
-            step_due_at=timed_step.due_at if timed_step else None,
+            kind=kind,
+            number=number,
+            policy=policy,
+            items=items,
+            reason=reason,
+            respond_by=respond_by,
+            override_reason=override_reason,
         )
-    )
-    if timed_step is not None:
-        saved["step"] = timed_step.pk
-    pause = kernel.open_pause(
-        locked,
-        at=now,
-        actor=actor,
-        kind=kind,
-        number=number,
-        policy=policy,
-        items=items,
-        reason=reason,
-        respond_by=respond_by,
-        override_reason=override_reason,
-        kept=saved,
     )
     pause.save(force_insert=True)
     return pause
-
-
-def _pause_end(locked: Dossier, pause: Pause) -> None:
-    """Close ``pause``: move the legal due, the promised date and the step's due."""
-    now = clock.now()
-    data = pause.clock
-    version = locked.procedure_version
-    moved = _with_calendar(
-        lambda: kernel.end_pause(
-            locked,
-            pause,
-            at=now,
-            calendar=lambda: _calendar(locked.agency),
-            limit_amount=version.time_limit_amount,
-            limit_unit=version.time_limit_unit,
-        )
-    )
-    if moved and locked.overdue_alerted:
-        # A new due, a new warning: the alert job tells again before it.
-        locked.overdue_alerted = ""
-        Dossier.objects.filter(pk=locked.pk).update(overdue_alerted="")
-    pause.save(update_fields=["ended_at", "clock"])
-    step = locked.current_step
-    if step is not None and data.get("step") == step.pk:
-        step.due_at = _with_calendar(kernel.step_due_after_pause, _calendar(step.unit), now, data)
-        step.alerted = ""
-        step.save(update_fields=["due_at", "alerted"])
-    locked.status = pause.resume_status
 
 
 def dossier_request_supplement(
@@ -202,27 +160,30 @@ def _resume(
         _authorise(locked, action, actor)
         pause = Pause.objects.select_for_update().get(dossier=locked, ended_at__isnull=True)
         ticked = _mark_provided(locked, provided_documents)
-        before = locked.status
-        due_before, promised_before = locked.due_at, locked.extended_due_at
-        _pause_end(locked, pause)
-        _bump(locked, "status", "due_at", "extended_due_at")
-        _event(
-            locked,
-            actor=actor,
-            action=action,
-            from_status=before,
-            note=nfc(note),
-            data={
-                "policy": pause.policy,
-                "due_before": _iso(due_before),
-                "due_after": _iso(locked.due_at),
-                "promised_before": _iso(promised_before),
-                "promised_after": _iso(locked.extended_due_at),
-                "documents_provided": ticked,
-            },
+        version = locked.procedure_version
+        change, moved, step = _with_calendar(
+            lambda: kernel.resume(
+                locked,
+                pause,
+                action=action,
+                at=clock.now(),
+                calendar_of=_calendar,
+                limit_amount=version.time_limit_amount,
+                limit_unit=version.time_limit_unit,
+                note=nfc(note),
+                documents_provided=ticked,
+            )
         )
-        if locked.due_at is not None:
-            _applicant_notice(locked, "dossier.resumed")
+        if moved and locked.overdue_alerted:
+            # A new due, a new warning: the alert job tells again before it.
+            locked.overdue_alerted = ""
+            Dossier.objects.filter(pk=locked.pk).update(overdue_alerted="")
+        pause.save(update_fields=["ended_at", "clock"])
+        if step is not None:
+            step.alerted = ""
+            step.save(update_fields=["due_at", "alerted"])
+        _bump(locked, "status", "due_at", "extended_due_at")
+        _record(locked, actor=actor, change=change)
     return locked
 
 
@@ -287,15 +248,15 @@ def dossier_close_unsupplemented(
                 % {"when": _local(pause.respond_by).strftime("%H:%M %d/%m/%Y")},
                 code="too_early",
             )
-        pause.ended_at = now
+        step = _current_step(locked)
+        change = kernel.close_unsupplemented(
+            locked, pause, step, at=now, step_note=_("Closed: supplement not provided")
+        )
         pause.save(update_fields=["ended_at"])
-        _end_current_step(locked, now, note=_("Closed: supplement not provided"))
-        before = locked.status
-        locked.status = target_of("close_unsupplemented")
-        locked.closed_at = now
+        if step is not None:
+            step.save(update_fields=["finished_at", "note"])
         _bump(locked, "status", "closed_at", "current_step", "current_handler")
-        _event(locked, actor=actor or "system", action="close_unsupplemented", from_status=before)
-        _applicant_notice(locked, "dossier.closed")
+        _record(locked, actor=actor or "system", change=change)
     return locked
 
 

@@ -153,11 +153,8 @@ def _last_order(dossier: Dossier) -> int:
     )
 
 
-def _end_current_step(locked: Dossier, at: datetime, *, note: str) -> str:
-    """Close the current step of a dossier that ends early; return its name."""
+def _current_step(locked: Dossier) -> DossierStep | None:
+    """Return the current step of ``locked`` read afresh (None: between steps or done)."""
     if locked.current_step_id is None:
-        return ""
-    step = DossierStep.objects.get(pk=locked.current_step_id)
-    name = kernel.end_current_step(locked, step, at=at, note=note)
-    step.save(update_fields=["finished_at", "note"])
-    return name
+        return None
+    return DossierStep.objects.get(pk=locked.current_step_id)

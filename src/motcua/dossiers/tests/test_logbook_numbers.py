@@ -21,7 +21,7 @@ from motcua.dossiers import printing
 from motcua.dossiers import services as s
 from motcua.dossiers.logbook import logbook_entry_take, logbook_rows
 from motcua.dossiers.models import Dossier, Logbook
-from motcua.dossiers.services import intake
+from motcua.dossiers.services import common
 from motcua.dossiers.tests.helpers import DossierTestCase, World, at
 from motcua.dossiers.tests.test_concurrency import run_in_threads
 
@@ -116,7 +116,7 @@ class NumberingTests(DossierTestCase):
     def test_a_failed_intake_gives_its_number_back(self):
         self.receive(at(2026, 3, 2, 9))
         with (
-            mock.patch.object(intake, "_applicant_notice", side_effect=ApplicationError("later")),
+            mock.patch.object(common, "_applicant_notice", side_effect=ApplicationError("later")),
             self.assertRaises(ApplicationError),
         ):
             self.receive(at(2026, 3, 2, 10))

@@ -23,7 +23,7 @@ from motcua.dossiers import services as s
 from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.jobs import dossiers_alert
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services import common, intake
+from motcua.dossiers.services import common
 from motcua.dossiers.tests.helpers import World, at
 
 
@@ -115,7 +115,7 @@ class NotificationDeliveryTests(TestCase):
 
     def test_nothing_is_sent_when_the_transaction_rolls_back(self):
         """Messages queued by a change that then fails are rolled back with it, unsent."""
-        real_notice = common._applicant_notice  # the name intake calls
+        real_notice = common._applicant_notice  # the name every change's notices go through
         queued = []
 
         def notice_then_fail(dossier, event, **context):
@@ -124,7 +124,7 @@ class NotificationDeliveryTests(TestCase):
             raise ApplicationError("later failure")
 
         with (
-            mock.patch.object(intake, "_applicant_notice", side_effect=notice_then_fail),
+            mock.patch.object(common, "_applicant_notice", side_effect=notice_then_fail),
             self.assertRaises(ApplicationError),
             self.captureOnCommitCallbacks(execute=True) as callbacks,
             clock.frozen(at(2026, 3, 2, 9)),
