@@ -34,7 +34,8 @@ from motcua.core.notifications import (
     notification_deliver,
     notifications_retry_due,
 )
-from motcua.dossiers.tests.helpers import World, at
+from motcua.dossiers.models import Dossier
+from motcua.dossiers.tests.helpers import DossierTestCase, World, at
 
 TASK_TABLE = DBTaskResult._meta.db_table
 DB_TASKS = {"default": {"BACKEND": "motcua.core.tasks.DatabaseBackend"}}
@@ -106,27 +107,21 @@ def _wait_for(condition: Any, what: str) -> None:
         time.sleep(0.1)
 
 
-class StableIdTests(TestCase):
+class StableIdTests(DossierTestCase):
     """Every attempt at one message carries the same id, by SMS and by e-mail."""
 
-    w: World
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.w = World()
-
-    def receive(self, receiver: Receiver):
+    def receive_to(self, receiver: Receiver) -> Dossier:
+        """Receive a dossier whose SMS goes to ``receiver``, deliveries run after the commit."""
         with (
             override_settings(MOTCUA_SMS_GATEWAY_URL=receiver.url),
             self.captureOnCommitCallbacks(execute=True),
-            clock.frozen(at(2026, 3, 2, 9)),
         ):
-            return self.w.receive()
+            return self.receive()
 
     def test_a_dropped_connection_is_retried_with_the_same_id(self):
         receiver = Receiver(["drop", "ok"])
         self.addCleanup(receiver.close)
-        self.receive(receiver)
+        self.receive_to(receiver)
         sms = Notification.objects.get(channel="sms")
         self.assertEqual((sms.status, sms.attempts), ("pending", 1))
         self.assertIn("RemoteDisconnected", sms.last_error)
@@ -141,8 +136,8 @@ class StableIdTests(TestCase):
     def test_messages_have_distinct_ids(self):
         receiver = Receiver([])
         self.addCleanup(receiver.close)
-        self.receive(receiver)
-        self.receive(receiver)
+        self.receive_to(receiver)
+        self.receive_to(receiver)
         ids = set(Notification.objects.values_list("message_id", flat=True))
         self.assertEqual(len(ids), 4)  # two dossiers, an e-mail and an SMS each
         self.assertEqual(len(set(receiver.ids)), 2)
@@ -150,7 +145,7 @@ class StableIdTests(TestCase):
     def test_an_email_sent_again_has_the_same_message_id(self):
         receiver = Receiver([])
         self.addCleanup(receiver.close)
-        self.receive(receiver)
+        self.receive_to(receiver)
         email = Notification.objects.get(channel="email")
         # As if the worker died after the mail server took the message.
         Notification.objects.filter(pk=email.pk).update(status="pending")

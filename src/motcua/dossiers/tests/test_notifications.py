@@ -24,7 +24,7 @@ from motcua.dossiers.constants import DossierStatus
 from motcua.dossiers.jobs import dossiers_alert
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services import common
-from motcua.dossiers.tests.helpers import World, at
+from motcua.dossiers.tests.helpers import DossierTestCase, World, at
 
 
 class Gateway:
@@ -63,13 +63,7 @@ class Gateway:
         self.server.server_close()
 
 
-class NotificationDeliveryTests(TestCase):
-    w: World
-
-    @classmethod
-    def setUpTestData(cls):
-        cls.w = World()
-
+class NotificationDeliveryTests(DossierTestCase):
     def setUp(self):
         self.gateway = Gateway()
         self.addCleanup(self.gateway.close)
@@ -79,9 +73,10 @@ class NotificationDeliveryTests(TestCase):
             )
         )
 
-    def receive(self):
-        with self.captureOnCommitCallbacks(execute=True), clock.frozen(at(2026, 3, 2, 9)):
-            return self.w.receive()
+    def receive(self, *args: Any, **kwargs: Any) -> Dossier:
+        """Receive as the base does, and run what waits for the commit (the deliveries)."""
+        with self.captureOnCommitCallbacks(execute=True):
+            return super().receive(*args, **kwargs)
 
     def test_the_subject_of_the_sent_email_starts_with_its_first_word(self):
         """The encoded Subject is not folded onto a line of its own (read as " Hồ sơ …")."""
