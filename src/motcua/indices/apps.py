@@ -18,3 +18,14 @@ class IndicesConfig(AppConfig):
             allowed=lambda request: UserRoles.for_request(request).holds_any(INDEX_VIEWER_ROLES),
         )
         register_public_link("indices:public_units", _("Statistics"), order=80)
+
+        from django.db.models.signals import post_delete, post_save
+
+        from motcua.indices.models import IndexVersion, Indicator, IndicatorGroup, RatingBand
+        from motcua.indices.selectors import versions_forget
+
+        for model in (IndexVersion, IndicatorGroup, Indicator, RatingBand):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    versions_forget, sender=model, dispatch_uid=f"indices.versions.{model.__name__}"
+                )

@@ -30,12 +30,15 @@ DASHBOARD = 15
 """Session, user, unit, access (4); today, the dossiers being handled per officer (the
 tiles and the workload), months, slowest procedures and their names, slowest units,
 slowest steps, ratings (8); the units below, the fill time and the menu's roles (3)."""
-SERVICE_PAGE = 15
-"""Session, user, unit, access (4); the version (4); entered figures (1); the counts,
-the dossiers being handled, the PAKN and the ratings (4); the fill time and the menu (2)."""
-REPORT = 17
-"""Session, user, unit, access (4); the service index (9); the months and the slowest
-units (2); the units below and their figures (2)."""
+SERVICE_PAGE = 11
+"""Session, user, unit, access (4); entered figures (1); the counts, the dossiers being
+handled, the PAKN and the ratings (4); the fill time and the menu (2). The version in
+force (4 queries: it, its groups, indicators and bands) is read once per process."""
+VERSION = 4
+"""The version in force with its groups, indicators and bands, when not cached yet."""
+REPORT = 13
+"""Session, user, unit, access (4); the service index (5, the version being cached); the
+months and the slowest units (2); the units below and their figures (2)."""
 INDEX_YEARS = 9
 """Every version of the index with its groups, indicators and bands (4), the entered
 figures (1), and the counts, the dossiers being handled, the ratings and the PAKN grouped
@@ -108,6 +111,28 @@ class QueryCountTests(TestCase):
         self.grow()
         response = self.pinned(url, SERVICE_PAGE)
         self.assertIsNotNone(response.context["result"])
+
+    def test_the_version_is_read_once_per_process_until_it_changes(self):
+        from motcua.core.cache import process_caches_clear
+        from motcua.indices.models import Indicator
+
+        url = f"/chi-so/{self.w.ward.pk}/chi-so-phuc-vu/?period=2025"
+        self.pinned(url, SERVICE_PAGE)
+        process_caches_clear()  # a new process
+        self.pinned_cold(url, SERVICE_PAGE + VERSION)
+        self.pinned(url, SERVICE_PAGE)
+        indicator = Indicator.objects.get(code="2.1", group__version__code="qd766")
+        indicator.name = "Tỷ lệ hồ sơ giải quyết đúng hạn (đã sửa tên)"
+        indicator.save()  # the admin changes the index: the next page reads it again
+        response = self.pinned_cold(url, SERVICE_PAGE + VERSION)
+        self.assertContains(response, "(đã sửa tên)")
+
+    def pinned_cold(self, url, count):
+        self.client.force_login(self.w.leader)
+        with self.assertNumQueries(count):
+            response = self.get(url)
+        self.assertEqual(response.status_code, 200)
+        return response
 
     def test_the_monthly_and_annual_reports(self):
         for period in ("2026-03", "2025"):
