@@ -8,6 +8,7 @@ holders of ``conf.officer_roles``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, time
 from typing import Any
 
@@ -250,32 +251,48 @@ def _activity_input(form: ActivityForm, units: list[Unit]) -> s.ActivityInput:
     )
 
 
+def _activity_form_page(
+    request: HttpRequest,
+    plan: Plan,
+    *,
+    initial: dict[str, Any],
+    save: Callable[[s.ActivityInput], Activity],
+    done_url: Callable[[Activity], str],
+    heading: str,
+) -> HttpResponse:
+    """The activity form of ``plan``, new or changed: ``save`` is the service call."""
+    if not s.can_keep(request.user, plan.unit):
+        return _forbidden(request)
+    units = _activity_units(plan)
+    form = ActivityForm(request.POST or None, units=units, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = save(_activity_input(form, units))
+        except ApplicationError as exc:
+            _apply(form, exc)
+        else:
+            return HttpResponseRedirect(done_url(saved))
+    return render(
+        request,
+        "outreach/activity_form.html",
+        {"form": form, "plan": plan, "heading": heading},
+        status=400 if form.errors else 200,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _readable_plan(request, pk)
     if plan is None:
         return _not_found(request)
-    if not s.can_keep(request.user, plan.unit):
-        return _forbidden(request)
-    units = _activity_units(plan)
-    form = ActivityForm(
-        request.POST or None,
-        units=units,
-        initial={"owner_unit": str(plan.unit.pk), "period_kind": PeriodKind.MONTH},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            s.activity_create(actor=request.user, plan=plan, data=_activity_input(form, units))
-        except ApplicationError as exc:
-            _apply(form, exc)
-        else:
-            return HttpResponseRedirect(reverse("outreach:plan", args=[plan.pk]))
-    return render(
+    return _activity_form_page(
         request,
-        "outreach/activity_form.html",
-        {"form": form, "plan": plan, "heading": _("New activity")},
-        status=400 if form.errors else 200,
+        plan,
+        initial={"owner_unit": str(plan.unit.pk), "period_kind": PeriodKind.MONTH},
+        save=lambda data: s.activity_create(actor=request.user, plan=plan, data=data),
+        done_url=lambda _saved: reverse("outreach:plan", args=[plan.pk]),
+        heading=_("New activity"),
     )
 
 
@@ -283,18 +300,13 @@ def activity_new(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Correct an activity: its form, topic, owners, due period, target and audience."""
-    activity = Activity.objects.select_related("plan__unit").filter(pk=pk).first()
-    if activity is None:
+    activity = Activity.objects.filter(pk=pk).first()
+    plan = _readable_plan(request, activity.plan_id) if activity is not None else None
+    if activity is None or plan is None:
         return _not_found(request)
-    plan = _readable_plan(request, activity.plan_id)
-    if plan is None:
-        return _not_found(request)
-    if not s.can_keep(request.user, plan.unit):
-        return _forbidden(request)
-    units = _activity_units(plan)
-    form = ActivityForm(
-        request.POST or None,
-        units=units,
+    return _activity_form_page(
+        request,
+        plan,
         initial={
             "title": activity.title,
             "channel": activity.channel_id,
@@ -307,21 +319,9 @@ def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
             "quantity_unit": activity.quantity_unit,
             "audience": activity.audience,
         },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            s.activity_update(
-                actor=request.user, activity=activity, data=_activity_input(form, units)
-            )
-        except ApplicationError as exc:
-            _apply(form, exc)
-        else:
-            return HttpResponseRedirect(reverse("outreach:activity", args=[activity.pk]))
-    return render(
-        request,
-        "outreach/activity_form.html",
-        {"form": form, "plan": plan, "heading": _("Change the activity")},
-        status=400 if form.errors else 200,
+        save=lambda data: s.activity_update(actor=request.user, activity=activity, data=data),
+        done_url=lambda saved: reverse("outreach:activity", args=[saved.pk]),
+        heading=_("Change the activity"),
     )
 
 
