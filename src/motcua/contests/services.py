@@ -538,19 +538,23 @@ def _sheet_for_update(judge: Any, performance: Performance, now: Any) -> tuple[S
     return sheet, True
 
 
+def _reason(text: str, too_short: str) -> str:
+    """Return the organiser's reason, normalised; refuse one shorter than the setting
+    with ``too_short`` (a message with ``%(count)s``)."""
+    reason = nfc(text or "").strip()
+    if len(reason) < conf.reopen_reason_min():
+        raise _field("reason", too_short % {"count": conf.reopen_reason_min()}, "reason_required")
+    return reason
+
+
 def sheet_reopen(*, actor: Any, sheet: ScoreSheet, reason: str) -> ScoreSheet:
     """Reopen a submitted sheet for its judge, with the organiser's reason (audited)."""
     performance = sheet.performance
     contest = performance.round.contest
     require_organiser(actor, contest)
-    reason = nfc(reason or "").strip()
-    if len(reason) < conf.reopen_reason_min():
-        raise _field(
-            "reason",
-            _("Write why the sheet is reopened, in at least %(count)s characters.")
-            % {"count": conf.reopen_reason_min()},
-            "reason_required",
-        )
+    reason = _reason(
+        reason, _("Write why the sheet is reopened, in at least %(count)s characters.")
+    )
     with transaction.atomic():
         round_ = _locked_round(performance.round)
         if round_.status != RoundStatus.SCORING:
@@ -711,14 +715,9 @@ def round_withdraw_results(*, actor: Any, round_: Round, reason: str) -> Round:
     withdrawn ranking stays in the audit record.
     """
     require_organiser(actor, round_.contest)
-    reason = nfc(reason or "").strip()
-    if len(reason) < conf.reopen_reason_min():
-        raise _field(
-            "reason",
-            _("Write why the results are withdrawn, in at least %(count)s characters.")
-            % {"count": conf.reopen_reason_min()},
-            "reason_required",
-        )
+    reason = _reason(
+        reason, _("Write why the results are withdrawn, in at least %(count)s characters.")
+    )
     with transaction.atomic():
         locked = _locked_round(round_)
         if locked.status != RoundStatus.PUBLISHED:
