@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Hashable
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 
@@ -50,6 +50,24 @@ class ProcessCache(Generic[V]):
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
+
+    def clear_on_change(self, *models: type[Any]) -> None:
+        """Drop this cache whenever a row of one of ``models`` is saved or deleted in
+        this process (other processes see the change within the TTL). Call it from
+        ``AppConfig.ready()``; bulk writes send no signal, so clear after them too."""
+        from django.db.models.signals import post_delete, post_save
+
+        for model in models:
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    self._on_change,
+                    sender=model,
+                    weak=False,
+                    dispatch_uid=f"motcua.core.cache.{self.name}.{model._meta.label}",
+                )
+
+    def _on_change(self, **_kwargs: object) -> None:
+        self.clear()
 
 
 def process_caches_clear(**_kwargs: object) -> None:

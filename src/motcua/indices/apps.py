@@ -19,13 +19,7 @@ class IndicesConfig(AppConfig):
         )
         register_public_link("indices:public_units", _("Statistics"), order=80)
 
-        from django.db.models.signals import post_delete, post_save
-
         from motcua.indices.models import IndexVersion, Indicator, IndicatorGroup, RatingBand
-        from motcua.indices.selectors import versions_forget
+        from motcua.indices.selectors import VERSIONS
 
-        for model in (IndexVersion, IndicatorGroup, Indicator, RatingBand):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    versions_forget, sender=model, dispatch_uid=f"indices.versions.{model.__name__}"
-                )
+        VERSIONS.clear_on_change(IndexVersion, IndicatorGroup, Indicator, RatingBand)

@@ -99,18 +99,13 @@ def _no_version(day: Any) -> NotFoundError:
 # The versions in force by (code, day), with their groups, indicators and bands. Read-only
 # once built; dropped in this process when a version, group, indicator or band is saved
 # (``apps.py``), in the others within MOTCUA_REFERENCE_TTL.
-_VERSIONS: ProcessCache[IndexVersion | None] = ProcessCache("indices.versions", max_entries=500)
-
-
-def versions_forget(**_kwargs: object) -> None:
-    """Drop the cached versions (a signal receiver)."""
-    _VERSIONS.clear()
+VERSIONS: ProcessCache[IndexVersion | None] = ProcessCache("indices.versions", max_entries=500)
 
 
 def version_for(day: Any, code: str = "qd766") -> IndexVersion:
     """Return the version in force on ``day`` with its groups, indicators and bands
     (4 queries the first time in a process, then none)."""
-    version = _VERSIONS.get_or_set(
+    version = VERSIONS.get_or_set(
         (code, day),
         lambda: _versions(code).filter(effective_from__lte=day).order_by("-effective_from").first(),
     )

@@ -18,16 +18,11 @@ class QuizzesConfig(AppConfig):
 
         periodic_register("quizzes", lambda: attempts_finalise_expired() + rounds_rank_closed())
 
-        from django.db.models.signals import post_delete, post_save
-
         from motcua.quizzes import hotpath
         from motcua.quizzes.models import Question, Quiz, QuizUnit
 
-        for model in (Question, Quiz, QuizUnit):
-            for signal in (post_save, post_delete):
-                signal.connect(
-                    hotpath.forget, sender=model, dispatch_uid=f"quizzes.forget.{model.__name__}"
-                )
+        hotpath.banks.clear_on_change(Question, Quiz, QuizUnit)
+        hotpath.quiz_units.clear_on_change(Question, Quiz, QuizUnit)
 
         def organiser(request: Any) -> bool:
             return UserRoles.for_request(request).holds_any(conf.organiser_roles())
