@@ -232,11 +232,9 @@ class DossierFact(models.Model):
         return f"{self.dossier_id}"
 
 
-class DailyCount(models.Model):
-    """Counts of one agency's dossiers on one local day (the day's tiles)."""
+class DossierCounts(models.Model):
+    """The counters every dossier rollup keeps (received, finished, on time …)."""
 
-    agency = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
-    day = models.DateField()
     received = models.IntegerField(default=0)
     received_online = models.IntegerField(default=0)
     received_eligible = models.IntegerField(default=0)
@@ -248,6 +246,20 @@ class DailyCount(models.Model):
     handling_seconds = models.BigIntegerField(default=0)
 
     class Meta:
+        abstract = True
+
+
+COUNTED = [field.name for field in DossierCounts._meta.local_fields]
+"""The counters' names, in order (the covering indexes include them)."""
+
+
+class DailyCount(DossierCounts):
+    """Counts of one agency's dossiers on one local day (the day's tiles)."""
+
+    agency = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+
+    class Meta:
         constraints = [
             models.UniqueConstraint(fields=["agency", "day"], name="indices_daily_unique")
         ]
@@ -257,21 +269,7 @@ class DailyCount(models.Model):
         return f"{self.agency_id} {self.day}"
 
 
-COUNTED = [
-    "received",
-    "received_online",
-    "received_eligible",
-    "received_eligible_online",
-    "finished",
-    "finished_on_time",
-    "finished_late",
-    "returned",
-    "handling_seconds",
-]
-"""The counts of :class:`DailyCount` and :class:`MonthlyCount` (``COUNT_FIELDS``)."""
-
-
-class MonthlyCount(models.Model):
+class MonthlyCount(DossierCounts):
     """Counts of one agency's dossiers of one procedure in one month (periods, trends, reports)."""
 
     agency = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
@@ -280,15 +278,6 @@ class MonthlyCount(models.Model):
     )
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
-    received = models.IntegerField(default=0)
-    received_online = models.IntegerField(default=0)
-    received_eligible = models.IntegerField(default=0)
-    received_eligible_online = models.IntegerField(default=0)
-    finished = models.IntegerField(default=0)
-    finished_on_time = models.IntegerField(default=0)
-    finished_late = models.IntegerField(default=0)
-    returned = models.IntegerField(default=0)
-    handling_seconds = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
@@ -310,7 +299,7 @@ class MonthlyCount(models.Model):
         return f"{self.agency_id} {self.procedure_id} {self.year}-{self.month:02d}"
 
 
-class AgencyMonthlyCount(models.Model):
+class AgencyMonthlyCount(DossierCounts):
     """Counts of one agency's dossiers in one month, all procedures together.
 
     The sums of :class:`MonthlyCount` over the procedures, kept as their own rows
@@ -321,15 +310,6 @@ class AgencyMonthlyCount(models.Model):
     agency = models.ForeignKey("org.Unit", on_delete=models.CASCADE, related_name="+")
     year = models.PositiveSmallIntegerField()
     month = models.PositiveSmallIntegerField()
-    received = models.IntegerField(default=0)
-    received_online = models.IntegerField(default=0)
-    received_eligible = models.IntegerField(default=0)
-    received_eligible_online = models.IntegerField(default=0)
-    finished = models.IntegerField(default=0)
-    finished_on_time = models.IntegerField(default=0)
-    finished_late = models.IntegerField(default=0)
-    returned = models.IntegerField(default=0)
-    handling_seconds = models.BigIntegerField(default=0)
 
     class Meta:
         constraints = [
