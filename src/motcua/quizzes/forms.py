@@ -31,7 +31,18 @@ class StartForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    prediction = forms.IntegerField(label=_("Your prediction"), min_value=0, max_value=100_000_000)
+    _PREDICTION = _("Write your prediction as a whole number between 0 and 100,000,000.")
+    prediction = forms.IntegerField(
+        label=_("Your prediction"),
+        min_value=0,
+        max_value=100_000_000,
+        error_messages={
+            "required": _PREDICTION,
+            "invalid": _PREDICTION,
+            "min_value": _PREDICTION,
+            "max_value": _PREDICTION,
+        },
+    )
 
 
 class QuizForm(forms.Form):

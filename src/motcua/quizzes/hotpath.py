@@ -202,49 +202,53 @@ def attempt_insert(values: dict[str, Any], *, limit: int) -> tuple[int, int] | N
     return None if row is None else (int(row[0]), int(row[1]))
 
 
-def answer_save(
-    *, token: str, position: int, choice: int, earliest_deadline: datetime
-) -> int | None:
-    """Save one answer in one statement if the attempt takes it; return how many questions it has.
+def answers_save(
+    *, token: str, answers: dict[int, int], earliest_deadline: datetime
+) -> tuple[int, int] | None:
+    """Save answers in one statement if the attempt takes them all; ``(questions, answered)``.
 
-    The attempt must be in progress, its deadline not before
-    ``earliest_deadline`` (now minus the grace), and ``position`` and
-    ``choice`` inside its layout (both already checked non-negative). None
-    when any of that fails: the caller then reads the attempt to say why.
+    ``answers`` maps positions to choices as shown (both already checked
+    non-negative, at least one pair). The attempt must be in progress, its
+    deadline not before ``earliest_deadline`` (now minus the grace), and
+    every position and choice inside its layout. None when any of that
+    fails, and nothing is saved: the caller then reads the attempt to say why.
     """
     table = _q(Attempt._meta.db_table)
     deadline = Attempt._meta.get_field("deadline_at").get_db_prep_save(
         earliest_deadline, connections[DEFAULT_DB_ALIAS]
     )
+    pairs = sorted(answers.items())
+    params: list[Any] = []
     if connection.vendor == "postgresql":
+        merged = ", ".join(["%s::text, %s::integer"] * len(pairs))
+        for position, choice in pairs:
+            params += [str(position), choice]
+        checks = " AND ".join(["jsonb_array_length(layout -> %s::integer -> 1) > %s"] * len(pairs))
         sql = (
-            f"UPDATE {table} SET answers = answers || jsonb_build_object(%s::text, %s::integer) "  # noqa: S608  # identifiers only
+            f"UPDATE {table} SET answers = answers || jsonb_build_object({merged}) "  # noqa: S608  # identifiers only
             "WHERE token = %s AND status = 'in_progress' AND deadline_at >= %s "
-            "AND jsonb_array_length(layout) > %s "
-            "AND jsonb_array_length(layout -> %s::integer -> 1) > %s "
-            "RETURNING jsonb_array_length(layout)"
+            f"AND jsonb_array_length(layout) > %s AND {checks} "
+            "RETURNING jsonb_array_length(layout), "
+            "(SELECT count(*) FROM jsonb_object_keys(answers))"
         )
-        params: list[Any] = [str(position), choice, token, deadline, position, position, choice]
     else:
+        merged = ", ".join(["%s, %s"] * len(pairs))
+        for position, choice in pairs:
+            params += [f'$."{position}"', choice]
+        checks = " AND ".join(["json_array_length(layout, %s) > %s"] * len(pairs))
         sql = (
-            f"UPDATE {table} SET answers = json_set(answers, %s, %s) "  # noqa: S608  # identifiers only
+            f"UPDATE {table} SET answers = json_set(answers, {merged}) "  # noqa: S608  # identifiers only
             "WHERE token = %s AND status = 'in_progress' AND deadline_at >= %s "
-            "AND json_array_length(layout) > %s AND json_array_length(layout, %s) > %s "
-            "RETURNING json_array_length(layout)"
+            f"AND json_array_length(layout) > %s AND {checks} "
+            "RETURNING json_array_length(layout), (SELECT count(*) FROM json_each(answers))"
         )
-        params = [
-            f'$."{position}"',
-            choice,
-            token,
-            deadline,
-            position,
-            f"$[{position}][1]",
-            choice,
-        ]
+    params += [token, deadline, pairs[-1][0]]
+    for position, choice in pairs:
+        params += [position if connection.vendor == "postgresql" else f"$[{position}][1]", choice]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         row = cursor.fetchone()
-    return None if row is None else int(row[0])
+    return None if row is None else (int(row[0]), int(row[1]))
 
 
 def attempt_update(pk: int, values: dict[str, Any]) -> None:

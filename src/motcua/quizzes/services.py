@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import random
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -359,23 +360,31 @@ def _time_is_up(attempt: Attempt, now: datetime) -> bool:
     return now > attempt.deadline_at + timedelta(seconds=conf.grace_seconds())
 
 
-def attempt_answer(*, token: str, position: int, choice: int) -> int:
-    """Save the answer to the question at ``position`` (as shown) as option ``choice`` (as shown).
+@dataclass(frozen=True, slots=True)
+class Saved:
+    """What an attempt holds after a save: how many questions, how many answered."""
 
-    Return how many questions the attempt has. One UPDATE that checks the
-    attempt's state, its time and the position and choice (hotpath); when
-    it refuses, the attempt is read to say why.
+    questions: int
+    answered: int
+
+
+def attempt_answers(*, token: str, answers: Mapping[int, int]) -> Saved:
+    """Save answers (``{position: choice}``, both as shown) to the attempt, all or none.
+
+    One UPDATE that checks the attempt's state, its time and every position
+    and choice (hotpath); when it refuses, the attempt is read to say why.
+    A changed answer replaces the earlier one.
     """
     now = clock.now()
-    if position >= 0 and choice >= 0:
-        count = hotpath.answer_save(
+    given = dict(answers)
+    if given and all(p >= 0 and c >= 0 for p, c in given.items()):
+        saved = hotpath.answers_save(
             token=token or "",
-            position=position,
-            choice=choice,
+            answers=given,
             earliest_deadline=now - timedelta(seconds=conf.grace_seconds()),
         )
-        if count is not None:
-            return count
+        if saved is not None:
+            return Saved(*saved)
     attempt = hotpath.attempt_with_round(token=token)
     if attempt is None:
         raise NotFoundError(_("This attempt does not exist. Use the link you were given."))
@@ -385,9 +394,22 @@ def attempt_answer(*, token: str, position: int, choice: int) -> int:
         raise ApplicationError(
             _("The time limit is over; your answers given in time are kept."), code="time_up"
         )
-    if not 0 <= position < len(attempt.layout):
-        raise _field("position", _("This question is not part of your attempt."), "invalid")
-    raise _field("choice", _("Choose one of the options."), "choice_required")
+    _check_answers(attempt, given)
+    if not given:
+        raise _field("choice", _("Choose one of the options."), "choice_required")
+    # Checked just now yet refused a moment ago: the time ran out in between.
+    raise ApplicationError(  # pragma: no cover - a race with the deadline
+        _("The time limit is over; your answers given in time are kept."), code="time_up"
+    )
+
+
+def _check_answers(attempt: Attempt, answers: Mapping[int, int]) -> None:
+    """Refuse a position or a choice outside the attempt's layout (a tampered form)."""
+    for position, choice in answers.items():
+        if not 0 <= position < len(attempt.layout):
+            raise _field("position", _("This question is not part of your attempt."), "invalid")
+        if not 0 <= choice < len(attempt.layout[position][1]):
+            raise _field("choice", _("Choose one of the options."), "choice_required")
 
 
 def _score(attempt: Attempt) -> tuple[int, list[AttemptAnswer]]:
@@ -430,6 +452,7 @@ def _finish(attempt: Attempt, now: datetime, prediction: int | None) -> None:
         attempt.pk,
         {
             "status": attempt.status,
+            "answers": attempt.answers,
             "submitted_at": attempt.submitted_at,
             "duration_ms": attempt.duration_ms,
             "prediction": prediction,
@@ -442,11 +465,16 @@ def _finish(attempt: Attempt, now: datetime, prediction: int | None) -> None:
     fastsql.insert(results)
 
 
-def attempt_submit(*, token: str, prediction: int | None) -> Attempt:
+def attempt_submit(
+    *, token: str, prediction: int | None, answers: Mapping[int, int] | None = None
+) -> Attempt:
     """Submit an attempt with the prediction; score it on the server and flag it if too fast.
 
-    A submission after the time limit (and its grace) still counts the
-    answers saved in time, at the limit's instant.
+    ``answers`` (``{position: choice}`` as shown) are the ones sent with the
+    submission: they are saved first, in the same transaction, when they
+    come in time; a position or choice outside the attempt refuses the
+    whole submission. A submission after the time limit (and its grace)
+    counts only the answers saved in time, at the limit's instant.
     """
     now = clock.now()
     if prediction is None or not 0 <= prediction <= MAX_PREDICTION:
@@ -464,6 +492,12 @@ def attempt_submit(*, token: str, prediction: int | None) -> Attempt:
         if _time_is_up(attempt, now):
             _finish(attempt, attempt.deadline_at, None)
         else:
+            if answers:
+                _check_answers(attempt, answers)
+                attempt.answers = {
+                    **attempt.answers,
+                    **{str(position): choice for position, choice in answers.items()},
+                }
             _finish(attempt, now, prediction)
     return attempt
 

@@ -1,9 +1,11 @@
 """Pages of the quizzes: citizens under /thi-truc-tuyen/, organisers under /to-chuc-thi/.
 
-The citizen's pages are small plain forms that work without JavaScript:
-one question per page, each answer one POST saved at once, so a reload or
-a dropped connection loses nothing (the attempt's link, also kept in a
-cookie for the round's page, resumes it). No page carries the answer key.
+The citizen's pages are small plain forms that work without JavaScript.
+The attempt is one page holding every question, so a phone on a slow
+connection loads it once; each answer is kept on the phone and saved on
+the server in the background as it is given, so a reload or a dropped
+connection loses nothing (the attempt's link, also kept in a cookie for the
+round's page, resumes it). No page carries the answer key.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -60,7 +62,7 @@ from motcua.quizzes.selectors import (
 from motcua.quizzes.services import (
     Entrant,
     RoundInput,
-    attempt_answer,
+    attempt_answers,
     attempt_by_token,
     attempt_disqualify,
     attempt_start,
@@ -180,70 +182,16 @@ def _limit_posts(request: HttpRequest) -> bool:
     )
 
 
-@private_no_store
-@require_http_methods(["GET", "POST"])
-def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
-    """One question of the attempt; answering saves it and opens the next one.
+def _answers_from(data: Any) -> dict[int, int]:
+    """Return the answers of a posted form, ``{position: choice}`` from fields ``c<position>``.
 
-    An answer that the attempt takes is saved by one statement without
-    reading the attempt first; the page is read only to show it, or to say
-    why an answer was refused.
+    Positions have at most three digits (a round draws far fewer). A value that is not a whole number becomes -1, which the service refuses.
     """
-    error = ""
-    status = 200
-    position = -1
-    if request.method == "POST":
-        position = _int(request.POST.get("position"), -1)
-        choice = _int(request.POST.get("choice"), -1)
-        if _limit_posts(request):
-            error, status = _("Too many answers from this connection. Wait a minute."), 429
-        else:
-            try:
-                count = attempt_answer(token=token, position=position, choice=choice)
-            except NotFoundError:
-                raise Http404 from None
-            except ApplicationError as exc:
-                if exc.code == "submitted":
-                    return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
-                error, status = exc.message, 400
-            else:
-                following = position + 1
-                if following >= count:
-                    return HttpResponseRedirect(reverse("quizzes:attempt_submit", args=[token]))
-                return HttpResponseRedirect(
-                    reverse("quizzes:attempt", args=[token]) + f"?cau={following + 1}"
-                )
-    try:
-        attempt = attempt_by_token(token)
-    except ApplicationError:
-        raise Http404 from None
-    if attempt.status != AttemptStatus.IN_PROGRESS:
-        return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
-    count = len(attempt.layout)
-    if request.method == "POST":
-        position = max(0, min(position, count - 1))
-    else:
-        asked = _int(request.GET.get("cau"), 0) - 1
-        if 0 <= asked < count:
-            position = asked
-        else:
-            position = next((p for p in range(count) if str(p) not in attempt.answers), 0)
-    state = attempt_state(attempt)
-    question = state["questions"][position]
-    return render(
-        request,
-        "quizzes/attempt.html",
-        {
-            "attempt": attempt,
-            "round": attempt.round,
-            "state": state,
-            "question": question,
-            "count": count,
-            "error": error,
-            "time_up": clock.now() > attempt.deadline_at,
-        },
-        status=status,
-    )
+    answers = {}
+    for key in data:
+        if key[:1] == "c" and key[1:].isdigit() and len(key) <= 4:
+            answers[int(key[1:])] = _int(data.get(key), -1)
+    return answers
 
 
 def _int(value: Any, default: int) -> int:
@@ -255,21 +203,49 @@ def _int(value: Any, default: int) -> int:
 
 @private_no_store
 @require_http_methods(["GET", "POST"])
-def attempt_submit_page(request: HttpRequest, token: str) -> HttpResponse:
-    """The prediction question and the submission (which reads the attempt only once)."""
+def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
+    """The whole attempt on one page: every question, the prediction, save and submit.
+
+    Without JavaScript it is one form: "Submit" sends every answer with the
+    prediction, "Save" keeps the answers given so far. With JavaScript
+    (``quizzes/attempt.js``) each answer is also kept on the phone and saved
+    in the background as it is given (:func:`attempt_save`).
+    """
     form = SubmitForm(request.POST or None)
+    error, status = "", 200
     if request.method == "POST":
+        answers = _answers_from(request.POST)
         if _limit_posts(request):
-            form.add_error(None, _("Too many answers from this connection. Wait a minute."))
-        elif form.is_valid():
+            error, status = _("Too many answers from this connection. Wait a minute."), 429
+        elif request.POST.get("action") == "save" or not form.is_valid():
+            # Saving, or a submission without a valid prediction: keep the answers given.
+            saved_note = request.POST.get("action") == "save"
             try:
-                attempt_submit(token=token, prediction=form.cleaned_data["prediction"])
+                if answers:
+                    attempt_answers(token=token, answers=answers)
             except NotFoundError:
                 raise Http404 from None
             except ApplicationError as exc:
                 if exc.code == "submitted":
                     return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
-                _apply(form, exc)
+                error, status = exc.message, 400
+            else:
+                if saved_note:
+                    return HttpResponseRedirect(
+                        reverse("quizzes:attempt", args=[token]) + "?da-luu=1"
+                    )
+                status = 400
+        else:
+            try:
+                attempt_submit(
+                    token=token, prediction=form.cleaned_data["prediction"], answers=answers
+                )
+            except NotFoundError:
+                raise Http404 from None
+            except ApplicationError as exc:
+                if exc.code == "submitted":
+                    return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
+                error, status = exc.message, 400
             else:
                 return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
     try:
@@ -278,18 +254,56 @@ def attempt_submit_page(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404 from None
     if attempt.status != AttemptStatus.IN_PROGRESS:
         return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
+    state = attempt_state(attempt)
+    if request.method == "POST":
+        # Show what was just chosen, saved or not, so nothing has to be chosen twice.
+        for question in state["questions"]:
+            chosen = _int(request.POST.get(f"c{question['position']}"), -1)
+            if chosen >= 0:
+                question["chosen"] = chosen
     return render(
         request,
-        "quizzes/attempt_submit.html",
+        "quizzes/attempt.html",
         {
             "attempt": attempt,
             "round": attempt.round,
-            "form": form,
-            "answered": len(attempt.answers),
+            "state": state,
             "count": len(attempt.layout),
+            "form": form,
+            "error": error,
+            "saved": request.method == "GET" and "da-luu" in request.GET,
+            "time_up": clock.now() > attempt.deadline_at,
         },
-        status=400 if form.errors else 200,
+        status=status,
     )
+
+
+@require_POST
+def attempt_save(request: HttpRequest, token: str) -> JsonResponse:
+    """Save answers in the background (the page's script), answered in JSON.
+
+    200 ``{"questions": n, "answered": k}``; otherwise the status and
+    ``{"code": …, "message": …}`` in the visitor's language: 400 a refused
+    answer, 404 no such attempt, 409 already submitted, 410 the time is
+    over, 429 too many posts from the address.
+    """
+    if _limit_posts(request):
+        return _json_error(
+            429, "rate_limited", _("Too many answers from this connection. Wait a minute.")
+        )
+    answers = _answers_from(request.POST)
+    try:
+        saved = attempt_answers(token=token, answers=answers)
+    except NotFoundError as exc:
+        return _json_error(404, exc.code, exc.message)
+    except ApplicationError as exc:
+        statuses = {"submitted": 409, "time_up": 410}
+        return _json_error(statuses.get(exc.code, 400), exc.code, exc.message)
+    return JsonResponse({"questions": saved.questions, "answered": saved.answered})
+
+
+def _json_error(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"code": code, "message": message}, status=status)
 
 
 @private_no_store

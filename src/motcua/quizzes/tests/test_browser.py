@@ -1,7 +1,7 @@
 """A full round in the browser: start, answer, lose the connection, resume, submit, see the result.
 
-Chromium from Debian, as in ``dossiers/tests/test_browser.py``; no JavaScript is needed by
-the pages, the browser only clicks. The clock is frozen (for the live server too) and moved
+Chromium from Debian, as in ``dossiers/tests/test_browser.py``. The page's script saves
+each answer in the background and keeps it on the phone while the connection is down. The clock is frozen (for the live server too) and moved
 past the round's close at the end.
 """
 
@@ -47,35 +47,46 @@ def test_a_full_round_with_a_dropped_connection(
     page.fill("#id_phone", "0912 345 678")
     page.select_option("#id_unit", str(world.commune_a.pk))
     page.click("#quiz-start-button")
-    page.wait_for_selector("#quiz-question")
+    page.wait_for_selector("#quiz-attempt")
     attempt = Attempt.objects.get()
     assert "correct" not in page.content()
 
-    def answer(position: int) -> None:
-        page.wait_for_selector(f"input[name=position][value='{position}']", state="attached")
-        page.check(f"#choice-{world.correct_choice(attempt, position)}")
-        page.click("#quiz-save")
+    def saved(count: int) -> None:
+        """Wait until the server holds ``count`` answers (saved in the background)."""
+        for _ in range(150):
+            attempt.refresh_from_db()
+            if len(attempt.answers) == count:
+                return
+            page.wait_for_timeout(100)
+        raise AssertionError(f"{len(attempt.answers)} answers saved, not {count}")
 
+    def answer(position: int) -> None:
+        page.check(f"input[name=c{position}][value='{world.correct_choice(attempt, position)}']")
+
+    # All four questions on one page; each answer is saved as it is given.
+    assert page.locator("fieldset.quiz-question").count() == 4
     answer(0)
     answer(1)
-    page.wait_for_selector("input[name=position][value='2']", state="attached")
+    saved(2)
+    page.wait_for_selector("#quiz-autosave:has-text('Đã lưu câu trả lời.')")
 
-    # The connection drops: the next page cannot load; nothing given so far is lost.
+    # The connection drops: the next answer stays on the phone, and the phone says so.
     page.context.set_offline(True)
+    answer(2)
+    page.wait_for_selector("#quiz-autosave:has-text('Mất kết nối')")
+    assert len(Attempt.objects.get().answers) == 2
     with pytest.raises(Exception):  # noqa: B017  # Playwright's network error
         page.reload()
     page.context.set_offline(False)
-    attempt.refresh_from_db()
-    assert len(attempt.answers) == 2
 
-    # Back online, the round's page offers to continue, at the first unanswered question.
+    # Back online, the round's page offers to continue; the page puts back the answer
+    # kept on the phone and saves it.
     page.goto(f"{live_server.url}/thi-truc-tuyen/tuan/{round_.pk}/")
     page.click("#quiz-resume a")
-    page.wait_for_selector("input[name=position][value='2']", state="attached")
-    answer(2)
+    page.wait_for_selector("#quiz-attempt")
+    saved(3)
+    assert page.is_checked(f"input[name=c2][value='{world.correct_choice(attempt, 2)}']")
     answer(3)
-
-    page.wait_for_selector("#quiz-submit")
     page.fill("#id_prediction", "1")
     with clock.frozen(NOW + timedelta(minutes=3)):
         page.click("#quiz-submit-button")

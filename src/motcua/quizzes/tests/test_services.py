@@ -13,7 +13,8 @@ from motcua.quizzes.models import Attempt, AttemptAnswer, AttemptStatus, Partici
 from motcua.quizzes.selectors import attempt_state, duplicate_participants, hardest_questions
 from motcua.quizzes.services import (
     Entrant,
-    attempt_answer,
+    Saved,
+    attempt_answers,
     attempt_disqualify,
     attempt_start,
     attempt_submit,
@@ -59,10 +60,9 @@ class AttemptTests(TestCase):
     def test_a_perfect_attempt_scores_every_question_and_keeps_server_time(self) -> None:
         attempt = self.start()
         for position in range(5):
-            attempt_answer(
+            attempt_answers(
                 token=attempt.token,
-                position=position,
-                choice=self.world.correct_choice(attempt, position),
+                answers={position: self.world.correct_choice(attempt, position)},
             )
         with clock.frozen(NOW + timedelta(seconds=95)):
             done = attempt_submit(token=attempt.token, prediction=120)
@@ -76,10 +76,8 @@ class AttemptTests(TestCase):
     def test_a_wrong_and_a_missing_answer_do_not_count(self) -> None:
         attempt = self.start()
         right = self.world.correct_choice(attempt, 0)
-        attempt_answer(token=attempt.token, position=0, choice=(right + 1) % 4)
-        attempt_answer(
-            token=attempt.token, position=1, choice=self.world.correct_choice(attempt, 1)
-        )
+        attempt_answers(token=attempt.token, answers={0: (right + 1) % 4})
+        attempt_answers(token=attempt.token, answers={1: self.world.correct_choice(attempt, 1)})
         with clock.frozen(NOW + timedelta(seconds=60)):
             done = attempt_submit(token=attempt.token, prediction=1)
         self.assertEqual(done.correct, 1)
@@ -93,12 +91,11 @@ class AttemptTests(TestCase):
     def test_the_hardest_questions_are_those_answered_right_least_often(self) -> None:
         attempt = self.start()
         right = self.world.correct_choice(attempt, 0)
-        attempt_answer(token=attempt.token, position=0, choice=(right + 1) % 4)
+        attempt_answers(token=attempt.token, answers={0: (right + 1) % 4})
         for position in range(1, 5):
-            attempt_answer(
+            attempt_answers(
                 token=attempt.token,
-                position=position,
-                choice=self.world.correct_choice(attempt, position),
+                answers={position: self.world.correct_choice(attempt, position)},
             )
         with clock.frozen(NOW + timedelta(seconds=60)):
             attempt_submit(token=attempt.token, prediction=1)
@@ -109,8 +106,8 @@ class AttemptTests(TestCase):
     def test_a_changed_answer_replaces_the_first(self) -> None:
         attempt = self.start()
         right = self.world.correct_choice(attempt, 0)
-        attempt_answer(token=attempt.token, position=0, choice=(right + 1) % 4)
-        attempt_answer(token=attempt.token, position=0, choice=right)
+        attempt_answers(token=attempt.token, answers={0: (right + 1) % 4})
+        attempt_answers(token=attempt.token, answers={0: right})
         with clock.frozen(NOW + timedelta(seconds=60)):
             done = attempt_submit(token=attempt.token, prediction=1)
         self.assertEqual(done.correct, 1)
@@ -126,13 +123,11 @@ class AttemptTests(TestCase):
         attempt = self.start()
         late = clock.frozen(NOW + timedelta(seconds=600 + 11))
         with late, self.assertRaisesMessage(ApplicationError, "thời gian"):
-            attempt_answer(token=attempt.token, position=0, choice=0)
+            attempt_answers(token=attempt.token, answers={0: 0})
 
     def test_a_late_submission_counts_the_answers_in_time_at_the_limit(self) -> None:
         attempt = self.start()
-        attempt_answer(
-            token=attempt.token, position=0, choice=self.world.correct_choice(attempt, 0)
-        )
+        attempt_answers(token=attempt.token, answers={0: self.world.correct_choice(attempt, 0)})
         with clock.frozen(NOW + timedelta(hours=1)):
             done = attempt_submit(token=attempt.token, prediction=10)
         self.assertEqual(done.duration_ms, 600_000)
@@ -198,7 +193,7 @@ class AttemptTests(TestCase):
 
     def test_an_unknown_token_is_not_found(self) -> None:
         with self.assertRaises(NotFoundError):
-            attempt_answer(token="nope", position=0, choice=0)
+            attempt_answers(token="nope", answers={0: 0})
 
     def test_duplicates_same_phone_or_id_under_several_names(self) -> None:
         self.start(name="Nguyễn Văn An", id_number="092096001234")
@@ -234,9 +229,9 @@ class GraceTests(TestCase):
             attempt = attempt_start(
                 round_id=round_.pk, entrant=Entrant(name="Phạm Minh", phone="0911111111")
             )
-            attempt_answer(token=attempt.token, position=0, choice=0)
+            attempt_answers(token=attempt.token, answers={0: 0})
         with clock.frozen(NOW + timedelta(seconds=61)), self.assertRaises(ApplicationError):
-            attempt_answer(token=attempt.token, position=1, choice=0)
+            attempt_answers(token=attempt.token, answers={1: 0})
 
 
 class HotPathTests(TestCase):
@@ -253,20 +248,66 @@ class HotPathTests(TestCase):
         attempt = attempt_start(
             round_id=self.round.pk, entrant=Entrant(name="Trần Văn Nam", phone="0912000111")
         )
-        cases = [
-            ({"position": 5, "choice": 0}, "không thuộc lượt thi"),
-            ({"position": -1, "choice": 0}, "không thuộc lượt thi"),
-            ({"position": 0, "choice": 4}, "Hãy chọn"),
-            ({"position": 0, "choice": -1}, "Hãy chọn"),
+        cases: list[tuple[dict[int, int], str]] = [
+            ({5: 0}, "không thuộc lượt thi"),
+            ({-1: 0}, "không thuộc lượt thi"),
+            ({0: 4}, "Hãy chọn"),
+            ({0: -1}, "Hãy chọn"),
+            ({}, "Hãy chọn"),
+            # One bad answer among good ones refuses them all: nothing half-saved.
+            ({0: 1, 1: 2, 7: 0}, "không thuộc lượt thi"),
+            ({0: 1, 1: 9}, "Hãy chọn"),
         ]
-        for kwargs, message in cases:
-            with self.subTest(kwargs=kwargs), self.assertRaisesMessage(ApplicationError, message):
-                attempt_answer(token=attempt.token, **kwargs)
+        for answers, message in cases:
+            with self.subTest(answers=answers), self.assertRaisesMessage(ApplicationError, message):
+                attempt_answers(token=attempt.token, answers=answers)
         attempt.refresh_from_db()
         self.assertEqual(attempt.answers, {})
-        self.assertEqual(attempt_answer(token=attempt.token, position=4, choice=3), 5)
+        self.assertEqual(attempt_answers(token=attempt.token, answers={4: 3}), Saved(5, 1))
         attempt.refresh_from_db()
         self.assertEqual(attempt.answers, {"4": 3})
+
+    def test_several_answers_are_saved_at_once_and_a_later_one_replaces_an_earlier(self) -> None:
+        attempt = attempt_start(
+            round_id=self.round.pk, entrant=Entrant(name="Trần Văn Nam", phone="0912000111")
+        )
+        self.assertEqual(
+            attempt_answers(token=attempt.token, answers={0: 1, 2: 3, 4: 0}), Saved(5, 3)
+        )
+        self.assertEqual(attempt_answers(token=attempt.token, answers={2: 0, 3: 2}), Saved(5, 4))
+        attempt.refresh_from_db()
+        self.assertEqual(attempt.answers, {"0": 1, "2": 0, "3": 2, "4": 0})
+
+    def test_answers_sent_with_the_submission_count_and_a_bad_one_refuses_it(self) -> None:
+        attempt = attempt_start(
+            round_id=self.round.pk, entrant=Entrant(name="Trần Văn Nam", phone="0912000111")
+        )
+        right = {p: self.world.correct_choice(attempt, p) for p in range(5)}
+        attempt_answers(token=attempt.token, answers={0: (right[0] + 1) % 4, 1: right[1]})
+        with clock.frozen(NOW + timedelta(seconds=90)):
+            with self.assertRaisesMessage(ApplicationError, "không thuộc lượt thi"):
+                attempt_submit(token=attempt.token, prediction=3, answers={0: right[0], 9: 0})
+            attempt.refresh_from_db()
+            self.assertEqual(attempt.status, AttemptStatus.IN_PROGRESS)
+            # The submission's answers replace the saved ones; those it omits stay.
+            done = attempt_submit(
+                token=attempt.token, prediction=3, answers={0: right[0], 2: right[2]}
+            )
+        self.assertEqual(done.correct, 3)
+        done.refresh_from_db()
+        self.assertEqual(done.answers, {"0": right[0], "1": right[1], "2": right[2]})
+        self.assertEqual(AttemptAnswer.objects.filter(attempt=done, is_correct=True).count(), 3)
+
+    def test_answers_sent_with_a_late_submission_do_not_count(self) -> None:
+        attempt = attempt_start(
+            round_id=self.round.pk, entrant=Entrant(name="Trần Văn Nam", phone="0912000111")
+        )
+        right = self.world.correct_choice(attempt, 0)
+        with clock.frozen(NOW + timedelta(hours=1)):
+            done = attempt_submit(token=attempt.token, prediction=3, answers={0: right})
+        self.assertEqual(done.correct, 0)
+        done.refresh_from_db()
+        self.assertEqual(done.answers, {})
 
     def test_a_start_refused_by_the_limit_writes_nothing_not_even_the_new_unit(self) -> None:
         first = attempt_start(

@@ -39,46 +39,109 @@ class CitizenPageTests(TestCase):
 
     def test_start_answer_resume_submit_and_result(self) -> None:
         attempt = self.start()
-        page = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/")
-        self.assertContains(page, 'id="quiz-question"')
-        self.assertNotContains(page, "correct")
+        url = f"/thi-truc-tuyen/bai/{attempt.token}/"
+        page = self.client.get(url)
+        # Every question on one page, with the prediction and the script that saves as you go.
+        self.assertContains(page, 'id="quiz-attempt"')
         for position in range(3):
-            response = self.client.post(
-                f"/thi-truc-tuyen/bai/{attempt.token}/",
-                {"position": position, "choice": self.world.correct_choice(attempt, position)},
-            )
-            self.assertEqual(response.status_code, 302)
-            if position == 0:
-                # A new page (after a dropped connection) resumes at the next question.
-                resumed = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/")
-                self.assertContains(resumed, "Câu 2")
-                round_page = self.client.get(f"/thi-truc-tuyen/tuan/{self.round.pk}/")
-                self.assertContains(round_page, 'id="quiz-resume"')
-        self.assertTrue(response["Location"].endswith("/nop/"))
+            self.assertContains(page, f'name="c{position}"', count=4)
+        self.assertContains(page, 'name="prediction"')
+        self.assertContains(page, "quizzes/attempt.js")
+        self.assertNotContains(page, "correct")
+        right = {p: self.world.correct_choice(attempt, p) for p in range(3)}
+        saved = self.client.post(f"{url}luu/", {"c0": right[0]})
+        self.assertEqual(saved.json(), {"questions": 3, "answered": 1})
+        # A new page (after a dropped connection) shows the answer saved, and the round's
+        # page offers to continue.
+        resumed = self.client.get(url)
+        self.assertContains(resumed, f'name="c0" value="{right[0]}" checked')
+        round_page = self.client.get(f"/thi-truc-tuyen/tuan/{self.round.pk}/")
+        self.assertContains(round_page, 'id="quiz-resume"')
         with clock.frozen(NOW + timedelta(minutes=2)):
-            done = self.client.post(f"/thi-truc-tuyen/bai/{attempt.token}/nop/", {"prediction": 7})
-        self.assertEqual(done.status_code, 302)
-        result = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/ket-qua/")
+            done = self.client.post(
+                url, {"action": "submit", "c1": right[1], "c2": right[2], "prediction": 7}
+            )
+        self.assertRedirects(done, f"{url}ket-qua/", fetch_redirect_response=False)
+        result = self.client.get(f"{url}ket-qua/")
         self.assertContains(result, "Đúng 3 trên 3 câu, trong 120,0 giây.")
         self.assertContains(result, 'id="quiz-wait"')
+        # Once submitted, the attempt's page and a late background save say so.
+        self.assertRedirects(self.client.get(url), f"{url}ket-qua/", fetch_redirect_response=False)
+        late = self.client.post(f"{url}luu/", {"c0": 0})
+        self.assertEqual((late.status_code, late.json()["code"]), (409, "submitted"))
         with clock.frozen(self.round.closes_at + timedelta(minutes=1)):
-            closed = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/ket-qua/")
+            closed = self.client.get(f"{url}ket-qua/")
             self.assertContains(closed, "Thứ hạng của bạn trong tuần thi: 1.")
             results = self.client.get(f"/thi-truc-tuyen/tuan/{self.round.pk}/")
             self.assertContains(results, "Nguyễn Thị Mai (091****678)")
 
+    def test_a_submission_without_prediction_keeps_the_answers_and_says_what_is_missing(
+        self,
+    ) -> None:
+        attempt = self.start()
+        url = f"/thi-truc-tuyen/bai/{attempt.token}/"
+        response = self.client.post(url, {"action": "submit", "c0": 2, "c1": 1})
+        self.assertContains(response, 'id="error-summary"', status_code=400)
+        self.assertContains(response, "<title>Lỗi: ", status_code=400)
+        self.assertContains(response, 'href="#id_prediction"', status_code=400)
+        self.assertContains(response, "Các câu trả lời đã được lưu", status_code=400)
+        self.assertContains(response, 'name="c0" value="2" checked', status_code=400)
+        attempt.refresh_from_db()
+        self.assertEqual(attempt.status, AttemptStatus.IN_PROGRESS)
+        self.assertEqual(attempt.answers, {"0": 2, "1": 1})
+
+    def test_the_save_button_works_without_javascript(self) -> None:
+        attempt = self.start()
+        url = f"/thi-truc-tuyen/bai/{attempt.token}/"
+        response = self.client.post(url, {"action": "save", "c2": 3})
+        self.assertRedirects(response, f"{url}?da-luu=1", fetch_redirect_response=False)
+        self.assertContains(self.client.get(f"{url}?da-luu=1"), 'id="quiz-saved"')
+        attempt.refresh_from_db()
+        self.assertEqual(attempt.answers, {"2": 3})
+
+    def test_background_saves_answer_in_json_with_the_reason_of_a_refusal(self) -> None:
+        attempt = self.start()
+        url = f"/thi-truc-tuyen/bai/{attempt.token}/luu/"
+        cases = [
+            ({"c7": 0}, 400, "invalid", "không thuộc lượt thi"),
+            ({"c0": "x"}, 400, "choice_required", "Hãy chọn"),
+            ({}, 400, "choice_required", "Hãy chọn"),
+        ]
+        for data, status, code, message in cases:
+            with self.subTest(data=data):
+                response = self.client.post(url, data)
+                self.assertEqual(response.status_code, status)
+                self.assertEqual(response.json()["code"], code)
+                self.assertIn(message, response.json()["message"])
+        self.assertEqual(
+            self.client.post("/thi-truc-tuyen/bai/nope/luu/", {"c0": 0}).status_code, 404
+        )
+        self.assertEqual(self.client.get(url).status_code, 405)
+        with clock.frozen(NOW + timedelta(hours=1)):
+            late = self.client.post(url, {"c0": 0})
+        self.assertEqual((late.status_code, late.json()["code"]), (410, "time_up"))
+        attempt.refresh_from_db()
+        self.assertEqual(attempt.answers, {})
+
+    @override_settings(MOTCUA_QUIZ_POSTS_PER_ADDRESS_PER_MINUTE=2)
+    def test_background_saves_are_limited_per_address(self) -> None:
+        attempt = self.start()
+        url = f"/thi-truc-tuyen/bai/{attempt.token}/luu/"
+        statuses = [self.client.post(url, {"c0": 1}).status_code for _ in range(3)]
+        self.assertEqual(statuses, [200, 200, 429])
+
     def test_the_answer_key_is_not_in_any_page_before_submission(self) -> None:
         attempt = self.start()
+        html = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/").content.decode()
         for position in range(3):
-            page = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/?cau={position + 1}")
             question_id, order = attempt.layout[position]
             question = Question.objects.get(pk=question_id)
             # Options appear in the shuffled order, with values that are positions only.
-            html = page.content.decode()
-            shown = [html.index(question.options[i]) for i in order]
+            fieldset = html.split('class="quiz-question"')[position + 1]
+            shown = [fieldset.index(f"> {question.options[i]}</label>") for i in order]
             self.assertEqual(shown, sorted(shown))
-            self.assertNotIn(f'value="{question.correct_index}" data', html)
-            self.assertNotIn("correct_index", html)
+        self.assertNotIn("correct_index", html)
+        self.assertNotIn("data-correct", html)
 
     def test_a_bad_start_shows_the_error_summary_and_writes_nothing(self) -> None:
         response = self.client.post(
@@ -115,9 +178,13 @@ class CitizenPageTests(TestCase):
             self.client.post(url, data)
         attempt = Attempt.objects.get()
         with CaptureQueriesContext(connection) as answer:
-            self.client.post(f"/thi-truc-tuyen/bai/{attempt.token}/", {"position": 0, "choice": 1})
+            self.client.post(f"/thi-truc-tuyen/bai/{attempt.token}/luu/", {"c0": 1, "c1": 2})
         with CaptureQueriesContext(connection) as submit:
-            self.client.post(f"/thi-truc-tuyen/bai/{attempt.token}/nop/", {"prediction": 3})
+            self.client.post(
+                f"/thi-truc-tuyen/bai/{attempt.token}/",
+                {"action": "submit", "c2": 0, "prediction": 3},
+            )
+        self.assertEqual(Attempt.objects.get().status, AttemptStatus.SUBMITTED)
         # start: round, participant (select, savepoint, insert, release), questions,
         # count, savepoint, insert, release (+ the test's own transaction savepoints).
         self.assertLessEqual(len(start), 12, [q["sql"] for q in start.captured_queries])

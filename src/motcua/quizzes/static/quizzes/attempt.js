@@ -1,0 +1,108 @@
+/* The quiz attempt: every answer is kept on the phone (localStorage) the moment it is
+   given and saved on the server in the background, one request at a time, the answers
+   given meanwhile going with the next one. Offline, they wait and go when the
+   connection returns; a reload or a reopened page puts them back. The time left
+   counts down, but the server alone decides: the page never knows the answer key.
+   Without JavaScript the form still works: "Nộp bài" sends every answer. */
+(function () {
+  "use strict";
+  var form = document.getElementById("quiz-attempt");
+  if (!form || !window.fetch || !window.FormData) { return; }
+  var status = document.getElementById("quiz-autosave");
+  var key = form.getAttribute("data-key");
+  var pending = {};
+  var busy = false;
+  var retry = null;
+
+  function say(name, extra) {
+    status.textContent = form.getAttribute("data-" + name) + (extra ? " " + extra : "");
+  }
+
+  function kept() {
+    try { return JSON.parse(window.localStorage.getItem(key) || "{}"); } catch (e) { return {}; }
+  }
+
+  function keep(name, value) {
+    try {
+      var all = kept();
+      all[name] = value;
+      window.localStorage.setItem(key, JSON.stringify(all));
+    } catch (e) { /* private browsing: the server copy is enough */ }
+  }
+
+  function send() {
+    var names = Object.keys(pending);
+    if (busy || !names.length) { return; }
+    busy = true;
+    var sent = pending;
+    pending = {};
+    var data = new FormData();
+    data.append("csrfmiddlewaretoken", form.elements.csrfmiddlewaretoken.value);
+    names.forEach(function (name) { data.append(name, sent[name]); });
+    say("saving");
+    fetch(form.getAttribute("data-save-url"), { method: "POST", body: data, credentials: "same-origin" })
+      .then(function (response) {
+        return response.json().then(function (body) {
+          busy = false;
+          if (response.ok) {
+            say("saved");
+            send();
+          } else if (response.status === 429 || response.status >= 500) {
+            requeue(sent);
+            say("failed", body.message || "");
+          } else {
+            say("failed", body.message || "");
+          }
+        });
+      })
+      .catch(function () {
+        busy = false;
+        requeue(sent);
+        say("offline");
+      });
+  }
+
+  function requeue(sent) {
+    Object.keys(sent).forEach(function (name) {
+      if (!(name in pending)) { pending[name] = sent[name]; }
+    });
+    if (!retry) { retry = window.setTimeout(function () { retry = null; send(); }, 15000); }
+  }
+
+  // Answers kept on this phone but not on the server (a page reopened after a drop).
+  var stored = kept();
+  Object.keys(stored).forEach(function (name) {
+    var input = form.querySelector("input[name='" + name + "'][value='" + stored[name] + "']");
+    if (input && !input.checked) {
+      input.checked = true;
+      pending[name] = stored[name];
+    }
+  });
+  send();
+
+  form.addEventListener("change", function (event) {
+    var input = event.target;
+    if (input.type !== "radio") { return; }
+    keep(input.name, input.value);
+    pending[input.name] = input.value;
+    send();
+  });
+  window.addEventListener("online", send);
+  form.addEventListener("submit", function (event) {
+    if (navigator.onLine === false) {
+      event.preventDefault();
+      say("offline");
+    }
+  });
+
+  var clock = document.getElementById("quiz-remaining");
+  var left = parseInt(clock.getAttribute("data-seconds"), 10);
+  var label = clock.getAttribute("data-label");
+  function tick() {
+    var minutes = Math.floor(left / 60);
+    var seconds = left % 60;
+    clock.textContent = label + " " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
+    if (left > 0) { left -= 1; window.setTimeout(tick, 1000); }
+  }
+  if (!isNaN(left)) { tick(); }
+}());
