@@ -8,9 +8,11 @@ blocking threads, persistent connections, DEBUG off, the rate limits counted in 
 cache) on 127.0.0.1, with the per-address limits
 raised (``bench/quiz_settings.py``: every simulated person comes from 127.0.0.1).
 
-Each person opens the round's page (the CSRF cookie), POSTs the start form, then for each
-of the 10 questions opens its page and POSTs an answer, then opens the submit page and
-POSTs the prediction: 24 requests, no think time. An asyncio HTTP/1.1 client in its own
+Each person opens the round's page (the CSRF cookie), POSTs the start form, opens the
+attempt's page (every question on it), POSTs each of the 10 answers alone to the
+background-save address as the page's script does when answers are given one by one,
+POSTs the submission (every answer and the prediction) and follows it to the result page:
+15 requests, no think time. An asyncio HTTP/1.1 client in its own
 process plays them twice:
 
 - closed loop, the maximum rate: ``QUIZ_BENCH_PEOPLE`` people (default 300) over
@@ -367,23 +369,31 @@ async def _person(
     if status != 302:
         return
     attempt_path = headers["location"]
+    await timed("attempt_page", "GET", attempt_path)
+    answers: dict[str, Any] = {}
     for position in range(QUESTIONS):
-        await timed("question_page", "GET", f"{attempt_path}?cau={position + 1}")
+        # What the page's script sends as each answer is given: that answer alone.
+        answers[f"c{position}"] = rng.randrange(4)
         await timed(
             "answer",
             "POST",
-            attempt_path,
-            {"csrfmiddlewaretoken": token, "position": position, "choice": rng.randrange(4)},
+            f"{attempt_path}luu/",
+            {"csrfmiddlewaretoken": token, f"c{position}": answers[f"c{position}"]},
         )
-    await timed("submit_page", "GET", f"{attempt_path}nop/")
-    status, _headers, _body = await timed(
+    status, headers, _body = await timed(
         "submit",
         "POST",
-        f"{attempt_path}nop/",
-        {"csrfmiddlewaretoken": token, "prediction": rng.randrange(100, 20000)},
+        attempt_path,
+        {
+            "csrfmiddlewaretoken": token,
+            "action": "submit",
+            **answers,
+            "prediction": rng.randrange(100, 20000),
+        },
     )
     if status == 302:
         figures.setdefault("submitted", []).append(time.perf_counter())
+        await timed("result_page", "GET", headers["location"])
 
 
 def _load(
@@ -541,13 +551,15 @@ def _profile(round_id: int, people: int) -> dict[str, Any]:
         form = {"csrfmiddlewaretoken": token, "name": f"Người đo {n}", "phone": f"03{n:08d}"}
         status, attempt = call("start", cookies, "POST", round_path, form)
         assert status == 302, status
+        call("attempt_page", cookies, "GET", attempt)
+        answers = {}
         for position in range(QUESTIONS):
-            call("question_page", cookies, "GET", f"{attempt}?cau={position + 1}")
-            choice = {"csrfmiddlewaretoken": token, "position": position}
-            call("answer", cookies, "POST", attempt, {**choice, "choice": rng.randrange(4)})
-        call("submit_page", cookies, "GET", f"{attempt}nop/")
-        prediction = {"csrfmiddlewaretoken": token, "prediction": rng.randrange(100, 20000)}
-        status, result = call("submit", cookies, "POST", f"{attempt}nop/", prediction)
+            answers[f"c{position}"] = rng.randrange(4)
+            choice = {"csrfmiddlewaretoken": token, f"c{position}": answers[f"c{position}"]}
+            call("answer", cookies, "POST", f"{attempt}luu/", choice)
+        prediction = {"csrfmiddlewaretoken": token, "action": "submit", **answers}
+        prediction["prediction"] = rng.randrange(100, 20000)
+        status, result = call("submit", cookies, "POST", attempt, prediction)
         assert status == 302, status
         call("result_page", cookies, "GET", result)
 
@@ -830,7 +842,7 @@ def run() -> dict[str, Any]:
             figure(f"{tag}_server_cpu_ms_per_request", load["server_cpu_ms_per_request"], "ms"),
             {"metric": f"{tag}_failed", "value": load["statuses"].get(0, 0), "unit": "count"},
         ]
-    for kind in ("round_page", "start", "question_page", "answer", "submit_page", "submit"):
+    for kind in ("round_page", "start", "attempt_page", "answer", "submit", "result_page"):
         results += [
             figure(f"in_process_{kind}_cpu", profile[kind]["cpu_ms"], "ms"),
             figure(f"in_process_{kind}_statements", profile[kind]["statements"], "count"),
@@ -861,7 +873,7 @@ def run() -> dict[str, Any]:
         ratios[f"paced_{load['rate']:g}_p99_within_{int(TARGET_P99_MS)}ms"] = p99 <= TARGET_P99_MS
     return {
         "name": "quizzes",
-        "load_generator": f"asyncio HTTP/1.1 client in 1 process, 24 requests per person: closed "
+        "load_generator": f"asyncio HTTP/1.1 client in 1 process, 15 requests per person: closed "
         f"loop over {CONCURRENCY} keep-alive connections (the maximum rate), then paced open "
         f"loop at {', '.join(f'{r:g}' for r in RATES)} people/s for {PACED_SECONDS:g} s each "
         "(one new connection per person)",

@@ -65,6 +65,8 @@ urlpatterns = [
     path("", portal_views.home, name="home"),
     # Early: the public lookup is the busiest page (each "" include above it is searched in turn).
     path("", include("motcua.portal.urls")),
+    # Early too: a province-wide quiz round brings thousands of people a minute.
+    path("", include("motcua.quizzes.urls")),
     path("thu-tuc/", include("motcua.catalog.urls")),
     path("mot-cua/", include("motcua.dossiers.urls")),
     path("", include("motcua.feedback.urls")),
@@ -73,7 +75,6 @@ urlpatterns = [
     path("", include("motcua.initiatives.urls")),
     path("", include("motcua.parindex.urls")),
     path("", include("motcua.contests.urls")),
-    path("", include("motcua.quizzes.urls")),
 ]
 
 admin.site.site_header = "Motcua"

@@ -27,6 +27,9 @@ def counter_value(key: str) -> int:
 
 def counter_add(key: str, *, window: int = 60) -> int:
     """Count one event under ``key`` (any subject: a client, a dossier); return the count."""
+    count_in_window = getattr(cache, "count", None)
+    if count_in_window is not None:  # sharedcache.RedisCache: one round trip
+        return int(count_in_window(key, window))
     try:
         count = cache.incr(key)
     except ValueError:  # no window open: open one

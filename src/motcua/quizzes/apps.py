@@ -19,10 +19,12 @@ class QuizzesConfig(AppConfig):
         periodic_register("quizzes", lambda: attempts_finalise_expired() + rounds_rank_closed())
 
         from motcua.quizzes import hotpath
-        from motcua.quizzes.models import Question, Quiz, QuizUnit
+        from motcua.quizzes.models import Question, Quiz, QuizUnit, Round
 
         hotpath.banks.clear_on_change(Question, Quiz, QuizUnit)
         hotpath.quiz_units.clear_on_change(Question, Quiz, QuizUnit)
+        hotpath.rounds.clear_on_change(Quiz, Round)
+        hotpath.start_fields.clear_on_change(Quiz, QuizUnit)
 
         def organiser(request: Any) -> bool:
             return UserRoles.for_request(request).holds_any(conf.organiser_roles())

@@ -82,10 +82,31 @@ def units_of(quiz_id: int) -> dict[int, str]:
     return quiz_units.get_or_set(quiz_id, load)
 
 
+rounds: ProcessCache[Round | None] = ProcessCache("quizzes.rounds", max_entries=200)
+start_fields: ProcessCache[str] = ProcessCache("quizzes.start_fields", max_entries=200)
+
+
+def round_of(round_id: int) -> Round | None:
+    """Return round ``round_id`` with its quiz, as the citizen's pages show it (cached per process).
+
+    Saving a round or its quiz drops it in that process at once; the others
+    see the change within ``MOTCUA_REFERENCE_TTL`` seconds. The round's
+    status is worked out from its instants on each request; the attempts
+    check their own deadline in the database.
+    """
+
+    def load() -> Round | None:
+        return Round.objects.select_related("quiz").filter(pk=round_id).first()
+
+    return rounds.get_or_set(round_id, load)
+
+
 def forget(**_kwargs: object) -> None:
-    """Drop this process's banks and unit lists (a signal receiver too)."""
+    """Drop this process's banks, unit lists, rounds and start forms (a signal receiver too)."""
     banks.clear()
     quiz_units.clear()
+    rounds.clear()
+    start_fields.clear()
 
 
 # --- rows ----------------------------------------------------------------------------------------

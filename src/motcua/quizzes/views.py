@@ -13,11 +13,14 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+from csp.decorators import csp_exempt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -41,7 +44,7 @@ from motcua.quizzes.forms import (
     SubmitForm,
     UnitForm,
 )
-from motcua.quizzes.hotpath import units_of
+from motcua.quizzes.hotpath import round_of, start_fields, units_of
 from motcua.quizzes.models import Attempt, AttemptStatus, Question, Quiz, QuizUnit, Round
 from motcua.quizzes.selectors import (
     attempt_state,
@@ -106,7 +109,7 @@ def _unit_choices(round_: Round) -> list[tuple[int, str]]:
 @require_http_methods(["GET", "POST"])
 def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
     """The round: the start form while it is open, the results once it is closed."""
-    round_ = round_get(round_id)
+    round_ = round_of(round_id)
     if round_ is None:
         raise Http404
     status = round_.status_at(clock.now())
@@ -173,7 +176,21 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
                 )
                 return response
     form.set_units(_unit_choices(round_))
+    if not form.is_bound:
+        context["start_fields"] = _blank_start_fields(round_, form)
     return render(request, "quizzes/round.html", context, status=400 if form.errors else 200)
+
+
+def _blank_start_fields(round_: Round, form: StartForm) -> str:
+    """The empty start form's fields, rendered once per quiz and language in each process.
+
+    The unit list can run to hundreds of options; drawn through Django's
+    widget templates it was most of the round page's time.
+    """
+    return start_fields.get_or_set(
+        (round_.quiz_id, get_language()),
+        lambda: render_to_string("quizzes/_start_fields.html", {"form": form}),
+    )
 
 
 def _limit_posts(request: HttpRequest) -> bool:
@@ -278,6 +295,7 @@ def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
+@csp_exempt()  # JSON: no document to protect
 @require_POST
 def attempt_save(request: HttpRequest, token: str) -> JsonResponse:
     """Save answers in the background (the page's script), answered in JSON.

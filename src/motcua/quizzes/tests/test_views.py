@@ -143,6 +143,35 @@ class CitizenPageTests(TestCase):
         self.assertNotIn("correct_index", html)
         self.assertNotIn("data-correct", html)
 
+    def test_the_round_page_follows_a_changed_round_and_the_visitors_language(self) -> None:
+        url = f"/thi-truc-tuyen/tuan/{self.round.pk}/"
+        self.assertContains(self.client.get(url), "Họ và tên")
+        self.round.title = "Tuần thi thứ hai"
+        self.round.save()
+        page = self.client.get(url)
+        self.assertContains(page, "Tuần thi thứ hai")
+        from django.conf import settings
+
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        english = self.client.get(url)
+        self.assertContains(english, "Full name")
+        self.assertNotContains(english, "Họ và tên")
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+        self.assertContains(self.client.get(url), "Họ và tên")
+
+    def test_question_texts_are_escaped(self) -> None:
+        Question.objects.filter(quiz=self.world.quiz).update(
+            text="<script>alert(1)</script> & câu hỏi", options=["<b>A</b>", "B", "C", "D"]
+        )
+        from motcua.quizzes.hotpath import forget
+
+        forget()  # a bulk update sends no signal
+        attempt = self.start()
+        page = self.client.get(f"/thi-truc-tuyen/bai/{attempt.token}/")
+        self.assertNotContains(page, "<script>alert(1)")
+        self.assertContains(page, "&lt;script&gt;alert(1)&lt;/script&gt; &amp; câu hỏi", count=3)
+        self.assertContains(page, "&lt;b&gt;A&lt;/b&gt;</label>", count=3)
+
     def test_a_bad_start_shows_the_error_summary_and_writes_nothing(self) -> None:
         response = self.client.post(
             f"/thi-truc-tuyen/tuan/{self.round.pk}/", {"name": "Mai", "phone": "123"}
