@@ -8,6 +8,7 @@ past the round's close at the end.
 from __future__ import annotations
 
 import os
+from pathlib import Path
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -38,7 +39,9 @@ def test_a_full_round_with_a_dropped_connection(
 ) -> None:
     world = quiz_world
     round_ = world.round(question_count=4)
-    page = browser.new_context().new_page()
+    page = browser.new_context(viewport={"width": 390, "height": 844}, locale="vi-VN").new_page()
+    shots = Path(os.environ.get("MOTCUA_TEST_ARTIFACTS", "var/test-artifacts")) / "quizzes"
+    shots.mkdir(parents=True, exist_ok=True)
     page.set_default_timeout(15_000)
 
     page.goto(f"{live_server.url}/thi-truc-tuyen/")
@@ -65,6 +68,9 @@ def test_a_full_round_with_a_dropped_connection(
 
     # All four questions on one page; each answer is saved as it is given.
     assert page.locator("fieldset.quiz-question").count() == 4
+    # On a phone's width nothing runs off the side.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    page.screenshot(path=str(shots / "attempt.png"), full_page=True)
     answer(0)
     answer(1)
     saved(2)
@@ -92,6 +98,7 @@ def test_a_full_round_with_a_dropped_connection(
         page.click("#quiz-submit-button")
         page.wait_for_selector("#quiz-score")
     assert page.inner_text("#quiz-score") == "Đúng 4 trên 4 câu, trong 180,0 giây."
+    page.screenshot(path=str(shots / "result.png"), full_page=True)
     assert page.locator("#quiz-wait").count() == 1
     attempt.refresh_from_db()
     assert attempt.status == AttemptStatus.SUBMITTED
