@@ -8,9 +8,11 @@ the CSRF token of the language switch and the page's own address (its
 (language, script prefix, URL configuration, public menu) with markers in
 their place and in the place of the title and the content, then answers
 each request by joining the cached pieces with that request's values and
-the page's own title and content templates. Anyone else (a signed-in
-user, a message to show, ``DEBUG`` with its template reloading) gets the
-ordinary render. ``portal/tests/test_layout.py`` compares the two renders.
+the page's own title and content: its templates, or functions that write
+them out (the lookup's, :mod:`motcua.portal.lookup_html`). Anyone else (a
+signed-in user, a message to show, ``DEBUG`` with its template reloading)
+gets the ordinary render. ``portal/tests/test_layout.py`` compares the two
+renders.
 """
 
 from __future__ import annotations
