@@ -8,14 +8,17 @@ the CSRF token of the language switch and the page's own address (its
 (language, script prefix, URL configuration, public menu) with markers in
 their place and in the place of the title and the content, then answers
 each request by joining the cached pieces with that request's values and
-the page's own title and content templates. Anyone else (a signed-in
-user, a message to show, ``DEBUG`` with its template reloading) gets the
-ordinary render. ``portal/tests/test_layout.py`` compares the two renders.
+the page's own title and content: its templates, or functions that write
+them out (the lookup's, :mod:`motcua.portal.lookup_html`). Anyone else (a
+signed-in user, a message to show, ``DEBUG`` with its template reloading)
+gets the ordinary render. ``portal/tests/test_layout.py`` compares the two
+renders.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -83,21 +86,30 @@ def _layout(template_name: str, key: tuple[Any, ...]) -> tuple[str, str, str]:
     return before, middle, after
 
 
+def _render(part: str | Callable[[dict[str, Any]], str], context: dict[str, Any]) -> str:
+    if callable(part):
+        return part(context)
+    return get_template(part).render(context)
+
+
 def render_with_cached_layout(
     request: HttpRequest,
     *,
     page: str,
     layout: str,
-    title: str,
-    content: str,
+    title: str | Callable[[dict[str, Any]], str],
+    content: str | Callable[[dict[str, Any]], str],
     context: dict[str, Any],
     status: int = 200,
 ) -> HttpResponse:
     """Render ``page`` for ``request``; for an anonymous visitor, as ``layout`` + title + content.
 
-    ``page`` extends ``core/base.html`` and includes ``title`` and
-    ``content`` in its blocks; ``layout`` is the same page with
+    ``page`` extends ``core/base.html`` and includes the title and content
+    templates in its blocks; ``layout`` is the same page with
     ``{{ layout_title }}`` and ``{{ layout_content }}`` in their place.
+    ``title`` and ``content`` name those templates, or are functions that
+    return, for ``context``, the HTML those templates render (a hot page's
+    content written out in Python, compared with the templates by its tests).
     """
     user = getattr(request, "user", None)
     if settings.DEBUG or (user is not None and user.is_authenticated) or get_messages(request):
@@ -116,9 +128,9 @@ def render_with_cached_layout(
     html = "".join(
         (
             before.replace(_CSRF, token).replace(_NEXT, here),
-            get_template(title).render(context),
+            _render(title, context),
             middle.replace(_CSRF, token).replace(_NEXT, here),
-            get_template(content).render(context),
+            _render(content, context),
             after.replace(_CSRF, token).replace(_NEXT, here),
         )
     )

@@ -11,6 +11,7 @@ from motcua.dossiers.public import pause_explanation
 from motcua.portal.forms import LookupForm
 from motcua.portal.layout import render_with_cached_layout
 from motcua.portal.lookup import Outcome, lookup, problem_message
+from motcua.portal.lookup_html import lookup_content, lookup_title
 from motcua.portal.selectors import home_page_data
 
 PHONE_PROBLEMS = frozenset({Outcome.PHONE_INVALID, Outcome.PHONE_MISMATCH, Outcome.PHONE_LOCKED})
@@ -50,8 +51,8 @@ def lookup_page(request: HttpRequest) -> HttpResponse:
         request,
         page="portal/lookup.html",
         layout="portal/lookup_layout.html",
-        title="portal/_lookup_title.html",
-        content="portal/_lookup_main.html",
+        title=lookup_title,
+        content=lookup_content,
         context={
             "form": form,
             "result": found,

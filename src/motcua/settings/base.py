@@ -72,7 +72,7 @@ MIDDLEWARE = [
     "motcua.core.middleware.SessionIdleMiddleware",
     "motcua.core.middleware.PrivateCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "motcua.core.middleware.ContentSecurityPolicyMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
