@@ -8,9 +8,9 @@ past the round's close at the end.
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from collections.abc import Iterator
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
