@@ -13,7 +13,6 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from csp.decorators import csp_exempt
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -295,7 +294,6 @@ def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
     )
 
 
-@csp_exempt()  # JSON: no document to protect
 @require_POST
 def attempt_save(request: HttpRequest, token: str) -> JsonResponse:
     """Save answers in the background (the page's script), answered in JSON.
