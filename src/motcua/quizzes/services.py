@@ -474,15 +474,10 @@ def attempt_submit(
     submission: they are saved first, in the same transaction, when they
     come in time; a position or choice outside the attempt refuses the
     whole submission. A submission after the time limit (and its grace)
-    counts only the answers saved in time, at the limit's instant.
+    counts only the answers saved in time, at the limit's instant, and
+    needs no prediction.
     """
     now = clock.now()
-    if prediction is None or not 0 <= prediction <= MAX_PREDICTION:
-        raise _field(
-            "prediction",
-            _("Write your prediction as a whole number between 0 and 100,000,000."),
-            "prediction_required",
-        )
     with transaction.atomic():
         attempt = hotpath.attempt_for_update(token or "")
         if attempt is None:
@@ -490,8 +485,15 @@ def attempt_submit(
         if attempt.status != AttemptStatus.IN_PROGRESS:
             raise ApplicationError(_("This attempt has been submitted."), code="submitted")
         if _time_is_up(attempt, now):
+            # The prediction was due in time too: none is asked for any more.
             _finish(attempt, attempt.deadline_at, None)
         else:
+            if prediction is None or not 0 <= prediction <= MAX_PREDICTION:
+                raise _field(
+                    "prediction",
+                    _("Write your prediction as a whole number between 0 and 100,000,000."),
+                    "prediction_required",
+                )
             if answers:
                 _check_answers(attempt, answers)
                 attempt.answers = {

@@ -227,43 +227,38 @@ def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
     (``quizzes/attempt.js``) each answer is also kept on the phone and saved
     in the background as it is given (:func:`attempt_save`).
     """
-    form = SubmitForm(request.POST or None)
+    submitting = request.method == "POST" and request.POST.get("action") != "save"
+    form = SubmitForm(request.POST if submitting else None)
     error, status = "", 200
+    result = reverse("quizzes:attempt_result", args=[token])
     if request.method == "POST":
         answers = _answers_from(request.POST)
-        if _limit_posts(request):
-            error, status = _("Too many answers from this connection. Wait a minute."), 429
-        elif request.POST.get("action") == "save" or not form.is_valid():
-            # Saving, or a submission without a valid prediction: keep the answers given.
-            saved_note = request.POST.get("action") == "save"
-            try:
+        try:
+            if _limit_posts(request):
+                error, status = _("Too many answers from this connection. Wait a minute."), 429
+            elif submitting:
+                prediction = form.cleaned_data["prediction"] if form.is_valid() else None
+                try:
+                    attempt_submit(token=token, prediction=prediction, answers=answers)
+                except ApplicationError as exc:
+                    if exc.code != "prediction_required":
+                        raise
+                    # Keep the answers given; the form says what is missing.
+                    if answers:
+                        attempt_answers(token=token, answers=answers)
+                    status = 400
+                else:
+                    return HttpResponseRedirect(result)
+            else:
                 if answers:
                     attempt_answers(token=token, answers=answers)
-            except NotFoundError:
-                raise Http404 from None
-            except ApplicationError as exc:
-                if exc.code == "submitted":
-                    return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
-                error, status = exc.message, 400
-            else:
-                if saved_note:
-                    return HttpResponseRedirect(
-                        reverse("quizzes:attempt", args=[token]) + "?da-luu=1"
-                    )
-                status = 400
-        else:
-            try:
-                attempt_submit(
-                    token=token, prediction=form.cleaned_data["prediction"], answers=answers
-                )
-            except NotFoundError:
-                raise Http404 from None
-            except ApplicationError as exc:
-                if exc.code == "submitted":
-                    return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
-                error, status = exc.message, 400
-            else:
-                return HttpResponseRedirect(reverse("quizzes:attempt_result", args=[token]))
+                return HttpResponseRedirect(reverse("quizzes:attempt", args=[token]) + "?da-luu=1")
+        except NotFoundError:
+            raise Http404 from None
+        except ApplicationError as exc:
+            if exc.code == "submitted":
+                return HttpResponseRedirect(result)
+            error, status = exc.message, 400
     try:
         attempt = attempt_by_token(token)
     except ApplicationError:

@@ -135,6 +135,21 @@ class AttemptTests(TestCase):
         self.assertEqual(done.correct, 1)
         self.assertIsNone(done.prediction)
 
+    def test_a_prediction_is_needed_in_time_and_not_after(self) -> None:
+        attempt = self.start()
+        for prediction in (None, -1, 100_000_001):
+            with (
+                self.subTest(prediction=prediction),
+                self.assertRaisesMessage(ApplicationError, "100.000.000"),
+            ):
+                attempt_submit(token=attempt.token, prediction=prediction)
+        attempt.refresh_from_db()
+        self.assertEqual(attempt.status, AttemptStatus.IN_PROGRESS)
+        with clock.frozen(NOW + timedelta(hours=1)):
+            done = attempt_submit(token=attempt.token, prediction=None)
+        self.assertEqual(done.status, AttemptStatus.SUBMITTED)
+        self.assertIsNone(done.prediction)
+
     def test_the_deadline_is_cut_at_the_round_close(self) -> None:
         self.round.closes_at = NOW + timedelta(seconds=100)
         self.round.save()

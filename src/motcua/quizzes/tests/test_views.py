@@ -90,6 +90,20 @@ class CitizenPageTests(TestCase):
         self.assertEqual(attempt.status, AttemptStatus.IN_PROGRESS)
         self.assertEqual(attempt.answers, {"0": 2, "1": 1})
 
+    def test_after_the_time_limit_submitting_without_a_prediction_ends_the_attempt(self) -> None:
+        attempt = self.start()
+        url = f"/thi-truc-tuyen/bai/{attempt.token}/"
+        self.client.post(f"{url}luu/", {"c0": 1})
+        with clock.frozen(NOW + timedelta(hours=1)):
+            page = self.client.get(url)
+            self.assertContains(page, 'id="quiz-time-up"')
+            response = self.client.post(url, {"action": "submit", "c1": 2})
+        self.assertRedirects(response, f"{url}ket-qua/", fetch_redirect_response=False)
+        attempt.refresh_from_db()
+        self.assertEqual(attempt.status, AttemptStatus.SUBMITTED)
+        # Only the answer saved in time counts; the late one is not kept.
+        self.assertEqual(attempt.answers, {"0": 1})
+
     def test_the_save_button_works_without_javascript(self) -> None:
         attempt = self.start()
         url = f"/thi-truc-tuyen/bai/{attempt.token}/"

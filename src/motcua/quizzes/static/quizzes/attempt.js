@@ -101,8 +101,14 @@
   function tick() {
     var minutes = Math.floor(left / 60);
     var seconds = left % 60;
+    if (left <= 0) {
+      clock.textContent = clock.getAttribute("data-ended");
+      clock.className = "error-message";
+      return;
+    }
     clock.textContent = label + " " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
-    if (left > 0) { left -= 1; window.setTimeout(tick, 1000); }
+    left -= 1;
+    window.setTimeout(tick, 1000);
   }
   if (!isNaN(left)) { tick(); }
 }());
