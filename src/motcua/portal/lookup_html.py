@@ -1,7 +1,7 @@
 """The lookup page's title and content for an anonymous visitor, written out in Python.
 
 The public lookup is the site's hot path (issue 10: 800 pages a second). For
-a visitor who is not signed in, :func:`motcua.portal.layout.render_with_cached_layout`
+a visitor who is not signed in, :func:`motcua.core.layout.render_with_cached_layout`
 joins the cached layout with :func:`lookup_title` and :func:`lookup_content`
 instead of rendering ``portal/_lookup_title.html`` and
 ``portal/_lookup_main.html`` (with ``core/_error_summary.html`` and

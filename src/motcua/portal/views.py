@@ -7,9 +7,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from motcua.core.http import private_no_store
+from motcua.core.layout import render_with_cached_layout
 from motcua.dossiers.public import pause_explanation
 from motcua.portal.forms import LookupForm
-from motcua.portal.layout import render_with_cached_layout
 from motcua.portal.lookup import Outcome, lookup, problem_message
 from motcua.portal.lookup_html import lookup_content, lookup_title
 from motcua.portal.selectors import home_page_data

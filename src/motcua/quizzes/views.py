@@ -27,6 +27,7 @@ from motcua.core import clock
 from motcua.core.errors import ApplicationError, NotFoundError
 from motcua.core.http import private_no_store
 from motcua.core.idnumbers import clean_phone
+from motcua.core.layout import render_with_cached_layout
 from motcua.core.net import client_address
 from motcua.core.ratelimit import counter_add, rate_limit_hit
 from motcua.dossiers.screens import UserRoles
@@ -87,6 +88,33 @@ def _apply(form: Any, exc: ApplicationError) -> None:
         form.add_error(None, exc.message)
 
 
+_PARTS = {
+    "round": ("quizzes/_round_title.html", "quizzes/_round_main.html"),
+    "attempt": ("quizzes/_attempt_title.html", "quizzes/_attempt_main.html"),
+    "attempt_result": ("quizzes/_result_title.html", "quizzes/_result_main.html"),
+}
+
+
+def _page(
+    request: HttpRequest, name: str, context: dict[str, Any], status: int = 200
+) -> HttpResponse:
+    """Render a citizen's quiz page; an anonymous visitor's joins the layout cached once.
+
+    ``quizzes/<name>.html`` is the page; ``<name>_layout.html`` the same with
+    the title and the content left out (``core.layout``).
+    """
+    title, content = _PARTS[name]
+    return render_with_cached_layout(
+        request,
+        page=f"quizzes/{name}.html",
+        layout=f"quizzes/{name}_layout.html",
+        title=title,
+        content=content,
+        context=context,
+        status=status,
+    )
+
+
 def _cookie(round_id: int) -> str:
     return f"quiz_{round_id}"
 
@@ -119,7 +147,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
         context["prizes"] = round_prizes(round_, results["ranking"])
         context["ranking"] = results["ranking"][:200]
         context["collective"] = collective_ranking(round_)
-        return render(request, "quizzes/round.html", context)
+        return _page(request, "round", context)
     form = StartForm(request.POST or None)
     context["form"] = form
     token = request.COOKIES.get(_cookie(round_.pk), "")
@@ -137,7 +165,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
         ):
             form.add_error(None, _("Too many attempts from this connection. Try again later."))
             form.set_units(_unit_choices(round_))
-            return render(request, "quizzes/round.html", context, status=429)
+            return _page(request, "round", context, status=429)
         if form.is_valid():
             data = form.cleaned_data
             try:
@@ -149,7 +177,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
             ):
                 form.add_error("phone", _("Too many attempts with this phone number this hour."))
                 form.set_units(_unit_choices(round_))
-                return render(request, "quizzes/round.html", context, status=429)
+                return _page(request, "round", context, status=429)
             try:
                 attempt = attempt_start(
                     round_id=round_.pk,
@@ -177,7 +205,7 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
     form.set_units(_unit_choices(round_))
     if not form.is_bound:
         context["start_fields"] = _blank_start_fields(round_, form)
-    return render(request, "quizzes/round.html", context, status=400 if form.errors else 200)
+    return _page(request, "round", context, status=400 if form.errors else 200)
 
 
 def _blank_start_fields(round_: Round, form: StartForm) -> str:
@@ -272,9 +300,9 @@ def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
             chosen = _int(request.POST.get(f"c{question['position']}"), -1)
             if chosen >= 0:
                 question["chosen"] = chosen
-    return render(
+    return _page(
         request,
-        "quizzes/attempt.html",
+        "attempt",
         {
             "attempt": attempt,
             "round": attempt.round,
@@ -334,9 +362,9 @@ def attempt_result(request: HttpRequest, token: str) -> HttpResponse:
         results = round_results(round_)
         own = round_ranking(round_, participants=results["participants"], phone=attempt.phone)
         place = own[0] if own else None
-    return render(
+    return _page(
         request,
-        "quizzes/attempt_result.html",
+        "attempt_result",
         {
             "attempt": attempt,
             "round": round_,

@@ -305,3 +305,76 @@ def _upload(data: bytes) -> object:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return SimpleUploadedFile("bank.xlsx", data)
+
+
+@override_settings(CACHES=LOCMEM)
+class CachedLayoutTests(TestCase):
+    """An anonymous visitor's pages, joined with the layout cached once, are the full render."""
+
+    def setUp(self) -> None:
+        self.frozen = clock.frozen(NOW)
+        self.frozen.__enter__()
+        self.addCleanup(self.frozen.__exit__, None, None, None)
+        self.world = World()
+        self.round = self.world.round(question_count=3)
+
+    def both(self, method: str, url: str, data: dict[str, object] | None = None) -> list[str]:
+        from motcua.portal.tests.test_layout import same_bytes
+
+        pages = []
+        for debug in (False, True):  # DEBUG: the ordinary render
+            with override_settings(DEBUG=debug):
+                response = getattr(self.client, method)(url, data or {})
+            pages.append((response.status_code, same_bytes(response.content)))
+        self.assertEqual(pages[0], pages[1], url)
+        return [html for _status, html in pages]
+
+    def test_the_round_attempt_and_result_pages_are_the_same(self) -> None:
+        from django.conf import settings
+
+        round_url = f"/thi-truc-tuyen/tuan/{self.round.pk}/"
+        self.both("get", round_url)
+        self.both("post", round_url, {"name": "", "phone": "12"})  # the error summary
+        response = self.client.post(
+            round_url, {"name": "Nguyễn Thị Mai", "phone": "0912345678", "unit": ""}
+        )
+        attempt = Attempt.objects.get()
+        url = f"/thi-truc-tuyen/bai/{attempt.token}/"
+        self.assertRedirects(response, url, fetch_redirect_response=False)
+        self.both("get", round_url)  # with the attempt to continue
+        self.client.post(f"{url}luu/", {"c0": 1})
+        html = self.both("get", url)[0]
+        self.assertIn('name="c0" value="1" checked', html)
+        self.both("get", f"{url}?da-luu=1")
+        self.both("post", url, {"action": "submit", "c1": 2})  # no prediction
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        self.both("get", url)
+        self.client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+        self.client.post(url, {"action": "submit", "prediction": 4})
+        self.both("get", f"{url}ket-qua/")
+
+    def test_the_forms_of_a_cached_page_carry_a_valid_token(self) -> None:
+        import re
+
+        client = self.client_class(enforce_csrf_checks=True)
+        round_url = f"/thi-truc-tuyen/tuan/{self.round.pk}/"
+        page = client.get(round_url)
+        token = re.search(
+            r'id="quiz-start"><input type="hidden" name="csrfmiddlewaretoken" '
+            r'value="([^"]+)"',
+            page.content.decode(),
+        )
+        self.assertIsNotNone(token)
+        started = client.post(
+            round_url,
+            {"csrfmiddlewaretoken": token.group(1), "name": "Lê Văn Hùng", "phone": "0912000222"},
+        )
+        self.assertEqual(started.status_code, 302)
+        attempt = client.get(started["Location"]).content.decode()
+        form = attempt[attempt.index('id="quiz-attempt"') :]
+        form_token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form[:2000])
+        self.assertIsNotNone(form_token)
+        saved = client.post(
+            f"{started['Location']}luu/", {"csrfmiddlewaretoken": form_token.group(1), "c0": 0}
+        )
+        self.assertEqual(saved.status_code, 200)

@@ -1,7 +1,7 @@
-"""The lookup page's layout, rendered once per language and reused for anonymous visitors.
+"""A public page's layout, rendered once per language and reused for anonymous visitors.
 
 ``core/base.html`` (header, menus, language switch, footer) is about half of
-the lookup page's template work, and for a visitor who is not signed in and
+the template work of a busy public page (the lookup, a quiz attempt), and for a visitor who is not signed in and
 has no message waiting it is the same on every request but for two values:
 the CSRF token of the language switch and the page's own address (its
 ``next``). :func:`render_with_cached_layout` renders the layout once per
@@ -48,7 +48,7 @@ def _clear(**_kwargs: Any) -> None:
     _layouts.clear()
 
 
-setting_changed.connect(_clear, dispatch_uid="motcua.portal.layout")
+setting_changed.connect(_clear, dispatch_uid="motcua.core.layout")
 
 
 class _LayoutRequest(HttpRequest):
@@ -124,6 +124,8 @@ def render_with_cached_layout(
     )
     before, middle, after = _layout(layout, key)
     token = get_token(request)
+    # The page's own forms need the token too ({% csrf_token %}; no request here).
+    context = {**context, "csrf_token": token}
     here = escape(request.get_full_path())
     html = "".join(
         (
