@@ -51,6 +51,11 @@ class ProcessCache(Generic[V]):
         with self._lock:
             self._data.clear()
 
+    def discard(self, key: Hashable) -> None:
+        """Forget ``key`` (a value not worth keeping, such as "not found")."""
+        with self._lock:
+            self._data.pop(key, None)
+
     def clear_on_change(self, *models: type[Any]) -> None:
         """Drop this cache whenever a row of one of ``models`` is saved or deleted in
         this process (other processes see the change within the TTL). Call it from

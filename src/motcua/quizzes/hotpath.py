@@ -16,6 +16,7 @@ not use it: the answer key is read from the table at submission.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -98,7 +99,10 @@ def round_of(round_id: int) -> Round | None:
     def load() -> Round | None:
         return Round.objects.select_related("quiz").filter(pk=round_id).first()
 
-    return rounds.get_or_set(round_id, load)
+    found = rounds.get_or_set(round_id, load)
+    if found is None:
+        rounds.discard(round_id)  # a round created a moment later shows at once
+    return found
 
 
 def forget(**_kwargs: object) -> None:
@@ -229,45 +233,39 @@ def answers_save(
     """Save answers in one statement if the attempt takes them all; ``(questions, answered)``.
 
     ``answers`` maps positions to choices as shown (both already checked
-    non-negative, at least one pair). The attempt must be in progress, its
-    deadline not before ``earliest_deadline`` (now minus the grace), and
-    every position and choice inside its layout. None when any of that
-    fails, and nothing is saved: the caller then reads the attempt to say why.
+    non-negative and small, at least one pair); they travel as one JSON
+    parameter, so a batch of any size is one statement of the same text.
+    The attempt must be in progress, its deadline not before
+    ``earliest_deadline`` (now minus the grace), and every position and
+    choice inside its layout. None when any of that fails, and nothing is
+    saved: the caller then reads the attempt to say why.
     """
     table = _q(Attempt._meta.db_table)
     deadline = Attempt._meta.get_field("deadline_at").get_db_prep_save(
         earliest_deadline, connections[DEFAULT_DB_ALIAS]
     )
-    pairs = sorted(answers.items())
-    params: list[Any] = []
+    given = json.dumps({str(position): choice for position, choice in answers.items()})
     if connection.vendor == "postgresql":
-        merged = ", ".join(["%s::text, %s::integer"] * len(pairs))
-        for position, choice in pairs:
-            params += [str(position), choice]
-        checks = " AND ".join(["jsonb_array_length(layout -> %s::integer -> 1) > %s"] * len(pairs))
         sql = (
-            f"UPDATE {table} SET answers = answers || jsonb_build_object({merged}) "  # noqa: S608  # identifiers only
+            f"UPDATE {table} SET answers = answers || %s::jsonb "  # noqa: S608  # identifiers only
             "WHERE token = %s AND status = 'in_progress' AND deadline_at >= %s "
-            f"AND jsonb_array_length(layout) > %s AND {checks} "
+            "AND NOT EXISTS (SELECT 1 FROM jsonb_each_text(%s::jsonb) AS e(k, v) "
+            "WHERE e.k::integer >= jsonb_array_length(layout) "
+            "OR e.v::integer >= jsonb_array_length(layout -> e.k::integer -> 1)) "
             "RETURNING jsonb_array_length(layout), "
             "(SELECT count(*) FROM jsonb_object_keys(answers))"
         )
     else:
-        merged = ", ".join(["%s, %s"] * len(pairs))
-        for position, choice in pairs:
-            params += [f'$."{position}"', choice]
-        checks = " AND ".join(["json_array_length(layout, %s) > %s"] * len(pairs))
         sql = (
-            f"UPDATE {table} SET answers = json_set(answers, {merged}) "  # noqa: S608  # identifiers only
+            f"UPDATE {table} SET answers = json_patch(answers, %s) "  # noqa: S608  # identifiers only
             "WHERE token = %s AND status = 'in_progress' AND deadline_at >= %s "
-            f"AND json_array_length(layout) > %s AND {checks} "
+            "AND NOT EXISTS (SELECT 1 FROM json_each(%s) AS e "
+            "WHERE CAST(e.key AS INTEGER) >= json_array_length(layout) "
+            "OR e.value >= json_array_length(layout, '$[' || e.key || '][1]')) "
             "RETURNING json_array_length(layout), (SELECT count(*) FROM json_each(answers))"
         )
-    params += [token, deadline, pairs[-1][0]]
-    for position, choice in pairs:
-        params += [position if connection.vendor == "postgresql" else f"$[{position}][1]", choice]
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
+        cursor.execute(sql, [given, token, deadline, given])
         row = cursor.fetchone()
     return None if row is None else (int(row[0]), int(row[1]))
 

@@ -46,6 +46,8 @@ from motcua.quizzes.models import (
 
 _random = random.SystemRandom()
 MAX_PREDICTION = 100_000_000
+# No position or option is this high (a round draws at most 100 questions).
+MAX_INDEX = 999
 
 
 def _field(field: str, message: str, code: str) -> ApplicationError:
@@ -293,22 +295,18 @@ def _draw(round_: Round) -> list[list[Any]]:
     return layout
 
 
-def attempt_start(
-    *, round_id: int, entrant: Entrant, address: str = "", round_: Round | None = None
-) -> Attempt:
+def attempt_start(*, round_id: int, entrant: Entrant, address: str = "") -> Attempt:
     """Start an attempt: register (or find) the participant, draw and shuffle the questions.
 
     The attempt limit counts the attempts of the phone in the round, under
     any name; two starts at once cannot both take the last place (the
-    number of the attempt is unique per round and phone). ``round_`` saves
-    the query when the caller has the round already. Two statements and a
-    commit when the person is new (hotpath).
+    number of the attempt is unique per round and phone). The round is read
+    afresh (never a per-process copy): a round an organiser closed early
+    takes no new attempt, and no attempt outlives the round's close. Three
+    statements and a commit when the person is new (hotpath).
     """
     now = clock.now()
-    if round_ is None or round_.pk != round_id:
-        round_ = _open_round(round_id, now)
-    else:
-        _check_open(round_, now)
+    round_ = _open_round(round_id, now)
     layout = _draw(round_)
     deadline = min(now + timedelta(seconds=round_.time_limit_seconds), round_.closes_at)
     limit = round_.attempts_per_person
@@ -377,7 +375,7 @@ def attempt_answers(*, token: str, answers: Mapping[int, int]) -> Saved:
     """
     now = clock.now()
     given = dict(answers)
-    if given and all(p >= 0 and c >= 0 for p, c in given.items()):
+    if given and all(0 <= p <= MAX_INDEX and 0 <= c <= MAX_INDEX for p, c in given.items()):
         saved = hotpath.answers_save(
             token=token or "",
             answers=given,
@@ -489,11 +487,15 @@ def attempt_submit(
             _finish(attempt, attempt.deadline_at, None)
         else:
             if prediction is None or not 0 <= prediction <= MAX_PREDICTION:
-                raise _field(
-                    "prediction",
-                    _("Write your prediction as a whole number between 0 and 100,000,000."),
-                    "prediction_required",
-                )
+                if now > attempt.deadline_at:
+                    # In the grace after the limit: the prediction was due in time too.
+                    prediction = None
+                else:
+                    raise _field(
+                        "prediction",
+                        _("Write your prediction as a whole number between 0 and 100,000,000."),
+                        "prediction_required",
+                    )
             if answers:
                 _check_answers(attempt, answers)
                 attempt.answers = {

@@ -10,6 +10,7 @@ round's page, resumes it). No page carries the answer key.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -140,6 +141,11 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
     if round_ is None:
         raise Http404
     status = round_.status_at(clock.now())
+    if status == "closed":
+        # Results change after the close (the stored ranking, a disqualification): read afresh.
+        round_ = round_get(round_id)
+        if round_ is None:
+            raise Http404
     context: dict[str, Any] = {"round": round_, "status": status}
     if status == "closed":
         results = round_results(round_)
@@ -188,7 +194,6 @@ def round_page(request: HttpRequest, round_id: int) -> HttpResponse:
                         unit_id=data["unit"],
                     ),
                     address=client_address(request),
-                    round_=round_,
                 )
             except ApplicationError as exc:
                 _apply(form, exc)
@@ -226,15 +231,23 @@ def _limit_posts(request: HttpRequest) -> bool:
     )
 
 
+_ANSWER_KEY = re.compile(r"c([0-9]{1,3})")
+_INDEX = re.compile(r"[0-9]{1,3}")
+
+
 def _answers_from(data: Any) -> dict[int, int]:
     """Return the answers of a posted form, ``{position: choice}`` from fields ``c<position>``.
 
-    Positions have at most three digits (a round draws far fewer). A value that is not a whole number becomes -1, which the service refuses.
+    Positions and choices are one to three ASCII digits (a round draws far
+    fewer); any other value becomes -1, which the service refuses with its
+    reason. Other fields are not answers.
     """
     answers = {}
     for key in data:
-        if key[:1] == "c" and key[1:].isdigit() and len(key) <= 4:
-            answers[int(key[1:])] = _int(data.get(key), -1)
+        match = _ANSWER_KEY.fullmatch(key)
+        if match:
+            value = str(data.get(key, "")).strip()
+            answers[int(match[1])] = int(value) if _INDEX.fullmatch(value) else -1
     return answers
 
 
@@ -277,10 +290,11 @@ def attempt_page(request: HttpRequest, token: str) -> HttpResponse:
                     status = 400
                 else:
                     return HttpResponseRedirect(result)
-            else:
-                if answers:
-                    attempt_answers(token=token, answers=answers)
+            elif answers:
+                attempt_answers(token=token, answers=answers)
                 return HttpResponseRedirect(reverse("quizzes:attempt", args=[token]) + "?da-luu=1")
+            else:  # nothing chosen yet: nothing to say saved
+                return HttpResponseRedirect(reverse("quizzes:attempt", args=[token]))
         except NotFoundError:
             raise Http404 from None
         except ApplicationError as exc:

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 
 from motcua.core import clock
 from motcua.core.models import AuditEvent
-from motcua.quizzes.models import Attempt, AttemptStatus, Question
+from motcua.quizzes.models import Attempt, AttemptStatus, Question, Round
 from motcua.quizzes.tests.helpers import World, at, bank_file, question_row
 
 NOW = at(2026, 12, 7, 9)
@@ -378,3 +378,88 @@ class CachedLayoutTests(TestCase):
             f"{started['Location']}luu/", {"csrfmiddlewaretoken": form_token.group(1), "c0": 0}
         )
         self.assertEqual(saved.status_code, 200)
+
+
+@override_settings(CACHES=LOCMEM)
+class BadAndLargeInputTests(TestCase):
+    """Posts a phone or an attacker may send: a hundred answers at once, odd fields."""
+
+    def setUp(self) -> None:
+        self.frozen = clock.frozen(NOW)
+        self.frozen.__enter__()
+        self.addCleanup(self.frozen.__exit__, None, None, None)
+        self.world = World(questions=100)
+        self.round = self.world.round(question_count=100)
+        response = self.client.post(
+            f"/thi-truc-tuyen/tuan/{self.round.pk}/",
+            {"name": "Nguyễn Thị Mai", "phone": "0912345678"},
+        )
+        self.assertEqual(response.status_code, 302)
+        self.attempt = Attempt.objects.get()
+        self.url = f"/thi-truc-tuyen/bai/{self.attempt.token}/"
+
+    def test_a_hundred_answers_are_saved_in_one_request(self) -> None:
+        answers = {f"c{p}": p % 4 for p in range(100)}
+        saved = self.client.post(f"{self.url}luu/", answers)
+        self.assertEqual(saved.json(), {"questions": 100, "answered": 100})
+        answers["c99"] = 3
+        self.client.post(self.url, {"action": "save", **answers})
+        with clock.frozen(NOW + timedelta(minutes=5)):
+            done = self.client.post(self.url, {"action": "submit", **answers, "prediction": 9})
+        self.assertEqual(done.status_code, 302)
+        self.attempt.refresh_from_db()
+        self.assertEqual(len(self.attempt.answers), 100)
+        self.assertEqual(self.attempt.answers["99"], 3)
+
+    def test_odd_fields_get_a_reason_and_save_nothing(self) -> None:
+        cases = [
+            {"c0": "3000000000"},
+            {"c0": "1" + "0" * 20},
+            {"c0": "-1"},
+            {"c0": "١"},
+            {"c²": "1"},
+            {"c١": "1"},
+            {"c1000": "1"},
+            {"c0": "1", "c5": "x"},
+        ]
+        for data in cases:
+            with self.subTest(data=data):
+                response = self.client.post(f"{self.url}luu/", data)
+                self.assertEqual(response.status_code, 400)
+                self.assertIn(response.json()["code"], ("invalid", "choice_required"))
+                page = self.client.post(self.url, {"action": "submit", **data})
+                self.assertEqual(page.status_code, 400)
+        self.attempt.refresh_from_db()
+        self.assertEqual(self.attempt.answers, {})
+
+    @override_settings(MOTCUA_QUIZ_GRACE_SECONDS=10)
+    def test_in_the_grace_after_the_limit_no_prediction_is_asked(self) -> None:
+        self.client.post(f"{self.url}luu/", {"c0": 2})
+        with clock.frozen(NOW + timedelta(seconds=605)):
+            done = self.client.post(self.url, {"action": "submit", "c1": 1})
+        self.assertRedirects(done, f"{self.url}ket-qua/", fetch_redirect_response=False)
+        self.attempt.refresh_from_db()
+        self.assertEqual(self.attempt.answers, {"0": 2, "1": 1})
+        self.assertIsNone(self.attempt.prediction)
+
+    def test_saving_nothing_says_nothing_was_saved(self) -> None:
+        response = self.client.post(self.url, {"action": "save"})
+        self.assertRedirects(response, self.url, fetch_redirect_response=False)
+
+    def test_a_round_closed_early_in_another_process_takes_no_new_attempt(self) -> None:
+        round_url = f"/thi-truc-tuyen/tuan/{self.round.pk}/"
+        self.client.get(round_url)  # this process keeps the round
+        # Closed by an organiser elsewhere: no signal reaches this process's copy.
+        Round.objects.filter(pk=self.round.pk).update(closes_at=NOW - timedelta(minutes=1))
+        response = self.client.post(round_url, {"name": "Lê Văn Hùng", "phone": "0912000333"})
+        self.assertContains(response, "đã kết thúc", status_code=400)
+        self.assertEqual(Attempt.objects.count(), 1)
+
+    def test_an_unknown_round_is_not_remembered_as_missing(self) -> None:
+        from motcua.quizzes import hotpath
+
+        missing = Round.objects.order_by("-pk").first().pk + 1000
+        self.assertIsNone(hotpath.round_of(missing))
+        self.assertNotIn(missing, hotpath.rounds._data)
+        self.assertIsNotNone(hotpath.round_of(self.round.pk))
+        self.assertIn(self.round.pk, hotpath.rounds._data)

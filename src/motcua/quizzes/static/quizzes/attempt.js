@@ -42,13 +42,22 @@
     say("saving");
     fetch(form.getAttribute("data-save-url"), { method: "POST", body: data, credentials: "same-origin" })
       .then(function (response) {
-        return response.json().then(function (body) {
+        var json = (response.headers.get("Content-Type") || "").indexOf("json") !== -1;
+        return (json ? response.json() : Promise.resolve({})).then(function (body) {
           busy = false;
           if (response.ok) {
             say("saved");
             send();
-          } else if (response.status === 429 || response.status >= 500) {
-            requeue(sent);
+          } else if (response.status === 409) {
+            // Submitted already (another tab): show the result.
+            window.location.href = form.getAttribute("data-result-url");
+          } else if (response.status === 403) {
+            // The page's token is stale (signed in or out elsewhere): a reload renews it;
+            // the answers stay on this phone and go with the reloaded page.
+            requeue(sent, false);
+            say("stale");
+          } else if (response.status === 429 || response.status >= 500 || !json) {
+            requeue(sent, true);
             say("failed", body.message || "");
           } else {
             say("failed", body.message || "");
@@ -57,21 +66,22 @@
       })
       .catch(function () {
         busy = false;
-        requeue(sent);
+        requeue(sent, true);
         say("offline");
       });
   }
 
-  function requeue(sent) {
+  function requeue(sent, again) {
     Object.keys(sent).forEach(function (name) {
       if (!(name in pending)) { pending[name] = sent[name]; }
     });
-    if (!retry) { retry = window.setTimeout(function () { retry = null; send(); }, 15000); }
+    if (again && !retry) { retry = window.setTimeout(function () { retry = null; send(); }, 15000); }
   }
 
   // Answers kept on this phone but not on the server (a page reopened after a drop).
   var stored = kept();
   Object.keys(stored).forEach(function (name) {
+    if (!/^c[0-9]+$/.test(name)) { return; }
     var input = form.querySelector("input[name='" + name + "'][value='" + stored[name] + "']");
     if (input && !input.checked) {
       input.checked = true;
@@ -80,8 +90,12 @@
   });
   send();
 
+  var prediction = form.elements.prediction;
+  if (prediction && !prediction.value && stored.prediction) { prediction.value = stored.prediction; }
+
   form.addEventListener("change", function (event) {
     var input = event.target;
+    if (input.name === "prediction") { keep("prediction", input.value); return; }
     if (input.type !== "radio") { return; }
     keep(input.name, input.value);
     pending[input.name] = input.value;
@@ -95,20 +109,23 @@
     }
   });
 
+  // The time left, from a deadline fixed at load: a throttled or sleeping phone
+  // catches up instead of drifting.
   var clock = document.getElementById("quiz-remaining");
-  var left = parseInt(clock.getAttribute("data-seconds"), 10);
+  var seconds = parseInt(clock.getAttribute("data-seconds"), 10);
+  var deadline = Date.now() + seconds * 1000;
   var label = clock.getAttribute("data-label");
   function tick() {
-    var minutes = Math.floor(left / 60);
-    var seconds = left % 60;
+    var left = Math.max(0, Math.round((deadline - Date.now()) / 1000));
     if (left <= 0) {
       clock.textContent = clock.getAttribute("data-ended");
       clock.className = "error-message";
       return;
     }
-    clock.textContent = label + " " + minutes + ":" + (seconds < 10 ? "0" : "") + seconds;
-    left -= 1;
+    var minutes = Math.floor(left / 60);
+    var rest = left % 60;
+    clock.textContent = label + " " + minutes + ":" + (rest < 10 ? "0" : "") + rest;
     window.setTimeout(tick, 1000);
   }
-  if (!isNaN(left)) { tick(); }
+  if (!isNaN(seconds)) { tick(); }
 }());
