@@ -116,10 +116,13 @@ def forget(**_kwargs: object) -> None:
 # --- rows ----------------------------------------------------------------------------------------
 
 
+# Quoting is per database backend, and a process talks to one: kept once per name.
+@cache
 def _q(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
+@cache
 def _col(model: type[Any], name: str) -> str:
     """Return the quoted column of the concrete field (or attname) ``name`` of ``model``."""
     return _q(str(model._meta.get_field(name).column))
@@ -153,6 +156,17 @@ def attempt_with_round(*, token: str | None = None, pk: int | None = None) -> At
     attempt: Attempt = from_row(Attempt, _columns(Attempt), row[:width])
     attempt.round = from_row(Round, _columns(Round), row[width:])
     return attempt
+
+
+def round_row(round_id: int) -> Round | None:
+    """Return round ``round_id`` as stored now (one plain statement, no per-process copy)."""
+    cols = _columns(Round)
+    names = ", ".join(_col(Round, c) for c in cols)
+    sql = f"SELECT {names} FROM {_q(Round._meta.db_table)} WHERE id = %s"  # noqa: S608  # identifiers only
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [round_id])
+        row = cursor.fetchone()
+    return None if row is None else from_row(Round, cols, row)
 
 
 def attempt_for_update(token: str) -> Attempt | None:

@@ -226,7 +226,7 @@ class Entrant:
 
 
 def _open_round(round_id: int, now: datetime) -> Round:
-    round_ = Round.objects.filter(pk=round_id).first()
+    round_ = hotpath.round_row(round_id)
     if round_ is None:
         raise NotFoundError(_("This round does not exist."))
     _check_open(round_, now)
