@@ -146,9 +146,18 @@ def sheet_save(
 
 
 def _sheet_for_update(judge: Any, performance: Performance, now: Any) -> tuple[ScoreSheet, bool]:
-    """Return the judge's sheet, locked, creating the draft on the first save."""
+    """Return the judge's sheet, locked, creating the draft on the first save.
+
+    Only the sheet's row is locked (``of=("self",)``, no ordering): the
+    model's default ordering joins the performance and the round, and a
+    plain ``FOR UPDATE`` over that join locked the round's row too, in the
+    opposite order to a reopening (round, then sheet): they deadlocked.
+    """
     sheet = (
-        ScoreSheet.objects.select_for_update().filter(performance=performance, judge=judge).first()
+        ScoreSheet.objects.select_for_update(of=("self",))
+        .filter(performance=performance, judge=judge)
+        .order_by()
+        .first()
     )
     if sheet is not None:
         return sheet, False
@@ -157,7 +166,7 @@ def _sheet_for_update(judge: Any, performance: Performance, now: Any) -> tuple[S
             sheet = ScoreSheet.objects.create(performance=performance, judge=judge, updated_at=now)
     except IntegrityError:
         # Another tab of the same judge created it first: take that one.
-        return ScoreSheet.objects.select_for_update().get(
+        return ScoreSheet.objects.select_for_update(of=("self",)).get(
             performance=performance, judge=judge
         ), False
     return sheet, True
@@ -178,7 +187,11 @@ def sheet_reopen(*, actor: Any, sheet: ScoreSheet, reason: str) -> ScoreSheet:
                 _("Only a sheet of a round being scored can be reopened."),
                 code="round_not_scoring",
             )
-        locked = ScoreSheet.objects.select_for_update().select_related("judge").get(pk=sheet.pk)
+        locked = (
+            ScoreSheet.objects.select_for_update(of=("self",))
+            .select_related("judge")
+            .get(pk=sheet.pk)
+        )
         if not locked.is_locked:
             raise ConflictError(
                 _("This sheet is not submitted: its judge can still change it."),

@@ -71,5 +71,6 @@ class SheetConcurrencyTests(TransactionTestCase):
             self.assertEqual(
                 (sheet.status, events),
                 (SheetStatus.SUBMITTED, ["submitted", "reopened", "submitted"]),
+                results,
             )
             self.assertEqual(str(sheet.total), "70.00")
